@@ -1,0 +1,63 @@
+package dev.mockstorage.internal.error;
+
+/**
+ * The one error vocabulary of the server: each constant is an S3 error code with its HTTP status
+ * and S3's own default message. The S3 API renders it as S3 error XML, the admin API as JSON.
+ */
+public enum ErrorCode {
+    AccessDenied(403, "Access Denied"),
+    BadDigest(400, "The Content-MD5 or checksum value that you specified did not match what the server received."),
+    BucketAlreadyExists(409, "The requested bucket name is not available."),
+    BucketAlreadyOwnedByYou(409, "Your previous request to create the named bucket succeeded and you already own it."),
+    BucketNotEmpty(409, "The bucket you tried to delete is not empty."),
+    EntityTooLarge(400, "Your proposed upload exceeds the maximum allowed size."),
+    EntityTooSmall(400, "Your proposed upload is smaller than the minimum allowed object size."),
+    IncompleteBody(400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
+    InternalError(500, "We encountered an internal error. Please try again."),
+    InvalidArgument(400, "Invalid Argument"),
+    InvalidBucketName(400, "The specified bucket is not valid."),
+    InvalidDigest(400, "The Content-MD5 you specified is not valid."),
+    InvalidChunkSizeError(400, "Only the last chunk is allowed to have a size less than 8192 bytes"),
+    InvalidObjectState(403, "The operation is not valid for the current state of the object."),
+    InvalidPart(400, "One or more of the specified parts could not be found."),
+    InvalidPartOrder(400, "The list of parts was not in ascending order."),
+    InvalidRange(416, "The requested range is not satisfiable"),
+    InvalidRequest(400, "Invalid Request"),
+    InvalidURI(400, "Couldn't parse the specified URI."),
+    KeyTooLongError(400, "Your key is too long"),
+    MalformedXML(400, "The XML you provided was not well-formed or did not validate against our published schema."),
+    MetadataTooLarge(400, "Your metadata headers exceed the maximum allowed metadata size."),
+    MethodNotAllowed(405, "The specified method is not allowed against this resource."),
+    MissingContentLength(411, "You must provide the Content-Length HTTP header."),
+    MissingRequestBodyError(400, "Request Body is empty."),
+    NoSuchBucket(404, "The specified bucket does not exist."),
+    NoSuchKey(404, "The specified key does not exist."),
+    NoSuchUpload(404, "The specified upload does not exist."),
+    NotFound(404, "Not Found"),
+    NotImplemented(501, "A header or query you provided implies functionality that is not implemented."),
+    NotModified(304, "Not Modified"),
+    PreconditionFailed(412, "At least one of the pre-conditions you specified did not hold."),
+    RequestHeaderSectionTooLarge(431, "Your request header section exceeds the maximum allowed size."),
+    RequestTimeout(400, "Your socket connection to the server was not read from or written to within the timeout period."),
+    ServiceUnavailable(503, "Service is unable to handle request."),
+    SlowDown(503, "Please reduce your request rate."),
+    XAmzContentSHA256Mismatch(400, "The provided 'x-amz-content-sha256' header does not match what was computed.");
+
+    private final int status;
+    private final String defaultMessage;
+
+    ErrorCode(int status, String defaultMessage) {
+        this.status = status;
+        this.defaultMessage = defaultMessage;
+    }
+
+    /** The HTTP status S3 answers with for this code. */
+    public int status() {
+        return status;
+    }
+
+    /** S3's generic message for this code, used when the thrower gives none. */
+    public String defaultMessage() {
+        return defaultMessage;
+    }
+}

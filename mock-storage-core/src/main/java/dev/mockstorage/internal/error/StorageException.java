@@ -1,0 +1,54 @@
+package dev.mockstorage.internal.error;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one exception for every error a client can cause or see. Services and decoders throw it;
+ * only the API edges ({@code s3}, {@code admin}) turn it into a response, in one place each.
+ */
+public class StorageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorCode code;
+    private final String resource;
+    private final Map<String, String> details;
+
+    public StorageException(ErrorCode code, String message) {
+        this(code, message, null, null);
+    }
+
+    public StorageException(ErrorCode code, String message, String resource) {
+        this(code, message, resource, null);
+    }
+
+    public StorageException(ErrorCode code, String message, String resource, Throwable cause) {
+        super(message == null ? code.defaultMessage() : message, cause);
+        this.code = code;
+        this.resource = resource;
+        this.details = new LinkedHashMap<>();
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** The bucket or {@code bucket/key} the error is about, or null. */
+    public String resource() {
+        return resource;
+    }
+
+    /** Extra elements S3 puts in the error body (for example {@code BucketName}, {@code Key}). */
+    public Map<String, String> details() {
+        return Collections.unmodifiableMap(details);
+    }
+
+    /** Adds an extra element to the error body; returns this for chaining. */
+    public StorageException with(String name, String value) {
+        if (value != null) {
+            details.put(name, value);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.mockstorage.internal.metadata;
+
+import java.time.Instant;
+
+/** A bucket as stored. */
+public record BucketRecord(String name, Instant createdAt) {
+}
