@@ -1,9 +1,33 @@
 package dev.mockstorage;
 
+import dev.mockstorage.internal.admin.AdminApi;
+import dev.mockstorage.internal.config.Config;
+import dev.mockstorage.internal.config.ConfigLoader;
+import dev.mockstorage.internal.http.HttpServer;
+import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.queue.TaskQueue;
+import dev.mockstorage.internal.s3.S3Api;
+import dev.mockstorage.internal.service.ObjectService;
+import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.StorageNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An S3-compatible object store running in this JVM: several storage nodes (directories), SQLite
@@ -17,19 +41,67 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * Many instances may run in one JVM; nothing is global or static.
+ * Many instances may run in one JVM; nothing is global or static. One data directory serves one
+ * server at a time (a lock file guards it).
  */
 public final class MockStorageServer implements AutoCloseable {
 
     /** The region the server reports; any region a client signs with is accepted. */
     public static final String REGION = "us-east-1";
-    /** Access key clients may use (any is accepted unless strict auth is configured). */
+    /** Access key clients may use (any is accepted: signatures are not checked). */
     public static final String ACCESS_KEY = "mock-access-key";
     /** Secret key matching {@link #ACCESS_KEY}. */
     public static final String SECRET_KEY = "mock-secret-key";
 
-    private MockStorageServer() {
-        throw new UnsupportedOperationException("TODO");
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final Duration METADATA_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Config config;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final ObjectService service;
+    private final HttpServer http;
+    private TaskQueue queue;
+    private S3Api s3;
+    private AdminApi admin;
+    private volatile boolean closed;
+
+    private MockStorageServer(Config config) throws IOException {
+        this.config = config;
+        try {
+            this.service = assemble();
+            this.http = serve();
+        } catch (IOException | RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ObjectService assemble() throws IOException {
+        Clock clock = Clock.systemUTC();
+        String name = "mock-storage-" + INSTANCES.incrementAndGet();
+        Files.createDirectories(config.storage().dataDir());
+        resources.push(lockDataDirectory(config.storage().dataDir()));
+        MetadataStore metadata = MetadataStore.open(config.database().file(), config.storage().fsync(), METADATA_LOCK_TIMEOUT);
+        resources.push(metadata);
+        List<StorageNode> nodes = config.storage().nodes().stream().map(n -> new StorageNode(n.id(), n.path())).toList();
+        BlobStore blobs = new BlobStore(nodes, config.storage().fsync());
+        resources.push(blobs);
+        queue = new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
+                ObjectService.taskHandlers(blobs), clock, name);
+        resources.push(queue);
+        ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets());
+        s3 = new S3Api(objects, REGION);
+        admin = new AdminApi(objects, clock);
+        return objects;
+    }
+
+    private HttpServer serve() throws IOException {
+        HttpServer server = new HttpServer(config.server().host(), config.server().port(),
+                request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request));
+        queue.start();
+        server.start();
+        resources.push(server::stop);
+        return server;
     }
 
     /** A builder with every setting at its default, except port 0 (ephemeral). */
@@ -39,12 +111,18 @@ public final class MockStorageServer implements AutoCloseable {
 
     /** {@code http://host:port}, for path-style S3 clients. */
     public URI endpoint() {
-        throw new UnsupportedOperationException("TODO");
+        String host = config.server().host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port());
     }
 
     /** The port the server listens on. */
     public int port() {
-        throw new UnsupportedOperationException("TODO");
+        return http.port();
     }
 
     public String region() {
@@ -61,13 +139,61 @@ public final class MockStorageServer implements AutoCloseable {
 
     /** The data directory (nodes and database live below it unless configured elsewhere). */
     public Path dataDirectory() {
-        throw new UnsupportedOperationException("TODO");
+        return config.storage().dataDir();
     }
 
-    /** Stops serving and releases files and threads. Idempotent. */
+    /**
+     * Waits until every task queued so far (blob deletions and other follow-up work) has finished.
+     *
+     * @throws IllegalStateException naming the open tasks when they did not finish in time
+     */
+    public void awaitIdle(Duration timeout) {
+        service.awaitIdle(timeout);
+    }
+
+    /** Stops serving and releases files and threads; open tasks stay queued for the next start. Idempotent. */
     @Override
-    public void close() {
-        throw new UnsupportedOperationException("TODO");
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("could not close mock-storage cleanly", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static AutoCloseable lockDataDirectory(Path dataDir) throws IOException {
+        Path lockFile = dataDir.resolve(".lock");
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("the data directory " + dataDir + " is in use by another mock-storage server"
+                    + " (lock file " + lockFile + "); give each server its own data directory");
+        }
+        FileLock held = lock;
+        return () -> {
+            held.release();
+            channel.close();
+        };
     }
 
     /** Settings for a server; every one has a default. */
@@ -76,10 +202,12 @@ public final class MockStorageServer implements AutoCloseable {
         private Path configFile;
 
         private Builder() {
-            settings.put("server.port", "0");
         }
 
-        /** Reads a {@code config.json} first; settings made on this builder win over it. */
+        /**
+         * Reads a {@code config.json} first; settings made on this builder win over it. With a file, the
+         * port is the file's (default 8080) unless {@link #port(int)} says otherwise.
+         */
         public Builder configFile(Path file) {
             this.configFile = file;
             return this;
@@ -119,9 +247,24 @@ public final class MockStorageServer implements AutoCloseable {
             return this;
         }
 
-        /** Starts the server; it answers requests when this returns. */
+        /**
+         * Starts the server; it answers requests when this returns.
+         *
+         * @throws IllegalArgumentException when a setting is unknown or invalid (the message names it)
+         * @throws UncheckedIOException     when the port cannot be bound or the data directory not used
+         */
         public MockStorageServer start() {
-            throw new UnsupportedOperationException("TODO");
+            Map<String, String> effective = new LinkedHashMap<>();
+            if (configFile == null) {
+                effective.put("server.port", "0"); // ephemeral unless the file or a setting says otherwise
+            }
+            effective.putAll(settings);
+            Config config = ConfigLoader.load(configFile, effective);
+            try {
+                return new MockStorageServer(config);
+            } catch (IOException e) {
+                throw new UncheckedIOException("mock-storage could not start: " + e.getMessage(), e);
+            }
         }
     }
 }

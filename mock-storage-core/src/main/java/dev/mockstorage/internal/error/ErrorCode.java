@@ -20,6 +20,7 @@ public enum ErrorCode {
     InvalidChunkSizeError(400, "Only the last chunk is allowed to have a size less than 8192 bytes"),
     InvalidObjectState(403, "The operation is not valid for the current state of the object."),
     InvalidPart(400, "One or more of the specified parts could not be found."),
+    InvalidPartNumber(416, "The requested partnumber is not satisfiable"),
     InvalidPartOrder(400, "The list of parts was not in ascending order."),
     InvalidRange(416, "The requested range is not satisfiable"),
     InvalidRequest(400, "Invalid Request"),

@@ -43,6 +43,12 @@ public final class HttpResponse {
         return this;
     }
 
+    /** Removes every header of that (case-insensitive) name. */
+    public HttpResponse removeHeader(String name) {
+        headers.removeIf(h -> h[0].equalsIgnoreCase(name));
+        return this;
+    }
+
     /** First value of a header by case-insensitive name, or null. */
     public String header(String name) {
         for (String[] h : headers) {

@@ -1,0 +1,109 @@
+package dev.mockstorage.internal.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.HttpHandler;
+import dev.mockstorage.internal.http.HttpRequest;
+import dev.mockstorage.internal.http.HttpResponse;
+import dev.mockstorage.internal.service.Health;
+import dev.mockstorage.internal.service.ObjectService;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The management side on the same port: {@code /health} now; {@code /api/v1/**} and
+ * {@code /metrics} join the route table as they are built. Errors are JSON
+ * {@code {"error": code, "message": ...}}.
+ */
+public final class AdminApi implements HttpHandler {
+    private final ObjectService service;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Clock clock;
+    private final Instant started;
+
+    public AdminApi(ObjectService service, Clock clock) {
+        this.service = service;
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    /** True when the request is for this API rather than the S3 API. */
+    public static boolean owns(HttpRequest request) {
+        String p = request.rawPath();
+        return p.equals("/health") || p.equals("/metrics") || p.startsWith("/api/v1/") || p.equals("/api/v1");
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest request) {
+        try {
+            if (request.problem() != null) {
+                throw request.problem();
+            }
+            if (request.rawPath().equals("/health")) {
+                requireMethod(request, "GET", "HEAD");
+                return health();
+            }
+            throw new StorageException(ErrorCode.NotFound, "no admin endpoint " + request.method() + " " + request.rawPath()
+                    + " (available: GET /health)");
+        } catch (StorageException e) {
+            return error(e);
+        }
+    }
+
+    private static void requireMethod(HttpRequest request, String... methods) {
+        for (String m : methods) {
+            if (m.equals(request.method())) {
+                return;
+            }
+        }
+        throw new StorageException(ErrorCode.MethodNotAllowed, request.method() + " is not allowed on " + request.rawPath()
+                + "; use " + String.join(" or ", methods));
+    }
+
+    private HttpResponse health() {
+        Health h = service.health();
+        ObjectNode root = json.createObjectNode();
+        boolean allNodesUp = h.nodes().stream().allMatch(Health.Node::up);
+        String status = !h.up() ? "DOWN" : allNodesUp ? "UP" : "DEGRADED";
+        root.put("status", status);
+        root.put("uptime_ms", Duration.between(started, clock.instant()).toMillis());
+        ObjectNode db = root.putObject("database");
+        db.put("status", h.database() ? "UP" : "DOWN");
+        ArrayNode nodes = root.putArray("nodes");
+        for (Health.Node n : h.nodes()) {
+            ObjectNode node = nodes.addObject();
+            node.put("id", n.id());
+            node.put("path", n.path());
+            node.put("status", n.up() ? "UP" : "DOWN");
+            if (n.reason() != null) {
+                node.put("reason", n.reason());
+            }
+        }
+        if (!h.up()) {
+            root.put("reason", !h.database() ? "the metadata database does not answer" : "no storage node is up");
+        }
+        return json(h.up() ? 200 : 503, root);
+    }
+
+    private HttpResponse error(StorageException e) {
+        ObjectNode body = json.createObjectNode();
+        body.put("error", e.code().name());
+        body.put("message", e.getMessage());
+        return json(e.code().status(), body);
+    }
+
+    private HttpResponse json(int status, Object body) {
+        try {
+            return HttpResponse.status(status).header("Content-Type", "application/json")
+                    .header("Cache-Control", "no-store").body(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

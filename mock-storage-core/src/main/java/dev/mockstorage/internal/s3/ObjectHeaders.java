@@ -1,0 +1,186 @@
+package dev.mockstorage.internal.s3;
+
+import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.HttpRequest;
+import dev.mockstorage.internal.http.HttpResponse;
+import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.service.ObjectWrite;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Translates between an object's HTTP headers and what is stored about it. */
+final class ObjectHeaders {
+    static final String USER_METADATA_PREFIX = "x-amz-meta-";
+    static final String DEFAULT_CONTENT_TYPE = "binary/octet-stream";
+    /** Stored headers: request name (lower case) -> canonical name. */
+    private static final Map<String, String> STORED = new LinkedHashMap<>();
+    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final List<String[]> RESPONSE_OVERRIDES = List.of(
+            new String[] {"response-content-type", "Content-Type"},
+            new String[] {"response-content-language", "Content-Language"},
+            new String[] {"response-expires", "Expires"},
+            new String[] {"response-cache-control", "Cache-Control"},
+            new String[] {"response-content-disposition", "Content-Disposition"},
+            new String[] {"response-content-encoding", "Content-Encoding"});
+
+    static {
+        STORED.put("content-disposition", "Content-Disposition");
+        STORED.put("content-encoding", "Content-Encoding");
+        STORED.put("cache-control", "Cache-Control");
+        STORED.put("expires", "Expires");
+        STORED.put("content-language", "Content-Language");
+    }
+
+    private ObjectHeaders() {
+    }
+
+    /** What a PutObject (or a CopyObject with REPLACE) asks to store. */
+    static ObjectWrite write(HttpRequest request, String bucket, String key) {
+        return new ObjectWrite(bucket, key, request.header("content-type"), userMetadata(request), storedHeaders(request),
+                request.header("content-md5"), payloadSha256(request), checksumValues(request),
+                checksumAlgorithms(request), request::trailers, request.declaredBodyLength());
+    }
+
+    /** The write of a copy: metadata from the source (COPY) or from the request (REPLACE); checksums of the source's kinds. */
+    static ObjectWrite copyWrite(HttpRequest request, ObjectRecord source, String bucket, String key, boolean replace) {
+        Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>();
+        for (String name : source.checksums().keySet()) {
+            ChecksumAlgorithm.fromName(name).ifPresent(algorithms::add);
+        }
+        algorithms.addAll(checksumAlgorithms(request));
+        if (replace) {
+            return new ObjectWrite(bucket, key, request.header("content-type"), userMetadata(request), storedHeaders(request),
+                    null, null, Map.of(), algorithms, Map::of, source.size());
+        }
+        return new ObjectWrite(bucket, key, source.contentType(), source.userMetadata(), source.headers(),
+                null, null, Map.of(), algorithms, Map::of, source.size());
+    }
+
+    private static Map<String, String> userMetadata(HttpRequest request) {
+        Map<String, String> meta = new TreeMap<>();
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
+            if (h.getKey().startsWith(USER_METADATA_PREFIX) && h.getKey().length() > USER_METADATA_PREFIX.length()) {
+                meta.put(h.getKey().substring(USER_METADATA_PREFIX.length()), h.getValue());
+            }
+        }
+        return meta;
+    }
+
+    private static Map<String, String> storedHeaders(HttpRequest request) {
+        Map<String, String> stored = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : STORED.entrySet()) {
+            String v = request.header(e.getKey());
+            if (e.getKey().equals("content-encoding") && v != null) {
+                v = withoutAwsChunked(v);
+            }
+            if (v != null && !v.isEmpty()) {
+                stored.put(e.getValue(), v);
+            }
+        }
+        return stored;
+    }
+
+    /** {@code aws-chunked} describes the transfer, not the object; S3 drops it and keeps the rest. */
+    private static String withoutAwsChunked(String contentEncoding) {
+        StringBuilder kept = new StringBuilder();
+        for (String part : contentEncoding.split(",")) {
+            String p = part.trim();
+            if (!p.isEmpty() && !p.equalsIgnoreCase("aws-chunked")) {
+                kept.append(kept.length() == 0 ? "" : ",").append(p);
+            }
+        }
+        return kept.toString();
+    }
+
+    private static String payloadSha256(HttpRequest request) {
+        String v = request.header("x-amz-content-sha256");
+        return v != null && HEX_SHA256.matcher(v).matches() ? v : null;
+    }
+
+    private static Map<ChecksumAlgorithm, String> checksumValues(HttpRequest request) {
+        Map<ChecksumAlgorithm, String> values = new EnumMap<>(ChecksumAlgorithm.class);
+        for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
+            String v = request.header(a.headerName());
+            if (v != null) {
+                values.put(a, v.trim());
+            }
+        }
+        return values;
+    }
+
+    private static Set<ChecksumAlgorithm> checksumAlgorithms(HttpRequest request) {
+        Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>();
+        for (String header : new String[] {"x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm"}) {
+            String name = request.header(header);
+            if (name != null) {
+                algorithms.add(ChecksumAlgorithm.fromName(name.trim()).orElseThrow(() -> new StorageException(ErrorCode.InvalidRequest,
+                        "Checksum algorithm provided is unsupported: " + header + ": " + name
+                                + " (supported: CRC32, CRC32C, CRC64NVME, SHA1, SHA256)")));
+            }
+        }
+        String trailer = request.header("x-amz-trailer");
+        if (trailer != null) {
+            for (String t : trailer.split(",")) {
+                String name = t.trim().toLowerCase(Locale.ROOT);
+                if (name.startsWith("x-amz-checksum-")) {
+                    algorithms.add(ChecksumAlgorithm.fromHeader(name).orElseThrow(() -> new StorageException(ErrorCode.InvalidRequest,
+                            "The trailer " + name + " names an unsupported checksum algorithm")));
+                }
+            }
+        }
+        return algorithms;
+    }
+
+    /** Headers of a GET or HEAD answer: ETag, dates, type, stored headers, user metadata, and checksums when asked for. */
+    static void describe(HttpResponse response, ObjectRecord object, HttpRequest request, boolean wholeObject) {
+        response.header("Last-Modified", HttpDates.header(object.lastModified()))
+                .header("ETag", quotedEtag(object))
+                .header("Accept-Ranges", "bytes")
+                .header("Content-Type", object.contentType() == null ? DEFAULT_CONTENT_TYPE : object.contentType());
+        object.headers().forEach(response::header);
+        object.userMetadata().forEach((name, value) -> response.header(USER_METADATA_PREFIX + name, value));
+        if (wholeObject && "ENABLED".equalsIgnoreCase(request.header("x-amz-checksum-mode"))) {
+            checksumHeaders(response, object);
+        }
+        overrides(response, request);
+    }
+
+    static void checksumHeaders(HttpResponse response, ObjectRecord object) {
+        boolean any = false;
+        for (Map.Entry<String, String> c : object.checksums().entrySet()) {
+            var algorithm = ChecksumAlgorithm.fromName(c.getKey());
+            if (algorithm.isPresent()) {
+                response.header(algorithm.get().headerName(), c.getValue());
+                any = true;
+            }
+        }
+        if (any) {
+            response.header("x-amz-checksum-type", "FULL_OBJECT");
+        }
+    }
+
+    /** {@code response-content-type=...} and friends replace the stored headers in the answer. */
+    private static void overrides(HttpResponse response, HttpRequest request) {
+        for (String[] o : RESPONSE_OVERRIDES) {
+            String v = request.queryParameter(o[0]);
+            if (v != null) {
+                response.removeHeader(o[1]);
+                response.header(o[1], v);
+            }
+        }
+    }
+
+    static String quotedEtag(ObjectRecord object) {
+        return "\"" + object.etag() + "\"";
+    }
+}

@@ -1,0 +1,221 @@
+package dev.mockstorage.internal.s3;
+
+import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
+import dev.mockstorage.internal.checksum.Hasher;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.HttpRequest;
+import dev.mockstorage.internal.http.HttpResponse;
+import dev.mockstorage.internal.http.PercentCodec;
+import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.service.ObjectService;
+import org.w3c.dom.Element;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** PutObject, GetObject, HeadObject, DeleteObject, CopyObject, DeleteObjects. */
+final class ObjectOperations {
+    private static final int MAX_DELETE_KEYS = 1000;
+
+    private final ObjectService service;
+
+    ObjectOperations(ObjectService service) {
+        this.service = service;
+    }
+
+    HttpResponse put(S3Request r) {
+        HttpRequest http = r.http();
+        if (http.header("content-length") == null && http.header("transfer-encoding") == null) {
+            throw new StorageException(ErrorCode.MissingContentLength, "You must provide the Content-Length HTTP header.");
+        }
+        ObjectRecord stored = service.put(ObjectHeaders.write(http, r.bucket(), r.key()), http.body());
+        HttpResponse response = HttpResponse.status(200).header("ETag", ObjectHeaders.quotedEtag(stored));
+        ObjectHeaders.checksumHeaders(response, stored);
+        return response;
+    }
+
+    HttpResponse get(S3Request r) {
+        return read(r, false);
+    }
+
+    HttpResponse head(S3Request r) {
+        return read(r, true);
+    }
+
+    private HttpResponse read(S3Request r, boolean headOnly) {
+        HttpRequest http = r.http();
+        ObjectRecord object = service.head(r.bucket(), r.key());
+        String partNumber = http.queryParameter("partNumber");
+        if (partNumber != null && !partNumber.equals("1")) {
+            throw new StorageException(ErrorCode.InvalidPartNumber, "The requested partnumber is not satisfiable: "
+                    + partNumber + " (the object was not uploaded in parts, it has part 1 only)");
+        }
+        Conditions.Outcome outcome = Conditions.evaluate(object, http.header("if-match"), http.header("if-unmodified-since"),
+                http.header("if-none-match"), http.header("if-modified-since"), false);
+        if (outcome == Conditions.Outcome.NOT_MODIFIED) {
+            return HttpResponse.status(304).header("ETag", ObjectHeaders.quotedEtag(object))
+                    .header("Last-Modified", HttpDates.header(object.lastModified()));
+        }
+        ByteRange range = ByteRange.parse(http.header("range"), object.size());
+        HttpResponse response = HttpResponse.status(range == null ? 200 : 206);
+        ObjectHeaders.describe(response, object, http, range == null);
+        long length = range == null ? object.size() : range.length();
+        if (range != null) {
+            response.header("Content-Range", range.contentRange(object.size()));
+        }
+        if (headOnly) {
+            return response.contentLengthOnly(length);
+        }
+        InputStream content = service.read(object, range == null ? 0 : range.first(), length);
+        return response.body(content, length);
+    }
+
+    HttpResponse delete(S3Request r) {
+        service.delete(r.bucket(), r.key());
+        return HttpResponse.status(204);
+    }
+
+    HttpResponse copy(S3Request r) {
+        HttpRequest http = r.http();
+        String[] source = copySource(http.header("x-amz-copy-source"));
+        ObjectRecord src = service.head(source[0], source[1]);
+        Conditions.evaluate(src, http.header("x-amz-copy-source-if-match"), http.header("x-amz-copy-source-if-unmodified-since"),
+                http.header("x-amz-copy-source-if-none-match"), http.header("x-amz-copy-source-if-modified-since"), true);
+        String directive = http.header("x-amz-metadata-directive");
+        boolean replace;
+        if (directive == null || directive.equalsIgnoreCase("COPY")) {
+            replace = false;
+        } else if (directive.equalsIgnoreCase("REPLACE")) {
+            replace = true;
+        } else {
+            throw new StorageException(ErrorCode.InvalidArgument, "Unknown metadata directive: " + directive + " (COPY or REPLACE)")
+                    .with("ArgumentName", "x-amz-metadata-directive").with("ArgumentValue", directive);
+        }
+        if (!replace && src.bucket().equals(r.bucket()) && src.key().equals(r.key())) {
+            throw new StorageException(ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an "
+                    + "object to itself without changing the object's metadata, storage class, website redirect location or "
+                    + "encryption attributes.");
+        }
+        ObjectRecord copied = service.copy(src, ObjectHeaders.copyWrite(http, src, r.bucket(), r.key(), replace));
+        Xml xml = Xml.document("CopyObjectResult")
+                .element("LastModified", HttpDates.xml(copied.lastModified()))
+                .element("ETag", ObjectHeaders.quotedEtag(copied));
+        copied.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
+        return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", null);
+    }
+
+    /** {@code /bucket/key} or {@code bucket/key}, percent-encoded, optionally {@code ?versionId=...}. */
+    private static String[] copySource(String header) {
+        String value = header.trim();
+        int q = value.indexOf('?');
+        if (q >= 0) {
+            String query = value.substring(q + 1);
+            if (!query.equals("versionId=null") && query.startsWith("versionId=")) {
+                throw new StorageException(ErrorCode.NotImplemented, "CopyObject from a specific versionId is not implemented: " + header);
+            }
+            value = value.substring(0, q);
+        }
+        String decoded = PercentCodec.decode(value.startsWith("/") ? value.substring(1) : value);
+        int slash = decoded.indexOf('/');
+        if (slash <= 0 || slash == decoded.length() - 1) {
+            throw new StorageException(ErrorCode.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey; got '"
+                    + header + "'").with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", header);
+        }
+        return new String[] {decoded.substring(0, slash), decoded.substring(slash + 1)};
+    }
+
+    HttpResponse deleteObjects(S3Request r) {
+        service.requireBucket(r.bucket());
+        byte[] body = readSmallBody(r.http());
+        Element root = Xml.parse(new ByteArrayInputStream(body), "Delete");
+        boolean quiet = "true".equalsIgnoreCase(trim(Xml.childText(root, "Quiet")));
+        List<Element> objects = Xml.children(root, "Object");
+        if (objects.isEmpty()) {
+            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed: <Delete> lists no <Object>");
+        }
+        if (objects.size() > MAX_DELETE_KEYS) {
+            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided lists " + objects.size()
+                    + " objects; DeleteObjects takes at most " + MAX_DELETE_KEYS);
+        }
+        List<String> keys = new ArrayList<>();
+        for (Element o : objects) {
+            String key = Xml.childText(o, "Key");
+            if (key == null) {
+                throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed: an <Object> has no <Key>");
+            }
+            keys.add(key);
+        }
+        Xml xml = Xml.document("DeleteResult");
+        for (String key : keys) {
+            try {
+                if (key.isEmpty() || key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ObjectService.MAX_KEY_BYTES) {
+                    throw new StorageException(key.isEmpty() ? ErrorCode.InvalidArgument : ErrorCode.KeyTooLongError,
+                            key.isEmpty() ? "the object key is empty" : "Your key is too long");
+                }
+                service.delete(r.bucket(), key);
+                if (!quiet) {
+                    xml.start("Deleted").element("Key", key).end();
+                }
+            } catch (StorageException e) {
+                xml.start("Error").element("Key", key).element("Code", e.code().name()).element("Message", e.getMessage()).end();
+            }
+        }
+        return S3Api.xml(200, xml);
+    }
+
+    private static String trim(String s) {
+        return s == null ? null : s.trim();
+    }
+
+    /** Reads a small XML body and checks Content-MD5 and any x-amz-checksum-* header against it. */
+    static byte[] readSmallBody(HttpRequest http) {
+        byte[] body;
+        try {
+            body = http.body().readNBytes(Xml.MAX_REQUEST_BYTES + 1);
+        } catch (IOException e) {
+            throw new StorageException(ErrorCode.IncompleteBody, "the request body could not be read: " + e.getMessage(), null, e);
+        }
+        if (body.length > Xml.MAX_REQUEST_BYTES) {
+            throw new StorageException(ErrorCode.MalformedXML, "the XML request body is larger than " + Xml.MAX_REQUEST_BYTES + " bytes");
+        }
+        String md5 = http.header("content-md5");
+        if (md5 != null) {
+            byte[] expected;
+            try {
+                expected = Base64.getDecoder().decode(md5.trim());
+            } catch (IllegalArgumentException e) {
+                expected = new byte[0];
+            }
+            if (expected.length != 16) {
+                throw new StorageException(ErrorCode.InvalidDigest, "The Content-MD5 you specified is not valid: '" + md5 + "'");
+            }
+            try {
+                if (!MessageDigest.isEqual(expected, MessageDigest.getInstance("MD5").digest(body))) {
+                    throw new StorageException(ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received.");
+                }
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
+            String sent = http.header(a.headerName());
+            if (sent != null) {
+                Hasher h = a.newHasher();
+                h.update(body, 0, body.length);
+                String computed = h.base64();
+                if (!computed.equals(sent.trim())) {
+                    throw new StorageException(ErrorCode.BadDigest, "The " + a + " you specified did not match the calculated checksum: sent "
+                            + sent + ", computed " + computed);
+                }
+            }
+        }
+        return body;
+    }
+}

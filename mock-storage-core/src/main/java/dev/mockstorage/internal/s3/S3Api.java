@@ -1,0 +1,192 @@
+package dev.mockstorage.internal.s3;
+
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.HttpHandler;
+import dev.mockstorage.internal.http.HttpRequest;
+import dev.mockstorage.internal.http.HttpResponse;
+import dev.mockstorage.internal.s3.S3Request.Level;
+import dev.mockstorage.internal.service.ObjectService;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The S3 REST API (path style). {@link #ROUTES} is its table of contents: the first route whose
+ * method, level (service, bucket, object) and query/header condition match a request handles it.
+ * Errors thrown anywhere below are rendered here, and only here, as S3 error XML.
+ */
+public final class S3Api implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger(S3Api.class.getName());
+
+    @FunctionalInterface
+    private interface Operation {
+        HttpResponse handle(S3Request request) throws Exception;
+    }
+
+    /**
+     * One row of the route table.
+     *
+     * @param condition {@code null}, {@code ?name} (query parameter present), {@code ?name=value}, or
+     *                  {@code header:name} (request header present)
+     */
+    private record Route(String method, Level level, String condition, String operation, Operation handler) {
+        boolean matches(S3Request r) {
+            if (!method.equals(r.http().method()) || level != r.level()) {
+                return false;
+            }
+            if (condition == null) {
+                return true;
+            }
+            if (condition.startsWith("header:")) {
+                return r.http().header(condition.substring(7)) != null;
+            }
+            String q = condition.substring(1);
+            int eq = q.indexOf('=');
+            return eq < 0 ? r.http().hasQueryParameter(q) : q.substring(eq + 1).equals(r.http().queryParameter(q.substring(0, eq)));
+        }
+    }
+
+    /** Sub-resources S3 has and this server does not implement yet: answered 501 naming the operation. */
+    private static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
+            Map.entry("accelerate", "BucketAccelerateConfiguration"), Map.entry("acl", "Acl"),
+            Map.entry("analytics", "BucketAnalyticsConfiguration"), Map.entry("attributes", "ObjectAttributes"),
+            Map.entry("cors", "BucketCors"), Map.entry("encryption", "BucketEncryption"),
+            Map.entry("intelligent-tiering", "BucketIntelligentTieringConfiguration"),
+            Map.entry("inventory", "BucketInventoryConfiguration"), Map.entry("legal-hold", "ObjectLegalHold"),
+            Map.entry("lifecycle", "BucketLifecycleConfiguration"), Map.entry("logging", "BucketLogging"),
+            Map.entry("metrics", "BucketMetricsConfiguration"), Map.entry("notification", "BucketNotificationConfiguration"),
+            Map.entry("object-lock", "ObjectLockConfiguration"), Map.entry("ownershipControls", "BucketOwnershipControls"),
+            Map.entry("policy", "BucketPolicy"), Map.entry("policyStatus", "BucketPolicyStatus"),
+            Map.entry("publicAccessBlock", "PublicAccessBlock"), Map.entry("replication", "BucketReplication"),
+            Map.entry("requestPayment", "BucketRequestPayment"), Map.entry("restore", "RestoreObject"),
+            Map.entry("retention", "ObjectRetention"), Map.entry("select", "SelectObjectContent"),
+            Map.entry("session", "CreateSession"), Map.entry("tagging", "Tagging"), Map.entry("torrent", "ObjectTorrent"),
+            Map.entry("uploadId", "MultipartUpload"), Map.entry("uploads", "MultipartUploads"),
+            Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"),
+            Map.entry("versionId", "ObjectVersion"), Map.entry("website", "BucketWebsite"));
+
+    private final List<Route> routes;
+    private final AtomicLong requestCounter = new AtomicLong();
+    private final String hostId;
+
+    public S3Api(ObjectService service, String region) {
+        BucketOperations buckets = new BucketOperations(service, region);
+        ObjectOperations objects = new ObjectOperations(service);
+        ListOperations lists = new ListOperations(service);
+        this.hostId = Long.toHexString(System.identityHashCode(this));
+        this.routes = List.of(
+                new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
+
+                new Route("GET", Level.BUCKET, "?location", "GetBucketLocation", buckets::location),
+                new Route("GET", Level.BUCKET, "?list-type=2", "ListObjectsV2", lists::listV2),
+                new Route("POST", Level.BUCKET, "?delete", "DeleteObjects", objects::deleteObjects),
+                new Route("PUT", Level.BUCKET, null, "CreateBucket", buckets::createBucket),
+                new Route("HEAD", Level.BUCKET, null, "HeadBucket", buckets::headBucket),
+                new Route("DELETE", Level.BUCKET, null, "DeleteBucket", buckets::deleteBucket),
+                new Route("GET", Level.BUCKET, null, "ListObjects", lists::listV1),
+
+                new Route("PUT", Level.OBJECT, "header:x-amz-copy-source", "CopyObject", objects::copy),
+                new Route("PUT", Level.OBJECT, null, "PutObject", objects::put),
+                new Route("GET", Level.OBJECT, null, "GetObject", objects::get),
+                new Route("HEAD", Level.OBJECT, null, "HeadObject", objects::head),
+                new Route("DELETE", Level.OBJECT, null, "DeleteObject", objects::delete));
+    }
+
+    /** The operation names this API implements, in route-table order. */
+    public List<String> operations() {
+        return routes.stream().map(Route::operation).toList();
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest http) {
+        String requestId = String.format(Locale.ROOT, "%016X", requestCounter.incrementAndGet());
+        HttpResponse response;
+        S3Request request = null;
+        try {
+            if (http.problem() != null) {
+                throw http.problem();
+            }
+            request = S3Request.of(http, requestId);
+            response = dispatch(request);
+        } catch (StorageException e) {
+            response = error(e, http, request);
+        } catch (Exception | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + http, e);
+            response = error(new StorageException(ErrorCode.InternalError, "We encountered an internal error: " + e, null, e), http, request);
+        }
+        return response.header("x-amz-request-id", requestId).header("x-amz-id-2", hostId).header("Server", "MockStorage");
+    }
+
+    /** The name of the operation a request maps to (e.g. {@code PutObject}), or null when none. */
+    public String operationOf(HttpRequest http) {
+        try {
+            S3Request r = S3Request.of(http, "");
+            return routes.stream().filter(route -> route.matches(r) && notImplemented(r) == null)
+                    .map(Route::operation).findFirst().orElse(null);
+        } catch (StorageException e) {
+            return null;
+        }
+    }
+
+    private HttpResponse dispatch(S3Request r) throws Exception {
+        String missing = notImplemented(r);
+        if (missing != null) {
+            throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement " + missing
+                    + " (" + r.http().method() + " " + r.resource() + "?" + r.http().rawQuery() + ")");
+        }
+        for (Route route : routes) {
+            if (route.matches(r)) {
+                return route.handler().handle(r);
+            }
+        }
+        throw new StorageException(ErrorCode.MethodNotAllowed, "The specified method is not allowed against this resource: "
+                + r.http().method() + " on " + (r.level() == Level.SERVICE ? "the service" : r.level() == Level.BUCKET
+                ? "a bucket" : "an object")).with("Method", r.http().method())
+                .with("ResourceType", r.level().name());
+    }
+
+    private static String notImplemented(S3Request r) {
+        for (Map.Entry<String, String> p : r.http().queryParameters()) {
+            String name = NOT_IMPLEMENTED.get(p.getKey());
+            if (name != null && !(p.getKey().equals("versionId") && p.getValue().equals("null"))) {
+                String verb = switch (r.http().method()) {
+                    case "GET", "HEAD" -> "Get";
+                    case "PUT" -> "Put";
+                    case "DELETE" -> "Delete";
+                    default -> r.http().method().charAt(0) + r.http().method().substring(1).toLowerCase(Locale.ROOT);
+                };
+                return verb + name;
+            }
+        }
+        return null;
+    }
+
+    private HttpResponse error(StorageException e, HttpRequest http, S3Request request) {
+        HttpResponse response = HttpResponse.status(e.code().status());
+        if (http.problem() != null) {
+            response.closeConnection();
+        }
+        if (e.code() == ErrorCode.InternalError || e.code().status() >= 500) {
+            LOG.log(System.Logger.Level.WARNING, http + " -> " + e.code() + ": " + e.getMessage());
+        }
+        if ("HEAD".equals(http.method())) {
+            return response; // S3 sends no body for HEAD errors
+        }
+        Xml xml = Xml.plainDocument("Error").element("Code", e.code().name()).element("Message", e.getMessage());
+        e.details().forEach(xml::element);
+        xml.element("Resource", request != null ? request.resource() : http.rawPath())
+                .element("RequestId", request != null ? request.requestId() : null)
+                .element("HostId", hostId);
+        if (e.code() == ErrorCode.InvalidRange && e.details().containsKey("ActualObjectSize")) {
+            response.header("Content-Range", "bytes */" + e.details().get("ActualObjectSize"));
+        }
+        return response.body(xml.toBytes()).header("Content-Type", "application/xml");
+    }
+
+    static HttpResponse xml(int status, Xml xml) {
+        return HttpResponse.status(status).header("Content-Type", "application/xml").body(xml.toBytes());
+    }
+}

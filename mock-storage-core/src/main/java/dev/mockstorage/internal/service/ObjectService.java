@@ -1,0 +1,521 @@
+package dev.mockstorage.internal.service;
+
+import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
+import dev.mockstorage.internal.checksum.Hasher;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.metadata.BucketRecord;
+import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.queue.TaskHandler;
+import dev.mockstorage.internal.queue.TaskQueue;
+import dev.mockstorage.internal.storage.BlobReader;
+import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.PendingBlob;
+import dev.mockstorage.internal.storage.StorageNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The flows of DESIGN.md for buckets and objects. The transaction boundary lives here: a write
+ * streams the body once into a pending blob on every node while hashing it, commits the blob files,
+ * then in ONE metadata transaction points the key at the new blob and queues the deletion of the
+ * previous one. A failure before that transaction removes the new files and leaves the old object.
+ */
+public final class ObjectService {
+    /** Task kind: delete a blob from every node; payload is the blob id. */
+    public static final String DELETE_BLOB = "delete-blob";
+    /** Most bytes of a key, as on S3. */
+    public static final int MAX_KEY_BYTES = 1024;
+    /** Most bytes of user metadata (names + values), as on S3. */
+    public static final int MAX_USER_METADATA_BYTES = 2048;
+
+    private static final Duration QUEUE_ROOM_TIMEOUT = Duration.ofSeconds(10);
+    private static final int COPY_BUFFER = 32 * 1024;
+
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final TaskQueue queue;
+    private final Clock clock;
+    private final boolean autoCreateBuckets;
+
+    public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, boolean autoCreateBuckets) {
+        this.metadata = metadata;
+        this.blobs = blobs;
+        this.queue = queue;
+        this.clock = clock;
+        this.autoCreateBuckets = autoCreateBuckets;
+    }
+
+    /** The task handlers this service's tasks need, for the queue's construction. */
+    public static Map<String, TaskHandler> taskHandlers(BlobStore blobs) {
+        return Map.of(DELETE_BLOB, blobs::delete);
+    }
+
+    // ---------------------------------------------------------------- buckets
+
+    public List<BucketRecord> listBuckets() {
+        return metadata.buckets();
+    }
+
+    /** Creates a bucket; {@code BucketAlreadyOwnedByYou} when it exists. */
+    public BucketRecord createBucket(String name) {
+        BucketNames.validate(name);
+        Instant now = now();
+        boolean created = metadata.write(tx -> tx.createBucket(name, now));
+        if (!created) {
+            throw new StorageException(ErrorCode.BucketAlreadyOwnedByYou,
+                    "Your previous request to create the named bucket succeeded and you already own it: " + name, name)
+                    .with("BucketName", name);
+        }
+        return new BucketRecord(name, now);
+    }
+
+    public BucketRecord requireBucket(String name) {
+        return metadata.bucket(name).orElseThrow(() -> noSuchBucket(name));
+    }
+
+    /** Deletes an empty bucket. */
+    public void deleteBucket(String name) {
+        metadata.write(tx -> {
+            if (tx.bucket(name).isEmpty()) {
+                throw noSuchBucket(name);
+            }
+            if (!tx.bucketIsEmpty(name)) {
+                throw new StorageException(ErrorCode.BucketNotEmpty,
+                        "The bucket you tried to delete is not empty: " + name, name).with("BucketName", name);
+            }
+            return tx.deleteBucket(name);
+        });
+    }
+
+    // ---------------------------------------------------------------- objects
+
+    /** The current version of an object; {@code NoSuchKey} or {@code NoSuchBucket} when absent. */
+    public ObjectRecord head(String bucket, String key) {
+        Optional<ObjectRecord> found = metadata.object(bucket, key);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        requireBucket(bucket);
+        throw noSuchKey(bucket, key);
+    }
+
+    /**
+     * Opens {@code length} bytes of the object's content from {@code offset}, from the first node
+     * that holds an intact copy.
+     */
+    public InputStream read(ObjectRecord object, long offset, long length) {
+        Optional<BlobReader> reader = blobs.find(object.blobId(), object.size());
+        if (reader.isEmpty()) {
+            throw new StorageException(ErrorCode.InternalError, "no storage node holds an intact copy of "
+                    + object.bucket() + "/" + object.key() + " (blob " + object.blobId() + ")",
+                    object.bucket() + "/" + object.key());
+        }
+        try {
+            return reader.get().open(offset, length);
+        } catch (NoSuchFileException e) {
+            // overwritten and cleaned up between lookup and open: a retryable answer, never wrong bytes
+            throw new StorageException(ErrorCode.InternalError, "the object " + object.bucket() + "/" + object.key()
+                    + " changed while it was being read; try again", object.bucket() + "/" + object.key(), e);
+        } catch (IOException e) {
+            throw new StorageException(ErrorCode.InternalError, "could not read blob " + object.blobId()
+                    + " from node " + reader.get().nodeId() + ": " + e.getMessage(), object.bucket() + "/" + object.key(), e);
+        }
+    }
+
+    /**
+     * Stores an object (DESIGN.md's upload flow). The body is read once, to its end.
+     *
+     * @return the stored record
+     */
+    public ObjectRecord put(ObjectWrite write, InputStream body) {
+        validateKey(write.key());
+        validateUserMetadata(write.userMetadata());
+        byte[] expectedMd5 = decodeContentMd5(write.contentMd5());
+        validateChecksumValues(write.checksums());
+        if (!autoCreateBuckets) {
+            requireBucket(write.bucket());
+        } else if (metadata.bucket(write.bucket()).isEmpty()) {
+            BucketNames.validate(write.bucket());
+        }
+        queue.awaitRoom(QUEUE_ROOM_TIMEOUT);
+
+        Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>(write.checksumAlgorithms());
+        algorithms.addAll(write.checksums().keySet());
+        Hashing hashing = new Hashing(algorithms, write.contentSha256() != null);
+
+        String blobId;
+        long size;
+        Map<String, String> checksums;
+        try (PendingBlob blob = prepare()) {
+            size = copy(body, blob.output(), hashing);
+            if (write.declaredLength() >= 0 && size != write.declaredLength()) {
+                throw new StorageException(ErrorCode.IncompleteBody, "the request declared " + write.declaredLength()
+                        + " bytes but the body had " + size);
+            }
+            checksums = verify(write, hashing, expectedMd5);
+            try {
+                blobId = blob.commit();
+            } catch (IOException e) {
+                throw new StorageException(ErrorCode.InternalError, "could not commit the object to the storage nodes: " + e.getMessage(), null, e);
+            }
+        }
+        ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, size, hashing.md5Hex(),
+                write.contentType(), now(), new LinkedHashMap<>(write.userMetadata()),
+                new LinkedHashMap<>(write.headers()), checksums);
+        try {
+            metadata.write(tx -> {
+                if (tx.bucket(write.bucket()).isEmpty()) {
+                    if (!autoCreateBuckets) {
+                        throw noSuchBucket(write.bucket());
+                    }
+                    tx.createBucket(write.bucket(), record.lastModified());
+                }
+                tx.putObject(record).ifPresent(previous -> tx.enqueueTask(DELETE_BLOB, previous.blobId()));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            deleteQuietly(blobId);
+            throw e;
+        }
+        queue.wakeUp();
+        return record;
+    }
+
+    /**
+     * Copies an object: the source's bytes through the upload flow into {@code target}.
+     *
+     * @param source the source's current record (conditions already checked by the caller)
+     */
+    public ObjectRecord copy(ObjectRecord source, ObjectWrite target) {
+        try (InputStream in = read(source, 0, source.size())) {
+            return put(target, in);
+        } catch (IOException e) {
+            throw new StorageException(ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Deletes an object if present (S3 answers success either way); returns the removed record. */
+    public Optional<ObjectRecord> delete(String bucket, String key) {
+        Optional<ObjectRecord> removed = metadata.write(tx -> {
+            if (tx.bucket(bucket).isEmpty()) {
+                throw noSuchBucket(bucket);
+            }
+            Optional<ObjectRecord> gone = tx.deleteObject(bucket, key);
+            gone.ifPresent(r -> tx.enqueueTask(DELETE_BLOB, r.blobId()));
+            return gone;
+        });
+        if (removed.isPresent()) {
+            queue.wakeUp();
+        }
+        return removed;
+    }
+
+    /**
+     * One page of keys in S3 order.
+     *
+     * @param prefix    only keys starting with it ("" for all)
+     * @param delimiter roll keys up to the first delimiter after the prefix (null: no roll-up)
+     * @param after     start strictly after this key or common prefix (null: from the start)
+     * @param maxKeys   most keys + common prefixes in the page
+     */
+    public ListPage list(String bucket, String prefix, String delimiter, String after, int maxKeys) {
+        requireBucket(bucket);
+        String p = prefix == null ? "" : prefix;
+        String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        List<ObjectRecord> objects = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
+        String lastPrefix = d != null && after != null && isCommonPrefix(after, p, d) ? after : null;
+        String cursor = after;
+        String lastEntry = null;
+        int batchSize = Math.min(Math.max(maxKeys + 1, 2), 1000);
+        while (true) {
+            List<ObjectRecord> batch = metadata.listObjects(bucket, p, cursor, batchSize);
+            for (ObjectRecord o : batch) {
+                cursor = o.key();
+                String rollUp = null;
+                if (d != null) {
+                    int i = o.key().indexOf(d, p.length());
+                    if (i >= 0) {
+                        rollUp = o.key().substring(0, i + d.length());
+                    }
+                }
+                if (rollUp != null && rollUp.equals(lastPrefix)) {
+                    continue;
+                }
+                if (objects.size() + prefixes.size() >= maxKeys) {
+                    return new ListPage(objects, prefixes, true, lastEntry);
+                }
+                if (rollUp != null) {
+                    prefixes.add(rollUp);
+                    lastPrefix = rollUp;
+                    lastEntry = rollUp;
+                } else {
+                    objects.add(o);
+                    lastEntry = o.key();
+                }
+            }
+            if (batch.size() < batchSize) {
+                return new ListPage(objects, prefixes, false, lastEntry);
+            }
+        }
+    }
+
+    private static boolean isCommonPrefix(String marker, String prefix, String delimiter) {
+        return marker.startsWith(prefix) && marker.endsWith(delimiter)
+                && marker.indexOf(delimiter, prefix.length()) == marker.length() - delimiter.length();
+    }
+
+    // ---------------------------------------------------------------- health
+
+    /** Checks every node's directory and the database; cheap enough for every /health call. */
+    public Health health() {
+        List<Health.Node> nodes = new ArrayList<>();
+        for (StorageNode n : blobs.nodes()) {
+            n.check();
+            nodes.add(new Health.Node(n.id(), n.root().toString(), n.state() == dev.mockstorage.internal.storage.NodeState.UP, n.reason()));
+        }
+        boolean db;
+        try {
+            db = metadata.isHealthy();
+        } catch (RuntimeException e) {
+            db = false;
+        }
+        return new Health(nodes, db);
+    }
+
+    /** Waits for every queued task to finish. */
+    public void awaitIdle(Duration timeout) {
+        queue.awaitIdle(timeout);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private PendingBlob prepare() {
+        try {
+            return blobs.prepare();
+        } catch (IOException e) {
+            throw new StorageException(ErrorCode.InternalError, "could not start writing to the storage nodes: " + e.getMessage(), null, e);
+        }
+    }
+
+    private static long copy(InputStream body, OutputStream out, Hashing hashing) {
+        byte[] buffer = new byte[COPY_BUFFER];
+        long total = 0;
+        while (true) {
+            int n;
+            try {
+                n = body.read(buffer);
+            } catch (IOException e) {
+                throw new StorageException(ErrorCode.IncompleteBody, "the request body could not be read to its end after "
+                        + total + " bytes: " + e.getMessage(), null, e);
+            }
+            if (n < 0) {
+                return total;
+            }
+            hashing.update(buffer, n);
+            try {
+                out.write(buffer, 0, n);
+            } catch (IOException e) {
+                throw new StorageException(ErrorCode.InternalError, "could not write to the storage nodes: " + e.getMessage(), null, e);
+            }
+            total += n;
+        }
+    }
+
+    private static Map<String, String> verify(ObjectWrite write, Hashing hashing, byte[] expectedMd5) {
+        if (expectedMd5 != null && !MessageDigest.isEqual(expectedMd5, hashing.md5())) {
+            throw new StorageException(ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received: sent "
+                    + write.contentMd5() + ", computed " + Base64.getEncoder().encodeToString(hashing.md5()));
+        }
+        if (write.contentSha256() != null && !write.contentSha256().equalsIgnoreCase(hashing.sha256Hex())) {
+            throw new StorageException(ErrorCode.XAmzContentSHA256Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed: sent "
+                    + write.contentSha256() + ", computed " + hashing.sha256Hex());
+        }
+        Map<ChecksumAlgorithm, String> computed = hashing.checksums();
+        Map<ChecksumAlgorithm, String> sent = new EnumMap<>(ChecksumAlgorithm.class);
+        sent.putAll(write.checksums());
+        Map<String, String> trailers = write.trailers().get();
+        for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
+            String v = trailers.get(a.headerName());
+            if (v != null) {
+                sent.put(a, v.trim());
+            }
+        }
+        for (Map.Entry<ChecksumAlgorithm, String> e : sent.entrySet()) {
+            String actual = computed.get(e.getKey());
+            if (actual == null) {
+                continue; // a trailer nobody announced: nothing computed to compare with
+            }
+            if (!actual.equals(e.getValue())) {
+                throw new StorageException(ErrorCode.BadDigest, "The " + e.getKey() + " you specified did not match the calculated checksum: sent "
+                        + e.getValue() + ", computed " + actual);
+            }
+        }
+        Map<String, String> stored = new LinkedHashMap<>();
+        computed.forEach((a, v) -> stored.put(a.name(), v));
+        return stored;
+    }
+
+    private static byte[] decodeContentMd5(String contentMd5) {
+        if (contentMd5 == null) {
+            return null;
+        }
+        try {
+            byte[] md5 = Base64.getDecoder().decode(contentMd5.trim());
+            if (md5.length == 16) {
+                return md5;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw new StorageException(ErrorCode.InvalidDigest, "The Content-MD5 you specified is not valid: '" + contentMd5
+                + "' is not the base64 of 16 bytes");
+    }
+
+    private static void validateChecksumValues(Map<ChecksumAlgorithm, String> checksums) {
+        for (Map.Entry<ChecksumAlgorithm, String> e : checksums.entrySet()) {
+            int expected = switch (e.getKey()) {
+                case CRC32, CRC32C -> 4;
+                case CRC64NVME -> 8;
+                case SHA1 -> 20;
+                case SHA256 -> 32;
+            };
+            boolean ok;
+            try {
+                ok = Base64.getDecoder().decode(e.getValue().trim()).length == expected;
+            } catch (IllegalArgumentException ex) {
+                ok = false;
+            }
+            if (!ok) {
+                throw new StorageException(ErrorCode.InvalidRequest, "Value for " + e.getKey().headerName()
+                        + " header is invalid: '" + e.getValue() + "' is not the base64 of " + expected + " bytes");
+            }
+        }
+    }
+
+    static void validateKey(String key) {
+        if (key.isEmpty()) {
+            throw new StorageException(ErrorCode.InvalidArgument, "the object key is empty");
+        }
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            throw new StorageException(ErrorCode.KeyTooLongError, "Your key is too long: " + bytes
+                    + " bytes, the most is " + MAX_KEY_BYTES).with("Size", Integer.toString(bytes))
+                    .with("MaxSizeAllowed", Integer.toString(MAX_KEY_BYTES));
+        }
+    }
+
+    private static void validateUserMetadata(Map<String, String> userMetadata) {
+        int bytes = 0;
+        for (Map.Entry<String, String> e : userMetadata.entrySet()) {
+            bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (bytes > MAX_USER_METADATA_BYTES) {
+            throw new StorageException(ErrorCode.MetadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size: "
+                    + bytes + " bytes, the most is " + MAX_USER_METADATA_BYTES)
+                    .with("Size", Integer.toString(bytes)).with("MaxSizeAllowed", Integer.toString(MAX_USER_METADATA_BYTES));
+        }
+    }
+
+    private void deleteQuietly(String blobId) {
+        try {
+            blobs.delete(blobId);
+        } catch (IOException | RuntimeException e) {
+            // left as an orphan; the consistency check removes it
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    static StorageException noSuchBucket(String bucket) {
+        return new StorageException(ErrorCode.NoSuchBucket, "The specified bucket does not exist: " + bucket, bucket)
+                .with("BucketName", bucket);
+    }
+
+    static StorageException noSuchKey(String bucket, String key) {
+        return new StorageException(ErrorCode.NoSuchKey, "The specified key does not exist.", bucket + "/" + key)
+                .with("Key", key);
+    }
+
+    /** MD5 (the ETag), an optional SHA-256 of the payload, and the requested S3 checksums, all in one pass. */
+    private static final class Hashing {
+        private final MessageDigest md5;
+        private final MessageDigest sha256;
+        private final Map<ChecksumAlgorithm, Hasher> checksums = new EnumMap<>(ChecksumAlgorithm.class);
+        private byte[] md5Digest;
+        private byte[] sha256Digest;
+        private Map<ChecksumAlgorithm, String> checksumValues;
+
+        Hashing(Set<ChecksumAlgorithm> algorithms, boolean payloadSha256) {
+            try {
+                md5 = MessageDigest.getInstance("MD5");
+                sha256 = payloadSha256 ? MessageDigest.getInstance("SHA-256") : null;
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            for (ChecksumAlgorithm a : algorithms) {
+                checksums.put(a, a.newHasher());
+            }
+        }
+
+        void update(byte[] b, int n) {
+            md5.update(b, 0, n);
+            if (sha256 != null) {
+                sha256.update(b, 0, n);
+            }
+            for (Hasher h : checksums.values()) {
+                h.update(b, 0, n);
+            }
+        }
+
+        byte[] md5() {
+            if (md5Digest == null) {
+                md5Digest = md5.digest();
+            }
+            return md5Digest;
+        }
+
+        String md5Hex() {
+            return HexFormat.of().formatHex(md5());
+        }
+
+        String sha256Hex() {
+            if (sha256Digest == null) {
+                sha256Digest = sha256.digest();
+            }
+            return HexFormat.of().formatHex(sha256Digest);
+        }
+
+        Map<ChecksumAlgorithm, String> checksums() {
+            if (checksumValues == null) {
+                checksumValues = new EnumMap<>(ChecksumAlgorithm.class);
+                checksums.forEach((a, h) -> checksumValues.put(a, h.base64()));
+            }
+            return checksumValues;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.mockstorage.internal.service;
+
+import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What a client asked to store along with an object body.
+ *
+ * @param bucket             target bucket
+ * @param key                target key
+ * @param contentType        Content-Type, or null
+ * @param userMetadata       x-amz-meta-* (names lower-case, without the prefix)
+ * @param headers            other stored headers (Content-Disposition, ...), canonical names
+ * @param contentMd5         the Content-MD5 header (base64), or null
+ * @param contentSha256      hex SHA-256 of the payload from x-amz-content-sha256, or null when not a hex digest
+ * @param checksums          checksum values sent as headers, by algorithm (base64)
+ * @param checksumAlgorithms algorithms to compute and store even without a value (x-amz-sdk-checksum-algorithm, x-amz-trailer)
+ * @param trailers           trailers of the body, complete once it was read (aws-chunked checksums)
+ * @param declaredLength     the decoded length the client declared, or -1
+ */
+public record ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
+                          Map<String, String> headers, String contentMd5, String contentSha256,
+                          Map<ChecksumAlgorithm, String> checksums, java.util.Set<ChecksumAlgorithm> checksumAlgorithms,
+                          Supplier<Map<String, String>> trailers, long declaredLength) {
+}
