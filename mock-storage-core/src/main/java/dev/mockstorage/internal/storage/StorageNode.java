@@ -47,10 +47,12 @@ public final class StorageNode {
         }
     }
 
+    /** The node's name, e.g. {@code stg1}. */
     public String id() {
         return id;
     }
 
+    /** The node's directory (absolute). */
     public Path root() {
         return root;
     }
