@@ -1,17 +1,66 @@
 package dev.mockstorage.internal.metadata;
 
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
  * SQLite metadata: buckets, objects and the task table. The only class family that runs SQL.
  * WAL mode; one transaction per change through {@link #write}; reads never block on writers.
+ *
+ * <p>One write connection, guarded by a lock with a timeout (a writer that waits too long gets
+ * {@code SlowDown}, never a hang); a small pool of read connections ({@code query_only}) that see
+ * the last committed state. Prepared statements are cached per connection. The read methods here
+ * do not see the uncommitted changes of a running {@link #write}: inside one, use its {@link Tx}.
+ * Thread-safe.
  */
 public final class MetadataStore implements AutoCloseable {
+    private static final String RUNNING = "running";
+    private static final String FAILED = "failed";
+
+    private final Path file;
+    private final boolean fsync;
+    private final Duration lockTimeout;
+    private final long lockTimeoutNanos;
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** guarded by writeLock */
+    private final SqlConnection writer;
+    /** guarded by writeLock: nesting depth of {@link #write} calls on the lock's holder */
+    private int depth;
+
+    private final int maxReaders;
+    private final ArrayBlockingQueue<SqlConnection> idleReaders;
+    private final AtomicInteger openReaders = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MetadataStore(Path file, boolean fsync, Duration lockTimeout, SqlConnection writer) {
+        this.file = file;
+        this.fsync = fsync;
+        this.lockTimeout = lockTimeout;
+        this.lockTimeoutNanos = lockTimeout.toNanos();
+        this.writer = writer;
+        this.maxReaders = Math.max(2, Math.min(8, 2 * Runtime.getRuntime().availableProcessors()));
+        this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
+    }
 
     /**
      * Opens (creating or migrating) the database file.
@@ -19,92 +68,441 @@ public final class MetadataStore implements AutoCloseable {
      * @param file        the SQLite file; parent directories are created
      * @param fsync       true: {@code synchronous=FULL}; false: {@code NORMAL} (survives a killed process)
      * @param lockTimeout how long a writer waits for the write lock before failing with {@code SlowDown}
+     * @throws StorageException InternalError when the file cannot be opened or has a newer schema
      */
     public static MetadataStore open(Path file, boolean fsync, Duration lockTimeout) {
-        throw new UnsupportedOperationException("TODO");
+        Path absolute = file.toAbsolutePath();
+        SqlConnection writer = null;
+        try {
+            if (absolute.getParent() != null) {
+                Files.createDirectories(absolute.getParent());
+            }
+            writer = SqlConnection.open(absolute, fsync, lockTimeout.toMillis(), false);
+            writer.execute("PRAGMA journal_mode = WAL");
+            Schema.migrate(writer);
+            return new MetadataStore(absolute, fsync, lockTimeout, writer);
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            if (e instanceof StorageException se) {
+                throw se;
+            }
+            throw new StorageException(ErrorCode.InternalError,
+                    "cannot open metadata database " + absolute + ": " + e.getMessage(), null, e);
+        }
     }
 
-    /** Runs {@code work} in one transaction: commits on return, rolls back on any exception (rethrown). */
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Runs {@code work} in one transaction: commits on return, rolls back on any exception (rethrown).
+     * A {@code write} inside another on the same thread runs as a savepoint of the outer one.
+     * The {@link Tx} must not be used after {@code work} returns.
+     *
+     * @throws StorageException SlowDown when the write lock is not acquired within the lock timeout;
+     *                          InternalError when SQLite fails (the SQLException is the cause)
+     */
     public <T> T write(Function<Tx, T> work) {
-        throw new UnsupportedOperationException("TODO");
+        return inTransaction("transaction", db -> {
+            TxImpl tx = new TxImpl(db);
+            try {
+                return work.apply(tx);
+            } finally {
+                tx.end();
+            }
+        });
     }
 
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(SqlConnection db) throws SQLException;
+    }
+
+    private <T> T inTransaction(String what, SqlWork<T> work) {
+        lockWriter();
+        try {
+            ensureOpen();
+            int level = depth;
+            String savepoint = "sp" + level;
+            writer.execute(level == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint);
+            depth = level + 1;
+            boolean done = false;
+            try {
+                T result = work.run(writer);
+                writer.execute(level == 0 ? "COMMIT" : "RELEASE " + savepoint);
+                done = true;
+                return result;
+            } finally {
+                depth = level;
+                if (!done) {
+                    rollbackQuietly(level, savepoint);
+                }
+            }
+        } catch (SQLException e) {
+            throw wrap(what, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void rollbackQuietly(int level, String savepoint) {
+        try {
+            if (level == 0) {
+                writer.execute("ROLLBACK");
+            } else {
+                writer.execute("ROLLBACK TO " + savepoint);
+                writer.execute("RELEASE " + savepoint);
+            }
+        } catch (SQLException e) {
+            // no transaction left to roll back (e.g. COMMIT failed and SQLite already rolled back)
+        }
+    }
+
+    private void lockWriter() {
+        boolean locked;
+        try {
+            locked = writeLock.tryLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(ErrorCode.ServiceUnavailable, "interrupted while waiting for the metadata write lock");
+        }
+        if (!locked) {
+            throw new StorageException(ErrorCode.SlowDown,
+                    "metadata write lock not acquired within " + lockTimeout.toMillis() + " ms");
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new StorageException(ErrorCode.ServiceUnavailable, "metadata store is closed");
+        }
+    }
+
+    /** SQLite's BUSY/LOCKED (another process holds the file) become SlowDown; anything else InternalError. */
+    static StorageException wrap(String what, SQLException e) {
+        int code = e.getErrorCode() & 0xff; // primary result code
+        ErrorCode errorCode = code == 5 || code == 6 ? ErrorCode.SlowDown : ErrorCode.InternalError;
+        return new StorageException(errorCode, "metadata " + what + " failed: " + e.getMessage(), null, e);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private <T> T read(String what, SqlWork<T> work) {
+        SqlConnection db = borrowReader();
+        try {
+            return work.run(db);
+        } catch (SQLException e) {
+            throw wrap(what, e);
+        } finally {
+            releaseReader(db);
+        }
+    }
+
+    private SqlConnection borrowReader() {
+        ensureOpen();
+        SqlConnection db = idleReaders.poll();
+        if (db != null) {
+            return db;
+        }
+        if (openReaders.incrementAndGet() <= maxReaders) {
+            try {
+                return SqlConnection.open(file, fsync, lockTimeout.toMillis(), true);
+            } catch (SQLException e) {
+                openReaders.decrementAndGet();
+                throw wrap("open read connection", e);
+            }
+        }
+        openReaders.decrementAndGet();
+        try {
+            db = idleReaders.poll(lockTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(ErrorCode.ServiceUnavailable, "interrupted while waiting for a metadata read connection");
+        }
+        if (db == null) {
+            throw new StorageException(ErrorCode.SlowDown,
+                    "no metadata read connection free within " + lockTimeout.toMillis() + " ms");
+        }
+        return db;
+    }
+
+    private void releaseReader(SqlConnection db) {
+        if (!closed.get()) {
+            idleReaders.offer(db);
+            if (!closed.get()) {
+                return;
+            }
+            // close() ran meanwhile: drain what it may have missed
+            SqlConnection idle;
+            while ((idle = idleReaders.poll()) != null) {
+                idle.close();
+            }
+            return;
+        }
+        db.close();
+    }
+
+    /** The bucket as last committed, if it exists. */
     public Optional<BucketRecord> bucket(String name) {
-        throw new UnsupportedOperationException("TODO");
+        return read("read bucket " + name, db -> Queries.bucket(db, name));
     }
 
     /** All buckets sorted by name. */
     public List<BucketRecord> buckets() {
-        throw new UnsupportedOperationException("TODO");
+        return read("list buckets", db -> {
+            List<BucketRecord> buckets = new ArrayList<>();
+            try (ResultSet rs = db.prepare("SELECT name, created_at FROM buckets ORDER BY name").executeQuery()) {
+                while (rs.next()) {
+                    buckets.add(Rows.bucket(rs));
+                }
+            }
+            return buckets;
+        });
     }
 
+    /** The object's current row as last committed (one primary-key lookup), if it exists. */
     public Optional<ObjectRecord> object(String bucket, String key) {
-        throw new UnsupportedOperationException("TODO");
+        return read("read object " + bucket + "/" + key, db -> Queries.object(db, bucket, key));
     }
 
     /**
      * Objects of a bucket whose key starts with {@code prefix} and sorts strictly after
      * {@code afterKey} (null: from the start), ascending by the key's UTF-8 bytes, at most {@code limit}.
+     * Walks the primary-key index from the later of {@code prefix} and {@code afterKey} and stops at
+     * the first key outside the prefix, so a page costs {@code limit} rows, not the bucket's size.
      */
     public List<ObjectRecord> listObjects(String bucket, String prefix, String afterKey, int limit) {
-        throw new UnsupportedOperationException("TODO");
+        if (limit <= 0) {
+            return List.of();
+        }
+        String p = prefix == null ? "" : prefix;
+        boolean fromAfterKey = afterKey != null && Queries.compareUtf8(afterKey, p) >= 0;
+        String sql = "SELECT " + Rows.OBJECT_COLUMNS + " FROM objects WHERE bucket = ? AND key "
+                + (fromAfterKey ? ">" : ">=") + " ? ORDER BY key LIMIT ?";
+        return read("list objects of " + bucket, db -> {
+            PreparedStatement ps = db.prepare(sql);
+            ps.setString(1, bucket);
+            ps.setString(2, fromAfterKey ? afterKey : p);
+            ps.setInt(3, limit);
+            List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!rs.getString(2).startsWith(p)) {
+                        break;
+                    }
+                    objects.add(Rows.object(rs));
+                }
+            }
+            return objects;
+        });
     }
 
-    /** Number of objects and total bytes in a bucket (null: all buckets). */
+    /** Number of objects and total bytes ({@code [count, bytes]}) in a bucket (null: all buckets). */
     public long[] countAndBytes(String bucket) {
-        throw new UnsupportedOperationException("TODO");
+        return read("count objects", db -> {
+            PreparedStatement ps;
+            if (bucket == null) {
+                ps = db.prepare("SELECT count(*), coalesce(sum(size), 0) FROM objects");
+            } else {
+                ps = db.prepare("SELECT count(*), coalesce(sum(size), 0) FROM objects WHERE bucket = ?");
+                ps.setString(1, bucket);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        });
     }
 
     /**
+     * Every blob id the object rows point at (for the consistency check, which compares them with
+     * the files on the nodes). Blobs only named in task payloads are not included.
+     */
+    public Set<String> referencedBlobIds() {
+        return read("list blob ids", db -> {
+            Set<String> ids = new HashSet<>();
+            try (ResultSet rs = db.prepare("SELECT blob_id FROM objects").executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    /**
      * Claims up to {@code max} pending tasks whose next_run_at is not after {@code now}, oldest
-     * first, marking them running.
+     * first, marking them running (attempts + 1); the records returned show the new state.
+     * Checks on a read connection first, so idle polling never takes the write lock.
      */
     public List<TaskRecord> claimTasks(int max, Instant now) {
-        throw new UnsupportedOperationException("TODO");
+        if (max <= 0) {
+            return List.of();
+        }
+        long nowMillis = now.toEpochMilli();
+        boolean due = read("look for due tasks", db -> {
+            PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE state = 'pending' AND next_run_at <= ? LIMIT 1");
+            ps.setLong(1, nowMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
+        if (!due) {
+            return List.of();
+        }
+        return inTransaction("claim tasks", db -> {
+            PreparedStatement select = db.prepare("SELECT " + Rows.TASK_COLUMNS
+                    + " FROM tasks WHERE state = 'pending' AND next_run_at <= ? ORDER BY id LIMIT ?");
+            select.setLong(1, nowMillis);
+            select.setInt(2, max);
+            List<TaskRecord> claimed = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    TaskRecord t = Rows.task(rs);
+                    claimed.add(new TaskRecord(t.id(), t.kind(), t.payload(), RUNNING, t.attempts() + 1,
+                            t.createdAt(), t.nextRunAt(), t.lastError()));
+                }
+            }
+            PreparedStatement update = db.prepare(
+                    "UPDATE tasks SET state = 'running', attempts = attempts + 1 WHERE id = ?");
+            for (TaskRecord t : claimed) {
+                update.setLong(1, t.id());
+                update.executeUpdate();
+            }
+            return claimed;
+        });
     }
 
     /** Removes a finished task. */
     public void completeTask(long id) {
-        throw new UnsupportedOperationException("TODO");
+        inTransaction("complete task " + id, db -> {
+            PreparedStatement ps = db.prepare("DELETE FROM tasks WHERE id = ?");
+            ps.setLong(1, id);
+            return ps.executeUpdate();
+        });
     }
 
-    /** Puts a task back to pending after a failed attempt. */
+    /** Puts a task back to pending after a failed attempt, not to be claimed before {@code nextRunAt}. */
     public void retryTask(long id, String error, Instant nextRunAt) {
-        throw new UnsupportedOperationException("TODO");
+        inTransaction("retry task " + id, db -> {
+            PreparedStatement ps = db.prepare(
+                    "UPDATE tasks SET state = 'pending', last_error = ?, next_run_at = ? WHERE id = ?");
+            TxImpl.setNullableString(ps, 1, error);
+            ps.setLong(2, nextRunAt.toEpochMilli());
+            ps.setLong(3, id);
+            return ps.executeUpdate();
+        });
     }
 
     /** Parks a task as failed for good, keeping its last error. */
     public void failTask(long id, String error) {
-        throw new UnsupportedOperationException("TODO");
+        inTransaction("fail task " + id, db -> {
+            PreparedStatement ps = db.prepare("UPDATE tasks SET state = 'failed', last_error = ? WHERE id = ?");
+            TxImpl.setNullableString(ps, 1, error);
+            ps.setLong(2, id);
+            return ps.executeUpdate();
+        });
     }
 
-    /** Marks tasks left running by a previous process as pending again (called at start-up). */
+    /** Marks tasks left running by a previous process as pending again (called at start-up); returns how many. */
     public int resetRunningTasks() {
-        throw new UnsupportedOperationException("TODO");
+        return inTransaction("reset running tasks",
+                db -> db.prepare("UPDATE tasks SET state = 'pending' WHERE state = 'running'").executeUpdate());
     }
 
     /** Tasks by state: pending + running. */
     public long openTaskCount() {
-        throw new UnsupportedOperationException("TODO");
+        return read("count open tasks", db -> {
+            try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state IN ('pending', 'running')")
+                    .executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     /** Pending and running tasks, oldest first, at most {@code limit}. */
     public List<TaskRecord> openTasks(int limit) {
-        throw new UnsupportedOperationException("TODO");
+        return tasks("SELECT " + Rows.TASK_COLUMNS
+                + " FROM tasks WHERE state IN ('pending', 'running') ORDER BY id LIMIT ?", limit);
     }
 
-    /** Tasks parked as failed. */
+    /** Tasks parked as failed, oldest first, at most {@code limit}. */
     public List<TaskRecord> failedTasks(int limit) {
-        throw new UnsupportedOperationException("TODO");
+        return tasks("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE state = '" + FAILED
+                + "' ORDER BY id LIMIT ?", limit);
     }
 
-    /** Cheap liveness probe: the database answers a trivial query. */
+    private List<TaskRecord> tasks(String sql, int limit) {
+        return read("list tasks", db -> {
+            PreparedStatement ps = db.prepare(sql);
+            ps.setInt(1, Math.max(0, limit));
+            List<TaskRecord> tasks = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tasks.add(Rows.task(rs));
+                }
+            }
+            return tasks;
+        });
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Cheap liveness probe: the database answers a trivial query. False once closed. */
     public boolean isHealthy() {
-        throw new UnsupportedOperationException("TODO");
+        if (closed.get()) {
+            return false;
+        }
+        try {
+            return read("health check", db -> {
+                try (ResultSet rs = db.prepare("SELECT 1").executeQuery()) {
+                    return rs.next() && rs.getInt(1) == 1;
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Closes every connection (idempotent). Waits up to the lock timeout for a running write;
+     * read connections in use are closed when they are given back.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        SqlConnection idle;
+        while ((idle = idleReaders.poll()) != null) {
+            idle.close();
+        }
+        boolean locked = false;
+        try {
+            locked = writeLock.tryLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            writer.close();
+        } finally {
+            if (locked) {
+                writeLock.unlock();
+            }
+        }
     }
 
     @Override
-    public void close() {
-        throw new UnsupportedOperationException("TODO");
+    public String toString() {
+        return "MetadataStore(" + file + (closed.get() ? ", closed" : "") + ")";
     }
 }

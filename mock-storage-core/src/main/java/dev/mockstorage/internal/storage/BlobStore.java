@@ -1,43 +1,166 @@
 package dev.mockstorage.internal.storage;
 
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
-/** Replicated blob files across the storage nodes. Request paths never reach the file system: blobs are named by id. */
+/**
+ * Replicated blob files across the storage nodes. Request paths never reach the file system: blobs
+ * are named by a random id, checked ({@code 32 hex}) before it becomes a path. A blob file never
+ * changes once committed, so readers never see a half-written file. Thread-safe.
+ */
 public final class BlobStore implements AutoCloseable {
+    private final List<StorageNode> nodes;
+    private final boolean fsync;
+    private final SecureRandom random = new SecureRandom();
 
     /**
+     * Removes the temp files a crashed process left in every node's {@code tmp/} (half-written
+     * uploads that were never committed).
+     *
      * @param nodes the nodes, in read-preference order; their directories are created
      * @param fsync force each blob file and directory to disk on commit
      */
     public BlobStore(List<StorageNode> nodes, boolean fsync) {
-        throw new UnsupportedOperationException("TODO");
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("at least one storage node is needed");
+        }
+        this.nodes = List.copyOf(nodes);
+        this.fsync = fsync;
+        for (StorageNode node : this.nodes) {
+            removeTempFiles(node);
+        }
     }
 
+    private static void removeTempFiles(StorageNode node) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(node.tmpDir())) {
+            for (Path file : files) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // best effort: a leftover temp file is harmless, it is never read
+                }
+            }
+        } catch (IOException e) {
+            // the node's directory is unusable; its state says so
+        }
+    }
+
+    /** The nodes in read-preference order. */
     public List<StorageNode> nodes() {
-        throw new UnsupportedOperationException("TODO");
+        return nodes;
+    }
+
+    /** The node with this id, if any. */
+    public Optional<StorageNode> node(String id) {
+        return nodes.stream().filter(n -> n.id().equals(id)).findFirst();
     }
 
     /**
-     * Starts a blob on every node that is up.
+     * Starts a blob on every node that is up: one temp file each, fed by
+     * {@link PendingBlob#output()}. The caller closes the PendingBlob (commit or not).
      *
-     * @throws dev.mockstorage.internal.error.StorageException ServiceUnavailable when no node is up
+     * @throws StorageException ServiceUnavailable when no node is up
+     * @throws IOException      when a temp file cannot be created (nothing is left behind)
      */
     public PendingBlob prepare() throws IOException {
-        throw new UnsupportedOperationException("TODO");
+        List<StorageNode> up = new ArrayList<>(nodes.size());
+        for (StorageNode node : nodes) {
+            if (node.state() == NodeState.UP) {
+                up.add(node);
+            }
+        }
+        if (up.isEmpty()) {
+            StringJoiner why = new StringJoiner(", ", "no storage node is up: ", "");
+            for (StorageNode node : nodes) {
+                why.add(node.id() + " (" + node.reason() + ")");
+            }
+            throw new StorageException(ErrorCode.ServiceUnavailable, why.toString());
+        }
+        return new TeePendingBlob(BlobIds.random(random), up, fsync);
     }
 
-    /** The first node (in order) that is up and has the blob with exactly {@code size} bytes. */
+    /**
+     * The first node (in order) that is up and has the blob with exactly {@code size} bytes;
+     * {@link BlobReader#missingOn()} names the up nodes before it that lacked an intact copy.
+     * Empty when no up node has one.
+     *
+     * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
+     */
     public Optional<BlobReader> find(String blobId, long size) {
-        throw new UnsupportedOperationException("TODO");
+        BlobIds.requireValid(blobId);
+        List<String> missing = null;
+        for (StorageNode node : nodes) {
+            if (node.state() != NodeState.UP) {
+                continue;
+            }
+            Path file = node.blobPath(blobId);
+            long actual;
+            try {
+                actual = Files.size(file);
+            } catch (IOException e) {
+                actual = -1;
+            }
+            if (actual == size) {
+                return Optional.of(new FileBlobReader(node.id(), file, size,
+                        missing == null ? List.of() : List.copyOf(missing)));
+            }
+            if (missing == null) {
+                missing = new ArrayList<>(nodes.size());
+            }
+            missing.add(node.id());
+        }
+        return Optional.empty();
     }
 
-    /** Deletes the blob from every node; missing files are fine. Throws if a node that is up could not delete it. */
+    /**
+     * Deletes the blob from every node that is up; missing files are fine. Nodes that are down are
+     * skipped (they are unreachable by definition); what they keep is an orphan for the
+     * consistency check.
+     *
+     * @throws IOException      when a node that is up could not delete it (after trying every node)
+     * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
+     */
     public void delete(String blobId) throws IOException {
-        throw new UnsupportedOperationException("TODO");
+        BlobIds.requireValid(blobId);
+        IOException failure = null;
+        for (StorageNode node : nodes) {
+            if (node.state() != NodeState.UP) {
+                continue;
+            }
+            try {
+                Files.deleteIfExists(node.blobPath(blobId));
+            } catch (NoSuchFileException e) {
+                // the shard directory is gone: nothing to delete
+            } catch (IOException e) {
+                IOException wrapped = new IOException(node.id() + ": cannot delete blob " + blobId + ": " + e, e);
+                if (failure == null) {
+                    failure = wrapped;
+                } else {
+                    failure.addSuppressed(wrapped);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
+    /** True when {@code blobId} has the form of a blob id (32 lower-case hex chars). */
+    public static boolean isBlobId(String blobId) {
+        return BlobIds.isValid(blobId);
+    }
+
+    /** Nothing to release: files are opened per blob and closed by their users. */
     @Override
     public void close() {
     }

@@ -1,33 +1,162 @@
 package dev.mockstorage.internal.storage;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-/** One storage node: a directory holding immutable blob files ({@code blobs/xx/<id>}) and temp files ({@code tmp/}). */
+/**
+ * One storage node: a directory holding immutable blob files ({@code blobs/xx/<id>}) and temp files ({@code tmp/}).
+ * The state is the result of the last {@link #check()} (or {@link #markDown}); reading it is free.
+ * Thread-safe.
+ */
 public final class StorageNode {
+    private final String id;
+    private final Path root;
+    private final Path blobs;
+    private final Path tmp;
+    /** state and reason change together, so they live in one immutable value */
+    private volatile Status status;
+    /** set by {@link #markDown}: the node stays down whatever the directory looks like */
+    private volatile String forcedDownReason;
 
+    private record Status(NodeState state, String reason) {
+    }
+
+    /**
+     * Creates {@code root/blobs} and {@code root/tmp} and checks the directory. A directory that
+     * cannot be created leaves the node DOWN with the reason (no exception), so one bad node does
+     * not stop the server.
+     *
+     * @param id   the node's name in messages and the admin API, e.g. {@code stg1}
+     * @param root the node's directory
+     */
     public StorageNode(String id, Path root) {
-        throw new UnsupportedOperationException("TODO");
+        this.id = id;
+        this.root = root.toAbsolutePath().normalize();
+        this.blobs = this.root.resolve("blobs");
+        this.tmp = this.root.resolve("tmp");
+        try {
+            Files.createDirectories(blobs);
+            Files.createDirectories(tmp);
+            check();
+        } catch (IOException e) {
+            status = new Status(NodeState.DOWN, "cannot create " + this.root + ": " + e);
+        }
     }
 
+    /** The node's name, e.g. {@code stg1}. */
     public String id() {
-        throw new UnsupportedOperationException("TODO");
+        return id;
     }
 
+    /** The node's directory (absolute). */
     public Path root() {
-        throw new UnsupportedOperationException("TODO");
+        return root;
     }
 
+    /** The state found by the last {@link #check()}, or DOWN after {@link #markDown}. */
     public NodeState state() {
-        throw new UnsupportedOperationException("TODO");
+        return status.state();
     }
 
     /** Why the node is down, or null when up. */
     public String reason() {
-        throw new UnsupportedOperationException("TODO");
+        return status.reason();
     }
 
-    /** Re-checks the directory (exists, writable) and updates the state; returns it. */
+    /**
+     * Re-checks the directory (exists, writable: creates and deletes a probe file in {@code tmp/})
+     * and updates the state; returns it. A node taken down with {@link #markDown} stays down.
+     */
     public NodeState check() {
-        throw new UnsupportedOperationException("TODO");
+        String forced = forcedDownReason;
+        if (forced != null) {
+            status = new Status(NodeState.DOWN, forced);
+            return NodeState.DOWN;
+        }
+        Status result;
+        if (!Files.isDirectory(root)) {
+            result = new Status(NodeState.DOWN, "directory missing: " + root);
+        } else {
+            try {
+                Files.createDirectories(blobs);
+                Files.createDirectories(tmp);
+                Path probe = Files.createTempFile(tmp, "check-", ".probe");
+                Files.delete(probe);
+                result = new Status(NodeState.UP, null);
+            } catch (IOException | RuntimeException e) {
+                result = new Status(NodeState.DOWN, "directory not writable: " + root + ": " + e);
+            }
+        }
+        // markDown may have run meanwhile: it wins
+        if (forcedDownReason != null) {
+            result = new Status(NodeState.DOWN, forcedDownReason);
+        }
+        status = result;
+        return result.state();
+    }
+
+    /** Takes the node down on purpose (fault injection): reads and writes skip it until {@link #markUp()}. */
+    public void markDown(String reason) {
+        String why = reason == null || reason.isBlank() ? "marked down" : reason;
+        forcedDownReason = why;
+        status = new Status(NodeState.DOWN, why);
+    }
+
+    /** Ends a {@link #markDown}; the node is UP again if its directory passes {@link #check()}. */
+    public void markUp() {
+        forcedDownReason = null;
+        check();
+    }
+
+    /**
+     * Where this node keeps (or would keep) the blob: {@code root/blobs/<first 2 hex>/<id>}.
+     *
+     * @throws dev.mockstorage.internal.error.StorageException InvalidArgument for anything but 32 hex chars
+     */
+    public Path blobPath(String blobId) {
+        BlobIds.requireValid(blobId);
+        return blobs.resolve(blobId.substring(0, 2)).resolve(blobId);
+    }
+
+    /**
+     * Ids of every committed blob file on this node (any order); files not named like a blob are
+     * ignored. For the consistency check, which compares them with the metadata.
+     */
+    public List<String> listBlobIds() throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> shards = Files.newDirectoryStream(blobs)) {
+            for (Path shard : shards) {
+                if (!Files.isDirectory(shard)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+                    for (Path file : files) {
+                        String name = file.getFileName().toString();
+                        if (BlobIds.isValid(name) && name.startsWith(shard.getFileName().toString())) {
+                            ids.add(name);
+                        }
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    Path tmpDir() {
+        return tmp;
+    }
+
+    Path tmpPath(String blobId) {
+        return tmp.resolve(blobId + ".tmp");
+    }
+
+    @Override
+    public String toString() {
+        Status s = status;
+        return id + " (" + root + ", " + s.state() + (s.reason() == null ? "" : ": " + s.reason()) + ")";
     }
 }

@@ -1,0 +1,73 @@
+package dev.mockstorage.internal.metadata;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Column lists and row mapping shared by the store and its transactions; JSON columns via Jackson. */
+final class Rows {
+    private Rows() {
+    }
+
+    static final String OBJECT_COLUMNS =
+            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums";
+    static final String TASK_COLUMNS =
+            "id, kind, payload, state, attempts, created_at, next_run_at, last_error";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectReader MAP_READER =
+            MAPPER.readerFor(new TypeReference<LinkedHashMap<String, String>>() { });
+    private static final ObjectWriter MAP_WRITER = MAPPER.writer();
+
+    static BucketRecord bucket(ResultSet rs) throws SQLException {
+        return new BucketRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+    }
+
+    /** Maps a row selected with {@link #OBJECT_COLUMNS}. */
+    static ObjectRecord object(ResultSet rs) throws SQLException {
+        return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
+                fromJson(rs.getString(8)), fromJson(rs.getString(9)), fromJson(rs.getString(10)));
+    }
+
+    /** Maps a row selected with {@link #TASK_COLUMNS}. */
+    static TaskRecord task(ResultSet rs) throws SQLException {
+        return new TaskRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
+    }
+
+    /** Null or empty: SQL NULL (nothing to parse on read); else a JSON object keeping the map's order. */
+    static String toJson(Map<String, String> map) {
+        if (map == null || map.isEmpty()) {
+            return null;
+        }
+        try {
+            return MAP_WRITER.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "cannot encode metadata map: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Never null: an unmodifiable map in stored order, empty for SQL NULL. */
+    static Map<String, String> fromJson(String json) {
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> map = MAP_READER.readValue(json);
+            return map == null ? Map.of() : Collections.unmodifiableMap(map);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "corrupt JSON column: " + e.getMessage(), null, e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.mockstorage.internal.metadata;
+
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The schema as a list of migrations; {@code PRAGMA user_version} records how many have run.
+ * Append a migration to change the schema; never edit one that has shipped.
+ */
+final class Schema {
+    private Schema() {
+    }
+
+    /** Migration {@code i} takes the database from version {@code i} to {@code i + 1}. */
+    static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    """
+                    CREATE TABLE buckets (
+                        name       TEXT    NOT NULL PRIMARY KEY,
+                        created_at INTEGER NOT NULL
+                    ) WITHOUT ROWID""",
+                    // keys compare with BINARY collation on UTF-8 text: UTF-8 byte order, S3's listing order
+                    """
+                    CREATE TABLE objects (
+                        bucket        TEXT    NOT NULL REFERENCES buckets(name),
+                        key           TEXT    NOT NULL,
+                        blob_id       TEXT    NOT NULL,
+                        size          INTEGER NOT NULL,
+                        etag          TEXT    NOT NULL,
+                        content_type  TEXT,
+                        last_modified INTEGER NOT NULL,
+                        user_metadata TEXT,
+                        headers       TEXT,
+                        checksums     TEXT,
+                        PRIMARY KEY (bucket, key)
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE tasks (
+                        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind        TEXT    NOT NULL,
+                        payload     TEXT,
+                        state       TEXT    NOT NULL,
+                        attempts    INTEGER NOT NULL DEFAULT 0,
+                        created_at  INTEGER NOT NULL,
+                        next_run_at INTEGER NOT NULL,
+                        last_error  TEXT
+                    )""",
+                    "CREATE INDEX tasks_by_state ON tasks (state, next_run_at)"));
+
+    /** The version this build writes. */
+    static int currentVersion() {
+        return MIGRATIONS.size();
+    }
+
+    /** Runs the missing migrations, each in its own transaction. */
+    static void migrate(SqlConnection db) throws SQLException {
+        int version = userVersion(db);
+        if (version > currentVersion()) {
+            throw new StorageException(ErrorCode.InternalError, "metadata database schema version " + version
+                    + " is newer than this build understands (" + currentVersion() + ")");
+        }
+        for (int v = version; v < currentVersion(); v++) {
+            db.execute("BEGIN IMMEDIATE");
+            try {
+                for (String statement : MIGRATIONS.get(v)) {
+                    db.execute(statement);
+                }
+                db.execute("PRAGMA user_version = " + (v + 1));
+                db.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    db.execute("ROLLBACK");
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+    }
+
+    static int userVersion(SqlConnection db) throws SQLException {
+        try (Statement statement = db.connection().createStatement();
+             ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mockstorage.internal.metadata;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One SQLite connection with its prepared statements cached by SQL text. Used by one thread at a time. */
+final class SqlConnection implements AutoCloseable {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    private SqlConnection(Connection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Opens a connection and applies the per-connection pragmas.
+     *
+     * @param readOnly true: {@code query_only}, so a bug cannot write through a read connection
+     */
+    static SqlConnection open(Path file, boolean fsync, long busyTimeoutMillis, boolean readOnly) throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        SqlConnection sql = new SqlConnection(connection);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = " + Math.max(0, Math.min(busyTimeoutMillis, Integer.MAX_VALUE)));
+            statement.execute("PRAGMA foreign_keys = ON");
+            statement.execute("PRAGMA synchronous = " + (fsync ? "FULL" : "NORMAL"));
+            statement.execute("PRAGMA temp_store = MEMORY");
+            if (readOnly) {
+                statement.execute("PRAGMA query_only = ON");
+            }
+        } catch (SQLException | RuntimeException e) {
+            sql.close();
+            throw e;
+        }
+        return sql;
+    }
+
+    /** The cached statement for {@code sql}, prepared on first use. */
+    PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement);
+        }
+        return statement;
+    }
+
+    /** Runs a statement without caching it (schema changes, pragmas). */
+    void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /** Closes every cached statement and the connection; never throws. */
+    @Override
+    public void close() {
+        for (PreparedStatement statement : statements.values()) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                // closing anyway
+            }
+        }
+        statements.clear();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing more to release
+        }
+    }
+}

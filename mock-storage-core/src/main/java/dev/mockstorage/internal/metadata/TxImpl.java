@@ -1,0 +1,158 @@
+package dev.mockstorage.internal.metadata;
+
+import dev.mockstorage.internal.error.StorageException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Optional;
+
+/** {@link Tx} on the write connection; valid only while its {@link MetadataStore#write} runs. */
+final class TxImpl implements Tx {
+    private final SqlConnection db;
+    private boolean active = true;
+
+    TxImpl(SqlConnection db) {
+        this.db = db;
+    }
+
+    void end() {
+        active = false;
+    }
+
+    private SqlConnection db() {
+        if (!active) {
+            throw new IllegalStateException("metadata transaction already ended: use Tx only inside write()");
+        }
+        return db;
+    }
+
+    private static StorageException wrap(String what, SQLException e) {
+        return MetadataStore.wrap(what, e);
+    }
+
+    @Override
+    public Optional<BucketRecord> bucket(String name) {
+        try {
+            return Queries.bucket(db(), name);
+        } catch (SQLException e) {
+            throw wrap("read bucket " + name, e);
+        }
+    }
+
+    @Override
+    public boolean createBucket(String name, Instant createdAt) {
+        try {
+            PreparedStatement ps = db().prepare("INSERT OR IGNORE INTO buckets (name, created_at) VALUES (?, ?)");
+            ps.setString(1, name);
+            ps.setLong(2, createdAt.toEpochMilli());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw wrap("create bucket " + name, e);
+        }
+    }
+
+    @Override
+    public boolean deleteBucket(String name) {
+        try {
+            PreparedStatement ps = db().prepare("DELETE FROM buckets WHERE name = ?");
+            ps.setString(1, name);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw wrap("delete bucket " + name, e);
+        }
+    }
+
+    @Override
+    public boolean bucketIsEmpty(String name) {
+        try {
+            PreparedStatement ps = db().prepare("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1");
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next();
+            }
+        } catch (SQLException e) {
+            throw wrap("check bucket " + name + " is empty", e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectRecord> object(String bucket, String key) {
+        try {
+            return Queries.object(db(), bucket, key);
+        } catch (SQLException e) {
+            throw wrap("read object " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectRecord> putObject(ObjectRecord o) {
+        try {
+            Optional<ObjectRecord> previous = Queries.object(db(), o.bucket(), o.key());
+            PreparedStatement ps = db().prepare("INSERT OR REPLACE INTO objects (" + Rows.OBJECT_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            ps.setString(1, o.bucket());
+            ps.setString(2, o.key());
+            ps.setString(3, o.blobId());
+            ps.setLong(4, o.size());
+            ps.setString(5, o.etag());
+            setNullableString(ps, 6, o.contentType());
+            if (o.lastModified() == null) {
+                throw new IllegalArgumentException("object " + o.bucket() + "/" + o.key() + " has no lastModified");
+            }
+            ps.setLong(7, o.lastModified().toEpochMilli());
+            setNullableString(ps, 8, Rows.toJson(o.userMetadata()));
+            setNullableString(ps, 9, Rows.toJson(o.headers()));
+            setNullableString(ps, 10, Rows.toJson(o.checksums()));
+            ps.executeUpdate();
+            return previous;
+        } catch (SQLException e) {
+            throw wrap("put object " + o.bucket() + "/" + o.key(), e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectRecord> deleteObject(String bucket, String key) {
+        try {
+            Optional<ObjectRecord> previous = Queries.object(db(), bucket, key);
+            if (previous.isPresent()) {
+                PreparedStatement ps = db().prepare("DELETE FROM objects WHERE bucket = ? AND key = ?");
+                ps.setString(1, bucket);
+                ps.setString(2, key);
+                ps.executeUpdate();
+            }
+            return previous;
+        } catch (SQLException e) {
+            throw wrap("delete object " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public long enqueueTask(String kind, String payload) {
+        try {
+            long now = System.currentTimeMillis();
+            PreparedStatement ps = db().prepare("INSERT INTO tasks (kind, payload, state, attempts, created_at, next_run_at)"
+                    + " VALUES (?, ?, 'pending', 0, ?, ?)");
+            ps.setString(1, kind);
+            setNullableString(ps, 2, payload);
+            ps.setLong(3, now);
+            ps.setLong(4, now);
+            ps.executeUpdate();
+            try (ResultSet rs = db().prepare("SELECT last_insert_rowid()").executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw wrap("enqueue task " + kind, e);
+        }
+    }
+
+    static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.mockstorage.internal.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/** An intact blob file found on one node. */
+final class FileBlobReader implements BlobReader {
+    private final String nodeId;
+    private final Path file;
+    private final long size;
+    private final List<String> missingOn;
+
+    FileBlobReader(String nodeId, Path file, long size, List<String> missingOn) {
+        this.nodeId = nodeId;
+        this.file = file;
+        this.size = size;
+        this.missingOn = missingOn;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public List<String> missingOn() {
+        return missingOn;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the range is not inside the blob
+     */
+    @Override
+    public InputStream open(long offset, long length) throws IOException {
+        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob of " + size + " bytes");
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            channel.position(offset);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new RangeInputStream(channel, length, nodeId);
+    }
+
+    @Override
+    public String toString() {
+        return "blob " + file.getFileName() + " on " + nodeId;
+    }
+
+    /** Exactly {@code remaining} bytes from the channel's position; a shorter file is an error, not EOF. */
+    private static final class RangeInputStream extends InputStream {
+        private final FileChannel channel;
+        private final String nodeId;
+        private long remaining;
+
+        RangeInputStream(FileChannel channel, long remaining, String nodeId) {
+            this.channel = channel;
+            this.remaining = remaining;
+            this.nodeId = nodeId;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (remaining == 0) {
+                return -1;
+            }
+            if (length == 0) {
+                return 0;
+            }
+            int want = (int) Math.min(length, remaining);
+            int n = channel.read(ByteBuffer.wrap(bytes, offset, want));
+            if (n < 0) {
+                throw new IOException(nodeId + ": blob file ended " + remaining + " bytes early");
+            }
+            remaining -= n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            if (n <= 0) {
+                return 0;
+            }
+            long skipped = Math.min(n, remaining);
+            channel.position(channel.position() + skipped);
+            remaining -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(remaining, Integer.MAX_VALUE);
+        }
+
+        @Override
+        public void close() throws IOException {
+            remaining = 0;
+            channel.close();
+        }
+    }
+}
