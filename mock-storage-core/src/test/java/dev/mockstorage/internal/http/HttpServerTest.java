@@ -515,9 +515,17 @@ class HttpServerTest {
         assertFalse(isListening(port));
     }
 
+    @Test
+    void portIsUnknownBeforeStartAndStopBeforeStartIsHarmless() {
+        HttpServer idle = new HttpServer("127.0.0.1", 0, r -> HttpResponse.status(200));
+        assertEquals(-1, idle.port());
+        idle.stop();
+        idle.stop();
+    }
+
     private static boolean isListening(int port) {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-            return true;
+            return s.isConnected();
         } catch (IOException e) {
             return false;
         }
