@@ -1,0 +1,11 @@
+/**
+ * The HTTP adapter: the only code that touches NanoHTTPD. {@link dev.mockstorage.internal.http.HttpServer}
+ * turns each connection into {@link dev.mockstorage.internal.http.HttpRequest}s with the raw, undecoded
+ * request target, decoded bodies ({@code Content-Length}, {@code Transfer-Encoding: chunked},
+ * {@code aws-chunked}) and a lazy {@code 100 Continue}, hands them to an
+ * {@link dev.mockstorage.internal.http.HttpHandler} and writes its
+ * {@link dev.mockstorage.internal.http.HttpResponse} byte for byte. NanoHTTPD only accepts connections,
+ * runs one thread per connection and calls back; it never parses client bytes (see {@code Connection}).
+ * Internal: no compatibility promise.
+ */
+package dev.mockstorage.internal.http;
