@@ -1,28 +1,559 @@
 package dev.mockstorage.internal.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link Config} from, in increasing priority: defaults, a {@code config.json} file, and
  * settings given as {@code dotted.name -> text} (from environment variables, the command line or the
  * Java builder). Unknown fields, wrong types and impossible values fail with a {@link ConfigException}
  * naming the field.
+ *
+ * <p>Messages read {@code <where>: <field>: <what is wrong>}, where {@code <where>} is the config file
+ * as given or the origin of a setting, e.g.
+ * {@code config.json: storage.nodes[1].path: "./data/stg1" is already used by node stg1}.
+ * Relative paths resolve against the process working directory; the {@link Config} holds absolute,
+ * normalised paths. Nothing here touches the file system except reading the config file.
  */
 public final class ConfigLoader {
+
+    /** Environment variable naming a config.json to read (the command line's {@code --config} wins). */
+    public static final String CONFIG_FILE_ENV = Setting.ENV_PREFIX + "CONFIG";
+
+    /** What a node id may contain. */
+    static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]+");
+
+    private static final int DEFAULT_NODE_COUNT = 3;
+    private static final String DEFAULT_ORIGIN = "setting";
+
+    /** Strict binding: no unknown fields, no nulls, no type coercion, no duplicate keys, no trailing data. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .withCoercionConfigDefaults(c -> c
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail))
+            .build();
+
     private ConfigLoader() {
     }
 
     /**
      * @param file     a config.json, or null for none
      * @param settings overrides by dotted name ({@code server.port}, {@code storage.nodes}, ...)
+     * @throws ConfigException naming the field at fault
      */
     public static Config load(Path file, Map<String, String> settings) {
-        throw new UnsupportedOperationException("TODO");
+        return load(file, settings, Map.of());
     }
 
-    /** The settings found in environment variables ({@code MOCK_STORAGE_SERVER_PORT} -> {@code server.port}). */
+    /**
+     * Like {@link #load(Path, Map)}, with the origin of each setting for error messages.
+     *
+     * @param origins dotted name -> where the value came from, e.g. {@code "environment variable
+     *                MOCK_STORAGE_SERVER_PORT"}; names not in it are reported as {@code "setting"}
+     */
+    public static Config load(Path file, Map<String, String> settings, Map<String, String> origins) {
+        return load(file, settings, origins, Path.of("").toAbsolutePath());
+    }
+
+    /** The loader with an explicit base for relative paths (tests). */
+    static Config load(Path file, Map<String, String> settings, Map<String, String> origins, Path workingDir) {
+        Draft draft = new Draft();
+        if (file != null) {
+            draft.apply(readFile(file), file.toString());
+        }
+        settings.forEach((name, value) -> draft.apply(name, value, origins.getOrDefault(name, DEFAULT_ORIGIN)));
+        return draft.resolve(workingDir.toAbsolutePath().normalize());
+    }
+
+    /**
+     * The settings found in environment variables ({@code MOCK_STORAGE_SERVER_PORT} -> {@code server.port}).
+     * A variable that starts with {@code MOCK_STORAGE_} but names no setting fails, so a typo is not
+     * silently ignored; {@link #CONFIG_FILE_ENV} is allowed and not returned.
+     *
+     * @throws ConfigException for an unknown {@code MOCK_STORAGE_*} variable
+     */
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        throw new UnsupportedOperationException("TODO");
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Setting s : Setting.values()) {
+            String value = environment.get(s.envName());
+            if (value != null) {
+                result.put(s.dottedName(), value);
+            }
+        }
+        Set<String> known = new TreeSet<>();
+        known.add(CONFIG_FILE_ENV);
+        for (Setting s : Setting.values()) {
+            known.add(s.envName());
+        }
+        for (String name : new TreeSet<>(environment.keySet())) {
+            if (name.startsWith(Setting.ENV_PREFIX) && !known.contains(name)) {
+                throw new ConfigException("environment: " + name + ": unknown variable (known: "
+                        + CONFIG_FILE_ENV + ", " + knownEnvNames() + ")");
+            }
+        }
+        return result;
+    }
+
+    /** For each setting from {@link #fromEnvironment}, its origin for {@link #load(Path, Map, Map)}. */
+    public static Map<String, String> environmentOrigins(Map<String, String> settingsFromEnvironment) {
+        Map<String, String> origins = new LinkedHashMap<>();
+        for (String name : settingsFromEnvironment.keySet()) {
+            Setting.byName(name).ifPresent(s -> origins.put(name, "environment variable " + s.envName()));
+        }
+        return origins;
+    }
+
+    private static String knownEnvNames() {
+        StringBuilder sb = new StringBuilder();
+        for (Setting s : Setting.values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(s.envName());
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- reading config.json
+
+    private static ConfigFile readFile(Path file) {
+        String where = file.toString();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(where + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(where + ": not readable (permission denied)");
+        } catch (IOException e) {
+            throw new ConfigException(where + ": cannot read: " + e, e);
+        }
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw new ConfigException(where + ": the file is empty; write {} for all defaults");
+        }
+        JsonNode tree;
+        try {
+            rejectNulls(bytes, where);
+            tree = MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(where + ": " + describe(e, null), e);
+        } catch (IOException e) {
+            throw new ConfigException(where + ": cannot read: " + e, e);
+        }
+        try {
+            return MAPPER.readValue(bytes, ConfigFile.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(where + ": " + describe(e, tree), e);
+        } catch (IOException e) {
+            throw new ConfigException(where + ": cannot read: " + e, e);
+        }
+    }
+
+    /**
+     * A JSON {@code null} is refused rather than read as "default": binding cannot tell it from an
+     * absent field, and "port": null is more likely a mistake than a wish for 8080.
+     */
+    private static void rejectNulls(byte[] json, String where) throws IOException {
+        try (JsonParser p = MAPPER.createParser(json)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.VALUE_NULL) {
+                    String path = pointerToPath(p.getParsingContext().pathAsPointer().toString());
+                    throw new ConfigException(where + ": " + (path.isEmpty() ? "top level" : path)
+                            + ": must not be null; leave the field out for its default" + at(p.currentLocation()));
+                }
+            }
+        }
+    }
+
+    private static String at(com.fasterxml.jackson.core.JsonLocation location) {
+        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+
+    /** Turns a Jackson exception into {@code field: problem (line L, column C)}. */
+    private static String describe(JsonProcessingException e, JsonNode tree) {
+        String at = at(e.getLocation());
+        if (e instanceof JsonMappingException m) {
+            String path = path(m);
+            String field = path.isEmpty() ? "top level" : path;
+            Throwable cause = m.getCause();
+            if (m instanceof UnrecognizedPropertyException u) {
+                Set<String> known = new TreeSet<>();
+                u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+                return field + ": unknown field (known here: " + String.join(", ", known) + ")" + at;
+            }
+            if (cause instanceof InputCoercionException) {
+                return field + ": number out of range" + at;
+            }
+            if (tree == null && m.getOriginalMessage().startsWith("Trailing token")) {
+                return "malformed JSON: more content after the end of the top-level object" + at;
+            }
+            if (m instanceof MismatchedInputException mi && tree != null) {
+                return field + ": expected " + expected(mi.getTargetType()) + ", got " + found(tree, m.getPath()) + at;
+            }
+            if (cause instanceof StreamReadException sre) {
+                return field + ": malformed JSON: " + sre.getOriginalMessage() + at;
+            }
+            return field + ": " + m.getOriginalMessage() + at;
+        }
+        String msg = e.getOriginalMessage();
+        if (e instanceof StreamReadException sre && sre.getProcessor() != null) {
+            JsonParser p = sre.getProcessor();
+            String path = pointerToPath(p.getParsingContext().pathAsPointer().toString());
+            if (!path.isEmpty()) {
+                return "malformed JSON near " + path + ": " + msg + at;
+            }
+        }
+        return "malformed JSON: " + msg + at;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String pointerToPath(String pointer) {
+        StringBuilder sb = new StringBuilder();
+        for (String seg : pointer.split("/")) {
+            if (seg.isEmpty()) {
+                continue;
+            }
+            if (seg.chars().allMatch(Character::isDigit)) {
+                sb.append('[').append(seg).append(']');
+            } else {
+                sb.append(sb.length() == 0 ? "" : ".").append(seg.replace("~1", "/").replace("~0", "~"));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (type == Integer.class || type == int.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    /** Describes the value at {@code path} in the already parsed document. */
+    private static String found(JsonNode tree, List<JsonMappingException.Reference> path) {
+        JsonNode node = tree;
+        for (JsonMappingException.Reference ref : path) {
+            if (node == null) {
+                break;
+            }
+            node = ref.getFieldName() != null ? node.get(ref.getFieldName()) : node.get(ref.getIndex());
+        }
+        if (node == null || node.isMissingNode()) {
+            return "something else";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        if (node.isTextual()) {
+            return "string " + node.toString();
+        }
+        if (node.isNumber()) {
+            return "number " + node.asText();
+        }
+        return node.asText();
+    }
+
+    // ---------------------------------------------------------------- merging and validation
+
+    /** A value with where it came from, for messages. {@code text} is the value as written. */
+    private record Src<T>(T value, String text, String origin, String field) {
+        static <T> Src<T> of(T value, String origin, String field) {
+            return new Src<>(value, String.valueOf(value), origin, field);
+        }
+
+        ConfigException fail(String problem) {
+            return new ConfigException(origin + ": " + field + ": " + problem);
+        }
+    }
+
+    /** One node as configured; a null path means {@code <data_dir>/<id>}. */
+    private record NodeSpec(Src<String> id, Src<String> path) {
+    }
+
+    /** The settings so far; later sources overwrite earlier ones field by field. */
+    private static final class Draft {
+        Src<String> host = Src.of("127.0.0.1", "default", "server.host");
+        Src<Integer> port = Src.of(8080, "default", "server.port");
+        Src<String> dataDir = Src.of("./data", "default", "storage.data_dir");
+        List<NodeSpec> nodes; // null: stg1..stg3 under data_dir
+        String nodesOrigin;
+        Src<Boolean> autoCreateBuckets = Src.of(false, "default", "storage.auto_create_buckets");
+        Src<Boolean> fsync = Src.of(false, "default", "storage.fsync");
+        Src<String> driver = Src.of("sqlite3", "default", "database.driver");
+        Src<String> dsn; // null: <data_dir>/metadata.db
+        Src<Integer> queueSize = Src.of(1000, "default", "queue.size");
+        Src<Integer> queueWorkers = Src.of(2, "default", "queue.workers");
+
+        void apply(ConfigFile f, String where) {
+            if (f.server() != null) {
+                host = f.server().host() == null ? host : Src.of(f.server().host(), where, "server.host");
+                port = f.server().port() == null ? port : Src.of(f.server().port(), where, "server.port");
+            }
+            if (f.storage() != null) {
+                ConfigFile.Storage s = f.storage();
+                dataDir = s.dataDir() == null ? dataDir : Src.of(s.dataDir(), where, "storage.data_dir");
+                if (s.nodes() != null) {
+                    List<NodeSpec> list = new ArrayList<>();
+                    for (int i = 0; i < s.nodes().size(); i++) {
+                        ConfigFile.Node n = s.nodes().get(i);
+                        String field = "storage.nodes[" + i + "]";
+                        Src<String> id = Src.of(n.id() == null ? "stg" + (i + 1) : n.id(), where, field + ".id");
+                        Src<String> path = n.path() == null ? null : Src.of(n.path(), where, field + ".path");
+                        list.add(new NodeSpec(id, path));
+                    }
+                    nodes = list;
+                    nodesOrigin = where;
+                }
+                autoCreateBuckets = s.autoCreateBuckets() == null ? autoCreateBuckets
+                        : Src.of(s.autoCreateBuckets(), where, "storage.auto_create_buckets");
+                fsync = s.fsync() == null ? fsync : Src.of(s.fsync(), where, "storage.fsync");
+            }
+            if (f.database() != null) {
+                driver = f.database().driver() == null ? driver : Src.of(f.database().driver(), where, "database.driver");
+                dsn = f.database().dsn() == null ? dsn : Src.of(f.database().dsn(), where, "database.dsn");
+            }
+            if (f.queue() != null) {
+                queueSize = f.queue().size() == null ? queueSize : Src.of(f.queue().size(), where, "queue.size");
+                queueWorkers = f.queue().workers() == null ? queueWorkers
+                        : Src.of(f.queue().workers(), where, "queue.workers");
+            }
+        }
+
+        void apply(String name, String text, String origin) {
+            Setting setting = Setting.byName(name).orElseThrow(() -> new ConfigException(
+                    origin + ": " + name + ": unknown setting (known: " + Setting.knownNames() + ")"));
+            Src<String> raw = new Src<>(text, text, origin, name);
+            if (text == null) {
+                throw raw.fail("no value given");
+            }
+            switch (setting) {
+                case SERVER_HOST -> host = raw;
+                case SERVER_PORT -> port = integer(raw);
+                case STORAGE_DATA_DIR -> dataDir = raw;
+                case STORAGE_NODES -> {
+                    nodes = nodesSetting(raw);
+                    nodesOrigin = origin;
+                }
+                case STORAGE_AUTO_CREATE_BUCKETS -> autoCreateBuckets = bool(raw);
+                case STORAGE_FSYNC -> fsync = bool(raw);
+                case DATABASE_DRIVER -> driver = raw;
+                case DATABASE_DSN -> dsn = raw;
+                case QUEUE_SIZE -> queueSize = integer(raw);
+                case QUEUE_WORKERS -> queueWorkers = integer(raw);
+            }
+        }
+
+        Config resolve(Path workingDir) {
+            String h = host.value().trim();
+            if (h.isEmpty() || h.chars().anyMatch(Character::isWhitespace)) {
+                throw host.fail("\"" + host.text() + "\" is not a host name or address");
+            }
+            if (port.value() < 0 || port.value() > 65535) {
+                throw port.fail(port.value() + " is outside 0..65535");
+            }
+            Path data = path(dataDir, workingDir);
+
+            List<NodeSpec> specs = nodes != null ? nodes : defaultNodes(DEFAULT_NODE_COUNT, "default");
+            if (specs.isEmpty()) {
+                throw new ConfigException(nodesOrigin + ": storage.nodes: no nodes; at least 1 is needed");
+            }
+            List<Config.Node> resolved = new ArrayList<>();
+            List<NodeSpec> seen = new ArrayList<>();
+            for (NodeSpec spec : specs) {
+                Src<String> id = spec.id();
+                if (id.value().isEmpty()) {
+                    throw id.fail("must not be empty");
+                }
+                if (!NODE_ID.matcher(id.value()).matches()) {
+                    throw id.fail("\"" + id.value() + "\" may contain only letters, digits, '_' and '-'");
+                }
+                Path p = spec.path() == null ? data.resolve(id.value()) : path(spec.path(), workingDir);
+                Src<String> pathSrc = spec.path() != null ? spec.path()
+                        : new Src<>(p.toString(), p.toString(), id.origin(), id.field().replace(".id", ".path"));
+                for (int j = 0; j < resolved.size(); j++) {
+                    Config.Node other = resolved.get(j);
+                    if (other.id().equals(id.value())) {
+                        throw id.fail("\"" + id.value() + "\" is already used by " + seen.get(j).id().field());
+                    }
+                    if (other.path().equals(p)) {
+                        throw pathSrc.fail("\"" + pathSrc.text() + "\" is already used by node " + other.id());
+                    }
+                    if (p.startsWith(other.path())) {
+                        throw pathSrc.fail("\"" + pathSrc.text() + "\" is inside the directory of node " + other.id());
+                    }
+                    if (other.path().startsWith(p)) {
+                        throw pathSrc.fail("\"" + pathSrc.text() + "\" contains the directory of node " + other.id());
+                    }
+                }
+                resolved.add(new Config.Node(id.value(), p));
+                seen.add(spec);
+            }
+
+            String drv = driver.value();
+            if (!drv.equals("sqlite3") && !drv.equals("sqlite")) {
+                throw driver.fail("\"" + drv + "\" is not supported (only sqlite3 or sqlite)");
+            }
+            Path db;
+            if (dsn == null) {
+                db = data.resolve("metadata.db");
+            } else {
+                String d = dsn.value().startsWith("file:") ? dsn.value().substring("file:".length()) : dsn.value();
+                if (d.equals(":memory:")) {
+                    throw dsn.fail("\"" + dsn.text() + "\": an in-memory database is not supported; give a file path");
+                }
+                if (d.contains("?")) {
+                    throw dsn.fail("\"" + dsn.text() + "\": connection options are not supported; give the file path only");
+                }
+                db = path(new Src<>(d, dsn.text(), dsn.origin(), dsn.field()), workingDir);
+            }
+            for (Config.Node n : resolved) {
+                if (db.startsWith(n.path())) {
+                    String shown = dsn == null ? db.toString() : dsn.text();
+                    Src<String> where = dsn != null ? dsn
+                            : new Src<>(shown, shown, dataDir.origin(), "database.dsn (default <data_dir>/metadata.db)");
+                    throw where.fail("\"" + shown + "\" is inside the directory of node " + n.id());
+                }
+            }
+            if (queueSize.value() < 1) {
+                throw queueSize.fail("must be at least 1, got " + queueSize.value());
+            }
+            if (queueWorkers.value() < 1) {
+                throw queueWorkers.fail("must be at least 1, got " + queueWorkers.value());
+            }
+            return new Config(
+                    new Config.Server(h, port.value()),
+                    new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value()),
+                    new Config.Database(drv, db),
+                    new Config.Queue(queueSize.value(), queueWorkers.value()));
+        }
+
+        private static Path path(Src<String> src, Path workingDir) {
+            if (src.value().isBlank()) {
+                throw src.fail("must not be empty");
+            }
+            try {
+                return workingDir.resolve(src.value()).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                throw src.fail("\"" + src.text() + "\" is not a valid path: " + e.getReason());
+            }
+        }
+
+        private static List<NodeSpec> defaultNodes(int count, String origin) {
+            List<NodeSpec> list = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                list.add(new NodeSpec(Src.of("stg" + (i + 1), origin, "storage.nodes[" + i + "].id"), null));
+            }
+            return list;
+        }
+
+        /** {@code "3"} (stg1..stg3 under data_dir), or {@code "a=/p1,b=/p2"}; an entry without {@code =} is an id under data_dir. */
+        private static List<NodeSpec> nodesSetting(Src<String> raw) {
+            String text = raw.value().trim();
+            if (text.matches("[+-]?\\d+")) {
+                int count = integer(raw).value();
+                if (count < 1) {
+                    throw raw.fail(count + " nodes; at least 1 is needed");
+                }
+                return defaultNodes(count, raw.origin());
+            }
+            if (text.isEmpty()) {
+                throw raw.fail("no nodes; give a count or id=path,id=path");
+            }
+            List<NodeSpec> list = new ArrayList<>();
+            String[] entries = text.split(",", -1);
+            for (int i = 0; i < entries.length; i++) {
+                String entry = entries[i].trim();
+                String field = "storage.nodes[" + i + "]";
+                int eq = entry.indexOf('=');
+                String id = eq < 0 ? entry : entry.substring(0, eq).trim();
+                Src<String> path = eq < 0 ? null : new Src<>(entry.substring(eq + 1).trim(),
+                        entry.substring(eq + 1).trim(), raw.origin(), field + ".path");
+                list.add(new NodeSpec(new Src<>(id, id, raw.origin(), field + ".id"), path));
+            }
+            return list;
+        }
+
+        private static Src<Integer> integer(Src<String> raw) {
+            try {
+                return new Src<>(Integer.parseInt(raw.value().trim()), raw.text(), raw.origin(), raw.field());
+            } catch (NumberFormatException e) {
+                throw raw.fail("\"" + raw.text() + "\" is not a whole number");
+            }
+        }
+
+        private static Src<Boolean> bool(Src<String> raw) {
+            Boolean b = switch (raw.value().trim().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> Boolean.TRUE;
+                case "false", "no", "off", "0" -> Boolean.FALSE;
+                default -> null;
+            };
+            if (b == null) {
+                throw raw.fail("\"" + raw.text() + "\" is not a boolean (use true or false)");
+            }
+            return new Src<>(b, raw.text(), raw.origin(), raw.field());
+        }
     }
 }

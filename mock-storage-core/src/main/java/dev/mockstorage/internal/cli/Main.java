@@ -1,0 +1,217 @@
+package dev.mockstorage.internal.cli;
+
+import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.internal.config.Config;
+import dev.mockstorage.internal.config.ConfigException;
+import dev.mockstorage.internal.config.ConfigLoader;
+import dev.mockstorage.internal.config.Setting;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.HttpURLConnection;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar mock-storage.jar}: serves the defaults, or what {@code --config FILE}, environment
+ * variables and {@code --NAME=VALUE} options say (defaults &lt; file &lt; environment &lt; command line).
+ * Prints {@code mock-storage listening on http://HOST:PORT (data: DIR)} once it answers requests and
+ * closes the server on SIGTERM or Ctrl-C. {@code healthcheck} asks a running server's {@code /health}.
+ *
+ * <p>Exit codes: 0 success, 1 the server could not start or the health check failed, 2 a usage or
+ * configuration error (the message names the option or field).
+ */
+public final class Main {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_CONFIG = 2;
+
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
+
+    private Main() {
+    }
+
+    /** Entry point of the standalone jar. */
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), System.out, System.err);
+        System.exit(code);
+    }
+
+    /**
+     * Everything {@link #main} does, with the environment and streams given. For {@code serve} this
+     * returns only after the JVM started shutting down (the shutdown hook closed the server).
+     */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Plan plan;
+        try {
+            Arguments arguments = Arguments.parse(args);
+            if (arguments.command() == Arguments.Command.HELP) {
+                out.print(usage());
+                return OK;
+            }
+            plan = Plan.of(arguments, env);
+        } catch (UsageException e) {
+            err.println("mock-storage: " + e.getMessage() + " (see --help)");
+            return BAD_CONFIG;
+        } catch (ConfigException e) {
+            err.println("mock-storage: configuration error: " + e.getMessage());
+            return BAD_CONFIG;
+        }
+        return switch (plan.command()) {
+            case HEALTHCHECK -> healthcheck(plan.config(), out, err);
+            default -> serve(plan, out, err);
+        };
+    }
+
+    /**
+     * The resolved invocation: the config file, the settings to hand to the server builder (environment
+     * overlaid by the command line) and the validated {@link Config} they produce.
+     */
+    record Plan(Arguments.Command command, Path configFile, Map<String, String> settings, Config config) {
+
+        /** @throws ConfigException for an unknown variable, field or setting, or an impossible value */
+        static Plan of(Arguments arguments, Map<String, String> env) {
+            Path file = arguments.configFile();
+            String fromEnv = env.get(ConfigLoader.CONFIG_FILE_ENV);
+            if (file == null && fromEnv != null && !fromEnv.isBlank()) {
+                file = Path.of(fromEnv);
+            }
+            Map<String, String> envSettings = ConfigLoader.fromEnvironment(env);
+            Map<String, String> settings = new LinkedHashMap<>(envSettings);
+            Map<String, String> origins = new LinkedHashMap<>(ConfigLoader.environmentOrigins(envSettings));
+            settings.putAll(arguments.settings());
+            origins.putAll(arguments.origins());
+            Config config = ConfigLoader.load(file, settings, origins);
+            return new Plan(arguments.command(), file, Map.copyOf(settings), config);
+        }
+
+        /**
+         * Settings for {@link MockStorageServer.Builder#setting}: everything resolved here plus the
+         * port, because the builder's own default port is 0 (ephemeral) while the jar's is 8080 or the
+         * config file's.
+         */
+        Map<String, String> builderSettings() {
+            Map<String, String> all = new LinkedHashMap<>(settings);
+            all.put(Setting.SERVER_PORT.dottedName(), Integer.toString(config.server().port()));
+            return all;
+        }
+    }
+
+    private static int serve(Plan plan, PrintStream out, PrintStream err) {
+        MockStorageServer server;
+        try {
+            MockStorageServer.Builder builder = MockStorageServer.builder();
+            if (plan.configFile() != null) {
+                builder.configFile(plan.configFile());
+            }
+            plan.builderSettings().forEach(builder::setting);
+            server = builder.start();
+        } catch (ConfigException e) {
+            err.println("mock-storage: configuration error: " + e.getMessage());
+            return BAD_CONFIG;
+        } catch (RuntimeException e) {
+            err.println("mock-storage: cannot start: " + e);
+            return FAILED;
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+                out.println("mock-storage stopped");
+                out.flush();
+            } finally {
+                closed.countDown();
+            }
+        }, "mock-storage-shutdown"));
+        out.println("mock-storage listening on " + server.endpoint() + " (data: " + server.dataDirectory() + ")");
+        out.flush();
+        try {
+            closed.await(); // the server's threads may be daemons; the JVM ends when the hook has run
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return OK;
+    }
+
+    /** GET http://HOST:PORT/health, where HOST is 127.0.0.1 when the server binds every interface. */
+    static int healthcheck(Config config, PrintStream out, PrintStream err) {
+        int port = config.server().port();
+        if (port == 0) {
+            err.println("mock-storage: healthcheck: server.port is 0 (ephemeral); give the port the server listens on");
+            return FAILED;
+        }
+        URI uri = URI.create("http://" + connectHost(config.server().host()) + ":" + port + "/health");
+        HttpURLConnection connection = null;
+        try {
+            // HttpURLConnection rather than java.net.http: no TLS set-up, so a health probe starts fast
+            connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setConnectTimeout((int) HEALTH_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) HEALTH_TIMEOUT.toMillis());
+            connection.setUseCaches(false);
+            int status = connection.getResponseCode();
+            if (status == 200) {
+                out.println("healthy: " + uri + " answered 200");
+                return OK;
+            }
+            err.println("unhealthy: " + uri + " answered " + status);
+            return FAILED;
+        } catch (IOException | RuntimeException e) {
+            err.println("unhealthy: " + uri + ": " + e);
+            return FAILED;
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
+        }
+    }
+
+    /** Where a local client reaches a server bound to {@code host}. */
+    static String connectHost(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0")) {
+            return "127.0.0.1";
+        }
+        return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    /** The {@code --help} text, listing every {@link Setting} with its environment variable and default. */
+    static String usage() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("""
+                Usage: java -jar mock-storage.jar [serve] [OPTIONS]
+                       java -jar mock-storage.jar healthcheck [OPTIONS]
+                       java -jar mock-storage.jar --help
+
+                mock-storage: an S3-compatible object store to run inside tests.
+
+                Commands:
+                  serve          (default) start the server and print
+                                 "mock-storage listening on http://HOST:PORT (data: DIR)";
+                                 stop it with SIGTERM or Ctrl-C
+                  healthcheck    GET /health of the server these settings describe (on 127.0.0.1
+                                 when it binds 0.0.0.0); exit 0 on 200, else 1
+
+                Options:
+                  --config FILE     read a config.json (or set %s=FILE)
+                  --set NAME=VALUE  set a setting; repeatable
+                  --NAME=VALUE      the same, e.g. --server.port=9000
+                  -h, --help        print this help
+
+                Settings (later wins: defaults < config file < environment < command line):
+                """.formatted(ConfigLoader.CONFIG_FILE_ENV));
+        for (Setting s : Setting.values()) {
+            sb.append("  ").append(s.dottedName()).append('\n')
+                    .append("      env ").append(s.envName()).append(", default ").append(s.defaultText()).append('\n')
+                    .append("      ").append(s.description().replace("`", "")).append('\n');
+        }
+        sb.append("""
+
+                Exit codes: 0 ok, 1 cannot start or unhealthy, 2 usage or configuration error.
+                """);
+        return sb.toString();
+    }
+}

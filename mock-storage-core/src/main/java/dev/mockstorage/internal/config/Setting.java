@@ -1,0 +1,98 @@
+package dev.mockstorage.internal.config;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every setting, listed once: its dotted {@code config.json} name, the environment variable derived
+ * from it, the default and what it means. The command-line help, the environment lookup and the
+ * README's configuration table are all generated from this list (a test keeps the README equal to
+ * {@link #markdownTable()}).
+ */
+public enum Setting {
+    SERVER_HOST("server.host", "127.0.0.1",
+            "Address to listen on; `0.0.0.0` listens on every interface."),
+    SERVER_PORT("server.port", "8080",
+            "Port to listen on (0..65535); 0 picks a free port."),
+    STORAGE_DATA_DIR("storage.data_dir", "./data",
+            "Directory below which the nodes and the database live unless configured elsewhere."),
+    STORAGE_NODES("storage.nodes", "3",
+            "Storage nodes. In config.json an array of `{\"id\", \"path\"}`; as a setting either a count N "
+                    + "(nodes `stg1..stgN` under the data directory) or `id=path,id=path`."),
+    STORAGE_AUTO_CREATE_BUCKETS("storage.auto_create_buckets", "false",
+            "Create a bucket on the first PUT into it instead of answering `NoSuchBucket`."),
+    STORAGE_FSYNC("storage.fsync", "false",
+            "Flush every blob and database write to disk (slower; only needed to survive power loss)."),
+    DATABASE_DRIVER("database.driver", "sqlite3",
+            "Metadata database driver; only `sqlite3` (or `sqlite`)."),
+    DATABASE_DSN("database.dsn", "<data_dir>/metadata.db",
+            "The SQLite database file."),
+    QUEUE_SIZE("queue.size", "1000",
+            "Maximum number of background tasks waiting to run (at least 1)."),
+    QUEUE_WORKERS("queue.workers", "2",
+            "Threads running background tasks (at least 1).");
+
+    /** Prefix of every environment variable that configures the server. */
+    public static final String ENV_PREFIX = "MOCK_STORAGE_";
+
+    private final String dottedName;
+    private final String defaultText;
+    private final String description;
+
+    Setting(String dottedName, String defaultText, String description) {
+        this.dottedName = dottedName;
+        this.defaultText = defaultText;
+        this.description = description;
+    }
+
+    /** The name in {@code config.json} and on the command line, e.g. {@code server.port}. */
+    public String dottedName() {
+        return dottedName;
+    }
+
+    /** The environment variable: {@code MOCK_STORAGE_} + the dotted name upper-cased, {@code .} -> {@code _}. */
+    public String envName() {
+        return ENV_PREFIX + dottedName.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /** The default as text, for help and documentation ({@code storage.nodes} = {@code 3} means stg1..stg3). */
+    public String defaultText() {
+        return defaultText;
+    }
+
+    /** What the setting does, one sentence (Markdown backticks allowed). */
+    public String description() {
+        return description;
+    }
+
+    /** The setting with this dotted name, if there is one. */
+    public static Optional<Setting> byName(String dottedName) {
+        for (Setting s : values()) {
+            if (s.dottedName.equals(dottedName)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The dotted names of all settings, comma separated, for error messages. */
+    public static String knownNames() {
+        StringBuilder sb = new StringBuilder();
+        for (Setting s : values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(s.dottedName);
+        }
+        return sb.toString();
+    }
+
+    /** The README's configuration table: setting, environment variable, default, meaning. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| setting | environment variable | default | meaning |\n");
+        sb.append("|---|---|---|---|\n");
+        for (Setting s : values()) {
+            sb.append("| `").append(s.dottedName).append("` | `").append(s.envName()).append("` | `")
+                    .append(s.defaultText).append("` | ").append(s.description).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

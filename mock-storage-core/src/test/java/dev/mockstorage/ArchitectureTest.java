@@ -1,0 +1,109 @@
+package dev.mockstorage;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+
+/**
+ * The layering of DESIGN.md as executable rules; INVARIANTS.md at the repository root lists them.
+ * Production classes only. Rules about packages that are still empty allow an empty "should".
+ */
+@AnalyzeClasses(packages = "dev.mockstorage", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String INTERNAL = "dev.mockstorage.internal.";
+    private static final String HTTP = INTERNAL + "http..";
+    private static final String S3 = INTERNAL + "s3..";
+    private static final String ADMIN = INTERNAL + "admin..";
+    private static final String SERVICE = INTERNAL + "service..";
+    private static final String METADATA = INTERNAL + "metadata..";
+    private static final String CLI = INTERNAL + "cli..";
+
+    @ArchTest
+    static final ArchRule onlyHttpImportsNanoHttpd = noClasses()
+            .that().resideOutsideOfPackage(HTTP)
+            .should().dependOnClassesThat().resideInAPackage("fi.iki.elonen..")
+            .because("NanoHTTPD needs workarounds (see notes/nanohttpd.md) that must live in one adapter; "
+                    + "handlers take our own HttpRequest/HttpResponse so they are testable without sockets");
+
+    @ArchTest
+    static final ArchRule onlyMetadataUsesSql = noClasses()
+            .that().resideOutsideOfPackage(METADATA)
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..")
+            .because("metadata is the only SQL in the codebase: schema, migrations and transactions in one place");
+
+    @ArchTest
+    static final ArchRule serviceDoesNotKnowTheProtocol = noClasses()
+            .that().resideInAPackage(SERVICE)
+            .should().dependOnClassesThat().resideInAnyPackage(HTTP, S3, ADMIN)
+            .because("flows run the same for S3 requests, admin calls and in-process tests; "
+                    + "the protocol layers call services, never the other way round")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule lowerLayersDoNotReachUp = noClasses()
+            .that().resideInAnyPackage(INTERNAL + "storage..", METADATA, INTERNAL + "checksum..",
+                    INTERNAL + "error..", INTERNAL + "config..")
+            .should().dependOnClassesThat().resideInAnyPackage(HTTP, S3, ADMIN, SERVICE)
+            .because("storage, metadata, checksum, error and config sit below the services; "
+                    + "a dependency upward would make a cycle and tie them to one protocol")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule nothingDependsOnTheCommandLine = noClasses()
+            .that().resideOutsideOfPackage(CLI)
+            .should().dependOnClassesThat().resideInAPackage(CLI)
+            .because("cli is the standalone jar's entry point on top of the public API; "
+                    + "the embedded server must work without it");
+
+    @ArchTest
+    static final ArchRule coreKnowsNoTestFramework = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.testcontainers..",
+                    "software.amazon.awssdk..")
+            .because("core runs in users' test JVMs and in the image: JUnit, Testcontainers and the "
+                    + "AWS SDK belong to the other modules or to tests");
+
+    @ArchTest
+    static final ArchRule internalPackagesAreFreeOfCycles = slices()
+            .matching("dev.mockstorage.internal.(*)..")
+            .should().beFreeOfCycles()
+            .because("layering is one direction: http -> s3|admin -> service -> metadata/storage/queue/thirdparty");
+
+    @ArchTest
+    static final ArchRule publicApiExposesNoInternalTypes = methods()
+            .that().areDeclaredInClassesThat().resideInAPackage("dev.mockstorage")
+            .and().areDeclaredInClassesThat().arePublic()
+            .and().arePublic()
+            .should(notMentionInternalTypes())
+            .because("users get no compatibility promise for internal packages, "
+                    + "so the public API must not make them depend on one");
+
+    private static ArchCondition<JavaMethod> notMentionInternalTypes() {
+        return new ArchCondition<>("not take or return dev.mockstorage.internal types") {
+            @Override
+            public void check(JavaMethod method, ConditionEvents events) {
+                boolean internal = isInternal(method.getRawReturnType())
+                        || method.getRawParameterTypes().stream().anyMatch(ArchitectureTest::isInternal);
+                if (internal) {
+                    events.add(SimpleConditionEvent.violated(method,
+                            method.getFullName() + " exposes an internal type in its signature"));
+                }
+            }
+        };
+    }
+
+    private static boolean isInternal(JavaClass type) {
+        JavaClass base = type.isArray() ? type.getBaseComponentType() : type;
+        return base.getPackageName().startsWith("dev.mockstorage.internal");
+    }
+}
