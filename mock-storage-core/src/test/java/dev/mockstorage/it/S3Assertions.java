@@ -96,6 +96,21 @@ final class S3Assertions {
         return doc;
     }
 
+    /** An S3 error XML with this status and any code (for inputs where S3 leaves the code open). */
+    static Document assertS3ErrorAnyCode(RawHttp.Response response, int status) {
+        assertEquals(status, response.status(), () -> "status of " + response);
+        assertRequestIdHeader(response);
+        Document doc = parseXml(response.body());
+        assertEquals("Error", doc.getDocumentElement().getLocalName(), () -> "root element of " + response);
+        String code = text(doc, "Code");
+        assertNotNull(code, () -> "<Code> missing in " + response);
+        assertFalse(code.isBlank(), () -> "<Code> empty in " + response);
+        String message = text(doc, "Message");
+        assertNotNull(message, () -> "<Message> missing in " + response);
+        assertFalse(message.isBlank(), () -> "<Message> empty in " + response);
+        return doc;
+    }
+
     /** Every response, success or error, carries a non-empty {@code x-amz-request-id}. */
     static void assertRequestIdHeader(RawHttp.Response response) {
         String id = response.header("x-amz-request-id");
