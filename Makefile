@@ -1,0 +1,31 @@
+# Thin wrappers around Maven and the standalone jar; `make` alone lists the targets.
+
+.DEFAULT_GOAL := help
+
+JAR := mock-storage-core/target/mock-storage.jar
+MVN := mvn -B
+
+.PHONY: help build run test clean deps fmt
+
+help: ## list these targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, skipping tests
+	@bash scripts/prereqs.sh build
+	$(MVN) -q package -DskipTests
+
+run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it)
+	java -jar $(JAR) --config config.json
+
+test: ## install test prerequisites when missing, then run all tests
+	bash scripts/test.sh
+
+clean: ## delete build output (target/); the ./data directory of `make run` is kept
+	$(MVN) -q clean
+
+deps: ## download every dependency and plugin, for offline builds later
+	@bash scripts/prereqs.sh build
+	$(MVN) dependency:go-offline
+
+fmt: ## no formatter is configured: prints so and changes nothing
+	@echo "fmt: no code formatter is configured for this project; nothing changed"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building (`build`) or testing (`test`) needs, when it is missing:
+#   build: a JDK 17 or newer and Maven
+#   test:  the same, plus curl and the AWS CLI at /usr/bin/aws (Debian's package; the tests call it
+#          by that full path because another `aws` may come first on PATH)
+# Installs with apt-get when running as root; otherwise says what to install and fails.
+# Quick and silent when everything is there.
+set -euo pipefail
+
+purpose="${1:-build}"
+missing=()
+
+java_major() {
+  java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+}
+if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ] 2>/dev/null; then
+  missing+=(openjdk-17-jdk-headless)
+fi
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if [ "$purpose" = test ]; then
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  [ -x /usr/bin/aws ] || missing+=(awscli)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "prereqs: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "prereqs: missing ${missing[*]}. Install them (Debian/Ubuntu: sudo apt-get install -y ${missing[*]}) and run again." >&2
+  exit 1
+fi
