@@ -5,7 +5,7 @@
 JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
 
-.PHONY: help build run test clean deps fmt
+.PHONY: help build run test bench clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -19,6 +19,11 @@ run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it
 
 test: ## install test prerequisites when missing, then run all tests
 	bash scripts/test.sh
+
+bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 128 MiB of heap); not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS)"
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean

@@ -23,7 +23,8 @@ import java.time.Instant;
  */
 public final class AdminApi implements HttpHandler {
     private final ObjectService service;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Shared: an ObjectMapper is thread-safe once configured, and building its serializers is the slow part. */
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Clock clock;
     private final Instant started;
 
@@ -68,7 +69,7 @@ public final class AdminApi implements HttpHandler {
 
     private HttpResponse health() {
         Health h = service.health();
-        ObjectNode root = json.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         boolean allNodesUp = h.nodes().stream().allMatch(Health.Node::up);
         String status = !h.up() ? "DOWN" : allNodesUp ? "UP" : "DEGRADED";
         root.put("status", status);
@@ -92,7 +93,7 @@ public final class AdminApi implements HttpHandler {
     }
 
     private HttpResponse error(StorageException e) {
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = JSON.createObjectNode();
         body.put("error", e.code().name());
         body.put("message", e.getMessage());
         return json(e.code().status(), body);
@@ -101,7 +102,7 @@ public final class AdminApi implements HttpHandler {
     private HttpResponse json(int status, Object body) {
         try {
             return HttpResponse.status(status).header("Content-Type", "application/json")
-                    .header("Cache-Control", "no-store").body(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
+                    .header("Cache-Control", "no-store").body(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,7 @@
 package dev.mockstorage.internal.config;
 
 /** Configuration that cannot be used; the message names the field at fault and why. */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {

@@ -4,6 +4,8 @@ import fi.iki.elonen.NanoHTTPD;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.Objects;
@@ -36,6 +38,10 @@ public final class HttpServer {
     }
 
     private final Nano nano;
+    private final String host;
+    private final int requestedPort;
+    private volatile ServerSocket serverSocket;
+    private Thread listener;
 
     /**
      * @param host    the address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
@@ -43,29 +49,71 @@ public final class HttpServer {
      * @param handler called for every request, on the connection's thread
      */
     public HttpServer(String host, int port, HttpHandler handler) {
-        this.nano = new Nano(Objects.requireNonNull(host, "host"), port, Objects.requireNonNull(handler, "handler"));
+        this.host = Objects.requireNonNull(host, "host");
+        this.requestedPort = port;
+        this.nano = new Nano(host, port, Objects.requireNonNull(handler, "handler"));
     }
 
     /**
-     * Binds and starts accepting; returns once the socket is bound.
+     * Binds (in the calling thread, so a {@code BindException} surfaces here) and starts accepting.
+     * NanoHTTPD's own {@code start()} is not used: it polls for the bind in 10 ms sleeps, which would
+     * be most of a test server's start-up time.
      *
      * @throws IOException when the address cannot be bound (e.g. {@code BindException})
      */
-    public void start() throws IOException {
-        if (nano.isAlive()) {
+    public synchronized void start() throws IOException {
+        if (serverSocket != null) {
             throw new IllegalStateException("already started on port " + port());
         }
-        nano.start(SOCKET_TIMEOUT_MS, true);
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, requestedPort));
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        serverSocket = socket;
+        listener = new Thread(() -> acceptLoop(socket), "mock-storage-http-" + socket.getLocalPort());
+        listener.setDaemon(true);
+        listener.start();
+    }
+
+    private void acceptLoop(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            try {
+                Socket client = socket.accept();
+                client.setSoTimeout(SOCKET_TIMEOUT_MS);
+                nano.serveConnection(client);
+            } catch (IOException e) {
+                // the listener was closed (stop) or one client's connection broke: keep accepting others
+            }
+        }
     }
 
     /** The bound port (the real one when started with port 0); -1 before {@link #start()}. */
     public int port() {
-        return nano.getListeningPort();
+        ServerSocket socket = serverSocket;
+        return socket == null ? -1 : socket.getLocalPort();
     }
 
     /** Closes the listening socket and every open connection. Idempotent; safe before start. */
-    public void stop() {
-        nano.stop();
+    public synchronized void stop() {
+        ServerSocket socket = serverSocket;
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        nano.stop(); // closes every open connection
+        try {
+            listener.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static final class Nano extends NanoHTTPD {
@@ -75,6 +123,11 @@ public final class HttpServer {
         Nano(String host, int port, HttpHandler handler) {
             super(host, port);
             this.handler = handler;
+        }
+
+        /** Runs the connection on its own thread, registered so that {@link #stop()} closes it. */
+        void serveConnection(Socket socket) throws IOException {
+            asyncRunner.exec(createClientHandler(socket, socket.getInputStream()));
         }
 
         @Override

@@ -29,7 +29,7 @@ final class SqlConnection implements AutoCloseable {
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = " + Math.max(0, Math.min(busyTimeoutMillis, Integer.MAX_VALUE)));
             statement.execute("PRAGMA foreign_keys = ON");
-            statement.execute("PRAGMA synchronous = " + (fsync ? "FULL" : "NORMAL"));
+            statement.execute("PRAGMA synchronous = " + (fsync ? "FULL" : "OFF"));
             statement.execute("PRAGMA temp_store = MEMORY");
             if (readOnly) {
                 statement.execute("PRAGMA query_only = ON");

@@ -28,6 +28,8 @@ public final class TaskQueue implements AutoCloseable {
     public static final int MAX_ATTEMPTS = 5;
     private static final System.Logger LOG = System.getLogger(TaskQueue.class.getName());
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    /** Tasks claimed (and completed) per transaction. */
+    private static final int BATCH = 32;
 
     private final MetadataStore metadata;
     private final int capacity;
@@ -176,7 +178,7 @@ public final class TaskQueue implements AutoCloseable {
             }
             List<TaskRecord> batch;
             try {
-                batch = metadata.claimTasks(8, clock.instant());
+                batch = metadata.claimTasks(BATCH, clock.instant());
             } catch (RuntimeException e) {
                 if (closed) {
                     return;
@@ -184,11 +186,18 @@ public final class TaskQueue implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "could not claim tasks", e);
                 batch = List.of();
             }
+            List<Long> succeeded = new ArrayList<>(batch.size());
             for (TaskRecord task : batch) {
                 if (closed) {
-                    return;
+                    break;
                 }
-                runOne(task);
+                if (runOne(task)) {
+                    succeeded.add(task.id());
+                }
+            }
+            finish(succeeded);
+            if (closed) {
+                return;
             }
             if (batch.isEmpty()) {
                 lock.lock();
@@ -205,18 +214,36 @@ public final class TaskQueue implements AutoCloseable {
         }
     }
 
-    private void runOne(TaskRecord task) {
+    /** Removes the batch's finished tasks in one transaction and tells waiters. */
+    private void finish(List<Long> succeeded) {
+        try {
+            metadata.completeTasks(succeeded);
+            done.addAndGet(succeeded.size());
+        } catch (RuntimeException e) {
+            // still marked running: they run again after the next start, and deleting a blob twice is harmless
+            LOG.log(System.Logger.Level.WARNING, "could not record " + succeeded.size() + " finished task(s)", e);
+        } finally {
+            lock.lock();
+            try {
+                progress.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Runs one task; true when it succeeded (the caller removes it), otherwise it was rescheduled or parked. */
+    private boolean runOne(TaskRecord task) {
         TaskHandler handler = handlers.get(task.kind());
         try {
             if (handler == null) {
                 throw new IllegalStateException("no handler for task kind '" + task.kind() + "'");
             }
             handler.run(task.payload());
-            metadata.completeTask(task.id());
-            done.incrementAndGet();
+            return true;
         } catch (Exception e) {
             if (closed) {
-                return; // left running; re-queued at the next start
+                return false; // left running; re-queued at the next start
             }
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
@@ -232,13 +259,7 @@ public final class TaskQueue implements AutoCloseable {
             } catch (RuntimeException e2) {
                 LOG.log(System.Logger.Level.WARNING, "could not record the outcome of task " + task.id(), e2);
             }
-        } finally {
-            lock.lock();
-            try {
-                progress.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            return false;
         }
     }
 
