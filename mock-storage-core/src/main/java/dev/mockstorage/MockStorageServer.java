@@ -2,7 +2,10 @@ package dev.mockstorage;
 
 import dev.mockstorage.internal.admin.AdminApi;
 import dev.mockstorage.internal.config.Config;
+import dev.mockstorage.internal.config.ConfigException;
 import dev.mockstorage.internal.config.ConfigLoader;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpServer;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
@@ -90,9 +93,27 @@ public final class MockStorageServer implements AutoCloseable {
                 ObjectService.taskHandlers(blobs), clock, name);
         resources.push(queue);
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets());
+        createInitialBuckets(objects);
         s3 = new S3Api(objects, REGION);
         admin = new AdminApi(objects, clock);
         return objects;
+    }
+
+    /** {@code storage.buckets}: created before the port opens; existing ones are kept, bad names stop the start. */
+    private void createInitialBuckets(ObjectService objects) {
+        for (String bucket : config.storage().buckets()) {
+            try {
+                objects.createBucket(bucket);
+            } catch (StorageException e) {
+                if (e.code() == ErrorCode.BucketAlreadyOwnedByYou) {
+                    continue;
+                }
+                if (e.code() == ErrorCode.InvalidBucketName) {
+                    throw new ConfigException("storage.buckets: " + e.getMessage());
+                }
+                throw e;
+            }
+        }
     }
 
     private HttpServer serve() throws IOException {

@@ -16,9 +16,15 @@ public record Config(Server server, Storage storage, Database database, Queue qu
 
     /**
      * {@code storage.data_dir} (default ./data), {@code storage.nodes} (default stg1..stg3 under the
-     * data dir), {@code storage.auto_create_buckets} (default false), {@code storage.fsync} (default false).
+     * data dir), {@code storage.auto_create_buckets} (default false), {@code storage.fsync} (default false),
+     * {@code storage.buckets} (created at start; default none; names not validated here but by the server).
      */
-    public record Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync) {
+    public record Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync, List<String> buckets) {
+
+        /** Without buckets to create at start. */
+        public Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync) {
+            this(dataDir, nodes, autoCreateBuckets, fsync, List.of());
+        }
     }
 
     /** One node: {@code id} and the directory {@code path}. */

@@ -12,7 +12,7 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
     record Server(String host, Integer port) {
     }
 
-    record Storage(String dataDir, List<Node> nodes, Boolean autoCreateBuckets, Boolean fsync) {
+    record Storage(String dataDir, List<Node> nodes, Boolean autoCreateBuckets, Boolean fsync, List<String> buckets) {
     }
 
     record Node(String id, String path) {

@@ -342,6 +342,7 @@ public final class ConfigLoader {
         String nodesOrigin;
         Src<Boolean> autoCreateBuckets = Src.of(false, "default", "storage.auto_create_buckets");
         Src<Boolean> fsync = Src.of(false, "default", "storage.fsync");
+        List<String> buckets = List.of();
         Src<String> driver = Src.of("sqlite3", "default", "database.driver");
         Src<String> dsn; // null: <data_dir>/metadata.db
         Src<Integer> queueSize = Src.of(1000, "default", "queue.size");
@@ -370,6 +371,9 @@ public final class ConfigLoader {
                 autoCreateBuckets = s.autoCreateBuckets() == null ? autoCreateBuckets
                         : Src.of(s.autoCreateBuckets(), where, "storage.auto_create_buckets");
                 fsync = s.fsync() == null ? fsync : Src.of(s.fsync(), where, "storage.fsync");
+                if (s.buckets() != null) {
+                    buckets = bucketList(s.buckets());
+                }
             }
             if (f.database() != null) {
                 driver = f.database().driver() == null ? driver : Src.of(f.database().driver(), where, "database.driver");
@@ -399,6 +403,7 @@ public final class ConfigLoader {
                 }
                 case STORAGE_AUTO_CREATE_BUCKETS -> autoCreateBuckets = bool(raw);
                 case STORAGE_FSYNC -> fsync = bool(raw);
+                case STORAGE_BUCKETS -> buckets = bucketList(List.of(raw.value().split(",", -1)));
                 case DATABASE_DRIVER -> driver = raw;
                 case DATABASE_DSN -> dsn = raw;
                 case QUEUE_SIZE -> queueSize = integer(raw);
@@ -485,7 +490,7 @@ public final class ConfigLoader {
             }
             return new Config(
                     new Config.Server(h, port.value()),
-                    new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value()),
+                    new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets),
                     new Config.Database(drv, db),
                     new Config.Queue(queueSize.value(), queueWorkers.value()));
         }
@@ -499,6 +504,18 @@ public final class ConfigLoader {
             } catch (InvalidPathException e) {
                 throw src.fail("\"" + src.text() + "\" is not a valid path: " + e.getReason());
             }
+        }
+
+        /** Trimmed names, blanks dropped (so {@code ""} means none); S3's naming rules are the server's to check. */
+        private static List<String> bucketList(List<String> names) {
+            List<String> list = new ArrayList<>();
+            for (String n : names) {
+                String name = n.trim();
+                if (!name.isEmpty() && !list.contains(name)) {
+                    list.add(name);
+                }
+            }
+            return List.copyOf(list);
         }
 
         private static List<NodeSpec> defaultNodes(int count, String origin) {

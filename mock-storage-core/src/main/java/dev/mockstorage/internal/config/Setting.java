@@ -21,6 +21,9 @@ public enum Setting {
                     + "(nodes `stg1..stgN` under the data directory) or `id=path,id=path`."),
     STORAGE_AUTO_CREATE_BUCKETS("storage.auto_create_buckets", "false",
             "Create a bucket on the first PUT into it instead of answering `NoSuchBucket`."),
+    STORAGE_BUCKETS("storage.buckets", "none",
+            "Buckets to create at start, comma separated (in config.json an array of names); S3's naming rules "
+                    + "apply and buckets that already exist are kept."),
     STORAGE_FSYNC("storage.fsync", "false",
             "Flush every blob and database write to disk (slower; only needed to survive power loss)."),
     DATABASE_DRIVER("database.driver", "sqlite3",
