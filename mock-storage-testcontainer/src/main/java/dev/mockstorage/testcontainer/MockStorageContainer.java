@@ -1,0 +1,223 @@
+package dev.mockstorage.testcontainer;
+
+import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.internal.config.ConfigLoader;
+import dev.mockstorage.internal.config.Setting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+
+/**
+ * mock-storage in a Docker container: an S3-compatible endpoint for tests, started by Testcontainers.
+ *
+ * <pre>{@code
+ * @Container
+ * static MockStorageContainer storage = new MockStorageContainer().withBuckets("photos");
+ *
+ * S3Client s3 = S3Client.builder()
+ *         .endpointOverride(storage.getS3Endpoint())
+ *         .region(Region.of(storage.getRegion()))
+ *         .credentialsProvider(StaticCredentialsProvider.create(
+ *                 AwsBasicCredentials.create(storage.getAccessKey(), storage.getSecretKey())))
+ *         .forcePathStyle(true)
+ *         .build();
+ * }</pre>
+ *
+ * <p>The container is ready when {@code GET /health} answers 200 (usually about a second after
+ * {@link #start()}). Inside, the server listens on {@link #PORT} on every interface and keeps its data
+ * in the volume {@code /data}; every setting of {@code config.json} can be given with
+ * {@link #withEnv(String, String)} as its {@code MOCK_STORAGE_*} variable (see the README). Other
+ * containers on the same network reach it at {@code http://<alias>:8080} after
+ * {@code withNetwork(network).withNetworkAliases(alias)}.
+ *
+ * <p>The default image is {@code mock-storage:<version of this module>}, built from this module's
+ * {@code Dockerfile} (there is no {@code latest} tag). Another name is accepted when it is declared
+ * compatible: {@code DockerImageName.parse("registry.example/mock-storage:0.1.0").asCompatibleSubstituteFor("mock-storage")}.
+ */
+public class MockStorageContainer extends GenericContainer<MockStorageContainer> {
+
+    /** The image name without tag; other names must be declared compatible substitutes for it. */
+    public static final DockerImageName DEFAULT_IMAGE_NAME = DockerImageName.parse("mock-storage");
+
+    /** The port the server listens on inside the container (S3 and the admin API). */
+    public static final int PORT = 8080;
+
+    /** Where {@link #withConfig(Path)} puts the config.json inside the container. */
+    static final String CONFIG_PATH = "/config/config.json";
+
+    /** Where {@link #withThirdPartyScript(Path)} puts the third-party script inside the container. */
+    static final String THIRD_PARTY_SCRIPTS_PATH = "/config/third-party.json";
+
+    /**
+     * {@code third_party.url} and {@code third_party.scripts} come with the third-party upstream; their
+     * variables follow the naming rule of {@link Setting#envName()}.
+     */
+    static final String THIRD_PARTY_URL_ENV = Setting.ENV_PREFIX + "THIRD_PARTY_URL";
+    static final String THIRD_PARTY_SCRIPTS_ENV = Setting.ENV_PREFIX + "THIRD_PARTY_SCRIPTS";
+
+    private static final String DEFAULT_IMAGE = defaultImage();
+
+    /** A container of the default image, {@code mock-storage:<version of this module>}. */
+    public MockStorageContainer() {
+        this(DockerImageName.parse(DEFAULT_IMAGE));
+    }
+
+    /**
+     * @param dockerImageName e.g. {@code "mock-storage:0.1.0-SNAPSHOT"}
+     * @throws IllegalStateException when the name is not {@code mock-storage} or a declared substitute
+     */
+    public MockStorageContainer(String dockerImageName) {
+        this(DockerImageName.parse(dockerImageName));
+    }
+
+    /**
+     * @param dockerImageName {@code mock-storage:<tag>}, or another name declared with
+     *                        {@link DockerImageName#asCompatibleSubstituteFor(String)}
+     * @throws IllegalStateException when the name is neither
+     */
+    public MockStorageContainer(DockerImageName dockerImageName) {
+        super(dockerImageName);
+        dockerImageName.assertCompatibleWith(DEFAULT_IMAGE_NAME);
+        withExposedPorts(PORT);
+        // the port alone proves nothing: docker-proxy accepts on the host port before the JVM serves
+        waitingFor(Wait.forHttp("/health").forPort(PORT).forStatusCode(200)
+                .withStartupTimeout(Duration.ofSeconds(60)));
+    }
+
+    /** The image this module's build tags and the no-argument constructor starts. */
+    public static DockerImageName defaultImageName() {
+        return DockerImageName.parse(DEFAULT_IMAGE);
+    }
+
+    /**
+     * Storage nodes {@code stg1..stgN} under {@code /data} ({@code storage.nodes}; default 3).
+     *
+     * @throws IllegalArgumentException when {@code count} is below 1
+     */
+    public MockStorageContainer withNodes(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("withNodes: at least 1 node is needed, got " + count);
+        }
+        return withEnv(Setting.STORAGE_NODES.envName(), Integer.toString(count));
+    }
+
+    /**
+     * Buckets that exist when the container is ready ({@code storage.buckets}). Names follow S3's
+     * rules; a bad one stops the container at start with a message naming it (in the container log).
+     *
+     * @throws IllegalArgumentException when no name is given or a name is blank or contains a comma
+     */
+    public MockStorageContainer withBuckets(String... names) {
+        Objects.requireNonNull(names, "names");
+        if (names.length == 0) {
+            throw new IllegalArgumentException("withBuckets: give at least one bucket name");
+        }
+        for (String name : names) {
+            if (name == null || name.isBlank() || name.contains(",")) {
+                throw new IllegalArgumentException("withBuckets: \"" + name + "\" is not a bucket name");
+            }
+        }
+        return withEnv(Setting.STORAGE_BUCKETS.envName(), String.join(",", names));
+    }
+
+    /**
+     * The third-party upstream objects are read through from when they are not stored
+     * ({@code third_party.url}). From inside the container, {@code localhost} is the container
+     * itself: give a network alias, or {@code host.testcontainers.internal} with
+     * {@code Testcontainers.exposeHostPorts(port)} for a server on the test's host.
+     */
+    public MockStorageContainer withThirdPartyUrl(String url) {
+        Objects.requireNonNull(url, "url");
+        URI.create(url); // fails here, naming the text, rather than in the container
+        return withEnv(THIRD_PARTY_URL_ENV, url);
+    }
+
+    /**
+     * Scripts of the third-party upstream from a JSON file: the same JSON the annotation takes
+     * ({@code third_party.scripts}). Copied into the container at start.
+     *
+     * @throws IllegalArgumentException when the file is not a readable regular file
+     */
+    public MockStorageContainer withThirdPartyScript(Path jsonFile) {
+        requireReadableFile(jsonFile, "withThirdPartyScript");
+        withCopyFileToContainer(MountableFile.forHostPath(jsonFile, 0644), THIRD_PARTY_SCRIPTS_PATH);
+        return withEnv(THIRD_PARTY_SCRIPTS_ENV, THIRD_PARTY_SCRIPTS_PATH);
+    }
+
+    /** Like {@link #withThirdPartyScript(Path)}, with the JSON given as text. */
+    public MockStorageContainer withThirdPartyScript(String json) {
+        Objects.requireNonNull(json, "json");
+        withCopyToContainer(Transferable.of(json, 0644), THIRD_PARTY_SCRIPTS_PATH);
+        return withEnv(THIRD_PARTY_SCRIPTS_ENV, THIRD_PARTY_SCRIPTS_PATH);
+    }
+
+    /**
+     * A {@code config.json} for the server, copied into the container at start. Settings made with
+     * the {@code withX} methods or {@code MOCK_STORAGE_*} variables win over it, and so do the image's
+     * own {@code server.host} (0.0.0.0), {@code server.port} (8080) and {@code storage.data_dir} (/data),
+     * which the container needs; node paths and the database file may point elsewhere.
+     *
+     * @throws IllegalArgumentException when the file is not a readable regular file
+     */
+    public MockStorageContainer withConfig(Path configJson) {
+        requireReadableFile(configJson, "withConfig");
+        withCopyFileToContainer(MountableFile.forHostPath(configJson, 0644), CONFIG_PATH);
+        return withEnv(ConfigLoader.CONFIG_FILE_ENV, CONFIG_PATH);
+    }
+
+    /** The S3 endpoint as the test's host reaches it, e.g. {@code http://localhost:32768}; path-style. */
+    public URI getS3Endpoint() {
+        return URI.create("http://" + getHost() + ":" + getMappedPort(PORT));
+    }
+
+    /** The admin API ({@code /health}, {@code /api/v1/...}); the same port as S3. */
+    public URI getAdminUrl() {
+        return getS3Endpoint();
+    }
+
+    /** The region to configure clients with; the server answers for {@code us-east-1}. */
+    public String getRegion() {
+        return MockStorageServer.REGION;
+    }
+
+    /** An access key the server accepts (signatures are not checked). */
+    public String getAccessKey() {
+        return MockStorageServer.ACCESS_KEY;
+    }
+
+    /** The secret key belonging to {@link #getAccessKey()}. */
+    public String getSecretKey() {
+        return MockStorageServer.SECRET_KEY;
+    }
+
+    private static void requireReadableFile(Path file, String method) {
+        Objects.requireNonNull(file, "file");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException(method + ": " + file + " is not a readable file");
+        }
+    }
+
+    private static String defaultImage() {
+        Properties p = new Properties();
+        try (InputStream in = MockStorageContainer.class.getResourceAsStream("image.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("image.properties is missing from the mock-storage-testcontainer jar");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("image");
+    }
+}

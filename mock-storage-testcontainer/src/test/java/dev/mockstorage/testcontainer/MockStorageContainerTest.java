@@ -1,0 +1,60 @@
+package dev.mockstorage.testcontainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.utility.DockerImageName;
+
+/** What the container class checks and sets before anything runs; needs no Docker. */
+class MockStorageContainerTest {
+
+    @Test
+    void theDefaultImageIsTheProjectVersionNeverLatest() {
+        DockerImageName image = MockStorageContainer.defaultImageName();
+        assertEquals("mock-storage", image.getUnversionedPart());
+        assertEquals(System.getProperty("project.version"), image.getVersionPart());
+        assertNotEquals("latest", image.getVersionPart());
+        try (MockStorageContainer c = new MockStorageContainer()) {
+            assertEquals("mock-storage:" + image.getVersionPart(), c.getDockerImageName());
+        }
+    }
+
+    @Test
+    void anotherImageNeedsToBeDeclaredCompatible() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new MockStorageContainer("minio/minio:RELEASE.2025"));
+        assertTrue(e.getMessage().contains("mock-storage"), e.getMessage());
+        new MockStorageContainer(DockerImageName.parse("registry.example/team/s3-fixture:1.0")
+                .asCompatibleSubstituteFor("mock-storage")).close();
+        new MockStorageContainer("mock-storage:0.0.9").close();
+    }
+
+    @Test
+    void settingsBecomeTheServersEnvironmentVariables() {
+        try (MockStorageContainer c = new MockStorageContainer().withNodes(5).withBuckets("alpha", "beta")
+                .withThirdPartyUrl("http://upstream:9000")) {
+            assertEquals("5", c.getEnvMap().get("MOCK_STORAGE_STORAGE_NODES"));
+            assertEquals("alpha,beta", c.getEnvMap().get("MOCK_STORAGE_STORAGE_BUCKETS"));
+            assertEquals("http://upstream:9000", c.getEnvMap().get("MOCK_STORAGE_THIRD_PARTY_URL"));
+            assertEquals(java.util.List.of(8080), c.getExposedPorts());
+        }
+    }
+
+    @Test
+    void badArgumentsFailAtOnceNamingTheMethod(@TempDir Path dir) {
+        try (MockStorageContainer c = new MockStorageContainer()) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withNodes(0)).getMessage().startsWith("withNodes"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withBuckets()).getMessage().startsWith("withBuckets"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withBuckets("a,b")).getMessage().startsWith("withBuckets"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withConfig(dir.resolve("missing.json")))
+                    .getMessage().startsWith("withConfig"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyScript(dir))
+                    .getMessage().startsWith("withThirdPartyScript"));
+            assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://bad host/"));
+        }
+    }
+}

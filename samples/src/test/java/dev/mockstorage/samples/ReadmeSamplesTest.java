@@ -1,0 +1,33 @@
+package dev.mockstorage.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Every Java snippet in the README is a sample that compiles and runs: keeps the two equal. */
+class ReadmeSamplesTest {
+
+    private static final Path REPO = Path.of("..");
+
+    private static String between(String text, String start, String end, String where) {
+        Matcher m = Pattern.compile(Pattern.quote(start) + "\n(.*?)" + Pattern.quote(end), Pattern.DOTALL).matcher(text);
+        assertTrue(m.find(), where + " has no " + start + " marker");
+        return m.group(1);
+    }
+
+    @Test
+    void theReadmesContainerExampleIsTheSample() throws IOException {
+        String sample = between(Files.readString(Path.of("src/test/java/dev/mockstorage/samples/ContainerSampleIT.java")),
+                "// sample:container:start", "// sample:container:end", "ContainerSampleIT.java");
+        String readme = between(Files.readString(REPO.resolve("README.md")),
+                "<!-- sample:container:start -->", "<!-- sample:container:end -->", "README.md");
+        assertEquals("```java\n" + sample + "```\n", readme,
+                "README.md's Testcontainers example differs from samples/.../ContainerSampleIT.java; copy the sample between the markers");
+    }
+}
