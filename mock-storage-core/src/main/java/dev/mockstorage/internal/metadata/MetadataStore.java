@@ -397,14 +397,7 @@ public final class MetadataStore implements AutoCloseable {
             return List.of();
         }
         long nowMillis = now.toEpochMilli();
-        boolean due = read("look for due tasks", db -> {
-            PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE state = 'pending' AND next_run_at <= ? LIMIT 1");
-            ps.setLong(1, nowMillis);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        });
-        if (!due) {
+        if (!hasDueTasks(now)) {
             return List.of();
         }
         return inTransaction("claim tasks", db -> {
@@ -427,6 +420,17 @@ public final class MetadataStore implements AutoCloseable {
                 update.executeUpdate();
             }
             return claimed;
+        });
+    }
+
+    /** True when a pending task's next_run_at is not after {@code now}. On a read connection: no write lock. */
+    public boolean hasDueTasks(Instant now) {
+        return read("look for due tasks", db -> {
+            PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE state = 'pending' AND next_run_at <= ? LIMIT 1");
+            ps.setLong(1, now.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         });
     }
 

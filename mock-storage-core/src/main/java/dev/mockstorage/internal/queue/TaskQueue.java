@@ -257,36 +257,88 @@ public final class TaskQueue implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            List<TaskRecord> batch = List.of();
-            if (!paused) {
-                try {
-                    batch = metadata.claimTasks(BATCH, clock.instant());
-                } catch (RuntimeException e) {
-                    if (closed) {
-                        return;
-                    }
-                    LOG.log(System.Logger.Level.WARNING, "could not claim tasks", e);
-                }
-            }
-            List<TaskRecord> succeeded = new ArrayList<>(batch.size());
-            List<TaskRecord> inTransaction = new ArrayList<>();
-            for (TaskRecord task : batch) {
+            Claimed claimed = paused ? Claimed.NOTHING : claim();
+            List<TaskRecord> succeeded = new ArrayList<>(claimed.toRun().size());
+            for (TaskRecord task : claimed.toRun()) {
                 if (closed) {
                     break;
                 }
-                if (bookkeeping.containsKey(task.kind())) {
-                    inTransaction.add(task);
-                } else if (runOne(task)) {
+                if (runOne(task)) {
                     succeeded.add(task);
                 }
             }
-            finish(succeeded, inTransaction);
+            finish(succeeded);
             if (closed) {
                 return; // tasks claimed but not run stay running; the next start re-queues them
             }
-            if (batch.isEmpty()) {
+            if (!claimed.any()) {
                 idle(seen);
             }
+        }
+    }
+
+    /** What one claim returned: tasks to run outside the database, and whether anything was claimed at all. */
+    private record Claimed(List<TaskRecord> toRun, boolean any) {
+        static final Claimed NOTHING = new Claimed(List.of(), false);
+    }
+
+    /**
+     * Claims a batch of due tasks and, in the same transaction, applies its bookkeeping tasks (each
+     * in a savepoint, so one that throws is rolled back alone) and removes them: a batch of
+     * bookkeeping costs one commit. Returns the tasks left to run outside the database.
+     */
+    private Claimed claim() {
+        Instant now = clock.instant();
+        List<TaskRecord> applied = new ArrayList<>();
+        Map<TaskRecord, RuntimeException> rejected = new LinkedHashMap<>();
+        List<TaskRecord> toRun;
+        try {
+            if (!metadata.hasDueTasks(now)) { // a read: idle polling never takes the write lock
+                return Claimed.NOTHING;
+            }
+            toRun = metadata.write(tx -> {
+                applied.clear();
+                rejected.clear();
+                List<TaskRecord> rest = new ArrayList<>();
+                for (TaskRecord task : metadata.claimTasks(BATCH, now)) {
+                    TransactionalTaskHandler handler = bookkeeping.get(task.kind());
+                    if (handler == null) {
+                        rest.add(task);
+                        continue;
+                    }
+                    try {
+                        metadata.write(inner -> {
+                            handler.apply(inner, task.payload());
+                            return null;
+                        });
+                        applied.add(task);
+                    } catch (RuntimeException e) {
+                        rejected.put(task, e);
+                    }
+                }
+                metadata.completeTasks(applied.stream().map(TaskRecord::id).toList());
+                return rest;
+            });
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.log(System.Logger.Level.WARNING, "could not claim tasks", e);
+            }
+            return Claimed.NOTHING;
+        }
+        done.addAndGet(applied.size());
+        rejected.forEach(this::recordFailure);
+        if (!applied.isEmpty() || !rejected.isEmpty()) {
+            signalProgress();
+        }
+        return new Claimed(toRun, !toRun.isEmpty() || !applied.isEmpty() || !rejected.isEmpty());
+    }
+
+    private void signalProgress() {
+        lock.lock();
+        try {
+            progress.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -313,47 +365,20 @@ public final class TaskQueue implements AutoCloseable {
         }
     }
 
-    /**
-     * In one transaction: applies the batch's bookkeeping tasks (each in a savepoint, so one that
-     * throws is rolled back alone) and removes every task that succeeded. Then tells waiters.
-     */
-    private void finish(List<TaskRecord> succeeded, List<TaskRecord> inTransaction) {
-        List<TaskRecord> completed = new ArrayList<>(succeeded);
-        Map<TaskRecord, Exception> rejected = new LinkedHashMap<>();
+    /** Removes the batch's finished tasks in one transaction and tells waiters. */
+    private void finish(List<TaskRecord> succeeded) {
+        if (succeeded.isEmpty()) {
+            return;
+        }
         try {
-            if (!completed.isEmpty() || !inTransaction.isEmpty()) {
-                metadata.write(tx -> {
-                    for (TaskRecord task : inTransaction) {
-                        try {
-                            metadata.write(inner -> {
-                                bookkeeping.get(task.kind()).apply(inner, task.payload());
-                                return null;
-                            });
-                            completed.add(task);
-                        } catch (RuntimeException e) {
-                            rejected.put(task, e);
-                        }
-                    }
-                    metadata.completeTasks(completed.stream().map(TaskRecord::id).toList());
-                    return null;
-                });
-                done.addAndGet(completed.size());
-                rejected.forEach(this::recordFailure);
-            }
+            metadata.completeTasks(succeeded.stream().map(TaskRecord::id).toList());
+            done.addAndGet(succeeded.size());
         } catch (RuntimeException e) {
-            // nothing of the transaction happened: every task of it failed this attempt (the ones that
-            // ran outside the database run again, which their handlers allow)
-            LOG.log(System.Logger.Level.WARNING, "could not record " + (succeeded.size() + inTransaction.size())
-                    + " finished task(s)", e);
+            // they ran but stay recorded as running: put them back (running them again is harmless)
+            LOG.log(System.Logger.Level.WARNING, "could not record " + succeeded.size() + " finished task(s)", e);
             succeeded.forEach(t -> recordFailure(t, e));
-            inTransaction.forEach(t -> recordFailure(t, e));
         } finally {
-            lock.lock();
-            try {
-                progress.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            signalProgress();
         }
     }
 
@@ -392,6 +417,7 @@ public final class TaskQueue implements AutoCloseable {
         } catch (RuntimeException e2) {
             LOG.log(System.Logger.Level.WARNING, "could not record the outcome of task " + task.id(), e2);
         }
+        signalProgress();
     }
 
     /** 100 ms, 200 ms, 400 ms, ... capped at 10 s. */
