@@ -144,9 +144,11 @@ public final class MockStorageServer implements AutoCloseable {
     }
 
     /**
-     * Waits until every task queued so far (blob deletions and other follow-up work) has finished.
+     * Waits until every task queued so far (blob deletions, upload bookkeeping, replica repairs) has
+     * finished: done, or parked as failed after its last attempt (see {@link #failedTasks()}).
      *
-     * @throws IllegalStateException naming the open tasks when they did not finish in time
+     * @throws IllegalStateException naming the open tasks when they did not finish in time (always,
+     *                               with open tasks, when {@code queue.workers} is 0)
      */
     public void awaitIdle(Duration timeout) {
         service.awaitIdle(timeout);
