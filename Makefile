@@ -4,11 +4,12 @@
 
 JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
+TASKS ?= 20000
 
-.PHONY: help build run test bench clean deps fmt
+.PHONY: help build run test bench bench-queue clean deps fmt
 
 help: ## list these targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, skipping tests
 	@bash scripts/prereqs.sh build
@@ -24,6 +25,11 @@ bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS)"
+
+bench-queue: ## print tasks/s the queue's workers drain (1 and 2 workers, TASKS=20000 of each kind); not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-cp %classpath dev.mockstorage.bench.QueueBenchmark $(TASKS)"
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean

@@ -64,6 +64,7 @@ public final class MockStorageServer implements AutoCloseable {
     private final ObjectService service;
     private final HttpServer http;
     private TaskQueue queue;
+    private MetadataStore metadata;
     private S3Api s3;
     private AdminApi admin;
     private volatile boolean closed;
@@ -84,13 +85,13 @@ public final class MockStorageServer implements AutoCloseable {
         String name = "mock-storage-" + INSTANCES.incrementAndGet();
         Files.createDirectories(config.storage().dataDir());
         resources.push(lockDataDirectory(config.storage().dataDir()));
-        MetadataStore metadata = MetadataStore.open(config.database().file(), config.storage().fsync(), METADATA_LOCK_TIMEOUT);
+        metadata = MetadataStore.open(config.database().file(), config.storage().fsync(), METADATA_LOCK_TIMEOUT);
         resources.push(metadata);
         List<StorageNode> nodes = config.storage().nodes().stream().map(n -> new StorageNode(n.id(), n.path())).toList();
         BlobStore blobs = new BlobStore(nodes, config.storage().fsync());
         resources.push(blobs);
         queue = new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
-                ObjectService.taskHandlers(blobs), clock, name);
+                ObjectService.taskHandlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name);
         resources.push(queue);
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets());
         createInitialBuckets(objects);
@@ -164,12 +165,37 @@ public final class MockStorageServer implements AutoCloseable {
     }
 
     /**
-     * Waits until every task queued so far (blob deletions and other follow-up work) has finished.
+     * Waits until every task queued so far (blob deletions, upload bookkeeping, replica repairs) has
+     * finished: done, or parked as failed after its last attempt (see {@link #failedTasks()}).
      *
-     * @throws IllegalStateException naming the open tasks when they did not finish in time
+     * @throws IllegalStateException naming the open tasks when they did not finish in time (always,
+     *                               with open tasks, when {@code queue.workers} is 0)
      */
     public void awaitIdle(Duration timeout) {
         service.awaitIdle(timeout);
+    }
+
+    /** The background task queue now: open, done, failed (parked) and retried tasks, capacity, workers. */
+    public QueueStats queueStats() {
+        return new QueueStats(queue.openCount(), queue.doneCount(), queue.parkedCount(), queue.retriedCount(),
+                queue.capacity(), queue.workerCount());
+    }
+
+    /**
+     * The tasks parked as failed after {@value TaskQueue#MAX_ATTEMPTS} attempts, oldest first (at most
+     * 1000), each as {@code #id kind payload (failed, attempts N, last error: ...)}. Empty when none failed.
+     */
+    public List<String> failedTasks() {
+        return queue.describeFailed(1000);
+    }
+
+    /**
+     * Statistics of every bucket, sorted by name. Object counts and bytes are always exact; upload
+     * counts are kept by a background task, so call {@link #awaitIdle} first to include recent uploads.
+     */
+    public List<BucketStats> bucketStats() {
+        return metadata.bucketStats().stream().map(b -> new BucketStats(b.bucket(), b.objects(), b.bytes(),
+                b.uploads(), b.uploadedBytes(), b.lastUploadAt())).toList();
     }
 
     /** Stops serving and releases files and threads; open tasks stay queued for the next start. Idempotent. */

@@ -35,7 +35,17 @@ public record Config(Server server, Storage storage, Database database, Queue qu
     public record Database(String driver, Path file) {
     }
 
-    /** {@code queue.size} (default 1000), {@code queue.workers} (default 2). */
-    public record Queue(int size, int workers) {
+    /**
+     * {@code queue.size} (default 1000), {@code queue.workers} (default 2; 0: none),
+     * {@code queue.full_wait_ms} (default 10000).
+     */
+    public record Queue(int size, int workers, int fullWaitMs) {
+        /** Default for {@code queue.full_wait_ms}. */
+        public static final int DEFAULT_FULL_WAIT_MS = 10_000;
+
+        /** With the default {@code queue.full_wait_ms}. */
+        public Queue(int size, int workers) {
+            this(size, workers, DEFAULT_FULL_WAIT_MS);
+        }
     }
 }

@@ -21,6 +21,6 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
     record Database(String driver, String dsn) {
     }
 
-    record Queue(Integer size, Integer workers) {
+    record Queue(Integer size, Integer workers, Integer fullWaitMs) {
     }
 }

@@ -347,6 +347,7 @@ public final class ConfigLoader {
         Src<String> dsn; // null: <data_dir>/metadata.db
         Src<Integer> queueSize = Src.of(1000, "default", "queue.size");
         Src<Integer> queueWorkers = Src.of(2, "default", "queue.workers");
+        Src<Integer> queueFullWaitMs = Src.of(Config.Queue.DEFAULT_FULL_WAIT_MS, "default", "queue.full_wait_ms");
 
         void apply(ConfigFile f, String where) {
             if (f.server() != null) {
@@ -383,6 +384,8 @@ public final class ConfigLoader {
                 queueSize = f.queue().size() == null ? queueSize : Src.of(f.queue().size(), where, "queue.size");
                 queueWorkers = f.queue().workers() == null ? queueWorkers
                         : Src.of(f.queue().workers(), where, "queue.workers");
+                queueFullWaitMs = f.queue().fullWaitMs() == null ? queueFullWaitMs
+                        : Src.of(f.queue().fullWaitMs(), where, "queue.full_wait_ms");
             }
         }
 
@@ -408,6 +411,7 @@ public final class ConfigLoader {
                 case DATABASE_DSN -> dsn = raw;
                 case QUEUE_SIZE -> queueSize = integer(raw);
                 case QUEUE_WORKERS -> queueWorkers = integer(raw);
+                case QUEUE_FULL_WAIT_MS -> queueFullWaitMs = integer(raw);
             }
         }
 
@@ -485,14 +489,17 @@ public final class ConfigLoader {
             if (queueSize.value() < 1) {
                 throw queueSize.fail("must be at least 1, got " + queueSize.value());
             }
-            if (queueWorkers.value() < 1) {
-                throw queueWorkers.fail("must be at least 1, got " + queueWorkers.value());
+            if (queueWorkers.value() < 0) {
+                throw queueWorkers.fail("must be at least 0, got " + queueWorkers.value());
+            }
+            if (queueFullWaitMs.value() < 0) {
+                throw queueFullWaitMs.fail("must be at least 0, got " + queueFullWaitMs.value());
             }
             return new Config(
                     new Config.Server(h, port.value()),
                     new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets),
                     new Config.Database(drv, db),
-                    new Config.Queue(queueSize.value(), queueWorkers.value()));
+                    new Config.Queue(queueSize.value(), queueWorkers.value(), queueFullWaitMs.value()));
         }
 
         private static Path path(Src<String> src, Path workingDir) {

@@ -33,7 +33,10 @@ public enum Setting {
     QUEUE_SIZE("queue.size", "1000",
             "Maximum number of background tasks waiting to run (at least 1)."),
     QUEUE_WORKERS("queue.workers", "2",
-            "Threads running background tasks (at least 1).");
+            "Threads running background tasks. 0 runs none: tasks wait in the database for a server with "
+                    + "workers on the same data (for tests of restarts and of a full queue)."),
+    QUEUE_FULL_WAIT_MS("queue.full_wait_ms", "10000",
+            "How long (ms) an upload or delete waits for room in a full queue before answering `503 SlowDown`.");
 
     /** Prefix of every environment variable that configures the server. */
     public static final String ENV_PREFIX = "MOCK_STORAGE_";

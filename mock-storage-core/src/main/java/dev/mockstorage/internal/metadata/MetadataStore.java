@@ -338,7 +338,54 @@ public final class MetadataStore implements AutoCloseable {
         });
     }
 
+    /** Every bucket's statistics, sorted by bucket name. */
+    public List<BucketStatsRecord> bucketStats() {
+        return read("read bucket statistics", db -> {
+            List<BucketStatsRecord> stats = new ArrayList<>();
+            try (ResultSet rs = db.prepare("SELECT " + STATS_COLUMNS + " FROM bucket_stats ORDER BY bucket").executeQuery()) {
+                while (rs.next()) {
+                    stats.add(statsRow(rs));
+                }
+            }
+            return stats;
+        });
+    }
+
+    /** One bucket's statistics, if the bucket exists. */
+    public Optional<BucketStatsRecord> bucketStats(String bucket) {
+        return read("read statistics of bucket " + bucket, db -> {
+            PreparedStatement ps = db.prepare("SELECT " + STATS_COLUMNS + " FROM bucket_stats WHERE bucket = ?");
+            ps.setString(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(statsRow(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    private static final String STATS_COLUMNS = "bucket, objects, bytes, uploads, uploaded_bytes, last_upload_at";
+
+    private static BucketStatsRecord statsRow(ResultSet rs) throws SQLException {
+        long last = rs.getLong(6);
+        Instant lastUploadAt = rs.wasNull() ? null : Instant.ofEpochMilli(last);
+        return new BucketStatsRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                lastUploadAt);
+    }
+
     // ---------------------------------------------------------------- tasks
+
+    /**
+     * True when a task queued with {@link Tx#enqueueTaskOnce} under this key is still in the table
+     * (open or parked as failed). One index lookup on a read connection: no write lock.
+     */
+    public boolean hasTask(String uniqueKey) {
+        return read("look up task " + uniqueKey, db -> {
+            PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE unique_key = ?");
+            ps.setString(1, uniqueKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
 
     /**
      * Claims up to {@code max} pending tasks whose next_run_at is not after {@code now}, oldest
@@ -350,14 +397,7 @@ public final class MetadataStore implements AutoCloseable {
             return List.of();
         }
         long nowMillis = now.toEpochMilli();
-        boolean due = read("look for due tasks", db -> {
-            PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE state = 'pending' AND next_run_at <= ? LIMIT 1");
-            ps.setLong(1, nowMillis);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        });
-        if (!due) {
+        if (!hasDueTasks(now)) {
             return List.of();
         }
         return inTransaction("claim tasks", db -> {
@@ -380,6 +420,17 @@ public final class MetadataStore implements AutoCloseable {
                 update.executeUpdate();
             }
             return claimed;
+        });
+    }
+
+    /** True when a pending task's next_run_at is not after {@code now}. On a read connection: no write lock. */
+    public boolean hasDueTasks(Instant now) {
+        return read("look for due tasks", db -> {
+            PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE state = 'pending' AND next_run_at <= ? LIMIT 1");
+            ps.setLong(1, now.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         });
     }
 
@@ -436,6 +487,16 @@ public final class MetadataStore implements AutoCloseable {
         return read("count open tasks", db -> {
             try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state IN ('pending', 'running')")
                     .executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** Tasks parked as failed (they stay in the table, with their last error, until removed by hand). */
+    public long failedTaskCount() {
+        return read("count failed tasks", db -> {
+            try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state = '" + FAILED + "'").executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }

@@ -49,7 +49,28 @@ final class Schema {
                         next_run_at INTEGER NOT NULL,
                         last_error  TEXT
                     )""",
-                    "CREATE INDEX tasks_by_state ON tasks (state, next_run_at)"));
+                    "CREATE INDEX tasks_by_state ON tasks (state, next_run_at)"),
+            // 2: per-bucket statistics and tasks queued at most once per key (e.g. one repair per blob)
+            List.of(
+                    // objects/bytes change in the transaction that changes the objects; uploads/uploaded_bytes/
+                    // last_upload_at are applied by the upload-completed task
+                    """
+                    CREATE TABLE bucket_stats (
+                        bucket         TEXT    NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        objects        INTEGER NOT NULL DEFAULT 0,
+                        bytes          INTEGER NOT NULL DEFAULT 0,
+                        uploads        INTEGER NOT NULL DEFAULT 0,
+                        uploaded_bytes INTEGER NOT NULL DEFAULT 0,
+                        last_upload_at INTEGER
+                    ) WITHOUT ROWID""",
+                    """
+                    INSERT INTO bucket_stats (bucket, objects, bytes)
+                    SELECT b.name,
+                           (SELECT count(*) FROM objects o WHERE o.bucket = b.name),
+                           (SELECT coalesce(sum(o.size), 0) FROM objects o WHERE o.bucket = b.name)
+                    FROM buckets b""",
+                    "ALTER TABLE tasks ADD COLUMN unique_key TEXT",
+                    "CREATE UNIQUE INDEX tasks_by_unique_key ON tasks (unique_key) WHERE unique_key IS NOT NULL"));
 
     /** The version this build writes. */
     static int currentVersion() {

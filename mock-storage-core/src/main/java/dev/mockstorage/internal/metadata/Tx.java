@@ -25,4 +25,23 @@ public interface Tx {
 
     /** Queues a task in this same transaction; returns its id. */
     long enqueueTask(String kind, String payload);
+
+    /**
+     * Queues a task unless a task with the same {@code uniqueKey} is still in the table (open, or
+     * parked as failed); true when queued. The key is free again once that task is done.
+     */
+    boolean enqueueTaskOnce(String kind, String payload, String uniqueKey);
+
+    /**
+     * Adds to a bucket's current object count and byte total (negative to subtract); in the same
+     * transaction as the object change, so the statistics never disagree with the objects.
+     */
+    void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta);
+
+    /**
+     * Counts one stored upload of {@code size} bytes in the bucket's statistics. Nothing happens when
+     * the bucket is gone or is a newer bucket of the same name (its creation time is not
+     * {@code bucketCreatedAt}): the upload belonged to the deleted one.
+     */
+    void recordUpload(String bucket, Instant bucketCreatedAt, long size, Instant storedAt);
 }

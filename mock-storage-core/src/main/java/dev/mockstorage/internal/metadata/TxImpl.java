@@ -47,7 +47,13 @@ final class TxImpl implements Tx {
             PreparedStatement ps = db().prepare("INSERT OR IGNORE INTO buckets (name, created_at) VALUES (?, ?)");
             ps.setString(1, name);
             ps.setLong(2, createdAt.toEpochMilli());
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
+            PreparedStatement stats = db().prepare("INSERT OR IGNORE INTO bucket_stats (bucket) VALUES (?)");
+            stats.setString(1, name);
+            stats.executeUpdate();
+            return true;
         } catch (SQLException e) {
             throw wrap("create bucket " + name, e);
         }
@@ -145,6 +151,55 @@ final class TxImpl implements Tx {
             }
         } catch (SQLException e) {
             throw wrap("enqueue task " + kind, e);
+        }
+    }
+
+    @Override
+    public boolean enqueueTaskOnce(String kind, String payload, String uniqueKey) {
+        try {
+            long now = System.currentTimeMillis();
+            PreparedStatement ps = db().prepare("INSERT OR IGNORE INTO tasks"
+                    + " (kind, payload, state, attempts, created_at, next_run_at, unique_key)"
+                    + " VALUES (?, ?, 'pending', 0, ?, ?, ?)");
+            ps.setString(1, kind);
+            setNullableString(ps, 2, payload);
+            ps.setLong(3, now);
+            ps.setLong(4, now);
+            ps.setString(5, uniqueKey);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw wrap("enqueue task " + kind + " once", e);
+        }
+    }
+
+    @Override
+    public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
+        try {
+            PreparedStatement ps = db().prepare(
+                    "UPDATE bucket_stats SET objects = objects + ?, bytes = bytes + ? WHERE bucket = ?");
+            ps.setLong(1, objectsDelta);
+            ps.setLong(2, bytesDelta);
+            ps.setString(3, bucket);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw wrap("update statistics of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void recordUpload(String bucket, Instant bucketCreatedAt, long size, Instant storedAt) {
+        try {
+            PreparedStatement ps = db().prepare("UPDATE bucket_stats SET uploads = uploads + 1,"
+                    + " uploaded_bytes = uploaded_bytes + ?, last_upload_at = max(coalesce(last_upload_at, 0), ?)"
+                    + " WHERE bucket = ? AND EXISTS (SELECT 1 FROM buckets WHERE name = ? AND created_at = ?)");
+            ps.setLong(1, size);
+            ps.setLong(2, storedAt.toEpochMilli());
+            ps.setString(3, bucket);
+            ps.setString(4, bucket);
+            ps.setLong(5, bucketCreatedAt.toEpochMilli());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw wrap("record an upload in bucket " + bucket, e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +21,17 @@ import java.util.stream.Collectors;
 /**
  * The bounded task queue. Tasks are rows in the metadata database, inserted by the services in the
  * same transaction as the change that causes them, so nothing queued is lost by a crash; this class
- * only runs them: worker threads claim due tasks, run the handler for their kind, and remove them,
- * retry them with exponential backoff, or park them as failed after {@link #MAX_ATTEMPTS}.
+ * only runs them: worker threads claim due tasks in batches, run the handler for their kind, and
+ * remove them, retry them with exponential backoff, or park them as failed after {@link #MAX_ATTEMPTS}.
+ * Bookkeeping tasks ({@link TransactionalTaskHandler}) are applied in the transaction that removes
+ * the batch. Zero workers is allowed: tasks then wait in the database for a later start (tests of
+ * restarts and of a full queue use it).
  */
 public final class TaskQueue implements AutoCloseable {
     /** Attempts before a task is parked as failed. */
     public static final int MAX_ATTEMPTS = 5;
+    /** How long a writer waits for room in a full queue unless configured otherwise ({@code queue.full_wait_ms}). */
+    public static final Duration DEFAULT_FULL_WAIT = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(TaskQueue.class.getName());
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
     /** Tasks claimed (and completed) per transaction. */
@@ -34,6 +40,8 @@ public final class TaskQueue implements AutoCloseable {
     private final MetadataStore metadata;
     private final int capacity;
     private final Map<String, TaskHandler> handlers;
+    private final Map<String, TransactionalTaskHandler> bookkeeping;
+    private final Duration fullWait;
     private final Clock clock;
     private final List<Thread> workers = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -42,19 +50,48 @@ public final class TaskQueue implements AutoCloseable {
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
+    /** earliest next_run_at (epoch ms, by {@link #clock}) of a retry this process scheduled; MAX_VALUE: none */
+    private final AtomicLong retryDue = new AtomicLong(Long.MAX_VALUE);
     private long wakeUps;
+    private volatile boolean paused;
     private volatile boolean closed;
 
     /**
+     * A queue whose handlers all work outside the database, waiting {@link #DEFAULT_FULL_WAIT} for room.
+     *
      * @param capacity most open (pending or running) tasks; writers wait for room beyond it
      * @param workers  worker threads
      * @param handlers handler per task kind
      */
     public TaskQueue(MetadataStore metadata, int capacity, int workers, Map<String, TaskHandler> handlers, Clock clock,
                      String threadNamePrefix) {
+        this(metadata, capacity, workers, TaskHandlers.of(handlers), DEFAULT_FULL_WAIT, clock, threadNamePrefix);
+    }
+
+    /** Like {@link #TaskQueue(MetadataStore, int, int, TaskHandlers, Duration, Clock, String)} with {@link #DEFAULT_FULL_WAIT}. */
+    public TaskQueue(MetadataStore metadata, int capacity, int workers, TaskHandlers handlers, Clock clock,
+                     String threadNamePrefix) {
+        this(metadata, capacity, workers, handlers, DEFAULT_FULL_WAIT, clock, threadNamePrefix);
+    }
+
+    /**
+     * @param capacity most open (pending or running) tasks; writers wait for room beyond it (at least 1)
+     * @param workers  worker threads (0: none; tasks stay queued)
+     * @param handlers handler per task kind
+     * @param fullWait how long {@link #awaitRoom()} waits for room before answering SlowDown
+     * @param clock    for next_run_at of retries and for claiming due tasks
+     */
+    public TaskQueue(MetadataStore metadata, int capacity, int workers, TaskHandlers handlers, Duration fullWait,
+                     Clock clock, String threadNamePrefix) {
+        if (capacity < 1 || workers < 0 || fullWait.isNegative()) {
+            throw new IllegalArgumentException("capacity " + capacity + " (>= 1), workers " + workers + " (>= 0), full wait "
+                    + fullWait + " (>= 0)");
+        }
         this.metadata = metadata;
         this.capacity = capacity;
-        this.handlers = Map.copyOf(handlers);
+        this.handlers = handlers.outside();
+        this.bookkeeping = handlers.inTransaction();
+        this.fullWait = fullWait;
         this.clock = clock;
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(this::workLoop, threadNamePrefix + "-worker-" + (i + 1));
@@ -84,8 +121,34 @@ public final class TaskQueue implements AutoCloseable {
     }
 
     /**
+     * Stops claiming tasks until {@link #resume()}: tasks already claimed finish, new ones stay
+     * queued. For benchmarks and tests that need tasks to pile up.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Lets the workers claim tasks again after {@link #pause()}. */
+    public void resume() {
+        paused = false;
+        wakeUp();
+    }
+
+    /** True when fewer tasks than the capacity are open: a task that may be skipped can be queued now. */
+    public boolean hasRoom() {
+        return metadata.openTaskCount() < capacity;
+    }
+
+    /** {@link #awaitRoom(Duration)} with the configured wait ({@code queue.full_wait_ms}). */
+    public void awaitRoom() {
+        awaitRoom(fullWait);
+    }
+
+    /**
      * Waits until there is room for more tasks (open tasks below capacity), so that work which must
      * not be lost is never dropped: the request that would overfill the queue is held back instead.
+     * The bound is checked before the request's transaction, so concurrent writers may overshoot it
+     * by their number.
      *
      * @throws StorageException SlowDown when no room appeared within {@code timeout}
      */
@@ -99,8 +162,9 @@ public final class TaskQueue implements AutoCloseable {
             while (metadata.openTaskCount() >= capacity) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new StorageException(ErrorCode.SlowDown, "the task queue is full (" + capacity
-                            + " open tasks, queue.size) and did not drain within " + timeout.toMillis() + " ms");
+                    throw new StorageException(ErrorCode.SlowDown, "Please reduce your request rate: the task queue is full ("
+                            + capacity + " open tasks, queue.size) and did not drain within " + timeout.toMillis()
+                            + " ms (queue.full_wait_ms)");
                 }
                 progress.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             }
@@ -158,11 +222,28 @@ public final class TaskQueue implements AutoCloseable {
         return metadata.openTaskCount();
     }
 
+    /** Tasks parked as failed, in the database (so including those of earlier runs). */
+    public long parkedCount() {
+        return metadata.failedTaskCount();
+    }
+
+    /** The most open tasks before writers are held back ({@code queue.size}). */
     public int capacity() {
         return capacity;
     }
 
-    private static String describe(TaskRecord t) {
+    /** Worker threads ({@code queue.workers}). */
+    public int workerCount() {
+        return workers.size();
+    }
+
+    /** The oldest tasks parked as failed, described with their attempts and last error, at most {@code limit}. */
+    public List<String> describeFailed(int limit) {
+        return metadata.failedTasks(limit).stream().map(TaskQueue::describe).toList();
+    }
+
+    /** {@code #id kind payload (state, attempts N, last error: ...)}. */
+    static String describe(TaskRecord t) {
         return "#" + t.id() + " " + t.kind() + " " + t.payload() + " (" + t.state() + ", attempts " + t.attempts()
                 + (t.lastError() == null ? "" : ", last error: " + t.lastError()) + ")";
     }
@@ -176,63 +257,132 @@ public final class TaskQueue implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            List<TaskRecord> batch;
-            try {
-                batch = metadata.claimTasks(BATCH, clock.instant());
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                LOG.log(System.Logger.Level.WARNING, "could not claim tasks", e);
-                batch = List.of();
-            }
-            List<Long> succeeded = new ArrayList<>(batch.size());
-            for (TaskRecord task : batch) {
+            Claimed claimed = paused ? Claimed.NOTHING : claim();
+            List<TaskRecord> succeeded = new ArrayList<>(claimed.toRun().size());
+            for (TaskRecord task : claimed.toRun()) {
                 if (closed) {
                     break;
                 }
                 if (runOne(task)) {
-                    succeeded.add(task.id());
+                    succeeded.add(task);
                 }
             }
             finish(succeeded);
             if (closed) {
-                return;
+                return; // tasks claimed but not run stay running; the next start re-queues them
             }
-            if (batch.isEmpty()) {
-                lock.lock();
-                try {
-                    if (wakeUps == seen && !closed) {
-                        workAvailable.await(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            if (!claimed.any()) {
+                idle(seen);
+            }
+        }
+    }
+
+    /** What one claim returned: tasks to run outside the database, and whether anything was claimed at all. */
+    private record Claimed(List<TaskRecord> toRun, boolean any) {
+        static final Claimed NOTHING = new Claimed(List.of(), false);
+    }
+
+    /**
+     * Claims a batch of due tasks and, in the same transaction, applies its bookkeeping tasks (each
+     * in a savepoint, so one that throws is rolled back alone) and removes them: a batch of
+     * bookkeeping costs one commit. Returns the tasks left to run outside the database.
+     */
+    private Claimed claim() {
+        Instant now = clock.instant();
+        List<TaskRecord> applied = new ArrayList<>();
+        Map<TaskRecord, RuntimeException> rejected = new LinkedHashMap<>();
+        List<TaskRecord> toRun;
+        try {
+            if (!metadata.hasDueTasks(now)) { // a read: idle polling never takes the write lock
+                return Claimed.NOTHING;
+            }
+            toRun = metadata.write(tx -> {
+                applied.clear();
+                rejected.clear();
+                List<TaskRecord> rest = new ArrayList<>();
+                for (TaskRecord task : metadata.claimTasks(BATCH, now)) {
+                    TransactionalTaskHandler handler = bookkeeping.get(task.kind());
+                    if (handler == null) {
+                        rest.add(task);
+                        continue;
                     }
-                } catch (InterruptedException e) {
-                    return;
-                } finally {
-                    lock.unlock();
+                    try {
+                        metadata.write(inner -> {
+                            handler.apply(inner, task.payload());
+                            return null;
+                        });
+                        applied.add(task);
+                    } catch (RuntimeException e) {
+                        rejected.put(task, e);
+                    }
                 }
+                metadata.completeTasks(applied.stream().map(TaskRecord::id).toList());
+                return rest;
+            });
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.log(System.Logger.Level.WARNING, "could not claim tasks", e);
             }
+            return Claimed.NOTHING;
+        }
+        done.addAndGet(applied.size());
+        rejected.forEach(this::recordFailure);
+        if (!applied.isEmpty() || !rejected.isEmpty()) {
+            signalProgress();
+        }
+        return new Claimed(toRun, !toRun.isEmpty() || !applied.isEmpty() || !rejected.isEmpty());
+    }
+
+    private void signalProgress() {
+        lock.lock();
+        try {
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for {@link #wakeUp()}, a due retry or the idle poll, whichever comes first. */
+    private void idle(long seen) {
+        long waitMs = IDLE_POLL.toMillis();
+        long due = retryDue.get();
+        if (due != Long.MAX_VALUE) {
+            long left = due - clock.millis();
+            if (left <= 0) {
+                retryDue.compareAndSet(due, Long.MAX_VALUE);
+            }
+            waitMs = Math.max(1, Math.min(waitMs, left));
+        }
+        lock.lock();
+        try {
+            if (wakeUps == seen && !closed) {
+                workAvailable.await(waitMs, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            // close() interrupts; the loop checks closed
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Removes the batch's finished tasks in one transaction and tells waiters. */
-    private void finish(List<Long> succeeded) {
+    private void finish(List<TaskRecord> succeeded) {
+        if (succeeded.isEmpty()) {
+            return;
+        }
         try {
-            metadata.completeTasks(succeeded);
+            metadata.completeTasks(succeeded.stream().map(TaskRecord::id).toList());
             done.addAndGet(succeeded.size());
         } catch (RuntimeException e) {
-            // still marked running: they run again after the next start, and deleting a blob twice is harmless
+            // they ran but stay recorded as running: put them back (running them again is harmless)
             LOG.log(System.Logger.Level.WARNING, "could not record " + succeeded.size() + " finished task(s)", e);
+            succeeded.forEach(t -> recordFailure(t, e));
         } finally {
-            lock.lock();
-            try {
-                progress.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            signalProgress();
         }
     }
 
-    /** Runs one task; true when it succeeded (the caller removes it), otherwise it was rescheduled or parked. */
+    /** Runs one task outside the database; true when it succeeded, otherwise it was rescheduled or parked. */
     private boolean runOne(TaskRecord task) {
         TaskHandler handler = handlers.get(task.kind());
         try {
@@ -242,25 +392,32 @@ public final class TaskQueue implements AutoCloseable {
             handler.run(task.payload());
             return true;
         } catch (Exception e) {
-            if (closed) {
-                return false; // left running; re-queued at the next start
-            }
-            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            try {
-                if (handler == null || task.attempts() >= MAX_ATTEMPTS) {
-                    metadata.failTask(task.id(), error);
-                    failed.incrementAndGet();
-                    LOG.log(System.Logger.Level.WARNING, "task {0} failed for good: {1}", describe(task), error);
-                } else {
-                    Instant next = clock.instant().plus(backoff(task.attempts()));
-                    metadata.retryTask(task.id(), error, next);
-                    retried.incrementAndGet();
-                }
-            } catch (RuntimeException e2) {
-                LOG.log(System.Logger.Level.WARNING, "could not record the outcome of task " + task.id(), e2);
+            if (!closed) {
+                recordFailure(task, e); // when closed it is left running; re-queued at the next start
             }
             return false;
         }
+    }
+
+    /** Schedules the task again after a backoff, or parks it as failed after the last attempt or without a handler. */
+    private void recordFailure(TaskRecord task, Exception e) {
+        String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        boolean known = handlers.containsKey(task.kind()) || bookkeeping.containsKey(task.kind());
+        try {
+            if (!known || task.attempts() >= MAX_ATTEMPTS) {
+                metadata.failTask(task.id(), error);
+                failed.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, "task {0} failed for good: {1}", describe(task), error);
+            } else {
+                Instant next = clock.instant().plus(backoff(task.attempts()));
+                metadata.retryTask(task.id(), error, next);
+                retried.incrementAndGet();
+                retryDue.accumulateAndGet(next.toEpochMilli(), Math::min);
+            }
+        } catch (RuntimeException e2) {
+            LOG.log(System.Logger.Level.WARNING, "could not record the outcome of task " + task.id(), e2);
+        }
+        signalProgress();
     }
 
     /** 100 ms, 200 ms, 400 ms, ... capped at 10 s. */

@@ -7,7 +7,7 @@ import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
-import dev.mockstorage.internal.queue.TaskHandler;
+import dev.mockstorage.internal.queue.TaskHandlers;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobReader;
 import dev.mockstorage.internal.storage.BlobStore;
@@ -45,13 +45,24 @@ import java.util.Set;
 public final class ObjectService {
     /** Task kind: delete a blob from every node; payload is the blob id. */
     public static final String DELETE_BLOB = "delete-blob";
+    /**
+     * Task kind: bookkeeping after a stored upload (PUT or copy): counts it in the bucket's statistics.
+     * Payload {@code <bucket> <bucket created, epoch ms> <size> <stored at, epoch ms>}.
+     */
+    public static final String UPLOAD_COMPLETED = "upload-completed";
+    /**
+     * Task kind: copy an intact replica of a blob to the nodes that lack one, queued by a read that
+     * found a copy missing or damaged, at most once per blob while one is in the table.
+     * Payload {@code <blob id> <size> <etag> <bucket> <key>} (the key last: it may hold spaces).
+     */
+    public static final String REPAIR_BLOB = "repair-blob";
     /** Most bytes of a key, as on S3. */
     public static final int MAX_KEY_BYTES = 1024;
     /** Most bytes of user metadata (names + values), as on S3. */
     public static final int MAX_USER_METADATA_BYTES = 2048;
 
-    private static final Duration QUEUE_ROOM_TIMEOUT = Duration.ofSeconds(10);
     private static final int COPY_BUFFER = 32 * 1024;
+    private static final System.Logger LOG = System.getLogger(ObjectService.class.getName());
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
@@ -68,8 +79,11 @@ public final class ObjectService {
     }
 
     /** The task handlers this service's tasks need, for the queue's construction. */
-    public static Map<String, TaskHandler> taskHandlers(BlobStore blobs) {
-        return Map.of(DELETE_BLOB, blobs::delete);
+    public static TaskHandlers taskHandlers(MetadataStore metadata, BlobStore blobs) {
+        return TaskHandlers.create()
+                .run(DELETE_BLOB, blobs::delete)
+                .inTransaction(UPLOAD_COMPLETED, BackgroundTasks::recordUpload)
+                .run(REPAIR_BLOB, payload -> BackgroundTasks.repair(metadata, blobs, payload));
     }
 
     // ---------------------------------------------------------------- buckets
@@ -132,6 +146,9 @@ public final class ObjectService {
                     + object.bucket() + "/" + object.key() + " (blob " + object.blobId() + ")",
                     object.bucket() + "/" + object.key());
         }
+        if (!reader.get().missingOn().isEmpty()) {
+            requestRepair(object, reader.get());
+        }
         try {
             return reader.get().open(offset, length);
         } catch (NoSuchFileException e) {
@@ -159,7 +176,7 @@ public final class ObjectService {
         } else if (metadata.bucket(write.bucket()).isEmpty()) {
             BucketNames.validate(write.bucket());
         }
-        queue.awaitRoom(QUEUE_ROOM_TIMEOUT);
+        queue.awaitRoom();
 
         Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>(write.checksumAlgorithms());
         algorithms.addAll(write.checksums().keySet());
@@ -186,13 +203,22 @@ public final class ObjectService {
                 new LinkedHashMap<>(write.headers()), checksums);
         try {
             metadata.write(tx -> {
-                if (tx.bucket(write.bucket()).isEmpty()) {
+                Optional<BucketRecord> bucket = tx.bucket(write.bucket());
+                Instant bucketCreated;
+                if (bucket.isPresent()) {
+                    bucketCreated = bucket.get().createdAt();
+                } else {
                     if (!autoCreateBuckets) {
                         throw noSuchBucket(write.bucket());
                     }
                     tx.createBucket(write.bucket(), record.lastModified());
+                    bucketCreated = record.lastModified();
                 }
-                tx.putObject(record).ifPresent(previous -> tx.enqueueTask(DELETE_BLOB, previous.blobId()));
+                Optional<ObjectRecord> previous = tx.putObject(record);
+                previous.ifPresent(p -> tx.enqueueTask(DELETE_BLOB, p.blobId()));
+                tx.adjustBucketStats(record.bucket(), previous.isPresent() ? 0 : 1,
+                        record.size() - previous.map(ObjectRecord::size).orElse(0L));
+                tx.enqueueTask(UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, bucketCreated));
                 return null;
             });
         } catch (RuntimeException e) {
@@ -218,12 +244,16 @@ public final class ObjectService {
 
     /** Deletes an object if present (S3 answers success either way); returns the removed record. */
     public Optional<ObjectRecord> delete(String bucket, String key) {
+        queue.awaitRoom();
         Optional<ObjectRecord> removed = metadata.write(tx -> {
             if (tx.bucket(bucket).isEmpty()) {
                 throw noSuchBucket(bucket);
             }
             Optional<ObjectRecord> gone = tx.deleteObject(bucket, key);
-            gone.ifPresent(r -> tx.enqueueTask(DELETE_BLOB, r.blobId()));
+            gone.ifPresent(r -> {
+                tx.enqueueTask(DELETE_BLOB, r.blobId());
+                tx.adjustBucketStats(bucket, -1, -r.size());
+            });
             return gone;
         });
         if (removed.isPresent()) {
@@ -311,6 +341,28 @@ public final class ObjectService {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /**
+     * Queues the repair of a blob a read found missing or damaged on some node, unless one is already
+     * queued (one indexed read, no write lock) or the queue is full (a later read asks again). Never
+     * fails the read: the bytes come from an intact copy either way.
+     */
+    private void requestRepair(ObjectRecord object, BlobReader reader) {
+        String uniqueKey = REPAIR_BLOB + ":" + object.blobId();
+        try {
+            if (metadata.hasTask(uniqueKey) || !queue.hasRoom()) {
+                return;
+            }
+            String payload = BackgroundTasks.repairPayload(object);
+            if (metadata.write(tx -> tx.enqueueTaskOnce(REPAIR_BLOB, payload, uniqueKey))) {
+                LOG.log(System.Logger.Level.INFO, "blob {0} of {1}/{2} is missing or damaged on {3}: repair queued",
+                        object.blobId(), object.bucket(), object.key(), reader.missingOn());
+                queue.wakeUp();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not queue the repair of blob " + object.blobId(), e);
+        }
+    }
 
     private PendingBlob prepare() {
         try {

@@ -3,12 +3,19 @@ package dev.mockstorage.internal.storage;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -152,6 +159,108 @@ public final class BlobStore implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Repairs a blob's replicas: every node that is up and lacks an intact copy (missing, wrong size,
+     * or, when {@code md5Hex} is given, wrong content) gets a copy of the first intact one, written to
+     * the node's {@code tmp/} and renamed over the damaged file in one atomic step, so readers see
+     * the old file or the whole new one. Nodes that are down are skipped. Safe to run twice at once.
+     *
+     * @param size   the blob's size in bytes
+     * @param md5Hex the MD5 of its content in lower-case hex to check every copy against (reads each
+     *               copy whole), or null to trust the size alone
+     * @return the ids of the nodes that were repaired, in node order (empty: nothing was damaged)
+     * @throws IOException      when no node that is up has an intact copy, or a copy could not be
+     *                          written (after trying every damaged node)
+     * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
+     */
+    public List<String> repair(String blobId, long size, String md5Hex) throws IOException {
+        BlobIds.requireValid(blobId);
+        Path source = null;
+        List<StorageNode> damaged = new ArrayList<>();
+        for (StorageNode node : nodes) {
+            if (node.state() != NodeState.UP) {
+                continue;
+            }
+            Path file = node.blobPath(blobId);
+            if (isIntact(file, size, md5Hex)) {
+                if (source == null) {
+                    source = file;
+                }
+            } else {
+                damaged.add(node);
+            }
+        }
+        if (damaged.isEmpty()) {
+            return List.of();
+        }
+        if (source == null) {
+            throw new IOException("no node that is up holds an intact copy of blob " + blobId + " (" + size + " bytes"
+                    + (md5Hex == null ? "" : ", MD5 " + md5Hex) + ")");
+        }
+        List<String> repaired = new ArrayList<>(damaged.size());
+        IOException failure = null;
+        for (StorageNode node : damaged) {
+            Path tmp = node.tmpDir().resolve(blobId + "." + BlobIds.random(random) + ".repair.tmp");
+            try {
+                Files.copy(source, tmp);
+                if (Files.size(tmp) != size) {
+                    throw new IOException("the source copy changed while it was copied");
+                }
+                if (fsync) {
+                    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
+                }
+                Path target = node.blobPath(blobId);
+                Files.createDirectories(target.getParent());
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                if (fsync) {
+                    TeePendingBlob.forceDirectory(target.getParent());
+                }
+                repaired.add(node.id());
+            } catch (IOException e) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a leftover temp file is removed at the next start
+                }
+                IOException wrapped = new IOException(node.id() + ": cannot repair blob " + blobId + ": " + e, e);
+                if (failure == null) {
+                    failure = wrapped;
+                } else {
+                    failure.addSuppressed(wrapped);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return repaired;
+    }
+
+    private static boolean isIntact(Path file, long size, String md5Hex) {
+        try {
+            if (Files.size(file) != size) {
+                return false;
+            }
+            if (md5Hex == null) {
+                return true;
+            }
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    md5.update(buffer, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(md5.digest()).equalsIgnoreCase(md5Hex);
+        } catch (IOException e) {
+            return false;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

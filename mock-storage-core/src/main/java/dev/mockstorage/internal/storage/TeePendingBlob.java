@@ -145,7 +145,7 @@ final class TeePendingBlob implements PendingBlob {
         return blobId;
     }
 
-    private static void forceDirectory(Path dir) throws IOException {
+    static void forceDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }

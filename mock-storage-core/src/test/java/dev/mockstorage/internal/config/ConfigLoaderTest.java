@@ -242,7 +242,8 @@ class ConfigLoaderTest {
             "{\"database\": {\"dsn\": \"m.db?_journal=WAL\"}}         | database.dsn: \"m.db?_journal=WAL\": connection options are not supported; give the file path only",
             "{\"database\": {\"dsn\": \"data/stg2/m.db\"}}            | database.dsn: \"data/stg2/m.db\" is inside the directory of node stg2",
             "{\"queue\": {\"size\": 0}}                               | queue.size: must be at least 1, got 0",
-            "{\"queue\": {\"workers\": 0}}                            | queue.workers: must be at least 1, got 0",
+            "{\"queue\": {\"workers\": -1}}                           | queue.workers: must be at least 0, got -1",
+            "{\"queue\": {\"full_wait_ms\": -5}}                      | queue.full_wait_ms: must be at least 0, got -5",
         })
         void failNamingTheField(String json, String expected) throws IOException {
             assertEquals(expected, fileError(json));

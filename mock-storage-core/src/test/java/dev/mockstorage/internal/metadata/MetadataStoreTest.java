@@ -86,7 +86,7 @@ class MetadataStoreTest {
     @Test
     void openCreatesParentsSchemaVersionAndWal() throws SQLException {
         assertTrue(Files.isRegularFile(dbFile));
-        assertEquals(1, ((Number) pragma(dbFile, "user_version")).intValue());
+        assertEquals(Schema.currentVersion(), ((Number) pragma(dbFile, "user_version")).intValue());
         assertEquals("wal", pragma(dbFile, "journal_mode"));
         assertTrue(store.isHealthy());
         assertEquals(dbFile.toAbsolutePath(), store.file());
