@@ -5,10 +5,10 @@
 JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
 
-.PHONY: help build run test bench clean deps fmt
+.PHONY: help build run test bench bench-thirdparty clean deps fmt
 
 help: ## list these targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, skipping tests
 	@bash scripts/prereqs.sh build
@@ -24,6 +24,11 @@ bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS)"
+
+bench-thirdparty: ## print the added latency (p50/p99) of a third-party miss over a hit, local upstream; not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-cp %classpath dev.mockstorage.bench.ThirdPartyBenchmark $(SECONDS)"
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean
