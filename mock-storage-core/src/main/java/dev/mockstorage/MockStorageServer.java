@@ -118,7 +118,9 @@ public final class MockStorageServer implements AutoCloseable {
                 throw new IllegalArgumentException("third_party.scripts: " + e.getMessage(), e);
             }
         }
-        return new ThirdPartySource(tp, refusal == null ? thirdParty : null);
+        ThirdPartySource source = new ThirdPartySource(tp, refusal == null ? thirdParty : null);
+        resources.push(source);
+        return source;
     }
 
     private HttpServer serve() throws IOException {

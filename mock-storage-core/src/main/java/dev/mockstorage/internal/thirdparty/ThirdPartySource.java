@@ -19,7 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fetches {@code bucket/key} over HTTP from the configured third party: expands the bucket's URL
@@ -29,11 +32,13 @@ import java.util.concurrent.Flow;
  * answers are retried {@code retries} times, timeouts are not. Buckets without a template of their own
  * and without {@code third_party.url} go to the in-process {@link ScriptedUpstream}, while it has scripts.
  */
-public final class ThirdPartySource {
+public final class ThirdPartySource implements AutoCloseable {
     private final Config.ThirdParty config;
     private final ScriptedUpstream scripted;
     private final Map<String, Config.Bucket> buckets;
     private volatile HttpClient client;
+    private ExecutorService executor;
+    private boolean closed;
 
     /**
      * @param config   the {@code third_party} settings
@@ -182,7 +187,17 @@ public final class ThirdPartySource {
             synchronized (this) {
                 c = client;
                 if (c == null) {
+                    if (closed) {
+                        throw unavailable("the server is shutting down", null);
+                    }
+                    AtomicInteger n = new AtomicInteger();
+                    executor = Executors.newCachedThreadPool(r -> {
+                        Thread t = new Thread(r, "mock-storage-third-party-fetch-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
                     c = HttpClient.newBuilder()
+                            .executor(executor)
                             .version(HttpClient.Version.HTTP_1_1)
                             .connectTimeout(Duration.ofMillis(config.timeoutMs()))
                             .followRedirects(HttpClient.Redirect.NORMAL)
@@ -192,5 +207,14 @@ public final class ThirdPartySource {
             }
         }
         return c;
+    }
+
+    /** Stops the fetch threads (the JDK 17 HttpClient itself has no close; its selector ends when it is collected). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 }
