@@ -6,10 +6,10 @@ JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
 TASKS ?= 20000
 
-.PHONY: help build run test bench bench-queue clean deps fmt
+.PHONY: help build run test bench bench-queue bench-thirdparty clean deps fmt
 
 help: ## list these targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, skipping tests
 	@bash scripts/prereqs.sh build
@@ -30,6 +30,11 @@ bench-queue: ## print tasks/s the queue's workers drain (1 and 2 workers, TASKS=
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-cp %classpath dev.mockstorage.bench.QueueBenchmark $(TASKS)"
+
+bench-thirdparty: ## print the added latency (p50/p99) of a third-party miss over a hit, local upstream; not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-cp %classpath dev.mockstorage.bench.ThirdPartyBenchmark $(SECONDS)"
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean

@@ -13,6 +13,9 @@ import dev.mockstorage.internal.s3.S3Api;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
+import dev.mockstorage.internal.thirdparty.ScriptedUpstream;
+import dev.mockstorage.internal.thirdparty.ThirdPartySource;
+import dev.mockstorage.thirdparty.ThirdParty;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +70,7 @@ public final class MockStorageServer implements AutoCloseable {
     private MetadataStore metadata;
     private S3Api s3;
     private AdminApi admin;
+    private ScriptedUpstream thirdParty;
     private volatile boolean closed;
 
     private MockStorageServer(Config config) throws IOException {
@@ -93,10 +97,11 @@ public final class MockStorageServer implements AutoCloseable {
         queue = new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
                 ObjectService.taskHandlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name);
         resources.push(queue);
-        ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets());
+        ThirdPartySource source = thirdPartySource(clock);
+        ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
         createInitialBuckets(objects);
         s3 = new S3Api(objects, REGION);
-        admin = new AdminApi(objects, clock);
+        admin = new AdminApi(objects, clock, thirdParty);
         return objects;
     }
 
@@ -115,6 +120,29 @@ public final class MockStorageServer implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** The third-party read-through: the scripted upstream (started on first use) and the fetch code in front of it. */
+    private ThirdPartySource thirdPartySource(Clock clock) {
+        Config.ThirdParty tp = config.thirdParty();
+        String refusal = !tp.enabled()
+                ? "third-party read-through is off (third_party.enabled=false); turn it on to script the third party"
+                : tp.url() != null
+                ? "third_party.url is set (" + tp.url() + "), so misses read through from that upstream, not from scripts;"
+                        + " leave third_party.url unset to script the third party"
+                : null;
+        thirdParty = new ScriptedUpstream(refusal, clock);
+        resources.push(thirdParty);
+        if (tp.scripts() != null) {
+            try {
+                thirdParty.loadScripts(tp.scripts());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("third_party.scripts: " + e.getMessage(), e);
+            }
+        }
+        ThirdPartySource source = new ThirdPartySource(tp, refusal == null ? thirdParty : null);
+        resources.push(source);
+        return source;
     }
 
     private HttpServer serve() throws IOException {
@@ -162,6 +190,14 @@ public final class MockStorageServer implements AutoCloseable {
     /** The data directory (nodes and database live below it unless configured elsewhere). */
     public Path dataDirectory() {
         return config.storage().dataDir();
+    }
+
+    /**
+     * The scripted third-party upstream: what a GET or HEAD of a missing key reads through from while it
+     * has scripts (and no {@code third_party.url} is configured). See {@link ThirdParty}.
+     */
+    public ThirdParty thirdParty() {
+        return thirdParty;
     }
 
     /**

@@ -28,6 +28,7 @@ class ArchitectureTest {
     private static final String SERVICE = INTERNAL + "service..";
     private static final String METADATA = INTERNAL + "metadata..";
     private static final String CLI = INTERNAL + "cli..";
+    private static final String THIRD_PARTY = INTERNAL + "thirdparty..";
 
     @ArchTest
     static final ArchRule onlyHttpImportsNanoHttpd = noClasses()
@@ -60,6 +61,21 @@ class ArchitectureTest {
             .allowEmptyShould(true);
 
     @ArchTest
+    static final ArchRule thirdPartyKnowsNoServerLayers = noClasses()
+            .that().resideInAPackage(THIRD_PARTY)
+            .should().dependOnClassesThat().resideInAnyPackage(HTTP, S3, ADMIN, SERVICE, METADATA,
+                    INTERNAL + "storage..", INTERNAL + "queue..")
+            .because("the third party is reached over plain HTTP (java.net.http) and answers from scripts: "
+                    + "the service calls it and stores what it returns, never the other way round");
+
+    @ArchTest
+    static final ArchRule thirdPartyScriptsArePlainData = noClasses()
+            .that().resideInAPackage("dev.mockstorage.thirdparty..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.mockstorage.internal..", "dev.mockstorage")
+            .because("scripts, matches and recorded calls are public plain values with a JSON form, used in-process, "
+                    + "over the admin API and by the other modules; they must not drag in the server");
+
+    @ArchTest
     static final ArchRule nothingDependsOnTheCommandLine = noClasses()
             .that().resideOutsideOfPackage(CLI)
             .should().dependOnClassesThat().resideInAPackage(CLI)
@@ -81,7 +97,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule publicApiExposesNoInternalTypes = methods()
-            .that().areDeclaredInClassesThat().resideInAPackage("dev.mockstorage")
+            .that().areDeclaredInClassesThat().resideInAnyPackage("dev.mockstorage", "dev.mockstorage.thirdparty")
             .and().areDeclaredInClassesThat().arePublic()
             .and().arePublic()
             .should(notMentionInternalTypes())

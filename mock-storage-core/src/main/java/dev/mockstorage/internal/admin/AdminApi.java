@@ -11,6 +11,7 @@ import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.service.Health;
 import dev.mockstorage.internal.service.ObjectService;
+import dev.mockstorage.thirdparty.ThirdParty;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,11 +28,19 @@ public final class AdminApi implements HttpHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Clock clock;
     private final Instant started;
+    /** {@code /api/v1/third-party/**}, or null when the server has no scripted third party. */
+    private final ThirdPartyAdmin thirdParty;
 
     public AdminApi(ObjectService service, Clock clock) {
+        this(service, clock, null);
+    }
+
+    /** @param thirdParty the handle served under {@code /api/v1/third-party/}, or null */
+    public AdminApi(ObjectService service, Clock clock, ThirdParty thirdParty) {
         this.service = service;
         this.clock = clock;
         this.started = clock.instant();
+        this.thirdParty = thirdParty == null ? null : new ThirdPartyAdmin(thirdParty);
     }
 
     /** True when the request is for this API rather than the S3 API. */
@@ -50,14 +59,19 @@ public final class AdminApi implements HttpHandler {
                 requireMethod(request, "GET", "HEAD");
                 return health();
             }
+            // ---- third party (issue 4): its own route table in ThirdPartyAdmin
+            if (thirdParty != null && ThirdPartyAdmin.owns(request)) {
+                return thirdParty.handle(request);
+            }
+            // ---- end third party
             throw new StorageException(ErrorCode.NotFound, "no admin endpoint " + request.method() + " " + request.rawPath()
-                    + " (available: GET /health)");
+                    + " (available: GET /health" + (thirdParty == null ? "" : ", " + ThirdPartyAdmin.PREFIX + "{scripts,calls,verify}") + ")");
         } catch (StorageException e) {
             return error(e);
         }
     }
 
-    private static void requireMethod(HttpRequest request, String... methods) {
+    static void requireMethod(HttpRequest request, String... methods) {
         for (String m : methods) {
             if (m.equals(request.method())) {
                 return;

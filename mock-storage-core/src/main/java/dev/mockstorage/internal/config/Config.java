@@ -2,13 +2,19 @@ package dev.mockstorage.internal.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The validated configuration the server runs with. Every field has a default; see
  * {@link ConfigLoader} for how {@code config.json}, environment variables and command-line
  * settings produce it. Paths are absolute.
  */
-public record Config(Server server, Storage storage, Database database, Queue queue) {
+public record Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty) {
+
+    /** A configuration with the third-party read-through at its defaults. */
+    public Config(Server server, Storage storage, Database database, Queue queue) {
+        this(server, storage, database, queue, ThirdParty.DEFAULTS);
+    }
 
     /** {@code server.host} (default 127.0.0.1), {@code server.port} (default 8080; 0 = ephemeral). */
     public record Server(String host, int port) {
@@ -47,5 +53,22 @@ public record Config(Server server, Storage storage, Database database, Queue qu
         public Queue(int size, int workers) {
             this(size, workers, DEFAULT_FULL_WAIT_MS);
         }
+    }
+
+    /**
+     * {@code third_party.*}: read-through of missing objects. {@code enabled} (default true), {@code url}
+     * (template with {@code {bucket}} and {@code {key}}; null: the in-process scripted upstream),
+     * {@code buckets} (null: every bucket), {@code headers} sent on every fetch, {@code timeoutMs}
+     * (connect, response head and body idle; default 5000), {@code retries} (on connection errors and
+     * 5xx; default 2), {@code scripts} (a JSON script file loaded at start, or null).
+     */
+    public record ThirdParty(boolean enabled, String url, List<Bucket> buckets, Map<String, String> headers,
+                             int timeoutMs, int retries, Path scripts) {
+        /** Every field at its default. */
+        public static final ThirdParty DEFAULTS = new ThirdParty(true, null, null, Map.of(), 5000, 2, null);
+    }
+
+    /** A bucket that reads through: its {@code name} and its own URL template, or null for {@code third_party.url}. */
+    public record Bucket(String name, String url) {
     }
 }

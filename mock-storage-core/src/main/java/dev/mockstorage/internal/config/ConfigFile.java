@@ -1,13 +1,15 @@
 package dev.mockstorage.internal.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The shape of {@code config.json} as Jackson binds it (snake_case field names). Every field is
  * optional: a missing field is {@code null} here and takes its default in {@link ConfigLoader};
  * an explicit JSON {@code null} is refused while binding.
  */
-record ConfigFile(Server server, Storage storage, Database database, Queue queue) {
+record ConfigFile(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty) {
 
     record Server(String host, Integer port) {
     }
@@ -22,5 +24,10 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
     }
 
     record Queue(Integer size, Integer workers, Integer fullWaitMs) {
+    }
+
+    /** {@code buckets} entries are names or {@code {"name", "url"}} objects, checked in {@link ConfigLoader}. */
+    record ThirdParty(Boolean enabled, String url, List<JsonNode> buckets, Map<String, String> headers,
+                      Integer timeoutMs, Integer retries, String scripts) {
     }
 }

@@ -329,6 +329,13 @@ public final class ConfigLoader {
         }
     }
 
+    /** One third-party bucket as configured; a null url means {@code third_party.url}. */
+    private record BucketSpec(Src<String> name, Src<String> url) {
+    }
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
+
     /** One node as configured; a null path means {@code <data_dir>/<id>}. */
     private record NodeSpec(Src<String> id, Src<String> path) {
     }
@@ -348,6 +355,13 @@ public final class ConfigLoader {
         Src<Integer> queueSize = Src.of(1000, "default", "queue.size");
         Src<Integer> queueWorkers = Src.of(2, "default", "queue.workers");
         Src<Integer> queueFullWaitMs = Src.of(Config.Queue.DEFAULT_FULL_WAIT_MS, "default", "queue.full_wait_ms");
+        Src<Boolean> tpEnabled = Src.of(true, "default", "third_party.enabled");
+        Src<String> tpUrl; // null: the scripted upstream
+        List<BucketSpec> tpBuckets; // null: every bucket
+        Map<String, Src<String>> tpHeaders = new LinkedHashMap<>();
+        Src<Integer> tpTimeout = Src.of(5000, "default", "third_party.timeout_ms");
+        Src<Integer> tpRetries = Src.of(2, "default", "third_party.retries");
+        Src<String> tpScripts; // null: none
 
         void apply(ConfigFile f, String where) {
             if (f.server() != null) {
@@ -387,6 +401,54 @@ public final class ConfigLoader {
                 queueFullWaitMs = f.queue().fullWaitMs() == null ? queueFullWaitMs
                         : Src.of(f.queue().fullWaitMs(), where, "queue.full_wait_ms");
             }
+            if (f.thirdParty() != null) {
+                applyThirdParty(f.thirdParty(), where);
+            }
+        }
+
+        private void applyThirdParty(ConfigFile.ThirdParty t, String where) {
+            tpEnabled = t.enabled() == null ? tpEnabled : Src.of(t.enabled(), where, "third_party.enabled");
+            tpUrl = t.url() == null ? tpUrl : Src.of(t.url(), where, "third_party.url");
+            if (t.buckets() != null) {
+                List<BucketSpec> list = new ArrayList<>();
+                for (int i = 0; i < t.buckets().size(); i++) {
+                    JsonNode b = t.buckets().get(i);
+                    String field = "third_party.buckets[" + i + "]";
+                    if (b.isTextual()) {
+                        list.add(new BucketSpec(Src.of(b.asText(), where, field), null));
+                    } else if (b.isObject()) {
+                        Set<String> names = new TreeSet<>();
+                        b.fieldNames().forEachRemaining(names::add);
+                        names.removeAll(Set.of("name", "url"));
+                        if (!names.isEmpty()) {
+                            throw new ConfigException(where + ": " + field + "." + names.iterator().next()
+                                    + ": unknown field (known here: name, url)");
+                        }
+                        JsonNode name = b.get("name");
+                        JsonNode url = b.get("url");
+                        if (name == null || !name.isTextual()) {
+                            throw new ConfigException(where + ": " + field + ".name: expected a string, got "
+                                    + (name == null ? "nothing" : found(name, List.of())));
+                        }
+                        if (url != null && !url.isTextual()) {
+                            throw new ConfigException(where + ": " + field + ".url: expected a string, got " + found(url, List.of()));
+                        }
+                        list.add(new BucketSpec(Src.of(name.asText(), where, field + ".name"),
+                                url == null ? null : Src.of(url.asText(), where, field + ".url")));
+                    } else {
+                        throw new ConfigException(where + ": " + field + ": expected a bucket name or {\"name\", \"url\"}, got "
+                                + found(b, List.of()));
+                    }
+                }
+                tpBuckets = list;
+            }
+            if (t.headers() != null) {
+                tpHeaders = new LinkedHashMap<>();
+                t.headers().forEach((n, v) -> tpHeaders.put(n, Src.of(v, where, "third_party.headers." + n)));
+            }
+            tpTimeout = t.timeoutMs() == null ? tpTimeout : Src.of(t.timeoutMs(), where, "third_party.timeout_ms");
+            tpRetries = t.retries() == null ? tpRetries : Src.of(t.retries(), where, "third_party.retries");
+            tpScripts = t.scripts() == null ? tpScripts : Src.of(t.scripts(), where, "third_party.scripts");
         }
 
         void apply(String name, String text, String origin) {
@@ -412,6 +474,13 @@ public final class ConfigLoader {
                 case QUEUE_SIZE -> queueSize = integer(raw);
                 case QUEUE_WORKERS -> queueWorkers = integer(raw);
                 case QUEUE_FULL_WAIT_MS -> queueFullWaitMs = integer(raw);
+                case THIRD_PARTY_ENABLED -> tpEnabled = bool(raw);
+                case THIRD_PARTY_URL -> tpUrl = raw;
+                case THIRD_PARTY_BUCKETS -> tpBuckets = bucketsSetting(raw);
+                case THIRD_PARTY_HEADERS -> tpHeaders = headersSetting(raw);
+                case THIRD_PARTY_TIMEOUT_MS -> tpTimeout = integer(raw);
+                case THIRD_PARTY_RETRIES -> tpRetries = integer(raw);
+                case THIRD_PARTY_SCRIPTS -> tpScripts = raw;
             }
         }
 
@@ -499,7 +568,120 @@ public final class ConfigLoader {
                     new Config.Server(h, port.value()),
                     new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets),
                     new Config.Database(drv, db),
-                    new Config.Queue(queueSize.value(), queueWorkers.value(), queueFullWaitMs.value()));
+                    new Config.Queue(queueSize.value(), queueWorkers.value(), queueFullWaitMs.value()),
+                    resolveThirdParty(workingDir));
+        }
+
+        private Config.ThirdParty resolveThirdParty(Path workingDir) {
+            String url = tpUrl == null ? null : template(tpUrl);
+            List<Config.Bucket> buckets = null;
+            if (tpBuckets != null) {
+                buckets = new ArrayList<>();
+                Map<String, Src<String>> seen = new LinkedHashMap<>();
+                for (BucketSpec b : tpBuckets) {
+                    String name = b.name().value().trim();
+                    if (name.isEmpty()) {
+                        throw b.name().fail("a bucket name must not be empty");
+                    }
+                    if (seen.containsKey(name)) {
+                        throw b.name().fail("bucket " + name + " is already listed at " + seen.get(name).field());
+                    }
+                    seen.put(name, b.name());
+                    buckets.add(new Config.Bucket(name, b.url() == null ? null : template(b.url())));
+                }
+                buckets = List.copyOf(buckets);
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (Map.Entry<String, Src<String>> e : tpHeaders.entrySet()) {
+                String name = e.getKey().trim();
+                if (!HEADER_NAME.matcher(name).matches()) {
+                    throw e.getValue().fail("\"" + e.getKey() + "\" is not an HTTP header name");
+                }
+                if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    throw e.getValue().fail(name + " is set by the HTTP client itself and cannot be configured");
+                }
+                if (e.getValue().value().contains("\r") || e.getValue().value().contains("\n")) {
+                    throw e.getValue().fail("a header value must not contain line breaks");
+                }
+                headers.put(name, e.getValue().value());
+            }
+            if (tpTimeout.value() < 1) {
+                throw tpTimeout.fail("must be at least 1, got " + tpTimeout.value());
+            }
+            if (tpRetries.value() < 0 || tpRetries.value() > 10) {
+                throw tpRetries.fail("must be 0..10, got " + tpRetries.value());
+            }
+            Path scripts = null;
+            if (tpScripts != null) {
+                scripts = path(tpScripts, workingDir);
+                if (!tpEnabled.value()) {
+                    throw tpScripts.fail("scripts need the read-through, but " + tpEnabled.field() + " is false ("
+                            + tpEnabled.origin() + ")");
+                }
+                if (url != null) {
+                    throw tpScripts.fail("scripts are played by the in-process upstream, which is not used while "
+                            + tpUrl.field() + " is set (" + tpUrl.origin() + ")");
+                }
+            }
+            return new Config.ThirdParty(tpEnabled.value(), url, buckets, Map.copyOf(headers), tpTimeout.value(),
+                    tpRetries.value(), scripts);
+        }
+
+        /** A URL template: http(s), a host, and {key} somewhere. */
+        private static String template(Src<String> src) {
+            String t = src.value().trim();
+            if (!t.startsWith("http://") && !t.startsWith("https://")) {
+                throw src.fail("\"" + src.text() + "\" is not an http:// or https:// URL template");
+            }
+            if (!t.contains("{key}")) {
+                throw src.fail("\"" + src.text() + "\" has no {key} placeholder (e.g. http://host:port/{bucket}/{key})");
+            }
+            try {
+                java.net.URI uri = new java.net.URI(t.replace("{bucket}", "b").replace("{key}", "k"));
+                if (uri.getHost() == null) {
+                    throw src.fail("\"" + src.text() + "\" has no host");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw src.fail("\"" + src.text() + "\" is not a valid URL template: " + e.getReason());
+            }
+            return t;
+        }
+
+        /** {@code name,name=url}. */
+        private static List<BucketSpec> bucketsSetting(Src<String> raw) {
+            List<BucketSpec> list = new ArrayList<>();
+            if (raw.value().isBlank()) {
+                return list;
+            }
+            String[] entries = raw.value().split(",", -1);
+            for (int i = 0; i < entries.length; i++) {
+                String entry = entries[i].trim();
+                String field = "third_party.buckets[" + i + "]";
+                int eq = entry.indexOf('=');
+                String name = eq < 0 ? entry : entry.substring(0, eq).trim();
+                Src<String> url = eq < 0 ? null : new Src<>(entry.substring(eq + 1).trim(), entry.substring(eq + 1).trim(),
+                        raw.origin(), field + ".url");
+                list.add(new BucketSpec(new Src<>(name, name, raw.origin(), field + ".name"), url));
+            }
+            return list;
+        }
+
+        /** {@code Name=value,Name=value}. */
+        private static Map<String, Src<String>> headersSetting(Src<String> raw) {
+            Map<String, Src<String>> headers = new LinkedHashMap<>();
+            if (raw.value().isBlank()) {
+                return headers;
+            }
+            for (String entry : raw.value().split(",", -1)) {
+                int eq = entry.indexOf('=');
+                if (eq < 0) {
+                    throw raw.fail("\"" + entry.trim() + "\" is not Name=value");
+                }
+                String name = entry.substring(0, eq).trim();
+                String value = entry.substring(eq + 1).trim();
+                headers.put(name, new Src<>(value, value, raw.origin(), "third_party.headers." + name));
+            }
+            return headers;
         }
 
         private static Path path(Src<String> src, Path workingDir) {

@@ -36,7 +36,23 @@ public enum Setting {
             "Threads running background tasks. 0 runs none: tasks wait in the database for a server with "
                     + "workers on the same data (for tests of restarts and of a full queue)."),
     QUEUE_FULL_WAIT_MS("queue.full_wait_ms", "10000",
-            "How long (ms) an upload or delete waits for room in a full queue before answering `503 SlowDown`.");
+            "How long (ms) an upload or delete waits for room in a full queue before answering `503 SlowDown`."),
+    THIRD_PARTY_ENABLED("third_party.enabled", "true",
+            "Read a GET/HEAD of a missing key through from the third party; `false` turns read-through and scripting off."),
+    THIRD_PARTY_URL("third_party.url", "(none)",
+            "URL template of a real upstream, e.g. `http://host:port/{bucket}/{key}` (`{key}` percent-encoded per segment). "
+                    + "Unset: the in-process scripted upstream, used while it has scripts."),
+    THIRD_PARTY_BUCKETS("third_party.buckets", "(all)",
+            "Buckets that read through. In config.json an array of names or `{\"name\", \"url\"}` (the bucket's own "
+                    + "template); as a setting `name,name=url`."),
+    THIRD_PARTY_HEADERS("third_party.headers", "(none)",
+            "Headers sent with every fetch. In config.json an object of strings; as a setting `Name=value,Name=value`."),
+    THIRD_PARTY_TIMEOUT_MS("third_party.timeout_ms", "5000",
+            "Milliseconds allowed to connect, to get the response head, and between body bytes (at least 1)."),
+    THIRD_PARTY_RETRIES("third_party.retries", "2",
+            "Extra attempts after a connection error or a 5xx answer (0..10); timeouts are not retried."),
+    THIRD_PARTY_SCRIPTS("third_party.scripts", "(none)",
+            "A JSON file of third-party scripts loaded at start (see Scripting the third party).");
 
     /** Prefix of every environment variable that configures the server. */
     public static final String ENV_PREFIX = "MOCK_STORAGE_";

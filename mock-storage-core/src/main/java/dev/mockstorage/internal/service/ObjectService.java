@@ -13,6 +13,8 @@ import dev.mockstorage.internal.storage.BlobReader;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.PendingBlob;
 import dev.mockstorage.internal.storage.StorageNode;
+import dev.mockstorage.internal.thirdparty.ThirdPartySource;
+import dev.mockstorage.internal.thirdparty.UpstreamResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +37,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The flows of DESIGN.md for buckets and objects. The transaction boundary lives here: a write
@@ -69,13 +75,24 @@ public final class ObjectService {
     private final TaskQueue queue;
     private final Clock clock;
     private final boolean autoCreateBuckets;
+    /** Where misses read through from, or null. */
+    private final ThirdPartySource thirdParty;
+    /** Read-throughs in progress by bucket + "/" + key: concurrent misses of one key wait for one fetch. */
+    private final ConcurrentHashMap<String, CompletableFuture<ObjectRecord>> readThroughs = new ConcurrentHashMap<>();
 
     public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, boolean autoCreateBuckets) {
+        this(metadata, blobs, queue, clock, autoCreateBuckets, null);
+    }
+
+    /** @param thirdParty where a GET/HEAD of a missing key reads through from, or null for none */
+    public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, boolean autoCreateBuckets,
+                         ThirdPartySource thirdParty) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.queue = queue;
         this.clock = clock;
         this.autoCreateBuckets = autoCreateBuckets;
+        this.thirdParty = thirdParty;
     }
 
     /** The task handlers this service's tasks need, for the queue's construction. */
@@ -125,14 +142,98 @@ public final class ObjectService {
 
     // ---------------------------------------------------------------- objects
 
-    /** The current version of an object; {@code NoSuchKey} or {@code NoSuchBucket} when absent. */
+    /**
+     * The current version of an object; {@code NoSuchKey} or {@code NoSuchBucket} when absent. A key that
+     * is absent in a bucket with a third-party source is first read through (see {@link #readThrough}).
+     */
     public ObjectRecord head(String bucket, String key) {
         Optional<ObjectRecord> found = metadata.object(bucket, key);
         if (found.isPresent()) {
             return found.get();
         }
         requireBucket(bucket);
+        if (thirdParty != null && thirdParty.covers(bucket)) {
+            return readThrough(bucket, key);
+        }
         throw noSuchKey(bucket, key);
+    }
+
+    // ---------------------------------------------------------------- third-party read-through
+
+    /**
+     * DESIGN.md's download miss: fetch {@code bucket/key} from the third party and store it through the
+     * upload flow ({@link #put}: every node, metadata, tasks), then return the stored record. Concurrent
+     * misses of one key share one fetch. Upstream 404/410 is {@code NoSuchKey}; any other failure is
+     * {@code ServiceUnavailable} naming the upstream, with nothing stored.
+     */
+    private ObjectRecord readThrough(String bucket, String key) {
+        String id = bucket + "/" + key;
+        CompletableFuture<ObjectRecord> mine = new CompletableFuture<>();
+        CompletableFuture<ObjectRecord> running = readThroughs.putIfAbsent(id, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
+        }
+        try {
+            ObjectRecord record = metadata.object(bucket, key).orElseGet(() -> fetchAndStore(bucket, key));
+            mine.complete(record);
+            return record;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            readThroughs.remove(id, mine);
+        }
+    }
+
+    private ObjectRecord fetchAndStore(String bucket, String key) {
+        validateKey(key);
+        try (UpstreamResponse response = thirdParty.fetch(bucket, key)) {
+            int status = response.status();
+            if (status == 404 || status == 410) {
+                throw new StorageException(ErrorCode.NoSuchKey, "The specified key does not exist (the third-party source "
+                        + response.url() + " answered " + status + ").", bucket + "/" + key).with("Key", key);
+            }
+            if (status < 200 || status > 299) {
+                throw new StorageException(ErrorCode.ServiceUnavailable, "third-party source " + response.url() + " answered "
+                        + status + " for " + bucket + "/" + key + "; nothing was stored", bucket + "/" + key);
+            }
+            try {
+                return put(upstreamWrite(bucket, key, response), response.body());
+            } catch (StorageException e) {
+                if (e.code() == ErrorCode.IncompleteBody || e.code() == ErrorCode.BadDigest || e.code() == ErrorCode.InvalidDigest) {
+                    throw new StorageException(ErrorCode.ServiceUnavailable, "third-party source " + response.url()
+                            + " sent a broken body for " + bucket + "/" + key + ": " + e.getMessage() + "; nothing was stored",
+                            bucket + "/" + key, e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** What the upstream's headers say to store; its Content-Length is the declared length, so a short body stores nothing. */
+    private static ObjectWrite upstreamWrite(String bucket, String key, UpstreamResponse response) {
+        Map<String, String> userMetadata = new TreeMap<>();
+        response.headers().forEach((name, values) -> {
+            if (name.startsWith("x-amz-meta-") && name.length() > "x-amz-meta-".length() && !values.isEmpty()) {
+                userMetadata.put(name.substring("x-amz-meta-".length()), values.get(0));
+            }
+        });
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String h : List.of("Content-Disposition", "Content-Encoding", "Cache-Control", "Expires", "Content-Language")) {
+            String v = response.header(h);
+            if (v != null) {
+                headers.put(h, v);
+            }
+        }
+        return new ObjectWrite(bucket, key, response.header("content-type"), userMetadata, headers,
+                response.header("content-md5"), null, Map.of(), Set.of(), Map::of, response.length());
     }
 
     /**
