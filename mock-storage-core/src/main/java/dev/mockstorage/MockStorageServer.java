@@ -5,11 +5,19 @@ import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.ConfigLoader;
 import dev.mockstorage.internal.http.HttpServer;
 import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.observe.AccessLog;
+import dev.mockstorage.internal.observe.Journal;
+import dev.mockstorage.internal.observe.Metrics;
+import dev.mockstorage.internal.observe.Observer;
+import dev.mockstorage.internal.observe.RequestEvent;
+import dev.mockstorage.internal.service.Inspection;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.s3.S3Api;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
+import dev.mockstorage.journal.RequestJournal;
+import dev.mockstorage.stats.ServerStats;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,9 +33,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * An S3-compatible object store running in this JVM: several storage nodes (directories), SQLite
@@ -63,6 +73,10 @@ public final class MockStorageServer implements AutoCloseable {
     private TaskQueue queue;
     private S3Api s3;
     private AdminApi admin;
+    // observe: journal, metrics, access log, stats
+    private Inspection inspection;
+    private RequestJournal journal;
+    private final List<Consumer<RequestEvent>> observers = new ArrayList<>();
     private volatile boolean closed;
 
     private MockStorageServer(Config config) throws IOException {
@@ -91,13 +105,39 @@ public final class MockStorageServer implements AutoCloseable {
         resources.push(queue);
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets());
         s3 = new S3Api(objects, REGION);
-        admin = new AdminApi(objects, clock);
+        observe(metadata, blobs, objects, clock);
         return objects;
     }
 
+    /** The journal, metrics and access log (config {@code journal.size}, {@code metrics.enabled}, {@code log.access}). */
+    private void observe(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock) {
+        Config.Observe o = config.observe();
+        inspection = new Inspection(metadata, blobs, queue, clock);
+        Metrics metrics = null;
+        if (o.metricsEnabled()) {
+            metrics = new Metrics(inspection::stats);
+            inspection.requestSource(metrics::requestCounts);
+            observers.add(metrics);
+        }
+        if (o.journalSize() > 0) {
+            Journal j = new Journal(o.journalSize());
+            journal = j;
+            observers.add(j);
+        } else {
+            journal = Journal.disabled();
+        }
+        if (o.accessLog() != null) {
+            AccessLog log = o.accessLog().equals(Config.Observe.STDOUT) ? AccessLog.to(System.out)
+                    : AccessLog.toFile(Path.of(o.accessLog()));
+            resources.push(log);
+            observers.add(log);
+        }
+        admin = new AdminApi(objects, inspection, journal, metrics);
+    }
+
     private HttpServer serve() throws IOException {
-        HttpServer server = new HttpServer(config.server().host(), config.server().port(),
-                request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request));
+        HttpServer server = new HttpServer(config.server().host(), config.server().port(), new Observer(
+                request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request), observers));
         queue.start();
         server.start();
         resources.push(server::stop);
@@ -149,6 +189,27 @@ public final class MockStorageServer implements AutoCloseable {
      */
     public void awaitIdle(Duration timeout) {
         service.awaitIdle(timeout);
+    }
+
+    /**
+     * The request journal: the last {@code journal.size} S3 requests (default 1000), for queries and
+     * verification. With {@code journal.size} = 0 every call on it throws IllegalStateException.
+     *
+     * <pre>{@code
+     * server.requests().verify(Times.exactly(1), RequestPattern.putObject("b", "k"));
+     * }</pre>
+     */
+    public RequestJournal requests() {
+        return journal;
+    }
+
+    /**
+     * The server's figures now (the same as {@code GET /api/v1/stats}): objects and bytes per bucket and
+     * node, node states and disk usage, queue, third-party read-through, requests by operation and status.
+     * Walks the nodes' blob directories, so it costs one file stat per stored blob.
+     */
+    public ServerStats stats() {
+        return inspection.stats();
     }
 
     /** Stops serving and releases files and threads; open tasks stay queued for the next start. Idempotent. */

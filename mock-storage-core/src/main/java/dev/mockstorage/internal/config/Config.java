@@ -8,7 +8,7 @@ import java.util.List;
  * {@link ConfigLoader} for how {@code config.json}, environment variables and command-line
  * settings produce it. Paths are absolute.
  */
-public record Config(Server server, Storage storage, Database database, Queue queue) {
+public record Config(Server server, Storage storage, Database database, Queue queue, Observe observe) {
 
     /** {@code server.host} (default 127.0.0.1), {@code server.port} (default 8080; 0 = ephemeral). */
     public record Server(String host, int port) {
@@ -31,5 +31,14 @@ public record Config(Server server, Storage storage, Database database, Queue qu
 
     /** {@code queue.size} (default 1000), {@code queue.workers} (default 2). */
     public record Queue(int size, int workers) {
+    }
+
+    /**
+     * {@code journal.size} (default 1000; 0 = off), {@code metrics.enabled} (default true),
+     * {@code log.access}: null when off, {@code "stdout"}, or an absolute file path.
+     */
+    public record Observe(int journalSize, boolean metricsEnabled, String accessLog) {
+        /** The value of {@link #accessLog()} that means standard output. */
+        public static final String STDOUT = "stdout";
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * optional: a missing field is {@code null} here and takes its default in {@link ConfigLoader};
  * an explicit JSON {@code null} is refused while binding.
  */
-record ConfigFile(Server server, Storage storage, Database database, Queue queue) {
+record ConfigFile(Server server, Storage storage, Database database, Queue queue,
+                  Journal journal, Metrics metrics, Log log) {
 
     record Server(String host, Integer port) {
     }
@@ -22,5 +23,14 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
     }
 
     record Queue(Integer size, Integer workers) {
+    }
+
+    record Journal(Integer size) {
+    }
+
+    record Metrics(Boolean enabled) {
+    }
+
+    record Log(String access) {
     }
 }

@@ -346,6 +346,9 @@ public final class ConfigLoader {
         Src<String> dsn; // null: <data_dir>/metadata.db
         Src<Integer> queueSize = Src.of(1000, "default", "queue.size");
         Src<Integer> queueWorkers = Src.of(2, "default", "queue.workers");
+        Src<Integer> journalSize = Src.of(1000, "default", "journal.size");
+        Src<Boolean> metricsEnabled = Src.of(true, "default", "metrics.enabled");
+        Src<String> accessLog = Src.of("off", "default", "log.access");
 
         void apply(ConfigFile f, String where) {
             if (f.server() != null) {
@@ -380,6 +383,15 @@ public final class ConfigLoader {
                 queueWorkers = f.queue().workers() == null ? queueWorkers
                         : Src.of(f.queue().workers(), where, "queue.workers");
             }
+            if (f.journal() != null && f.journal().size() != null) {
+                journalSize = Src.of(f.journal().size(), where, "journal.size");
+            }
+            if (f.metrics() != null && f.metrics().enabled() != null) {
+                metricsEnabled = Src.of(f.metrics().enabled(), where, "metrics.enabled");
+            }
+            if (f.log() != null && f.log().access() != null) {
+                accessLog = Src.of(f.log().access(), where, "log.access");
+            }
         }
 
         void apply(String name, String text, String origin) {
@@ -403,6 +415,9 @@ public final class ConfigLoader {
                 case DATABASE_DSN -> dsn = raw;
                 case QUEUE_SIZE -> queueSize = integer(raw);
                 case QUEUE_WORKERS -> queueWorkers = integer(raw);
+                case JOURNAL_SIZE -> journalSize = integer(raw);
+                case METRICS_ENABLED -> metricsEnabled = bool(raw);
+                case LOG_ACCESS -> accessLog = raw;
             }
         }
 
@@ -483,11 +498,18 @@ public final class ConfigLoader {
             if (queueWorkers.value() < 1) {
                 throw queueWorkers.fail("must be at least 1, got " + queueWorkers.value());
             }
+            if (journalSize.value() < 0) {
+                throw journalSize.fail("must be 0 (off) or more, got " + journalSize.value());
+            }
+            String log = accessLog.value().trim();
+            String accessLogTarget = log.equalsIgnoreCase("off") ? null
+                    : log.equalsIgnoreCase(Config.Observe.STDOUT) ? Config.Observe.STDOUT : path(accessLog, workingDir).toString();
             return new Config(
                     new Config.Server(h, port.value()),
                     new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value()),
                     new Config.Database(drv, db),
-                    new Config.Queue(queueSize.value(), queueWorkers.value()));
+                    new Config.Queue(queueSize.value(), queueWorkers.value()),
+                    new Config.Observe(journalSize.value(), metricsEnabled.value(), accessLogTarget));
         }
 
         private static Path path(Src<String> src, Path workingDir) {

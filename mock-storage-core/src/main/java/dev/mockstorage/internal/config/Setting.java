@@ -30,7 +30,14 @@ public enum Setting {
     QUEUE_SIZE("queue.size", "1000",
             "Maximum number of background tasks waiting to run (at least 1)."),
     QUEUE_WORKERS("queue.workers", "2",
-            "Threads running background tasks (at least 1).");
+            "Threads running background tasks (at least 1)."),
+    // observe: request journal, metrics, access log
+    JOURNAL_SIZE("journal.size", "1000",
+            "Requests the request journal keeps (the last N S3 requests); 0 turns the journal off."),
+    METRICS_ENABLED("metrics.enabled", "true",
+            "Count requests for `/metrics` and the request figures of `/api/v1/stats`; `false` skips that work."),
+    LOG_ACCESS("log.access", "off",
+            "JSON access log, one line per request: `off`, `stdout`, or a file path (appended to).");
 
     /** Prefix of every environment variable that configures the server. */
     public static final String ENV_PREFIX = "MOCK_STORAGE_";
