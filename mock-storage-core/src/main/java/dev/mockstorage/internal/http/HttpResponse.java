@@ -162,9 +162,11 @@ public final class HttpResponse {
     }
 
     /**
-     * Called once by the adapter after the response was written (or failed to be), on the
-     * connection's thread, with the number of body bytes written. A second call replaces the
-     * listener; use one observer per server.
+     * Called once by the adapter when the response has been written, on the connection's thread,
+     * with the number of body bytes written: after the last body byte went into the connection's
+     * buffer and before that buffer's final flush, so a client that received the whole response can
+     * rely on the listener having run. Also called (with the bytes so far) when writing failed.
+     * A second call replaces the listener; use one observer per server.
      */
     public HttpResponse onComplete(LongConsumer bodyBytesWritten) {
         this.completion = bodyBytesWritten;

@@ -54,6 +54,7 @@ final class RawResponse extends NanoHTTPD.Response {
         boolean noBody = headRequest || code == 204 || code == 304 || code < 200;
         InputStream data = getData();
         long written = 0;
+        boolean reported = false;
         try {
             OutputStream out = new BufferedOutputStream(socketOut, BUFFER_SIZE);
             out.write(head(code, length, noBody).getBytes(StandardCharsets.UTF_8));
@@ -65,6 +66,10 @@ final class RawResponse extends NanoHTTPD.Response {
                     written = copyChunked(data, out);
                 }
             }
+            // observers run before the last flush: a client that has the whole response can rely
+            // on the request being journaled (the final bytes are still in our buffer until now)
+            reported = true;
+            response.completed(written);
             out.flush();
         } catch (IOException | RuntimeException e) {
             close = true;                 // the client got a broken response or is gone
@@ -76,7 +81,9 @@ final class RawResponse extends NanoHTTPD.Response {
                 // nothing left to do for this response
             }
         }
-        response.completed(written);
+        if (!reported) {
+            response.completed(written);
+        }
         if (close && connection != null) {
             connection.lingerBeforeClose();
         }
