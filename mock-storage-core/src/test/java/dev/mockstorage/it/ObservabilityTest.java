@@ -184,6 +184,18 @@ class ObservabilityTest {
             assertNotNull(m.get("mockstorage_queue_tasks_total{outcome=\"done\"}"));
             assertEquals(0.0, m.get("mockstorage_thirdparty_fetches_total{outcome=\"hit\"}"));
             assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics are included");
+            // every metric the Grafana dashboard queries exists (samples of histograms end in _bucket)
+            String dashboard = Files.readString(Path.of("..", "docs", "grafana-dashboard.json"));
+            JSON.readTree(dashboard); // importable JSON
+            assertTrue(dashboard.contains("${DS_PROMETHEUS}"));
+            Matcher used = Pattern.compile("(mockstorage_[a-z_]+|jvm_[a-z_]+)").matcher(dashboard);
+            while (used.find()) {
+                String name = used.group(1);
+                String family = name.replaceAll("_(bucket|count|sum)$", "");
+                assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith(name + "{") || k.equals(name))
+                                || r.body().contains("# TYPE " + family + " "),
+                        "the dashboard queries " + name + ", which /metrics does not serve");
+            }
             // a second scrape sees the first one counted under its own operation
             Map<String, Double> again = parse(get(s, "/metrics").body());
             assertEquals(1.0, again.get("mockstorage_requests_total{operation=\"Metrics\",status=\"200\"}"));
