@@ -72,6 +72,9 @@ public final class Metrics implements java.util.function.Consumer<RequestEvent> 
                 .help("Time to fetch an object from the third-party store, by outcome (hit, miss, error)")
                 .labelNames("outcome").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars()
                 .register(registry);
+        for (String outcome : new String[] {"hit", "miss", "error"}) {
+            thirdPartyDuration.labelValues(outcome); // series exist (at zero) before the first fetch
+        }
 
         GaugeWithCallback.builder().name("mockstorage_objects").help("Objects stored (current versions), by bucket")
                 .labelNames("bucket").callback(cb -> snapshot().buckets().forEach(b -> cb.call(b.objects(), b.name())))
