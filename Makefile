@@ -5,10 +5,10 @@
 JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
 
-.PHONY: help build run test bench clean deps fmt
+.PHONY: help build run test bench bench-observe clean deps fmt
 
 help: ## list these targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, skipping tests
 	@bash scripts/prereqs.sh build
@@ -24,6 +24,11 @@ bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS)"
+
+bench-observe: ## print 4 KiB GET latency with the request journal + metrics on and off; not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-Xmx256m -cp %classpath dev.mockstorage.bench.ObserveBenchmark $(SECONDS)"
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean
