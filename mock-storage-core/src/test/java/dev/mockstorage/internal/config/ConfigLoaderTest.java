@@ -132,7 +132,7 @@ class ConfigLoaderTest {
         @Test
         void unknownTopLevelSection() throws IOException {
             String msg = fileError("{\"serverr\": {}}");
-            assertTrue(msg.startsWith("serverr: unknown field (known here: database, queue, server, storage)"), msg);
+            assertTrue(msg.startsWith("serverr: unknown field (known here: database, journal, log, metrics, queue, server, storage)"), msg);
         }
 
         @Test
