@@ -6,7 +6,7 @@ JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
 TASKS ?= 20000
 
-.PHONY: help build run test bench bench-queue bench-thirdparty clean deps fmt
+.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,6 +35,11 @@ bench-thirdparty: ## print the added latency (p50/p99) of a third-party miss ove
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-cp %classpath dev.mockstorage.bench.ThirdPartyBenchmark $(SECONDS)"
+
+bench-observe: ## print 4 KiB GET latency with the request journal + metrics on and off; not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-Xmx256m -cp %classpath dev.mockstorage.bench.ObserveBenchmark $(SECONDS)"
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean

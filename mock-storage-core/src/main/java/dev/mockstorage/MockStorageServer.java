@@ -8,6 +8,12 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpServer;
 import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.observe.AccessLog;
+import dev.mockstorage.internal.observe.Journal;
+import dev.mockstorage.internal.observe.Metrics;
+import dev.mockstorage.internal.observe.Observer;
+import dev.mockstorage.internal.observe.RequestEvent;
+import dev.mockstorage.internal.service.Inspection;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.s3.S3Api;
 import dev.mockstorage.internal.service.ObjectService;
@@ -16,6 +22,8 @@ import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.internal.thirdparty.ScriptedUpstream;
 import dev.mockstorage.internal.thirdparty.ThirdPartySource;
 import dev.mockstorage.thirdparty.ThirdParty;
+import dev.mockstorage.journal.RequestJournal;
+import dev.mockstorage.stats.ServerStats;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,9 +39,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * An S3-compatible object store running in this JVM: several storage nodes (directories), SQLite
@@ -71,6 +81,10 @@ public final class MockStorageServer implements AutoCloseable {
     private S3Api s3;
     private AdminApi admin;
     private ScriptedUpstream thirdParty;
+    // observe: journal, metrics, access log, stats
+    private Inspection inspection;
+    private RequestJournal journal;
+    private final List<Consumer<RequestEvent>> observers = new ArrayList<>();
     private volatile boolean closed;
 
     private MockStorageServer(Config config) throws IOException {
@@ -101,8 +115,39 @@ public final class MockStorageServer implements AutoCloseable {
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
         createInitialBuckets(objects);
         s3 = new S3Api(objects, REGION);
-        admin = new AdminApi(objects, clock, thirdParty);
+        observe(metadata, blobs, objects, clock);
         return objects;
+    }
+
+    /** The journal, metrics and access log (config {@code journal.size}, {@code metrics.enabled}, {@code log.access}). */
+    private void observe(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock) {
+        Config.Observe o = config.observe();
+        inspection = new Inspection(metadata, blobs, queue, clock);
+        inspection.thirdPartySource(() -> {
+            long[] t = objects.thirdPartyOutcomes();
+            return new ServerStats.ThirdParty(t[0], t[1], t[2]);
+        });
+        Metrics metrics = null;
+        if (o.metricsEnabled()) {
+            metrics = new Metrics(inspection::stats);
+            inspection.requestSource(metrics::requestCounts);
+            objects.onThirdPartyFetch(metrics::thirdPartyFetch);
+            observers.add(metrics);
+        }
+        if (o.journalSize() > 0) {
+            Journal j = new Journal(o.journalSize());
+            journal = j;
+            observers.add(j);
+        } else {
+            journal = Journal.disabled();
+        }
+        if (o.accessLog() != null) {
+            AccessLog log = o.accessLog().equals(Config.Observe.STDOUT) ? AccessLog.to(System.out)
+                    : AccessLog.toFile(Path.of(o.accessLog()));
+            resources.push(log);
+            observers.add(log);
+        }
+        admin = new AdminApi(objects, inspection, journal, metrics, thirdParty);
     }
 
     /** {@code storage.buckets}: created before the port opens; existing ones are kept, bad names stop the start. */
@@ -146,8 +191,8 @@ public final class MockStorageServer implements AutoCloseable {
     }
 
     private HttpServer serve() throws IOException {
-        HttpServer server = new HttpServer(config.server().host(), config.server().port(),
-                request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request));
+        HttpServer server = new HttpServer(config.server().host(), config.server().port(), new Observer(
+                request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request), observers));
         queue.start();
         server.start();
         resources.push(server::stop);
@@ -232,6 +277,27 @@ public final class MockStorageServer implements AutoCloseable {
     public List<BucketStats> bucketStats() {
         return metadata.bucketStats().stream().map(b -> new BucketStats(b.bucket(), b.objects(), b.bytes(),
                 b.uploads(), b.uploadedBytes(), b.lastUploadAt())).toList();
+    }
+
+    /**
+     * The request journal: the last {@code journal.size} S3 requests (default 1000), for queries and
+     * verification. With {@code journal.size} = 0 every call on it throws IllegalStateException.
+     *
+     * <pre>{@code
+     * server.requests().verify(Times.exactly(1), RequestPattern.putObject("b", "k"));
+     * }</pre>
+     */
+    public RequestJournal requests() {
+        return journal;
+    }
+
+    /**
+     * The server's figures now (the same as {@code GET /api/v1/stats}): objects and bytes per bucket and
+     * node, node states and disk usage, queue, third-party read-through, requests by operation and status.
+     * Walks the nodes' blob directories, so it costs one file stat per stored blob.
+     */
+    public ServerStats stats() {
+        return inspection.stats();
     }
 
     /** Stops serving and releases files and threads; open tasks stay queued for the next start. Idempotent. */

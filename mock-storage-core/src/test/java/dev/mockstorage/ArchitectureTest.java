@@ -29,6 +29,7 @@ class ArchitectureTest {
     private static final String METADATA = INTERNAL + "metadata..";
     private static final String CLI = INTERNAL + "cli..";
     private static final String THIRD_PARTY = INTERNAL + "thirdparty..";
+    private static final String OBSERVE = INTERNAL + "observe..";
 
     @ArchTest
     static final ArchRule onlyHttpImportsNanoHttpd = noClasses()
@@ -76,6 +77,28 @@ class ArchitectureTest {
                     + "over the admin API and by the other modules; they must not drag in the server");
 
     @ArchTest
+    static final ArchRule observationKnowsOnlyHttp = noClasses()
+            .that().resideInAPackage(OBSERVE)
+            .should().dependOnClassesThat().resideInAnyPackage(S3, ADMIN, SERVICE, METADATA, INTERNAL + "storage..",
+                    INTERNAL + "queue..")
+            .because("observe sees each request once, as the http adapter delivered it; the protocol layers "
+                    + "tell it what they did through response attributes, and figures come in as ServerStats");
+
+    @ArchTest
+    static final ArchRule httpKnowsNoObserver = noClasses()
+            .that().resideInAPackage(HTTP)
+            .should().dependOnClassesThat().resideInAnyPackage(OBSERVE, S3, ADMIN, SERVICE)
+            .because("the adapter offers a completion hook and attributes; what is done with them is not its business");
+
+    @ArchTest
+    static final ArchRule publicDataPackagesAreLeaves = noClasses()
+            .that().resideInAnyPackage("dev.mockstorage.journal..", "dev.mockstorage.stats..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.mockstorage.internal..")
+            .orShould().dependOnClassesThat().resideInAnyPackage("dev.mockstorage")
+            .because("journal and stats are plain data with JDK types only, implementable over the admin API "
+                    + "by the container module");
+
+    @ArchTest
     static final ArchRule nothingDependsOnTheCommandLine = noClasses()
             .that().resideOutsideOfPackage(CLI)
             .should().dependOnClassesThat().resideInAPackage(CLI)
@@ -97,7 +120,8 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule publicApiExposesNoInternalTypes = methods()
-            .that().areDeclaredInClassesThat().resideInAnyPackage("dev.mockstorage", "dev.mockstorage.thirdparty")
+            .that().areDeclaredInClassesThat().resideInAnyPackage("dev.mockstorage", "dev.mockstorage.thirdparty",
+                    "dev.mockstorage.journal", "dev.mockstorage.stats")
             .and().areDeclaredInClassesThat().arePublic()
             .and().arePublic()
             .should(notMentionInternalTypes())

@@ -9,11 +9,12 @@ import java.util.Map;
  * {@link ConfigLoader} for how {@code config.json}, environment variables and command-line
  * settings produce it. Paths are absolute.
  */
-public record Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty) {
+public record Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
+                     Observe observe) {
 
-    /** A configuration with the third-party read-through at its defaults. */
+    /** A configuration with the third-party read-through and observation at their defaults. */
     public Config(Server server, Storage storage, Database database, Queue queue) {
-        this(server, storage, database, queue, ThirdParty.DEFAULTS);
+        this(server, storage, database, queue, ThirdParty.DEFAULTS, Observe.DEFAULTS);
     }
 
     /** {@code server.host} (default 127.0.0.1), {@code server.port} (default 8080; 0 = ephemeral). */
@@ -70,5 +71,16 @@ public record Config(Server server, Storage storage, Database database, Queue qu
 
     /** A bucket that reads through: its {@code name} and its own URL template, or null for {@code third_party.url}. */
     public record Bucket(String name, String url) {
+    }
+
+    /**
+     * {@code journal.size} (default 1000; 0 = off), {@code metrics.enabled} (default true),
+     * {@code log.access}: null when off, {@code "stdout"}, or an absolute file path.
+     */
+    public record Observe(int journalSize, boolean metricsEnabled, String accessLog) {
+        /** The value of {@link #accessLog()} that means standard output. */
+        public static final String STDOUT = "stdout";
+        /** Journal of 1000 requests, metrics on, no access log. */
+        public static final Observe DEFAULTS = new Observe(1000, true, null);
     }
 }

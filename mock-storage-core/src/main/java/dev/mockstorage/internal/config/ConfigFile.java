@@ -9,7 +9,8 @@ import java.util.Map;
  * optional: a missing field is {@code null} here and takes its default in {@link ConfigLoader};
  * an explicit JSON {@code null} is refused while binding.
  */
-record ConfigFile(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty) {
+record ConfigFile(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
+                  Journal journal, Metrics metrics, Log log) {
 
     record Server(String host, Integer port) {
     }
@@ -29,5 +30,14 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
     /** {@code buckets} entries are names or {@code {"name", "url"}} objects, checked in {@link ConfigLoader}. */
     record ThirdParty(Boolean enabled, String url, List<JsonNode> buckets, Map<String, String> headers,
                       Integer timeoutMs, Integer retries, String scripts) {
+    }
+
+    record Journal(Integer size) {
+    }
+
+    record Metrics(Boolean enabled) {
+    }
+
+    record Log(String access) {
     }
 }

@@ -362,6 +362,9 @@ public final class ConfigLoader {
         Src<Integer> tpTimeout = Src.of(5000, "default", "third_party.timeout_ms");
         Src<Integer> tpRetries = Src.of(2, "default", "third_party.retries");
         Src<String> tpScripts; // null: none
+        Src<Integer> journalSize = Src.of(1000, "default", "journal.size");
+        Src<Boolean> metricsEnabled = Src.of(true, "default", "metrics.enabled");
+        Src<String> accessLog = Src.of("off", "default", "log.access");
 
         void apply(ConfigFile f, String where) {
             if (f.server() != null) {
@@ -403,6 +406,15 @@ public final class ConfigLoader {
             }
             if (f.thirdParty() != null) {
                 applyThirdParty(f.thirdParty(), where);
+            }
+            if (f.journal() != null && f.journal().size() != null) {
+                journalSize = Src.of(f.journal().size(), where, "journal.size");
+            }
+            if (f.metrics() != null && f.metrics().enabled() != null) {
+                metricsEnabled = Src.of(f.metrics().enabled(), where, "metrics.enabled");
+            }
+            if (f.log() != null && f.log().access() != null) {
+                accessLog = Src.of(f.log().access(), where, "log.access");
             }
         }
 
@@ -481,6 +493,9 @@ public final class ConfigLoader {
                 case THIRD_PARTY_TIMEOUT_MS -> tpTimeout = integer(raw);
                 case THIRD_PARTY_RETRIES -> tpRetries = integer(raw);
                 case THIRD_PARTY_SCRIPTS -> tpScripts = raw;
+                case JOURNAL_SIZE -> journalSize = integer(raw);
+                case METRICS_ENABLED -> metricsEnabled = bool(raw);
+                case LOG_ACCESS -> accessLog = raw;
             }
         }
 
@@ -564,12 +579,19 @@ public final class ConfigLoader {
             if (queueFullWaitMs.value() < 0) {
                 throw queueFullWaitMs.fail("must be at least 0, got " + queueFullWaitMs.value());
             }
+            if (journalSize.value() < 0) {
+                throw journalSize.fail("must be 0 (off) or more, got " + journalSize.value());
+            }
+            String log = accessLog.value().trim();
+            String accessLogTarget = log.equalsIgnoreCase("off") ? null
+                    : log.equalsIgnoreCase(Config.Observe.STDOUT) ? Config.Observe.STDOUT : path(accessLog, workingDir).toString();
             return new Config(
                     new Config.Server(h, port.value()),
                     new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets),
                     new Config.Database(drv, db),
                     new Config.Queue(queueSize.value(), queueWorkers.value(), queueFullWaitMs.value()),
-                    resolveThirdParty(workingDir));
+                    resolveThirdParty(workingDir),
+                    new Config.Observe(journalSize.value(), metricsEnabled.value(), accessLogTarget));
         }
 
         private Config.ThirdParty resolveThirdParty(Path workingDir) {

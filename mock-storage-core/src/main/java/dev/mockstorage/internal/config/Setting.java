@@ -52,7 +52,14 @@ public enum Setting {
     THIRD_PARTY_RETRIES("third_party.retries", "2",
             "Extra attempts after a connection error or a 5xx answer (0..10); timeouts are not retried."),
     THIRD_PARTY_SCRIPTS("third_party.scripts", "(none)",
-            "A JSON file of third-party scripts loaded at start (see Scripting the third party).");
+            "A JSON file of third-party scripts loaded at start (see Scripting the third party)."),
+    // observe: request journal, metrics, access log
+    JOURNAL_SIZE("journal.size", "1000",
+            "Requests the request journal keeps (the last N S3 requests); 0 turns the journal off."),
+    METRICS_ENABLED("metrics.enabled", "true",
+            "Count requests for `/metrics` and the request figures of `/api/v1/stats`; `false` skips that work."),
+    LOG_ACCESS("log.access", "off",
+            "JSON access log, one line per request: `off`, `stdout`, or a file path (appended to).");
 
     /** Prefix of every environment variable that configures the server. */
     public static final String ENV_PREFIX = "MOCK_STORAGE_";

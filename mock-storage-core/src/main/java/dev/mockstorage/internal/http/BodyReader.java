@@ -31,6 +31,7 @@ final class BodyReader implements HttpRequest.BodySource {
     private final boolean ambiguousFraming;
     private boolean continueSent;
     private boolean broken;
+    private long bytesRead;
 
     private BodyReader(Connection connection, RequestHead head, long contentLength, boolean isChunked,
                        boolean isAwsChunked, long decodedLength) {
@@ -100,6 +101,11 @@ final class BodyReader implements HttpRequest.BodySource {
         Map<String, String> both = new LinkedHashMap<>(chunked.trailers());
         both.putAll(aws.trailers());
         return both;
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead;
     }
 
     /** True when the framing cannot be trusted to find the next request (chunked plus Content-Length). */
@@ -204,7 +210,11 @@ final class BodyReader implements HttpRequest.BodySource {
         public int read() throws IOException {
             checkOpen();
             try {
-                return in.read();
+                int b = in.read();
+                if (b >= 0) {
+                    bytesRead++;
+                }
+                return b;
             } catch (SocketTimeoutException e) {
                 broken = true;
                 throw new StorageException(ErrorCode.RequestTimeout,
@@ -219,7 +229,11 @@ final class BodyReader implements HttpRequest.BodySource {
         public int read(byte[] b, int off, int len) throws IOException {
             checkOpen();
             try {
-                return in.read(b, off, len);
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    bytesRead += n;
+                }
+                return n;
             } catch (SocketTimeoutException e) {
                 broken = true;
                 throw new StorageException(ErrorCode.RequestTimeout,

@@ -38,6 +38,11 @@ public final class HttpRequest {
 
         /** Trailing headers (aws-chunked trailer, chunked trailer), lower-case names; complete once the body was read to its end. */
         Map<String, String> trailers();
+
+        /** Decoded body bytes the handler has read so far (for observation). */
+        default long bytesRead() {
+            return 0;
+        }
     }
 
     public HttpRequest(String method, String rawPath, String rawQuery, Map<String, String> headers,
@@ -110,6 +115,11 @@ public final class HttpRequest {
     /** Trailers sent after the body (complete once the body was read to its end). */
     public Map<String, String> trailers() {
         return body.trailers();
+    }
+
+    /** Decoded body bytes read so far; after the response was written, the request's bytes in. */
+    public long bodyBytesRead() {
+        return body.bytesRead();
     }
 
     public String remoteAddress() {

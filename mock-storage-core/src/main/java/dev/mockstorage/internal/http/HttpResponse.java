@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 
 /**
  * One HTTP response, in the server's own terms. Headers are ordered and may repeat; the adapter
@@ -17,11 +18,26 @@ import java.util.Locale;
 public final class HttpResponse {
     private static final byte[] EMPTY = new byte[0];
 
+    /** Attribute: the API operation name the handler served, e.g. {@code PutObject} (String). */
+    public static final String ATTR_OPERATION = "operation";
+    /** Attribute: the error code of an error answer, e.g. {@code NoSuchKey} (String). */
+    public static final String ATTR_ERROR = "error";
+    /** Attribute: the decoded bucket name the request addressed (String). */
+    public static final String ATTR_BUCKET = "bucket";
+    /** Attribute: the decoded object key the request addressed (String). */
+    public static final String ATTR_KEY = "key";
+    /** Attribute: the request id the answer carries (String). */
+    public static final String ATTR_REQUEST_ID = "request-id";
+
     private final int status;
     private final List<String[]> headers = new ArrayList<>();
     private InputStream body = new ByteArrayInputStream(EMPTY);
     private long length;
     private boolean closeConnection;
+    // observation hooks (never written to the wire): see attribute() and onComplete()
+    private Object[] attributes;
+    private int attributeCount;
+    private LongConsumer completion;
 
     private HttpResponse(int status) {
         this.status = status;
@@ -106,6 +122,68 @@ public final class HttpResponse {
 
     public boolean closesConnection() {
         return closeConnection;
+    }
+
+    // ---------------------------------------------------------------- observation hooks
+
+    /**
+     * Attaches a value for whoever observes the exchange (e.g. the S3 operation name or error code);
+     * never written to the wire. A later value of the same name wins. Null values are ignored.
+     */
+    public HttpResponse attribute(String name, Object value) {
+        if (value == null) {
+            return this;
+        }
+        if (attributes == null) {
+            attributes = new Object[8];
+        }
+        for (int i = 0; i < attributeCount; i += 2) {
+            if (attributes[i].equals(name)) {
+                attributes[i + 1] = value;
+                return this;
+            }
+        }
+        if (attributeCount == attributes.length) {
+            attributes = java.util.Arrays.copyOf(attributes, attributes.length * 2);
+        }
+        attributes[attributeCount++] = name;
+        attributes[attributeCount++] = value;
+        return this;
+    }
+
+    /** The value attached with {@link #attribute(String, Object)}, or null. */
+    public Object attribute(String name) {
+        for (int i = 0; i < attributeCount; i += 2) {
+            if (attributes[i].equals(name)) {
+                return attributes[i + 1];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Called once by the adapter when the response has been written, on the connection's thread,
+     * with the number of body bytes written: after the last body byte went into the connection's
+     * buffer and before that buffer's final flush, so a client that received the whole response can
+     * rely on the listener having run. Also called (with the bytes so far) when writing failed.
+     * A second call replaces the listener; use one observer per server.
+     */
+    public HttpResponse onComplete(LongConsumer bodyBytesWritten) {
+        this.completion = bodyBytesWritten;
+        return this;
+    }
+
+    /** Runs the completion listener, if any; listener failures are swallowed (the response is gone). */
+    void completed(long bodyBytesWritten) {
+        LongConsumer c = completion;
+        if (c != null) {
+            completion = null;
+            try {
+                c.accept(bodyBytesWritten);
+            } catch (RuntimeException e) {
+                // an observer's bug must not break the connection
+            }
+        }
     }
 
     @Override

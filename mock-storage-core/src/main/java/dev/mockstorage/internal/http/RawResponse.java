@@ -53,16 +53,23 @@ final class RawResponse extends NanoHTTPD.Response {
         long length = response.bodyStream() == null ? 0 : response.length();
         boolean noBody = headRequest || code == 204 || code == 304 || code < 200;
         InputStream data = getData();
+        long written = 0;
+        boolean reported = false;
         try {
             OutputStream out = new BufferedOutputStream(socketOut, BUFFER_SIZE);
             out.write(head(code, length, noBody).getBytes(StandardCharsets.UTF_8));
             if (!noBody) {
                 if (length >= 0) {
                     copyExactly(data, out, length);
+                    written = length;
                 } else {
-                    copyChunked(data, out);
+                    written = copyChunked(data, out);
                 }
             }
+            // observers run before the last flush: a client that has the whole response can rely
+            // on the request being journaled (the final bytes are still in our buffer until now)
+            reported = true;
+            response.completed(written);
             out.flush();
         } catch (IOException | RuntimeException e) {
             close = true;                 // the client got a broken response or is gone
@@ -73,6 +80,9 @@ final class RawResponse extends NanoHTTPD.Response {
             } catch (IOException | RuntimeException ignored) {
                 // nothing left to do for this response
             }
+        }
+        if (!reported) {
+            response.completed(written);
         }
         if (close && connection != null) {
             connection.lingerBeforeClose();
@@ -121,11 +131,13 @@ final class RawResponse extends NanoHTTPD.Response {
         }
     }
 
-    private static void copyChunked(InputStream in, OutputStream out) throws IOException {
+    private static long copyChunked(InputStream in, OutputStream out) throws IOException {
         byte[] buf = new byte[BUFFER_SIZE / 2];
         int n;
+        long total = 0;
         while ((n = in.read(buf)) >= 0) {
             if (n > 0) {
+                total += n;
                 out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(buf, 0, n);
                 out.write('\r');
@@ -133,6 +145,7 @@ final class RawResponse extends NanoHTTPD.Response {
             }
         }
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return total;
     }
 
     /** Header text cannot contain line breaks (they would inject headers). */

@@ -322,6 +322,97 @@ public final class MetadataStore implements AutoCloseable {
         });
     }
 
+    /** Every bucket with its object count and bytes (empty buckets included), by name. */
+    public List<BucketTotals> bucketTotals() {
+        return read("count objects per bucket", db -> {
+            List<BucketTotals> out = new ArrayList<>();
+            try (ResultSet rs = db.prepare("SELECT b.name, count(o.key), coalesce(sum(o.size), 0) FROM buckets b"
+                    + " LEFT JOIN objects o ON o.bucket = b.name GROUP BY b.name ORDER BY b.name").executeQuery()) {
+                while (rs.next()) {
+                    out.add(new BucketTotals(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Objects across buckets matching {@code query}, ordered by bucket then key (UTF-8 byte order),
+     * strictly after ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}.
+     * Filters other than bucket and prefix scan the rows in order; fine for a test store.
+     */
+    public List<ObjectRecord> findObjects(ObjectQuery query, String afterBucket, String afterKey, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(Rows.OBJECT_COLUMNS).append(" FROM objects WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (query.bucket() != null) {
+            sql.append(" AND bucket = ?");
+            args.add(query.bucket());
+        }
+        if (query.prefix() != null && !query.prefix().isEmpty()) {
+            sql.append(" AND substr(key, 1, length(?)) = ?");
+            args.add(query.prefix());
+            args.add(query.prefix());
+        }
+        if (query.substring() != null && !query.substring().isEmpty()) {
+            sql.append(" AND instr(key, ?) > 0");
+            args.add(query.substring());
+        }
+        if (query.glob() != null) {
+            sql.append(" AND key GLOB ?");
+            args.add(sqliteGlob(query.glob()));
+        }
+        if (query.contentTypePrefix() != null && !query.contentTypePrefix().isEmpty()) {
+            sql.append(" AND substr(coalesce(content_type, ''), 1, length(?)) = ?");
+            args.add(query.contentTypePrefix());
+            args.add(query.contentTypePrefix());
+        }
+        if (query.minSize() != null) {
+            sql.append(" AND size >= ?");
+            args.add(query.minSize());
+        }
+        if (query.maxSize() != null) {
+            sql.append(" AND size <= ?");
+            args.add(query.maxSize());
+        }
+        if (afterBucket != null) {
+            sql.append(" AND (bucket > ? OR (bucket = ? AND key > ?))");
+            args.add(afterBucket);
+            args.add(afterBucket);
+            args.add(afterKey == null ? "" : afterKey);
+        }
+        sql.append(" ORDER BY bucket, key LIMIT ?");
+        args.add(limit);
+        String text = sql.toString();
+        return read("find objects", db -> {
+            PreparedStatement ps = db.prepare(text);
+            for (int i = 0; i < args.size(); i++) {
+                Object a = args.get(i);
+                if (a instanceof String str) {
+                    ps.setString(i + 1, str);
+                } else if (a instanceof Long l) {
+                    ps.setLong(i + 1, l);
+                } else {
+                    ps.setInt(i + 1, (Integer) a);
+                }
+            }
+            List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    objects.add(Rows.object(rs));
+                }
+            }
+            return objects;
+        });
+    }
+
+    /** Our glob (only {@code *} and {@code ?} special) as SQLite GLOB: {@code [} becomes the class {@code [[]}. */
+    static String sqliteGlob(String glob) {
+        return glob.replace("[", "[[]");
+    }
+
     /**
      * Every blob id the object rows point at (for the consistency check, which compares them with
      * the files on the nodes). Blobs only named in task payloads are not included.

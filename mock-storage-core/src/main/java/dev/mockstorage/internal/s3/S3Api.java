@@ -68,6 +68,9 @@ public final class S3Api implements HttpHandler {
             Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"),
             Map.entry("versionId", "ObjectVersion"), Map.entry("website", "BucketWebsite"));
 
+    /** Operation name of requests that match no route. */
+    public static final String UNKNOWN_OPERATION = "Unknown";
+
     private final List<Route> routes;
     private final AtomicLong requestCounter = new AtomicLong();
     private final String hostId;
@@ -105,17 +108,30 @@ public final class S3Api implements HttpHandler {
         String requestId = String.format(Locale.ROOT, "%016X", requestCounter.incrementAndGet());
         HttpResponse response;
         S3Request request = null;
+        String operation = UNKNOWN_OPERATION;
+        String errorCode = null;
         try {
             if (http.problem() != null) {
                 throw http.problem();
             }
             request = S3Request.of(http, requestId);
-            response = dispatch(request);
+            String missing = notImplemented(request);
+            Route route = missing == null ? route(request) : null;
+            operation = missing != null ? missing : route != null ? route.operation() : UNKNOWN_OPERATION;
+            response = dispatch(request, missing, route);
         } catch (StorageException e) {
+            errorCode = e.code().name();
             response = error(e, http, request);
         } catch (Exception | Error e) {
             LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + http, e);
+            errorCode = ErrorCode.InternalError.name();
             response = error(new StorageException(ErrorCode.InternalError, "We encountered an internal error: " + e, null, e), http, request);
+        }
+        // for the observer (journal, metrics, access log); not sent
+        response.attribute(HttpResponse.ATTR_OPERATION, operation).attribute(HttpResponse.ATTR_ERROR, errorCode)
+                .attribute(HttpResponse.ATTR_REQUEST_ID, requestId);
+        if (request != null) {
+            response.attribute(HttpResponse.ATTR_BUCKET, request.bucket()).attribute(HttpResponse.ATTR_KEY, request.key());
         }
         return response.header("x-amz-request-id", requestId).header("x-amz-id-2", hostId).header("Server", "MockStorage");
     }
@@ -131,16 +147,22 @@ public final class S3Api implements HttpHandler {
         }
     }
 
-    private HttpResponse dispatch(S3Request r) throws Exception {
-        String missing = notImplemented(r);
+    private Route route(S3Request r) {
+        for (Route route : routes) {
+            if (route.matches(r)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    private HttpResponse dispatch(S3Request r, String missing, Route route) throws Exception {
         if (missing != null) {
             throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement " + missing
                     + " (" + r.http().method() + " " + r.resource() + "?" + r.http().rawQuery() + ")");
         }
-        for (Route route : routes) {
-            if (route.matches(r)) {
-                return route.handler().handle(r);
-            }
+        if (route != null) {
+            return route.handler().handle(r);
         }
         throw new StorageException(ErrorCode.MethodNotAllowed, "The specified method is not allowed against this resource: "
                 + r.http().method() + " on " + (r.level() == Level.SERVICE ? "the service" : r.level() == Level.BUCKET

@@ -192,8 +192,42 @@ public final class ObjectService {
         }
     }
 
+    /** Third-party fetches by outcome ({@code hit}: fetched and stored, {@code miss}: 404/410, {@code error}). */
+    private final java.util.concurrent.atomic.AtomicLong[] fetchOutcomes = {
+            new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(),
+            new java.util.concurrent.atomic.AtomicLong()};
+    private volatile java.util.function.ObjLongConsumer<String> fetchListener = (outcome, nanos) -> { };
+
+    /** Third-party fetches so far: {@code [hits, misses, errors]}. */
+    public long[] thirdPartyOutcomes() {
+        return new long[] {fetchOutcomes[0].get(), fetchOutcomes[1].get(), fetchOutcomes[2].get()};
+    }
+
+    /** Told of every third-party fetch: its outcome ({@code hit}, {@code miss}, {@code error}) and duration in ns. */
+    public void onThirdPartyFetch(java.util.function.ObjLongConsumer<String> listener) {
+        this.fetchListener = listener;
+    }
+
     private ObjectRecord fetchAndStore(String bucket, String key) {
         validateKey(key);
+        long start = System.nanoTime();
+        int outcome = 2;
+        try {
+            ObjectRecord stored = fetchAndStoreOnce(bucket, key);
+            outcome = 0;
+            return stored;
+        } catch (StorageException e) {
+            if (e.code() == ErrorCode.NoSuchKey) {
+                outcome = 1;
+            }
+            throw e;
+        } finally {
+            fetchOutcomes[outcome].incrementAndGet();
+            fetchListener.accept(outcome == 0 ? "hit" : outcome == 1 ? "miss" : "error", System.nanoTime() - start);
+        }
+    }
+
+    private ObjectRecord fetchAndStoreOnce(String bucket, String key) {
         try (UpstreamResponse response = thirdParty.fetch(bucket, key)) {
             int status = response.status();
             if (status == 404 || status == 410) {

@@ -130,6 +130,30 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
+     * The ids of the nodes, in order, that are up and hold the blob with exactly {@code size} bytes
+     * (an intact replica, as far as size tells; contents are not re-hashed).
+     *
+     * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
+     */
+    public List<String> nodesHolding(String blobId, long size) {
+        BlobIds.requireValid(blobId);
+        List<String> holding = new ArrayList<>(nodes.size());
+        for (StorageNode node : nodes) {
+            if (node.state() != NodeState.UP) {
+                continue;
+            }
+            try {
+                if (Files.size(node.blobPath(blobId)) == size) {
+                    holding.add(node.id());
+                }
+            } catch (IOException e) {
+                // no copy on this node
+            }
+        }
+        return holding;
+    }
+
+    /**
      * Deletes the blob from every node that is up; missing files are fine. Nodes that are down are
      * skipped (they are unreachable by definition); what they keep is an orphan for the
      * consistency check.

@@ -148,6 +148,38 @@ public final class StorageNode {
         return ids;
     }
 
+    /**
+     * Blob files on this node and their bytes ({@code [files, bytes]}), by walking its directory:
+     * costs one stat per blob, for statistics and metrics, never for requests. {@code [0, 0]} when
+     * the directory cannot be read.
+     */
+    public long[] usage() {
+        long files = 0;
+        long bytes = 0;
+        try (DirectoryStream<Path> shards = Files.newDirectoryStream(blobs)) {
+            for (Path shard : shards) {
+                if (!Files.isDirectory(shard)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
+                    for (Path file : entries) {
+                        if (BlobIds.isValid(file.getFileName().toString())) {
+                            try {
+                                bytes += Files.size(file);
+                                files++;
+                            } catch (IOException e) {
+                                // deleted meanwhile
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // unreadable node: its state says so
+        }
+        return new long[] {files, bytes};
+    }
+
     Path tmpDir() {
         return tmp;
     }

@@ -100,13 +100,16 @@ class ConfigLoaderTest {
                       "storage": {"data_dir": "/var/ms", "nodes": [{"id":"n1","path":"disk1"},{"id":"n2","path":"/mnt/n2"}],
                                   "auto_create_buckets": true, "fsync": true},
                       "database": {"driver": "sqlite", "dsn": "file:meta/m.db"},
-                      "queue": {"size": 5, "workers": 1} }
+                      "queue": {"size": 5, "workers": 1},
+                      "journal": {"size": 7}, "metrics": {"enabled": false}, "log": {"access": "logs/access.log"} }
                     """), Map.of());
             assertEquals(new Config(new Config.Server("0.0.0.0", 9000),
                     new Config.Storage(Path.of("/var/ms"), List.of(new Config.Node("n1", dir.resolve("disk1")),
                             new Config.Node("n2", Path.of("/mnt/n2"))), true, true),
                     new Config.Database("sqlite", dir.resolve("meta/m.db")),
-                    new Config.Queue(5, 1)), c);
+                    new Config.Queue(5, 1),
+                    Config.ThirdParty.DEFAULTS,
+                    new Config.Observe(7, false, dir.resolve("logs/access.log").toString())), c);
         }
 
         @Test
@@ -130,7 +133,7 @@ class ConfigLoaderTest {
         @Test
         void unknownTopLevelSection() throws IOException {
             String msg = fileError("{\"serverr\": {}}");
-            assertTrue(msg.startsWith("serverr: unknown field (known here: database, queue, server, storage, third_party)"), msg);
+            assertTrue(msg.startsWith("serverr: unknown field (known here: database, journal, log, metrics, queue, server, storage, third_party)"), msg);
         }
 
         @Test

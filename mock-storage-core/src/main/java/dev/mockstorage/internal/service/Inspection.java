@@ -1,0 +1,102 @@
+package dev.mockstorage.internal.service;
+
+import dev.mockstorage.internal.metadata.BucketTotals;
+import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.metadata.ObjectQuery;
+import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.queue.TaskQueue;
+import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.StorageNode;
+import dev.mockstorage.stats.ServerStats;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Read-only views for the admin API and the metrics: objects across buckets, which nodes hold an
+ * object's replicas, and the server's figures ({@link ServerStats}). Nothing here is on the S3
+ * request path.
+ */
+public final class Inspection {
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final TaskQueue queue;
+    private final Clock clock;
+    private final Instant started;
+    private volatile Supplier<ServerStats.ThirdParty> thirdParty = () -> ServerStats.ThirdParty.NONE;
+    private volatile Supplier<List<ServerStats.Requests>> requests = List::of;
+
+    public Inspection(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock) {
+        this.metadata = metadata;
+        this.blobs = blobs;
+        this.queue = queue;
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    /**
+     * THIRD-PARTY READ-THROUGH: where its hit/miss/error counts come from (zeros until set).
+     * The third-party module sets this when it is configured.
+     */
+    public void thirdPartySource(Supplier<ServerStats.ThirdParty> source) {
+        this.thirdParty = source;
+    }
+
+    /** Where the requests-by-operation-and-status figures come from (the metrics; empty until set). */
+    public void requestSource(Supplier<List<ServerStats.Requests>> source) {
+        this.requests = source;
+    }
+
+    /** Objects matching {@code query} in (bucket, key) order after the given position. */
+    public List<ObjectRecord> find(ObjectQuery query, String afterBucket, String afterKey, int limit) {
+        return metadata.findObjects(query, afterBucket, afterKey, limit);
+    }
+
+    /** Ids of the nodes holding an intact (right-sized) replica of the object, in node order. */
+    public List<String> replicaNodes(ObjectRecord object) {
+        return blobs.nodesHolding(object.blobId(), object.size());
+    }
+
+    /** Milliseconds since this server started. */
+    public long uptimeMillis() {
+        return Duration.between(started, clock.instant()).toMillis();
+    }
+
+    /** The server's figures now. Walks every node's blob directory (one stat per blob). */
+    public ServerStats stats() {
+        List<ServerStats.Bucket> buckets = new ArrayList<>();
+        long count = 0;
+        long bytes = 0;
+        for (BucketTotals t : metadata.bucketTotals()) {
+            buckets.add(new ServerStats.Bucket(t.bucket(), t.objects(), t.bytes()));
+            count += t.objects();
+            bytes += t.bytes();
+        }
+        List<ServerStats.Node> nodes = new ArrayList<>();
+        for (StorageNode n : blobs.nodes()) {
+            long[] usage = n.usage();
+            long total = -1;
+            long usable = -1;
+            try {
+                FileStore store = Files.getFileStore(n.root());
+                total = store.getTotalSpace();
+                usable = store.getUsableSpace();
+            } catch (IOException | RuntimeException e) {
+                // unknown: -1
+            }
+            nodes.add(new ServerStats.Node(n.id(), n.root().toString(), n.state().name(), n.reason(), usage[0], usage[1],
+                    total, usable));
+        }
+        ServerStats.Queue q = new ServerStats.Queue(queue.openCount(), queue.capacity(), queue.doneCount(),
+                queue.failedCount(), queue.retriedCount());
+        return new ServerStats(clock.instant(), uptimeMillis(), new ServerStats.Totals(count, bytes), List.copyOf(buckets),
+                List.copyOf(nodes), q, thirdParty.get(), List.copyOf(requests.get()));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.mockstorage.stats;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A server's figures at one moment ({@code MockStorageServer.stats()}, {@code GET /api/v1/stats}).
+ *
+ * @param time         when the snapshot was taken
+ * @param uptimeMillis milliseconds since the server started
+ * @param objects      objects and bytes in all buckets (current versions, from the metadata)
+ * @param buckets      per bucket, by name
+ * @param nodes        per storage node, in configuration order
+ * @param queue        the background task queue
+ * @param thirdParty   the third-party read-through (all zero when it is not configured)
+ * @param requests     requests answered since start, by operation and status (empty when
+ *                     {@code metrics.enabled} is false)
+ */
+public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<Bucket> buckets, List<Node> nodes,
+                          Queue queue, ThirdParty thirdParty, List<Requests> requests) {
+
+    /** Object count and their bytes. */
+    public record Totals(long count, long bytes) {
+    }
+
+    /** One bucket's objects and bytes. */
+    public record Bucket(String name, long objects, long bytes) {
+    }
+
+    /**
+     * One storage node.
+     *
+     * @param id             node id, e.g. {@code stg1}
+     * @param path           its directory
+     * @param state          {@code UP} or {@code DOWN}
+     * @param reason         why it is down, or null
+     * @param blobs          blob files on the node (every object version it holds a replica of)
+     * @param bytes          bytes of those files
+     * @param diskTotalBytes size of the file system holding the node (-1 when unknown)
+     * @param diskUsableBytes free bytes there usable by this process (-1 when unknown)
+     */
+    public record Node(String id, String path, String state, String reason, long blobs, long bytes,
+                       long diskTotalBytes, long diskUsableBytes) {
+    }
+
+    /**
+     * The task queue.
+     *
+     * @param depth    open (pending or running) tasks
+     * @param capacity {@code queue.size}
+     * @param done     tasks finished since start
+     * @param failed   tasks parked as failed since start
+     * @param retried  failed attempts scheduled again since start
+     */
+    public record Queue(long depth, long capacity, long done, long failed, long retried) {
+    }
+
+    /** Third-party read-through outcomes since start. */
+    public record ThirdParty(long hits, long misses, long errors) {
+        /** All zero: read-through not configured or not used. */
+        public static final ThirdParty NONE = new ThirdParty(0, 0, 0);
+    }
+
+    /** Requests of one operation answered with one status. */
+    public record Requests(String operation, int status, long count) {
+    }
+}
