@@ -97,6 +97,28 @@ class ScriptedThirdPartyTest {
     }
 
     @Test
+    void fetchOutcomesShowInStatsAndMetrics() throws Exception {
+        ThirdParty tp = start();
+        tp.script(ThirdPartyScript.when(Match.get("photos", "found")).respond(Reply.ok("here")),
+                ThirdPartyScript.when(Match.get("photos", "gone")).respond(Reply.status(404)),
+                ThirdPartyScript.when(Match.get("photos", "broken")).respond(Reply.status(500)));
+        assertEquals("here", get("found"));
+        assertEquals("here", get("found"), "the second GET is served from the store");
+        assertThrows(NoSuchKeyException.class, () -> get("gone"));
+        assertThrows(S3Exception.class, () -> get("broken"));
+
+        dev.mockstorage.stats.ServerStats.ThirdParty stats = server.server().stats().thirdParty();
+        assertEquals(new dev.mockstorage.stats.ServerStats.ThirdParty(1, 1, 1), stats);
+        String metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(server.endpoint().resolve("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String outcome : List.of("hit", "miss", "error")) {
+            assertTrue(metrics.contains("mockstorage_thirdparty_fetch_duration_seconds_count{outcome=\"" + outcome + "\"} 1"),
+                    () -> outcome + " missing from:\n" + metrics);
+        }
+    }
+
+    @Test
     void withoutScriptsAMissIsAPlainNoSuchKeyAndNoCallIsMade() {
         ThirdParty tp = start();
         assertThrows(NoSuchKeyException.class, () -> get("nothing"));
