@@ -15,8 +15,9 @@ JDK="${JDK_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
 # JDBC; brings java.xml, java.logging) and java.desktop (only java.beans, which Jackson uses when
 # present and does without: left out, 20 MB). Plus: java.management and java.naming (JDBC and
 # logging reach for them), jdk.crypto.ec (TLS, should a client library in the image need it),
-# jdk.unsupported (sun.misc.Unsafe for libraries probing for it), jdk.zipfs.
-MODULES="java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported,jdk.zipfs"
+# jdk.unsupported (sun.misc.Unsafe for libraries probing for it), jdk.zipfs; java.net.http (the
+# third-party read-through's fetch client) and jdk.management (the JVM metrics of /metrics).
+MODULES="java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.zipfs"
 
 [ -d "$JDK/jmods" ] || { echo "make-jre-base: $JDK/jmods is missing (install openjdk-17-jdk-headless)" >&2; exit 1; }
 command -v docker >/dev/null 2>&1 || { echo "make-jre-base: no docker CLI (run scripts/ensure-docker.sh)" >&2; exit 1; }
