@@ -11,6 +11,7 @@ import dev.mockstorage.internal.queue.TaskHandlers;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobReader;
 import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.DamagedBlobException;
 import dev.mockstorage.internal.storage.PendingBlob;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.internal.thirdparty.ThirdPartySource;
@@ -51,6 +52,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ObjectService {
     /** Task kind: delete a blob from every node; payload is the blob id. */
     public static final String DELETE_BLOB = "delete-blob";
+    /** Task kind: delete several blobs from every node (a reset); payload is the blob ids, space-separated. */
+    public static final String DELETE_BLOBS = "delete-blobs";
     /**
      * Task kind: bookkeeping after a stored upload (PUT or copy): counts it in the bucket's statistics.
      * Payload {@code <bucket> <bucket created, epoch ms> <size> <stored at, epoch ms>}.
@@ -99,6 +102,11 @@ public final class ObjectService {
     public static TaskHandlers taskHandlers(MetadataStore metadata, BlobStore blobs) {
         return TaskHandlers.create()
                 .run(DELETE_BLOB, blobs::delete)
+                .run(DELETE_BLOBS, payload -> {
+                    for (String blobId : payload.split(" ")) {
+                        blobs.delete(blobId);
+                    }
+                })
                 .inTransaction(UPLOAD_COMPLETED, BackgroundTasks::recordUpload)
                 .run(REPAIR_BLOB, payload -> BackgroundTasks.repair(metadata, blobs, payload));
     }
@@ -272,20 +280,24 @@ public final class ObjectService {
 
     /**
      * Opens {@code length} bytes of the object's content from {@code offset}, from the first node
-     * that holds an intact copy.
+     * that holds an intact copy: right size and, checked against the stored MD5, right content
+     * (see {@link BlobStore#find(String, long, String)} for what is checked when). Nodes found
+     * lacking an intact copy get a repair queued. A large copy found damaged only while it streams
+     * fails the stream (the client sees an aborted response, never wrong bytes) and queues a repair.
      */
     public InputStream read(ObjectRecord object, long offset, long length) {
-        Optional<BlobReader> reader = blobs.find(object.blobId(), object.size());
+        Optional<BlobReader> reader = blobs.find(object.blobId(), object.size(), contentMd5(object));
         if (reader.isEmpty()) {
             throw new StorageException(ErrorCode.InternalError, "no storage node holds an intact copy of "
                     + object.bucket() + "/" + object.key() + " (blob " + object.blobId() + ")",
                     object.bucket() + "/" + object.key());
         }
         if (!reader.get().missingOn().isEmpty()) {
-            requestRepair(object, reader.get());
+            requestRepair(object, reader.get().missingOn());
         }
+        InputStream in;
         try {
-            return reader.get().open(offset, length);
+            in = reader.get().open(offset, length);
         } catch (NoSuchFileException e) {
             // overwritten and cleaned up between lookup and open: a retryable answer, never wrong bytes
             throw new StorageException(ErrorCode.InternalError, "the object " + object.bucket() + "/" + object.key()
@@ -294,6 +306,39 @@ public final class ObjectService {
             throw new StorageException(ErrorCode.InternalError, "could not read blob " + object.blobId()
                     + " from node " + reader.get().nodeId() + ": " + e.getMessage(), object.bucket() + "/" + object.key(), e);
         }
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (DamagedBlobException e) {
+                    requestRepair(object, List.of(e.nodeId()));
+                    throw e;
+                }
+            }
+        };
+    }
+
+    /** The object's content MD5 in hex (its ETag), or null when the ETag is not one (e.g. multipart). */
+    private static String contentMd5(ObjectRecord object) {
+        String etag = object.etag();
+        if (etag == null || etag.length() != 32) {
+            return null;
+        }
+        for (int i = 0; i < 32; i++) {
+            char c = etag.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return null;
+            }
+        }
+        return etag;
     }
 
     /**
@@ -398,6 +443,52 @@ public final class ObjectService {
     }
 
     /**
+     * Deletes every object and every bucket (a reset). Objects go in transactions of up to
+     * {@value #RESET_BATCH} rows, each queueing one {@link #DELETE_BLOBS} task for their files, so a
+     * reset costs a few statements per object and files are removed by the queue afterwards. Does
+     * not wait for room in the queue. Writes racing with it may leave objects behind; it retries a
+     * bucket that became non-empty meanwhile.
+     *
+     * @return the number of objects deleted
+     */
+    public long deleteEverything() {
+        long deleted = 0;
+        for (BucketRecord bucket : metadata.buckets()) {
+            String name = bucket.name();
+            while (true) {
+                List<ObjectRecord> batch = metadata.listObjects(name, "", null, RESET_BATCH);
+                if (batch.isEmpty()) {
+                    boolean gone = metadata.write(tx -> !tx.bucketIsEmpty(name) ? false : tx.deleteBucket(name) || true);
+                    if (gone) {
+                        break;
+                    }
+                    continue;
+                }
+                deleted += metadata.write(tx -> {
+                    List<String> blobIds = new ArrayList<>(batch.size());
+                    long bytes = 0;
+                    for (ObjectRecord o : batch) {
+                        Optional<ObjectRecord> removed = tx.deleteObject(o.bucket(), o.key());
+                        if (removed.isPresent()) {
+                            blobIds.add(removed.get().blobId());
+                            bytes += removed.get().size();
+                        }
+                    }
+                    if (!blobIds.isEmpty()) {
+                        tx.enqueueTask(DELETE_BLOBS, String.join(" ", blobIds));
+                        tx.adjustBucketStats(name, -blobIds.size(), -bytes);
+                    }
+                    return (long) blobIds.size();
+                });
+            }
+        }
+        queue.wakeUp();
+        return deleted;
+    }
+
+    private static final int RESET_BATCH = 1000;
+
+    /**
      * One page of keys in S3 order.
      *
      * @param prefix    only keys starting with it ("" for all)
@@ -482,7 +573,7 @@ public final class ObjectService {
      * queued (one indexed read, no write lock) or the queue is full (a later read asks again). Never
      * fails the read: the bytes come from an intact copy either way.
      */
-    private void requestRepair(ObjectRecord object, BlobReader reader) {
+    private void requestRepair(ObjectRecord object, List<String> damagedOn) {
         String uniqueKey = REPAIR_BLOB + ":" + object.blobId();
         try {
             if (metadata.hasTask(uniqueKey) || !queue.hasRoom()) {
@@ -491,7 +582,7 @@ public final class ObjectService {
             String payload = BackgroundTasks.repairPayload(object);
             if (metadata.write(tx -> tx.enqueueTaskOnce(REPAIR_BLOB, payload, uniqueKey))) {
                 LOG.log(System.Logger.Level.INFO, "blob {0} of {1}/{2} is missing or damaged on {3}: repair queued",
-                        object.blobId(), object.bucket(), object.key(), reader.missingOn());
+                        object.blobId(), object.bucket(), object.key(), damagedOn);
                 queue.wakeUp();
             }
         } catch (RuntimeException e) {
