@@ -124,7 +124,7 @@ class MockStorageExtensionTest {
     // --- attributes --------------------------------------------------------------------------------
 
     @Fixture
-    @MockStorage(nodes = 2, buckets = {"a", "b"}, seed = "seed-folder", thirdPartyScripts = "scripts/upstream.json",
+    @MockStorage(nodes = 2, buckets = {"aaa", "bbb"}, seed = "seed-folder", thirdPartyScripts = "scripts/upstream.json",
             config = "mock-storage-test.json")
     static class Attributes {
         @Test
@@ -134,7 +134,7 @@ class MockStorageExtensionTest {
             assertEquals("woof", s3.getObjectAsBytes(b -> b.bucket("photos").key("2024/dog.txt")).asUtf8String());
             assertEquals("# docs", s3.getObjectAsBytes(b -> b.bucket("docs").key("readme.md")).asUtf8String());
             List<String> buckets = s3.listBuckets().buckets().stream().map(b -> b.name()).toList();
-            assertEquals(List.of("a", "b", "docs", "from-config", "photos"), buckets);
+            assertEquals(List.of("aaa", "bbb", "docs", "from-config", "photos"), buckets);
             // the script (with its body_file next to it) answers the read-through
             assertEquals("from upstream", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg")).asUtf8String());
             server.thirdParty().verify(1, Match.get("photos", "cat.jpg"));
@@ -172,13 +172,13 @@ class MockStorageExtensionTest {
     // --- AWS SDK clients ---------------------------------------------------------------------------
 
     @Fixture
-    @MockStorage(buckets = "b")
+    @MockStorage(buckets = "bkt")
     static class Clients {
         @Test
         void syncAndAsync(S3Client s3, S3AsyncClient async, MockStorageRuntime storage) throws Exception {
-            s3.putObject(x -> x.bucket("b").key("k"), RequestBody.fromString("v"));
-            assertEquals("v", async.getObject(x -> x.bucket("b").key("k"), AsyncResponseTransformer.toBytes()).get().asUtf8String());
-            assertThrows(NoSuchKeyException.class, () -> s3.getObject(x -> x.bucket("b").key("missing")));
+            s3.putObject(x -> x.bucket("bkt").key("k"), RequestBody.fromString("v"));
+            assertEquals("v", async.getObject(x -> x.bucket("bkt").key("k"), AsyncResponseTransformer.toBytes()).get().asUtf8String());
+            assertThrows(NoSuchKeyException.class, () -> s3.getObject(x -> x.bucket("bkt").key("missing")));
             assertEquals(storage.endpoint().getPort(), s3.serviceClientConfiguration().endpointOverride().orElseThrow().getPort());
             SEEN.add(s3);
         }
@@ -280,12 +280,12 @@ class MockStorageExtensionTest {
     }
 
     @Fixture
-    @MockStorage(buckets = "b")
+    @MockStorage(buckets = "bkt")
     static class Templates {
         @RepeatedTest(3)
         void repeated(MockStorageServer server) {
             assertEquals(0, server.stats().objects().count());
-            server.putObject("b", "k", new byte[1], "text/plain");
+            server.putObject("bkt", "k", new byte[1], "text/plain");
             SEEN.add(server.port());
         }
 
@@ -293,7 +293,7 @@ class MockStorageExtensionTest {
         @ValueSource(strings = {"x", "y"})
         void parameterized(String key, MockStorageServer server) {
             assertEquals(0, server.stats().objects().count());
-            server.putObject("b", key, new byte[1], "text/plain");
+            server.putObject("bkt", key, new byte[1], "text/plain");
             SEEN.add(server.port());
         }
 
@@ -301,7 +301,7 @@ class MockStorageExtensionTest {
         class Inner {
             @BeforeEach
             void before(MockStorageServer server) {
-                server.putObject("b", "from-before-each", new byte[1], "text/plain");
+                server.putObject("bkt", "from-before-each", new byte[1], "text/plain");
             }
 
             @Test

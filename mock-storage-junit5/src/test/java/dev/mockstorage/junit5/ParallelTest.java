@@ -23,11 +23,11 @@ class ParallelTest {
     static final CountDownLatch BOTH_RUNNING = new CountDownLatch(2);
 
     @Fixture
-    @MockStorage(buckets = "b")
+    @MockStorage(buckets = "bkt")
     static class Concurrent {
         @RepeatedTest(8)
         void test(MockStorageServer server, MockStorageRuntime runtime) {
-            server.putObject("b", "k", "v".getBytes(), "text/plain");
+            server.putObject("bkt", "k", "v".getBytes(), "text/plain");
             assertEquals(1, runtime.stats().objects().count(), "no other test's object");
             PORTS.add(server.port());
         }

@@ -110,7 +110,10 @@ final class ServerResource implements AutoCloseable, ExtensionContext.Store.Clos
             if (e instanceof IOException io) {
                 throw new UncheckedIOException(io);
             }
-            throw e instanceof RuntimeException r ? r : (Error) e;
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) e;
         }
     }
 
