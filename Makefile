@@ -5,8 +5,9 @@
 JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
 TASKS ?= 20000
+TESTS ?= 1000
 
-.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe clean deps fmt
+.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +41,11 @@ bench-observe: ## print 4 KiB GET latency with the request journal + metrics on 
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-Xmx256m -cp %classpath dev.mockstorage.bench.ObserveBenchmark $(SECONDS)"
+
+bench-junit5: ## print what @MockStorage adds per test (median/p99 over TESTS=1000) vs an empty test and @TempDir+SQLite; not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core,mock-storage-junit5 test-compile exec:exec -Dexec.skip=true -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-cp %classpath dev.mockstorage.junit5.bench.ExtensionBenchmark $(TESTS)"
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean

@@ -30,4 +30,14 @@ class ReadmeSamplesTest {
         assertEquals("```java\n" + sample + "```\n", readme,
                 "README.md's Testcontainers example differs from samples/.../ContainerSampleIT.java; copy the sample between the markers");
     }
+
+    @Test
+    void theReadmesJUnit5ExampleIsTheSample() throws IOException {
+        String sample = between(Files.readString(Path.of("src/test/java/dev/mockstorage/samples/JUnit5SampleTest.java")),
+                "// sample:junit5:start", "// sample:junit5:end", "JUnit5SampleTest.java");
+        String readme = between(Files.readString(REPO.resolve("README.md")),
+                "<!-- sample:junit5:start -->", "<!-- sample:junit5:end -->", "README.md");
+        assertEquals("```java\n" + sample + "```\n", readme,
+                "README.md's JUnit 5 example differs from samples/.../JUnit5SampleTest.java; copy the sample between the markers");
+    }
 }
