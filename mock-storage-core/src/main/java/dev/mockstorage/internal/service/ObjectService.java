@@ -11,6 +11,7 @@ import dev.mockstorage.internal.queue.TaskHandlers;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobReader;
 import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.DamagedBlobException;
 import dev.mockstorage.internal.storage.PendingBlob;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.internal.thirdparty.ThirdPartySource;
@@ -272,20 +273,24 @@ public final class ObjectService {
 
     /**
      * Opens {@code length} bytes of the object's content from {@code offset}, from the first node
-     * that holds an intact copy.
+     * that holds an intact copy: right size and, checked against the stored MD5, right content
+     * (see {@link BlobStore#find(String, long, String)} for what is checked when). Nodes found
+     * lacking an intact copy get a repair queued. A large copy found damaged only while it streams
+     * fails the stream (the client sees an aborted response, never wrong bytes) and queues a repair.
      */
     public InputStream read(ObjectRecord object, long offset, long length) {
-        Optional<BlobReader> reader = blobs.find(object.blobId(), object.size());
+        Optional<BlobReader> reader = blobs.find(object.blobId(), object.size(), contentMd5(object));
         if (reader.isEmpty()) {
             throw new StorageException(ErrorCode.InternalError, "no storage node holds an intact copy of "
                     + object.bucket() + "/" + object.key() + " (blob " + object.blobId() + ")",
                     object.bucket() + "/" + object.key());
         }
         if (!reader.get().missingOn().isEmpty()) {
-            requestRepair(object, reader.get());
+            requestRepair(object, reader.get().missingOn());
         }
+        InputStream in;
         try {
-            return reader.get().open(offset, length);
+            in = reader.get().open(offset, length);
         } catch (NoSuchFileException e) {
             // overwritten and cleaned up between lookup and open: a retryable answer, never wrong bytes
             throw new StorageException(ErrorCode.InternalError, "the object " + object.bucket() + "/" + object.key()
@@ -294,6 +299,39 @@ public final class ObjectService {
             throw new StorageException(ErrorCode.InternalError, "could not read blob " + object.blobId()
                     + " from node " + reader.get().nodeId() + ": " + e.getMessage(), object.bucket() + "/" + object.key(), e);
         }
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (DamagedBlobException e) {
+                    requestRepair(object, List.of(e.nodeId()));
+                    throw e;
+                }
+            }
+        };
+    }
+
+    /** The object's content MD5 in hex (its ETag), or null when the ETag is not one (e.g. multipart). */
+    private static String contentMd5(ObjectRecord object) {
+        String etag = object.etag();
+        if (etag == null || etag.length() != 32) {
+            return null;
+        }
+        for (int i = 0; i < 32; i++) {
+            char c = etag.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return null;
+            }
+        }
+        return etag;
     }
 
     /**
@@ -482,7 +520,7 @@ public final class ObjectService {
      * queued (one indexed read, no write lock) or the queue is full (a later read asks again). Never
      * fails the read: the bytes come from an intact copy either way.
      */
-    private void requestRepair(ObjectRecord object, BlobReader reader) {
+    private void requestRepair(ObjectRecord object, List<String> damagedOn) {
         String uniqueKey = REPAIR_BLOB + ":" + object.blobId();
         try {
             if (metadata.hasTask(uniqueKey) || !queue.hasRoom()) {
@@ -491,7 +529,7 @@ public final class ObjectService {
             String payload = BackgroundTasks.repairPayload(object);
             if (metadata.write(tx -> tx.enqueueTaskOnce(REPAIR_BLOB, payload, uniqueKey))) {
                 LOG.log(System.Logger.Level.INFO, "blob {0} of {1}/{2} is missing or damaged on {3}: repair queued",
-                        object.blobId(), object.bucket(), object.key(), reader.missingOn());
+                        object.blobId(), object.bucket(), object.key(), damagedOn);
                 queue.wakeUp();
             }
         } catch (RuntimeException e) {

@@ -93,17 +93,44 @@ public final class BlobStore implements AutoCloseable {
             }
             throw new StorageException(ErrorCode.ServiceUnavailable, why.toString());
         }
+        for (StorageNode node : up) {
+            node.awaitDelay(); // fault injection: a slow node slows every write that includes it
+        }
         return new TeePendingBlob(BlobIds.random(random), up, fsync);
     }
 
     /**
      * The first node (in order) that is up and has the blob with exactly {@code size} bytes;
      * {@link BlobReader#missingOn()} names the up nodes before it that lacked an intact copy.
-     * Empty when no up node has one.
+     * Empty when no up node has one. Contents are not checked: see {@link #find(String, long, String)}.
      *
      * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
      */
     public Optional<BlobReader> find(String blobId, long size) {
+        return find(blobId, size, null);
+    }
+
+    /**
+     * The first node (in order) that is up and holds an intact copy of the blob: exactly {@code size}
+     * bytes and, when {@code md5Hex} is given, that content. How the content is checked depends on
+     * the size, so that small reads stay cheap and no read returns damaged bytes:
+     * <ul>
+     * <li>up to {@value #IN_MEMORY_LIMIT} bytes: the file is read once into memory, hashed, and
+     *     served from that copy (no second open, no window for a change in between);</li>
+     * <li>up to {@value #VERIFY_BEFORE_READ_LIMIT} bytes: the file is hashed before it is chosen
+     *     (the page cache makes the second read cheap);</li>
+     * <li>larger: chosen by size; a read of the whole blob is hashed while it streams and fails with
+     *     {@link DamagedBlobException} instead of returning its last bytes when the content is wrong.
+     *     A read of part of a large blob is not checked (it would cost reading the whole blob).</li>
+     * </ul>
+     * {@link BlobReader#missingOn()} names the up nodes before the chosen one whose copy was missing,
+     * of the wrong size or damaged (candidates for repair). A node's delay ({@link StorageNode#delay})
+     * is waited out once for every copy opened. Empty when no up node has an intact copy.
+     *
+     * @param md5Hex the MD5 of the content in lower-case hex, or null to trust the size alone
+     * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
+     */
+    public Optional<BlobReader> find(String blobId, long size, String md5Hex) {
         BlobIds.requireValid(blobId);
         List<String> missing = null;
         for (StorageNode node : nodes) {
@@ -118,8 +145,12 @@ public final class BlobStore implements AutoCloseable {
                 actual = -1;
             }
             if (actual == size) {
-                return Optional.of(new FileBlobReader(node.id(), file, size,
-                        missing == null ? List.of() : List.copyOf(missing)));
+                node.awaitDelay();
+                List<String> before = missing == null ? List.of() : List.copyOf(missing);
+                BlobReader reader = open(node, file, size, md5Hex, before);
+                if (reader != null) {
+                    return Optional.of(reader);
+                }
             }
             if (missing == null) {
                 missing = new ArrayList<>(nodes.size());
@@ -127,6 +158,78 @@ public final class BlobStore implements AutoCloseable {
             missing.add(node.id());
         }
         return Optional.empty();
+    }
+
+    /** Copies up to this size are read into memory, checked and served from there. */
+    public static final int IN_MEMORY_LIMIT = 256 * 1024;
+    /** Copies up to this size are checked whole before they are read; larger ones while they stream. */
+    public static final long VERIFY_BEFORE_READ_LIMIT = 8L * 1024 * 1024;
+
+    /** A reader for the copy in {@code file}, or null when it is damaged or unreadable. */
+    private static BlobReader open(StorageNode node, Path file, long size, String md5Hex, List<String> missingOn) {
+        if (md5Hex == null) {
+            return new FileBlobReader(node.id(), file, size, missingOn, null);
+        }
+        if (size <= IN_MEMORY_LIMIT) {
+            byte[] content;
+            try {
+                content = Files.readAllBytes(file);
+            } catch (IOException e) {
+                return null;
+            }
+            if (content.length != size || !md5Hex.equalsIgnoreCase(HexFormat.of().formatHex(md5().digest(content)))) {
+                return null;
+            }
+            return new MemoryBlobReader(node.id(), content, missingOn);
+        }
+        if (size <= VERIFY_BEFORE_READ_LIMIT) {
+            return isIntact(file, size, md5Hex) ? new FileBlobReader(node.id(), file, size, missingOn, null) : null;
+        }
+        return new FileBlobReader(node.id(), file, size, missingOn, md5Hex);
+    }
+
+    static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Damages one node's copy of a blob in place, keeping its size and name (fault injection: bit
+     * rot): a few bytes spread over the file are inverted.
+     *
+     * @return false when the node has no copy of the blob
+     * @throws IllegalArgumentException for an unknown node id or an empty blob (nothing to damage)
+     * @throws IOException              when the file cannot be written
+     */
+    public boolean corrupt(String blobId, String nodeId) throws IOException {
+        BlobIds.requireValid(blobId);
+        StorageNode node = node(nodeId).orElseThrow(() -> new IllegalArgumentException("no storage node " + nodeId));
+        Path file = node.blobPath(blobId);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            if (size == 0) {
+                throw new IllegalArgumentException("the copy on " + nodeId + " is empty: an empty object cannot be damaged");
+            }
+            for (long position : java.util.stream.LongStream.of(0, size / 2, size - 1).distinct().toArray()) {
+                java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+                channel.read(one, position);
+                one.flip();
+                byte b = (byte) ~one.get(0);
+                channel.write(java.nio.ByteBuffer.wrap(new byte[] {b}), position);
+            }
+            if (fsync) {
+                channel.force(true);
+            }
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -273,7 +376,7 @@ public final class BlobStore implements AutoCloseable {
             if (md5Hex == null) {
                 return true;
             }
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            MessageDigest md5 = md5();
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] buffer = new byte[64 * 1024];
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -283,8 +386,6 @@ public final class BlobStore implements AutoCloseable {
             return HexFormat.of().formatHex(md5.digest()).equalsIgnoreCase(md5Hex);
         } catch (IOException e) {
             return false;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -14,12 +14,15 @@ final class FileBlobReader implements BlobReader {
     private final Path file;
     private final long size;
     private final List<String> missingOn;
+    /** MD5 (hex) to check a read of the whole blob against while it streams, or null */
+    private final String verifyMd5;
 
-    FileBlobReader(String nodeId, Path file, long size, List<String> missingOn) {
+    FileBlobReader(String nodeId, Path file, long size, List<String> missingOn, String verifyMd5) {
         this.nodeId = nodeId;
         this.file = file;
         this.size = size;
         this.missingOn = missingOn;
+        this.verifyMd5 = verifyMd5;
     }
 
     @Override
@@ -49,7 +52,8 @@ final class FileBlobReader implements BlobReader {
             channel.close();
             throw e;
         }
-        return new RangeInputStream(channel, length, nodeId);
+        boolean verify = verifyMd5 != null && offset == 0 && length == size;
+        return new RangeInputStream(channel, length, nodeId, verify ? verifyMd5 : null, file);
     }
 
     @Override
@@ -57,16 +61,26 @@ final class FileBlobReader implements BlobReader {
         return "blob " + file.getFileName() + " on " + nodeId;
     }
 
-    /** Exactly {@code remaining} bytes from the channel's position; a shorter file is an error, not EOF. */
+    /**
+     * Exactly {@code remaining} bytes from the channel's position; a shorter file is an error, not EOF.
+     * With an MD5 to check, the read that reaches the end throws {@link DamagedBlobException} instead of
+     * returning its bytes when the content does not match, so the caller never has the whole wrong body.
+     */
     private static final class RangeInputStream extends InputStream {
         private final FileChannel channel;
         private final String nodeId;
+        private final java.security.MessageDigest md5;
+        private final String expectedMd5;
+        private final Path file;
         private long remaining;
 
-        RangeInputStream(FileChannel channel, long remaining, String nodeId) {
+        RangeInputStream(FileChannel channel, long remaining, String nodeId, String expectedMd5, Path file) {
             this.channel = channel;
             this.remaining = remaining;
             this.nodeId = nodeId;
+            this.expectedMd5 = expectedMd5;
+            this.md5 = expectedMd5 == null ? null : BlobStore.md5();
+            this.file = file;
         }
 
         @Override
@@ -91,6 +105,16 @@ final class FileBlobReader implements BlobReader {
                 throw new IOException(nodeId + ": blob file ended " + remaining + " bytes early");
             }
             remaining -= n;
+            if (md5 != null) {
+                md5.update(bytes, offset, n);
+                if (remaining == 0) {
+                    String actual = java.util.HexFormat.of().formatHex(md5.digest());
+                    if (!actual.equalsIgnoreCase(expectedMd5)) {
+                        throw new DamagedBlobException(nodeId, nodeId + ": the copy of blob " + file.getFileName()
+                                + " is damaged (MD5 " + actual + ", stored as " + expectedMd5 + ")");
+                    }
+                }
+            }
             return n;
         }
 
@@ -98,6 +122,9 @@ final class FileBlobReader implements BlobReader {
         public long skip(long n) throws IOException {
             if (n <= 0) {
                 return 0;
+            }
+            if (md5 != null) {
+                return super.skip(n); // read (and hash) what is skipped: the check needs every byte
             }
             long skipped = Math.min(n, remaining);
             channel.position(channel.position() + skipped);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,8 @@ public final class StorageNode {
     private volatile Status status;
     /** set by {@link #markDown}: the node stays down whatever the directory looks like */
     private volatile String forcedDownReason;
+    /** fault injection: extra time every read open and every write on this node takes, in ns (0: none) */
+    private volatile long delayNanos;
 
     private record Status(NodeState state, String reason) {
     }
@@ -112,6 +115,40 @@ public final class StorageNode {
     public void markUp() {
         forcedDownReason = null;
         check();
+    }
+
+    /**
+     * Makes every read open and every write on this node take {@code delay} longer (fault injection):
+     * the request thread really waits, in {@link BlobStore}. {@link Duration#ZERO} ends it.
+     *
+     * @throws IllegalArgumentException for a negative delay
+     */
+    public void delay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a delay cannot be negative: " + delay);
+        }
+        delayNanos = delay.toNanos();
+    }
+
+    /** The delay set with {@link #delay(Duration)}, {@link Duration#ZERO} when none. */
+    public Duration delay() {
+        return Duration.ofNanos(delayNanos);
+    }
+
+    /** Waits out the node's delay, if any (an interrupt ends the wait and is kept). */
+    void awaitDelay() {
+        long nanos = delayNanos;
+        if (nanos <= 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + nanos;
+        try {
+            for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
