@@ -1,8 +1,10 @@
 package dev.mockstorage.testcontainer;
 
+import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.MockStorageServer;
 import dev.mockstorage.internal.config.ConfigLoader;
 import dev.mockstorage.internal.config.Setting;
+import dev.mockstorage.internal.remote.HttpAdminClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,14 +61,10 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     /** Where {@link #withThirdPartyScript(Path)} puts the third-party script inside the container. */
     static final String THIRD_PARTY_SCRIPTS_PATH = "/config/third-party.json";
 
-    /**
-     * {@code third_party.url} and {@code third_party.scripts} come with the third-party upstream; their
-     * variables follow the naming rule of {@link Setting#envName()}.
-     */
-    static final String THIRD_PARTY_URL_ENV = Setting.ENV_PREFIX + "THIRD_PARTY_URL";
-    static final String THIRD_PARTY_SCRIPTS_ENV = Setting.ENV_PREFIX + "THIRD_PARTY_SCRIPTS";
-
     private static final String DEFAULT_IMAGE = defaultImage();
+
+    /** The handle of the running container, made on the first {@link #runtime()} after each start. */
+    private HttpAdminClient runtime;
 
     /** A container of the default image, {@code mock-storage:<version of this module>}. */
     public MockStorageContainer() {
@@ -140,7 +138,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     public MockStorageContainer withThirdPartyUrl(String url) {
         Objects.requireNonNull(url, "url");
         URI.create(url); // fails here, naming the text, rather than in the container
-        return withEnv(THIRD_PARTY_URL_ENV, url);
+        return withEnv(Setting.THIRD_PARTY_URL.envName(), url);
     }
 
     /**
@@ -152,14 +150,14 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     public MockStorageContainer withThirdPartyScript(Path jsonFile) {
         requireReadableFile(jsonFile, "withThirdPartyScript");
         withCopyFileToContainer(MountableFile.forHostPath(jsonFile, 0644), THIRD_PARTY_SCRIPTS_PATH);
-        return withEnv(THIRD_PARTY_SCRIPTS_ENV, THIRD_PARTY_SCRIPTS_PATH);
+        return withEnv(Setting.THIRD_PARTY_SCRIPTS.envName(), THIRD_PARTY_SCRIPTS_PATH);
     }
 
     /** Like {@link #withThirdPartyScript(Path)}, with the JSON given as text. */
     public MockStorageContainer withThirdPartyScript(String json) {
         Objects.requireNonNull(json, "json");
         withCopyToContainer(Transferable.of(json, 0644), THIRD_PARTY_SCRIPTS_PATH);
-        return withEnv(THIRD_PARTY_SCRIPTS_ENV, THIRD_PARTY_SCRIPTS_PATH);
+        return withEnv(Setting.THIRD_PARTY_SCRIPTS.envName(), THIRD_PARTY_SCRIPTS_PATH);
     }
 
     /**
@@ -184,6 +182,36 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     /** The admin API ({@code /health}, {@code /api/v1/...}); the same port as S3. */
     public URI getAdminUrl() {
         return getS3Endpoint();
+    }
+
+    /**
+     * The same handle a test holds on the in-process server ({@code MockStorageServer}, {@code @MockStorage}),
+     * here over the admin HTTP API: script the third party, verify requests, {@code awaitIdle}, stats,
+     * node faults, reset. Test code written against {@link MockStorageRuntime} runs unchanged on both.
+     *
+     * <pre>{@code
+     * MockStorageRuntime storage = container.runtime();
+     * storage.thirdParty().script(ThirdPartyScript.when(Match.get("photos", "cat.jpg")).respond(Reply.ok("meow")));
+     * // ... the code under test reads photos/cat.jpg through storage.endpoint() ...
+     * storage.thirdParty().verify(1, Match.get("photos", "cat.jpg"));
+     * }</pre>
+     *
+     * What names a file or classpath resource of the test's JVM ({@code Reply.bodyFromFile},
+     * {@code bodyFromClasspath}, {@code loadScripts(Path)}) is read in the test's JVM and sent inline
+     * (up to 8 MiB per body); larger bodies are refused, saying to copy the file into the container.
+     *
+     * @throws IllegalStateException when the container is not running (call {@link #start()} first)
+     */
+    public synchronized MockStorageRuntime runtime() {
+        if (getContainerId() == null || !isRunning()) {
+            throw new IllegalStateException("runtime(): the container is not running; start() it first"
+                    + " (@Container starts it before the tests)");
+        }
+        URI endpoint = getS3Endpoint();
+        if (runtime == null || !runtime.endpoint().equals(endpoint)) {
+            runtime = new HttpAdminClient(endpoint);
+        }
+        return runtime;
     }
 
     /** The region to configure clients with; the server answers for {@code us-east-1}. */

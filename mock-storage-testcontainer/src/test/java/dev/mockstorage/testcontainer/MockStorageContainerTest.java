@@ -45,6 +45,14 @@ class MockStorageContainerTest {
     }
 
     @Test
+    void runtimeBeforeStartSaysToStartTheContainer() {
+        try (MockStorageContainer c = new MockStorageContainer()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, c::runtime);
+            assertTrue(e.getMessage().startsWith("runtime()") && e.getMessage().contains("start()"), e.getMessage());
+        }
+    }
+
+    @Test
     void badArgumentsFailAtOnceNamingTheMethod(@TempDir Path dir) {
         try (MockStorageContainer c = new MockStorageContainer()) {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withNodes(0)).getMessage().startsWith("withNodes"));
