@@ -59,7 +59,8 @@ public interface MockStorageRuntime {
     /**
      * Back to an empty store: every object and bucket deleted (their files removed once the queue
      * ran), third-party scripts and recorded calls, the request journal, and every node back up
-     * and without delay. Buckets configured with {@code storage.buckets} are created again.
+     * and without delay. Buckets configured with {@code storage.buckets} are created again, and
+     * scripts configured with {@code third_party.scripts} loaded again.
      */
     void reset();
 }

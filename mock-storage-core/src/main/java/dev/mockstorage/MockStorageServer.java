@@ -13,7 +13,9 @@ import dev.mockstorage.internal.observe.Journal;
 import dev.mockstorage.internal.observe.Metrics;
 import dev.mockstorage.internal.observe.Observer;
 import dev.mockstorage.internal.observe.RequestEvent;
+import dev.mockstorage.internal.service.FaultInjection;
 import dev.mockstorage.internal.service.Inspection;
+import dev.mockstorage.internal.service.ObjectWrite;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.s3.S3Api;
 import dev.mockstorage.internal.service.ObjectService;
@@ -60,7 +62,7 @@ import java.util.function.Consumer;
  * Many instances may run in one JVM; nothing is global or static. One data directory serves one
  * server at a time (a lock file guards it).
  */
-public final class MockStorageServer implements AutoCloseable {
+public final class MockStorageServer implements MockStorageRuntime, AutoCloseable {
 
     /** The region the server reports; any region a client signs with is accepted. */
     public static final String REGION = "us-east-1";
@@ -86,6 +88,9 @@ public final class MockStorageServer implements AutoCloseable {
     private RequestJournal journal;
     private final List<Consumer<RequestEvent>> observers = new ArrayList<>();
     private volatile boolean closed;
+    // runtime: fault injection and reset (MockStorageRuntime)
+    private FaultInjection faults;
+    private StorageNodes storageNodes;
 
     private MockStorageServer(Config config) throws IOException {
         this.config = config;
@@ -115,7 +120,10 @@ public final class MockStorageServer implements AutoCloseable {
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
         createInitialBuckets(objects);
         s3 = new S3Api(objects, REGION);
+        faults = new FaultInjection(metadata, blobs);
+        storageNodes = new ServerStorageNodes(faults);
         observe(metadata, blobs, objects, clock);
+        admin.runtime(faults, this::reset, this::createBucket);
         return objects;
     }
 
@@ -298,6 +306,78 @@ public final class MockStorageServer implements AutoCloseable {
      */
     public ServerStats stats() {
         return inspection.stats();
+    }
+
+    // ---------------------------------------------------------------- runtime: fault injection and reset
+
+    /**
+     * Fault injection on the storage nodes: take one down, make it slow, corrupt a replica. The
+     * same code paths real failures take (see README "Fault injection and reset").
+     */
+    @Override
+    public StorageNodes nodes() {
+        return storageNodes;
+    }
+
+    /**
+     * Creates a bucket; nothing happens when it exists already.
+     *
+     * @throws IllegalArgumentException for a name S3 does not allow (the message says why)
+     */
+    @Override
+    public void createBucket(String bucket) {
+        try {
+            service.createBucket(bucket);
+        } catch (StorageException e) {
+            if (e.code() != ErrorCode.BucketAlreadyOwnedByYou) {
+                throw ServerStorageNodes.translate(e);
+            }
+        }
+    }
+
+    /**
+     * Stores an object through the normal upload path (every node that is up, metadata, tasks), as a
+     * PUT would.
+     *
+     * @param contentType the Content-Type to store, or null
+     * @throws IllegalArgumentException when the bucket does not exist (and {@code storage.auto_create_buckets}
+     *                                  is off) or the key is not allowed
+     * @throws IllegalStateException    when the store cannot take it (no node up, queue full)
+     */
+    @Override
+    public void putObject(String bucket, String key, byte[] content, String contentType) {
+        java.util.Objects.requireNonNull(content, "content");
+        ObjectWrite write = new ObjectWrite(bucket, key, contentType, Map.of(), Map.of(), null, null, Map.of(),
+                java.util.Set.of(), Map::of, content.length);
+        try {
+            service.put(write, new java.io.ByteArrayInputStream(content));
+        } catch (StorageException e) {
+            throw ServerStorageNodes.translate(e);
+        }
+    }
+
+    /**
+     * Back to an empty store, quickly and without waiting for the queue: every node up and without
+     * delay, every object and bucket deleted in a few metadata transactions (their files are deleted
+     * by queued tasks afterwards; {@link #awaitIdle} waits for that), third-party scripts and recorded
+     * calls cleared, the request journal cleared, and the {@code storage.buckets} created again (and
+     * the {@code third_party.scripts} file loaded again).
+     * Statistics counted so far (requests, queue totals, metrics) are kept.
+     */
+    @Override
+    public synchronized void reset() {
+        faults.clear();
+        service.deleteEverything();
+        thirdParty.reset();
+        if (config.thirdParty().scripts() != null) {
+            thirdParty.loadScripts(config.thirdParty().scripts()); // back to the start state, as storage.buckets
+        }
+        try {
+            journal.clear();
+        } catch (IllegalStateException e) {
+            // journal.size = 0: nothing recorded, nothing to clear
+        }
+        createInitialBuckets(service);
     }
 
     /** Stops serving and releases files and threads; open tasks stay queued for the next start. Idempotent. */

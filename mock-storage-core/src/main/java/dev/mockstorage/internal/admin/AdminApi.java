@@ -14,6 +14,7 @@ import dev.mockstorage.internal.metadata.ObjectQuery;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.observe.Metrics;
 import dev.mockstorage.internal.observe.Observer;
+import dev.mockstorage.internal.service.FaultInjection;
 import dev.mockstorage.internal.service.Health;
 import dev.mockstorage.internal.service.Inspection;
 import dev.mockstorage.internal.service.ObjectService;
@@ -74,7 +75,14 @@ public final class AdminApi implements HttpHandler {
                     Set.of("q", "bucket", "content_type", "min_size", "max_size", "limit", "cursor"), AdminApi::search),
             new Route("GET", API + "/requests", "AdminGetRequests",
                     Set.of("operation", "bucket", "key", "status", "limit"), AdminApi::requests),
-            new Route("DELETE", API + "/requests", "AdminClearRequests", Set.of(), AdminApi::clearRequests));
+            new Route("DELETE", API + "/requests", "AdminClearRequests", Set.of(), AdminApi::clearRequests),
+            // ---- runtime: waiting, reset, buckets and fault injection (MockStorageRuntime over HTTP)
+            new Route("POST", API + "/await-idle", "AdminAwaitIdle", Set.of("timeout_ms"), AdminApi::awaitIdle),
+            new Route("POST", API + "/reset", "AdminReset", Set.of(), AdminApi::reset),
+            new Route("PUT", API + "/buckets/**", "AdminCreateBucket", Set.of(), AdminApi::createBucket),
+            new Route("GET", API + "/nodes", "AdminListNodes", Set.of(), AdminApi::listNodes),
+            new Route("POST", API + "/nodes/**", "AdminNodeFault", Set.of("bucket", "key"), AdminApi::nodeFault),
+            new Route("PUT", API + "/nodes/**", "AdminNodeDelay", Set.of("ms"), AdminApi::nodeDelay));
 
     private final ObjectService service;
     private final Inspection inspection;
@@ -83,6 +91,10 @@ public final class AdminApi implements HttpHandler {
     private final AtomicLong requestCounter = new AtomicLong();
     /** {@code /api/v1/third-party/**}, or null when the server has no scripted third party. */
     private final ThirdPartyAdmin thirdParty;
+    // runtime routes: set by runtime(); null until then (the routes answer 404 NotFound)
+    private volatile FaultInjection faults;
+    private volatile Runnable reset;
+    private volatile java.util.function.Consumer<String> createBucket;
 
     /**
      * @param journal the request journal (a disabled one throws IllegalStateException on use)
@@ -96,6 +108,20 @@ public final class AdminApi implements HttpHandler {
         this.inspection = inspection;
         this.journal = journal;
         this.metrics = metrics;
+    }
+
+    /**
+     * Turns on the runtime routes ({@code await-idle}, {@code reset}, {@code buckets}, {@code nodes}):
+     * they call the same code as the in-process {@code MockStorageRuntime}.
+     *
+     * @param reset        what {@code POST /api/v1/reset} runs
+     * @param createBucket creates a bucket, doing nothing when it exists
+     */
+    public AdminApi runtime(FaultInjection faults, Runnable reset, java.util.function.Consumer<String> createBucket) {
+        this.faults = faults;
+        this.reset = reset;
+        this.createBucket = createBucket;
+        return this;
     }
 
     /** True when the request is for this API rather than the S3 API. */
@@ -434,6 +460,111 @@ public final class AdminApi implements HttpHandler {
             throw new StorageException(ErrorCode.NotFound, e.getMessage());
         }
         return journal;
+    }
+
+    // ---------------------------------------------------------------- runtime: await-idle, reset, buckets, nodes
+
+    /** Default wait of {@code POST /api/v1/await-idle} without {@code timeout_ms}. */
+    static final int DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
+    private HttpResponse awaitIdle(HttpRequest request, String rest) {
+        String text = request.queryParameter("timeout_ms");
+        int timeout = text == null ? DEFAULT_IDLE_TIMEOUT_MS : intParameter("timeout_ms", text, 0, 3_600_000);
+        try {
+            service.awaitIdle(java.time.Duration.ofMillis(timeout));
+        } catch (IllegalStateException e) {
+            throw new StorageException(ErrorCode.NotIdle, e.getMessage());
+        }
+        return HttpResponse.status(204);
+    }
+
+    private HttpResponse reset(HttpRequest request, String rest) {
+        runtimeOrFail();
+        reset.run();
+        return HttpResponse.status(204);
+    }
+
+    private HttpResponse createBucket(HttpRequest request, String rest) {
+        runtimeOrFail();
+        String name = PercentCodec.decode(rest);
+        try {
+            createBucket.accept(name);
+        } catch (IllegalArgumentException e) {
+            // the in-process handle translates the service's error; answer with the S3 code again
+            if (e.getCause() instanceof StorageException s) {
+                throw s;
+            }
+            throw new StorageException(ErrorCode.InvalidBucketName, e.getMessage(), name);
+        }
+        return HttpResponse.status(204);
+    }
+
+    private HttpResponse listNodes(HttpRequest request, String rest) {
+        ArrayNode nodes = JSON.createArrayNode();
+        for (FaultInjection.NodeStatus n : runtimeOrFail().list()) {
+            nodes.addObject().put("id", n.id()).put("up", n.up()).put("reason", n.reason())
+                    .put("delay_ms", n.delay().toMillis());
+        }
+        return json(200, nodes);
+    }
+
+    /** {@code POST /api/v1/nodes/{id}/down|up|corrupt}. */
+    private HttpResponse nodeFault(HttpRequest request, String rest) {
+        FaultInjection f = runtimeOrFail();
+        String[] idAndAction = nodeAndAction(rest, "down, up or corrupt");
+        String id = idAndAction[0];
+        String action = idAndAction[1];
+        if (!action.equals("corrupt")) {
+            checkParameters(request, Set.of());
+        }
+        switch (action) {
+            case "down" -> f.down(id);
+            case "up" -> f.up(id);
+            case "corrupt" -> {
+                String bucket = request.queryParameter("bucket");
+                String key = request.queryParameter("key");
+                require("bucket", bucket);
+                require("key", key);
+                f.corrupt(bucket, key, id);
+            }
+            default -> throw new StorageException(ErrorCode.NotFound, "no admin endpoint POST " + request.rawPath()
+                    + "; a node takes POST .../down, .../up or .../corrupt?bucket=B&key=K");
+        }
+        return HttpResponse.status(204);
+    }
+
+    /** {@code PUT /api/v1/nodes/{id}/delay?ms=N}. */
+    private HttpResponse nodeDelay(HttpRequest request, String rest) {
+        FaultInjection f = runtimeOrFail();
+        String[] idAndAction = nodeAndAction(rest, "delay");
+        if (!idAndAction[1].equals("delay")) {
+            throw new StorageException(ErrorCode.NotFound, "no admin endpoint PUT " + request.rawPath()
+                    + "; a node takes PUT .../delay?ms=N");
+        }
+        String text = request.queryParameter("ms");
+        if (text == null) {
+            throw badParameter("ms", "'ms' is required: the delay in milliseconds (0 ends it)");
+        }
+        int ms = intParameter("ms", text, 0, 3_600_000);
+        f.slow(idAndAction[0], java.time.Duration.ofMillis(ms));
+        return HttpResponse.status(204);
+    }
+
+    private static String[] nodeAndAction(String rawRest, String actions) {
+        int slash = rawRest.indexOf('/');
+        if (slash <= 0 || slash == rawRest.length() - 1 || rawRest.indexOf('/', slash + 1) >= 0) {
+            throw new StorageException(ErrorCode.NotFound, "expected " + API + "/nodes/{id}/{action} with action "
+                    + actions + ", got " + API + "/nodes/" + rawRest);
+        }
+        return new String[] {PercentCodec.decode(rawRest.substring(0, slash)), rawRest.substring(slash + 1)};
+    }
+
+    private FaultInjection runtimeOrFail() {
+        FaultInjection f = faults;
+        if (f == null) {
+            throw new StorageException(ErrorCode.NotFound, "this server has no runtime endpoints");
+        }
+        return f;
     }
 
     // ---------------------------------------------------------------- parameters

@@ -33,10 +33,14 @@ public enum ErrorCode {
     MissingRequestBodyError(400, "Request Body is empty."),
     NoSuchBucket(404, "The specified bucket does not exist."),
     NoSuchKey(404, "The specified key does not exist."),
+    /** Admin API only: the storage node id is not one of the server's nodes. */
+    NoSuchNode(404, "The specified storage node does not exist."),
     NoSuchUpload(404, "The specified upload does not exist."),
     NotFound(404, "Not Found"),
     NotImplemented(501, "A header or query you provided implies functionality that is not implemented."),
     NotModified(304, "Not Modified"),
+    /** Admin API only: background tasks were still open when waiting for the queue timed out. */
+    NotIdle(409, "Background tasks are still open."),
     PreconditionFailed(412, "At least one of the pre-conditions you specified did not hold."),
     RequestHeaderSectionTooLarge(431, "Your request header section exceeds the maximum allowed size."),
     RequestTimeout(400, "Your socket connection to the server was not read from or written to within the timeout period."),

@@ -52,6 +52,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ObjectService {
     /** Task kind: delete a blob from every node; payload is the blob id. */
     public static final String DELETE_BLOB = "delete-blob";
+    /** Task kind: delete several blobs from every node (a reset); payload is the blob ids, space-separated. */
+    public static final String DELETE_BLOBS = "delete-blobs";
     /**
      * Task kind: bookkeeping after a stored upload (PUT or copy): counts it in the bucket's statistics.
      * Payload {@code <bucket> <bucket created, epoch ms> <size> <stored at, epoch ms>}.
@@ -100,6 +102,11 @@ public final class ObjectService {
     public static TaskHandlers taskHandlers(MetadataStore metadata, BlobStore blobs) {
         return TaskHandlers.create()
                 .run(DELETE_BLOB, blobs::delete)
+                .run(DELETE_BLOBS, payload -> {
+                    for (String blobId : payload.split(" ")) {
+                        blobs.delete(blobId);
+                    }
+                })
                 .inTransaction(UPLOAD_COMPLETED, BackgroundTasks::recordUpload)
                 .run(REPAIR_BLOB, payload -> BackgroundTasks.repair(metadata, blobs, payload));
     }
@@ -434,6 +441,52 @@ public final class ObjectService {
         }
         return removed;
     }
+
+    /**
+     * Deletes every object and every bucket (a reset). Objects go in transactions of up to
+     * {@value #RESET_BATCH} rows, each queueing one {@link #DELETE_BLOBS} task for their files, so a
+     * reset costs a few statements per object and files are removed by the queue afterwards. Does
+     * not wait for room in the queue. Writes racing with it may leave objects behind; it retries a
+     * bucket that became non-empty meanwhile.
+     *
+     * @return the number of objects deleted
+     */
+    public long deleteEverything() {
+        long deleted = 0;
+        for (BucketRecord bucket : metadata.buckets()) {
+            String name = bucket.name();
+            while (true) {
+                List<ObjectRecord> batch = metadata.listObjects(name, "", null, RESET_BATCH);
+                if (batch.isEmpty()) {
+                    boolean gone = metadata.write(tx -> !tx.bucketIsEmpty(name) ? false : tx.deleteBucket(name) || true);
+                    if (gone) {
+                        break;
+                    }
+                    continue;
+                }
+                deleted += metadata.write(tx -> {
+                    List<String> blobIds = new ArrayList<>(batch.size());
+                    long bytes = 0;
+                    for (ObjectRecord o : batch) {
+                        Optional<ObjectRecord> removed = tx.deleteObject(o.bucket(), o.key());
+                        if (removed.isPresent()) {
+                            blobIds.add(removed.get().blobId());
+                            bytes += removed.get().size();
+                        }
+                    }
+                    if (!blobIds.isEmpty()) {
+                        tx.enqueueTask(DELETE_BLOBS, String.join(" ", blobIds));
+                        tx.adjustBucketStats(name, -blobIds.size(), -bytes);
+                    }
+                    return (long) blobIds.size();
+                });
+            }
+        }
+        queue.wakeUp();
+        return deleted;
+    }
+
+    private static final int RESET_BATCH = 1000;
 
     /**
      * One page of keys in S3 order.
