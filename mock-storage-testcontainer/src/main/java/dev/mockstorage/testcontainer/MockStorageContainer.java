@@ -131,19 +131,31 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
 
     /**
      * The third-party upstream objects are read through from when they are not stored
-     * ({@code third_party.url}). From inside the container, {@code localhost} is the container
+     * ({@code third_party.url}, a URL template with {@code {key}} and optionally {@code {bucket}}, e.g.
+     * {@code http://upstream:9000/{bucket}/{key}}). From inside the container, {@code localhost} is the container
      * itself: give a network alias, or {@code host.testcontainers.internal} with
      * {@code Testcontainers.exposeHostPorts(port)} for a server on the test's host.
      */
     public MockStorageContainer withThirdPartyUrl(String url) {
         Objects.requireNonNull(url, "url");
-        URI.create(url); // fails here, naming the text, rather than in the container
+        if (!url.contains("{key}")) {
+            throw new IllegalArgumentException("withThirdPartyUrl: \"" + url + "\" has no {key} placeholder"
+                    + " (e.g. http://upstream:9000/{bucket}/{key})");
+        }
+        try { // fails here, naming the text, rather than in the container
+            URI.create(url.replace("{bucket}", "b").replace("{key}", "k"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("withThirdPartyUrl: \"" + url + "\" is not a URL: " + e.getMessage(), e);
+        }
         return withEnv(Setting.THIRD_PARTY_URL.envName(), url);
     }
 
     /**
      * Scripts of the third-party upstream from a JSON file: the same JSON the annotation takes
-     * ({@code third_party.scripts}). Copied into the container at start.
+     * ({@code third_party.scripts}). Only this file is copied into the container at start: a
+     * {@code body_file} in it is a path inside the container (copy it there with
+     * {@code withCopyFileToContainer}); or give bodies inline ({@code body}, {@code body_base64}), or
+     * script after start with {@code runtime().thirdParty().loadScripts(path)}, which reads the files here.
      *
      * @throws IllegalArgumentException when the file is not a readable regular file
      */

@@ -165,7 +165,7 @@ class MockStorageContainerIT {
 
     @Test
     void withThirdPartyUrlIsAcceptedByTheServer() throws Exception {
-        try (MockStorageContainer c = new MockStorageContainer().withThirdPartyUrl("http://upstream.invalid:9000")) {
+        try (MockStorageContainer c = new MockStorageContainer().withThirdPartyUrl("http://upstream.invalid:9000/{key}")) {
             c.start(); // an unknown MOCK_STORAGE_* variable would stop the server: healthy means accepted
             assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode());
         }

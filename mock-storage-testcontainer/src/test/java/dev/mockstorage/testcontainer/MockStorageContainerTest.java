@@ -36,10 +36,10 @@ class MockStorageContainerTest {
     @Test
     void settingsBecomeTheServersEnvironmentVariables() {
         try (MockStorageContainer c = new MockStorageContainer().withNodes(5).withBuckets("alpha", "beta")
-                .withThirdPartyUrl("http://upstream:9000")) {
+                .withThirdPartyUrl("http://upstream:9000/{bucket}/{key}")) {
             assertEquals("5", c.getEnvMap().get("MOCK_STORAGE_STORAGE_NODES"));
             assertEquals("alpha,beta", c.getEnvMap().get("MOCK_STORAGE_STORAGE_BUCKETS"));
-            assertEquals("http://upstream:9000", c.getEnvMap().get("MOCK_STORAGE_THIRD_PARTY_URL"));
+            assertEquals("http://upstream:9000/{bucket}/{key}", c.getEnvMap().get("MOCK_STORAGE_THIRD_PARTY_URL"));
             assertEquals(java.util.List.of(8080), c.getExposedPorts());
         }
     }
@@ -62,7 +62,9 @@ class MockStorageContainerTest {
                     .getMessage().startsWith("withConfig"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyScript(dir))
                     .getMessage().startsWith("withThirdPartyScript"));
-            assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://bad host/"));
+            assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://bad host/{key}"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://upstream:9000/"))
+                    .getMessage().contains("{key}"));
         }
     }
 }

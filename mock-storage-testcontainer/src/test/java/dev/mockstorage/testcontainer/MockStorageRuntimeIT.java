@@ -66,12 +66,7 @@ class MockStorageRuntimeIT {
     }
 
     static Stream<Named<MockStorageRuntime>> runtimes() {
-        return Stream.of(Named.of("in-process", inProcess(server)), Named.of("container", container.runtime()));
-    }
-
-    /** MockStorageServer is a MockStorageRuntime (branch runtime); the cast keeps this compiling before that merge. */
-    private static MockStorageRuntime inProcess(MockStorageServer server) {
-        return (MockStorageRuntime) (Object) server;
+        return Stream.of(Named.<MockStorageRuntime>of("in-process", server), Named.<MockStorageRuntime>of("container", container.runtime()));
     }
 
     private static S3Client s3(MockStorageRuntime storage) {
@@ -85,7 +80,7 @@ class MockStorageRuntimeIT {
     }
 
     // sample:runtime:start
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false) // the server outlives each run
     @MethodSource("runtimes")
     void theSameTestReadsTheSameInProcessAndInTheContainer(MockStorageRuntime storage) {
         storage.reset();
@@ -133,7 +128,7 @@ class MockStorageRuntimeIT {
     }
     // sample:runtime:end
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false) // the server outlives each run
     @MethodSource("runtimes")
     void scriptsNamingLocalFilesWorkOnBoth(MockStorageRuntime storage) throws Exception {
         storage.reset();

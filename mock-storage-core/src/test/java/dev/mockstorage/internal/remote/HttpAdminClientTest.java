@@ -159,6 +159,42 @@ class HttpAdminClientTest {
     }
 
     @Test
+    void bucketsObjectsNodesAwaitIdleAndResetGoThroughTheRuntimeRoutes() {
+        remote.createBucket("docs");
+        remote.createBucket("docs"); // already there: nothing happens, as in-process
+        remote.putObject("docs", "a b/ü.txt", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain");
+        var got = s3.getObjectAsBytes(b -> b.bucket("docs").key("a b/ü.txt"));
+        assertEquals("hello", got.asUtf8String());
+        assertEquals("text/plain", got.response().contentType());
+
+        remote.nodes().down("stg2");
+        remote.nodes().slow("stg3", java.time.Duration.ofMillis(5));
+        assertEquals(server.nodes().list(), remote.nodes().list());
+        assertEquals(java.time.Duration.ofMillis(5), remote.nodes().list().get(2).delay());
+        remote.nodes().up("stg2");
+        remote.nodes().slow("stg3", java.time.Duration.ZERO);
+        assertTrue(server.nodes().list().stream().allMatch(n -> n.up() && n.delay().isZero()), server.nodes().list().toString());
+
+        remote.nodes().corrupt("docs", "a b/ü.txt", "stg1");
+        assertEquals("hello", s3.getObjectAsBytes(b -> b.bucket("docs").key("a b/ü.txt")).asUtf8String());
+
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> remote.nodes().down("stg9"));
+        IllegalArgumentException inProcess = assertThrows(IllegalArgumentException.class, () -> server.nodes().down("stg9"));
+        assertEquals(inProcess.getMessage(), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> remote.createBucket("Not_A_Bucket"));
+        assertThrows(IllegalArgumentException.class, () -> remote.putObject("missing", "k", new byte[1], null));
+
+        s3.deleteObject(b -> b.bucket("docs").key("a b/ü.txt"));
+        remote.awaitIdle(java.time.Duration.ofSeconds(10));
+        assertEquals(0, server.stats().queue().depth());
+
+        remote.reset();
+        assertEquals(0, server.stats().objects().count());
+        assertEquals(List.of(), server.stats().buckets());
+        assertEquals(List.of(), server.requests().all());
+    }
+
+    @Test
     void errorAnswersBecomeTheInProcessExceptionTypes() {
         assertInstanceOf(IllegalArgumentException.class, HttpAdminClient.failureOf("POST", "/api/v1/nodes/x/down", 404,
                 "{\"error\":\"NoSuchNode\",\"message\":\"no node x; nodes: stg1, stg2\"}"));
