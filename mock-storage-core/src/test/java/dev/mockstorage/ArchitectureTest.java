@@ -99,6 +99,14 @@ class ArchitectureTest {
                     + "by the container module");
 
     @ArchTest
+    static final ArchRule theRemoteHandleKnowsOnlyThePublicApi = noClasses()
+            .that().resideInAPackage(INTERNAL + "remote..")
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.mockstorage.internal..")
+                    .and(JavaClass.Predicates.resideOutsideOfPackage(INTERNAL + "remote..")))
+            .because("the remote handle (HttpAdminClient) talks to a server in another process over the admin "
+                    + "API only: public types, JDK and JSON; reaching into the server's layers would only work in-process");
+
+    @ArchTest
     static final ArchRule nothingDependsOnTheCommandLine = noClasses()
             .that().resideOutsideOfPackage(CLI)
             .should().dependOnClassesThat().resideInAPackage(CLI)

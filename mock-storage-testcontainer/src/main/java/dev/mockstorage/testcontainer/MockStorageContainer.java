@@ -1,8 +1,10 @@
 package dev.mockstorage.testcontainer;
 
+import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.MockStorageServer;
 import dev.mockstorage.internal.config.ConfigLoader;
 import dev.mockstorage.internal.config.Setting;
+import dev.mockstorage.internal.remote.HttpAdminClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,14 +61,10 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     /** Where {@link #withThirdPartyScript(Path)} puts the third-party script inside the container. */
     static final String THIRD_PARTY_SCRIPTS_PATH = "/config/third-party.json";
 
-    /**
-     * {@code third_party.url} and {@code third_party.scripts} come with the third-party upstream; their
-     * variables follow the naming rule of {@link Setting#envName()}.
-     */
-    static final String THIRD_PARTY_URL_ENV = Setting.ENV_PREFIX + "THIRD_PARTY_URL";
-    static final String THIRD_PARTY_SCRIPTS_ENV = Setting.ENV_PREFIX + "THIRD_PARTY_SCRIPTS";
-
     private static final String DEFAULT_IMAGE = defaultImage();
+
+    /** The handle of the running container, made on the first {@link #runtime()} after each start. */
+    private HttpAdminClient runtime;
 
     /** A container of the default image, {@code mock-storage:<version of this module>}. */
     public MockStorageContainer() {
@@ -133,33 +131,45 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
 
     /**
      * The third-party upstream objects are read through from when they are not stored
-     * ({@code third_party.url}). From inside the container, {@code localhost} is the container
+     * ({@code third_party.url}, a URL template with {@code {key}} and optionally {@code {bucket}}, e.g.
+     * {@code http://upstream:9000/{bucket}/{key}}). From inside the container, {@code localhost} is the container
      * itself: give a network alias, or {@code host.testcontainers.internal} with
      * {@code Testcontainers.exposeHostPorts(port)} for a server on the test's host.
      */
     public MockStorageContainer withThirdPartyUrl(String url) {
         Objects.requireNonNull(url, "url");
-        URI.create(url); // fails here, naming the text, rather than in the container
-        return withEnv(THIRD_PARTY_URL_ENV, url);
+        if (!url.contains("{key}")) {
+            throw new IllegalArgumentException("withThirdPartyUrl: \"" + url + "\" has no {key} placeholder"
+                    + " (e.g. http://upstream:9000/{bucket}/{key})");
+        }
+        try { // fails here, naming the text, rather than in the container
+            URI.create(url.replace("{bucket}", "b").replace("{key}", "k"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("withThirdPartyUrl: \"" + url + "\" is not a URL: " + e.getMessage(), e);
+        }
+        return withEnv(Setting.THIRD_PARTY_URL.envName(), url);
     }
 
     /**
      * Scripts of the third-party upstream from a JSON file: the same JSON the annotation takes
-     * ({@code third_party.scripts}). Copied into the container at start.
+     * ({@code third_party.scripts}). Only this file is copied into the container at start: a
+     * {@code body_file} in it is a path inside the container (copy it there with
+     * {@code withCopyFileToContainer}); or give bodies inline ({@code body}, {@code body_base64}), or
+     * script after start with {@code runtime().thirdParty().loadScripts(path)}, which reads the files here.
      *
      * @throws IllegalArgumentException when the file is not a readable regular file
      */
     public MockStorageContainer withThirdPartyScript(Path jsonFile) {
         requireReadableFile(jsonFile, "withThirdPartyScript");
         withCopyFileToContainer(MountableFile.forHostPath(jsonFile, 0644), THIRD_PARTY_SCRIPTS_PATH);
-        return withEnv(THIRD_PARTY_SCRIPTS_ENV, THIRD_PARTY_SCRIPTS_PATH);
+        return withEnv(Setting.THIRD_PARTY_SCRIPTS.envName(), THIRD_PARTY_SCRIPTS_PATH);
     }
 
     /** Like {@link #withThirdPartyScript(Path)}, with the JSON given as text. */
     public MockStorageContainer withThirdPartyScript(String json) {
         Objects.requireNonNull(json, "json");
         withCopyToContainer(Transferable.of(json, 0644), THIRD_PARTY_SCRIPTS_PATH);
-        return withEnv(THIRD_PARTY_SCRIPTS_ENV, THIRD_PARTY_SCRIPTS_PATH);
+        return withEnv(Setting.THIRD_PARTY_SCRIPTS.envName(), THIRD_PARTY_SCRIPTS_PATH);
     }
 
     /**
@@ -184,6 +194,36 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     /** The admin API ({@code /health}, {@code /api/v1/...}); the same port as S3. */
     public URI getAdminUrl() {
         return getS3Endpoint();
+    }
+
+    /**
+     * The same handle a test holds on the in-process server ({@code MockStorageServer}, {@code @MockStorage}),
+     * here over the admin HTTP API: script the third party, verify requests, {@code awaitIdle}, stats,
+     * node faults, reset. Test code written against {@link MockStorageRuntime} runs unchanged on both.
+     *
+     * <pre>{@code
+     * MockStorageRuntime storage = container.runtime();
+     * storage.thirdParty().script(ThirdPartyScript.when(Match.get("photos", "cat.jpg")).respond(Reply.ok("meow")));
+     * // ... the code under test reads photos/cat.jpg through storage.endpoint() ...
+     * storage.thirdParty().verify(1, Match.get("photos", "cat.jpg"));
+     * }</pre>
+     *
+     * What names a file or classpath resource of the test's JVM ({@code Reply.bodyFromFile},
+     * {@code bodyFromClasspath}, {@code loadScripts(Path)}) is read in the test's JVM and sent inline
+     * (up to 8 MiB per body); larger bodies are refused, saying to copy the file into the container.
+     *
+     * @throws IllegalStateException when the container is not running (call {@link #start()} first)
+     */
+    public synchronized MockStorageRuntime runtime() {
+        if (getContainerId() == null || !isRunning()) {
+            throw new IllegalStateException("runtime(): the container is not running; start() it first"
+                    + " (@Container starts it before the tests)");
+        }
+        URI endpoint = getS3Endpoint();
+        if (runtime == null || !runtime.endpoint().equals(endpoint)) {
+            runtime = new HttpAdminClient(endpoint);
+        }
+        return runtime;
     }
 
     /** The region to configure clients with; the server answers for {@code us-east-1}. */

@@ -1,9 +1,9 @@
 package dev.mockstorage.testcontainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mockstorage.internal.config.Setting;
 import java.net.URI;
@@ -162,33 +162,54 @@ class MockStorageContainerIT {
     }
 
     // ------------------------------------------------------------ the third-party upstream
-    // These need the settings third_party.url / third_party.scripts, which arrive with the third-party
-    // branch: until it is merged they are skipped with that reason, then they run.
-
-    private static void assumeThirdPartySettings() {
-        assumeTrue(Setting.byName("third_party.url").isPresent() && Setting.byName("third_party.scripts").isPresent(),
-                "core has no third_party.url / third_party.scripts settings yet (they come with the third-party branch)");
-    }
 
     @Test
     void withThirdPartyUrlIsAcceptedByTheServer() throws Exception {
-        assumeThirdPartySettings();
-        try (MockStorageContainer c = new MockStorageContainer().withThirdPartyUrl("http://upstream.invalid:9000")) {
+        try (MockStorageContainer c = new MockStorageContainer().withThirdPartyUrl("http://upstream.invalid:9000/{key}")) {
             c.start(); // an unknown MOCK_STORAGE_* variable would stop the server: healthy means accepted
             assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode());
         }
     }
 
     @Test
-    void withThirdPartyScriptCopiesTheJsonAndTheServerAcceptsIt(@TempDir Path dir) throws Exception {
-        assumeThirdPartySettings();
-        String json = "[]";
-        Path file = Files.writeString(dir.resolve("scripts.json"), json);
-        try (MockStorageContainer c = new MockStorageContainer().withThirdPartyScript(file)) {
-            c.start();
-            assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode());
-            assertEquals(json, c.copyFileFromContainer(MockStorageContainer.THIRD_PARTY_SCRIPTS_PATH,
-                    in -> new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+    void withThirdPartyScriptServesAMissFromTheScriptInTheContainer(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("scripts.json"), """
+                [ { "id": "cat",
+                    "match": { "method": "GET", "bucket": "photos", "key": "cat.txt" },
+                    "response": { "status": 200, "headers": { "Content-Type": "text/plain" }, "body": "meow" } } ]
+                """);
+        try (MockStorageContainer c = new MockStorageContainer().withBuckets("photos").withThirdPartyScript(file);
+             S3Client s3 = startAndConnect(c)) {
+            // the object is not stored: the GET reads through from the script, then it is stored
+            var got = s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt"));
+            assertEquals("meow", got.asUtf8String());
+            assertEquals("text/plain", got.response().contentType());
+            assertEquals(1, s3.listObjectsV2(b -> b.bucket("photos")).keyCount());
+            // the server loaded the file: its script and the call are there over the admin API
+            assertEquals("cat", c.runtime().thirdParty().scripts().get(0).id());
+            c.runtime().thirdParty().verify(1, dev.mockstorage.thirdparty.Match.get("photos", "cat.txt"));
+            // an unscripted key is no upstream object
+            assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
+                    () -> s3.getObjectAsBytes(b -> b.bucket("photos").key("dog.txt")));
+            assertEquals(1, c.runtime().thirdParty().unmatchedCalls().size());
         }
+    }
+
+    @Test
+    void runtimeIsTheSameHandleUntilTheContainerStops() {
+        try (MockStorageContainer c = new MockStorageContainer()) {
+            assertThrows(IllegalStateException.class, c::runtime);
+            c.start();
+            assertEquals(c.getS3Endpoint(), c.runtime().endpoint());
+            assertSame(c.runtime(), c.runtime(), "one handle per started container");
+            c.stop();
+            IllegalStateException e = assertThrows(IllegalStateException.class, c::runtime);
+            assertTrue(e.getMessage().contains("start()"), e.getMessage());
+        }
+    }
+
+    private static S3Client startAndConnect(MockStorageContainer c) {
+        c.start();
+        return s3(c);
     }
 }

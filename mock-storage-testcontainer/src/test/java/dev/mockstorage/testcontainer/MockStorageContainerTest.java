@@ -36,11 +36,19 @@ class MockStorageContainerTest {
     @Test
     void settingsBecomeTheServersEnvironmentVariables() {
         try (MockStorageContainer c = new MockStorageContainer().withNodes(5).withBuckets("alpha", "beta")
-                .withThirdPartyUrl("http://upstream:9000")) {
+                .withThirdPartyUrl("http://upstream:9000/{bucket}/{key}")) {
             assertEquals("5", c.getEnvMap().get("MOCK_STORAGE_STORAGE_NODES"));
             assertEquals("alpha,beta", c.getEnvMap().get("MOCK_STORAGE_STORAGE_BUCKETS"));
-            assertEquals("http://upstream:9000", c.getEnvMap().get("MOCK_STORAGE_THIRD_PARTY_URL"));
+            assertEquals("http://upstream:9000/{bucket}/{key}", c.getEnvMap().get("MOCK_STORAGE_THIRD_PARTY_URL"));
             assertEquals(java.util.List.of(8080), c.getExposedPorts());
+        }
+    }
+
+    @Test
+    void runtimeBeforeStartSaysToStartTheContainer() {
+        try (MockStorageContainer c = new MockStorageContainer()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, c::runtime);
+            assertTrue(e.getMessage().startsWith("runtime()") && e.getMessage().contains("start()"), e.getMessage());
         }
     }
 
@@ -54,7 +62,9 @@ class MockStorageContainerTest {
                     .getMessage().startsWith("withConfig"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyScript(dir))
                     .getMessage().startsWith("withThirdPartyScript"));
-            assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://bad host/"));
+            assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://bad host/{key}"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://upstream:9000/"))
+                    .getMessage().contains("{key}"));
         }
     }
 }

@@ -40,4 +40,15 @@ class ReadmeSamplesTest {
         assertEquals("```java\n" + sample + "```\n", readme,
                 "README.md's JUnit 5 example differs from samples/.../JUnit5SampleTest.java; copy the sample between the markers");
     }
+
+    @Test
+    void theReadmesRuntimeExampleIsTheTestRunAgainstBothTransports() throws IOException {
+        String sample = between(Files.readString(REPO.resolve(
+                        "mock-storage-testcontainer/src/test/java/dev/mockstorage/testcontainer/MockStorageRuntimeIT.java")),
+                "// sample:runtime:start", "    // sample:runtime:end", "MockStorageRuntimeIT.java");
+        String readme = between(Files.readString(REPO.resolve("README.md")),
+                "<!-- sample:runtime:start -->", "<!-- sample:runtime:end -->", "README.md");
+        assertEquals("```java\n" + sample + "```\n", readme,
+                "README.md's runtime() example differs from MockStorageRuntimeIT.java; copy the test between the markers");
+    }
 }
