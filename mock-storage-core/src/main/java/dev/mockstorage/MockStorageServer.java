@@ -13,6 +13,7 @@ import dev.mockstorage.internal.observe.Journal;
 import dev.mockstorage.internal.observe.Metrics;
 import dev.mockstorage.internal.observe.Observer;
 import dev.mockstorage.internal.observe.RequestEvent;
+import dev.mockstorage.internal.service.ConsistencyCheck;
 import dev.mockstorage.internal.service.FaultInjection;
 import dev.mockstorage.internal.service.Inspection;
 import dev.mockstorage.internal.service.ObjectWrite;
@@ -25,6 +26,7 @@ import dev.mockstorage.internal.thirdparty.ScriptedUpstream;
 import dev.mockstorage.internal.thirdparty.ThirdPartySource;
 import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.journal.RequestJournal;
+import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ServerStats;
 
 import java.io.IOException;
@@ -91,6 +93,9 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     // runtime: fault injection and reset (MockStorageRuntime)
     private FaultInjection faults;
     private StorageNodes storageNodes;
+    // consistency: check and repair
+    private ConsistencyCheck consistencyCheck;
+    private Runnable startPeriodicCheck = () -> { };
 
     private MockStorageServer(Config config) throws IOException {
         this.config = config;
@@ -111,7 +116,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         metadata = MetadataStore.open(config.database().file(), config.storage().fsync(), METADATA_LOCK_TIMEOUT);
         resources.push(metadata);
         List<StorageNode> nodes = config.storage().nodes().stream().map(n -> new StorageNode(n.id(), n.path())).toList();
-        BlobStore blobs = new BlobStore(nodes, config.storage().fsync());
+        BlobStore blobs = new BlobStore(nodes, config.storage().fsync(), config.storage().writeQuorum());
         resources.push(blobs);
         queue = new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
                 ObjectService.taskHandlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name);
@@ -124,7 +129,18 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         storageNodes = new ServerStorageNodes(faults);
         observe(metadata, blobs, objects, clock);
         admin.runtime(faults, this::reset, this::createBucket);
+        consistency(blobs, objects, clock, name);
         return objects;
+    }
+
+    /** The consistency check: on demand, over the admin API, periodically ({@code storage.check_interval_ms}). */
+    private void consistency(BlobStore blobs, ObjectService objects, Clock clock, String name) {
+        Config.Consistency c = config.storage().consistency();
+        consistencyCheck = new ConsistencyCheck(metadata, blobs, objects, clock, Duration.ofMillis(c.orphanGraceMs()));
+        resources.push(consistencyCheck);
+        inspection.consistencySource(consistencyCheck::stats);
+        admin.consistency(consistencyCheck::run);
+        startPeriodicCheck = () -> consistencyCheck.startPeriodic(Duration.ofMillis(c.checkIntervalMs()), name + "-consistency");
     }
 
     /** The journal, metrics and access log (config {@code journal.size}, {@code metrics.enabled}, {@code log.access}). */
@@ -203,6 +219,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
                 request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request), observers));
         queue.start();
         server.start();
+        startPeriodicCheck.run();
         resources.push(server::stop);
         return server;
     }
@@ -306,6 +323,21 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      */
     public ServerStats stats() {
         return inspection.stats();
+    }
+
+    // ---------------------------------------------------------------- consistency check and repair
+
+    /**
+     * Compares the metadata with every storage node that is up and reports each problem: a replica
+     * missing, of the wrong size or content, a blob file no object or task refers to (older than
+     * {@code storage.orphan_grace_ms}), an object with no intact replica. With {@code repair} it copies
+     * an intact replica over each bad one, deletes the orphans and marks objects with no intact copy as
+     * damaged (GET and HEAD then answer 500 InternalError naming the object; a new PUT clears it); a
+     * second check then finds nothing. Reads every replica whole. The same as
+     * {@code POST /api/v1/consistency/check?repair=}; results also show in {@link #stats()} and {@code /metrics}.
+     */
+    public ConsistencyReport checkConsistency(boolean repair) {
+        return consistencyCheck.run(repair);
     }
 
     // ---------------------------------------------------------------- runtime: fault injection and reset

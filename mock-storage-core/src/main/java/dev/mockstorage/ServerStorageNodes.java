@@ -32,6 +32,11 @@ final class ServerStorageNodes implements StorageNodes {
     }
 
     @Override
+    public void readOnly(String nodeId) {
+        run(() -> faults.readOnly(nodeId));
+    }
+
+    @Override
     public void slow(String nodeId, Duration delay) {
         Objects.requireNonNull(delay, "delay");
         run(() -> faults.slow(nodeId, delay));

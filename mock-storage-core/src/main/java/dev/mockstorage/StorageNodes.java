@@ -26,6 +26,20 @@ public interface StorageNodes {
     /** Brings a node taken down with {@link #down} back up (if its directory is usable). */
     void up(String nodeId);
 
+    /**
+     * Makes the node's directory read-only: the next write on it fails with the I/O error a real
+     * read-only file system gives, and is handled as one (the node is marked down with a
+     * {@code read-only} reason; the write succeeds on the others if {@code storage.write_quorum}
+     * allows, else fails with 503 ServiceUnavailable). {@link #up} ends it.
+     *
+     * @throws IllegalArgumentException      for an unknown node id
+     * @throws UnsupportedOperationException when this implementation cannot do it (the default)
+     */
+    default void readOnly(String nodeId) {
+        throw new UnsupportedOperationException("readOnly is not supported by " + getClass().getName()
+                + "; use POST /api/v1/nodes/{id}/read-only");
+    }
+
     /** Every read and write on the node takes {@code delay} longer; {@link Duration#ZERO} ends it. */
     void slow(String nodeId, Duration delay);
 

@@ -15,9 +15,33 @@ import java.util.List;
  * @param thirdParty   the third-party read-through (all zero when it is not configured)
  * @param requests     requests answered since start, by operation and status (empty when
  *                     {@code metrics.enabled} is false)
+ * @param consistency  consistency checks since start and damaged objects now
  */
 public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<Bucket> buckets, List<Node> nodes,
-                          Queue queue, ThirdParty thirdParty, List<Requests> requests) {
+                          Queue queue, ThirdParty thirdParty, List<Requests> requests, Consistency consistency) {
+
+    /** Without consistency figures ({@link Consistency#NONE}). */
+    public ServerStats(Instant time, long uptimeMillis, Totals objects, List<Bucket> buckets, List<Node> nodes,
+                       Queue queue, ThirdParty thirdParty, List<Requests> requests) {
+        this(time, uptimeMillis, objects, buckets, nodes, queue, thirdParty, requests, Consistency.NONE);
+    }
+
+    /**
+     * Consistency checks since start.
+     *
+     * @param checks         checks run
+     * @param lastCheckAt    when the last one started, or null when none ran
+     * @param lastFindings   findings of the last check
+     * @param findingsByKind findings of all checks, by {@link ConsistencyReport.Kind} name (every kind listed)
+     * @param repairs        findings repaired by all checks
+     * @param damagedObjects objects marked damaged now (no intact replica found; GET/HEAD answer 500)
+     * @param waitingRepairs repairs waiting for a storage node to return
+     */
+    public record Consistency(long checks, Instant lastCheckAt, long lastFindings, java.util.Map<String, Long> findingsByKind,
+                              long repairs, long damagedObjects, long waitingRepairs) {
+        /** No check ran, nothing damaged. */
+        public static final Consistency NONE = new Consistency(0, null, 0, java.util.Map.of(), 0, 0, 0);
+    }
 
     /** Object count and their bytes. */
     public record Totals(long count, long bytes) {

@@ -82,7 +82,10 @@ public final class AdminApi implements HttpHandler {
             new Route("PUT", API + "/buckets/**", "AdminCreateBucket", Set.of(), AdminApi::createBucket),
             new Route("GET", API + "/nodes", "AdminListNodes", Set.of(), AdminApi::listNodes),
             new Route("POST", API + "/nodes/**", "AdminNodeFault", Set.of("bucket", "key"), AdminApi::nodeFault),
-            new Route("PUT", API + "/nodes/**", "AdminNodeDelay", Set.of("ms"), AdminApi::nodeDelay));
+            new Route("PUT", API + "/nodes/**", "AdminNodeDelay", Set.of("ms"), AdminApi::nodeDelay),
+            // ---- consistency check and repair
+            new Route("POST", API + "/consistency/check", "AdminConsistencyCheck", Set.of("repair"),
+                    AdminApi::consistencyCheck));
 
     private final ObjectService service;
     private final Inspection inspection;
@@ -95,6 +98,8 @@ public final class AdminApi implements HttpHandler {
     private volatile FaultInjection faults;
     private volatile Runnable reset;
     private volatile java.util.function.Consumer<String> createBucket;
+    /** {@code POST /api/v1/consistency/check}: runs the check (argument: repair); null until set */
+    private volatile java.util.function.Function<Boolean, dev.mockstorage.stats.ConsistencyReport> consistency;
 
     /**
      * @param journal the request journal (a disabled one throws IllegalStateException on use)
@@ -121,6 +126,12 @@ public final class AdminApi implements HttpHandler {
         this.faults = faults;
         this.reset = reset;
         this.createBucket = createBucket;
+        return this;
+    }
+
+    /** Turns on {@code POST /api/v1/consistency/check}, which runs {@code check} (its argument: repair). */
+    public AdminApi consistency(java.util.function.Function<Boolean, dev.mockstorage.stats.ConsistencyReport> check) {
+        this.consistency = check;
         return this;
     }
 
@@ -400,6 +411,13 @@ public final class AdminApi implements HttpHandler {
                 .put("failed", q.failed()).put("retried", q.retried());
         ServerStats.ThirdParty t = s.thirdParty();
         root.putObject("third_party").put("hits", t.hits()).put("misses", t.misses()).put("errors", t.errors());
+        ServerStats.Consistency c = s.consistency();
+        ObjectNode consistencyNode = root.putObject("consistency").put("checks", c.checks())
+                .put("last_check_at", c.lastCheckAt() == null ? null : c.lastCheckAt().toString())
+                .put("last_findings", c.lastFindings()).put("repairs", c.repairs())
+                .put("damaged_objects", c.damagedObjects()).put("waiting_repairs", c.waitingRepairs());
+        ObjectNode kinds = consistencyNode.putObject("findings_by_kind");
+        new java.util.TreeMap<>(c.findingsByKind()).forEach(kinds::put);
         ArrayNode requests = root.putArray("requests");
         for (ServerStats.Requests r : s.requests()) {
             requests.addObject().put("operation", r.operation()).put("status", r.status()).put("count", r.count());
@@ -511,7 +529,7 @@ public final class AdminApi implements HttpHandler {
     /** {@code POST /api/v1/nodes/{id}/down|up|corrupt}. */
     private HttpResponse nodeFault(HttpRequest request, String rest) {
         FaultInjection f = runtimeOrFail();
-        String[] idAndAction = nodeAndAction(rest, "down, up or corrupt");
+        String[] idAndAction = nodeAndAction(rest, "down, up, read-only or corrupt");
         String id = idAndAction[0];
         String action = idAndAction[1];
         if (!action.equals("corrupt")) {
@@ -520,6 +538,7 @@ public final class AdminApi implements HttpHandler {
         switch (action) {
             case "down" -> f.down(id);
             case "up" -> f.up(id);
+            case "read-only" -> f.readOnly(id);
             case "corrupt" -> {
                 String bucket = request.queryParameter("bucket");
                 String key = request.queryParameter("key");
@@ -528,9 +547,42 @@ public final class AdminApi implements HttpHandler {
                 f.corrupt(bucket, key, id);
             }
             default -> throw new StorageException(ErrorCode.NotFound, "no admin endpoint POST " + request.rawPath()
-                    + "; a node takes POST .../down, .../up or .../corrupt?bucket=B&key=K");
+                    + "; a node takes POST .../down, .../up, .../read-only or .../corrupt?bucket=B&key=K");
         }
         return HttpResponse.status(204);
+    }
+
+    /** {@code POST /api/v1/consistency/check?repair=true|false}: the report as JSON. */
+    private HttpResponse consistencyCheck(HttpRequest request, String rest) {
+        if (consistency == null) {
+            throw new StorageException(ErrorCode.NotFound, "the consistency check is not available on this server");
+        }
+        String text = request.queryParameter("repair");
+        boolean repair;
+        if (text == null || text.equals("false")) {
+            repair = false;
+        } else if (text.equals("true") || text.isEmpty()) {
+            repair = true;
+        } else {
+            throw badParameter("repair", "'repair' must be true or false, got '" + text + "'");
+        }
+        dev.mockstorage.stats.ConsistencyReport r = consistency.apply(repair);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("started_at", r.startedAt().toString());
+        root.put("duration_ms", r.durationMillis());
+        root.put("repair", r.repair());
+        root.put("clean", r.clean());
+        root.put("objects", r.objects());
+        root.put("blob_files", r.blobFiles());
+        root.put("repaired", r.repaired());
+        ArrayNode skipped = root.putArray("skipped_nodes");
+        r.skippedNodes().forEach(skipped::add);
+        ArrayNode findings = root.putArray("findings");
+        for (dev.mockstorage.stats.ConsistencyReport.Finding f : r.findings()) {
+            findings.addObject().put("kind", f.kind().name()).put("bucket", f.bucket()).put("key", f.key())
+                    .put("blob", f.blobId()).put("node", f.nodeId()).put("detail", f.detail()).put("action", f.action());
+        }
+        return json(200, root);
     }
 
     /** {@code PUT /api/v1/nodes/{id}/delay?ms=N}. */

@@ -26,12 +26,32 @@ public record Config(Server server, Storage storage, Database database, Queue qu
      * data dir), {@code storage.auto_create_buckets} (default false), {@code storage.fsync} (default false),
      * {@code storage.buckets} (created at start; default none; names not validated here but by the server).
      */
-    public record Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync, List<String> buckets) {
+    public record Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync, List<String> buckets,
+                          Consistency consistency) {
+
+        /** With the consistency settings at their defaults. */
+        public Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync, List<String> buckets) {
+            this(dataDir, nodes, autoCreateBuckets, fsync, buckets, Consistency.DEFAULTS);
+        }
 
         /** Without buckets to create at start. */
         public Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync) {
             this(dataDir, nodes, autoCreateBuckets, fsync, List.of());
         }
+
+        /** {@code storage.write_quorum} resolved: the node count when it is not set. */
+        public int writeQuorum() {
+            return consistency.writeQuorum() == 0 ? nodes.size() : consistency.writeQuorum();
+        }
+    }
+
+    /**
+     * {@code storage.write_quorum} (0: every node, the default), {@code storage.check_interval_ms}
+     * (0: no periodic check, the default), {@code storage.orphan_grace_ms} (default 60000).
+     */
+    public record Consistency(int writeQuorum, long checkIntervalMs, long orphanGraceMs) {
+        /** Every node, no periodic check, orphans removed after a minute. */
+        public static final Consistency DEFAULTS = new Consistency(0, 0, 60_000);
     }
 
     /** One node: {@code id} and the directory {@code path}. */

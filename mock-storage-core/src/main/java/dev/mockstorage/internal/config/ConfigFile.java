@@ -15,7 +15,8 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
     record Server(String host, Integer port) {
     }
 
-    record Storage(String dataDir, List<Node> nodes, Boolean autoCreateBuckets, Boolean fsync, List<String> buckets) {
+    record Storage(String dataDir, List<Node> nodes, Boolean autoCreateBuckets, Boolean fsync, List<String> buckets,
+                   Integer writeQuorum, Integer checkIntervalMs, Integer orphanGraceMs) {
     }
 
     record Node(String id, String path) {

@@ -350,6 +350,9 @@ public final class ConfigLoader {
         Src<Boolean> autoCreateBuckets = Src.of(false, "default", "storage.auto_create_buckets");
         Src<Boolean> fsync = Src.of(false, "default", "storage.fsync");
         List<String> buckets = List.of();
+        Src<Integer> writeQuorum; // null: every node
+        Src<Integer> checkIntervalMs = Src.of(0, "default", "storage.check_interval_ms");
+        Src<Integer> orphanGraceMs = Src.of(60_000, "default", "storage.orphan_grace_ms");
         Src<String> driver = Src.of("sqlite3", "default", "database.driver");
         Src<String> dsn; // null: <data_dir>/metadata.db
         Src<Integer> queueSize = Src.of(1000, "default", "queue.size");
@@ -392,6 +395,11 @@ public final class ConfigLoader {
                 if (s.buckets() != null) {
                     buckets = bucketList(s.buckets());
                 }
+                writeQuorum = s.writeQuorum() == null ? writeQuorum : Src.of(s.writeQuorum(), where, "storage.write_quorum");
+                checkIntervalMs = s.checkIntervalMs() == null ? checkIntervalMs
+                        : Src.of(s.checkIntervalMs(), where, "storage.check_interval_ms");
+                orphanGraceMs = s.orphanGraceMs() == null ? orphanGraceMs
+                        : Src.of(s.orphanGraceMs(), where, "storage.orphan_grace_ms");
             }
             if (f.database() != null) {
                 driver = f.database().driver() == null ? driver : Src.of(f.database().driver(), where, "database.driver");
@@ -480,6 +488,9 @@ public final class ConfigLoader {
                 }
                 case STORAGE_AUTO_CREATE_BUCKETS -> autoCreateBuckets = bool(raw);
                 case STORAGE_FSYNC -> fsync = bool(raw);
+                case STORAGE_WRITE_QUORUM -> writeQuorum = integer(raw);
+                case STORAGE_CHECK_INTERVAL_MS -> checkIntervalMs = integer(raw);
+                case STORAGE_ORPHAN_GRACE_MS -> orphanGraceMs = integer(raw);
                 case STORAGE_BUCKETS -> buckets = bucketList(List.of(raw.value().split(",", -1)));
                 case DATABASE_DRIVER -> driver = raw;
                 case DATABASE_DSN -> dsn = raw;
@@ -570,6 +581,16 @@ public final class ConfigLoader {
                     throw where.fail("\"" + shown + "\" is inside the directory of node " + n.id());
                 }
             }
+            if (writeQuorum != null && (writeQuorum.value() < 1 || writeQuorum.value() > resolved.size())) {
+                throw writeQuorum.fail("must be between 1 and the number of nodes (" + resolved.size() + "), got "
+                        + writeQuorum.value());
+            }
+            if (checkIntervalMs.value() < 0) {
+                throw checkIntervalMs.fail("must be 0 (off) or more, got " + checkIntervalMs.value());
+            }
+            if (orphanGraceMs.value() < 0) {
+                throw orphanGraceMs.fail("must be 0 or more, got " + orphanGraceMs.value());
+            }
             if (queueSize.value() < 1) {
                 throw queueSize.fail("must be at least 1, got " + queueSize.value());
             }
@@ -587,7 +608,9 @@ public final class ConfigLoader {
                     : log.equalsIgnoreCase(Config.Observe.STDOUT) ? Config.Observe.STDOUT : path(accessLog, workingDir).toString();
             return new Config(
                     new Config.Server(h, port.value()),
-                    new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets),
+                    new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets,
+                            new Config.Consistency(writeQuorum == null ? 0 : writeQuorum.value(), checkIntervalMs.value(),
+                                    orphanGraceMs.value())),
                     new Config.Database(drv, db),
                     new Config.Queue(queueSize.value(), queueWorkers.value(), queueFullWaitMs.value()),
                     resolveThirdParty(workingDir),

@@ -26,6 +26,14 @@ public enum Setting {
                     + "apply and buckets that already exist are kept."),
     STORAGE_FSYNC("storage.fsync", "false",
             "Flush every blob and database write to disk (slower; only needed to survive power loss)."),
+    // consistency: write quorum, consistency check
+    STORAGE_WRITE_QUORUM("storage.write_quorum", "(number of nodes)",
+            "Nodes a write must reach (1..nodes); fewer answers `503 ServiceUnavailable` and stores nothing. Below "
+                    + "the node count, replicas a down node missed are repaired when it returns."),
+    STORAGE_CHECK_INTERVAL_MS("storage.check_interval_ms", "0",
+            "Run the consistency check with repair every N ms; 0 runs it only on demand."),
+    STORAGE_ORPHAN_GRACE_MS("storage.orphan_grace_ms", "60000",
+            "Blob files no object or task refers to are removed by a repairing check once older than this (ms)."),
     DATABASE_DRIVER("database.driver", "sqlite3",
             "Metadata database driver; only `sqlite3` (or `sqlite`)."),
     DATABASE_DSN("database.dsn", "<data_dir>/metadata.db",

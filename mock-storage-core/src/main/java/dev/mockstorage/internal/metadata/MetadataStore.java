@@ -35,6 +35,8 @@ import java.util.function.Function;
 public final class MetadataStore implements AutoCloseable {
     private static final String RUNNING = "running";
     private static final String FAILED = "failed";
+    /** State of a task waiting for a storage node to return ({@link Tx#enqueueWaitingTask}). */
+    static final String WAITING = "waiting";
 
     private final Path file;
     private final boolean fsync;
@@ -421,6 +423,96 @@ public final class MetadataStore implements AutoCloseable {
         return read("list blob ids", db -> {
             Set<String> ids = new HashSet<>();
             try (ResultSet rs = db.prepare("SELECT blob_id FROM objects").executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * Every blob id named in a task's payload (any state, waiting ones included): blobs a task will
+     * still delete, repair or count, which the consistency check must not treat as orphans. Tokens
+     * of 32 lower-case hex characters are taken, so an ETag in a payload is included too (harmless).
+     */
+    public Set<String> taskBlobIds() {
+        return read("list blob ids of tasks", db -> {
+            Set<String> ids = new HashSet<>();
+            try (ResultSet rs = db.prepare("SELECT payload FROM tasks WHERE payload IS NOT NULL").executeQuery()) {
+                while (rs.next()) {
+                    for (String token : rs.getString(1).split(" ")) {
+                        if (token.length() == 32 && token.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                            ids.add(token);
+                        }
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * Makes every task waiting for a storage node pending, due now; returns how many. Called when a
+     * node returns.
+     */
+    public int releaseWaitingTasks(Instant now) {
+        return inTransaction("release waiting tasks", db -> {
+            PreparedStatement ps = db.prepare("UPDATE tasks SET state = 'pending', next_run_at = ? WHERE state = '"
+                    + WAITING + "'");
+            ps.setLong(1, now.toEpochMilli());
+            return ps.executeUpdate();
+        });
+    }
+
+    /** Tasks waiting for a storage node to return. */
+    public long waitingTaskCount() {
+        return read("count waiting tasks", db -> {
+            try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state = '" + WAITING + "'").executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- damaged objects
+
+    /**
+     * Marks the object version stored in {@code blobId} as damaged (no intact replica anywhere); true
+     * when the object still pointed at that blob and the mark is new.
+     */
+    public boolean markDamaged(String bucket, String key, String blobId, String reason, Instant at) {
+        return inTransaction("mark " + bucket + "/" + key + " damaged", db -> {
+            Optional<ObjectRecord> current = Queries.object(db, bucket, key);
+            if (current.isEmpty() || !current.get().blobId().equals(blobId)) {
+                return false;
+            }
+            PreparedStatement ps = db.prepare("INSERT OR IGNORE INTO damaged_blobs (blob_id, bucket, key, reason, detected_at)"
+                    + " VALUES (?, ?, ?, ?, ?)");
+            ps.setString(1, blobId);
+            ps.setString(2, bucket);
+            ps.setString(3, key);
+            TxImpl.setNullableString(ps, 4, reason);
+            ps.setLong(5, at.toEpochMilli());
+            return ps.executeUpdate() == 1;
+        });
+    }
+
+    /** Removes the damaged mark of a blob (an intact replica was found again); true when there was one. */
+    public boolean unmarkDamaged(String blobId) {
+        return inTransaction("unmark damaged blob " + blobId, db -> {
+            PreparedStatement ps = db.prepare("DELETE FROM damaged_blobs WHERE blob_id = ?");
+            ps.setString(1, blobId);
+            return ps.executeUpdate() == 1;
+        });
+    }
+
+    /** Blob ids marked damaged whose object still points at them. */
+    public Set<String> damagedBlobIds() {
+        return read("list damaged blobs", db -> {
+            Set<String> ids = new HashSet<>();
+            try (ResultSet rs = db.prepare("SELECT d.blob_id FROM damaged_blobs d JOIN objects o"
+                    + " ON o.bucket = d.bucket AND o.key = d.key AND o.blob_id = d.blob_id").executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
                 }

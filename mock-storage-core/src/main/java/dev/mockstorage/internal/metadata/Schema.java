@@ -70,7 +70,18 @@ final class Schema {
                            (SELECT coalesce(sum(o.size), 0) FROM objects o WHERE o.bucket = b.name)
                     FROM buckets b""",
                     "ALTER TABLE tasks ADD COLUMN unique_key TEXT",
-                    "CREATE UNIQUE INDEX tasks_by_unique_key ON tasks (unique_key) WHERE unique_key IS NOT NULL"));
+                    "CREATE UNIQUE INDEX tasks_by_unique_key ON tasks (unique_key) WHERE unique_key IS NOT NULL"),
+            // 3: object versions the consistency check found without any intact replica (GET/HEAD answer an
+            // error fast); a row goes when the object is overwritten or deleted, or a later check finds a copy
+            List.of(
+                    """
+                    CREATE TABLE damaged_blobs (
+                        blob_id     TEXT    NOT NULL PRIMARY KEY,
+                        bucket      TEXT    NOT NULL,
+                        key         TEXT    NOT NULL,
+                        reason      TEXT,
+                        detected_at INTEGER NOT NULL
+                    ) WITHOUT ROWID"""));
 
     /** The version this build writes. */
     static int currentVersion() {

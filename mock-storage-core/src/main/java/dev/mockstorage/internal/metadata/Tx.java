@@ -27,6 +27,13 @@ public interface Tx {
     long enqueueTask(String kind, String payload);
 
     /**
+     * Queues a task that waits for a storage node to return: it is not run (nor counted as open)
+     * until {@link MetadataStore#releaseWaitingTasks} makes it pending, e.g. the repair of a blob
+     * written while a node was down.
+     */
+    void enqueueWaitingTask(String kind, String payload);
+
+    /**
      * Queues a task unless a task with the same {@code uniqueKey} is still in the table (open, or
      * parked as failed); true when queued. The key is free again once that task is done.
      */

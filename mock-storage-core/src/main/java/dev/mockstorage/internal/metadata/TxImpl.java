@@ -112,6 +112,9 @@ final class TxImpl implements Tx {
             setNullableString(ps, 9, Rows.toJson(o.headers()));
             setNullableString(ps, 10, Rows.toJson(o.checksums()));
             ps.executeUpdate();
+            if (previous.isPresent()) {
+                clearDamaged(previous.get().blobId());
+            }
             return previous;
         } catch (SQLException e) {
             throw wrap("put object " + o.bucket() + "/" + o.key(), e);
@@ -127,6 +130,7 @@ final class TxImpl implements Tx {
                 ps.setString(1, bucket);
                 ps.setString(2, key);
                 ps.executeUpdate();
+                clearDamaged(previous.get().blobId());
             }
             return previous;
         } catch (SQLException e) {
@@ -151,6 +155,29 @@ final class TxImpl implements Tx {
             }
         } catch (SQLException e) {
             throw wrap("enqueue task " + kind, e);
+        }
+    }
+
+    /** A replaced or deleted version is no longer damaged: its mark goes with it. */
+    private void clearDamaged(String blobId) throws SQLException {
+        PreparedStatement ps = db().prepare("DELETE FROM damaged_blobs WHERE blob_id = ?");
+        ps.setString(1, blobId);
+        ps.executeUpdate();
+    }
+
+    @Override
+    public void enqueueWaitingTask(String kind, String payload) {
+        try {
+            long now = System.currentTimeMillis();
+            PreparedStatement ps = db().prepare("INSERT INTO tasks (kind, payload, state, attempts, created_at, next_run_at)"
+                    + " VALUES (?, ?, '" + MetadataStore.WAITING + "', 0, ?, ?)");
+            ps.setString(1, kind);
+            setNullableString(ps, 2, payload);
+            ps.setLong(3, now);
+            ps.setLong(4, now);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw wrap("enqueue waiting task " + kind, e);
         }
     }
 

@@ -117,6 +117,26 @@ public final class Metrics implements java.util.function.Consumer<RequestEvent> 
                     cb.call(t.misses(), "miss");
                     cb.call(t.errors(), "error");
                 }).register(registry);
+        CounterWithCallback.builder().name("mockstorage_consistency_checks_total").help("Consistency checks run since start")
+                .callback(cb -> cb.call(snapshot().consistency().checks())).register(registry);
+        CounterWithCallback.builder().name("mockstorage_consistency_findings_total")
+                .help("Consistency check findings since start, by kind").labelNames("kind")
+                .callback(cb -> snapshot().consistency().findingsByKind().forEach((k, v) -> cb.call(v, k))).register(registry);
+        CounterWithCallback.builder().name("mockstorage_consistency_repairs_total")
+                .help("Findings the consistency check repaired since start")
+                .callback(cb -> cb.call(snapshot().consistency().repairs())).register(registry);
+        GaugeWithCallback.builder().name("mockstorage_consistency_last_check_timestamp_seconds")
+                .help("When the last consistency check started (epoch seconds; 0: none yet)")
+                .callback(cb -> {
+                    java.time.Instant at = snapshot().consistency().lastCheckAt();
+                    cb.call(at == null ? 0 : at.toEpochMilli() / 1000.0);
+                }).register(registry);
+        GaugeWithCallback.builder().name("mockstorage_damaged_objects")
+                .help("Objects marked damaged: no intact replica on any node (GET/HEAD answer 500)")
+                .callback(cb -> cb.call(snapshot().consistency().damagedObjects())).register(registry);
+        GaugeWithCallback.builder().name("mockstorage_waiting_repairs")
+                .help("Replica repairs waiting for a storage node to return")
+                .callback(cb -> cb.call(snapshot().consistency().waitingRepairs())).register(registry);
         GaugeWithCallback.builder().name("mockstorage_uptime_seconds").help("Seconds since the server started")
                 .callback(cb -> cb.call(snapshot().uptimeMillis() / 1000.0)).register(registry);
     }

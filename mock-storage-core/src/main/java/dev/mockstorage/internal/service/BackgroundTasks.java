@@ -68,6 +68,14 @@ final class BackgroundTasks {
             return;
         }
         List<String> repaired = blobs.repair(blobId, size, md5);
+        if (blobs.nodes().stream().anyMatch(n -> n.state() != dev.mockstorage.internal.storage.NodeState.UP)
+                && pointsAt(metadata, bucket, key, blobId)) {
+            // a node is (still) down: its copy is repaired when it returns
+            metadata.write(tx -> {
+                tx.enqueueWaitingTask(ObjectService.REPAIR_BLOB, payload);
+                return null;
+            });
+        }
         if (repaired.isEmpty()) {
             return;
         }

@@ -54,6 +54,15 @@ public final class FaultInjection {
         node(nodeId).markUp();
     }
 
+    /**
+     * Makes the node's file system read-only: the next write on it fails with the error a real
+     * read-only file system gives, handled as one (the node is marked down, the write goes on per
+     * {@code storage.write_quorum}), and a health check reports it. {@link #up} ends it.
+     */
+    public void readOnly(String nodeId) {
+        node(nodeId).readOnly(true);
+    }
+
     /** Every read open and write on the node waits {@code delay} first; zero ends it. */
     public void slow(String nodeId, Duration delay) {
         if (delay == null || delay.isNegative()) {

@@ -32,6 +32,7 @@ public final class Inspection {
     private final Instant started;
     private volatile Supplier<ServerStats.ThirdParty> thirdParty = () -> ServerStats.ThirdParty.NONE;
     private volatile Supplier<List<ServerStats.Requests>> requests = List::of;
+    private volatile Supplier<ServerStats.Consistency> consistency = () -> ServerStats.Consistency.NONE;
 
     public Inspection(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock) {
         this.metadata = metadata;
@@ -52,6 +53,11 @@ public final class Inspection {
     /** Where the requests-by-operation-and-status figures come from (the metrics; empty until set). */
     public void requestSource(Supplier<List<ServerStats.Requests>> source) {
         this.requests = source;
+    }
+
+    /** Where the consistency-check figures come from (the checker; none until set). */
+    public void consistencySource(Supplier<ServerStats.Consistency> source) {
+        this.consistency = source;
     }
 
     /** Objects matching {@code query} in (bucket, key) order after the given position. */
@@ -97,6 +103,6 @@ public final class Inspection {
         ServerStats.Queue q = new ServerStats.Queue(queue.openCount(), queue.capacity(), queue.doneCount(),
                 queue.failedCount(), queue.retriedCount());
         return new ServerStats(clock.instant(), uptimeMillis(), new ServerStats.Totals(count, bytes), List.copyOf(buckets),
-                List.copyOf(nodes), q, thirdParty.get(), List.copyOf(requests.get()));
+                List.copyOf(nodes), q, thirdParty.get(), List.copyOf(requests.get()), consistency.get());
     }
 }

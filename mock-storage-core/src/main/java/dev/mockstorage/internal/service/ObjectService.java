@@ -80,6 +80,11 @@ public final class ObjectService {
     private final boolean autoCreateBuckets;
     /** Where misses read through from, or null. */
     private final ThirdPartySource thirdParty;
+    /**
+     * Blob ids of object versions the consistency check marked damaged (no intact replica): a copy of
+     * the metadata's marks, so GET and HEAD refuse them without a query. Replaced, never changed.
+     */
+    private volatile Set<String> damaged = Set.of();
     /** Read-throughs in progress by bucket + "/" + key: concurrent misses of one key wait for one fetch. */
     private final ConcurrentHashMap<String, CompletableFuture<ObjectRecord>> readThroughs = new ConcurrentHashMap<>();
 
@@ -96,6 +101,29 @@ public final class ObjectService {
         this.clock = clock;
         this.autoCreateBuckets = autoCreateBuckets;
         this.thirdParty = thirdParty;
+        refreshDamaged();
+        blobs.onNodeUp(node -> releaseWaitingRepairs(node.id()));
+    }
+
+    /** Reloads the damaged marks from the metadata (after a consistency check changed them). */
+    public void refreshDamaged() {
+        damaged = Set.copyOf(metadata.damagedBlobIds());
+    }
+
+    /**
+     * A node returned: the repairs of blobs written while it (or another node) was down become due.
+     * Never throws: a failure leaves them waiting for the next return or consistency check.
+     */
+    private void releaseWaitingRepairs(String nodeId) {
+        try {
+            int released = metadata.releaseWaitingTasks(clock.instant());
+            if (released > 0) {
+                LOG.log(System.Logger.Level.INFO, "node {0} is up again: {1} repair(s) queued", nodeId, released);
+                queue.wakeUp();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not queue the repairs waiting for node " + nodeId, e);
+        }
     }
 
     /** The task handlers this service's tasks need, for the queue's construction. */
@@ -157,6 +185,12 @@ public final class ObjectService {
     public ObjectRecord head(String bucket, String key) {
         Optional<ObjectRecord> found = metadata.object(bucket, key);
         if (found.isPresent()) {
+            Set<String> marked = damaged;
+            if (!marked.isEmpty() && marked.contains(found.get().blobId())) {
+                throw new StorageException(ErrorCode.InternalError, "the object " + bucket + "/" + key + " is damaged: the"
+                        + " consistency check found no intact copy on any storage node (blob " + found.get().blobId()
+                        + "); PUT it again", bucket + "/" + key);
+            }
             return found.get();
         }
         requireBucket(bucket);
@@ -327,7 +361,7 @@ public final class ObjectService {
     }
 
     /** The object's content MD5 in hex (its ETag), or null when the ETag is not one (e.g. multipart). */
-    private static String contentMd5(ObjectRecord object) {
+    static String contentMd5(ObjectRecord object) {
         String etag = object.etag();
         if (etag == null || etag.length() != 32) {
             return null;
@@ -365,6 +399,7 @@ public final class ObjectService {
         String blobId;
         long size;
         Map<String, String> checksums;
+        boolean underReplicated;
         try (PendingBlob blob = prepare()) {
             size = copy(body, blob.output(), hashing);
             if (write.declaredLength() >= 0 && size != write.declaredLength()) {
@@ -374,6 +409,7 @@ public final class ObjectService {
             checksums = verify(write, hashing, expectedMd5);
             try {
                 blobId = blob.commit();
+                underReplicated = blob.nodeIds().size() < blobs.nodes().size();
             } catch (IOException e) {
                 throw new StorageException(ErrorCode.InternalError, "could not commit the object to the storage nodes: " + e.getMessage(), null, e);
             }
@@ -399,6 +435,10 @@ public final class ObjectService {
                 tx.adjustBucketStats(record.bucket(), previous.isPresent() ? 0 : 1,
                         record.size() - previous.map(ObjectRecord::size).orElse(0L));
                 tx.enqueueTask(UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, bucketCreated));
+                if (underReplicated) {
+                    // storage.write_quorum below the node count: the nodes that missed it get it when they return
+                    tx.enqueueWaitingTask(REPAIR_BLOB, BackgroundTasks.repairPayload(record));
+                }
                 return null;
             });
         } catch (RuntimeException e) {

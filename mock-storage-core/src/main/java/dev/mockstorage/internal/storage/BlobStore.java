@@ -28,7 +28,9 @@ import java.util.StringJoiner;
 public final class BlobStore implements AutoCloseable {
     private final List<StorageNode> nodes;
     private final boolean fsync;
+    private final int writeQuorum;
     private final SecureRandom random = new SecureRandom();
+    private volatile java.util.function.Consumer<StorageNode> nodeUpListener = n -> { };
 
     /**
      * Removes the temp files a crashed process left in every node's {@code tmp/} (half-written
@@ -38,14 +40,39 @@ public final class BlobStore implements AutoCloseable {
      * @param fsync force each blob file and directory to disk on commit
      */
     public BlobStore(List<StorageNode> nodes, boolean fsync) {
+        this(nodes, fsync, 1);
+    }
+
+    /**
+     * Like {@link #BlobStore(List, boolean)} with a write quorum: a write must reach at least
+     * {@code writeQuorum} nodes or it fails with ServiceUnavailable, leaving nothing behind.
+     *
+     * @param writeQuorum 1..number of nodes ({@code storage.write_quorum})
+     */
+    public BlobStore(List<StorageNode> nodes, boolean fsync, int writeQuorum) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("at least one storage node is needed");
         }
+        if (writeQuorum < 1 || writeQuorum > nodes.size()) {
+            throw new IllegalArgumentException("write quorum " + writeQuorum + " is outside 1.." + nodes.size());
+        }
         this.nodes = List.copyOf(nodes);
         this.fsync = fsync;
+        this.writeQuorum = writeQuorum;
         for (StorageNode node : this.nodes) {
             removeTempFiles(node);
+            node.onUp(() -> nodeUpListener.accept(node));
         }
+    }
+
+    /** Nodes a write must reach ({@code storage.write_quorum}). */
+    public int writeQuorum() {
+        return writeQuorum;
+    }
+
+    /** Told whenever a node turns from DOWN to UP (after {@link StorageNode#markUp} or a {@link StorageNode#check}). */
+    public void onNodeUp(java.util.function.Consumer<StorageNode> listener) {
+        this.nodeUpListener = listener;
     }
 
     private static void removeTempFiles(StorageNode node) {
@@ -74,10 +101,12 @@ public final class BlobStore implements AutoCloseable {
 
     /**
      * Starts a blob on every node that is up: one temp file each, fed by
-     * {@link PendingBlob#output()}. The caller closes the PendingBlob (commit or not).
+     * {@link PendingBlob#output()}. The caller closes the PendingBlob (commit or not). A node whose
+     * file cannot be created or written is marked down with the reason ({@code full}, {@code read-only},
+     * ...) and the write goes on without it while the write quorum is still met.
      *
-     * @throws StorageException ServiceUnavailable when no node is up
-     * @throws IOException      when a temp file cannot be created (nothing is left behind)
+     * @throws StorageException ServiceUnavailable when no node is up, or fewer than the write quorum
+     *                          (nothing is left behind)
      */
     public PendingBlob prepare() throws IOException {
         List<StorageNode> up = new ArrayList<>(nodes.size());
@@ -93,10 +122,20 @@ public final class BlobStore implements AutoCloseable {
             }
             throw new StorageException(ErrorCode.ServiceUnavailable, why.toString());
         }
+        if (up.size() < writeQuorum) {
+            StringJoiner why = new StringJoiner(", ", "only " + up.size() + " of " + nodes.size()
+                    + " storage nodes are up but storage.write_quorum is " + writeQuorum + "; down: ", "");
+            for (StorageNode node : nodes) {
+                if (node.state() != NodeState.UP) {
+                    why.add(node.id() + " (" + node.reason() + ")");
+                }
+            }
+            throw new StorageException(ErrorCode.ServiceUnavailable, why.toString());
+        }
         for (StorageNode node : up) {
             node.awaitDelay(); // fault injection: a slow node slows every write that includes it
         }
-        return new TeePendingBlob(BlobIds.random(random), up, fsync);
+        return new TeePendingBlob(BlobIds.random(random), up, fsync, writeQuorum, nodes.size());
     }
 
     /**
@@ -141,8 +180,15 @@ public final class BlobStore implements AutoCloseable {
             long actual;
             try {
                 actual = Files.size(file);
-            } catch (IOException e) {
+            } catch (NoSuchFileException e) {
                 actual = -1;
+                if (!Files.isDirectory(node.root())) {
+                    node.check(); // the node's directory vanished: DOWN, reads and writes skip it
+                    continue;
+                }
+            } catch (IOException e) {
+                node.markFailed(StorageNode.describe("cannot read " + file, e));
+                continue;
             }
             if (actual == size) {
                 node.awaitDelay();
@@ -272,10 +318,17 @@ public final class BlobStore implements AutoCloseable {
                 continue;
             }
             try {
+                node.checkWritable(node.blobPath(blobId));
                 Files.deleteIfExists(node.blobPath(blobId));
             } catch (NoSuchFileException e) {
                 // the shard directory is gone: nothing to delete
             } catch (IOException e) {
+                // a read-only or full node is marked down (a retry skips it; the file left there is an orphan for
+                // the consistency check); an error with this one file alone keeps the node up
+                String reason = StorageNode.describe("cannot delete blob " + blobId + " on " + node.root(), e);
+                if (reason.startsWith("read-only") || reason.startsWith("full")) {
+                    node.markFailed(reason);
+                }
                 IOException wrapped = new IOException(node.id() + ": cannot delete blob " + blobId + ": " + e, e);
                 if (failure == null) {
                     failure = wrapped;
@@ -332,6 +385,7 @@ public final class BlobStore implements AutoCloseable {
         for (StorageNode node : damaged) {
             Path tmp = node.tmpDir().resolve(blobId + "." + BlobIds.random(random) + ".repair.tmp");
             try {
+                node.checkWritable(tmp);
                 Files.copy(source, tmp);
                 if (Files.size(tmp) != size) {
                     throw new IOException("the source copy changed while it was copied");
@@ -354,6 +408,7 @@ public final class BlobStore implements AutoCloseable {
                 } catch (IOException ignored) {
                     // a leftover temp file is removed at the next start
                 }
+                node.markFailed(StorageNode.describe("cannot repair blob " + blobId + " on " + node.root(), e));
                 IOException wrapped = new IOException(node.id() + ": cannot repair blob " + blobId + ": " + e, e);
                 if (failure == null) {
                     failure = wrapped;
@@ -385,6 +440,61 @@ public final class BlobStore implements AutoCloseable {
             }
             return HexFormat.of().formatHex(md5.digest()).equalsIgnoreCase(md5Hex);
         } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** What the consistency check finds for one replica. */
+    public enum ReplicaState {
+        /** right size and (when checked) right content */
+        INTACT,
+        /** no file */
+        MISSING,
+        /** a file of another size */
+        WRONG_SIZE,
+        /** the right size but other content */
+        WRONG_CONTENT
+    }
+
+    /**
+     * The state of one node's copy of a blob, reading it whole when {@code md5Hex} is given.
+     *
+     * @throws IOException when the node cannot be read (not simply a missing file)
+     */
+    public ReplicaState replicaState(StorageNode node, String blobId, long size, String md5Hex) throws IOException {
+        Path file = node.blobPath(blobId);
+        long actual;
+        try {
+            actual = Files.size(file);
+        } catch (NoSuchFileException e) {
+            return ReplicaState.MISSING;
+        }
+        if (actual != size) {
+            return ReplicaState.WRONG_SIZE;
+        }
+        return isIntact(file, size, md5Hex) ? ReplicaState.INTACT : ReplicaState.WRONG_CONTENT;
+    }
+
+    /** When the node's copy of the blob was last modified, or null when it has none. */
+    public java.time.Instant modifiedAt(StorageNode node, String blobId) {
+        try {
+            return Files.getLastModifiedTime(node.blobPath(blobId)).toInstant();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Deletes one node's copy of a blob (the consistency check removing an orphan); true when a file was removed.
+     *
+     * @throws IOException when it cannot be deleted
+     */
+    public boolean deleteOn(StorageNode node, String blobId) throws IOException {
+        Path file = node.blobPath(blobId);
+        node.checkWritable(file);
+        try {
+            return Files.deleteIfExists(file);
+        } catch (NoSuchFileException e) {
             return false;
         }
     }

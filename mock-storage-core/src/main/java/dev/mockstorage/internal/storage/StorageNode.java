@@ -24,6 +24,10 @@ public final class StorageNode {
     private volatile String forcedDownReason;
     /** fault injection: extra time every read open and every write on this node takes, in ns (0: none) */
     private volatile long delayNanos;
+    /** fault injection: every write on this node fails as on a read-only file system */
+    private volatile boolean readOnly;
+    /** told when the node turns from DOWN to UP (the blob store queues the repairs that waited for it) */
+    private volatile Runnable onUp = () -> { };
 
     private record Status(NodeState state, String reason) {
     }
@@ -46,7 +50,7 @@ public final class StorageNode {
             Files.createDirectories(tmp);
             check();
         } catch (IOException e) {
-            status = new Status(NodeState.DOWN, "cannot create " + this.root + ": " + e);
+            status = new Status(NodeState.DOWN, "missing or not writable: cannot create " + this.root + ": " + e);
         }
     }
 
@@ -90,8 +94,15 @@ public final class StorageNode {
                     Files.createDirectories(tmp);
                 }
                 // access(W_OK): also false on a read-only file system, without the cost of a probe file
-                result = Files.isWritable(tmp) && Files.isWritable(blobs) ? new Status(NodeState.UP, null)
-                        : new Status(NodeState.DOWN, "directory not writable: " + root);
+                if (readOnly || !Files.isWritable(tmp) || !Files.isWritable(blobs)) {
+                    result = new Status(NodeState.DOWN, "read-only: directory not writable: " + root);
+                } else if (!Files.isReadable(blobs)) {
+                    result = new Status(NodeState.DOWN, "unreadable: " + root);
+                } else if (Files.getFileStore(root).getUsableSpace() == 0) {
+                    result = new Status(NodeState.DOWN, "full: no space left on " + root);
+                } else {
+                    result = new Status(NodeState.UP, null);
+                }
             } catch (IOException | RuntimeException e) {
                 result = new Status(NodeState.DOWN, "directory not writable: " + root + ": " + e);
             }
@@ -100,20 +111,79 @@ public final class StorageNode {
         if (forcedDownReason != null) {
             result = new Status(NodeState.DOWN, forcedDownReason);
         }
-        status = result;
+        setStatus(result);
         return result.state();
+    }
+
+    private void setStatus(Status next) {
+        Status previous = status;
+        status = next;
+        if (previous != null && previous.state() == NodeState.DOWN && next.state() == NodeState.UP) {
+            try {
+                onUp.run();
+            } catch (RuntimeException e) {
+                System.getLogger(StorageNode.class.getName()).log(System.Logger.Level.WARNING,
+                        "could not queue the repairs waiting for node " + id, e);
+            }
+        }
+    }
+
+    /** Called every time the node turns from DOWN to UP (set once, by the blob store). */
+    void onUp(Runnable listener) {
+        this.onUp = listener;
+    }
+
+    /**
+     * Marks the node DOWN after a real I/O error on it (a write, rename or read that failed), with the
+     * reason {@link #describe} gives. Unlike {@link #markDown}, the next {@link #check()} brings it back
+     * when its directory is usable again.
+     */
+    public void markFailed(String reason) {
+        status = new Status(NodeState.DOWN, reason);
+    }
+
+    /** A node's reason for an I/O error: {@code full: ...}, {@code read-only: ...} or {@code I/O error: ...}. */
+    static String describe(String what, IOException e) {
+        String text = String.valueOf(e.getMessage()) + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                ? " " + f.getReason() : "");
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        String kind = lower.contains("no space left") || lower.contains("disk quota") ? "full"
+                : lower.contains("read-only file system") ? "read-only"
+                : e instanceof java.nio.file.AccessDeniedException ? "unreadable or not writable" : "I/O error";
+        return kind + ": " + what + ": " + e;
+    }
+
+    /**
+     * Fault injection: makes every write on the node fail as on a read-only file system (the error
+     * a real one gives, handled by the same code), and {@link #check()} report it; {@code false} ends it.
+     */
+    public void readOnly(boolean on) {
+        readOnly = on;
+    }
+
+    /** True while {@link #readOnly(boolean)} is on. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** Throws what a read-only file system throws when the read-only fault is on; called before every write. */
+    void checkWritable(Path file) throws IOException {
+        if (readOnly) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "Read-only file system");
+        }
     }
 
     /** Takes the node down on purpose (fault injection): reads and writes skip it until {@link #markUp()}. */
     public void markDown(String reason) {
         String why = reason == null || reason.isBlank() ? "marked down" : reason;
         forcedDownReason = why;
-        status = new Status(NodeState.DOWN, why);
+        setStatus(new Status(NodeState.DOWN, why));
     }
 
-    /** Ends a {@link #markDown}; the node is UP again if its directory passes {@link #check()}. */
+    /** Ends a {@link #markDown} and the read-only fault; the node is UP again if its directory passes {@link #check()}. */
     public void markUp() {
         forcedDownReason = null;
+        readOnly = false;
         check();
     }
 

@@ -1,5 +1,7 @@
 package dev.mockstorage.internal.storage;
 
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -22,31 +24,47 @@ final class TeePendingBlob implements PendingBlob {
     private final String blobId;
     private final List<StorageNode> nodes;
     private final boolean fsync;
+    private final int quorum;
+    private final int totalNodes;
     private final FileChannel[] channels;
+    /** false once the node failed (it was marked down and its temp file removed): the write goes on without it */
+    private final boolean[] active;
+    private final List<String> failures = new ArrayList<>();
     private final Tee output = new Tee();
     private byte[] buffer;
     private int buffered;
-    /** set once a write failed: the blob can only be aborted */
-    private IOException failure;
+    /** set once the quorum was lost: the blob can only be aborted */
+    private RuntimeException failure;
     private boolean committed;
     private boolean closed;
 
-    TeePendingBlob(String blobId, List<StorageNode> nodes, boolean fsync) throws IOException {
+    /**
+     * @param quorum     nodes that must take the write; a node that fails is marked down and dropped,
+     *                   and the write fails with ServiceUnavailable once fewer than this many are left
+     * @param totalNodes all configured nodes (for messages)
+     */
+    TeePendingBlob(String blobId, List<StorageNode> nodes, boolean fsync, int quorum, int totalNodes) {
         this.blobId = blobId;
         this.nodes = nodes;
         this.fsync = fsync;
+        this.quorum = quorum;
+        this.totalNodes = totalNodes;
         this.channels = new FileChannel[nodes.size()];
+        this.active = new boolean[nodes.size()];
         try {
             for (int i = 0; i < channels.length; i++) {
                 StorageNode node = nodes.get(i);
+                Path tmp = node.tmpPath(blobId);
                 try {
-                    channels[i] = FileChannel.open(node.tmpPath(blobId),
-                            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    node.checkWritable(tmp);
+                    channels[i] = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    active[i] = true;
                 } catch (IOException e) {
-                    throw new IOException(node.id() + ": cannot create temp file: " + e, e);
+                    drop(i, "cannot create temp file", e);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+            requireQuorum();
+        } catch (RuntimeException e) {
             close();
             throw e;
         }
@@ -60,39 +78,91 @@ final class TeePendingBlob implements PendingBlob {
     @Override
     public List<String> nodeIds() {
         List<String> ids = new ArrayList<>(nodes.size());
-        for (StorageNode node : nodes) {
-            ids.add(node.id());
+        for (int i = 0; i < channels.length; i++) {
+            if (active[i]) {
+                ids.add(nodes.get(i).id());
+            }
         }
         return ids;
     }
 
+    /** The node failed: it is marked down with the reason, its temp file removed, the write goes on without it. */
+    private void drop(int i, String what, IOException e) {
+        StorageNode node = nodes.get(i);
+        String reason = StorageNode.describe(what + " " + node.tmpPath(blobId), e);
+        if (!Files.isDirectory(node.root())) {
+            node.check(); // the node's directory vanished: DOWN with that reason
+            reason = node.reason();
+        } else {
+            node.markFailed(reason);
+        }
+        failures.add(node.id() + " (" + reason + ")");
+        active[i] = false;
+        if (channels[i] != null) {
+            try {
+                channels[i].close();
+            } catch (IOException ignored) {
+                // deleting it is what matters
+            }
+        }
+        try {
+            Files.deleteIfExists(node.tmpPath(blobId));
+        } catch (IOException ignored) {
+            // left for the clean-up at the next start
+        }
+    }
+
+    private int activeCount() {
+        int n = 0;
+        for (boolean a : active) {
+            if (a) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void requireQuorum() {
+        int left = activeCount();
+        if (left < quorum) {
+            failure = new StorageException(ErrorCode.ServiceUnavailable, "the write reached " + left + " of " + totalNodes
+                    + " storage node(s) but storage.write_quorum is " + quorum + "; nothing was stored"
+                    + (failures.isEmpty() ? "" : "; failed: " + String.join(", ", failures)));
+            throw failure;
+        }
+    }
+
     private void checkWritable() throws IOException {
         if (failure != null) {
-            throw new IOException("an earlier write failed: " + failure.getMessage(), failure);
+            throw failure;
         }
         if (committed || closed) {
             throw new IOException("blob " + blobId + " is " + (committed ? "committed" : "closed"));
         }
     }
 
-    private void writeAll(byte[] bytes, int offset, int length) throws IOException {
+    private void writeAll(byte[] bytes, int offset, int length) {
         if (length == 0) {
             return;
         }
         for (int i = 0; i < channels.length; i++) {
+            if (!active[i]) {
+                continue;
+            }
             ByteBuffer src = ByteBuffer.wrap(bytes, offset, length);
             try {
+                nodes.get(i).checkWritable(nodes.get(i).tmpPath(blobId));
                 while (src.hasRemaining()) {
                     channels[i].write(src);
                 }
             } catch (IOException e) {
-                failure = new IOException(nodes.get(i).id() + ": write failed: " + e, e);
-                throw failure;
+                drop(i, "write failed on", e);
             }
         }
+        requireQuorum();
     }
 
-    private void flushBuffer() throws IOException {
+    private void flushBuffer() {
         if (buffered > 0) {
             int n = buffered;
             buffered = 0;
@@ -105,32 +175,47 @@ final class TeePendingBlob implements PendingBlob {
         checkWritable();
         flushBuffer();
         for (int i = 0; i < channels.length; i++) {
+            if (!active[i]) {
+                continue;
+            }
             try {
                 if (fsync) {
                     channels[i].force(true);
                 }
                 channels[i].close();
             } catch (IOException e) {
-                failure = new IOException(nodes.get(i).id() + ": cannot finish temp file: " + e, e);
-                throw failure;
+                drop(i, "cannot finish", e);
             }
         }
+        requireQuorum();
         List<Path> renamed = new ArrayList<>(nodes.size());
-        try {
-            for (StorageNode node : nodes) {
-                Path target = node.blobPath(blobId);
-                try {
-                    Files.createDirectories(target.getParent());
-                    Files.move(node.tmpPath(blobId), target, StandardCopyOption.ATOMIC_MOVE);
-                    renamed.add(target);
-                    if (fsync) {
-                        forceDirectory(target.getParent());
-                    }
-                } catch (IOException e) {
-                    throw new IOException(node.id() + ": cannot commit blob " + blobId + ": " + e, e);
-                }
+        for (int i = 0; i < channels.length; i++) {
+            if (!active[i]) {
+                continue;
             }
-        } catch (IOException e) {
+            StorageNode node = nodes.get(i);
+            Path target = node.blobPath(blobId);
+            try {
+                node.checkWritable(target);
+                Files.createDirectories(target.getParent());
+                Files.move(node.tmpPath(blobId), target, StandardCopyOption.ATOMIC_MOVE);
+                renamed.add(target);
+                if (fsync) {
+                    forceDirectory(target.getParent());
+                }
+            } catch (IOException e) {
+                renamed.remove(target);
+                try {
+                    Files.deleteIfExists(target);
+                } catch (IOException ignored) {
+                    // an orphan for the consistency check
+                }
+                drop(i, "cannot commit blob " + blobId + " to", e);
+            }
+        }
+        try {
+            requireQuorum();
+        } catch (RuntimeException e) {
             for (Path path : renamed) {
                 try {
                     Files.deleteIfExists(path);
@@ -138,7 +223,6 @@ final class TeePendingBlob implements PendingBlob {
                     e.addSuppressed(suppressed);
                 }
             }
-            failure = e;
             throw e;
         }
         committed = true;
@@ -162,7 +246,7 @@ final class TeePendingBlob implements PendingBlob {
             return;
         }
         for (int i = 0; i < channels.length; i++) {
-            if (channels[i] != null) {
+            if (channels[i] != null && channels[i].isOpen()) {
                 try {
                     channels[i].close();
                 } catch (IOException e) {

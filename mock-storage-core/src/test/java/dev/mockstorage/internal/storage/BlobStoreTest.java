@@ -153,8 +153,9 @@ class BlobStoreTest {
     }
 
     @Test
-    void failedCommitRemovesWhatWasRenamed() throws IOException {
-        PendingBlob blob = store.prepare();
+    void failedCommitBelowTheQuorumRemovesWhatWasRenamed() throws IOException {
+        BlobStore all = new BlobStore(List.of(stg1, stg2, stg3), false, 3);
+        PendingBlob blob = all.prepare();
         blob.output().write("x".getBytes(UTF_8));
         // make stg3's rename fail: its temp file disappears under it
         Path stg3Tmp;
@@ -164,11 +165,32 @@ class BlobStoreTest {
         String id = stg3Tmp.getFileName().toString().replace(".tmp", "");
         Files.delete(stg3Tmp);
 
-        IOException e = assertThrows(IOException.class, blob::commit);
-        assertTrue(e.getMessage().startsWith("stg3: cannot commit blob " + id), e.getMessage());
+        StorageException e = assertThrows(StorageException.class, blob::commit);
+        assertEquals(ErrorCode.ServiceUnavailable, e.code());
+        assertTrue(e.getMessage().contains("stg3 (I/O error: cannot commit blob " + id), e.getMessage());
+        assertEquals(NodeState.DOWN, stg3.state(), "the node that failed is marked down");
         blob.close();
         assertEquals(List.of(), allFiles());
-        assertTrue(store.find(id, 1).isEmpty());
+        assertTrue(all.find(id, 1).isEmpty());
+    }
+
+    @Test
+    void aNodeFailingDuringAWriteIsMarkedDownAndTheWriteGoesOnWhileTheQuorumHolds() throws IOException {
+        BlobStore two = new BlobStore(List.of(stg1, stg2, stg3), false, 2);
+        stg2.readOnly(true);
+        String id;
+        try (PendingBlob blob = two.prepare()) {
+            assertEquals(List.of("stg1", "stg3"), blob.nodeIds());
+            blob.output().write("x".getBytes(UTF_8));
+            id = blob.commit();
+        }
+        assertEquals(NodeState.DOWN, stg2.state());
+        assertTrue(stg2.reason().startsWith("read-only: "), stg2.reason());
+        assertTrue(Files.exists(stg1.blobPath(id)) && Files.exists(stg3.blobPath(id)));
+        assertFalse(Files.exists(stg2.blobPath(id)));
+        assertEquals(NodeState.DOWN, stg2.check(), "check() sees the read-only directory too");
+        stg2.markUp();
+        assertEquals(NodeState.UP, stg2.state());
     }
 
     @Test
@@ -299,10 +321,12 @@ class BlobStoreTest {
     }
 
     @Test
-    void prepareThatCannotCreateATempFileFailsAndLeavesNothing() throws IOException {
+    void prepareThatCannotCreateATempFileBelowTheQuorumFailsAndLeavesNothing() throws IOException {
         Files.delete(dir.resolve("stg2/tmp"));
-        IOException e = assertThrows(IOException.class, store::prepare);
-        assertTrue(e.getMessage().startsWith("stg2: cannot create temp file"), e.getMessage());
+        BlobStore all = new BlobStore(List.of(stg1, stg2, stg3), false, 3);
+        StorageException e = assertThrows(StorageException.class, all::prepare);
+        assertEquals(ErrorCode.ServiceUnavailable, e.code());
+        assertTrue(e.getMessage().contains("stg2 (I/O error: cannot create temp file"), e.getMessage());
         assertEquals(List.of(), allFiles());
     }
 }

@@ -1,0 +1,284 @@
+package dev.mockstorage.internal.service;
+
+import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.metadata.ObjectQuery;
+import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.NodeState;
+import dev.mockstorage.internal.storage.StorageNode;
+import dev.mockstorage.stats.ConsistencyReport;
+import dev.mockstorage.stats.ConsistencyReport.Finding;
+import dev.mockstorage.stats.ConsistencyReport.Kind;
+import dev.mockstorage.stats.ServerStats;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The consistency check: compares the metadata with every storage node that is up and reports each
+ * problem ({@link Kind}): a replica missing, of the wrong size or content, a blob file nothing refers
+ * to (an orphan, e.g. after a crash between the rename and the metadata commit), an object with no
+ * intact replica. With repair it copies intact replicas over the bad ones, deletes orphans older
+ * than the grace period and marks objects with no intact copy as damaged (GET and HEAD then answer
+ * 500 InternalError; a new PUT clears the mark). One check runs at a time; it reads every replica
+ * whole, so it costs the store's size in reads. Runs on demand and, when configured, periodically.
+ */
+public final class ConsistencyCheck implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ConsistencyCheck.class.getName());
+    private static final int PAGE = 500;
+
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final ObjectService objects;
+    private final Clock clock;
+    private final Duration orphanGrace;
+    private final Object running = new Object();
+    private final AtomicLong checks = new AtomicLong();
+    private final AtomicLong repairs = new AtomicLong();
+    private final Map<Kind, AtomicLong> byKind = new EnumMap<>(Kind.class);
+    private volatile ConsistencyReport last;
+    private ScheduledExecutorService periodic;
+
+    /** @param orphanGrace how old an unreferenced blob file must be before it counts as an orphan */
+    public ConsistencyCheck(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, Duration orphanGrace) {
+        this.metadata = metadata;
+        this.blobs = blobs;
+        this.objects = objects;
+        this.clock = clock;
+        this.orphanGrace = orphanGrace;
+        for (Kind k : Kind.values()) {
+            byKind.put(k, new AtomicLong());
+        }
+    }
+
+    /**
+     * Runs the check every {@code interval} on a daemon thread, with repair; failures are logged.
+     * Stopped by {@link #close()}.
+     */
+    public synchronized void startPeriodic(Duration interval, String threadName) {
+        if (periodic != null || interval.isZero() || interval.isNegative()) {
+            return;
+        }
+        periodic = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = interval.toMillis();
+        periodic.scheduleWithFixedDelay(() -> {
+            try {
+                run(true);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the periodic consistency check failed", e);
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Checks (and with {@code repair}, repairs) the whole store; one check at a time. */
+    public ConsistencyReport run(boolean repair) {
+        synchronized (running) {
+            ConsistencyReport report = check(repair);
+            checks.incrementAndGet();
+            for (Finding f : report.findings()) {
+                byKind.get(f.kind()).incrementAndGet();
+            }
+            repairs.addAndGet(report.repaired());
+            last = report;
+            if (!report.clean()) {
+                LOG.log(System.Logger.Level.INFO, "consistency check{0}: {1} finding(s)", repair ? " with repair" : "",
+                        report.findings().size());
+            }
+            return report;
+        }
+    }
+
+    /** Checks run, findings by kind, repairs, and the damaged objects and waiting repairs now. */
+    public ServerStats.Consistency stats() {
+        ConsistencyReport l = last;
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        byKind.forEach((k, v) -> kinds.put(k.name(), v.get()));
+        return new ServerStats.Consistency(checks.get(), l == null ? null : l.startedAt(),
+                l == null ? 0 : l.findings().size(), Map.copyOf(kinds), repairs.get(), metadata.damagedBlobIds().size(),
+                metadata.waitingTaskCount());
+    }
+
+    private ConsistencyReport check(boolean repair) {
+        Instant start = clock.instant();
+        long t0 = System.nanoTime();
+        List<String> skipped = new ArrayList<>();
+        Map<StorageNode, Set<String>> files = new LinkedHashMap<>();
+        for (StorageNode node : blobs.nodes()) {
+            if (node.check() != NodeState.UP) {
+                skipped.add(node.id() + ": " + node.reason());
+                continue;
+            }
+            try {
+                files.put(node, new HashSet<>(node.listBlobIds()));
+            } catch (IOException e) {
+                node.markFailed("unreadable: cannot list " + node.root() + ": " + e);
+                skipped.add(node.id() + ": " + node.reason());
+            }
+        }
+        long blobFiles = files.values().stream().mapToLong(Set::size).sum();
+        List<Finding> findings = new ArrayList<>();
+        Set<String> damagedBefore = metadata.damagedBlobIds();
+        boolean marksChanged = false;
+        long objectCount = 0;
+        String afterBucket = null;
+        String afterKey = null;
+        while (true) {
+            List<ObjectRecord> page = metadata.findObjects(ObjectQuery.all(), afterBucket, afterKey, PAGE);
+            for (ObjectRecord o : page) {
+                objectCount++;
+                marksChanged |= checkObject(o, files.keySet(), skipped.isEmpty(), repair, damagedBefore, findings);
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+            afterBucket = page.get(page.size() - 1).bucket();
+            afterKey = page.get(page.size() - 1).key();
+        }
+        // read after the listing: a blob committed meanwhile is referenced by now (or young, below the grace period)
+        Set<String> keep = new HashSet<>(metadata.referencedBlobIds());
+        keep.addAll(metadata.taskBlobIds());
+        for (Map.Entry<StorageNode, Set<String>> e : files.entrySet()) {
+            for (String blobId : e.getValue()) {
+                if (!keep.contains(blobId)) {
+                    orphan(e.getKey(), blobId, start, repair, findings);
+                }
+            }
+        }
+        if (marksChanged) {
+            objects.refreshDamaged();
+        }
+        return new ConsistencyReport(start, Duration.ofNanos(System.nanoTime() - t0).toMillis(), repair, objectCount,
+                blobFiles, List.copyOf(skipped), List.copyOf(findings));
+    }
+
+    /** Checks one object's replicas; true when its damaged mark changed. */
+    private boolean checkObject(ObjectRecord o, Set<StorageNode> nodes, boolean allNodesUp, boolean repair,
+                                Set<String> damagedBefore, List<Finding> findings) {
+        String md5 = ObjectService.contentMd5(o);
+        List<Finding> bad = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        int intact = 0;
+        for (StorageNode node : nodes) {
+            BlobStore.ReplicaState state;
+            try {
+                state = blobs.replicaState(node, o.blobId(), o.size(), md5);
+            } catch (IOException e) {
+                node.markFailed("unreadable: " + e);
+                continue;
+            }
+            states.add(node.id() + " " + state.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+            switch (state) {
+                case INTACT -> intact++;
+                case MISSING -> bad.add(finding(Kind.MISSING_REPLICA, o, node, "no copy on " + node.id()));
+                case WRONG_SIZE -> bad.add(finding(Kind.SIZE_MISMATCH, o, node, "the copy on " + node.id()
+                        + " is not " + o.size() + " bytes"));
+                case WRONG_CONTENT -> bad.add(finding(Kind.CHECKSUM_MISMATCH, o, node, "the copy on " + node.id()
+                        + " does not have MD5 " + md5));
+            }
+        }
+        boolean unmarked = intact > 0 && damagedBefore.contains(o.blobId()) && metadata.unmarkDamaged(o.blobId());
+        if (bad.isEmpty() && intact > 0) {
+            return unmarked;
+        }
+        if (!stillCurrent(o)) {
+            return unmarked; // overwritten or deleted while checked: its old blob is on its way out
+        }
+        if (intact == 0) {
+            String detail = "no storage node that is up holds an intact copy (" + String.join(", ", states) + ")";
+            String action = null;
+            boolean changed = false;
+            if (repair) {
+                if (allNodesUp) {
+                    changed = metadata.markDamaged(o.bucket(), o.key(), o.blobId(), detail, clock.instant());
+                    action = changed || !stillCurrent(o) ? "marked damaged" : "already marked damaged";
+                } else {
+                    action = "failed: not marked damaged while a node is down (it may hold a copy)";
+                }
+            }
+            findings.add(new Finding(Kind.NO_INTACT_REPLICA, o.bucket(), o.key(), o.blobId(), null, detail, action));
+            return changed;
+        }
+        if (!repair) {
+            findings.addAll(bad);
+            return unmarked;
+        }
+        List<String> repaired;
+        String failure = null;
+        try {
+            repaired = blobs.repair(o.blobId(), o.size(), md5);
+        } catch (IOException e) {
+            repaired = List.of();
+            failure = "failed: " + e.getMessage();
+        }
+        if (!stillCurrent(o)) {
+            deleteQuietly(o.blobId()); // overwritten meanwhile: the copies just made are orphans
+        }
+        for (Finding f : bad) {
+            String action = repaired.contains(f.nodeId()) ? "copied from an intact replica"
+                    : failure != null ? failure : "failed: not repaired";
+            findings.add(new Finding(f.kind(), f.bucket(), f.key(), f.blobId(), f.nodeId(), f.detail(), action));
+        }
+        return unmarked;
+    }
+
+    private void orphan(StorageNode node, String blobId, Instant start, boolean repair, List<Finding> findings) {
+        Instant modified = blobs.modifiedAt(node, blobId);
+        if (modified == null || modified.plus(orphanGrace).isAfter(start)) {
+            return; // gone meanwhile, or young: maybe a write between its rename and its metadata commit
+        }
+        String detail = "blob file on " + node.id() + " modified at " + modified + " that no object or task refers to";
+        String action = null;
+        if (repair) {
+            try {
+                action = blobs.deleteOn(node, blobId) ? "deleted" : "failed: already gone";
+            } catch (IOException e) {
+                action = "failed: " + e.getMessage();
+            }
+        }
+        findings.add(new Finding(Kind.ORPHAN, null, null, blobId, node.id(), detail, action));
+    }
+
+    private boolean stillCurrent(ObjectRecord o) {
+        Optional<ObjectRecord> now = metadata.object(o.bucket(), o.key());
+        return now.isPresent() && now.get().blobId().equals(o.blobId());
+    }
+
+    private void deleteQuietly(String blobId) {
+        try {
+            blobs.delete(blobId);
+        } catch (IOException | RuntimeException e) {
+            // an orphan for the next check
+        }
+    }
+
+    private static Finding finding(Kind kind, ObjectRecord o, StorageNode node, String detail) {
+        return new Finding(kind, o.bucket(), o.key(), o.blobId(), node.id(), detail, null);
+    }
+
+    /** Stops the periodic check (a running one finishes). */
+    @Override
+    public synchronized void close() {
+        if (periodic != null) {
+            periodic.shutdownNow();
+            periodic = null;
+        }
+    }
+}
