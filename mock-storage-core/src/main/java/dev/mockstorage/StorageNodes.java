@@ -32,13 +32,9 @@ public interface StorageNodes {
      * {@code read-only} reason; the write succeeds on the others if {@code storage.write_quorum}
      * allows, else fails with 503 ServiceUnavailable). {@link #up} ends it.
      *
-     * @throws IllegalArgumentException      for an unknown node id
-     * @throws UnsupportedOperationException when this implementation cannot do it (the default)
+     * @throws IllegalArgumentException for an unknown node id
      */
-    default void readOnly(String nodeId) {
-        throw new UnsupportedOperationException("readOnly is not supported by " + getClass().getName()
-                + "; use POST /api/v1/nodes/{id}/read-only");
-    }
+    void readOnly(String nodeId);
 
     /** Every read and write on the node takes {@code delay} longer; {@link Duration#ZERO} ends it. */
     void slow(String nodeId, Duration delay);

@@ -265,6 +265,11 @@ public final class HttpAdminClient implements MockStorageRuntime {
         }
 
         @Override
+        public void readOnly(String nodeId) {
+            send("POST", node(nodeId) + "/read-only", null, null, TIMEOUT);
+        }
+
+        @Override
         public void slow(String nodeId, Duration delay) {
             Objects.requireNonNull(delay, "delay");
             send("PUT", node(nodeId) + "/delay?ms=" + delay.toMillis(), null, null, TIMEOUT);

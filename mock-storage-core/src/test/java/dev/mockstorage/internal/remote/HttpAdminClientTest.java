@@ -175,6 +175,13 @@ class HttpAdminClientTest {
         remote.nodes().slow("stg3", java.time.Duration.ZERO);
         assertTrue(server.nodes().list().stream().allMatch(n -> n.up() && n.delay().isZero()), server.nodes().list().toString());
 
+        remote.nodes().readOnly("stg3");
+        assertEquals(server.nodes().list(), remote.nodes().list());
+        IllegalArgumentException readOnlyUnknown = assertThrows(IllegalArgumentException.class,
+                () -> remote.nodes().readOnly("stg9"));
+        assertTrue(readOnlyUnknown.getMessage().contains("stg9"), readOnlyUnknown.getMessage());
+        remote.nodes().up("stg3");
+
         remote.nodes().corrupt("docs", "a b/ü.txt", "stg1");
         assertEquals("hello", s3.getObjectAsBytes(b -> b.bucket("docs").key("a b/ü.txt")).asUtf8String());
 
