@@ -32,9 +32,9 @@ final class MultipartOperations {
     private final ObjectService service;
     private final MultipartService multipart;
 
-    MultipartOperations(ObjectService service) {
+    MultipartOperations(ObjectService service, MultipartService multipart) {
         this.service = service;
-        this.multipart = service.multipart();
+        this.multipart = multipart;
     }
 
     HttpResponse create(S3Request r) {

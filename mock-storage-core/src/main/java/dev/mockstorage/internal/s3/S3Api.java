@@ -6,6 +6,7 @@ import dev.mockstorage.internal.http.HttpHandler;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.s3.S3Request.Level;
+import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
 
 import java.util.List;
@@ -96,12 +97,22 @@ public final class S3Api implements HttpHandler {
     private final List<Route> routes;
     private final AtomicLong requestCounter = new AtomicLong();
     private final String hostId;
+    private final List<String> domains;
 
+    /** Path style only, plus virtual-host style below {@code localhost}. */
     public S3Api(ObjectService service, String region) {
+        this(service, region, List.of("localhost"));
+    }
+
+    /** @param domains service domains: a request to {@code bucket.<domain>} addresses {@code bucket} (virtual-host style) */
+    public S3Api(ObjectService service, String region, List<String> domains) {
+        this.domains = List.copyOf(domains);
         BucketOperations buckets = new BucketOperations(service, region);
-        ObjectOperations objects = new ObjectOperations(service, service.multipart());
+        // a null service gives the route table alone (operations()), for documentation checks
+        MultipartService mp = service == null ? null : service.multipart();
+        ObjectOperations objects = new ObjectOperations(service, mp);
         ListOperations lists = new ListOperations(service);
-        MultipartOperations multipart = new MultipartOperations(service);
+        MultipartOperations multipart = new MultipartOperations(service, mp);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
@@ -145,7 +156,7 @@ public final class S3Api implements HttpHandler {
             if (http.problem() != null) {
                 throw http.problem();
             }
-            request = S3Request.of(http, requestId);
+            request = S3Request.of(http, requestId, domains);
             Route matched = route(request);
             String missing = notImplemented(request, matched);
             Route route = missing == null ? matched : null;
@@ -171,7 +182,7 @@ public final class S3Api implements HttpHandler {
     /** The name of the operation a request maps to (e.g. {@code PutObject}), or null when none. */
     public String operationOf(HttpRequest http) {
         try {
-            S3Request r = S3Request.of(http, "");
+            S3Request r = S3Request.of(http, "", domains);
             Route route = route(r);
             return route != null && notImplemented(r, route) == null ? route.operation() : null;
         } catch (StorageException e) {
