@@ -124,7 +124,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         ThirdPartySource source = thirdPartySource(clock);
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
         createInitialBuckets(objects);
-        s3 = new S3Api(objects, REGION);
+        s3 = new S3Api(objects, REGION, config.server().domains());
         faults = new FaultInjection(metadata, blobs);
         storageNodes = new ServerStorageNodes(faults);
         observe(metadata, blobs, objects, clock);

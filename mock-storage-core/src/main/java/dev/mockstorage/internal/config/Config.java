@@ -17,8 +17,18 @@ public record Config(Server server, Storage storage, Database database, Queue qu
         this(server, storage, database, queue, ThirdParty.DEFAULTS, Observe.DEFAULTS);
     }
 
-    /** {@code server.host} (default 127.0.0.1), {@code server.port} (default 8080; 0 = ephemeral). */
-    public record Server(String host, int port) {
+    /**
+     * {@code server.host} (default 127.0.0.1), {@code server.port} (default 8080; 0 = ephemeral),
+     * {@code server.domain} (virtual-host-style service domains, lower case; default {@code localhost}).
+     */
+    public record Server(String host, int port, List<String> domains) {
+        /** The default service domains. */
+        public static final List<String> DEFAULT_DOMAINS = List.of("localhost");
+
+        /** With the default service domain. */
+        public Server(String host, int port) {
+            this(host, port, DEFAULT_DOMAINS);
+        }
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.Map;
 record ConfigFile(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
                   Journal journal, Metrics metrics, Log log) {
 
-    record Server(String host, Integer port) {
+    /** {@code domain}: one domain or several, comma separated. */
+    record Server(String host, Integer port, String domain) {
     }
 
     record Storage(String dataDir, List<Node> nodes, Boolean autoCreateBuckets, Boolean fsync, List<String> buckets,

@@ -344,6 +344,7 @@ public final class ConfigLoader {
     private static final class Draft {
         Src<String> host = Src.of("127.0.0.1", "default", "server.host");
         Src<Integer> port = Src.of(8080, "default", "server.port");
+        Src<String> domain = Src.of("localhost", "default", "server.domain");
         Src<String> dataDir = Src.of("./data", "default", "storage.data_dir");
         List<NodeSpec> nodes; // null: stg1..stg3 under data_dir
         String nodesOrigin;
@@ -373,6 +374,7 @@ public final class ConfigLoader {
             if (f.server() != null) {
                 host = f.server().host() == null ? host : Src.of(f.server().host(), where, "server.host");
                 port = f.server().port() == null ? port : Src.of(f.server().port(), where, "server.port");
+                domain = f.server().domain() == null ? domain : Src.of(f.server().domain(), where, "server.domain");
             }
             if (f.storage() != null) {
                 ConfigFile.Storage s = f.storage();
@@ -481,6 +483,7 @@ public final class ConfigLoader {
             switch (setting) {
                 case SERVER_HOST -> host = raw;
                 case SERVER_PORT -> port = integer(raw);
+                case SERVER_DOMAIN -> domain = raw;
                 case STORAGE_DATA_DIR -> dataDir = raw;
                 case STORAGE_NODES -> {
                     nodes = nodesSetting(raw);
@@ -517,6 +520,19 @@ public final class ConfigLoader {
             }
             if (port.value() < 0 || port.value() > 65535) {
                 throw port.fail(port.value() + " is outside 0..65535");
+            }
+            List<String> domains = new ArrayList<>();
+            for (String d : domain.value().split(",")) {
+                String name = d.trim().toLowerCase(java.util.Locale.ROOT);
+                if (name.startsWith(".")) {
+                    name = name.substring(1);
+                }
+                if (!name.isEmpty() && !name.matches("[a-z0-9.-]+")) {
+                    throw domain.fail("\"" + d.trim() + "\" is not a domain name");
+                }
+                if (!name.isEmpty() && !domains.contains(name)) {
+                    domains.add(name);
+                }
             }
             Path data = path(dataDir, workingDir);
 
@@ -607,7 +623,7 @@ public final class ConfigLoader {
             String accessLogTarget = log.equalsIgnoreCase("off") ? null
                     : log.equalsIgnoreCase(Config.Observe.STDOUT) ? Config.Observe.STDOUT : path(accessLog, workingDir).toString();
             return new Config(
-                    new Config.Server(h, port.value()),
+                    new Config.Server(h, port.value(), List.copyOf(domains)),
                     new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets,
                             new Config.Consistency(writeQuorum == null ? 0 : writeQuorum.value(), checkIntervalMs.value(),
                                     orphanGraceMs.value())),

@@ -14,6 +14,9 @@ public enum Setting {
             "Address to listen on; `0.0.0.0` listens on every interface."),
     SERVER_PORT("server.port", "8080",
             "Port to listen on (0..65535); 0 picks a free port."),
+    SERVER_DOMAIN("server.domain", "localhost",
+            "Service domains for virtual-host-style requests, comma separated: a request to `bucket.<domain>[:port]` "
+                    + "addresses `bucket`; the domain itself, an IP address or any other host is path style."),
     STORAGE_DATA_DIR("storage.data_dir", "./data",
             "Directory below which the nodes and the database live unless configured elsewhere."),
     STORAGE_NODES("storage.nodes", "3",

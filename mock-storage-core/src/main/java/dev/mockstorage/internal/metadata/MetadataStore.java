@@ -416,13 +416,18 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /**
-     * Every blob id the object rows point at (for the consistency check, which compares them with
+     * Every blob id the object and upload part rows point at (for the consistency check, which compares them with
      * the files on the nodes). Blobs only named in task payloads are not included.
      */
     public Set<String> referencedBlobIds() {
         return read("list blob ids", db -> {
             Set<String> ids = new HashSet<>();
             try (ResultSet rs = db.prepare("SELECT blob_id FROM objects").executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            try (ResultSet rs = db.prepare("SELECT blob_id FROM upload_parts").executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
                 }
@@ -518,6 +523,69 @@ public final class MetadataStore implements AutoCloseable {
                 }
             }
             return ids;
+        });
+    }
+
+    // ---------------------------------------------------------------- multipart uploads
+
+    /** The upload as last committed, if it is in progress. */
+    public Optional<UploadRecord> upload(String uploadId) {
+        return read("read upload " + uploadId, db -> Queries.upload(db, uploadId));
+    }
+
+    /** Parts of an upload numbered above {@code afterPartNumber}, ascending, at most {@code limit}. */
+    public List<PartRecord> parts(String uploadId, int afterPartNumber, int limit) {
+        return read("list parts of upload " + uploadId, db -> Queries.parts(db, uploadId, afterPartNumber, limit));
+    }
+
+    /**
+     * Uploads in progress in a bucket whose key starts with {@code prefix}, after the position
+     * ({@code afterKey}, {@code afterUploadId}) (null: from the start; a null upload id skips the
+     * whole key), ordered by key (UTF-8 bytes) then initiation, at most {@code limit}.
+     */
+    public List<UploadRecord> uploads(String bucket, String prefix, String afterKey, String afterUploadId, int limit) {
+        String p = prefix == null ? "" : prefix;
+        StringBuilder sql = new StringBuilder("SELECT ").append(Rows.UPLOAD_COLUMNS)
+                .append(" FROM uploads WHERE bucket = ? AND substr(key, 1, length(?)) = ?");
+        if (afterKey != null) {
+            sql.append(afterUploadId == null ? " AND key > ?" : " AND (key > ? OR (key = ? AND upload_id > ?))");
+        }
+        sql.append(" ORDER BY key, upload_id LIMIT ?");
+        return read("list uploads of " + bucket, db -> {
+            PreparedStatement ps = db.prepare(sql.toString());
+            int i = 1;
+            ps.setString(i++, bucket);
+            ps.setString(i++, p);
+            ps.setString(i++, p);
+            if (afterKey != null) {
+                ps.setString(i++, afterKey);
+                if (afterUploadId != null) {
+                    ps.setString(i++, afterKey);
+                    ps.setString(i++, afterUploadId);
+                }
+            }
+            ps.setInt(i, limit);
+            List<UploadRecord> uploads = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    uploads.add(Rows.upload(rs));
+                }
+            }
+            return uploads;
+        });
+    }
+
+    /** The layout of a completed multipart object whose row points at {@code blobId}, if it is one. */
+    public Optional<MultipartLayout> multipartLayout(String bucket, String key, String blobId) {
+        return read("read the parts of " + bucket + "/" + key, db -> {
+            PreparedStatement ps = db.prepare("SELECT blob_id, content_md5, part_sizes FROM multipart_objects"
+                    + " WHERE bucket = ? AND key = ? AND blob_id = ?");
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            ps.setString(3, blobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.layout(rs)) : Optional.empty();
+            }
         });
     }
 

@@ -22,6 +22,30 @@ final class Queries {
         }
     }
 
+    static Optional<UploadRecord> upload(SqlConnection db, String uploadId) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT " + Rows.UPLOAD_COLUMNS + " FROM uploads WHERE upload_id = ?");
+        ps.setString(1, uploadId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(Rows.upload(rs)) : Optional.empty();
+        }
+    }
+
+    /** Parts of an upload with a number above {@code afterPartNumber}, ascending, at most {@code limit}. */
+    static java.util.List<PartRecord> parts(SqlConnection db, String uploadId, int afterPartNumber, int limit) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT " + Rows.PART_COLUMNS
+                + " FROM upload_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?");
+        ps.setString(1, uploadId);
+        ps.setInt(2, afterPartNumber);
+        ps.setInt(3, limit);
+        java.util.List<PartRecord> parts = new java.util.ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                parts.add(Rows.part(rs));
+            }
+        }
+        return parts;
+    }
+
     static Optional<ObjectRecord> object(SqlConnection db, String bucket, String key) throws SQLException {
         PreparedStatement ps = db.prepare(SELECT_OBJECT);
         ps.setString(1, bucket);

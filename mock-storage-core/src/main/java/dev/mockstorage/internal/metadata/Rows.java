@@ -24,6 +24,10 @@ final class Rows {
     static final String TASK_COLUMNS =
             "id, kind, payload, state, attempts, created_at, next_run_at, last_error";
 
+    static final String UPLOAD_COLUMNS =
+            "bucket, key, upload_id, initiated, content_type, user_metadata, headers, checksum_algorithm, checksum_type";
+    static final String PART_COLUMNS = "upload_id, part_number, blob_id, size, etag, last_modified, checksums";
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectReader MAP_READER =
             MAPPER.readerFor(new TypeReference<LinkedHashMap<String, String>>() { });
@@ -38,6 +42,27 @@ final class Rows {
         return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
                 fromJson(rs.getString(8)), fromJson(rs.getString(9)), fromJson(rs.getString(10)));
+    }
+
+    /** Maps a row selected with {@link #UPLOAD_COLUMNS}. */
+    static UploadRecord upload(ResultSet rs) throws SQLException {
+        return new UploadRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+                rs.getString(5), fromJson(rs.getString(6)), fromJson(rs.getString(7)), rs.getString(8), rs.getString(9));
+    }
+
+    /** Maps a row selected with {@link #PART_COLUMNS}. */
+    static PartRecord part(ResultSet rs) throws SQLException {
+        return new PartRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getString(5),
+                Instant.ofEpochMilli(rs.getLong(6)), fromJson(rs.getString(7)));
+    }
+
+    /** Maps {@code blob_id, content_md5, part_sizes} (sizes comma separated). */
+    static MultipartLayout layout(ResultSet rs) throws SQLException {
+        java.util.List<Long> sizes = new java.util.ArrayList<>();
+        for (String s : rs.getString(3).split(",")) {
+            sizes.add(Long.parseLong(s));
+        }
+        return new MultipartLayout(rs.getString(1), rs.getString(2), java.util.List.copyOf(sizes));
     }
 
     /** Maps a row selected with {@link #TASK_COLUMNS}. */

@@ -81,7 +81,54 @@ final class Schema {
                         key         TEXT    NOT NULL,
                         reason      TEXT,
                         detected_at INTEGER NOT NULL
-                    ) WITHOUT ROWID"""));
+                    ) WITHOUT ROWID"""),
+            // 4: multipart uploads. Upload ids sort in initiation order, so (bucket, key, upload_id) is
+            // ListMultipartUploads' order. Each part is its own blob until CompleteMultipartUpload
+            // assembles one blob of them; multipart_objects keeps, per completed object, its whole-content
+            // MD5 (reads verify against it; the ETag is not one) and its part sizes (GET ?partNumber=N).
+            List.of(
+                    """
+                    CREATE TABLE uploads (
+                        bucket             TEXT    NOT NULL,
+                        key                TEXT    NOT NULL,
+                        upload_id          TEXT    NOT NULL UNIQUE,
+                        initiated          INTEGER NOT NULL,
+                        content_type       TEXT,
+                        user_metadata      TEXT,
+                        headers            TEXT,
+                        checksum_algorithm TEXT,
+                        checksum_type      TEXT,
+                        PRIMARY KEY (bucket, key, upload_id)
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE upload_parts (
+                        upload_id     TEXT    NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
+                        part_number   INTEGER NOT NULL,
+                        blob_id       TEXT    NOT NULL,
+                        size          INTEGER NOT NULL,
+                        etag          TEXT    NOT NULL,
+                        last_modified INTEGER NOT NULL,
+                        checksums     TEXT,
+                        PRIMARY KEY (upload_id, part_number)
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE multipart_objects (
+                        bucket      TEXT NOT NULL,
+                        key         TEXT NOT NULL,
+                        blob_id     TEXT NOT NULL,
+                        content_md5 TEXT NOT NULL,
+                        part_sizes  TEXT NOT NULL,
+                        PRIMARY KEY (bucket, key)
+                    ) WITHOUT ROWID""",
+                    // the layout lives exactly as long as the object row pointing at its blob
+                    """
+                    CREATE TRIGGER multipart_objects_on_delete AFTER DELETE ON objects BEGIN
+                        DELETE FROM multipart_objects WHERE bucket = OLD.bucket AND key = OLD.key AND blob_id = OLD.blob_id;
+                    END""",
+                    """
+                    CREATE TRIGGER multipart_objects_on_insert AFTER INSERT ON objects BEGIN
+                        DELETE FROM multipart_objects WHERE bucket = NEW.bucket AND key = NEW.key AND blob_id <> NEW.blob_id;
+                    END"""));
 
     /** The version this build writes. */
     static int currentVersion() {

@@ -51,4 +51,29 @@ public interface Tx {
      * {@code bucketCreatedAt}): the upload belonged to the deleted one.
      */
     void recordUpload(String bucket, Instant bucketCreatedAt, long size, Instant storedAt);
+
+    // ---------------------------------------------------------------- multipart uploads
+
+    /** Inserts a new multipart upload. */
+    void createUpload(UploadRecord upload);
+
+    Optional<UploadRecord> upload(String uploadId);
+
+    /** Inserts or replaces a part; returns the part it replaced, if any. The upload must exist. */
+    Optional<PartRecord> putPart(PartRecord part);
+
+    /** Every part of an upload, by part number. */
+    java.util.List<PartRecord> parts(String uploadId);
+
+    /** Deletes an upload and its parts; returns the part blob ids (empty when it did not exist). */
+    java.util.List<String> deleteUpload(String uploadId);
+
+    /** Deletes every upload of a bucket and their parts; returns the part blob ids. */
+    java.util.List<String> deleteUploads(String bucket);
+
+    /**
+     * Records the layout of a completed multipart object; call after {@link #putObject} of the row
+     * pointing at {@code layout.blobId()}. It goes when that row goes or points elsewhere.
+     */
+    void putMultipartLayout(String bucket, String key, MultipartLayout layout);
 }

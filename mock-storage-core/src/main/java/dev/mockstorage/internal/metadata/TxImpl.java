@@ -230,6 +230,124 @@ final class TxImpl implements Tx {
         }
     }
 
+    @Override
+    public void createUpload(UploadRecord u) {
+        try {
+            PreparedStatement ps = db().prepare("INSERT INTO uploads (" + Rows.UPLOAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            ps.setString(1, u.bucket());
+            ps.setString(2, u.key());
+            ps.setString(3, u.uploadId());
+            ps.setLong(4, u.initiated().toEpochMilli());
+            setNullableString(ps, 5, u.contentType());
+            setNullableString(ps, 6, Rows.toJson(u.userMetadata()));
+            setNullableString(ps, 7, Rows.toJson(u.headers()));
+            setNullableString(ps, 8, u.checksumAlgorithm());
+            setNullableString(ps, 9, u.checksumType());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw wrap("create upload " + u.uploadId(), e);
+        }
+    }
+
+    @Override
+    public Optional<UploadRecord> upload(String uploadId) {
+        try {
+            return Queries.upload(db(), uploadId);
+        } catch (SQLException e) {
+            throw wrap("read upload " + uploadId, e);
+        }
+    }
+
+    @Override
+    public Optional<PartRecord> putPart(PartRecord p) {
+        try {
+            PreparedStatement find = db().prepare("SELECT " + Rows.PART_COLUMNS + " FROM upload_parts WHERE upload_id = ? AND part_number = ?");
+            find.setString(1, p.uploadId());
+            find.setInt(2, p.partNumber());
+            Optional<PartRecord> previous;
+            try (ResultSet rs = find.executeQuery()) {
+                previous = rs.next() ? Optional.of(Rows.part(rs)) : Optional.empty();
+            }
+            PreparedStatement ps = db().prepare("INSERT OR REPLACE INTO upload_parts (" + Rows.PART_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+            ps.setString(1, p.uploadId());
+            ps.setInt(2, p.partNumber());
+            ps.setString(3, p.blobId());
+            ps.setLong(4, p.size());
+            ps.setString(5, p.etag());
+            ps.setLong(6, p.lastModified().toEpochMilli());
+            setNullableString(ps, 7, Rows.toJson(p.checksums()));
+            ps.executeUpdate();
+            return previous;
+        } catch (SQLException e) {
+            throw wrap("put part " + p.partNumber() + " of upload " + p.uploadId(), e);
+        }
+    }
+
+    @Override
+    public java.util.List<PartRecord> parts(String uploadId) {
+        try {
+            return Queries.parts(db(), uploadId, 0, Integer.MAX_VALUE);
+        } catch (SQLException e) {
+            throw wrap("read parts of upload " + uploadId, e);
+        }
+    }
+
+    @Override
+    public java.util.List<String> deleteUpload(String uploadId) {
+        try {
+            java.util.List<String> blobIds = new java.util.ArrayList<>();
+            for (PartRecord p : Queries.parts(db(), uploadId, 0, Integer.MAX_VALUE)) {
+                blobIds.add(p.blobId());
+            }
+            PreparedStatement parts = db().prepare("DELETE FROM upload_parts WHERE upload_id = ?");
+            parts.setString(1, uploadId);
+            parts.executeUpdate();
+            PreparedStatement ps = db().prepare("DELETE FROM uploads WHERE upload_id = ?");
+            ps.setString(1, uploadId);
+            ps.executeUpdate();
+            return blobIds;
+        } catch (SQLException e) {
+            throw wrap("delete upload " + uploadId, e);
+        }
+    }
+
+    @Override
+    public java.util.List<String> deleteUploads(String bucket) {
+        try {
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            PreparedStatement ps = db().prepare("SELECT upload_id FROM uploads WHERE bucket = ?");
+            ps.setString(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            java.util.List<String> blobIds = new java.util.ArrayList<>();
+            for (String id : ids) {
+                blobIds.addAll(deleteUpload(id));
+            }
+            return blobIds;
+        } catch (SQLException e) {
+            throw wrap("delete uploads of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void putMultipartLayout(String bucket, String key, MultipartLayout layout) {
+        try {
+            PreparedStatement ps = db().prepare("INSERT OR REPLACE INTO multipart_objects (bucket, key, blob_id, content_md5, part_sizes)"
+                    + " VALUES (?, ?, ?, ?, ?)");
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            ps.setString(3, layout.blobId());
+            ps.setString(4, layout.contentMd5());
+            ps.setString(5, String.join(",", layout.partSizes().stream().map(String::valueOf).toList()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw wrap("record the parts of " + bucket + "/" + key, e);
+        }
+    }
+
     static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.VARCHAR);

@@ -111,7 +111,7 @@ final class ListOperations {
     }
 
     /** {@code encoding-type=url}: keys, prefixes and delimiters are percent-encoded in the answer. */
-    private static UnaryOperator<String> encoder(HttpRequest http) {
+    static UnaryOperator<String> encoder(HttpRequest http) {
         String type = http.queryParameter("encoding-type");
         if (type == null) {
             return s -> s;

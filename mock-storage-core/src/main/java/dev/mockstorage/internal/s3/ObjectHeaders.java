@@ -66,7 +66,7 @@ final class ObjectHeaders {
                 null, null, Map.of(), algorithms, Map::of, source.size());
     }
 
-    private static Map<String, String> userMetadata(HttpRequest request) {
+    static Map<String, String> userMetadata(HttpRequest request) {
         Map<String, String> meta = new TreeMap<>();
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             if (h.getKey().startsWith(USER_METADATA_PREFIX) && h.getKey().length() > USER_METADATA_PREFIX.length()) {
@@ -76,7 +76,7 @@ final class ObjectHeaders {
         return meta;
     }
 
-    private static Map<String, String> storedHeaders(HttpRequest request) {
+    static Map<String, String> storedHeaders(HttpRequest request) {
         Map<String, String> stored = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : STORED.entrySet()) {
             String v = request.header(e.getKey());
@@ -156,16 +156,17 @@ final class ObjectHeaders {
     }
 
     static void checksumHeaders(HttpResponse response, ObjectRecord object) {
-        boolean any = false;
+        String type = null;
         for (Map.Entry<String, String> c : object.checksums().entrySet()) {
             var algorithm = ChecksumAlgorithm.fromName(c.getKey());
             if (algorithm.isPresent()) {
                 response.header(algorithm.get().headerName(), c.getValue());
-                any = true;
+                // a multipart object's composite checksum ends in -N (checksum of the part checksums)
+                type = c.getValue().indexOf('-') > 0 ? "COMPOSITE" : type == null ? "FULL_OBJECT" : type;
             }
         }
-        if (any) {
-            response.header("x-amz-checksum-type", "FULL_OBJECT");
+        if (type != null) {
+            response.header("x-amz-checksum-type", type);
         }
     }
 

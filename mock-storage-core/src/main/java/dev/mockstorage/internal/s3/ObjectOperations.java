@@ -8,6 +8,8 @@ import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.metadata.MultipartLayout;
+import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
 import org.w3c.dom.Element;
 
@@ -25,9 +27,11 @@ final class ObjectOperations {
     private static final int MAX_DELETE_KEYS = 1000;
 
     private final ObjectService service;
+    private final MultipartService multipart;
 
-    ObjectOperations(ObjectService service) {
+    ObjectOperations(ObjectService service, MultipartService multipart) {
         this.service = service;
+        this.multipart = multipart;
     }
 
     HttpResponse put(S3Request r) {
@@ -53,9 +57,18 @@ final class ObjectOperations {
         HttpRequest http = r.http();
         ObjectRecord object = service.head(r.bucket(), r.key());
         String partNumber = http.queryParameter("partNumber");
-        if (partNumber != null && !partNumber.equals("1")) {
-            throw new StorageException(ErrorCode.InvalidPartNumber, "The requested partnumber is not satisfiable: "
-                    + partNumber + " (the object was not uploaded in parts, it has part 1 only)");
+        ByteRange part = null;
+        int partsCount = 0;
+        if (partNumber != null) {
+            var layout = multipart.layout(object);
+            if (layout.isEmpty() && !partNumber.equals("1")) {
+                throw new StorageException(ErrorCode.InvalidPartNumber, "The requested partnumber is not satisfiable: "
+                        + partNumber + " (the object was not uploaded in parts, it has part 1 only)");
+            }
+            if (layout.isPresent()) {
+                part = partRange(layout.get(), partNumber);
+                partsCount = layout.get().partSizes().size();
+            }
         }
         Conditions.Outcome outcome = Conditions.evaluate(object, http.header("if-match"), http.header("if-unmodified-since"),
                 http.header("if-none-match"), http.header("if-modified-since"), false);
@@ -63,18 +76,48 @@ final class ObjectOperations {
             return HttpResponse.status(304).header("ETag", ObjectHeaders.quotedEtag(object))
                     .header("Last-Modified", HttpDates.header(object.lastModified()));
         }
-        ByteRange range = ByteRange.parse(http.header("range"), object.size());
+        ByteRange range = part != null ? part : ByteRange.parse(http.header("range"), object.size());
         HttpResponse response = HttpResponse.status(range == null ? 200 : 206);
         ObjectHeaders.describe(response, object, http, range == null);
         long length = range == null ? object.size() : range.length();
         if (range != null) {
             response.header("Content-Range", range.contentRange(object.size()));
         }
+        if (partsCount > 0) {
+            response.header("x-amz-mp-parts-count", Integer.toString(partsCount));
+        }
         if (headOnly) {
             return response.contentLengthOnly(length);
         }
         InputStream content = service.read(object, range == null ? 0 : range.first(), length);
         return response.body(content, length);
+    }
+
+    /** The bytes of part {@code partNumber} of a multipart object. */
+    private static ByteRange partRange(MultipartLayout layout, String partNumber) {
+        int n;
+        try {
+            n = Integer.parseInt(partNumber);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1) {
+            throw new StorageException(ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+                    .with("ArgumentName", "partNumber").with("ArgumentValue", partNumber);
+        }
+        if (n > layout.partSizes().size()) {
+            throw new StorageException(ErrorCode.InvalidPartNumber, "The requested partnumber is not satisfiable: " + n
+                    + " (the object has " + layout.partSizes().size() + " parts)");
+        }
+        long first = 0;
+        for (int i = 0; i < n - 1; i++) {
+            first += layout.partSizes().get(i);
+        }
+        long size = layout.partSizes().get(n - 1);
+        if (size == 0) {
+            return null; // an empty last part: the (empty) object itself
+        }
+        return new ByteRange(first, first + size - 1);
     }
 
     HttpResponse delete(S3Request r) {
@@ -112,7 +155,7 @@ final class ObjectOperations {
     }
 
     /** {@code /bucket/key} or {@code bucket/key}, percent-encoded, optionally {@code ?versionId=...}. */
-    private static String[] copySource(String header) {
+    static String[] copySource(String header) {
         String value = header.trim();
         int q = value.indexOf('?');
         if (q >= 0) {

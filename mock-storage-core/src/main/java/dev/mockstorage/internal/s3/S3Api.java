@@ -6,6 +6,7 @@ import dev.mockstorage.internal.http.HttpHandler;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.s3.S3Request.Level;
+import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
 
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The S3 REST API (path style). {@link #ROUTES} is its table of contents: the first route whose
+ * The S3 REST API (path style, or virtual-host style: see {@link S3Request#of}). {@link #ROUTES} is its table of contents: the first route whose
  * method, level (service, bucket, object) and query/header condition match a request handles it.
  * Errors thrown anywhere below are rendered here, and only here, as S3 error XML.
  */
@@ -30,7 +31,7 @@ public final class S3Api implements HttpHandler {
      * One row of the route table.
      *
      * @param condition {@code null}, {@code ?name} (query parameter present), {@code ?name=value}, or
-     *                  {@code header:name} (request header present)
+     *                  {@code header:name} (request header present); several joined by {@code " & "} must all hold
      */
     private record Route(String method, Level level, String condition, String operation, Operation handler) {
         boolean matches(S3Request r) {
@@ -40,12 +41,34 @@ public final class S3Api implements HttpHandler {
             if (condition == null) {
                 return true;
             }
+            for (String c : condition.split(" & ")) {
+                if (!holds(c, r)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean holds(String condition, S3Request r) {
             if (condition.startsWith("header:")) {
                 return r.http().header(condition.substring(7)) != null;
             }
             String q = condition.substring(1);
             int eq = q.indexOf('=');
             return eq < 0 ? r.http().hasQueryParameter(q) : q.substring(eq + 1).equals(r.http().queryParameter(q.substring(0, eq)));
+        }
+
+        /** Whether the condition asks for query parameter {@code name}: then it is this route's, not unimplemented. */
+        boolean claims(String name) {
+            if (condition == null) {
+                return false;
+            }
+            for (String c : condition.split(" & ")) {
+                if (c.equals("?" + name) || c.startsWith("?" + name + "=")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -74,22 +97,41 @@ public final class S3Api implements HttpHandler {
     private final List<Route> routes;
     private final AtomicLong requestCounter = new AtomicLong();
     private final String hostId;
+    private final List<String> domains;
 
+    /** Path style only, plus virtual-host style below {@code localhost}. */
     public S3Api(ObjectService service, String region) {
+        this(service, region, List.of("localhost"));
+    }
+
+    /** @param domains service domains: a request to {@code bucket.<domain>} addresses {@code bucket} (virtual-host style) */
+    public S3Api(ObjectService service, String region, List<String> domains) {
+        this.domains = List.copyOf(domains);
         BucketOperations buckets = new BucketOperations(service, region);
-        ObjectOperations objects = new ObjectOperations(service);
+        // a null service gives the route table alone (operations()), for documentation checks
+        MultipartService mp = service == null ? null : service.multipart();
+        ObjectOperations objects = new ObjectOperations(service, mp);
         ListOperations lists = new ListOperations(service);
+        MultipartOperations multipart = new MultipartOperations(service, mp);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
 
                 new Route("GET", Level.BUCKET, "?location", "GetBucketLocation", buckets::location),
+                new Route("GET", Level.BUCKET, "?uploads", "ListMultipartUploads", multipart::listUploads),
                 new Route("GET", Level.BUCKET, "?list-type=2", "ListObjectsV2", lists::listV2),
                 new Route("POST", Level.BUCKET, "?delete", "DeleteObjects", objects::deleteObjects),
                 new Route("PUT", Level.BUCKET, null, "CreateBucket", buckets::createBucket),
                 new Route("HEAD", Level.BUCKET, null, "HeadBucket", buckets::headBucket),
                 new Route("DELETE", Level.BUCKET, null, "DeleteBucket", buckets::deleteBucket),
                 new Route("GET", Level.BUCKET, null, "ListObjects", lists::listV1),
+
+                new Route("POST", Level.OBJECT, "?uploads", "CreateMultipartUpload", multipart::create),
+                new Route("PUT", Level.OBJECT, "?uploadId & ?partNumber & header:x-amz-copy-source", "UploadPartCopy", multipart::uploadPartCopy),
+                new Route("PUT", Level.OBJECT, "?uploadId & ?partNumber", "UploadPart", multipart::uploadPart),
+                new Route("POST", Level.OBJECT, "?uploadId", "CompleteMultipartUpload", multipart::complete),
+                new Route("GET", Level.OBJECT, "?uploadId", "ListParts", multipart::listParts),
+                new Route("DELETE", Level.OBJECT, "?uploadId", "AbortMultipartUpload", multipart::abort),
 
                 new Route("PUT", Level.OBJECT, "header:x-amz-copy-source", "CopyObject", objects::copy),
                 new Route("PUT", Level.OBJECT, null, "PutObject", objects::put),
@@ -114,9 +156,10 @@ public final class S3Api implements HttpHandler {
             if (http.problem() != null) {
                 throw http.problem();
             }
-            request = S3Request.of(http, requestId);
-            String missing = notImplemented(request);
-            Route route = missing == null ? route(request) : null;
+            request = S3Request.of(http, requestId, domains);
+            Route matched = route(request);
+            String missing = notImplemented(request, matched);
+            Route route = missing == null ? matched : null;
             operation = missing != null ? missing : route != null ? route.operation() : UNKNOWN_OPERATION;
             response = dispatch(request, missing, route);
         } catch (StorageException e) {
@@ -139,9 +182,9 @@ public final class S3Api implements HttpHandler {
     /** The name of the operation a request maps to (e.g. {@code PutObject}), or null when none. */
     public String operationOf(HttpRequest http) {
         try {
-            S3Request r = S3Request.of(http, "");
-            return routes.stream().filter(route -> route.matches(r) && notImplemented(r) == null)
-                    .map(Route::operation).findFirst().orElse(null);
+            S3Request r = S3Request.of(http, "", domains);
+            Route route = route(r);
+            return route != null && notImplemented(r, route) == null ? route.operation() : null;
         } catch (StorageException e) {
             return null;
         }
@@ -170,10 +213,12 @@ public final class S3Api implements HttpHandler {
                 .with("ResourceType", r.level().name());
     }
 
-    private static String notImplemented(S3Request r) {
+    /** The unimplemented operation a sub-resource parameter names, unless the matched route handles that parameter. */
+    private static String notImplemented(S3Request r, Route route) {
         for (Map.Entry<String, String> p : r.http().queryParameters()) {
             String name = NOT_IMPLEMENTED.get(p.getKey());
-            if (name != null && !(p.getKey().equals("versionId") && p.getValue().equals("null"))) {
+            if (name != null && !(p.getKey().equals("versionId") && p.getValue().equals("null"))
+                    && (route == null || !route.claims(p.getKey()))) {
                 String verb = switch (r.http().method()) {
                     case "GET", "HEAD" -> "Get";
                     case "PUT" -> "Put";

@@ -85,6 +85,7 @@ public final class ObjectService {
      * the metadata's marks, so GET and HEAD refuse them without a query. Replaced, never changed.
      */
     private volatile Set<String> damaged = Set.of();
+    private final MultipartService multipart;
     /** Read-throughs in progress by bucket + "/" + key: concurrent misses of one key wait for one fetch. */
     private final ConcurrentHashMap<String, CompletableFuture<ObjectRecord>> readThroughs = new ConcurrentHashMap<>();
 
@@ -101,6 +102,7 @@ public final class ObjectService {
         this.clock = clock;
         this.autoCreateBuckets = autoCreateBuckets;
         this.thirdParty = thirdParty;
+        this.multipart = new MultipartService(this, metadata, blobs, queue);
         refreshDamaged();
         blobs.onNodeUp(node -> releaseWaitingRepairs(node.id()));
     }
@@ -124,6 +126,11 @@ public final class ObjectService {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not queue the repairs waiting for node " + nodeId, e);
         }
+    }
+
+    /** Multipart uploads of this service's buckets. */
+    public MultipartService multipart() {
+        return multipart;
     }
 
     /** The task handlers this service's tasks need, for the queue's construction. */
@@ -172,8 +179,13 @@ public final class ObjectService {
                 throw new StorageException(ErrorCode.BucketNotEmpty,
                         "The bucket you tried to delete is not empty: " + name, name).with("BucketName", name);
             }
+            List<String> parts = tx.deleteUploads(name); // S3 drops the bucket's unfinished uploads with it
+            if (!parts.isEmpty()) {
+                tx.enqueueTask(DELETE_BLOBS, String.join(" ", parts));
+            }
             return tx.deleteBucket(name);
         });
+        queue.wakeUp();
     }
 
     // ---------------------------------------------------------------- objects
@@ -320,7 +332,8 @@ public final class ObjectService {
      * fails the stream (the client sees an aborted response, never wrong bytes) and queues a repair.
      */
     public InputStream read(ObjectRecord object, long offset, long length) {
-        Optional<BlobReader> reader = blobs.find(object.blobId(), object.size(), contentMd5(object));
+        String md5 = expectedContentMd5(object);
+        Optional<BlobReader> reader = blobs.find(object.blobId(), object.size(), md5);
         if (reader.isEmpty()) {
             throw new StorageException(ErrorCode.InternalError, "no storage node holds an intact copy of "
                     + object.bucket() + "/" + object.key() + " (blob " + object.blobId() + ")",
@@ -360,6 +373,19 @@ public final class ObjectService {
         };
     }
 
+    /**
+     * The MD5 (hex) a replica of the object must have: its ETag, or for a multipart object (whose ETag
+     * is the MD5 of its parts' MD5s) the whole-content MD5 kept with its layout; null when unknown.
+     */
+    String expectedContentMd5(ObjectRecord object) {
+        String md5 = contentMd5(object);
+        if (md5 == null && object.etag().indexOf('-') > 0) {
+            md5 = metadata.multipartLayout(object.bucket(), object.key(), object.blobId())
+                    .map(dev.mockstorage.internal.metadata.MultipartLayout::contentMd5).orElse(null);
+        }
+        return md5;
+    }
+
     /** The object's content MD5 in hex (its ETag), or null when the ETag is not one (e.g. multipart). */
     static String contentMd5(ObjectRecord object) {
         String etag = object.etag();
@@ -392,31 +418,12 @@ public final class ObjectService {
         }
         queue.awaitRoom();
 
-        Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>(write.checksumAlgorithms());
-        algorithms.addAll(write.checksums().keySet());
-        Hashing hashing = new Hashing(algorithms, write.contentSha256() != null);
-
-        String blobId;
-        long size;
-        Map<String, String> checksums;
-        boolean underReplicated;
-        try (PendingBlob blob = prepare()) {
-            size = copy(body, blob.output(), hashing);
-            if (write.declaredLength() >= 0 && size != write.declaredLength()) {
-                throw new StorageException(ErrorCode.IncompleteBody, "the request declared " + write.declaredLength()
-                        + " bytes but the body had " + size);
-            }
-            checksums = verify(write, hashing, expectedMd5);
-            try {
-                blobId = blob.commit();
-                underReplicated = blob.nodeIds().size() < blobs.nodes().size();
-            } catch (IOException e) {
-                throw new StorageException(ErrorCode.InternalError, "could not commit the object to the storage nodes: " + e.getMessage(), null, e);
-            }
-        }
-        ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, size, hashing.md5Hex(),
+        StoredBlob stored = storeBlob(write, body, expectedMd5);
+        String blobId = stored.blobId();
+        boolean underReplicated = stored.underReplicated();
+        ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, stored.size(), stored.md5Hex(),
                 write.contentType(), now(), new LinkedHashMap<>(write.userMetadata()),
-                new LinkedHashMap<>(write.headers()), checksums);
+                new LinkedHashMap<>(write.headers()), stored.checksums());
         try {
             metadata.write(tx -> {
                 Optional<BucketRecord> bucket = tx.bucket(write.bucket());
@@ -447,6 +454,39 @@ public final class ObjectService {
         }
         queue.wakeUp();
         return record;
+    }
+
+    /** A body stored as a committed blob on every node, verified against what the client declared. */
+    record StoredBlob(String blobId, long size, String md5Hex, byte[] md5, Map<String, String> checksums,
+                      boolean underReplicated) {
+    }
+
+    /**
+     * The first half of the upload flow, shared by PutObject and UploadPart: streams the body once
+     * into a pending blob on every node while hashing it, checks length, Content-MD5, payload SHA-256
+     * and checksums (headers or trailers), and commits the blob files. The caller records the blob in
+     * one metadata transaction and deletes it (via {@link #deleteQuietly}) when that fails.
+     */
+    StoredBlob storeBlob(ObjectWrite write, InputStream body, byte[] expectedMd5) {
+        Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>(write.checksumAlgorithms());
+        algorithms.addAll(write.checksums().keySet());
+        Hashing hashing = new Hashing(algorithms, write.contentSha256() != null);
+        try (PendingBlob blob = prepare()) {
+            long size = copy(body, blob.output(), hashing);
+            if (write.declaredLength() >= 0 && size != write.declaredLength()) {
+                throw new StorageException(ErrorCode.IncompleteBody, "the request declared " + write.declaredLength()
+                        + " bytes but the body had " + size);
+            }
+            Map<String, String> checksums = verify(write, hashing, expectedMd5);
+            try {
+                String blobId = blob.commit();
+                // storage.write_quorum below the node count lets a write land on fewer nodes
+                boolean underReplicated = blob.nodeIds().size() < blobs.nodes().size();
+                return new StoredBlob(blobId, size, hashing.md5Hex(), hashing.md5(), checksums, underReplicated);
+            } catch (IOException e) {
+                throw new StorageException(ErrorCode.InternalError, "could not commit the object to the storage nodes: " + e.getMessage(), null, e);
+            }
+        }
     }
 
     /**
@@ -498,7 +538,17 @@ public final class ObjectService {
             while (true) {
                 List<ObjectRecord> batch = metadata.listObjects(name, "", null, RESET_BATCH);
                 if (batch.isEmpty()) {
-                    boolean gone = metadata.write(tx -> !tx.bucketIsEmpty(name) ? false : tx.deleteBucket(name) || true);
+                    boolean gone = metadata.write(tx -> {
+                        if (!tx.bucketIsEmpty(name)) {
+                            return false;
+                        }
+                        List<String> parts = tx.deleteUploads(name);
+                        if (!parts.isEmpty()) {
+                            tx.enqueueTask(DELETE_BLOBS, String.join(" ", parts));
+                        }
+                        tx.deleteBucket(name);
+                        return true;
+                    });
                     if (gone) {
                         break;
                     }
@@ -630,7 +680,7 @@ public final class ObjectService {
         }
     }
 
-    private PendingBlob prepare() {
+    PendingBlob prepare() {
         try {
             return blobs.prepare();
         } catch (IOException e) {
@@ -696,7 +746,7 @@ public final class ObjectService {
         return stored;
     }
 
-    private static byte[] decodeContentMd5(String contentMd5) {
+    static byte[] decodeContentMd5(String contentMd5) {
         if (contentMd5 == null) {
             return null;
         }
@@ -712,7 +762,7 @@ public final class ObjectService {
                 + "' is not the base64 of 16 bytes");
     }
 
-    private static void validateChecksumValues(Map<ChecksumAlgorithm, String> checksums) {
+    static void validateChecksumValues(Map<ChecksumAlgorithm, String> checksums) {
         for (Map.Entry<ChecksumAlgorithm, String> e : checksums.entrySet()) {
             int expected = switch (e.getKey()) {
                 case CRC32, CRC32C -> 4;
@@ -745,7 +795,7 @@ public final class ObjectService {
         }
     }
 
-    private static void validateUserMetadata(Map<String, String> userMetadata) {
+    static void validateUserMetadata(Map<String, String> userMetadata) {
         int bytes = 0;
         for (Map.Entry<String, String> e : userMetadata.entrySet()) {
             bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
@@ -757,7 +807,7 @@ public final class ObjectService {
         }
     }
 
-    private void deleteQuietly(String blobId) {
+    void deleteQuietly(String blobId) {
         try {
             blobs.delete(blobId);
         } catch (IOException | RuntimeException e) {
@@ -765,7 +815,7 @@ public final class ObjectService {
         }
     }
 
-    private Instant now() {
+    Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 

@@ -1,0 +1,426 @@
+package dev.mockstorage.internal.service;
+
+import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
+import dev.mockstorage.internal.checksum.Hasher;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.metadata.BucketRecord;
+import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.metadata.MultipartLayout;
+import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.metadata.PartRecord;
+import dev.mockstorage.internal.metadata.UploadRecord;
+import dev.mockstorage.internal.queue.TaskQueue;
+import dev.mockstorage.internal.storage.BlobReader;
+import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.PendingBlob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Multipart uploads. Every part is its own immutable blob written by the upload flow
+ * ({@link ObjectService#storeBlob}) and a row in {@code upload_parts}. Completing streams the listed
+ * parts into ONE new blob (so an object is always one blob and reads are unchanged), then in one
+ * transaction stores the object row and its {@link MultipartLayout}, removes the upload and queues
+ * the deletion of every part blob. Aborting removes the rows and queues the same deletion.
+ */
+public final class MultipartService {
+    /** Smallest size of every part but the last, as on S3. */
+    public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+    /** Highest part number, as on S3. */
+    public static final int MAX_PART_NUMBER = 10_000;
+    /** {@code x-amz-checksum-type} values. */
+    public static final String COMPOSITE = "COMPOSITE";
+    public static final String FULL_OBJECT = "FULL_OBJECT";
+
+    private static final int COPY_BUFFER = 64 * 1024;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ObjectService objects;
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final TaskQueue queue;
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    MultipartService(ObjectService objects, MetadataStore metadata, BlobStore blobs, TaskQueue queue) {
+        this.objects = objects;
+        this.metadata = metadata;
+        this.blobs = blobs;
+        this.queue = queue;
+    }
+
+    /** A part as listed in a CompleteMultipartUpload request; {@code checksums} by algorithm, base64. */
+    public record RequestedPart(int partNumber, String etag, Map<ChecksumAlgorithm, String> checksums) {
+    }
+
+    /**
+     * Starts an upload.
+     *
+     * @param write        the object's metadata (key, type, user metadata, headers; no body facts)
+     * @param algorithm    checksum algorithm asked for ({@code x-amz-checksum-algorithm}), or null
+     * @param checksumType {@code COMPOSITE}, {@code FULL_OBJECT}, or null for the algorithm's default
+     */
+    public UploadRecord create(ObjectWrite write, ChecksumAlgorithm algorithm, String checksumType) {
+        ObjectService.validateKey(write.key());
+        ObjectService.validateUserMetadata(write.userMetadata());
+        objects.requireBucket(write.bucket());
+        String type = checksumType(algorithm, checksumType);
+        UploadRecord upload = new UploadRecord(write.bucket(), write.key(), newUploadId(), objects.now(), write.contentType(),
+                new LinkedHashMap<>(write.userMetadata()), new LinkedHashMap<>(write.headers()),
+                algorithm == null ? null : algorithm.name(), type);
+        metadata.write(tx -> {
+            if (tx.bucket(write.bucket()).isEmpty()) {
+                throw ObjectService.noSuchBucket(write.bucket());
+            }
+            tx.createUpload(upload);
+            return null;
+        });
+        return upload;
+    }
+
+    private static String checksumType(ChecksumAlgorithm algorithm, String requested) {
+        String type = requested == null ? null : requested.trim().toUpperCase(Locale.ROOT);
+        if (type != null && !type.equals(COMPOSITE) && !type.equals(FULL_OBJECT)) {
+            throw new StorageException(ErrorCode.InvalidRequest, "Value for x-amz-checksum-type header is invalid: " + requested
+                    + " (COMPOSITE or FULL_OBJECT)");
+        }
+        if (algorithm == null) {
+            if (type != null) {
+                throw new StorageException(ErrorCode.InvalidRequest, "The x-amz-checksum-type header can only be used with the "
+                        + "x-amz-checksum-algorithm header.");
+            }
+            return null;
+        }
+        boolean crc = algorithm == ChecksumAlgorithm.CRC32 || algorithm == ChecksumAlgorithm.CRC32C
+                || algorithm == ChecksumAlgorithm.CRC64NVME;
+        if (type == null) {
+            return algorithm == ChecksumAlgorithm.CRC64NVME ? FULL_OBJECT : COMPOSITE;
+        }
+        if (type.equals(FULL_OBJECT) && !crc || type.equals(COMPOSITE) && algorithm == ChecksumAlgorithm.CRC64NVME) {
+            throw new StorageException(ErrorCode.InvalidRequest, "The " + type + " checksum type cannot be used with the "
+                    + algorithm + " checksum algorithm.");
+        }
+        return type;
+    }
+
+    /** Upload ids sort in initiation order: creation time, a sequence, then randomness. */
+    private String newUploadId() {
+        byte[] random = new byte[12];
+        RANDOM.nextBytes(random);
+        return String.format(Locale.ROOT, "%012x%08x", System.currentTimeMillis(), sequence.incrementAndGet() & 0xffffffffL)
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** The upload, which must be in progress for {@code bucket}/{@code key}; {@code NoSuchUpload} otherwise. */
+    public UploadRecord upload(String bucket, String key, String uploadId) {
+        Optional<UploadRecord> found = uploadId == null ? Optional.empty() : metadata.upload(uploadId);
+        if (found.isEmpty() || !found.get().bucket().equals(bucket) || !found.get().key().equals(key)) {
+            objects.requireBucket(bucket);
+            throw noSuchUpload(uploadId);
+        }
+        return found.get();
+    }
+
+    /** Stores one part (UploadPart): the body through the upload flow, then the part row; replaces an earlier part. */
+    public PartRecord uploadPart(String bucket, String key, String uploadId, int partNumber, ObjectWrite write, InputStream body) {
+        checkPartNumber(partNumber);
+        UploadRecord upload = upload(bucket, key, uploadId);
+        byte[] expectedMd5 = ObjectService.decodeContentMd5(write.contentMd5());
+        ObjectService.validateChecksumValues(write.checksums());
+        queue.awaitRoom();
+        ObjectService.StoredBlob stored = objects.storeBlob(withAlgorithm(write, upload), body, expectedMd5);
+        return recordPart(upload, partNumber, stored);
+    }
+
+    /** UploadPartCopy: {@code length} bytes of {@code source} from {@code offset} become a part. */
+    public PartRecord copyPart(String bucket, String key, String uploadId, int partNumber, ObjectRecord source,
+                               long offset, long length) {
+        checkPartNumber(partNumber);
+        UploadRecord upload = upload(bucket, key, uploadId);
+        queue.awaitRoom();
+        ObjectWrite write = new ObjectWrite(bucket, key, null, Map.of(), Map.of(), null, null, Map.of(),
+                Set.of(), Map::of, length);
+        ObjectService.StoredBlob stored;
+        try (InputStream in = objects.read(source, offset, length)) {
+            stored = objects.storeBlob(withAlgorithm(write, upload), in, null);
+        } catch (IOException e) {
+            throw new StorageException(ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
+        }
+        return recordPart(upload, partNumber, stored);
+    }
+
+    private PartRecord recordPart(UploadRecord upload, int partNumber, ObjectService.StoredBlob stored) {
+        PartRecord part = new PartRecord(upload.uploadId(), partNumber, stored.blobId(), stored.size(), stored.md5Hex(),
+                objects.now(), stored.checksums());
+        try {
+            metadata.write(tx -> {
+                if (tx.upload(upload.uploadId()).isEmpty()) {
+                    throw noSuchUpload(upload.uploadId()); // completed or aborted meanwhile
+                }
+                tx.putPart(part).ifPresent(previous -> tx.enqueueTask(ObjectService.DELETE_BLOB, previous.blobId()));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            objects.deleteQuietly(stored.blobId());
+            throw e;
+        }
+        queue.wakeUp();
+        return part;
+    }
+
+    /** The write with the upload's checksum algorithm added, so every part gets that checksum computed. */
+    private static ObjectWrite withAlgorithm(ObjectWrite w, UploadRecord upload) {
+        if (upload.checksumAlgorithm() == null) {
+            return w;
+        }
+        Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>(w.checksumAlgorithms());
+        algorithms.add(ChecksumAlgorithm.valueOf(upload.checksumAlgorithm()));
+        return new ObjectWrite(w.bucket(), w.key(), w.contentType(), w.userMetadata(), w.headers(), w.contentMd5(),
+                w.contentSha256(), w.checksums(), algorithms, w.trailers(), w.declaredLength());
+    }
+
+    private static void checkPartNumber(int partNumber) {
+        if (partNumber < 1 || partNumber > MAX_PART_NUMBER) {
+            throw new StorageException(ErrorCode.InvalidArgument, "Part number must be an integer between 1 and "
+                    + MAX_PART_NUMBER + ", inclusive").with("ArgumentName", "partNumber")
+                    .with("ArgumentValue", Integer.toString(partNumber));
+        }
+    }
+
+    /** The part sizes and content MD5 of an object stored by CompleteMultipartUpload, if it was. */
+    public Optional<MultipartLayout> layout(ObjectRecord object) {
+        if (object.etag().indexOf('-') < 0) {
+            return Optional.empty();
+        }
+        return metadata.multipartLayout(object.bucket(), object.key(), object.blobId());
+    }
+
+    /** One page of an upload's parts (ListParts). */
+    public List<PartRecord> parts(String uploadId, int afterPartNumber, int limit) {
+        return metadata.parts(uploadId, afterPartNumber, limit);
+    }
+
+    /** Uploads in progress in key then initiation order (ListMultipartUploads reads pages of these). */
+    public List<UploadRecord> uploads(String bucket, String prefix, String afterKey, String afterUploadId, int limit) {
+        objects.requireBucket(bucket);
+        return metadata.uploads(bucket, prefix, afterKey, afterUploadId, limit);
+    }
+
+    /** AbortMultipartUpload: the rows go now, the part files when the queue runs. */
+    public void abort(String bucket, String key, String uploadId) {
+        upload(bucket, key, uploadId);
+        queue.awaitRoom();
+        metadata.write(tx -> {
+            if (tx.upload(uploadId).isEmpty()) {
+                throw noSuchUpload(uploadId);
+            }
+            List<String> parts = tx.deleteUpload(uploadId);
+            if (!parts.isEmpty()) {
+                tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", parts));
+            }
+            return null;
+        });
+        queue.wakeUp();
+    }
+
+    /**
+     * CompleteMultipartUpload: checks the list (ascending part numbers, existing parts with these
+     * ETags and checksums, every part but the last at least {@link #MIN_PART_SIZE}), assembles the
+     * parts into one blob, and stores the object in one transaction with the removal of the upload.
+     *
+     * @param fullObjectChecksums whole-object checksums the client sent with the request (headers), checked
+     */
+    public ObjectRecord complete(String bucket, String key, String uploadId, List<RequestedPart> requested,
+                                 Map<ChecksumAlgorithm, String> fullObjectChecksums) {
+        UploadRecord upload = upload(bucket, key, uploadId);
+        if (requested.isEmpty()) {
+            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
+                    + "against our published schema: CompleteMultipartUpload lists no Part");
+        }
+        Map<Integer, PartRecord> stored = new LinkedHashMap<>();
+        for (PartRecord p : metadata.parts(uploadId, 0, Integer.MAX_VALUE)) {
+            stored.put(p.partNumber(), p);
+        }
+        List<PartRecord> parts = new ArrayList<>();
+        int previous = 0;
+        for (RequestedPart r : requested) {
+            if (r.partNumber() <= previous) {
+                throw new StorageException(ErrorCode.InvalidPartOrder, "The list of parts was not in ascending order. "
+                        + "Parts must be ordered by part number: part " + r.partNumber() + " follows part " + previous)
+                        .with("UploadId", uploadId);
+            }
+            previous = r.partNumber();
+            PartRecord p = stored.get(r.partNumber());
+            String etag = r.etag() == null ? null : r.etag().trim().replace("\"", "");
+            if (p == null || etag == null || !p.etag().equalsIgnoreCase(etag)) {
+                throw invalidPart(uploadId, r, p == null ? "it was not uploaded" : "its ETag is \"" + p.etag() + "\", not " + r.etag());
+            }
+            for (Map.Entry<ChecksumAlgorithm, String> c : r.checksums().entrySet()) {
+                String actual = p.checksums().get(c.getKey().name());
+                if (actual == null || !actual.equals(c.getValue().trim())) {
+                    throw invalidPart(uploadId, r, "its " + c.getKey() + " is " + (actual == null ? "not known" : actual)
+                            + ", not " + c.getValue());
+                }
+            }
+            parts.add(p);
+        }
+        for (int i = 0; i < parts.size() - 1; i++) {
+            PartRecord p = parts.get(i);
+            if (p.size() < MIN_PART_SIZE) {
+                throw new StorageException(ErrorCode.EntityTooSmall, "Your proposed upload is smaller than the minimum allowed "
+                        + "object size: part " + p.partNumber() + " has " + p.size() + " bytes; every part but the last needs at least "
+                        + MIN_PART_SIZE).with("ProposedSize", Long.toString(p.size()))
+                        .with("MinSizeAllowed", Long.toString(MIN_PART_SIZE)).with("PartNumber", Integer.toString(p.partNumber()))
+                        .with("ETag", "\"" + p.etag() + "\"");
+            }
+        }
+        ChecksumAlgorithm algorithm = upload.checksumAlgorithm() == null ? null : ChecksumAlgorithm.valueOf(upload.checksumAlgorithm());
+        Map<String, String> checksums = new LinkedHashMap<>();
+        if (algorithm != null && COMPOSITE.equals(upload.checksumType())) {
+            checksums.put(algorithm.name(), composite(algorithm, parts, uploadId));
+        }
+        // S3 keeps a full-object CRC64NVME of an upload created without an algorithm
+        ChecksumAlgorithm whole = algorithm == null ? ChecksumAlgorithm.CRC64NVME
+                : FULL_OBJECT.equals(upload.checksumType()) ? algorithm : null;
+
+        Assembled assembled = assemble(parts, whole);
+        if (whole != null) {
+            checksums.put(whole.name(), assembled.fullChecksum());
+        }
+        for (Map.Entry<ChecksumAlgorithm, String> c : fullObjectChecksums.entrySet()) {
+            String actual = checksums.get(c.getKey().name());
+            if (actual != null && !actual.equals(c.getValue().trim())) {
+                objects.deleteQuietly(assembled.blobId());
+                throw new StorageException(ErrorCode.BadDigest, "The " + c.getKey() + " you specified did not match the calculated "
+                        + "checksum: sent " + c.getValue() + ", computed " + actual);
+            }
+        }
+        MessageDigest md5OfMd5s = md5();
+        List<Long> sizes = new ArrayList<>();
+        for (PartRecord p : parts) {
+            md5OfMd5s.update(HexFormat.of().parseHex(p.etag()));
+            sizes.add(p.size());
+        }
+        String etag = HexFormat.of().formatHex(md5OfMd5s.digest()) + "-" + parts.size();
+        ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), etag, upload.contentType(),
+                objects.now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums);
+        MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes));
+        queue.awaitRoom();
+        try {
+            metadata.write(tx -> {
+                BucketRecord b = tx.bucket(bucket).orElseThrow(() -> ObjectService.noSuchBucket(bucket));
+                if (tx.upload(uploadId).isEmpty()) {
+                    throw noSuchUpload(uploadId); // completed or aborted meanwhile
+                }
+                Map<Integer, String> now = new LinkedHashMap<>();
+                tx.parts(uploadId).forEach(p -> now.put(p.partNumber(), p.blobId()));
+                for (PartRecord p : parts) {
+                    if (!p.blobId().equals(now.get(p.partNumber()))) {
+                        throw new StorageException(ErrorCode.InvalidPart, "part " + p.partNumber() + " was uploaded again while "
+                                + "the upload was being completed; complete it again").with("UploadId", uploadId);
+                    }
+                }
+                Optional<ObjectRecord> replaced = tx.putObject(record);
+                replaced.ifPresent(p -> tx.enqueueTask(ObjectService.DELETE_BLOB, p.blobId()));
+                tx.putMultipartLayout(bucket, key, layout);
+                tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", tx.deleteUpload(uploadId)));
+                tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));
+                tx.enqueueTask(ObjectService.UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, b.createdAt()));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            objects.deleteQuietly(assembled.blobId());
+            throw e;
+        }
+        queue.wakeUp();
+        return record;
+    }
+
+    /** S3's composite checksum: the algorithm over the concatenated binary part checksums, then {@code -N}. */
+    private static String composite(ChecksumAlgorithm algorithm, List<PartRecord> parts, String uploadId) {
+        Hasher h = algorithm.newHasher();
+        for (PartRecord p : parts) {
+            String value = p.checksums().get(algorithm.name());
+            if (value == null) {
+                throw new StorageException(ErrorCode.InvalidRequest, "The upload was created with the " + algorithm
+                        + " checksum algorithm but part " + p.partNumber() + " has no " + algorithm + " checksum")
+                        .with("UploadId", uploadId);
+            }
+            byte[] raw = Base64.getDecoder().decode(value);
+            h.update(raw, 0, raw.length);
+        }
+        return h.base64() + "-" + parts.size();
+    }
+
+    private record Assembled(String blobId, long size, String md5Hex, String fullChecksum) {
+    }
+
+    /** Streams the parts' bytes, in order, into one new committed blob, hashing MD5 (and {@code whole}) on the way. */
+    private Assembled assemble(List<PartRecord> parts, ChecksumAlgorithm whole) {
+        MessageDigest md5 = md5();
+        Hasher full = whole == null ? null : whole.newHasher();
+        byte[] buffer = new byte[COPY_BUFFER];
+        long total = 0;
+        try (PendingBlob blob = objects.prepare()) {
+            OutputStream out = blob.output();
+            for (PartRecord p : parts) {
+                Optional<BlobReader> reader = blobs.find(p.blobId(), p.size(), p.etag());
+                if (reader.isEmpty()) {
+                    throw new StorageException(ErrorCode.InternalError, "no storage node holds an intact copy of part "
+                            + p.partNumber() + " of upload " + p.uploadId() + " (blob " + p.blobId() + ")");
+                }
+                try (InputStream in = reader.get().open(0, p.size())) {
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        md5.update(buffer, 0, n);
+                        if (full != null) {
+                            full.update(buffer, 0, n);
+                        }
+                        out.write(buffer, 0, n);
+                        total += n;
+                    }
+                }
+            }
+            String blobId = blob.commit();
+            return new Assembled(blobId, total, HexFormat.of().formatHex(md5.digest()), full == null ? null : full.base64());
+        } catch (IOException e) {
+            throw new StorageException(ErrorCode.InternalError, "could not assemble the parts: " + e.getMessage(), null, e);
+        }
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static StorageException invalidPart(String uploadId, RequestedPart r, String why) {
+        return new StorageException(ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may "
+                + "not have been uploaded, or the specified entity tag may not match the part's entity tag: part "
+                + r.partNumber() + ": " + why).with("UploadId", uploadId).with("PartNumber", Integer.toString(r.partNumber()))
+                .with("ETag", r.etag());
+    }
+
+    static StorageException noSuchUpload(String uploadId) {
+        return new StorageException(ErrorCode.NoSuchUpload, "The specified upload does not exist. The upload ID may be invalid, "
+                + "or the upload may have been aborted or completed.").with("UploadId", uploadId);
+    }
+}

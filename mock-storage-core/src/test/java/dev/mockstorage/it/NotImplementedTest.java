@@ -1,0 +1,70 @@
+package dev.mockstorage.it;
+
+import static dev.mockstorage.it.S3Assertions.assertS3Error;
+import static dev.mockstorage.it.S3Assertions.assertSdkError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * What S3 has and mock-storage does not answers {@code 501 NotImplemented} naming the operation,
+ * never a wrong success, including sub-resources on a level whose plain request is supported
+ * (a PUT of {@code ?uploads} must not create the bucket).
+ */
+class NotImplementedTest {
+    @TempDir
+    static Path dir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir.resolve("data"));
+        server.createBucket("nope");
+        server.s3().putObject(b -> b.bucket("nope").key("k"), RequestBody.fromString("x"));
+    }
+
+    @AfterAll
+    static void stop() {
+        TestServer.closeQuietly(server);
+    }
+
+    private static void assertNotImplemented(String method, String target, String operation) {
+        Document error = assertS3Error(server.raw().send(method, target, Map.of(), new byte[0]), 501, "NotImplemented");
+        String message = S3Assertions.text(error, "Message");
+        assertTrue(message.contains(operation), method + " " + target + ": " + message);
+    }
+
+    @Test
+    void subResourcesNotImplementedAnswer501WithTheOperationsName() {
+        assertNotImplemented("GET", "/nope?versioning", "GetBucketVersioning");
+        assertNotImplemented("PUT", "/nope?versioning", "PutBucketVersioning");
+        assertNotImplemented("GET", "/nope?versions", "GetObjectVersions");
+        assertNotImplemented("GET", "/nope/k?tagging", "GetTagging");
+        assertNotImplemented("PUT", "/nope/k?tagging", "PutTagging");
+        assertNotImplemented("GET", "/nope?cors", "GetBucketCors");
+        assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
+        assertNotImplemented("GET", "/nope/k?versionId=3HL4kqtJlcpXroDTDmJ", "GetObjectVersion");
+        assertNotImplemented("GET", "/nope?lifecycle", "GetBucketLifecycleConfiguration");
+        assertNotImplemented("POST", "/nope/k?select&select-type=2", "PostSelectObjectContent");
+        // multipart sub-resources on a method/level without a multipart operation
+        assertNotImplemented("PUT", "/nope?uploads", "PutMultipartUploads");
+        assertNotImplemented("POST", "/nope?uploads", "PostMultipartUploads");
+        assertNotImplemented("PUT", "/nope/k?uploadId=x", "PutMultipartUpload");
+        assertEquals("x", server.raw().get("/nope/k").bodyText(), "nothing was changed");
+    }
+
+    @Test
+    void sdkCallsOfUnimplementedOperationsFailWith501() {
+        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketVersioning(b -> b.bucket("nope")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getObjectTagging(b -> b.bucket("nope").key("k")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketCors(b -> b.bucket("nope")));
+    }
+}
