@@ -367,9 +367,12 @@ class CrashRecoveryTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                kill();
+        public void close() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
