@@ -83,7 +83,8 @@ final class RawHttp {
         }
     }
 
-    private static Response read(InputStream in, boolean headRequest) throws IOException {
+    /** Reads one response (skipping {@code 100 Continue}) from a connection the caller keeps. */
+    static Response read(InputStream in, boolean headRequest) throws IOException {
         while (true) {
             String statusLine = readLine(in);
             if (statusLine == null) {

@@ -28,7 +28,6 @@ final class BodyReader implements HttpRequest.BodySource {
     private final InputStream transport;           // bounded, chunked or empty
     private final InputStream stream;              // what the handler reads
     private final long declaredLength;
-    private final boolean ambiguousFraming;
     private boolean continueSent;
     private boolean broken;
     private long bytesRead;
@@ -43,7 +42,6 @@ final class BodyReader implements HttpRequest.BodySource {
         this.aws = isAwsChunked ? new AwsChunkedInputStream(transport, decodedLength) : null;
         this.stream = new HandlerStream(aws != null ? aws : transport);
         this.declaredLength = isAwsChunked ? decodedLength : isChunked ? -1 : contentLength;
-        this.ambiguousFraming = isChunked && head.header("content-length") != null;
         boolean hasBody = isChunked || contentLength > 0;
         this.expectsContinue = hasBody && connection != null && !head.line().isHttp10()
                 && "100-continue".equalsIgnoreCase(head.header("expect"));
@@ -58,7 +56,8 @@ final class BodyReader implements HttpRequest.BodySource {
      * The body as the head announces it.
      *
      * @throws StorageException for an invalid Content-Length or x-amz-decoded-content-length
-     *         (InvalidArgument) or an unsupported Transfer-Encoding (NotImplemented)
+     *         (InvalidArgument), an unsupported Transfer-Encoding (NotImplemented) or both Transfer-Encoding
+     *         and Content-Length (InvalidRequest: ambiguous framing)
      */
     static BodyReader open(RequestHead head, Connection connection) {
         String te = head.header("transfer-encoding");
@@ -68,6 +67,12 @@ final class BodyReader implements HttpRequest.BodySource {
                 throw new StorageException(ErrorCode.NotImplemented,
                         "Transfer-Encoding '" + te + "' is not supported (only 'chunked')")
                         .with("Header", "Transfer-Encoding");
+            }
+            if (head.header("content-length") != null) {
+                // RFC 9112 6.1: a request with both "ought to be handled as an error": one side of a proxy
+                // could frame by one header and the other by the other (request smuggling)
+                throw new StorageException(ErrorCode.InvalidRequest,
+                        "A request may not carry both Transfer-Encoding and Content-Length");
             }
             isChunked = true;
         }
@@ -106,11 +111,6 @@ final class BodyReader implements HttpRequest.BodySource {
     @Override
     public long bytesRead() {
         return bytesRead;
-    }
-
-    /** True when the framing cannot be trusted to find the next request (chunked plus Content-Length). */
-    boolean closeAfter() {
-        return ambiguousFraming;
     }
 
     /**

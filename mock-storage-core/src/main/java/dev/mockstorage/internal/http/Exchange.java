@@ -32,7 +32,7 @@ final class Exchange {
         }
         HttpRequest request = new HttpRequest(line.method(), line.rawPath(), line.rawQuery(), head.headers(),
                 params, body, connection.remoteAddress(), problem);
-        boolean close = problem != null || head.wantsClose() || body.closeAfter();
+        boolean close = problem != null || head.wantsClose();
         HttpResponse response;
         try {
             response = handler.handle(request);

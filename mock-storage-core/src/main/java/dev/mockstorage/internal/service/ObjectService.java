@@ -67,6 +67,8 @@ public final class ObjectService {
     public static final String REPAIR_BLOB = "repair-blob";
     /** Most bytes of a key, as on S3. */
     public static final int MAX_KEY_BYTES = 1024;
+    /** Most bytes of one object stored by a single PUT or copy, as on S3 (5 GiB). */
+    public static final long MAX_OBJECT_BYTES = 5L << 30;
     /** Most bytes of user metadata (names + values), as on S3. */
     public static final int MAX_USER_METADATA_BYTES = 2048;
 
@@ -409,6 +411,13 @@ public final class ObjectService {
     public ObjectRecord put(ObjectWrite write, InputStream body) {
         validateKey(write.key());
         validateUserMetadata(write.userMetadata());
+        if (write.declaredLength() > MAX_OBJECT_BYTES) {
+            // answered before a byte is read: a client announcing 999 TB gets its error, not a 120 s wait
+            throw new StorageException(ErrorCode.EntityTooLarge, "Your proposed upload of " + write.declaredLength()
+                    + " bytes exceeds the maximum allowed object size of " + MAX_OBJECT_BYTES + " bytes.")
+                    .with("ProposedSize", Long.toString(write.declaredLength()))
+                    .with("MaxSizeAllowed", Long.toString(MAX_OBJECT_BYTES));
+        }
         byte[] expectedMd5 = decodeContentMd5(write.contentMd5());
         validateChecksumValues(write.checksums());
         if (!autoCreateBuckets) {

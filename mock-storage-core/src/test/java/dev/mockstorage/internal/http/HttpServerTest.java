@@ -283,6 +283,20 @@ class HttpServerTest {
     }
 
     @Test
+    void transferEncodingTogetherWithContentLengthIsAProblemAndCloses() throws IOException {
+        // CL.TE request smuggling: framed by Content-Length, the body hides a second request after "0\r\n\r\n"
+        String hidden = "GET /echo/hidden HTTP/1.1\r\n\r\n";
+        String body = "0\r\n\r\n" + hidden;
+        try (RawClient c = new RawClient(port)) {
+            c.send("PUT /echo/x HTTP/1.1\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+            RawClient.Response r = c.readResponse();
+            assertEquals(400, r.code());
+            assertTrue(r.text().startsWith("InvalidRequest: A request may not carry both"), r.text());
+            assertEquals("close", r.header("connection"));
+        }
+    }
+
+    @Test
     void headersAreLowerCaseWithoutNanoHttpdInjections() throws IOException {
         try (RawClient c = new RawClient(port)) {
             c.send("GET /echo/h HTTP/1.1\r\nHost: x\r\nX-Amz-Date: 1\r\n\r\n");

@@ -84,6 +84,22 @@ class ObjectServiceTest {
     }
 
     @Test
+    void aDeclaredLengthBeyondFiveGibIsEntityTooLargeBeforeAnyByteIsRead() throws IOException {
+        InputStream unreadable = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("the body must not be read");
+            }
+        };
+        ObjectWrite huge = new ObjectWrite("bkt", "huge", null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of,
+                ObjectService.MAX_OBJECT_BYTES + 1);
+        StorageException e = assertThrows(StorageException.class, () -> service.put(huge, unreadable));
+        assertEquals(ErrorCode.EntityTooLarge, e.code());
+        assertEquals(List.of(), blobFiles(dir.resolve("stg1")));
+        assertEquals(List.of(), tmpFiles(dir.resolve("stg1")));
+    }
+
+    @Test
     void checksumsAreVerifiedAndStored() {
         Map<ChecksumAlgorithm, String> good = Map.of(ChecksumAlgorithm.CRC32, "rwg7LQ==");
         ObjectRecord stored = service.put(write("c", null, good), body("hello world\n"));
