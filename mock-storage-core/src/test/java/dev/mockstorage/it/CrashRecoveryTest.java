@@ -115,6 +115,7 @@ class CrashRecoveryTest {
         long inFlightLanded = 0;
         long inFlightLost = 0;
         long orphansSeen = 0;
+        long orphansRemoved = 0;
 
         for (int cycle = 1; cycle <= CYCLES + 1; cycle++) {
             try (Child child = Child.start(dataDir, root.resolve("child-" + cycle + ".log"));
@@ -154,6 +155,13 @@ class CrashRecoveryTest {
                 child.awaitIdle();
                 long orphans = orphanBlobs(dataDir, found.size(), cycle);
                 orphansSeen = Math.max(orphansSeen, orphans);
+                // the consistency check with repair removes what a kill left behind; a second check is clean
+                String repaired = child.checkConsistency(true);
+                orphansRemoved += count(repaired, "\"ORPHAN\"");
+                String after = child.checkConsistency(false);
+                assertTrue(after.contains("\"findings\" : [ ]") || after.contains("\"findings\":[]"),
+                        "cycle " + cycle + ": a check after the repair still finds something: " + after);
+                assertEquals(0, orphanBlobs(dataDir, found.size(), cycle), "cycle " + cycle + ": orphans left after the repair");
                 if (cycle > CYCLES) {
                     break;                 // the last start only verifies
                 }
@@ -217,8 +225,8 @@ class CrashRecoveryTest {
         }
         System.out.printf("CrashRecoveryTest: %d kill -9 cycles, %d PUTs and %d DELETEs acknowledged, %d key states "
                         + "verified after restarts (%d in-flight operations landed, %d did not), at most %d orphan blobs "
-                        + "per node (seed %d)%n", CYCLES, acknowledgedWrites.get(), acknowledgedDeletes.get(), verifiedReads,
-                inFlightLanded, inFlightLost, orphansSeen, seed);
+                        + "per node, %d orphans removed by the consistency check (seed %d)%n", CYCLES, acknowledgedWrites.get(),
+                acknowledgedDeletes.get(), verifiedReads, inFlightLanded, inFlightLost, orphansSeen, orphansRemoved, seed);
         assertTrue(acknowledgedWrites.get() >= CYCLES * 5L, "the load acknowledged writes in every cycle");
     }
 
@@ -285,6 +293,14 @@ class CrashRecoveryTest {
      * Blob files per node beyond the live objects (orphans: blob committed, metadata not, at a kill).
      * Fails when a node holds fewer blobs than there are live objects.
      */
+    private static long count(String text, String needle) {
+        long n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     private static long orphanBlobs(Path dataDir, int liveObjects, int cycle) throws IOException {
         long most = 0;
         try (Stream<Path> nodes = Files.list(dataDir)) {
@@ -318,7 +334,7 @@ class CrashRecoveryTest {
             List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), "dev.mockstorage.internal.cli.Main",
                     "--server.host=127.0.0.1", "--server.port=0", "--storage.data_dir=" + dataDir,
-                    "--storage.buckets=" + BUCKET);
+                    "--storage.buckets=" + BUCKET, "--storage.orphan_grace_ms=0");
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("MOCK_STORAGE_"));
             Process process = builder.start();
@@ -358,6 +374,16 @@ class CrashRecoveryTest {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/api/v1/await-idle?timeout_ms=30000"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(response.statusCode() == 200 || response.statusCode() == 204, response::body);
+        }
+
+        /** {@code POST /api/v1/consistency/check?repair=...}: the report's JSON. */
+        String checkConsistency(boolean repair) throws IOException, InterruptedException {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            endpoint.resolve("/api/v1/consistency/check?repair=" + repair))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response::body);
+            return response.body();
         }
 
         /** kill -9: no shutdown hook, no close, no flush. */
