@@ -1,6 +1,7 @@
 package dev.mockstorage;
 
 import dev.mockstorage.journal.RequestJournal;
+import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.ThirdParty;
 
@@ -46,6 +47,14 @@ public interface MockStorageRuntime {
      * @throws IllegalStateException listing the open tasks when they did not finish within {@code timeout}
      */
     void awaitIdle(Duration timeout);
+
+    /**
+     * Compares the metadata with every storage node that is up and reports each problem (replica
+     * missing, of the wrong size or content, orphan blob file, object with no intact replica); with
+     * {@code repair} it also fixes them (see {@code MockStorageServer#checkConsistency}). The same as
+     * {@code POST /api/v1/consistency/check?repair=}.
+     */
+    ConsistencyReport checkConsistency(boolean repair);
 
     /** Fault injection on the storage nodes: take one down, make it slow, corrupt a replica. */
     StorageNodes nodes();

@@ -336,6 +336,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      * second check then finds nothing. Reads every replica whole. The same as
      * {@code POST /api/v1/consistency/check?repair=}; results also show in {@link #stats()} and {@code /metrics}.
      */
+    @Override
     public ConsistencyReport checkConsistency(boolean repair) {
         return consistencyCheck.run(repair);
     }

@@ -8,6 +8,7 @@ import dev.mockstorage.MockStorageServer;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestJournal;
+import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
@@ -118,6 +119,23 @@ public final class HttpAdminClient implements MockStorageRuntime {
     @Override
     public ServerStats stats() {
         return parseStats(json(send("GET", API + "/stats", null, null, TIMEOUT)));
+    }
+
+    @Override
+    public ConsistencyReport checkConsistency(boolean repair) {
+        // a check reads every replica whole: give it longer than an ordinary admin call
+        JsonNode r = json(send("POST", API + "/consistency/check?repair=" + repair, null, null, TIMEOUT.multipliedBy(10)));
+        List<String> skipped = new ArrayList<>();
+        r.get("skipped_nodes").forEach(n -> skipped.add(n.asText()));
+        List<ConsistencyReport.Finding> findings = new ArrayList<>();
+        for (JsonNode f : r.get("findings")) {
+            findings.add(new ConsistencyReport.Finding(ConsistencyReport.Kind.valueOf(f.get("kind").asText()),
+                    text(f.get("bucket")), text(f.get("key")), text(f.get("blob")), text(f.get("node")),
+                    text(f.get("detail")), text(f.get("action"))));
+        }
+        return new ConsistencyReport(Instant.parse(r.get("started_at").asText()), r.get("duration_ms").asLong(),
+                r.get("repair").asBoolean(), r.get("objects").asLong(), r.get("blob_files").asLong(),
+                List.copyOf(skipped), List.copyOf(findings));
     }
 
     @Override

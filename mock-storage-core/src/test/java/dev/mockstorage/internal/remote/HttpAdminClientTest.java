@@ -60,6 +60,22 @@ class HttpAdminClientTest {
     }
 
     @Test
+    void theConsistencyCheckCrossesTheWire() {
+        remote.putObject("photos", "k", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain");
+        remote.nodes().corrupt("photos", "k", "stg2");
+
+        dev.mockstorage.stats.ConsistencyReport found = remote.checkConsistency(false);
+        assertEquals(List.of(dev.mockstorage.stats.ConsistencyReport.Kind.CHECKSUM_MISMATCH),
+                found.findings().stream().map(dev.mockstorage.stats.ConsistencyReport.Finding::kind).toList(), found.toString());
+        assertEquals("stg2", found.findings().get(0).nodeId());
+        assertEquals(server.checkConsistency(false).findings(), found.findings(), "the same findings as in-process");
+
+        dev.mockstorage.stats.ConsistencyReport repaired = remote.checkConsistency(true);
+        assertEquals(1, repaired.repaired(), repaired.toString());
+        assertTrue(remote.checkConsistency(false).clean(), "a second check finds nothing");
+    }
+
+    @Test
     void theJournalOverTheWireIsTheServersJournal() {
         s3.putObject(b -> b.bucket("photos").key("a b/ü.txt"), RequestBody.fromString("hello"));
         s3.getObjectAsBytes(b -> b.bucket("photos").key("a b/ü.txt"));
