@@ -56,7 +56,9 @@ final class RawResponse extends NanoHTTPD.Response {
         long written = 0;
         boolean reported = false;
         try {
-            OutputStream out = new BufferedOutputStream(socketOut, BUFFER_SIZE);
+            // head and a small body in one write; a small answer needs no 64 KiB buffer (allocated per response)
+            int size = noBody || length < 0 ? BUFFER_SIZE : (int) Math.min(BUFFER_SIZE, length + 2048);
+            OutputStream out = new BufferedOutputStream(socketOut, size);
             out.write(head(code, length, noBody).getBytes(StandardCharsets.UTF_8));
             if (!noBody) {
                 if (length >= 0) {

@@ -481,7 +481,7 @@ public final class ObjectService {
         algorithms.addAll(write.checksums().keySet());
         Hashing hashing = new Hashing(algorithms, write.contentSha256() != null);
         try (PendingBlob blob = prepare()) {
-            long size = copy(body, blob.output(), hashing);
+            long size = copy(body, blob.output(), hashing, write.declaredLength());
             if (write.declaredLength() >= 0 && size != write.declaredLength()) {
                 throw new StorageException(ErrorCode.IncompleteBody, "the request declared " + write.declaredLength()
                         + " bytes but the body had " + size);
@@ -697,8 +697,9 @@ public final class ObjectService {
         }
     }
 
-    private static long copy(InputStream body, OutputStream out, Hashing hashing) {
-        byte[] buffer = new byte[COPY_BUFFER];
+    private static long copy(InputStream body, OutputStream out, Hashing hashing, long declaredLength) {
+        // a small body needs no 32 KiB buffer (one per request); +1 so the end shows in the same read
+        byte[] buffer = new byte[declaredLength >= 0 ? (int) Math.min(COPY_BUFFER, declaredLength + 1) : COPY_BUFFER];
         long total = 0;
         while (true) {
             int n;
