@@ -25,7 +25,9 @@ test: ## install test prerequisites when missing, then run all tests
 bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 128 MiB of heap); not a test
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS)"
+		-Dexec.args="-Xmx1g -cp %classpath dev.mockstorage.bench.CoreBenchmark '$(SECONDS)' latency"
+	$(MVN) -q -pl mock-storage-core exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark '$(SECONDS)' big"
 
 bench-queue: ## print tasks/s the queue's workers drain (1 and 2 workers, TASKS=20000 of each kind); not a test
 	@bash scripts/prereqs.sh build

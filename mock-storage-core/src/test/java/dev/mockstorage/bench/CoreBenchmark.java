@@ -33,27 +33,41 @@ import java.util.stream.Stream;
 
 /**
  * Prints the core server's speed and memory figures (issue: core server). Not a test: numbers on a
- * shared 2-core machine are noisy, so they are reported, never asserted. Run with {@code make bench}
- * (which gives this JVM -Xmx128m, so the 1 GiB transfer proves the memory bound for client and
- * server together).
+ * shared 2-core machine are noisy, so they are reported, never asserted. Run with {@code make bench}:
+ * the latency part in one JVM, then the 1 GiB transfer in a JVM with -Xmx128m, which proves the
+ * memory bound for client and server together.
  */
 public final class CoreBenchmark {
     private static final int SMALL = 4 * 1024;
     private static final long BIG = 1024L * 1024 * 1024;
 
+    /**
+     * @param args {@code [seconds] [part]}: seconds per latency run (default 5); part {@code all} (default),
+     *             {@code latency} (start-up and 4 KiB) or {@code big} (the 1 GiB transfer, meant for a
+     *             JVM with -Xmx128m: a small heap would otherwise also slow the latency runs with GC)
+     */
     public static void main(String[] args) throws Exception {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+        double seconds = args.length > 0 && !args[0].isBlank() ? Double.parseDouble(args[0]) : 5;
+        String part = args.length > 1 ? args[1] : "all";
         System.out.printf(Locale.ROOT, "mock-storage core benchmark: java %s, %d cores, max heap %d MiB%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
-        startup();
+        boolean latency = !part.equals("big");
+        boolean big = !part.equals("latency");
+        if (latency) {
+            startup();
+        }
         Path dir = Files.createTempDirectory("bench");
         try (MockStorageServer server = MockStorageServer.builder().dataDirectory(dir).start();
              S3Client s3 = client(server)) {
             s3.createBucket(b -> b.bucket("bench"));
-            smallObjects(s3, 1, seconds);
-            smallObjects(s3, 8, seconds);
-            bigObject(s3);
+            if (latency) {
+                smallObjects(s3, 1, seconds);
+                smallObjects(s3, 8, seconds);
+            }
+            if (big) {
+                bigObject(s3);
+            }
         } finally {
             deleteTree(dir);
         }
@@ -91,7 +105,7 @@ public final class CoreBenchmark {
     private static void smallObjects(S3Client s3, int threads, double seconds) throws Exception {
         byte[] body = new byte[SMALL];
         ThreadLocalRandom.current().nextBytes(body);
-        run(s3, threads, 1.0, body); // warm-up
+        run(s3, threads, Math.max(3.0, seconds), body); // warm-up: the JIT needs a few thousand requests (client and server)
         List<long[]> results = run(s3, threads, seconds, body);
         List<Long> puts = new ArrayList<>();
         List<Long> gets = new ArrayList<>();

@@ -288,6 +288,14 @@ class ConsistencyTest {
                 assertEquals(Set.of(), tmpFiles(n), n);
             }
             assertEquals(404, assertThrows(S3Exception.class, () -> s3.headObject(b -> b.bucket("bkt").key("k"))).statusCode());
+
+            // the store cannot take writes: /health says DOWN (503) and why
+            HttpResponse<String> health = call(server, "GET", "/health");
+            assertEquals(503, health.statusCode(), health.body());
+            JsonNode body = JSON.readTree(health.body());
+            assertEquals("DOWN", body.path("status").asText());
+            assertTrue(body.path("reason").asText().contains("storage.write_quorum") && body.path("reason").asText().contains("stg2"),
+                    body.toString());
         }
     }
 

@@ -246,8 +246,9 @@ public final class AdminApi implements HttpHandler {
             }
         }
         if (!h.up()) {
-            root.put("reason", !h.database() ? "the metadata database does not answer" : "no storage node is up: "
-                    + String.join("; ", down));
+            root.put("reason", !h.database() ? "the metadata database does not answer"
+                    : "writes need " + h.writeQuorum() + " storage node(s) (storage.write_quorum) but " + h.upNodes()
+                    + " are up: " + String.join("; ", down));
         } else if (!down.isEmpty()) {
             root.put("reason", "storage node(s) down: " + String.join("; ", down));
         }

@@ -5,16 +5,22 @@ import java.util.List;
 /**
  * The state of the parts the server needs.
  *
- * @param nodes    each storage node
- * @param database whether the metadata database answers
+ * @param nodes       each storage node
+ * @param database    whether the metadata database answers
+ * @param writeQuorum nodes a write must reach ({@code storage.write_quorum})
  */
-public record Health(List<Node> nodes, boolean database) {
+public record Health(List<Node> nodes, boolean database, int writeQuorum) {
     /** One node: id, directory, whether it is up, and why not. */
     public record Node(String id, String path, boolean up, String reason) {
     }
 
-    /** Up when the database answers and at least one node is up (writes and reads can proceed). */
+    /** Up when the database answers and enough nodes are up for a write (so reads and writes proceed). */
     public boolean up() {
-        return database && nodes.stream().anyMatch(Node::up);
+        return database && upNodes() >= writeQuorum;
+    }
+
+    /** Nodes that are up. */
+    public long upNodes() {
+        return nodes.stream().filter(Node::up).count();
     }
 }

@@ -657,7 +657,7 @@ public final class ObjectService {
         } catch (RuntimeException e) {
             db = false;
         }
-        return new Health(nodes, db);
+        return new Health(nodes, db, blobs.writeQuorum());
     }
 
     /** Waits for every queued task to finish. */
