@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AdminApi implements HttpHandler {
     /** Shared: an ObjectMapper is thread-safe once configured, and building its serializers is the slow part. */
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     static final String API = "/api/v1";
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
@@ -222,37 +224,69 @@ public final class AdminApi implements HttpHandler {
 
     // ---------------------------------------------------------------- health and metrics
 
+    /**
+     * {@code GET /health}. Written without Jackson on purpose: it is the first request a container's
+     * wait strategy sends, and building an ObjectMapper (hundreds of classes) would add to start-up.
+     */
     private HttpResponse health(HttpRequest request, String rest) {
         Health h = service.health();
-        ObjectNode root = JSON.createObjectNode();
         boolean allNodesUp = h.nodes().stream().allMatch(Health.Node::up);
         String status = !h.up() ? "DOWN" : allNodesUp ? "UP" : "DEGRADED";
-        root.put("status", status);
-        root.put("uptime_ms", inspection.uptimeMillis());
-        ObjectNode db = root.putObject("database");
-        db.put("status", h.database() ? "UP" : "DOWN");
-        ArrayNode nodes = root.putArray("nodes");
         List<String> down = new ArrayList<>();
+        StringBuilder nodes = new StringBuilder();
         for (Health.Node n : h.nodes()) {
-            ObjectNode node = nodes.addObject();
-            node.put("id", n.id());
-            node.put("path", n.path());
-            node.put("status", n.up() ? "UP" : "DOWN");
+            nodes.append(nodes.length() == 0 ? "" : ", ").append("{ \"id\" : ").append(jsonString(n.id()))
+                    .append(", \"path\" : ").append(jsonString(n.path()))
+                    .append(", \"status\" : ").append(jsonString(n.up() ? "UP" : "DOWN"));
             if (n.reason() != null) {
-                node.put("reason", n.reason());
+                nodes.append(", \"reason\" : ").append(jsonString(n.reason()));
             }
+            nodes.append(" }");
             if (!n.up()) {
                 down.add(n.id() + ": " + n.reason());
             }
         }
+        String reason = null;
         if (!h.up()) {
-            root.put("reason", !h.database() ? "the metadata database does not answer"
+            reason = !h.database() ? "the metadata database does not answer"
                     : "writes need " + h.writeQuorum() + " storage node(s) (storage.write_quorum) but " + h.upNodes()
-                    + " are up: " + String.join("; ", down));
+                    + " are up: " + String.join("; ", down);
         } else if (!down.isEmpty()) {
-            root.put("reason", "storage node(s) down: " + String.join("; ", down));
+            reason = "storage node(s) down: " + String.join("; ", down);
         }
-        return json(h.up() ? 200 : 503, root);
+        StringBuilder body = new StringBuilder(256).append("{\n  \"status\" : ").append(jsonString(status))
+                .append(",\n  \"uptime_ms\" : ").append(inspection.uptimeMillis())
+                .append(",\n  \"database\" : { \"status\" : ").append(jsonString(h.database() ? "UP" : "DOWN")).append(" }")
+                .append(",\n  \"nodes\" : [ ").append(nodes).append(" ]");
+        if (reason != null) {
+            body.append(",\n  \"reason\" : ").append(jsonString(reason));
+        }
+        body.append("\n}");
+        return HttpResponse.status(h.up() ? 200 : 503).header("Content-Type", "application/json")
+                .header("Cache-Control", "no-store").body(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A JSON string literal. */
+    static String jsonString(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     private HttpResponse metrics(HttpRequest request, String rest) {
@@ -297,7 +331,7 @@ public final class AdminApi implements HttpHandler {
                 limit + 1);
         boolean truncated = found.size() > limit;
         List<ObjectRecord> page = truncated ? found.subList(0, limit) : found;
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         if (mode != null) {
             root.put("mode", mode);
         }
@@ -391,7 +425,7 @@ public final class AdminApi implements HttpHandler {
 
     private HttpResponse stats(HttpRequest request, String rest) {
         ServerStats s = inspection.stats();
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("time", s.time().toString());
         root.put("uptime_ms", s.uptimeMillis());
         ObjectNode objects = root.putObject("objects");
@@ -443,7 +477,7 @@ public final class AdminApi implements HttpHandler {
             }
         }
         List<RecordedRequest> page = matching.size() > limit ? matching.subList(matching.size() - limit, matching.size()) : matching;
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("count", page.size());
         root.put("matching", matching.size());
         ArrayNode list = root.putArray("requests");
@@ -519,7 +553,7 @@ public final class AdminApi implements HttpHandler {
     }
 
     private HttpResponse listNodes(HttpRequest request, String rest) {
-        ArrayNode nodes = JSON.createArrayNode();
+        ArrayNode nodes = Json.MAPPER.createArrayNode();
         for (FaultInjection.NodeStatus n : runtimeOrFail().list()) {
             nodes.addObject().put("id", n.id()).put("up", n.up()).put("reason", n.reason())
                     .put("delay_ms", n.delay().toMillis());
@@ -553,7 +587,7 @@ public final class AdminApi implements HttpHandler {
         return HttpResponse.status(204);
     }
 
-    /** {@code POST /api/v1/consistency/check?repair=true|false}: the report as JSON. */
+    /** {@code POST /api/v1/consistency/check?repair=true|false}: the report as Json.MAPPER. */
     private HttpResponse consistencyCheck(HttpRequest request, String rest) {
         if (consistency == null) {
             throw new StorageException(ErrorCode.NotFound, "the consistency check is not available on this server");
@@ -568,7 +602,7 @@ public final class AdminApi implements HttpHandler {
             throw badParameter("repair", "'repair' must be true or false, got '" + text + "'");
         }
         dev.mockstorage.stats.ConsistencyReport r = consistency.apply(repair);
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("started_at", r.startedAt().toString());
         root.put("duration_ms", r.durationMillis());
         root.put("repair", r.repair());
@@ -699,7 +733,7 @@ public final class AdminApi implements HttpHandler {
     // ---------------------------------------------------------------- JSON
 
     private static ObjectNode object(ObjectRecord o, List<String> replicas) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("bucket", o.bucket());
         n.put("key", o.key());
         n.put("size", o.size());
@@ -723,7 +757,7 @@ public final class AdminApi implements HttpHandler {
     }
 
     private static HttpResponse error(StorageException e) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("error", e.code().name());
         body.put("message", e.getMessage());
         String parameter = e.details().get("ArgumentName");
@@ -736,7 +770,7 @@ public final class AdminApi implements HttpHandler {
     private static HttpResponse json(int status, Object body) {
         try {
             return HttpResponse.status(status).header("Content-Type", "application/json")
-                    .header("Cache-Control", "no-store").body(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
+                    .header("Cache-Control", "no-store").body(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -55,23 +55,28 @@ public final class ConfigLoader {
     private static final int DEFAULT_NODE_COUNT = 3;
     private static final String DEFAULT_ORIGIN = "setting";
 
-    /** Strict binding: no unknown fields, no nulls, no type coercion, no duplicate keys, no trailing data. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .withCoercionConfigDefaults(c -> c
-                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail))
-            .build();
+    /**
+     * Strict binding: no unknown fields, no nulls, no type coercion, no duplicate keys, no trailing data.
+     * In a holder, so Jackson is only set up when there is a config.json to read (start-up time).
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .withCoercionConfigDefaults(c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail))
+                .build();
+    }
 
     private ConfigLoader() {
     }
@@ -171,14 +176,14 @@ public final class ConfigLoader {
         JsonNode tree;
         try {
             rejectNulls(bytes, where);
-            tree = MAPPER.readTree(bytes);
+            tree = Json.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new ConfigException(where + ": " + describe(e, null), e);
         } catch (IOException e) {
             throw new ConfigException(where + ": cannot read: " + e, e);
         }
         try {
-            return MAPPER.readValue(bytes, ConfigFile.class);
+            return Json.MAPPER.readValue(bytes, ConfigFile.class);
         } catch (JsonProcessingException e) {
             throw new ConfigException(where + ": " + describe(e, tree), e);
         } catch (IOException e) {
@@ -191,7 +196,7 @@ public final class ConfigLoader {
      * absent field, and "port": null is more likely a mistake than a wish for 8080.
      */
     private static void rejectNulls(byte[] json, String where) throws IOException {
-        try (JsonParser p = MAPPER.createParser(json)) {
+        try (JsonParser p = Json.MAPPER.createParser(json)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.VALUE_NULL) {
                     String path = pointerToPath(p.getParsingContext().pathAsPointer().toString());
