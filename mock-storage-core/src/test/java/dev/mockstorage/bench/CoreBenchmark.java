@@ -63,7 +63,9 @@ public final class CoreBenchmark {
             s3.createBucket(b -> b.bucket("bench"));
             if (latency) {
                 smallObjects(s3, 1, seconds);
+                serverSide(server, 1);
                 smallObjects(s3, 8, seconds);
+                serverSide(server, 8);
             }
             if (big) {
                 bigObject(s3);
@@ -124,6 +126,25 @@ public final class CoreBenchmark {
         gets.sort(Comparator.naturalOrder());
         System.out.printf(Locale.ROOT, "4 KiB, %d client thread(s), SDK sync (Apache5), keep-alive: PUT p50 %.3f ms p99 %.3f ms | GET p50 %.3f ms p99 %.3f ms | %.0f ops/s%n",
                 threads, pct(puts, 50), pct(puts, 99), pct(gets, 50), pct(gets, 99), ops / seconds);
+    }
+
+    /** The same requests as the server saw them (its request journal: the last 1000, head to last byte). */
+    private static void serverSide(MockStorageServer server, int threads) {
+        List<dev.mockstorage.journal.RecordedRequest> recent = server.requests().all();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  server side, %d client thread(s), last %d requests:",
+                threads, recent.size()));
+        for (String operation : List.of("PutObject", "GetObject")) {
+            List<Long> nanos = new ArrayList<>();
+            for (dev.mockstorage.journal.RecordedRequest r : recent) {
+                if (operation.equals(r.operation())) {
+                    nanos.add(r.durationNanos());
+                }
+            }
+            nanos.sort(Comparator.naturalOrder());
+            line.append(String.format(Locale.ROOT, " %s p50 %.3f ms p99 %.3f ms;", operation, pct(nanos, 50), pct(nanos, 99)));
+        }
+        System.out.println(line);
+        server.requests().clear();
     }
 
     private static List<long[]> run(S3Client s3, int threads, double seconds, byte[] body) throws Exception {
