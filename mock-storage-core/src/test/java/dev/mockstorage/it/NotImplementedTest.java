@@ -47,8 +47,8 @@ class NotImplementedTest {
         assertNotImplemented("GET", "/nope?versioning", "GetBucketVersioning");
         assertNotImplemented("PUT", "/nope?versioning", "PutBucketVersioning");
         assertNotImplemented("GET", "/nope?versions", "GetObjectVersions");
-        assertNotImplemented("GET", "/nope/k?tagging", "GetTagging");
-        assertNotImplemented("PUT", "/nope/k?tagging", "PutTagging");
+        assertNotImplemented("GET", "/nope/k?retention", "GetObjectRetention");
+        assertNotImplemented("PUT", "/nope/k?legal-hold", "PutObjectLegalHold");
         assertNotImplemented("GET", "/nope?cors", "GetBucketCors");
         assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
         assertNotImplemented("GET", "/nope/k?versionId=3HL4kqtJlcpXroDTDmJ", "GetObjectVersion");
@@ -64,7 +64,7 @@ class NotImplementedTest {
     @Test
     void sdkCallsOfUnimplementedOperationsFailWith501() {
         assertSdkError(501, "NotImplemented", () -> server.s3().getBucketVersioning(b -> b.bucket("nope")));
-        assertSdkError(501, "NotImplemented", () -> server.s3().getObjectTagging(b -> b.bucket("nope").key("k")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getObjectRetention(b -> b.bucket("nope").key("k")));
         assertSdkError(501, "NotImplemented", () -> server.s3().getBucketCors(b -> b.bucket("nope")));
     }
 }

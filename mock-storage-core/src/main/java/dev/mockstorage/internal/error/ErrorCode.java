@@ -24,6 +24,7 @@ public enum ErrorCode {
     InvalidPartOrder(400, "The list of parts was not in ascending order."),
     InvalidRange(416, "The requested range is not satisfiable"),
     InvalidRequest(400, "Invalid Request"),
+    InvalidTag(400, "The tag provided was not a valid tag."),
     InvalidURI(400, "Couldn't parse the specified URI."),
     KeyTooLongError(400, "Your key is too long"),
     MalformedXML(400, "The XML you provided was not well-formed or did not validate against our published schema."),
@@ -35,6 +36,7 @@ public enum ErrorCode {
     NoSuchKey(404, "The specified key does not exist."),
     /** Admin API only: the storage node id is not one of the server's nodes. */
     NoSuchNode(404, "The specified storage node does not exist."),
+    NoSuchTagSet(404, "The TagSet does not exist."),
     NoSuchUpload(404, "The specified upload does not exist."),
     NotFound(404, "Not Found"),
     NotImplemented(501, "A header or query you provided implies functionality that is not implemented."),

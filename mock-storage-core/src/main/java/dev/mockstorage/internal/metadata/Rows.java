@@ -20,7 +20,7 @@ final class Rows {
     }
 
     static final String OBJECT_COLUMNS =
-            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums";
+            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags";
     static final String TASK_COLUMNS =
             "id, kind, payload, state, attempts, created_at, next_run_at, last_error";
 
@@ -41,7 +41,7 @@ final class Rows {
     static ObjectRecord object(ResultSet rs) throws SQLException {
         return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
-                fromJson(rs.getString(8)), fromJson(rs.getString(9)), fromJson(rs.getString(10)));
+                fromJson(rs.getString(8)), fromJson(rs.getString(9)), fromJson(rs.getString(10)), fromJson(rs.getString(11)));
     }
 
     /** Maps a row selected with {@link #UPLOAD_COLUMNS}. */

@@ -128,7 +128,16 @@ final class Schema {
                     """
                     CREATE TRIGGER multipart_objects_on_insert AFTER INSERT ON objects BEGIN
                         DELETE FROM multipart_objects WHERE bucket = NEW.bucket AND key = NEW.key AND blob_id <> NEW.blob_id;
-                    END"""));
+                    END"""),
+            // 5: tagging. Object tags live in the object row (JSON, NULL when none: written with the row,
+            // gone with it); a bucket's tag set is its own row, gone with the bucket.
+            List.of(
+                    "ALTER TABLE objects ADD COLUMN tags TEXT",
+                    """
+                    CREATE TABLE bucket_tags (
+                        bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        tags   TEXT NOT NULL
+                    ) WITHOUT ROWID"""));
 
     /** The version this build writes. */
     static int currentVersion() {

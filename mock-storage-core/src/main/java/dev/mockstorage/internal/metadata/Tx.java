@@ -76,4 +76,15 @@ public interface Tx {
      * pointing at {@code layout.blobId()}. It goes when that row goes or points elsewhere.
      */
     void putMultipartLayout(String bucket, String key, MultipartLayout layout);
+
+    // ---------------------------------------------------------------- tagging
+
+    /** Replaces the tags of an existing object row (empty: none) without touching anything else; false when no such row. */
+    boolean setObjectTags(String bucket, String key, java.util.Map<String, String> tags);
+
+    /** The bucket's tag set; empty when it has none. */
+    Optional<java.util.Map<String, String>> bucketTags(String bucket);
+
+    /** Replaces the bucket's tag set (empty: deletes it). The bucket must exist. */
+    void setBucketTags(String bucket, java.util.Map<String, String> tags);
 }

@@ -97,7 +97,7 @@ final class TxImpl implements Tx {
         try {
             Optional<ObjectRecord> previous = Queries.object(db(), o.bucket(), o.key());
             PreparedStatement ps = db().prepare("INSERT OR REPLACE INTO objects (" + Rows.OBJECT_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             ps.setString(1, o.bucket());
             ps.setString(2, o.key());
             ps.setString(3, o.blobId());
@@ -111,6 +111,7 @@ final class TxImpl implements Tx {
             setNullableString(ps, 8, Rows.toJson(o.userMetadata()));
             setNullableString(ps, 9, Rows.toJson(o.headers()));
             setNullableString(ps, 10, Rows.toJson(o.checksums()));
+            setNullableString(ps, 11, Rows.toJson(o.tags()));
             ps.executeUpdate();
             if (previous.isPresent()) {
                 clearDamaged(previous.get().blobId());
@@ -353,6 +354,50 @@ final class TxImpl implements Tx {
             ps.setNull(index, Types.VARCHAR);
         } else {
             ps.setString(index, value);
+        }
+    }
+
+    @Override
+    public boolean setObjectTags(String bucket, String key, java.util.Map<String, String> tags) {
+        try {
+            PreparedStatement ps = db().prepare("UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?");
+            setNullableString(ps, 1, Rows.toJson(tags));
+            ps.setString(2, bucket);
+            ps.setString(3, key);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw wrap("set tags of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public Optional<java.util.Map<String, String>> bucketTags(String bucket) {
+        try {
+            PreparedStatement ps = db().prepare("SELECT tags FROM bucket_tags WHERE bucket = ?");
+            ps.setString(1, bucket);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.fromJson(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw wrap("read tags of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setBucketTags(String bucket, java.util.Map<String, String> tags) {
+        try {
+            PreparedStatement ps;
+            if (tags == null || tags.isEmpty()) {
+                ps = db().prepare("DELETE FROM bucket_tags WHERE bucket = ?");
+                ps.setString(1, bucket);
+            } else {
+                ps = db().prepare("INSERT OR REPLACE INTO bucket_tags (bucket, tags) VALUES (?, ?)");
+                ps.setString(1, bucket);
+                ps.setString(2, Rows.toJson(tags));
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw wrap("set tags of bucket " + bucket, e);
         }
     }
 }

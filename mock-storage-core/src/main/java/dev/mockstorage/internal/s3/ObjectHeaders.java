@@ -6,7 +6,9 @@ import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.service.ObjectWrite;
+import dev.mockstorage.internal.service.Tags;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -48,7 +50,30 @@ final class ObjectHeaders {
     static ObjectWrite write(HttpRequest request, String bucket, String key) {
         return new ObjectWrite(bucket, key, request.header("content-type"), userMetadata(request), storedHeaders(request),
                 request.header("content-md5"), payloadSha256(request), checksumValues(request),
-                checksumAlgorithms(request), request::trailers, request.declaredBodyLength());
+                checksumAlgorithms(request), request::trailers, request.declaredBodyLength(), requestTags(request));
+    }
+
+    /** The tags of {@code x-amz-tagging} ({@code k1=v1&k2=v2}, URL-encoded), validated; empty without the header. */
+    static Map<String, String> requestTags(HttpRequest request) {
+        String header = request.header("x-amz-tagging");
+        if (header == null) {
+            return Map.of();
+        }
+        List<String[]> pairs = new java.util.ArrayList<>();
+        for (String pair : header.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            pairs.add(new String[] {formDecode(k), formDecode(v)});
+        }
+        return Tags.fromPairs(pairs, false);
+    }
+
+    private static String formDecode(String s) {
+        return PercentCodec.decode(s.replace("+", "%20"));
     }
 
     /** The write of a copy: metadata from the source (COPY) or from the request (REPLACE); checksums of the source's kinds. */
@@ -58,12 +83,22 @@ final class ObjectHeaders {
             ChecksumAlgorithm.fromName(name).ifPresent(algorithms::add);
         }
         algorithms.addAll(checksumAlgorithms(request));
+        String tagging = request.header("x-amz-tagging-directive");
+        Map<String, String> tags;
+        if (tagging == null || tagging.equalsIgnoreCase("COPY")) {
+            tags = source.tags();
+        } else if (tagging.equalsIgnoreCase("REPLACE")) {
+            tags = requestTags(request);
+        } else {
+            throw new StorageException(ErrorCode.InvalidArgument, "Unknown tagging directive: " + tagging + " (COPY or REPLACE)")
+                    .with("ArgumentName", "x-amz-tagging-directive").with("ArgumentValue", tagging);
+        }
         if (replace) {
             return new ObjectWrite(bucket, key, request.header("content-type"), userMetadata(request), storedHeaders(request),
-                    null, null, Map.of(), algorithms, Map::of, source.size());
+                    null, null, Map.of(), algorithms, Map::of, source.size(), tags);
         }
         return new ObjectWrite(bucket, key, source.contentType(), source.userMetadata(), source.headers(),
-                null, null, Map.of(), algorithms, Map::of, source.size());
+                null, null, Map.of(), algorithms, Map::of, source.size(), tags);
     }
 
     static Map<String, String> userMetadata(HttpRequest request) {
@@ -149,6 +184,9 @@ final class ObjectHeaders {
                 .header("Content-Type", object.contentType() == null ? DEFAULT_CONTENT_TYPE : object.contentType());
         object.headers().forEach(response::header);
         object.userMetadata().forEach((name, value) -> response.header(USER_METADATA_PREFIX + name, value));
+        if (!object.tags().isEmpty()) {
+            response.header("x-amz-tagging-count", Integer.toString(object.tags().size()));
+        }
         if (wholeObject && "ENABLED".equalsIgnoreCase(request.header("x-amz-checksum-mode"))) {
             checksumHeaders(response, object);
         }

@@ -75,7 +75,7 @@ public final class S3Api implements HttpHandler {
     /** Sub-resources S3 has and this server does not implement yet: answered 501 naming the operation. */
     private static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("accelerate", "BucketAccelerateConfiguration"), Map.entry("acl", "Acl"),
-            Map.entry("analytics", "BucketAnalyticsConfiguration"), Map.entry("attributes", "ObjectAttributes"),
+            Map.entry("analytics", "BucketAnalyticsConfiguration"),
             Map.entry("cors", "BucketCors"), Map.entry("encryption", "BucketEncryption"),
             Map.entry("intelligent-tiering", "BucketIntelligentTieringConfiguration"),
             Map.entry("inventory", "BucketInventoryConfiguration"), Map.entry("legal-hold", "ObjectLegalHold"),
@@ -86,7 +86,7 @@ public final class S3Api implements HttpHandler {
             Map.entry("publicAccessBlock", "PublicAccessBlock"), Map.entry("replication", "BucketReplication"),
             Map.entry("requestPayment", "BucketRequestPayment"), Map.entry("restore", "RestoreObject"),
             Map.entry("retention", "ObjectRetention"), Map.entry("select", "SelectObjectContent"),
-            Map.entry("session", "CreateSession"), Map.entry("tagging", "Tagging"), Map.entry("torrent", "ObjectTorrent"),
+            Map.entry("session", "CreateSession"), Map.entry("torrent", "ObjectTorrent"),
             Map.entry("uploadId", "MultipartUpload"), Map.entry("uploads", "MultipartUploads"),
             Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"),
             Map.entry("versionId", "ObjectVersion"), Map.entry("website", "BucketWebsite"));
@@ -113,11 +113,15 @@ public final class S3Api implements HttpHandler {
         ObjectOperations objects = new ObjectOperations(service, mp);
         ListOperations lists = new ListOperations(service);
         MultipartOperations multipart = new MultipartOperations(service, mp);
+        TaggingOperations tagging = new TaggingOperations(service, mp);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
 
                 new Route("GET", Level.BUCKET, "?location", "GetBucketLocation", buckets::location),
+                new Route("GET", Level.BUCKET, "?tagging", "GetBucketTagging", tagging::getBucketTagging),
+                new Route("PUT", Level.BUCKET, "?tagging", "PutBucketTagging", tagging::putBucketTagging),
+                new Route("DELETE", Level.BUCKET, "?tagging", "DeleteBucketTagging", tagging::deleteBucketTagging),
                 new Route("GET", Level.BUCKET, "?uploads", "ListMultipartUploads", multipart::listUploads),
                 new Route("GET", Level.BUCKET, "?list-type=2", "ListObjectsV2", lists::listV2),
                 new Route("POST", Level.BUCKET, "?delete", "DeleteObjects", objects::deleteObjects),
@@ -132,6 +136,11 @@ public final class S3Api implements HttpHandler {
                 new Route("POST", Level.OBJECT, "?uploadId", "CompleteMultipartUpload", multipart::complete),
                 new Route("GET", Level.OBJECT, "?uploadId", "ListParts", multipart::listParts),
                 new Route("DELETE", Level.OBJECT, "?uploadId", "AbortMultipartUpload", multipart::abort),
+
+                new Route("GET", Level.OBJECT, "?tagging", "GetObjectTagging", tagging::getObjectTagging),
+                new Route("PUT", Level.OBJECT, "?tagging", "PutObjectTagging", tagging::putObjectTagging),
+                new Route("DELETE", Level.OBJECT, "?tagging", "DeleteObjectTagging", tagging::deleteObjectTagging),
+                new Route("GET", Level.OBJECT, "?attributes", "GetObjectAttributes", tagging::objectAttributes),
 
                 new Route("PUT", Level.OBJECT, "header:x-amz-copy-source", "CopyObject", objects::copy),
                 new Route("PUT", Level.OBJECT, null, "PutObject", objects::put),

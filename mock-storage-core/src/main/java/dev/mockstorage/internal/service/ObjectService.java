@@ -432,7 +432,7 @@ public final class ObjectService {
         boolean underReplicated = stored.underReplicated();
         ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, stored.size(), stored.md5Hex(),
                 write.contentType(), now(), new LinkedHashMap<>(write.userMetadata()),
-                new LinkedHashMap<>(write.headers()), stored.checksums());
+                new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags());
         try {
             metadata.write(tx -> {
                 Optional<BucketRecord> bucket = tx.bucket(write.bucket());
@@ -895,5 +895,40 @@ public final class ObjectService {
             }
             return checksumValues;
         }
+    }
+
+    // ---------------------------------------------------------------- tagging
+
+    /** Replaces the tags of an existing object (empty: removes them); {@code NoSuchKey}/{@code NoSuchBucket} when absent. */
+    public void setObjectTags(String bucket, String key, Map<String, String> tags) {
+        Map<String, String> checked = Tags.validate(tags);
+        boolean updated = metadata.write(tx -> tx.setObjectTags(bucket, key, checked));
+        if (!updated) {
+            requireBucket(bucket);
+            throw noSuchKey(bucket, key);
+        }
+    }
+
+    /** The bucket's tag set; {@code NoSuchTagSet} when it has none, {@code NoSuchBucket} when absent. */
+    public Map<String, String> bucketTags(String bucket) {
+        return metadata.write(tx -> {
+            if (tx.bucket(bucket).isEmpty()) {
+                throw noSuchBucket(bucket);
+            }
+            return tx.bucketTags(bucket).orElseThrow(() -> new StorageException(ErrorCode.NoSuchTagSet,
+                    "The TagSet does not exist: bucket " + bucket + " has no tags", bucket));
+        });
+    }
+
+    /** Replaces the bucket's tag set (empty: deletes it); {@code NoSuchBucket} when absent. */
+    public void setBucketTags(String bucket, Map<String, String> tags) {
+        Map<String, String> checked = tags.isEmpty() ? tags : Tags.validateBucket(tags);
+        metadata.write(tx -> {
+            if (tx.bucket(bucket).isEmpty()) {
+                throw noSuchBucket(bucket);
+            }
+            tx.setBucketTags(bucket, checked);
+            return null;
+        });
     }
 }

@@ -19,9 +19,23 @@ import java.util.function.Supplier;
  * @param checksumAlgorithms algorithms to compute and store even without a value (x-amz-sdk-checksum-algorithm, x-amz-trailer)
  * @param trailers           trailers of the body, complete once it was read (aws-chunked checksums)
  * @param declaredLength     the decoded length the client declared, or -1
+ * @param tags               object tags to store with the object (x-amz-tagging), validated; empty when none
  */
 public record ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
                           Map<String, String> headers, String contentMd5, String contentSha256,
                           Map<ChecksumAlgorithm, String> checksums, java.util.Set<ChecksumAlgorithm> checksumAlgorithms,
-                          Supplier<Map<String, String>> trailers, long declaredLength) {
+                          Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags) {
+    /** A write without tags. */
+    public ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
+                       Map<String, String> headers, String contentMd5, String contentSha256,
+                       Map<ChecksumAlgorithm, String> checksums, java.util.Set<ChecksumAlgorithm> checksumAlgorithms,
+                       Supplier<Map<String, String>> trailers, long declaredLength) {
+        this(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums, checksumAlgorithms,
+                trailers, declaredLength, Map.of());
+    }
+
+    /** Never null. */
+    public ObjectWrite {
+        tags = tags == null ? Map.of() : tags;
+    }
 }

@@ -481,4 +481,27 @@ class MetadataStoreTest {
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         assertArrayEquals(new long[] {threads * perThread, threads * perThread}, store.countAndBytes("b"));
     }
+
+    @Test
+    void objectTagsRideWithTheRowAndBucketTagsGoWithTheBucket() {
+        createBucket("t");
+        put(object("t", "k", "blob1", 1).withTags(Map.of("a", "1")));
+        assertEquals(Map.of("a", "1"), store.object("t", "k").orElseThrow().tags());
+        assertTrue(writeBoolean(tx -> tx.setObjectTags("t", "k", Map.of("b", "2"))));
+        assertEquals(Map.of("b", "2"), store.object("t", "k").orElseThrow().tags());
+        assertEquals("blob1", store.object("t", "k").orElseThrow().blobId(), "only the tags changed");
+        assertFalse(writeBoolean(tx -> tx.setObjectTags("t", "absent", Map.of("b", "2"))));
+        put(object("t", "k", "blob2", 1));
+        assertEquals(Map.of(), store.object("t", "k").orElseThrow().tags(), "an overwrite without tags has none");
+
+        store.write(tx -> {
+            tx.setBucketTags("t", Map.of("team", "x"));
+            return null;
+        });
+        assertEquals(Map.of("team", "x"), store.write(tx -> tx.bucketTags("t")).orElseThrow());
+        store.write(tx -> tx.deleteObject("t", "k"));
+        assertTrue(writeBoolean(tx -> tx.deleteBucket("t")));
+        createBucket("t");
+        assertTrue(store.write(tx -> tx.bucketTags("t")).isEmpty(), "a new bucket of the same name has no tags");
+    }
 }
