@@ -137,7 +137,9 @@ final class Schema {
                     CREATE TABLE bucket_tags (
                         bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
                         tags   TEXT NOT NULL
-                    ) WITHOUT ROWID"""));
+                    ) WITHOUT ROWID"""),
+            // 6: the tags asked for on CreateMultipartUpload (x-amz-tagging), given to the object on complete
+            List.of("ALTER TABLE uploads ADD COLUMN tags TEXT"));
 
     /** The version this build writes. */
     static int currentVersion() {

@@ -83,7 +83,7 @@ public final class MultipartService {
         String type = checksumType(algorithm, checksumType);
         UploadRecord upload = new UploadRecord(write.bucket(), write.key(), newUploadId(), objects.now(), write.contentType(),
                 new LinkedHashMap<>(write.userMetadata()), new LinkedHashMap<>(write.headers()),
-                algorithm == null ? null : algorithm.name(), type);
+                algorithm == null ? null : algorithm.name(), type, Map.copyOf(write.tags()));
         metadata.write(tx -> {
             if (tx.bucket(write.bucket()).isEmpty()) {
                 throw ObjectService.noSuchBucket(write.bucket());
@@ -319,7 +319,8 @@ public final class MultipartService {
         }
         String etag = HexFormat.of().formatHex(md5OfMd5s.digest()) + "-" + parts.size();
         ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), etag, upload.contentType(),
-                objects.now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums);
+                objects.now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums,
+                upload.tags());
         MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes));
         queue.awaitRoom();
         try {
