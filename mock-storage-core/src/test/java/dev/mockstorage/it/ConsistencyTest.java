@@ -314,6 +314,28 @@ class ConsistencyTest {
     }
 
     @Test
+    void withQuorumTwoAMultipartObjectCompletedWithANodeDownReachesTheNodeWhenItReturns() throws Exception {
+        try (MockStorageServer server = start(dir, "storage.write_quorum", "2"); S3Client s3 = s3(server)) {
+            server.createBucket("bkt");
+            server.nodes().down("stg3");
+            byte[] content = random(3000, 8);
+            String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("mp")).uploadId();
+            String etag = s3.uploadPart(b -> b.bucket("bkt").key("mp").uploadId(id).partNumber(1), RequestBody.fromBytes(content)).eTag();
+            s3.completeMultipartUpload(b -> b.bucket("bkt").key("mp").uploadId(id)
+                    .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
+            server.awaitIdle(IDLE);
+            assertEquals(1, server.stats().consistency().waitingRepairs(), "the assembled object waits for stg3");
+
+            server.nodes().up("stg3");
+            server.awaitIdle(IDLE);
+            assertEquals(0, server.stats().consistency().waitingRepairs());
+            assertEquals(blobs("stg1"), blobs("stg3"), "stg3 holds the object's blob like the others");
+            assertTrue(server.checkConsistency(false).clean());
+            assertArrayEquals(content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("mp")).asByteArray());
+        }
+    }
+
+    @Test
     void withEveryNodeRequiredAWriteWithANodeDownFailsCleanly() throws Exception {
         try (MockStorageServer server = start(dir); S3Client s3 = s3(server)) {
             server.createBucket("bkt");
