@@ -137,6 +137,13 @@ final class Schema {
                     CREATE TABLE bucket_tags (
                         bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
                         tags   TEXT NOT NULL
+                    ) WITHOUT ROWID"""),
+            // CORS: a bucket's CORS rules (a JSON array of CorsRule, in the order given), gone with the bucket
+            List.of(
+                    """
+                    CREATE TABLE bucket_cors (
+                        bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        rules  TEXT NOT NULL
                     ) WITHOUT ROWID"""));
 
     /** The version this build writes. */
