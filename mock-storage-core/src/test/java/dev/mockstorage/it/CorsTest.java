@@ -125,6 +125,10 @@ class CorsTest {
         putCors(bucket, tooMany.subList(0, 100).toArray(CORSRule[]::new)); // 100 is the limit, allowed
         assertEquals(100, s3.getBucketCors(b -> b.bucket(bucket)).corsRules().size());
 
+        // ?cors where S3 has no such operation is not served as something else
+        assertS3Error(server.raw().get("/" + bucket + "/key?cors"), 501, "NotImplemented");
+        assertS3Error(server.raw().send("POST", "/" + bucket + "?cors"), 501, "NotImplemented");
+
         assertSdkError(404, "NoSuchBucket", () -> s3.getBucketCors(b -> b.bucket("cors-nobucket")));
         assertSdkError(404, "NoSuchBucket", () -> putCors("cors-nobucket", uploadRule()));
         assertSdkError(404, "NoSuchBucket", () -> s3.deleteBucketCors(b -> b.bucket("cors-nobucket")));

@@ -79,7 +79,7 @@ public final class S3Api implements HttpHandler {
     private static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("accelerate", "BucketAccelerateConfiguration"), Map.entry("acl", "Acl"),
             Map.entry("analytics", "BucketAnalyticsConfiguration"),
-            Map.entry("encryption", "BucketEncryption"),
+            Map.entry("cors", "BucketCors"), Map.entry("encryption", "BucketEncryption"),
             Map.entry("intelligent-tiering", "BucketIntelligentTieringConfiguration"),
             Map.entry("inventory", "BucketInventoryConfiguration"), Map.entry("legal-hold", "ObjectLegalHold"),
             Map.entry("lifecycle", "BucketLifecycleConfiguration"), Map.entry("logging", "BucketLogging"),
