@@ -49,7 +49,7 @@ class NotImplementedTest {
         assertNotImplemented("GET", "/nope?versions", "GetObjectVersions");
         assertNotImplemented("GET", "/nope/k?retention", "GetObjectRetention");
         assertNotImplemented("PUT", "/nope/k?legal-hold", "PutObjectLegalHold");
-        assertNotImplemented("GET", "/nope?cors", "GetBucketCors");
+        assertNotImplemented("GET", "/nope?website", "GetBucketWebsite");
         assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
         assertNotImplemented("GET", "/nope/k?versionId=3HL4kqtJlcpXroDTDmJ", "GetObjectVersion");
         assertNotImplemented("GET", "/nope?lifecycle", "GetBucketLifecycleConfiguration");
@@ -65,6 +65,6 @@ class NotImplementedTest {
     void sdkCallsOfUnimplementedOperationsFailWith501() {
         assertSdkError(501, "NotImplemented", () -> server.s3().getBucketVersioning(b -> b.bucket("nope")));
         assertSdkError(501, "NotImplemented", () -> server.s3().getObjectRetention(b -> b.bucket("nope").key("k")));
-        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketCors(b -> b.bucket("nope")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketWebsite(b -> b.bucket("nope")));
     }
 }

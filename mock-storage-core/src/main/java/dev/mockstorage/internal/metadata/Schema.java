@@ -139,7 +139,14 @@ final class Schema {
                         tags   TEXT NOT NULL
                     ) WITHOUT ROWID"""),
             // 6: the tags asked for on CreateMultipartUpload (x-amz-tagging), given to the object on complete
-            List.of("ALTER TABLE uploads ADD COLUMN tags TEXT"));
+            List.of("ALTER TABLE uploads ADD COLUMN tags TEXT"),
+            // 7: a bucket's CORS rules (a JSON array of CorsRule, in the order given), gone with the bucket
+            List.of(
+                    """
+                    CREATE TABLE bucket_cors (
+                        bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        rules  TEXT NOT NULL
+                    ) WITHOUT ROWID"""));
 
     /** The version this build writes. */
     static int currentVersion() {

@@ -87,4 +87,12 @@ public interface Tx {
 
     /** Replaces the bucket's tag set (empty: deletes it). The bucket must exist. */
     void setBucketTags(String bucket, java.util.Map<String, String> tags);
+
+    // ---------------------------------------------------------------- CORS
+
+    /** The bucket's CORS rules; empty when it has no CORS configuration. */
+    Optional<java.util.List<CorsRule>> bucketCors(String bucket);
+
+    /** Replaces the bucket's CORS rules (empty: deletes the configuration). The bucket must exist. */
+    void setBucketCors(String bucket, java.util.List<CorsRule> rules);
 }
