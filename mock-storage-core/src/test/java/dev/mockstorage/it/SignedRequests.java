@@ -56,8 +56,13 @@ final class SignedRequests {
     /** Presigned when {@code expiresIn} is not null (the signature goes into the query). */
     static Signed sign(URI endpoint, String method, String target, Map<String, String> headers, byte[] body,
                        String accessKey, String secretKey, Clock clock, Payload payload, Duration expiresIn) {
+        // the signer always signs the payload over http; signing an https URI (same host:port) leaves it unsigned
+        String base = endpoint.toString().replaceAll("/$", "");
+        if (payload == Payload.UNSIGNED) {
+            base = base.replaceFirst("^http:", "https:");
+        }
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create(endpoint.toString().replaceAll("/$", "") + target));
+                .uri(URI.create(base + target));
         headers.forEach(request::putHeader);
         if (body.length > 0 || method.equals("PUT")) {
             request.putHeader("Content-Length", Integer.toString(body.length));
