@@ -245,6 +245,21 @@ class StrictAuthTest {
         assertTrue(e.getMessage().contains("auth.mode"), e.getMessage());
     }
 
+    @Test
+    void configJsonTurnsStrictModeOnWithItsKeys() throws Exception {
+        Path config = Files.writeString(work.resolve("auth-config.json"), "{\"server\": {\"port\": 0}, \"auth\": "
+                + "{\"mode\": \"strict\", \"access_key\": \"AKIDFILE\", \"secret_key\": \"file-secret\"}}");
+        try (MockStorageServer s = MockStorageServer.builder().configFile(config).dataDirectory(work.resolve("from-file")).start()) {
+            assertTrue(s.strictAuth());
+            assertEquals("AKIDFILE", s.accessKey());
+            assertEquals("file-secret", s.secretKey());
+        }
+        try (MockStorageServer s = MockStorageServer.builder().dataDirectory(work.resolve("defaults")).start()) {
+            assertTrue(!s.strictAuth());
+            assertEquals(MockStorageServer.ACCESS_KEY, s.accessKey());
+        }
+    }
+
     static SignedRequests.Signed sign(String method, String target, byte[] body, SignedRequests.Payload payload, Clock clock) {
         return SignedRequests.sign(server.endpoint(), method, target, Map.of(), body, "AKIDSTRICT", "strict-secret", clock,
                 payload);

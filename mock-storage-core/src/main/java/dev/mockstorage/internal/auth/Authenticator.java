@@ -66,11 +66,15 @@ public final class Authenticator {
     }
 
     /**
-     * Checks the request's signature; on success the body checks (if any) are installed on it.
+     * Checks the request's signature; on success the body checks (if any) are installed on it. {@code OPTIONS}
+     * (CORS preflight) passes unchecked, as on S3.
      *
      * @throws StorageException with S3's error code when the request is not properly signed
      */
     public void authenticate(HttpRequest request) {
+        if (request.method().equals("OPTIONS")) {
+            return; // CORS preflight: browsers never sign it, and S3 answers it unauthenticated
+        }
         String authorization = request.header("authorization");
         boolean presigned = request.hasQueryParameter("X-Amz-Algorithm") || request.hasQueryParameter("X-Amz-Signature")
                 || request.hasQueryParameter("X-Amz-Credential");
