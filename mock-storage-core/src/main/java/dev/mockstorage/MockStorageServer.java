@@ -19,6 +19,7 @@ import dev.mockstorage.internal.service.Inspection;
 import dev.mockstorage.internal.service.ObjectWrite;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.s3.S3Api;
+import dev.mockstorage.internal.auth.Authenticator;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
@@ -68,10 +69,14 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
 
     /** The region the server reports; any region a client signs with is accepted. */
     public static final String REGION = "us-east-1";
-    /** Access key clients may use (any is accepted: signatures are not checked). */
-    public static final String ACCESS_KEY = "mock-access-key";
-    /** Secret key matching {@link #ACCESS_KEY}. */
-    public static final String SECRET_KEY = "mock-secret-key";
+    /**
+     * The default access key clients may use. In the default (open) auth mode any is accepted and
+     * signatures are not checked; in strict mode ({@link Builder#strictAuth()}) requests must be signed
+     * with {@link #accessKey()}/{@link #secretKey()}.
+     */
+    public static final String ACCESS_KEY = Config.Auth.DEFAULT_ACCESS_KEY;
+    /** The default secret key matching {@link #ACCESS_KEY}. */
+    public static final String SECRET_KEY = Config.Auth.DEFAULT_SECRET_KEY;
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Duration METADATA_LOCK_TIMEOUT = Duration.ofSeconds(10);
@@ -124,7 +129,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         ThirdPartySource source = thirdPartySource(clock);
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
         createInitialBuckets(objects);
-        s3 = new S3Api(objects, REGION, config.server().domains());
+        s3 = new S3Api(objects, REGION, config.server().domains(), authenticator(clock));
         faults = new FaultInjection(metadata, blobs);
         storageNodes = new ServerStorageNodes(faults);
         observe(metadata, blobs, objects, clock);
@@ -250,12 +255,25 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         return REGION;
     }
 
+    /** The access key clients sign with ({@code auth.access_key}; default {@link #ACCESS_KEY}). */
     public String accessKey() {
-        return ACCESS_KEY;
+        return config.auth().accessKey();
     }
 
+    /** The secret key of {@link #accessKey()} ({@code auth.secret_key}; default {@link #SECRET_KEY}). */
     public String secretKey() {
-        return SECRET_KEY;
+        return config.auth().secretKey();
+    }
+
+    /** Whether signatures are checked ({@code auth.mode = strict}); false: any credentials are accepted. */
+    public boolean strictAuth() {
+        return config.auth().strict();
+    }
+
+    /** auth: strict mode checks Signature V4 on every S3 request; open mode (null) does no work per request. */
+    private Authenticator authenticator(Clock clock) {
+        Config.Auth auth = config.auth();
+        return auth.strict() ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock) : null;
     }
 
     /** The data directory (nodes and database live below it unless configured elsewhere). */
@@ -499,6 +517,21 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         /** Create a bucket on the first PUT into it instead of answering NoSuchBucket (default false). */
         public Builder autoCreateBuckets(boolean on) {
             return setting("storage.auto_create_buckets", Boolean.toString(on));
+        }
+
+        /**
+         * Strict auth mode ({@code auth.mode = strict}): every S3 request must be signed with Signature
+         * Version 4 (header, presigned URL, signed chunks) by {@link MockStorageServer#accessKey()} and
+         * {@link MockStorageServer#secretKey()}; anything else gets S3's 403 errors. Default: open, any
+         * credentials accepted.
+         */
+        public Builder strictAuth() {
+            return setting("auth.mode", "strict");
+        }
+
+        /** The key pair clients sign with (default {@link #ACCESS_KEY}/{@link #SECRET_KEY}); checked in strict mode only. */
+        public Builder credentials(String accessKey, String secretKey) {
+            return setting("auth.access_key", accessKey).setting("auth.secret_key", secretKey);
         }
 
         /**

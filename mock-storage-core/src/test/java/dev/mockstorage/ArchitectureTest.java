@@ -30,6 +30,7 @@ class ArchitectureTest {
     private static final String CLI = INTERNAL + "cli..";
     private static final String THIRD_PARTY = INTERNAL + "thirdparty..";
     private static final String OBSERVE = INTERNAL + "observe..";
+    private static final String AUTH = INTERNAL + "auth..";
 
     @ArchTest
     static final ArchRule onlyHttpImportsNanoHttpd = noClasses()
@@ -83,6 +84,22 @@ class ArchitectureTest {
                     INTERNAL + "queue..")
             .because("observe sees each request once, as the http adapter delivered it; the protocol layers "
                     + "tell it what they did through response attributes, and figures come in as ServerStats");
+
+    // auth: strict signature mode
+    @ArchTest
+    static final ArchRule authKnowsOnlyHttpAndErrors = noClasses()
+            .that().resideInAPackage(AUTH)
+            .should().dependOnClassesThat().resideInAnyPackage(S3, ADMIN, SERVICE, METADATA, INTERNAL + "storage..",
+                    INTERNAL + "queue..", THIRD_PARTY, OBSERVE, CLI, INTERNAL + "config..", "dev.mockstorage")
+            .because("signature checking needs the request as the adapter delivered it (http) and the error vocabulary; "
+                    + "body checks reach the adapter through its BodyVerifier hook, so http never depends on auth");
+
+    @ArchTest
+    static final ArchRule onlyTheS3ApiChecksSignatures = noClasses()
+            .that().resideOutsideOfPackages(AUTH, S3, "dev.mockstorage")
+            .should().dependOnClassesThat().resideInAPackage(AUTH)
+            .because("signatures are checked by the S3 API before dispatch (the composition root builds the checker); "
+                    + "the admin API, /health and the adapter are not behind it");
 
     @ArchTest
     static final ArchRule httpKnowsNoObserver = noClasses()

@@ -111,6 +111,32 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     }
 
     /**
+     * Strict auth mode ({@code auth.mode=strict}): every S3 request must be signed with AWS Signature
+     * Version 4 (header, presigned URL, signed chunks) by {@link #getAccessKey()}/{@link #getSecretKey()};
+     * a wrong secret answers {@code 403 SignatureDoesNotMatch}, an unknown key {@code InvalidAccessKeyId},
+     * an expired presigned URL {@code AccessDenied}. The admin API is not affected. Default: any credentials.
+     */
+    public MockStorageContainer withStrictAuth() {
+        return withEnv(Setting.AUTH_MODE.envName(), "strict");
+    }
+
+    /**
+     * The key pair the server knows ({@code auth.access_key}, {@code auth.secret_key}); returned by
+     * {@link #getAccessKey()}/{@link #getSecretKey()} and checked with {@link #withStrictAuth()}.
+     *
+     * @throws IllegalArgumentException when a key is blank (or the access key contains '/' or spaces)
+     */
+    public MockStorageContainer withCredentials(String accessKey, String secretKey) {
+        if (accessKey == null || accessKey.isBlank() || accessKey.contains("/") || accessKey.contains(" ")) {
+            throw new IllegalArgumentException("withCredentials: \"" + accessKey + "\" is not an access key id");
+        }
+        if (secretKey == null || secretKey.isEmpty()) {
+            throw new IllegalArgumentException("withCredentials: the secret key must not be empty");
+        }
+        return withEnv(Setting.AUTH_ACCESS_KEY.envName(), accessKey).withEnv(Setting.AUTH_SECRET_KEY.envName(), secretKey);
+    }
+
+    /**
      * Buckets that exist when the container is ready ({@code storage.buckets}). Names follow S3's
      * rules; a bad one stops the container at start with a message naming it (in the container log).
      *
@@ -231,14 +257,17 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
         return MockStorageServer.REGION;
     }
 
-    /** An access key the server accepts (signatures are not checked). */
+    /**
+     * The access key to configure clients with: {@link #withCredentials}'s, else {@code mock-access-key}.
+     * Any key is accepted unless {@link #withStrictAuth()} is on.
+     */
     public String getAccessKey() {
-        return MockStorageServer.ACCESS_KEY;
+        return getEnvMap().getOrDefault(Setting.AUTH_ACCESS_KEY.envName(), MockStorageServer.ACCESS_KEY);
     }
 
-    /** The secret key belonging to {@link #getAccessKey()}. */
+    /** The secret key belonging to {@link #getAccessKey()}; checked only with {@link #withStrictAuth()}. */
     public String getSecretKey() {
-        return MockStorageServer.SECRET_KEY;
+        return getEnvMap().getOrDefault(Setting.AUTH_SECRET_KEY.envName(), MockStorageServer.SECRET_KEY);
     }
 
     private static void requireReadableFile(Path file, String method) {

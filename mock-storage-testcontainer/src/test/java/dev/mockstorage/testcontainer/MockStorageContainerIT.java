@@ -28,6 +28,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -133,6 +134,26 @@ class MockStorageContainerIT {
                 s3.putObject(b -> b.bucket("made-on-put").key("k"), RequestBody.fromString("v"));
                 assertEquals("v", s3.getObjectAsBytes(b -> b.bucket("made-on-put").key("k")).asUtf8String());
             }
+        }
+    }
+
+    @Test
+    void withStrictAuthChecksSignatures() throws Exception {
+        try (MockStorageContainer c = new MockStorageContainer().withStrictAuth().withCredentials("AKIDIT", "it-secret")
+                .withBuckets("signed")) {
+            c.start();
+            try (S3Client s3 = s3(c)) {
+                s3.putObject(b -> b.bucket("signed").key("k"), RequestBody.fromString("v"));
+                assertEquals("v", s3.getObjectAsBytes(b -> b.bucket("signed").key("k")).asUtf8String());
+            }
+            try (S3Client wrong = S3Client.builder().endpointOverride(c.getS3Endpoint()).region(Region.of(c.getRegion()))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDIT", "wrong")))
+                    .forcePathStyle(true).build()) {
+                S3Exception e = assertThrows(S3Exception.class, () -> wrong.listObjectsV2(b -> b.bucket("signed")));
+                assertEquals("SignatureDoesNotMatch", e.awsErrorDetails().errorCode());
+            }
+            assertEquals(403, get(c.getS3Endpoint().resolve("/signed/k")).statusCode()); // unsigned
+            assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode());      // admin API stays open
         }
     }
 

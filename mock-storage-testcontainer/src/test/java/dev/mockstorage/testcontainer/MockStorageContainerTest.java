@@ -45,6 +45,23 @@ class MockStorageContainerTest {
     }
 
     @Test
+    void withStrictAuthAndCredentialsBecomeTheAuthVariables() {
+        try (MockStorageContainer c = new MockStorageContainer()) {
+            assertEquals("mock-access-key", c.getAccessKey());
+            assertEquals("mock-secret-key", c.getSecretKey());
+            assertEquals(null, c.getEnvMap().get("MOCK_STORAGE_AUTH_MODE"));
+            c.withStrictAuth().withCredentials("AKIDCONTAINER", "container-secret");
+            assertEquals("strict", c.getEnvMap().get("MOCK_STORAGE_AUTH_MODE"));
+            assertEquals("AKIDCONTAINER", c.getEnvMap().get("MOCK_STORAGE_AUTH_ACCESS_KEY"));
+            assertEquals("container-secret", c.getEnvMap().get("MOCK_STORAGE_AUTH_SECRET_KEY"));
+            assertEquals("AKIDCONTAINER", c.getAccessKey());
+            assertEquals("container-secret", c.getSecretKey());
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withCredentials("a/b", "s")).getMessage()
+                    .startsWith("withCredentials"));
+        }
+    }
+
+    @Test
     void runtimeBeforeStartSaysToStartTheContainer() {
         try (MockStorageContainer c = new MockStorageContainer()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, c::runtime);

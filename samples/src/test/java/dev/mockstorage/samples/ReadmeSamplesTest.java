@@ -51,4 +51,16 @@ class ReadmeSamplesTest {
         assertEquals("```java\n" + sample + "```\n", readme,
                 "README.md's runtime() example differs from MockStorageRuntimeIT.java; copy the test between the markers");
     }
+
+    @Test
+    void theReadmesStrictAuthExampleIsTheSample() throws IOException {
+        String sample = between(Files.readString(Path.of("src/test/java/dev/mockstorage/samples/StrictAuthSampleTest.java")),
+                "        // sample:strict-auth:start", "        // sample:strict-auth:end", "StrictAuthSampleTest.java");
+        String readme = between(Files.readString(REPO.resolve("README.md")),
+                "<!-- sample:strict-auth:start -->", "<!-- sample:strict-auth:end -->", "README.md");
+        String dedented = sample.lines().map(l -> l.startsWith("        ") ? l.substring(8) : l)
+                .reduce("", (a, l) -> a + l + "\n");
+        assertEquals("```java\n" + dedented + "```\n", readme,
+                "README.md's strict-auth example differs from samples/.../StrictAuthSampleTest.java (dedented by 8); copy it between the markers");
+    }
 }

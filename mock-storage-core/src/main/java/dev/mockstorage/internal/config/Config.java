@@ -10,7 +10,12 @@ import java.util.Map;
  * settings produce it. Paths are absolute.
  */
 public record Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
-                     Observe observe) {
+                     Observe observe, Auth auth) {
+
+    /** With authentication at its default (open: any credentials accepted). */
+    public Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty, Observe observe) {
+        this(server, storage, database, queue, thirdParty, observe, Auth.DEFAULTS);
+    }
 
     /** A configuration with the third-party read-through and observation at their defaults. */
     public Config(Server server, Storage storage, Database database, Queue queue) {
@@ -113,5 +118,18 @@ public record Config(Server server, Storage storage, Database database, Queue qu
         public static final String STDOUT = "stdout";
         /** Journal of 1000 requests, metrics on, no access log. */
         public static final Observe DEFAULTS = new Observe(1000, true, null);
+    }
+
+    /**
+     * {@code auth.mode}: {@code strict} checks Signature Version 4 on every S3 request (default open: any
+     * credentials accepted); {@code auth.access_key}/{@code auth.secret_key}: the one key pair clients sign with.
+     */
+    public record Auth(boolean strict, String accessKey, String secretKey) {
+        /** Default access key id (also {@code MockStorageServer.ACCESS_KEY}). */
+        public static final String DEFAULT_ACCESS_KEY = "mock-access-key";
+        /** Default secret key (also {@code MockStorageServer.SECRET_KEY}). */
+        public static final String DEFAULT_SECRET_KEY = "mock-secret-key";
+        /** Open mode with the default keys. */
+        public static final Auth DEFAULTS = new Auth(false, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * an explicit JSON {@code null} is refused while binding.
  */
 record ConfigFile(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
-                  Journal journal, Metrics metrics, Log log) {
+                  Journal journal, Metrics metrics, Log log, Auth auth) {
 
     /** {@code domain}: one domain or several, comma separated. */
     record Server(String host, Integer port, String domain) {
@@ -41,5 +41,9 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
     }
 
     record Log(String access) {
+    }
+
+    /** {@code mode} is {@code open} or {@code strict}. */
+    record Auth(String mode, String accessKey, String secretKey) {
     }
 }

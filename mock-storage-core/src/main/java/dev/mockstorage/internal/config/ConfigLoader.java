@@ -375,6 +375,9 @@ public final class ConfigLoader {
         Src<Integer> journalSize = Src.of(1000, "default", "journal.size");
         Src<Boolean> metricsEnabled = Src.of(true, "default", "metrics.enabled");
         Src<String> accessLog = Src.of("off", "default", "log.access");
+        Src<String> authMode = Src.of("open", "default", "auth.mode");
+        Src<String> authAccessKey = Src.of(Config.Auth.DEFAULT_ACCESS_KEY, "default", "auth.access_key");
+        Src<String> authSecretKey = Src.of(Config.Auth.DEFAULT_SECRET_KEY, "default", "auth.secret_key");
 
         void apply(ConfigFile f, String where) {
             if (f.server() != null) {
@@ -433,6 +436,11 @@ public final class ConfigLoader {
             }
             if (f.log() != null && f.log().access() != null) {
                 accessLog = Src.of(f.log().access(), where, "log.access");
+            }
+            if (f.auth() != null) {
+                authMode = f.auth().mode() == null ? authMode : Src.of(f.auth().mode(), where, "auth.mode");
+                authAccessKey = f.auth().accessKey() == null ? authAccessKey : Src.of(f.auth().accessKey(), where, "auth.access_key");
+                authSecretKey = f.auth().secretKey() == null ? authSecretKey : Src.of(f.auth().secretKey(), where, "auth.secret_key");
             }
         }
 
@@ -519,6 +527,9 @@ public final class ConfigLoader {
                 case JOURNAL_SIZE -> journalSize = integer(raw);
                 case METRICS_ENABLED -> metricsEnabled = bool(raw);
                 case LOG_ACCESS -> accessLog = raw;
+                case AUTH_MODE -> authMode = raw;
+                case AUTH_ACCESS_KEY -> authAccessKey = raw;
+                case AUTH_SECRET_KEY -> authSecretKey = raw;
             }
         }
 
@@ -642,7 +653,24 @@ public final class ConfigLoader {
                     new Config.Database(drv, db),
                     new Config.Queue(queueSize.value(), queueWorkers.value(), queueFullWaitMs.value()),
                     resolveThirdParty(workingDir),
-                    new Config.Observe(journalSize.value(), metricsEnabled.value(), accessLogTarget));
+                    new Config.Observe(journalSize.value(), metricsEnabled.value(), accessLogTarget),
+                    resolveAuth());
+        }
+
+        private Config.Auth resolveAuth() {
+            String mode = authMode.value().strip().toLowerCase(Locale.ROOT);
+            if (!mode.equals("open") && !mode.equals("strict")) {
+                throw authMode.fail("\"" + authMode.text() + "\" is not an auth mode (open or strict)");
+            }
+            String access = authAccessKey.value();
+            if (access.isEmpty() || access.contains("/") || access.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                throw authAccessKey.fail("\"" + authAccessKey.text()
+                        + "\" is not an access key id (printable ASCII without spaces or '/', not empty)");
+            }
+            if (authSecretKey.value().isEmpty()) {
+                throw authSecretKey.fail("must not be empty");
+            }
+            return new Config.Auth(mode.equals("strict"), access, authSecretKey.value());
         }
 
         private Config.ThirdParty resolveThirdParty(Path workingDir) {

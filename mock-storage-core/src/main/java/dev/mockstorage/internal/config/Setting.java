@@ -73,7 +73,15 @@ public enum Setting {
     METRICS_ENABLED("metrics.enabled", "true",
             "Count requests for `/metrics` and the request figures of `/api/v1/stats`; `false` skips that work."),
     LOG_ACCESS("log.access", "off",
-            "JSON access log, one line per request: `off`, `stdout`, or a file path (appended to).");
+            "JSON access log, one line per request: `off`, `stdout`, or a file path (appended to)."),
+    // auth: signature checking (strict mode)
+    AUTH_MODE("auth.mode", "open",
+            "`open`: any credentials are accepted and signatures are not checked. `strict`: every S3 request must be "
+                    + "signed with Signature Version 4 (header, presigned URL, signed chunks) by `auth.access_key`."),
+    AUTH_ACCESS_KEY("auth.access_key", Config.Auth.DEFAULT_ACCESS_KEY,
+            "The access key id clients sign with; in strict mode any other is `InvalidAccessKeyId`."),
+    AUTH_SECRET_KEY("auth.secret_key", Config.Auth.DEFAULT_SECRET_KEY,
+            "The secret key of `auth.access_key`; in strict mode a signature made with another is `SignatureDoesNotMatch`.");
 
     /** Prefix of every environment variable that configures the server. */
     public static final String ENV_PREFIX = "MOCK_STORAGE_";

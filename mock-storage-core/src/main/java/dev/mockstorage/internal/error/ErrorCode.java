@@ -10,6 +10,9 @@ public enum ErrorCode {
     AccessForbidden(403, "CORSResponse: This CORS request is not allowed."),
     /** A CORS preflight without {@code Origin} or with a bad {@code Access-Control-Request-Method}. */
     BadRequest(400, "Bad Request"),
+    // auth: strict signature mode
+    AuthorizationHeaderMalformed(400, "The authorization header you provided is invalid."),
+    AuthorizationQueryParametersError(400, "Error parsing the X-Amz-Credential parameter."),
     BadDigest(400, "The Content-MD5 or checksum value that you specified did not match what the server received."),
     BucketAlreadyExists(409, "The requested bucket name is not available."),
     BucketAlreadyOwnedByYou(409, "Your previous request to create the named bucket succeeded and you already own it."),
@@ -17,7 +20,9 @@ public enum ErrorCode {
     EntityTooLarge(400, "Your proposed upload exceeds the maximum allowed size."),
     EntityTooSmall(400, "Your proposed upload is smaller than the minimum allowed object size."),
     IncompleteBody(400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
+    IncompleteSignature(400, "The request signature does not conform to AWS standards."),
     InternalError(500, "We encountered an internal error. Please try again."),
+    InvalidAccessKeyId(403, "The AWS Access Key Id you provided does not exist in our records."),
     InvalidArgument(400, "Invalid Argument"),
     InvalidBucketName(400, "The specified bucket is not valid."),
     InvalidDigest(400, "The Content-MD5 you specified is not valid."),
@@ -50,8 +55,11 @@ public enum ErrorCode {
     NotIdle(409, "Background tasks are still open."),
     PreconditionFailed(412, "At least one of the pre-conditions you specified did not hold."),
     RequestHeaderSectionTooLarge(431, "Your request header section exceeds the maximum allowed size."),
+    RequestTimeTooSkewed(403, "The difference between the request time and the current time is too large."),
     RequestTimeout(400, "Your socket connection to the server was not read from or written to within the timeout period."),
     ServiceUnavailable(503, "Service is unable to handle request."),
+    SignatureDoesNotMatch(403, "The request signature we calculated does not match the signature you provided. "
+            + "Check your key and signing method."),
     SlowDown(503, "Please reduce your request rate."),
     XAmzContentSHA256Mismatch(400, "The provided 'x-amz-content-sha256' header does not match what was computed.");
 

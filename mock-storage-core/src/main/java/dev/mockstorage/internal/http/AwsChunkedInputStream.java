@@ -8,16 +8,22 @@ import java.io.InputStream;
  * ({@code c;chunk-signature=<sig>\r\nhello world\n\r\n0;chunk-signature=<sig>\r\n...}) and unsigned
  * ({@code b\r\nasync hello\r\n0\r\n...}), with or without trailers such as
  * {@code x-amz-checksum-crc32} and {@code x-amz-trailer-signature}. Chunk signatures are not checked
- * here. The decoded total must equal {@code x-amz-decoded-content-length} when that was sent, and the
+ * here: each chunk's {@code chunk-signature} goes to the {@link BodyVerifier} when one is installed. The decoded total must equal {@code x-amz-decoded-content-length} when that was sent, and the
  * request body must end right after the encoding's final empty line.
  */
 final class AwsChunkedInputStream extends ChunkedInputStream {
     private final long expectedLength;
+    private BodyVerifier verifier;
 
     /** @param expectedLength x-amz-decoded-content-length, or -1 when not sent */
     AwsChunkedInputStream(InputStream body, long expectedLength) {
         super(body, "aws-chunked");
         this.expectedLength = expectedLength;
+    }
+
+    /** Passes every chunk header's size and signature to {@code verifier}. */
+    void verifier(BodyVerifier verifier) {
+        this.verifier = verifier;
     }
 
     @Override
@@ -26,6 +32,20 @@ final class AwsChunkedInputStream extends ChunkedInputStream {
             throw malformed("a chunk of " + size + " bytes after " + total()
                     + " decoded bytes goes beyond x-amz-decoded-content-length " + expectedLength);
         }
+        if (verifier != null) {
+            verifier.chunk(size, chunkSignature(extensions));
+        }
+    }
+
+    /** The value of the {@code chunk-signature} extension, or null. */
+    static String chunkSignature(String extensions) {
+        for (String ext : extensions.split(";")) {
+            int eq = ext.indexOf('=');
+            if (eq > 0 && ext.substring(0, eq).strip().equals("chunk-signature")) {
+                return ext.substring(eq + 1).strip();
+            }
+        }
+        return null;
     }
 
     @Override

@@ -30,6 +30,8 @@ final class BodyReader implements HttpRequest.BodySource {
     private final long declaredLength;
     private boolean continueSent;
     private boolean broken;
+    private BodyVerifier verifier;                 // null unless a verifier was installed
+    private boolean verifierEnded;
     private long bytesRead;
 
     private BodyReader(Connection connection, RequestHead head, long contentLength, boolean isChunked,
@@ -111,6 +113,27 @@ final class BodyReader implements HttpRequest.BodySource {
     @Override
     public long bytesRead() {
         return bytesRead;
+    }
+
+    @Override
+    public void verify(BodyVerifier v) {
+        if (bytesRead > 0 || verifier != null) {
+            throw new IllegalStateException("a body verifier must be installed once, before the body is read");
+        }
+        this.verifier = v;
+        if (aws != null) {
+            aws.verifier(v);
+        }
+    }
+
+    /** Tells the verifier (if any) about bytes read, or about the end of the body. */
+    private void verified(byte[] b, int off, int n) {
+        if (n > 0) {
+            verifier.data(b, off, n);
+        } else if (n < 0 && !verifierEnded) {
+            verifierEnded = true;
+            verifier.end(trailers());
+        }
     }
 
     /**
@@ -214,6 +237,9 @@ final class BodyReader implements HttpRequest.BodySource {
                 if (b >= 0) {
                     bytesRead++;
                 }
+                if (verifier != null) {
+                    verified(new byte[] {(byte) b}, 0, b < 0 ? -1 : 1);
+                }
                 return b;
             } catch (SocketTimeoutException e) {
                 broken = true;
@@ -232,6 +258,9 @@ final class BodyReader implements HttpRequest.BodySource {
                 int n = in.read(b, off, len);
                 if (n > 0) {
                     bytesRead += n;
+                }
+                if (verifier != null) {
+                    verified(b, off, n);
                 }
                 return n;
             } catch (SocketTimeoutException e) {

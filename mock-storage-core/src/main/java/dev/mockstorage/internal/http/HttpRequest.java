@@ -43,6 +43,11 @@ public final class HttpRequest {
         default long bytesRead() {
             return 0;
         }
+
+        /** Installs a verifier that sees the body as it is read (see {@link BodyVerifier}); before the first read. */
+        default void verify(BodyVerifier verifier) {
+            throw new UnsupportedOperationException("this request body cannot be verified");
+        }
     }
 
     public HttpRequest(String method, String rawPath, String rawQuery, Map<String, String> headers,
@@ -105,6 +110,14 @@ public final class HttpRequest {
     /** The decoded request body. Never null (empty for bodiless requests). */
     public InputStream body() {
         return body.stream();
+    }
+
+    /**
+     * Has {@code verifier} watch the body while the handler reads it; it may fail a read (and so the
+     * request). Must be called before the body is first read.
+     */
+    public void verifyBody(BodyVerifier verifier) {
+        body.verify(Objects.requireNonNull(verifier, "verifier"));
     }
 
     /** Decoded body length when the request declared it, else -1. */

@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.s3;
 
+import dev.mockstorage.internal.auth.Authenticator;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpHandler;
@@ -102,6 +103,7 @@ public final class S3Api implements HttpHandler {
     private final String hostId;
     private final List<String> domains;
     private final CorsHeaders corsHeaders;
+    private final Authenticator authenticator; // null: open mode, any credentials accepted
 
     /** Path style only, plus virtual-host style below {@code localhost}. */
     public S3Api(ObjectService service, String region) {
@@ -110,6 +112,15 @@ public final class S3Api implements HttpHandler {
 
     /** @param domains service domains: a request to {@code bucket.<domain>} addresses {@code bucket} (virtual-host style) */
     public S3Api(ObjectService service, String region, List<String> domains) {
+        this(service, region, domains, null);
+    }
+
+    /**
+     * @param domains       service domains: a request to {@code bucket.<domain>} addresses {@code bucket} (virtual-host style)
+     * @param authenticator checks every request's signature before dispatch (strict mode), or null to accept any credentials
+     */
+    public S3Api(ObjectService service, String region, List<String> domains, Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.domains = List.copyOf(domains);
         BucketOperations buckets = new BucketOperations(service, region);
         // a null service gives the route table alone (operations()), for documentation checks
@@ -181,6 +192,9 @@ public final class S3Api implements HttpHandler {
             String missing = notImplemented(request, matched);
             Route route = missing == null ? matched : null;
             operation = missing != null ? missing : route != null ? route.operation() : UNKNOWN_OPERATION;
+            if (authenticator != null) {
+                authenticator.authenticate(http); // strict mode: signatures; body checks ride along
+            }
             response = dispatch(request, missing, route);
         } catch (StorageException e) {
             errorCode = e.code().name();

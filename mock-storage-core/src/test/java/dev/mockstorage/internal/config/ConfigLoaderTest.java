@@ -133,7 +133,7 @@ class ConfigLoaderTest {
         @Test
         void unknownTopLevelSection() throws IOException {
             String msg = fileError("{\"serverr\": {}}");
-            assertTrue(msg.startsWith("serverr: unknown field (known here: database, journal, log, metrics, queue, server, storage, third_party)"), msg);
+            assertTrue(msg.startsWith("serverr: unknown field (known here: auth, database, journal, log, metrics, queue, server, storage, third_party)"), msg);
         }
 
         @Test
