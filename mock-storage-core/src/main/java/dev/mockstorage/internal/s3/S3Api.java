@@ -245,6 +245,7 @@ public final class S3Api implements HttpHandler {
         if (http.problem() != null) {
             response.closeConnection();
         }
+        e.headers().forEach(response::header);
         if (e.code() == ErrorCode.InternalError || e.code().status() >= 500) {
             LOG.log(System.Logger.Level.WARNING, http + " -> " + e.code() + ": " + e.getMessage());
         }
