@@ -88,8 +88,11 @@ public final class S3Api implements HttpHandler {
             Map.entry("retention", "ObjectRetention"), Map.entry("select", "SelectObjectContent"),
             Map.entry("session", "CreateSession"), Map.entry("torrent", "ObjectTorrent"),
             Map.entry("uploadId", "MultipartUpload"), Map.entry("uploads", "MultipartUploads"),
-            Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"),
-            Map.entry("versionId", "ObjectVersion"), Map.entry("website", "BucketWebsite"));
+            Map.entry("website", "BucketWebsite"));
+
+    /** Operations that honour {@code ?versionId=}; on any other route it answers 501 rather than being ignored. */
+    private static final java.util.Set<String> VERSION_ID_OPERATIONS = java.util.Set.of("GetObject", "HeadObject", "DeleteObject",
+            "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes");
 
     /** Operation name of requests that match no route. */
     public static final String UNKNOWN_OPERATION = "Unknown";
@@ -114,6 +117,7 @@ public final class S3Api implements HttpHandler {
         ListOperations lists = new ListOperations(service);
         MultipartOperations multipart = new MultipartOperations(service, mp);
         TaggingOperations tagging = new TaggingOperations(service, mp);
+        VersioningOperations versioning = new VersioningOperations(service);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
@@ -123,6 +127,9 @@ public final class S3Api implements HttpHandler {
                 new Route("PUT", Level.BUCKET, "?tagging", "PutBucketTagging", tagging::putBucketTagging),
                 new Route("DELETE", Level.BUCKET, "?tagging", "DeleteBucketTagging", tagging::deleteBucketTagging),
                 new Route("GET", Level.BUCKET, "?uploads", "ListMultipartUploads", multipart::listUploads),
+                new Route("GET", Level.BUCKET, "?versioning", "GetBucketVersioning", versioning::getBucketVersioning),
+                new Route("PUT", Level.BUCKET, "?versioning", "PutBucketVersioning", versioning::putBucketVersioning),
+                new Route("GET", Level.BUCKET, "?versions", "ListObjectVersions", versioning::listObjectVersions),
                 new Route("GET", Level.BUCKET, "?list-type=2", "ListObjectsV2", lists::listV2),
                 new Route("POST", Level.BUCKET, "?delete", "DeleteObjects", objects::deleteObjects),
                 new Route("PUT", Level.BUCKET, null, "CreateBucket", buckets::createBucket),
@@ -225,9 +232,12 @@ public final class S3Api implements HttpHandler {
     /** The unimplemented operation a sub-resource parameter names, unless the matched route handles that parameter. */
     private static String notImplemented(S3Request r, Route route) {
         for (Map.Entry<String, String> p : r.http().queryParameters()) {
+            if (p.getKey().equals("versionId") && route != null && !VERSION_ID_OPERATIONS.contains(route.operation())
+                    && !p.getValue().equals("null")) {
+                return route.operation() + " with versionId";
+            }
             String name = NOT_IMPLEMENTED.get(p.getKey());
-            if (name != null && !(p.getKey().equals("versionId") && p.getValue().equals("null"))
-                    && (route == null || !route.claims(p.getKey()))) {
+            if (name != null && (route == null || !route.claims(p.getKey()))) {
                 String verb = switch (r.http().method()) {
                     case "GET", "HEAD" -> "Get";
                     case "PUT" -> "Put";

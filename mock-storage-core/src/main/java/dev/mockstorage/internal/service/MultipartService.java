@@ -322,8 +322,9 @@ public final class MultipartService {
                 objects.now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums);
         MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes));
         queue.awaitRoom();
+        ObjectRecord committed;
         try {
-            metadata.write(tx -> {
+            committed = metadata.write(tx -> {
                 BucketRecord b = tx.bucket(bucket).orElseThrow(() -> ObjectService.noSuchBucket(bucket));
                 if (tx.upload(uploadId).isEmpty()) {
                     throw noSuchUpload(uploadId); // completed or aborted meanwhile
@@ -336,20 +337,21 @@ public final class MultipartService {
                                 + "the upload was being completed; complete it again").with("UploadId", uploadId);
                     }
                 }
-                Optional<ObjectRecord> replaced = tx.putObject(record);
-                replaced.ifPresent(p -> tx.enqueueTask(ObjectService.DELETE_BLOB, p.blobId()));
+                ObjectRecord version = b.versioning() == null ? record
+                        : record.withVersionId(VersionedWrites.versionIdFor(b.versioning()));
+                Optional<ObjectRecord> replaced = VersionedWrites.putCurrent(tx, version, b.versioning());
                 tx.putMultipartLayout(bucket, key, layout);
                 tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", tx.deleteUpload(uploadId)));
                 tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));
                 tx.enqueueTask(ObjectService.UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, b.createdAt()));
-                return null;
+                return version;
             });
         } catch (RuntimeException e) {
             objects.deleteQuietly(assembled.blobId());
             throw e;
         }
         queue.wakeUp();
-        return record;
+        return committed;
     }
 
     /** S3's composite checksum: the algorithm over the concatenated binary part checksums, then {@code -N}. */
