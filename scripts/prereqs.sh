@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building (`build`) or testing (`test`) needs, when it is missing:
 #   build: a JDK 17 or newer and Maven
-#   test:  the same, plus curl and the AWS CLI at /usr/bin/aws (Debian's package; the tests call it
-#          by that full path because another `aws` may come first on PATH)
+#   test:  the same, plus curl, the AWS CLI at /usr/bin/aws and boto3 for /usr/bin/python3 (Debian's
+#          awscli and python3-boto3; the tests call them by full path because another `aws` or
+#          `python3` may come first on PATH)
 # Installs with apt-get when running as root; otherwise says what to install and fails.
 # Quick and silent when everything is there.
 set -euo pipefail
@@ -20,6 +21,7 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ "$purpose" = test ]; then
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   [ -x /usr/bin/aws ] || missing+=(awscli)
+  { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import boto3' 2>/dev/null; } || missing+=(python3-boto3)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

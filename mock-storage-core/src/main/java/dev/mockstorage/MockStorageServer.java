@@ -136,7 +136,8 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     /** The consistency check: on demand, over the admin API, periodically ({@code storage.check_interval_ms}). */
     private void consistency(BlobStore blobs, ObjectService objects, Clock clock, String name) {
         Config.Consistency c = config.storage().consistency();
-        consistencyCheck = new ConsistencyCheck(metadata, blobs, objects, clock, Duration.ofMillis(c.orphanGraceMs()));
+        consistencyCheck = new ConsistencyCheck(metadata, blobs, objects, clock, Duration.ofMillis(c.orphanGraceMs()),
+                Duration.ofMillis(c.abandonedUploadMs()));
         resources.push(consistencyCheck);
         inspection.consistencySource(consistencyCheck::stats);
         admin.consistency(consistencyCheck::run);

@@ -30,7 +30,12 @@ public record ConsistencyReport(Instant startedAt, long durationMillis, boolean 
         /** a blob file no object or task refers to, older than {@code storage.orphan_grace_ms}; repair deletes it */
         ORPHAN,
         /** an object with no intact replica on any node; repair marks it damaged (GET/HEAD answer 500 InternalError) */
-        NO_INTACT_REPLICA
+        NO_INTACT_REPLICA,
+        /**
+         * a multipart upload initiated longer ago than {@code storage.abandoned_upload_ms}; repair aborts it
+         * (the finding's {@code blobId} is the upload id; its part files go when the queue runs)
+         */
+        ABANDONED_UPLOAD
     }
 
     /**
@@ -39,7 +44,7 @@ public record ConsistencyReport(Instant startedAt, long durationMillis, boolean 
      * @param kind   what is wrong
      * @param bucket the object's bucket, or null for an orphan
      * @param key    the object's key, or null for an orphan
-     * @param blobId the blob file's id
+     * @param blobId the blob file's id (for an abandoned upload: the upload id)
      * @param nodeId the node concerned, or null when the finding is about every node (no intact replica)
      * @param detail what was found, in words
      * @param action what the repair did ({@code copied from an intact replica}, {@code deleted},

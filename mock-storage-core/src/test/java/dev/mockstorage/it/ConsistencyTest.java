@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,6 +117,45 @@ class ConsistencyTest {
         List<Finding> f = r.findings(kind);
         assertEquals(1, f.size(), kind + " in " + r.findings());
         return f.get(0);
+    }
+
+    @Test
+    void aRepairingCheckAbortsUploadsOlderThanTheSettingAndTheQueueDeletesTheirParts() throws Exception {
+        try (MockStorageServer server = start(dir, "storage.abandoned_upload_ms", "1", "storage.auto_create_buckets", "true");
+             S3Client s3 = s3(server)) {
+            s3.putObject(b -> b.bucket("bkt").key("kept"), RequestBody.fromString("an object stays"));
+            server.awaitIdle(IDLE);
+            Set<String> before = blobs("stg1");
+            String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("abandoned.bin")).uploadId();
+            s3.uploadPart(b -> b.bucket("bkt").key("abandoned.bin").uploadId(id).partNumber(1), RequestBody.fromBytes(random(1000, 1)));
+            s3.uploadPart(b -> b.bucket("bkt").key("abandoned.bin").uploadId(id).partNumber(2), RequestBody.fromBytes(random(10, 2)));
+            assertEquals(before.size() + 2, blobs("stg1").size(), "two part files");
+
+            // more than 1 ms after the upload began it counts as abandoned; a check without repair only reports it
+            Finding found = await().until(() -> server.checkConsistency(false).findings(Kind.ABANDONED_UPLOAD), f -> f.size() == 1).get(0);
+            assertEquals(List.of("bkt", "abandoned.bin", id), List.of(found.bucket(), found.key(), found.blobId()));
+            assertNull(found.action());
+            assertEquals(1, s3.listMultipartUploads(b -> b.bucket("bkt")).uploads().size(), "still there after a check without repair");
+
+            assertEquals("aborted", only(server.checkConsistency(true), Kind.ABANDONED_UPLOAD).action());
+            server.awaitIdle(IDLE);
+            assertEquals(List.of(), s3.listMultipartUploads(b -> b.bucket("bkt")).uploads());
+            assertEquals(before, blobs("stg1"), "the part files are gone, the object's blob stays");
+            assertTrue(server.checkConsistency(false).clean());
+        }
+    }
+
+    @Test
+    void uploadsAreNotAbandonedBeforeTheirTimeOrWhenTheSettingIsZero() throws Exception {
+        for (String setting : List.of("86400000", "0")) {
+            try (MockStorageServer server = start(dir.resolve(setting), "storage.abandoned_upload_ms", setting,
+                    "storage.auto_create_buckets", "true"); S3Client s3 = s3(server)) {
+                s3.putObject(b -> b.bucket("bkt").key("kept"), RequestBody.fromString("x"));
+                String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("young.bin")).uploadId();
+                assertTrue(server.checkConsistency(true).findings(Kind.ABANDONED_UPLOAD).isEmpty(), setting);
+                assertEquals(id, s3.listMultipartUploads(b -> b.bucket("bkt")).uploads().get(0).uploadId());
+            }
+        }
     }
 
     @Test
@@ -270,6 +310,28 @@ class ConsistencyTest {
             assertArrayEquals(content, Files.readAllBytes(blobFile("stg3", blob)), "repaired when stg3 returned");
             assertEquals(0, server.stats().consistency().waitingRepairs());
             assertTrue(server.checkConsistency(false).clean());
+        }
+    }
+
+    @Test
+    void withQuorumTwoAMultipartObjectCompletedWithANodeDownReachesTheNodeWhenItReturns() throws Exception {
+        try (MockStorageServer server = start(dir, "storage.write_quorum", "2"); S3Client s3 = s3(server)) {
+            server.createBucket("bkt");
+            server.nodes().down("stg3");
+            byte[] content = random(3000, 8);
+            String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("mp")).uploadId();
+            String etag = s3.uploadPart(b -> b.bucket("bkt").key("mp").uploadId(id).partNumber(1), RequestBody.fromBytes(content)).eTag();
+            s3.completeMultipartUpload(b -> b.bucket("bkt").key("mp").uploadId(id)
+                    .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
+            server.awaitIdle(IDLE);
+            assertEquals(1, server.stats().consistency().waitingRepairs(), "the assembled object waits for stg3");
+
+            server.nodes().up("stg3");
+            server.awaitIdle(IDLE);
+            assertEquals(0, server.stats().consistency().waitingRepairs());
+            assertEquals(blobs("stg1"), blobs("stg3"), "stg3 holds the object's blob like the others");
+            assertTrue(server.checkConsistency(false).clean());
+            assertArrayEquals(content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("mp")).asByteArray());
         }
     }
 

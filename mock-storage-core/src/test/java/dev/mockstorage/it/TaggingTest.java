@@ -56,6 +56,22 @@ class TaggingTest {
     }
 
     @Test
+    void tagsSentOnCreateMultipartUploadAreTheCompletedObjectsTags() {
+        String up = s3.createMultipartUpload(b -> b.bucket(bucket).key("mp/tagged").tagging("team=data&stage=raw%20input"))
+                .uploadId();
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key("mp/tagged").uploadId(up).partNumber(1), RequestBody.fromString("only part"))
+                .eTag();
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key("mp/tagged").uploadId(up)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
+
+        assertEquals(Map.of("team", "data", "stage", "raw input"), tags("mp/tagged"));
+        assertEquals(2, s3.headObject(b -> b.bucket(bucket).key("mp/tagged")).sdkHttpResponse()
+                .firstMatchingHeader("x-amz-tagging-count").map(Integer::parseInt).orElse(0));
+        // S3's tag rules apply when the upload starts, not only when it completes
+        assertSdkError(400, "InvalidTag", () -> s3.createMultipartUpload(b -> b.bucket(bucket).key("mp/bad").tagging("aws:x=1")));
+    }
+
+    @Test
     void putWithTaggingHeaderThenGetReplaceAndDelete() {
         s3.putObject(b -> b.bucket(bucket).key("doc").tagging("project=blue sky&owner=a+b%2Fc&empty="), RequestBody.fromString("x"));
         assertEquals(Map.of("project", "blue sky", "owner", "a b/c", "empty", ""), tags("doc"));

@@ -57,11 +57,12 @@ public record Config(Server server, Storage storage, Database database, Queue qu
 
     /**
      * {@code storage.write_quorum} (0: every node, the default), {@code storage.check_interval_ms}
-     * (0: no periodic check, the default), {@code storage.orphan_grace_ms} (default 60000).
+     * (0: no periodic check, the default), {@code storage.orphan_grace_ms} (default 60000),
+     * {@code storage.abandoned_upload_ms} (default a day; 0: never).
      */
-    public record Consistency(int writeQuorum, long checkIntervalMs, long orphanGraceMs) {
-        /** Every node, no periodic check, orphans removed after a minute. */
-        public static final Consistency DEFAULTS = new Consistency(0, 0, 60_000);
+    public record Consistency(int writeQuorum, long checkIntervalMs, long orphanGraceMs, long abandonedUploadMs) {
+        /** Every node, no periodic check, orphans removed after a minute, uploads aborted after a day. */
+        public static final Consistency DEFAULTS = new Consistency(0, 0, 60_000, 86_400_000);
     }
 
     /** One node: {@code id} and the directory {@code path}. */

@@ -17,7 +17,7 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
     }
 
     record Storage(String dataDir, List<Node> nodes, Boolean autoCreateBuckets, Boolean fsync, List<String> buckets,
-                   Integer writeQuorum, Integer checkIntervalMs, Integer orphanGraceMs) {
+                   Integer writeQuorum, Integer checkIntervalMs, Integer orphanGraceMs, Integer abandonedUploadMs) {
     }
 
     record Node(String id, String path) {

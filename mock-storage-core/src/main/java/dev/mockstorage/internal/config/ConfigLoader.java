@@ -359,6 +359,7 @@ public final class ConfigLoader {
         Src<Integer> writeQuorum; // null: every node
         Src<Integer> checkIntervalMs = Src.of(0, "default", "storage.check_interval_ms");
         Src<Integer> orphanGraceMs = Src.of(60_000, "default", "storage.orphan_grace_ms");
+        Src<Integer> abandonedUploadMs = Src.of(86_400_000, "default", "storage.abandoned_upload_ms");
         Src<String> driver = Src.of("sqlite3", "default", "database.driver");
         Src<String> dsn; // null: <data_dir>/metadata.db
         Src<Integer> queueSize = Src.of(1000, "default", "queue.size");
@@ -407,6 +408,8 @@ public final class ConfigLoader {
                         : Src.of(s.checkIntervalMs(), where, "storage.check_interval_ms");
                 orphanGraceMs = s.orphanGraceMs() == null ? orphanGraceMs
                         : Src.of(s.orphanGraceMs(), where, "storage.orphan_grace_ms");
+                abandonedUploadMs = s.abandonedUploadMs() == null ? abandonedUploadMs
+                        : Src.of(s.abandonedUploadMs(), where, "storage.abandoned_upload_ms");
             }
             if (f.database() != null) {
                 driver = f.database().driver() == null ? driver : Src.of(f.database().driver(), where, "database.driver");
@@ -499,6 +502,7 @@ public final class ConfigLoader {
                 case STORAGE_WRITE_QUORUM -> writeQuorum = integer(raw);
                 case STORAGE_CHECK_INTERVAL_MS -> checkIntervalMs = integer(raw);
                 case STORAGE_ORPHAN_GRACE_MS -> orphanGraceMs = integer(raw);
+                case STORAGE_ABANDONED_UPLOAD_MS -> abandonedUploadMs = integer(raw);
                 case STORAGE_BUCKETS -> buckets = bucketList(List.of(raw.value().split(",", -1)));
                 case DATABASE_DRIVER -> driver = raw;
                 case DATABASE_DSN -> dsn = raw;
@@ -612,6 +616,9 @@ public final class ConfigLoader {
             if (orphanGraceMs.value() < 0) {
                 throw orphanGraceMs.fail("must be 0 or more, got " + orphanGraceMs.value());
             }
+            if (abandonedUploadMs.value() < 0) {
+                throw abandonedUploadMs.fail("must be 0 (never) or more, got " + abandonedUploadMs.value());
+            }
             if (queueSize.value() < 1) {
                 throw queueSize.fail("must be at least 1, got " + queueSize.value());
             }
@@ -631,7 +638,7 @@ public final class ConfigLoader {
                     new Config.Server(h, port.value(), List.copyOf(domains)),
                     new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets,
                             new Config.Consistency(writeQuorum == null ? 0 : writeQuorum.value(), checkIntervalMs.value(),
-                                    orphanGraceMs.value())),
+                                    orphanGraceMs.value(), abandonedUploadMs.value())),
                     new Config.Database(drv, db),
                     new Config.Queue(queueSize.value(), queueWorkers.value(), queueFullWaitMs.value()),
                     resolveThirdParty(workingDir),

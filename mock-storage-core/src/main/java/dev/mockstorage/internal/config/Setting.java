@@ -37,6 +37,9 @@ public enum Setting {
             "Run the consistency check with repair every N ms; 0 runs it only on demand."),
     STORAGE_ORPHAN_GRACE_MS("storage.orphan_grace_ms", "60000",
             "Blob files no object or task refers to are removed by a repairing check once older than this (ms)."),
+    STORAGE_ABANDONED_UPLOAD_MS("storage.abandoned_upload_ms", "86400000",
+            "A repairing check (the periodic one too) aborts multipart uploads initiated longer ago than this (ms), "
+                    + "like S3's lifecycle rule `AbortIncompleteMultipartUpload`; their part files go when the queue runs. 0 keeps them."),
     DATABASE_DRIVER("database.driver", "sqlite3",
             "Metadata database driver; only `sqlite3` (or `sqlite`)."),
     DATABASE_DSN("database.dsn", "<data_dir>/metadata.db",

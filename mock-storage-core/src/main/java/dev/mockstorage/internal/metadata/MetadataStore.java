@@ -623,6 +623,23 @@ public final class MetadataStore implements AutoCloseable {
         });
     }
 
+    /** Uploads in progress, in any bucket, initiated before {@code cutoff}; oldest first, at most {@code limit}. */
+    public List<UploadRecord> uploadsInitiatedBefore(Instant cutoff, int limit) {
+        return read("list uploads initiated before " + cutoff, db -> {
+            PreparedStatement ps = db.prepare("SELECT " + Rows.UPLOAD_COLUMNS
+                    + " FROM uploads WHERE initiated < ? ORDER BY initiated, upload_id LIMIT ?");
+            ps.setLong(1, cutoff.toEpochMilli());
+            ps.setInt(2, limit);
+            List<UploadRecord> uploads = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    uploads.add(Rows.upload(rs));
+                }
+            }
+            return uploads;
+        });
+    }
+
     /** The layout of a completed multipart object whose row points at {@code blobId}, if it is one. */
     public Optional<MultipartLayout> multipartLayout(String bucket, String key, String blobId) {
         return read("read the parts of " + bucket + "/" + key, db -> {

@@ -25,7 +25,7 @@ final class Rows {
             "id, kind, payload, state, attempts, created_at, next_run_at, last_error";
 
     static final String UPLOAD_COLUMNS =
-            "bucket, key, upload_id, initiated, content_type, user_metadata, headers, checksum_algorithm, checksum_type";
+            "bucket, key, upload_id, initiated, content_type, user_metadata, headers, checksum_algorithm, checksum_type, tags";
     static final String PART_COLUMNS = "upload_id, part_number, blob_id, size, etag, last_modified, checksums";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -48,7 +48,8 @@ final class Rows {
     /** Maps a row selected with {@link #UPLOAD_COLUMNS}. */
     static UploadRecord upload(ResultSet rs) throws SQLException {
         return new UploadRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
-                rs.getString(5), fromJson(rs.getString(6)), fromJson(rs.getString(7)), rs.getString(8), rs.getString(9));
+                rs.getString(5), fromJson(rs.getString(6)), fromJson(rs.getString(7)), rs.getString(8), rs.getString(9),
+                fromJson(rs.getString(10)));
     }
 
     /** Maps a row selected with {@link #PART_COLUMNS}. */

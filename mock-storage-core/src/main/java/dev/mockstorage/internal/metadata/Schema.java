@@ -138,7 +138,9 @@ final class Schema {
                         bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
                         tags   TEXT NOT NULL
                     ) WITHOUT ROWID"""),
-            // 6: bucket versioning. `objects` stays the table of CURRENT versions (one row per visible key), so
+            // 6: the tags asked for on CreateMultipartUpload (x-amz-tagging), given to the object on complete
+            List.of("ALTER TABLE uploads ADD COLUMN tags TEXT"),
+            // 7: bucket versioning. `objects` stays the table of CURRENT versions (one row per visible key), so
             // unversioned PUT/GET/DELETE run the same statements as before; version_id is NULL for S3's "null"
             // version. Noncurrent versions and delete markers live in object_versions, ordered per key by seq
             // (larger = newer; a current row is newer than all of them). Invariant: a key has an objects row

@@ -88,7 +88,7 @@ public interface Tx {
     /** Replaces the bucket's tag set (empty: deletes it). The bucket must exist. */
     void setBucketTags(String bucket, java.util.Map<String, String> tags);
 
-    // ---------------------------------------------------------------- versioning (migration 6)
+    // ---------------------------------------------------------------- versioning (the versioning migration in Schema)
 
     /** Sets the bucket's versioning status ({@link BucketRecord#ENABLED} or {@link BucketRecord#SUSPENDED}); false when no such bucket. */
     boolean setBucketVersioning(String bucket, String status);

@@ -238,7 +238,7 @@ final class TxImpl implements Tx {
     @Override
     public void createUpload(UploadRecord u) {
         try {
-            PreparedStatement ps = db().prepare("INSERT INTO uploads (" + Rows.UPLOAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            PreparedStatement ps = db().prepare("INSERT INTO uploads (" + Rows.UPLOAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             ps.setString(1, u.bucket());
             ps.setString(2, u.key());
             ps.setString(3, u.uploadId());
@@ -248,6 +248,7 @@ final class TxImpl implements Tx {
             setNullableString(ps, 7, Rows.toJson(u.headers()));
             setNullableString(ps, 8, u.checksumAlgorithm());
             setNullableString(ps, 9, u.checksumType());
+            setNullableString(ps, 10, Rows.toJson(u.tags()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw wrap("create upload " + u.uploadId(), e);

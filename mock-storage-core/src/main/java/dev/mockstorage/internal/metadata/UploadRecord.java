@@ -15,8 +15,9 @@ import java.util.Map;
  * @param headers           other stored headers for the object
  * @param checksumAlgorithm the S3 checksum algorithm asked for on create (e.g. {@code CRC32}), or null
  * @param checksumType      {@code COMPOSITE} or {@code FULL_OBJECT} when an algorithm was asked for, else null
+ * @param tags              the object's tags ({@code x-amz-tagging} on create), empty when none
  */
 public record UploadRecord(String bucket, String key, String uploadId, Instant initiated, String contentType,
                            Map<String, String> userMetadata, Map<String, String> headers,
-                           String checksumAlgorithm, String checksumType) {
+                           String checksumAlgorithm, String checksumType, Map<String, String> tags) {
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The SQL of object versions (schema migration 6): {@code objects} holds the current version of a
+ * The SQL of object versions (the versioning migration in {@link Schema}): {@code objects} holds the current version of a
  * key, {@code object_versions} its noncurrent versions and delete markers ordered by {@code seq}
  * (larger is newer; the current row counts as newest). Used by the store's reads and by {@link TxImpl}.
  */

@@ -3,6 +3,7 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectQuery;
 import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.metadata.UploadRecord;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.NodeState;
 import dev.mockstorage.internal.storage.StorageNode;
@@ -46,6 +47,7 @@ public final class ConsistencyCheck implements AutoCloseable {
     private final ObjectService objects;
     private final Clock clock;
     private final Duration orphanGrace;
+    private final Duration abandonedAfter;
     private final Object running = new Object();
     private final AtomicLong checks = new AtomicLong();
     private final AtomicLong repairs = new AtomicLong();
@@ -53,8 +55,13 @@ public final class ConsistencyCheck implements AutoCloseable {
     private volatile ConsistencyReport last;
     private ScheduledExecutorService periodic;
 
-    /** @param orphanGrace how old an unreferenced blob file must be before it counts as an orphan */
-    public ConsistencyCheck(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, Duration orphanGrace) {
+    /**
+     * @param orphanGrace    how old an unreferenced blob file must be before it counts as an orphan
+     * @param abandonedAfter how old a multipart upload must be before it counts as abandoned; zero: never
+     */
+    public ConsistencyCheck(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, Duration orphanGrace,
+                            Duration abandonedAfter) {
+        this.abandonedAfter = abandonedAfter;
         this.metadata = metadata;
         this.blobs = blobs;
         this.objects = objects;
@@ -165,8 +172,31 @@ public final class ConsistencyCheck implements AutoCloseable {
         if (marksChanged) {
             objects.refreshDamaged();
         }
+        abandonedUploads(start, repair, findings);
         return new ConsistencyReport(start, Duration.ofNanos(System.nanoTime() - t0).toMillis(), repair, objectCount,
                 blobFiles, List.copyOf(skipped), List.copyOf(findings));
+    }
+
+    /** Uploads initiated before {@code start - abandonedAfter}; with repair, aborts them (parts deleted by the queue). */
+    private void abandonedUploads(Instant start, boolean repair, List<Finding> findings) {
+        if (abandonedAfter.isZero() || abandonedAfter.isNegative()) {
+            return;
+        }
+        Instant cutoff = start.minus(abandonedAfter);
+        for (UploadRecord u : metadata.uploadsInitiatedBefore(cutoff, PAGE)) {
+            String action = null;
+            if (repair) {
+                try {
+                    objects.multipart().abort(u.bucket(), u.key(), u.uploadId());
+                    action = "aborted";
+                } catch (RuntimeException e) {
+                    action = "failed: " + e.getMessage(); // e.g. completed or aborted meanwhile, or a full queue
+                }
+            }
+            findings.add(new Finding(Kind.ABANDONED_UPLOAD, u.bucket(), u.key(), u.uploadId(), null,
+                    "multipart upload initiated " + u.initiated() + ", more than " + abandonedAfter.toMillis() + " ms ago",
+                    action));
+        }
     }
 
     /** Checks one object's replicas; true when its damaged mark changed. */

@@ -83,7 +83,7 @@ public final class MultipartService {
         String type = checksumType(algorithm, checksumType);
         UploadRecord upload = new UploadRecord(write.bucket(), write.key(), newUploadId(), objects.now(), write.contentType(),
                 new LinkedHashMap<>(write.userMetadata()), new LinkedHashMap<>(write.headers()),
-                algorithm == null ? null : algorithm.name(), type);
+                algorithm == null ? null : algorithm.name(), type, Map.copyOf(write.tags()));
         metadata.write(tx -> {
             if (tx.bucket(write.bucket()).isEmpty()) {
                 throw ObjectService.noSuchBucket(write.bucket());
@@ -319,7 +319,8 @@ public final class MultipartService {
         }
         String etag = HexFormat.of().formatHex(md5OfMd5s.digest()) + "-" + parts.size();
         ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), etag, upload.contentType(),
-                objects.now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums);
+                objects.now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums,
+                upload.tags());
         MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes));
         queue.awaitRoom();
         ObjectRecord committed;
@@ -344,6 +345,10 @@ public final class MultipartService {
                 tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", tx.deleteUpload(uploadId)));
                 tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));
                 tx.enqueueTask(ObjectService.UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, b.createdAt()));
+                if (assembled.underReplicated()) {
+                    // as for a PUT: the nodes that missed the object get it when they return
+                    tx.enqueueWaitingTask(ObjectService.REPAIR_BLOB, BackgroundTasks.repairPayload(record));
+                }
                 return version;
             });
         } catch (RuntimeException e) {
@@ -370,7 +375,8 @@ public final class MultipartService {
         return h.base64() + "-" + parts.size();
     }
 
-    private record Assembled(String blobId, long size, String md5Hex, String fullChecksum) {
+    /** @param underReplicated whether the blob reached fewer nodes than there are (storage.write_quorum below the count) */
+    private record Assembled(String blobId, long size, String md5Hex, String fullChecksum, boolean underReplicated) {
     }
 
     /** Streams the parts' bytes, in order, into one new committed blob, hashing MD5 (and {@code whole}) on the way. */
@@ -400,7 +406,8 @@ public final class MultipartService {
                 }
             }
             String blobId = blob.commit();
-            return new Assembled(blobId, total, HexFormat.of().formatHex(md5.digest()), full == null ? null : full.base64());
+            return new Assembled(blobId, total, HexFormat.of().formatHex(md5.digest()), full == null ? null : full.base64(),
+                    blob.nodeIds().size() < blobs.nodes().size());
         } catch (IOException e) {
             throw new StorageException(ErrorCode.InternalError, "could not assemble the parts: " + e.getMessage(), null, e);
         }
