@@ -50,6 +50,9 @@ class NotImplementedTest {
         assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
         // versionId on an operation that does not honour it is refused, never ignored
         assertNotImplemented("PUT", "/nope/k?versionId=" + "A".repeat(32), "PutObject with versionId");
+        // bucket sub-resources on an object are not a PutObject/GetObject
+        assertNotImplemented("PUT", "/nope/k?versioning", "PutBucketVersioning");
+        assertNotImplemented("GET", "/nope/k?versions", "GetObjectVersions");
         assertNotImplemented("GET", "/nope?lifecycle", "GetBucketLifecycleConfiguration");
         assertNotImplemented("POST", "/nope/k?select&select-type=2", "PostSelectObjectContent");
         // multipart sub-resources on a method/level without a multipart operation

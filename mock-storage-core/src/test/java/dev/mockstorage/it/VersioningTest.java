@@ -339,6 +339,14 @@ class VersioningTest {
                 .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build()))).versionId();
         assertNotNull(mpVersion);
         assertEquals("part", get(bucket, "mp", mpVersion).asUtf8String());
+
+        String copyUpload = s3.createMultipartUpload(b -> b.bucket(bucket).key("mp-copy")).uploadId();
+        var copiedPart = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey("src").sourceVersionId(v1)
+                .destinationBucket(bucket).destinationKey("mp-copy").uploadId(copyUpload).partNumber(1));
+        assertEquals(v1, copiedPart.copySourceVersionId());
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key("mp-copy").uploadId(copyUpload)
+                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(copiedPart.copyPartResult().eTag()).build())));
+        assertEquals("first", get(bucket, "mp-copy", null).asUtf8String(), "UploadPartCopy read the named version");
     }
 
     @Test
@@ -471,6 +479,9 @@ class VersioningTest {
         assertTrue(r.bodyText().contains("<EncodingType>url</EncodingType>"));
         assertS3Error(server.raw().get("/" + bucket + "?versions&version-id-marker=" + "A".repeat(32)), 400, "InvalidArgument");
         assertS3Error(server.raw().get("/" + bucket + "?versions&max-keys=-1"), 400, "InvalidArgument");
+        RawHttp.Response none = server.raw().get("/" + bucket + "?versions&max-keys=0");
+        assertEquals(200, none.status(), none::toString);
+        assertFalse(none.bodyText().contains("<Version>"), none::toString);
         assertS3Error(server.raw().get("/" + bucket + "?versions&encoding-type=base64"), 400, "InvalidArgument");
         assertSdkError(404, "NoSuchBucket", () -> s3.listObjectVersions(b -> b.bucket("no-such-bucket-here")));
     }

@@ -88,7 +88,9 @@ public final class S3Api implements HttpHandler {
             Map.entry("retention", "ObjectRetention"), Map.entry("select", "SelectObjectContent"),
             Map.entry("session", "CreateSession"), Map.entry("torrent", "ObjectTorrent"),
             Map.entry("uploadId", "MultipartUpload"), Map.entry("uploads", "MultipartUploads"),
-            Map.entry("website", "BucketWebsite"));
+            Map.entry("website", "BucketWebsite"),
+            // claimed by their bucket routes; kept here so e.g. PUT /bucket/key?versioning is 501, not a PutObject
+            Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"));
 
     /** Operations that honour {@code ?versionId=}; on any other route it answers 501 rather than being ignored. */
     private static final java.util.Set<String> VERSION_ID_OPERATIONS = java.util.Set.of("GetObject", "HeadObject", "DeleteObject",

@@ -1087,8 +1087,12 @@ public final class ObjectService {
                     continue;
                 }
                 if (versions.size() + prefixes.size() >= maxKeys) {
-                    return lastEntryPrefix != null ? new VersionPage(versions, prefixes, true, lastEntryPrefix, null)
-                            : new VersionPage(versions, prefixes, true, last.key(), last.versionId());
+                    if (lastEntryPrefix != null) {
+                        return new VersionPage(versions, prefixes, true, lastEntryPrefix, null);
+                    }
+                    // max-keys=0: nothing listed, nothing to continue after
+                    return new VersionPage(versions, prefixes, true, last == null ? null : last.key(),
+                            last == null ? null : last.versionId());
                 }
                 if (rollUp != null) {
                     prefixes.add(rollUp);
