@@ -194,20 +194,26 @@ final class VersionQueries {
             afterSeq = seqOf(db, bucket, afterKey, afterVersionId).orElse(Long.MIN_VALUE);
         }
         String start = afterKey != null && Queries.compareUtf8(afterKey, p) > 0 ? afterKey : p;
-        String after = afterKey == null ? "" : " AND (key > ? OR (key = ? AND seq < ?))";
+        // each side walks its primary key from the start position and stops after `limit` rows, so a page
+        // costs about 2 * limit rows however large the bucket; the outer sort merges those few
+        String afterCurrent = afterKey == null ? "" : " AND (key > ? OR (key = ? AND " + CURRENT_SEQ + " < ?))";
+        String afterNoncurrent = afterKey == null ? "" : " AND (key > ? OR (key = ? AND seq < ?))";
         String sql = "SELECT * FROM (SELECT " + CURRENT_AS_VERSION + " FROM objects WHERE bucket = ? AND key >= ?"
-                + " UNION ALL SELECT " + VERSION_COLUMNS + " FROM object_versions WHERE bucket = ? AND key >= ?)"
-                + " WHERE 1 = 1" + after + " ORDER BY key, seq DESC LIMIT ?";
+                + afterCurrent + " ORDER BY key LIMIT ?)"
+                + " UNION ALL SELECT * FROM (SELECT " + VERSION_COLUMNS + " FROM object_versions WHERE bucket = ? AND key >= ?"
+                + afterNoncurrent + " ORDER BY key, seq DESC LIMIT ?)"
+                + " ORDER BY 2, 3 DESC LIMIT ?";
         PreparedStatement ps = db.prepare(sql);
         int i = 1;
-        ps.setString(i++, bucket);
-        ps.setString(i++, start);
-        ps.setString(i++, bucket);
-        ps.setString(i++, start);
-        if (afterKey != null) {
-            ps.setString(i++, afterKey);
-            ps.setString(i++, afterKey);
-            ps.setLong(i++, afterSeq);
+        for (int side = 0; side < 2; side++) {
+            ps.setString(i++, bucket);
+            ps.setString(i++, start);
+            if (afterKey != null) {
+                ps.setString(i++, afterKey);
+                ps.setString(i++, afterKey);
+                ps.setLong(i++, afterSeq);
+            }
+            ps.setInt(i++, limit);
         }
         ps.setInt(i, limit);
         List<ObjectVersion> out = new ArrayList<>(Math.min(limit, 1000));
