@@ -267,12 +267,13 @@ class VersioningTest {
         assertEquals("before versioning", get(bucket, "doc", "null").asUtf8String());
 
         enable(bucket, BucketVersioningStatus.SUSPENDED);
-        assertEquals("null", put(bucket, "doc", "suspended 1"));
+        assertNull(put(bucket, "doc", "suspended 1"), "S3 answers a Suspended write without x-amz-version-id");
         assertEquals(List.of("doc null true", "doc " + v1 + " false"), listing(bucket),
                 "the old null version was replaced, the Enabled one kept");
         put(bucket, "doc", "suspended 2");
         assertEquals(List.of("doc null true", "doc " + v1 + " false"), listing(bucket));
         assertEquals("suspended 2", get(bucket, "doc", "null").asUtf8String());
+        assertEquals("null", get(bucket, "doc", null).response().versionId(), "a read names the null version");
         assertEquals("enabled", get(bucket, "doc", v1).asUtf8String());
 
         DeleteObjectResponse deleted = s3.deleteObject(b -> b.bucket(bucket).key("doc"));

@@ -152,7 +152,7 @@ final class MultipartOperations {
             type = c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT";
         }
         xml.element("ChecksumType", type);
-        return S3Api.xml(200, xml).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
+        return S3Api.xml(200, xml).header("x-amz-version-id", object.versionId());
     }
 
     HttpResponse abort(S3Request r) {

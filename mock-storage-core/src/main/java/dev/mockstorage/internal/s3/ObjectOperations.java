@@ -43,7 +43,7 @@ final class ObjectOperations {
         }
         ObjectRecord stored = service.put(ObjectHeaders.write(http, r.bucket(), r.key()), http.body());
         HttpResponse response = HttpResponse.status(200).header("ETag", ObjectHeaders.quotedEtag(stored))
-                .header("x-amz-version-id", versionHeader(service, stored));
+                .header("x-amz-version-id", stored.versionId()); // none for a null version: S3 omits it on writes
         ObjectHeaders.checksumHeaders(response, stored);
         return response;
     }
@@ -141,7 +141,11 @@ final class ObjectOperations {
                 : service.headVersion(r.bucket(), r.key(), versionId, r.http().method());
     }
 
-    /** {@code x-amz-version-id} of a stored version: its id, {@code null} for a null version of a versioned bucket, else none. */
+    /**
+     * {@code x-amz-version-id} of a version being read (GET, HEAD, tagging, attributes): its id, {@code null} for
+     * a null version of a bucket with versioning configured, else none. Writes answer only a real id: S3 sends no
+     * header for a write while versioning is suspended.
+     */
     static String versionHeader(ObjectService service, ObjectRecord object) {
         if (object.versionId() != null) {
             return object.versionId();
@@ -194,7 +198,7 @@ final class ObjectOperations {
                 .element("ETag", ObjectHeaders.quotedEtag(copied));
         copied.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
         return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", versionHeader(service, src))
-                .header("x-amz-version-id", versionHeader(service, copied));
+                .header("x-amz-version-id", copied.versionId());
     }
 
     /**
