@@ -547,6 +547,7 @@ class VersioningTest {
         String marker;
         try (TestServer first = TestServer.start(dir)) {
             first.createBucket("durable");
+            first.s3().putObject(b -> b.bucket("durable").key("pre"), RequestBody.fromString("from before versioning"));
             first.s3().putBucketVersioning(b -> b.bucket("durable").versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
             v1 = first.s3().putObject(b -> b.bucket("durable").key("doc"), RequestBody.fromString("v1")).versionId();
             first.s3().putObject(b -> b.bucket("durable").key("doc"), RequestBody.fromString("v2"));
@@ -557,7 +558,9 @@ class VersioningTest {
             assertEquals(BucketVersioningStatus.ENABLED, c.getBucketVersioning(b -> b.bucket("durable")).status());
             assertEquals("v1", c.getObjectAsBytes(b -> b.bucket("durable").key("doc").versionId(v1)).asUtf8String());
             ListObjectVersionsResponse list = c.listObjectVersions(b -> b.bucket("durable"));
-            assertEquals(2, list.versions().size());
+            assertEquals(3, list.versions().size());
+            assertEquals("null", c.headObject(b -> b.bucket("durable").key("pre")).versionId(),
+                    "the restarted server knows the bucket is versioned without asking per request");
             assertEquals(marker, list.deleteMarkers().get(0).versionId());
             assertSdkError(404, "NoSuchKey", () -> c.getObject(b -> b.bucket("durable").key("doc")));
 
@@ -570,6 +573,34 @@ class VersioningTest {
             assertTrue(c.listObjectVersions(b -> b.bucket("durable")).versions().isEmpty());
             assertTrue(c.listObjectVersions(b -> b.bucket("durable")).deleteMarkers().isEmpty());
             assertTrue(s.checkConsistency(false).clean(), "reset left no blob of a version behind");
+        }
+    }
+
+    @Test
+    void concurrentWritersOfOneKeyEachGetTheirOwnVersion() throws Exception {
+        String bucket = bucket(true);
+        int writers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String body = "writer " + i;
+                ids.add(pool.submit(() -> put(bucket, "hot", body)));
+            }
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> f : ids) {
+                String id = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                distinct.add(id);
+                assertTrue(get(bucket, "hot", id).asUtf8String().startsWith("writer "), "every acknowledged version is readable");
+            }
+            assertEquals(writers, distinct.size());
+            ListObjectVersionsResponse list = versions(bucket);
+            assertEquals(writers, list.versions().size());
+            assertEquals(1, list.versions().stream().filter(ObjectVersion::isLatest).count());
+            String latest = list.versions().get(0).versionId();
+            assertEquals(latest, get(bucket, "hot", null).response().versionId(), "the newest listed is the one served");
+        } finally {
+            pool.shutdownNow();
         }
     }
 
