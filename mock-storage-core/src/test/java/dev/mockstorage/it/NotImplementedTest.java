@@ -46,7 +46,7 @@ class NotImplementedTest {
     void subResourcesNotImplementedAnswer501WithTheOperationsName() {
         assertNotImplemented("GET", "/nope/k?retention", "GetObjectRetention");
         assertNotImplemented("PUT", "/nope/k?legal-hold", "PutObjectLegalHold");
-        assertNotImplemented("GET", "/nope?cors", "GetBucketCors");
+        assertNotImplemented("GET", "/nope?website", "GetBucketWebsite");
         assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
         // versionId on an operation that does not honour it is refused, never ignored
         assertNotImplemented("PUT", "/nope/k?versionId=" + "A".repeat(32), "PutObject with versionId");
@@ -66,6 +66,6 @@ class NotImplementedTest {
     void sdkCallsOfUnimplementedOperationsFailWith501() {
         assertSdkError(501, "NotImplemented", () -> server.s3().getBucketLifecycleConfiguration(b -> b.bucket("nope")));
         assertSdkError(501, "NotImplemented", () -> server.s3().getObjectRetention(b -> b.bucket("nope").key("k")));
-        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketCors(b -> b.bucket("nope")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketWebsite(b -> b.bucket("nope")));
     }
 }

@@ -6,6 +6,10 @@ package dev.mockstorage.internal.error;
  */
 public enum ErrorCode {
     AccessDenied(403, "Access Denied"),
+    /** A CORS preflight ({@code OPTIONS}) the bucket's CORS rules do not allow. */
+    AccessForbidden(403, "CORSResponse: This CORS request is not allowed."),
+    /** A CORS preflight without {@code Origin} or with a bad {@code Access-Control-Request-Method}. */
+    BadRequest(400, "Bad Request"),
     BadDigest(400, "The Content-MD5 or checksum value that you specified did not match what the server received."),
     BucketAlreadyExists(409, "The requested bucket name is not available."),
     BucketAlreadyOwnedByYou(409, "Your previous request to create the named bucket succeeded and you already own it."),
@@ -35,6 +39,7 @@ public enum ErrorCode {
     MissingContentLength(411, "You must provide the Content-Length HTTP header."),
     MissingRequestBodyError(400, "Request Body is empty."),
     NoSuchBucket(404, "The specified bucket does not exist."),
+    NoSuchCORSConfiguration(404, "The CORS configuration does not exist"),
     NoSuchKey(404, "The specified key does not exist."),
     /** Admin API only: the storage node id is not one of the server's nodes. */
     NoSuchNode(404, "The specified storage node does not exist."),

@@ -257,6 +257,14 @@ public final class MetadataStore implements AutoCloseable {
         return read("read bucket " + name, db -> Queries.bucket(db, name));
     }
 
+    /**
+     * The bucket's CORS rules as last committed (one primary-key lookup); empty when the bucket has no
+     * CORS configuration or does not exist.
+     */
+    public Optional<List<CorsRule>> bucketCors(String bucket) {
+        return read("read CORS rules of bucket " + bucket, db -> Queries.bucketCors(db, bucket));
+    }
+
     /** All buckets sorted by name. */
     public List<BucketRecord> buckets() {
         return read("list buckets", db -> {

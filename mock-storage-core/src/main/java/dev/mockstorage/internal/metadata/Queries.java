@@ -22,6 +22,15 @@ final class Queries {
         }
     }
 
+    /** The bucket's CORS rules, if it has a CORS configuration. */
+    static Optional<java.util.List<CorsRule>> bucketCors(SqlConnection db, String bucket) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT rules FROM bucket_cors WHERE bucket = ?");
+        ps.setString(1, bucket);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(Rows.corsFromJson(rs.getString(1))) : Optional.empty();
+        }
+    }
+
     static Optional<UploadRecord> upload(SqlConnection db, String uploadId) throws SQLException {
         PreparedStatement ps = db.prepare("SELECT " + Rows.UPLOAD_COLUMNS + " FROM uploads WHERE upload_id = ?");
         ps.setString(1, uploadId);

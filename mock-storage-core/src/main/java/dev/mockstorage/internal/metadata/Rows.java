@@ -32,6 +32,7 @@ final class Rows {
     private static final ObjectReader MAP_READER =
             MAPPER.readerFor(new TypeReference<LinkedHashMap<String, String>>() { });
     private static final ObjectWriter MAP_WRITER = MAPPER.writer();
+    private static final ObjectReader CORS_READER = MAPPER.readerFor(new TypeReference<java.util.List<CorsRule>>() { });
 
     static BucketRecord bucket(ResultSet rs) throws SQLException {
         return new BucketRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3));
@@ -95,6 +96,25 @@ final class Rows {
             return map == null ? Map.of() : Collections.unmodifiableMap(map);
         } catch (JsonProcessingException e) {
             throw new StorageException(ErrorCode.InternalError, "corrupt JSON column: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** A bucket's CORS rules as a JSON array, in order. */
+    static String corsToJson(java.util.List<CorsRule> rules) {
+        try {
+            return MAP_WRITER.writeValueAsString(rules);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "cannot encode CORS rules: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The CORS rules stored by {@link #corsToJson}; unmodifiable. */
+    static java.util.List<CorsRule> corsFromJson(String json) {
+        try {
+            java.util.List<CorsRule> rules = CORS_READER.readValue(json);
+            return java.util.List.copyOf(rules);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "corrupt CORS rules column: " + e.getMessage(), null, e);
         }
     }
 }

@@ -140,7 +140,14 @@ final class Schema {
                     ) WITHOUT ROWID"""),
             // 6: the tags asked for on CreateMultipartUpload (x-amz-tagging), given to the object on complete
             List.of("ALTER TABLE uploads ADD COLUMN tags TEXT"),
-            // 7: bucket versioning. `objects` stays the table of CURRENT versions (one row per visible key), so
+            // 7: a bucket's CORS rules (a JSON array of CorsRule, in the order given), gone with the bucket
+            List.of(
+                    """
+                    CREATE TABLE bucket_cors (
+                        bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        rules  TEXT NOT NULL
+                    ) WITHOUT ROWID"""),
+            // 8: bucket versioning. `objects` stays the table of CURRENT versions (one row per visible key), so
             // unversioned PUT/GET/DELETE run the same statements as before; version_id is NULL for S3's "null"
             // version. Noncurrent versions and delete markers live in object_versions, ordered per key by seq
             // (larger = newer; a current row is newer than all of them). Invariant: a key has an objects row

@@ -88,6 +88,14 @@ public interface Tx {
     /** Replaces the bucket's tag set (empty: deletes it). The bucket must exist. */
     void setBucketTags(String bucket, java.util.Map<String, String> tags);
 
+    // ---------------------------------------------------------------- CORS
+
+    /** The bucket's CORS rules; empty when it has no CORS configuration. */
+    Optional<java.util.List<CorsRule>> bucketCors(String bucket);
+
+    /** Replaces the bucket's CORS rules (empty: deletes the configuration). The bucket must exist. */
+    void setBucketCors(String bucket, java.util.List<CorsRule> rules);
+
     // ---------------------------------------------------------------- versioning (the versioning migration in Schema)
 
     /** Sets the bucket's versioning status ({@link BucketRecord#ENABLED} or {@link BucketRecord#SUSPENDED}); false when no such bucket. */

@@ -488,4 +488,31 @@ final class TxImpl implements Tx {
             throw wrap("delete the versions of bucket " + bucket, e);
         }
     }
+
+    @Override
+    public Optional<java.util.List<CorsRule>> bucketCors(String bucket) {
+        try {
+            return Queries.bucketCors(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read CORS rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setBucketCors(String bucket, java.util.List<CorsRule> rules) {
+        try {
+            PreparedStatement ps;
+            if (rules == null || rules.isEmpty()) {
+                ps = db().prepare("DELETE FROM bucket_cors WHERE bucket = ?");
+                ps.setString(1, bucket);
+            } else {
+                ps = db().prepare("INSERT OR REPLACE INTO bucket_cors (bucket, rules) VALUES (?, ?)");
+                ps.setString(1, bucket);
+                ps.setString(2, Rows.corsToJson(rules));
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw wrap("set CORS rules of bucket " + bucket, e);
+        }
+    }
 }

@@ -60,6 +60,9 @@ public final class S3Api implements HttpHandler {
 
         /** Whether the condition asks for query parameter {@code name}: then it is this route's, not unimplemented. */
         boolean claims(String name) {
+            if (method.equals("OPTIONS")) {
+                return true; // a preflight names the actual request's sub-resources (?uploadId, ?versionId...): answered from CORS rules
+            }
             if (condition == null) {
                 return false;
             }
@@ -103,6 +106,7 @@ public final class S3Api implements HttpHandler {
     private final AtomicLong requestCounter = new AtomicLong();
     private final String hostId;
     private final List<String> domains;
+    private final CorsHeaders corsHeaders;
 
     /** Path style only, plus virtual-host style below {@code localhost}. */
     public S3Api(ObjectService service, String region) {
@@ -119,6 +123,8 @@ public final class S3Api implements HttpHandler {
         ListOperations lists = new ListOperations(service);
         MultipartOperations multipart = new MultipartOperations(service, mp);
         TaggingOperations tagging = new TaggingOperations(service, mp);
+        CorsOperations cors = new CorsOperations(service);
+        this.corsHeaders = new CorsHeaders(service);
         VersioningOperations versioning = new VersioningOperations(service);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
@@ -128,6 +134,10 @@ public final class S3Api implements HttpHandler {
                 new Route("GET", Level.BUCKET, "?tagging", "GetBucketTagging", tagging::getBucketTagging),
                 new Route("PUT", Level.BUCKET, "?tagging", "PutBucketTagging", tagging::putBucketTagging),
                 new Route("DELETE", Level.BUCKET, "?tagging", "DeleteBucketTagging", tagging::deleteBucketTagging),
+                new Route("GET", Level.BUCKET, "?cors", "GetBucketCors", cors::getBucketCors),
+                new Route("PUT", Level.BUCKET, "?cors", "PutBucketCors", cors::putBucketCors),
+                new Route("DELETE", Level.BUCKET, "?cors", "DeleteBucketCors", cors::deleteBucketCors),
+                new Route("OPTIONS", Level.BUCKET, null, "OptionsBucket", cors::preflight),
                 new Route("GET", Level.BUCKET, "?uploads", "ListMultipartUploads", multipart::listUploads),
                 new Route("GET", Level.BUCKET, "?versioning", "GetBucketVersioning", versioning::getBucketVersioning),
                 new Route("PUT", Level.BUCKET, "?versioning", "PutBucketVersioning", versioning::putBucketVersioning),
@@ -155,7 +165,8 @@ public final class S3Api implements HttpHandler {
                 new Route("PUT", Level.OBJECT, null, "PutObject", objects::put),
                 new Route("GET", Level.OBJECT, null, "GetObject", objects::get),
                 new Route("HEAD", Level.OBJECT, null, "HeadObject", objects::head),
-                new Route("DELETE", Level.OBJECT, null, "DeleteObject", objects::delete));
+                new Route("DELETE", Level.OBJECT, null, "DeleteObject", objects::delete),
+                new Route("OPTIONS", Level.OBJECT, null, "OptionsObject", cors::preflight));
     }
 
     /** The operation names this API implements, in route-table order. */
@@ -188,6 +199,7 @@ public final class S3Api implements HttpHandler {
             errorCode = ErrorCode.InternalError.name();
             response = error(new StorageException(ErrorCode.InternalError, "We encountered an internal error: " + e, null, e), http, request);
         }
+        corsHeaders.decorate(http, request, response); // Origin on an actual request: the matching CORS rule's headers
         // for the observer (journal, metrics, access log); not sent
         response.attribute(HttpResponse.ATTR_OPERATION, operation).attribute(HttpResponse.ATTR_ERROR, errorCode)
                 .attribute(HttpResponse.ATTR_REQUEST_ID, requestId);

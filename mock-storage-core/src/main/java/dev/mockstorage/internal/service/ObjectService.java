@@ -978,6 +978,48 @@ public final class ObjectService {
         });
     }
 
+    // ---------------------------------------------------------------- CORS
+
+    /** The bucket's CORS rules; {@code NoSuchCORSConfiguration} when it has none, {@code NoSuchBucket} when absent. */
+    public List<dev.mockstorage.internal.metadata.CorsRule> bucketCors(String bucket) {
+        return metadata.bucketCors(bucket).orElseThrow(() -> {
+            requireBucket(bucket);
+            return new StorageException(ErrorCode.NoSuchCORSConfiguration,
+                    "The CORS configuration does not exist: bucket " + bucket + " has none", bucket).with("BucketName", bucket);
+        });
+    }
+
+    /**
+     * The bucket's CORS rules for answering a cross-origin request: empty when the bucket has no CORS
+     * configuration or does not exist. One read, no error.
+     */
+    public Optional<List<dev.mockstorage.internal.metadata.CorsRule>> corsRules(String bucket) {
+        return metadata.bucketCors(bucket);
+    }
+
+    /** Replaces the bucket's CORS configuration after {@link CorsRules#validate}; {@code NoSuchBucket} when absent. */
+    public void setBucketCors(String bucket, List<dev.mockstorage.internal.metadata.CorsRule> rules) {
+        List<dev.mockstorage.internal.metadata.CorsRule> checked = CorsRules.validate(rules);
+        metadata.write(tx -> {
+            if (tx.bucket(bucket).isEmpty()) {
+                throw noSuchBucket(bucket);
+            }
+            tx.setBucketCors(bucket, checked);
+            return null;
+        });
+    }
+
+    /** Removes the bucket's CORS configuration (none is fine); {@code NoSuchBucket} when absent. */
+    public void deleteBucketCors(String bucket) {
+        metadata.write(tx -> {
+            if (tx.bucket(bucket).isEmpty()) {
+                throw noSuchBucket(bucket);
+            }
+            tx.setBucketCors(bucket, List.of());
+            return null;
+        });
+    }
+
     // ---------------------------------------------------------------- versioning
 
     private void refreshVersionedBuckets() {
