@@ -44,14 +44,15 @@ class NotImplementedTest {
 
     @Test
     void subResourcesNotImplementedAnswer501WithTheOperationsName() {
-        assertNotImplemented("GET", "/nope?versioning", "GetBucketVersioning");
-        assertNotImplemented("PUT", "/nope?versioning", "PutBucketVersioning");
-        assertNotImplemented("GET", "/nope?versions", "GetObjectVersions");
         assertNotImplemented("GET", "/nope/k?retention", "GetObjectRetention");
         assertNotImplemented("PUT", "/nope/k?legal-hold", "PutObjectLegalHold");
         assertNotImplemented("GET", "/nope?website", "GetBucketWebsite");
         assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
-        assertNotImplemented("GET", "/nope/k?versionId=3HL4kqtJlcpXroDTDmJ", "GetObjectVersion");
+        // versionId on an operation that does not honour it is refused, never ignored
+        assertNotImplemented("PUT", "/nope/k?versionId=" + "A".repeat(32), "PutObject with versionId");
+        // bucket sub-resources on an object are not a PutObject/GetObject
+        assertNotImplemented("PUT", "/nope/k?versioning", "PutBucketVersioning");
+        assertNotImplemented("GET", "/nope/k?versions", "GetObjectVersions");
         assertNotImplemented("GET", "/nope?lifecycle", "GetBucketLifecycleConfiguration");
         assertNotImplemented("POST", "/nope/k?select&select-type=2", "PostSelectObjectContent");
         // multipart sub-resources on a method/level without a multipart operation
@@ -63,7 +64,7 @@ class NotImplementedTest {
 
     @Test
     void sdkCallsOfUnimplementedOperationsFailWith501() {
-        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketVersioning(b -> b.bucket("nope")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketLifecycleConfiguration(b -> b.bucket("nope")));
         assertSdkError(501, "NotImplemented", () -> server.s3().getObjectRetention(b -> b.bucket("nope").key("k")));
         assertSdkError(501, "NotImplemented", () -> server.s3().getBucketWebsite(b -> b.bucket("nope")));
     }

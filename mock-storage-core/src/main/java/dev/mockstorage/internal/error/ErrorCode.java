@@ -19,6 +19,8 @@ public enum ErrorCode {
     BucketNotEmpty(409, "The bucket you tried to delete is not empty."),
     EntityTooLarge(400, "Your proposed upload exceeds the maximum allowed size."),
     EntityTooSmall(400, "Your proposed upload is smaller than the minimum allowed object size."),
+    /** PutBucketVersioning with a status other than Enabled or Suspended, or none. */
+    IllegalVersioningConfigurationException(400, "Indicates that the versioning configuration specified in the request is invalid."),
     IncompleteBody(400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
     IncompleteSignature(400, "The request signature does not conform to AWS standards."),
     InternalError(500, "We encountered an internal error. Please try again."),
@@ -47,6 +49,7 @@ public enum ErrorCode {
     /** Admin API only: the storage node id is not one of the server's nodes. */
     NoSuchNode(404, "The specified storage node does not exist."),
     NoSuchTagSet(404, "The TagSet does not exist."),
+    NoSuchVersion(404, "The specified version does not exist."),
     NoSuchUpload(404, "The specified upload does not exist."),
     NotFound(404, "Not Found"),
     NotImplemented(501, "A header or query you provided implies functionality that is not implemented."),

@@ -14,6 +14,8 @@ public class StorageException extends RuntimeException {
     private final ErrorCode code;
     private final String resource;
     private final Map<String, String> details;
+    /** Response headers S3 sends with this error (e.g. {@code x-amz-delete-marker}); lazily created. */
+    private Map<String, String> headers;
 
     public StorageException(ErrorCode code, String message) {
         this(code, message, null, null);
@@ -48,6 +50,22 @@ public class StorageException extends RuntimeException {
     public StorageException with(String name, String value) {
         if (value != null) {
             details.put(name, value);
+        }
+        return this;
+    }
+
+    /** Response headers to send with the error (e.g. {@code x-amz-delete-marker: true}), in order; empty when none. */
+    public Map<String, String> headers() {
+        return headers == null ? Map.of() : Collections.unmodifiableMap(headers);
+    }
+
+    /** Adds a response header to send with the error; returns this for chaining. */
+    public StorageException withHeader(String name, String value) {
+        if (value != null) {
+            if (headers == null) {
+                headers = new LinkedHashMap<>();
+            }
+            headers.put(name, value);
         }
         return this;
     }

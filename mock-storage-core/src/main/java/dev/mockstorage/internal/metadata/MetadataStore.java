@@ -269,7 +269,7 @@ public final class MetadataStore implements AutoCloseable {
     public List<BucketRecord> buckets() {
         return read("list buckets", db -> {
             List<BucketRecord> buckets = new ArrayList<>();
-            try (ResultSet rs = db.prepare("SELECT name, created_at FROM buckets ORDER BY name").executeQuery()) {
+            try (ResultSet rs = db.prepare("SELECT name, created_at, versioning FROM buckets ORDER BY name").executeQuery()) {
                 while (rs.next()) {
                     buckets.add(Rows.bucket(rs));
                 }
@@ -424,7 +424,7 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /**
-     * Every blob id the object and upload part rows point at (for the consistency check, which compares them with
+     * Every blob id the object, noncurrent version and upload part rows point at (for the consistency check, which compares them with
      * the files on the nodes). Blobs only named in task payloads are not included.
      */
     public Set<String> referencedBlobIds() {
@@ -436,6 +436,12 @@ public final class MetadataStore implements AutoCloseable {
                 }
             }
             try (ResultSet rs = db.prepare("SELECT blob_id FROM upload_parts").executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            // noncurrent versions keep their blobs: a repairing check must never take them for orphans
+            try (ResultSet rs = db.prepare("SELECT blob_id FROM object_versions WHERE blob_id IS NOT NULL").executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
                 }
@@ -482,6 +488,48 @@ public final class MetadataStore implements AutoCloseable {
     public long waitingTaskCount() {
         return read("count waiting tasks", db -> {
             try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state = '" + WAITING + "'").executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- versions
+
+    /** One version of a key by S3 version id ({@code "null"}: the null version), as last committed. */
+    public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
+        return read("read version " + versionId + " of " + bucket + "/" + key,
+                db -> VersionQueries.version(db, bucket, key, versionId));
+    }
+
+    /** The key's newest version (current row, else newest delete marker), as last committed. */
+    public Optional<ObjectVersion> latestVersion(String bucket, String key) {
+        return read("read latest version of " + bucket + "/" + key, db -> VersionQueries.latest(db, bucket, key));
+    }
+
+    /**
+     * Versions and delete markers of a bucket whose key starts with {@code prefix}: keys in UTF-8 byte order,
+     * newest first within a key, at most {@code limit}. With {@code afterKey}, strictly after the version
+     * {@code afterVersionId} of that key (null, or a version no longer there: after all of that key's versions).
+     */
+    public List<ObjectVersion> listVersions(String bucket, String prefix, String afterKey, String afterVersionId, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return read("list versions of " + bucket, db -> VersionQueries.list(db, bucket, prefix, afterKey, afterVersionId, limit));
+    }
+
+    /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */
+    public long noncurrentVersionCount(String bucket) {
+        return read("count versions", db -> {
+            PreparedStatement ps;
+            if (bucket == null) {
+                ps = db.prepare("SELECT count(*) FROM object_versions");
+            } else {
+                ps = db.prepare("SELECT count(*) FROM object_versions WHERE bucket = ?");
+                ps.setString(1, bucket);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }

@@ -19,10 +19,20 @@ import java.util.Map;
  *                     Cache-Control, Expires, Content-Language), canonical names, in order
  * @param checksums    S3 checksum algorithm name (e.g. {@code CRC32}) to base64 value
  * @param tags         object tags (S3 tagging), key to value, in order; empty when none
+ * @param versionId    S3 version id of this version; null for S3's "null" version (every object of a
+ *                     never-versioned bucket, and those written while versioning was suspended)
  */
 public record ObjectRecord(String bucket, String key, String blobId, long size, String etag,
                            String contentType, Instant lastModified, Map<String, String> userMetadata,
-                           Map<String, String> headers, Map<String, String> checksums, Map<String, String> tags) {
+                           Map<String, String> headers, Map<String, String> checksums, Map<String, String> tags,
+                           String versionId) {
+    /** The "null" version of an object with tags. */
+    public ObjectRecord(String bucket, String key, String blobId, long size, String etag,
+                        String contentType, Instant lastModified, Map<String, String> userMetadata,
+                        Map<String, String> headers, Map<String, String> checksums, Map<String, String> tags) {
+        this(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, tags, null);
+    }
+
     /** An object without tags. */
     public ObjectRecord(String bucket, String key, String blobId, long size, String etag,
                         String contentType, Instant lastModified, Map<String, String> userMetadata,
@@ -37,6 +47,18 @@ public record ObjectRecord(String bucket, String key, String blobId, long size, 
 
     /** This object with other tags. */
     public ObjectRecord withTags(Map<String, String> newTags) {
-        return new ObjectRecord(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, newTags);
+        return new ObjectRecord(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, newTags,
+                versionId);
+    }
+
+    /** This object as another version ({@code null}: the "null" version). */
+    public ObjectRecord withVersionId(String newVersionId) {
+        return new ObjectRecord(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, tags,
+                newVersionId);
+    }
+
+    /** The version id as S3 writes it: the id, or {@code "null"} for the null version. */
+    public String s3VersionId() {
+        return versionId == null ? ObjectVersion.NULL_ID : versionId;
     }
 }

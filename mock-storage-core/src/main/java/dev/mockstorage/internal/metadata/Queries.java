@@ -10,7 +10,7 @@ final class Queries {
     private Queries() {
     }
 
-    static final String SELECT_BUCKET = "SELECT name, created_at FROM buckets WHERE name = ?";
+    static final String SELECT_BUCKET = "SELECT name, created_at, versioning FROM buckets WHERE name = ?";
     static final String SELECT_OBJECT =
             "SELECT " + Rows.OBJECT_COLUMNS + " FROM objects WHERE bucket = ? AND key = ?";
 

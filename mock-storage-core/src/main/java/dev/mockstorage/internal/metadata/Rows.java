@@ -20,7 +20,7 @@ final class Rows {
     }
 
     static final String OBJECT_COLUMNS =
-            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags";
+            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id";
     static final String TASK_COLUMNS =
             "id, kind, payload, state, attempts, created_at, next_run_at, last_error";
 
@@ -35,14 +35,15 @@ final class Rows {
     private static final ObjectReader CORS_READER = MAPPER.readerFor(new TypeReference<java.util.List<CorsRule>>() { });
 
     static BucketRecord bucket(ResultSet rs) throws SQLException {
-        return new BucketRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+        return new BucketRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3));
     }
 
     /** Maps a row selected with {@link #OBJECT_COLUMNS}. */
     static ObjectRecord object(ResultSet rs) throws SQLException {
         return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
-                fromJson(rs.getString(8)), fromJson(rs.getString(9)), fromJson(rs.getString(10)), fromJson(rs.getString(11)));
+                fromJson(rs.getString(8)), fromJson(rs.getString(9)), fromJson(rs.getString(10)), fromJson(rs.getString(11)),
+                rs.getString(12));
     }
 
     /** Maps a row selected with {@link #UPLOAD_COLUMNS}. */

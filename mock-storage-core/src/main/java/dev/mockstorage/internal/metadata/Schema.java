@@ -146,6 +146,33 @@ final class Schema {
                     CREATE TABLE bucket_cors (
                         bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
                         rules  TEXT NOT NULL
+                    ) WITHOUT ROWID"""),
+            // 8: bucket versioning. `objects` stays the table of CURRENT versions (one row per visible key), so
+            // unversioned PUT/GET/DELETE run the same statements as before; version_id is NULL for S3's "null"
+            // version. Noncurrent versions and delete markers live in object_versions, ordered per key by seq
+            // (larger = newer; a current row is newer than all of them). Invariant: a key has an objects row
+            // exactly when its newest version is not a delete marker. buckets.versioning is NULL (never
+            // versioned), 'Enabled' or 'Suspended'.
+            List.of(
+                    "ALTER TABLE buckets ADD COLUMN versioning TEXT",
+                    "ALTER TABLE objects ADD COLUMN version_id TEXT",
+                    """
+                    CREATE TABLE object_versions (
+                        bucket        TEXT    NOT NULL,
+                        key           TEXT    NOT NULL,
+                        seq           INTEGER NOT NULL,
+                        version_id    TEXT,
+                        delete_marker INTEGER NOT NULL,
+                        blob_id       TEXT,
+                        size          INTEGER NOT NULL,
+                        etag          TEXT,
+                        content_type  TEXT,
+                        last_modified INTEGER NOT NULL,
+                        user_metadata TEXT,
+                        headers       TEXT,
+                        checksums     TEXT,
+                        tags          TEXT,
+                        PRIMARY KEY (bucket, key, seq)
                     ) WITHOUT ROWID"""));
 
     /** The version this build writes. */

@@ -95,4 +95,36 @@ public interface Tx {
 
     /** Replaces the bucket's CORS rules (empty: deletes the configuration). The bucket must exist. */
     void setBucketCors(String bucket, java.util.List<CorsRule> rules);
+
+    // ---------------------------------------------------------------- versioning (the versioning migration in Schema)
+
+    /** Sets the bucket's versioning status ({@link BucketRecord#ENABLED} or {@link BucketRecord#SUSPENDED}); false when no such bucket. */
+    boolean setBucketVersioning(String bucket, String status);
+
+    /** One version of a key by S3 version id ({@code "null"} for the null version): current or noncurrent, or a marker. */
+    Optional<ObjectVersion> version(String bucket, String key, String versionId);
+
+    /** The key's newest version: the current row, else its newest delete marker; empty when the key has no versions. */
+    Optional<ObjectVersion> latestVersion(String bucket, String key);
+
+    /**
+     * Keeps {@code version} as the key's newest noncurrent version (call before its current row is replaced or
+     * deleted: the row's blob stays referenced).
+     */
+    void addNoncurrentVersion(ObjectRecord version);
+
+    /** Adds a delete marker as the key's newest version ({@code versionId} S3's, {@code "null"} for the null marker). */
+    void addDeleteMarker(String bucket, String key, String versionId, Instant at);
+
+    /** Removes a noncurrent version or delete marker by S3 version id; returns it if it existed. */
+    Optional<ObjectVersion> deleteNoncurrentVersion(String bucket, String key, String versionId);
+
+    /**
+     * For a key without a current row: makes its newest noncurrent version current again when that is not a delete
+     * marker (moves it into the objects table); returns it when it did.
+     */
+    Optional<ObjectRecord> promoteNewestVersion(String bucket, String key);
+
+    /** Removes every noncurrent version and delete marker of a bucket (a reset); returns their blob ids. */
+    java.util.List<String> deleteAllNoncurrentVersions(String bucket);
 }

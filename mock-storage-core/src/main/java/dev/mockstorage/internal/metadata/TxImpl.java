@@ -73,8 +73,11 @@ final class TxImpl implements Tx {
     @Override
     public boolean bucketIsEmpty(String name) {
         try {
-            PreparedStatement ps = db().prepare("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1");
+            // noncurrent versions and delete markers keep a bucket from being empty, as on S3
+            PreparedStatement ps = db().prepare("SELECT 1 FROM objects WHERE bucket = ?"
+                    + " UNION ALL SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1");
             ps.setString(1, name);
+            ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return !rs.next();
             }
@@ -97,7 +100,7 @@ final class TxImpl implements Tx {
         try {
             Optional<ObjectRecord> previous = Queries.object(db(), o.bucket(), o.key());
             PreparedStatement ps = db().prepare("INSERT OR REPLACE INTO objects (" + Rows.OBJECT_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             ps.setString(1, o.bucket());
             ps.setString(2, o.key());
             ps.setString(3, o.blobId());
@@ -112,6 +115,7 @@ final class TxImpl implements Tx {
             setNullableString(ps, 9, Rows.toJson(o.headers()));
             setNullableString(ps, 10, Rows.toJson(o.checksums()));
             setNullableString(ps, 11, Rows.toJson(o.tags()));
+            setNullableString(ps, 12, o.versionId());
             ps.executeUpdate();
             if (previous.isPresent()) {
                 clearDamaged(previous.get().blobId());
@@ -399,6 +403,89 @@ final class TxImpl implements Tx {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw wrap("set tags of bucket " + bucket, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- versioning
+
+    @Override
+    public boolean setBucketVersioning(String bucket, String status) {
+        try {
+            PreparedStatement ps = db().prepare("UPDATE buckets SET versioning = ? WHERE name = ?");
+            ps.setString(1, status);
+            ps.setString(2, bucket);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw wrap("set versioning of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
+        try {
+            return VersionQueries.version(db(), bucket, key, versionId);
+        } catch (SQLException e) {
+            throw wrap("read version " + versionId + " of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectVersion> latestVersion(String bucket, String key) {
+        try {
+            return VersionQueries.latest(db(), bucket, key);
+        } catch (SQLException e) {
+            throw wrap("read latest version of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public void addNoncurrentVersion(ObjectRecord version) {
+        try {
+            VersionQueries.insert(db(), version.bucket(), version.key(), version.versionId(), version, version.lastModified());
+        } catch (SQLException e) {
+            throw wrap("keep a version of " + version.bucket() + "/" + version.key(), e);
+        }
+    }
+
+    @Override
+    public void addDeleteMarker(String bucket, String key, String versionId, Instant at) {
+        try {
+            VersionQueries.insert(db(), bucket, key, ObjectVersion.storedId(versionId), null, at);
+        } catch (SQLException e) {
+            throw wrap("add a delete marker to " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectVersion> deleteNoncurrentVersion(String bucket, String key, String versionId) {
+        try {
+            return VersionQueries.deleteNoncurrent(db(), bucket, key, versionId);
+        } catch (SQLException e) {
+            throw wrap("delete version " + versionId + " of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectRecord> promoteNewestVersion(String bucket, String key) {
+        try {
+            Optional<ObjectVersion> newest = VersionQueries.newestNoncurrent(db(), bucket, key, true);
+            if (newest.isEmpty() || newest.get().deleteMarker()) {
+                return Optional.empty();
+            }
+            VersionQueries.deleteNoncurrent(db(), bucket, key, newest.get().versionId());
+            putObject(newest.get().object());
+            return Optional.of(newest.get().object());
+        } catch (SQLException e) {
+            throw wrap("make the previous version of " + bucket + "/" + key + " current", e);
+        }
+    }
+
+    @Override
+    public java.util.List<String> deleteAllNoncurrentVersions(String bucket) {
+        try {
+            return VersionQueries.deleteAllNoncurrent(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("delete the versions of bucket " + bucket, e);
         }
     }
 

@@ -93,7 +93,7 @@ final class ListOperations {
         }
     }
 
-    private static int maxKeys(HttpRequest http) {
+    static int maxKeys(HttpRequest http) {
         String v = http.queryParameter("max-keys");
         if (v == null) {
             return MAX_KEYS;

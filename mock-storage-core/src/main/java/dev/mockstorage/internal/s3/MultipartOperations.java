@@ -72,7 +72,7 @@ final class MultipartOperations {
         String[] source = ObjectOperations.copySource(http.header("x-amz-copy-source"));
         int partNumber = partNumber(http);
         multipart.upload(r.bucket(), r.key(), http.queryParameter("uploadId"));
-        ObjectRecord src = service.head(source[0], source[1]);
+        ObjectRecord src = ObjectOperations.copySourceRecord(service, source);
         Conditions.evaluate(src, http.header("x-amz-copy-source-if-match"), http.header("x-amz-copy-source-if-unmodified-since"),
                 http.header("x-amz-copy-source-if-none-match"), http.header("x-amz-copy-source-if-modified-since"), true);
         long first = 0;
@@ -88,7 +88,7 @@ final class MultipartOperations {
                 .element("LastModified", HttpDates.xml(part.lastModified()))
                 .element("ETag", "\"" + part.etag() + "\"");
         part.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
-        return S3Api.xml(200, xml);
+        return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", ObjectOperations.versionHeader(service, src));
     }
 
     /** {@code bytes=first-last}, both given and inside the source, as S3 requires for a copy. */
@@ -152,7 +152,7 @@ final class MultipartOperations {
             type = c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT";
         }
         xml.element("ChecksumType", type);
-        return S3Api.xml(200, xml);
+        return S3Api.xml(200, xml).header("x-amz-version-id", object.versionId());
     }
 
     HttpResponse abort(S3Request r) {

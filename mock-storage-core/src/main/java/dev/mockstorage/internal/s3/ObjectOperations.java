@@ -8,6 +8,8 @@ import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.metadata.ObjectVersion;
+import dev.mockstorage.internal.service.DeleteOutcome;
 import dev.mockstorage.internal.metadata.MultipartLayout;
 import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
@@ -40,7 +42,8 @@ final class ObjectOperations {
             throw new StorageException(ErrorCode.MissingContentLength, "You must provide the Content-Length HTTP header.");
         }
         ObjectRecord stored = service.put(ObjectHeaders.write(http, r.bucket(), r.key()), http.body());
-        HttpResponse response = HttpResponse.status(200).header("ETag", ObjectHeaders.quotedEtag(stored));
+        HttpResponse response = HttpResponse.status(200).header("ETag", ObjectHeaders.quotedEtag(stored))
+                .header("x-amz-version-id", stored.versionId()); // none for a null version: S3 omits it on writes
         ObjectHeaders.checksumHeaders(response, stored);
         return response;
     }
@@ -55,7 +58,7 @@ final class ObjectOperations {
 
     private HttpResponse read(S3Request r, boolean headOnly) {
         HttpRequest http = r.http();
-        ObjectRecord object = service.head(r.bucket(), r.key());
+        ObjectRecord object = target(service, r);
         String partNumber = http.queryParameter("partNumber");
         ByteRange part = null;
         int partsCount = 0;
@@ -74,11 +77,13 @@ final class ObjectOperations {
                 http.header("if-none-match"), http.header("if-modified-since"), false);
         if (outcome == Conditions.Outcome.NOT_MODIFIED) {
             return HttpResponse.status(304).header("ETag", ObjectHeaders.quotedEtag(object))
+                    .header("x-amz-version-id", versionHeader(service, object))
                     .header("Last-Modified", HttpDates.header(object.lastModified()));
         }
         ByteRange range = part != null ? part : ByteRange.parse(http.header("range"), object.size());
         HttpResponse response = HttpResponse.status(range == null ? 200 : 206);
         ObjectHeaders.describe(response, object, http, range == null);
+        response.header("x-amz-version-id", versionHeader(service, object));
         long length = range == null ? object.size() : range.length();
         if (range != null) {
             response.header("Content-Range", range.contentRange(object.size()));
@@ -121,14 +126,55 @@ final class ObjectOperations {
     }
 
     HttpResponse delete(S3Request r) {
-        service.delete(r.bucket(), r.key());
-        return HttpResponse.status(204);
+        DeleteOutcome outcome = service.deleteObject(r.bucket(), r.key(), r.http().queryParameter("versionId"));
+        return HttpResponse.status(204).header("x-amz-version-id", outcome.versionId())
+                .header("x-amz-delete-marker", outcome.deleteMarker() ? "true" : null);
+    }
+
+    /**
+     * The object a GetObject-like request addresses: the current version, or with {@code ?versionId=} that
+     * version ({@code NoSuchVersion}, {@code InvalidArgument}, {@code MethodNotAllowed} for a delete marker).
+     */
+    static ObjectRecord target(ObjectService service, S3Request r) {
+        String versionId = r.http().queryParameter("versionId");
+        return versionId == null ? service.head(r.bucket(), r.key())
+                : service.headVersion(r.bucket(), r.key(), versionId, r.http().method());
+    }
+
+    /**
+     * {@code x-amz-version-id} of a version being read (GET, HEAD, tagging, attributes): its id, {@code null} for
+     * a null version of a bucket with versioning configured, else none. Writes answer only a real id: S3 sends no
+     * header for a write while versioning is suspended.
+     */
+    static String versionHeader(ObjectService service, ObjectRecord object) {
+        if (object.versionId() != null) {
+            return object.versionId();
+        }
+        return service.isVersioned(object.bucket()) ? ObjectVersion.NULL_ID : null;
+    }
+
+    /**
+     * The source of a copy ({@link #copySource} parsed): its current version, or the version named by
+     * {@code ?versionId=} ({@code NoSuchVersion} when unknown; a delete marker is {@code InvalidRequest}, as on S3).
+     */
+    static ObjectRecord copySourceRecord(ObjectService service, String[] source) {
+        if (source[2] == null) {
+            return service.head(source[0], source[1]);
+        }
+        ObjectVersion v = service.version(source[0], source[1], source[2]).orElseThrow(() -> new StorageException(
+                ErrorCode.NoSuchVersion, "The specified version does not exist: " + source[2] + " of " + source[0] + "/" + source[1],
+                source[0] + "/" + source[1]).with("Key", source[1]).with("VersionId", source[2]));
+        if (v.deleteMarker()) {
+            throw new StorageException(ErrorCode.InvalidRequest, "The source of a copy request may not specifically refer to a "
+                    + "delete marker by version id: " + source[2] + " of " + source[0] + "/" + source[1]);
+        }
+        return v.object();
     }
 
     HttpResponse copy(S3Request r) {
         HttpRequest http = r.http();
         String[] source = copySource(http.header("x-amz-copy-source"));
-        ObjectRecord src = service.head(source[0], source[1]);
+        ObjectRecord src = copySourceRecord(service, source);
         Conditions.evaluate(src, http.header("x-amz-copy-source-if-match"), http.header("x-amz-copy-source-if-unmodified-since"),
                 http.header("x-amz-copy-source-if-none-match"), http.header("x-amz-copy-source-if-modified-since"), true);
         String directive = http.header("x-amz-metadata-directive");
@@ -141,7 +187,7 @@ final class ObjectOperations {
             throw new StorageException(ErrorCode.InvalidArgument, "Unknown metadata directive: " + directive + " (COPY or REPLACE)")
                     .with("ArgumentName", "x-amz-metadata-directive").with("ArgumentValue", directive);
         }
-        if (!replace && src.bucket().equals(r.bucket()) && src.key().equals(r.key())) {
+        if (!replace && src.bucket().equals(r.bucket()) && src.key().equals(r.key()) && source[2] == null) {
             throw new StorageException(ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an "
                     + "object to itself without changing the object's metadata, storage class, website redirect location or "
                     + "encryption attributes.");
@@ -151,17 +197,22 @@ final class ObjectOperations {
                 .element("LastModified", HttpDates.xml(copied.lastModified()))
                 .element("ETag", ObjectHeaders.quotedEtag(copied));
         copied.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
-        return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", null);
+        return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", versionHeader(service, src))
+                .header("x-amz-version-id", copied.versionId());
     }
 
-    /** {@code /bucket/key} or {@code bucket/key}, percent-encoded, optionally {@code ?versionId=...}. */
+    /**
+     * {@code /bucket/key} or {@code bucket/key}, percent-encoded, optionally {@code ?versionId=...}: returns
+     * {@code [bucket, key, versionId or null]}.
+     */
     static String[] copySource(String header) {
         String value = header.trim();
         int q = value.indexOf('?');
+        String versionId = null;
         if (q >= 0) {
             String query = value.substring(q + 1);
-            if (!query.equals("versionId=null") && query.startsWith("versionId=")) {
-                throw new StorageException(ErrorCode.NotImplemented, "CopyObject from a specific versionId is not implemented: " + header);
+            if (query.startsWith("versionId=")) {
+                versionId = PercentCodec.decode(query.substring("versionId=".length()));
             }
             value = value.substring(0, q);
         }
@@ -171,7 +222,7 @@ final class ObjectOperations {
             throw new StorageException(ErrorCode.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey; got '"
                     + header + "'").with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", header);
         }
-        return new String[] {decoded.substring(0, slash), decoded.substring(slash + 1)};
+        return new String[] {decoded.substring(0, slash), decoded.substring(slash + 1), versionId};
     }
 
     HttpResponse deleteObjects(S3Request r) {
@@ -187,27 +238,35 @@ final class ObjectOperations {
             throw new StorageException(ErrorCode.MalformedXML, "The XML you provided lists " + objects.size()
                     + " objects; DeleteObjects takes at most " + MAX_DELETE_KEYS);
         }
-        List<String> keys = new ArrayList<>();
+        List<String[]> keys = new ArrayList<>();
         for (Element o : objects) {
             String key = Xml.childText(o, "Key");
             if (key == null) {
                 throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed: an <Object> has no <Key>");
             }
-            keys.add(key);
+            String versionId = trim(Xml.childText(o, "VersionId"));
+            keys.add(new String[] {key, versionId == null || versionId.isEmpty() ? null : versionId});
         }
         Xml xml = Xml.document("DeleteResult");
-        for (String key : keys) {
+        for (String[] entry : keys) {
+            String key = entry[0];
+            String versionId = entry[1];
             try {
                 if (key.isEmpty() || key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ObjectService.MAX_KEY_BYTES) {
                     throw new StorageException(key.isEmpty() ? ErrorCode.InvalidArgument : ErrorCode.KeyTooLongError,
                             key.isEmpty() ? "the object key is empty" : "Your key is too long");
                 }
-                service.delete(r.bucket(), key);
+                DeleteOutcome outcome = service.deleteObject(r.bucket(), key, versionId);
                 if (!quiet) {
-                    xml.start("Deleted").element("Key", key).end();
+                    xml.start("Deleted").element("Key", key).element("VersionId", versionId);
+                    if (outcome.deleteMarker()) {
+                        xml.element("DeleteMarker", true).element("DeleteMarkerVersionId", outcome.versionId());
+                    }
+                    xml.end();
                 }
             } catch (StorageException e) {
-                xml.start("Error").element("Key", key).element("Code", e.code().name()).element("Message", e.getMessage()).end();
+                xml.start("Error").element("Key", key).element("VersionId", versionId).element("Code", e.code().name())
+                        .element("Message", e.getMessage()).end();
             }
         }
         return S3Api.xml(200, xml);

@@ -92,8 +92,13 @@ public final class S3Api implements HttpHandler {
             Map.entry("retention", "ObjectRetention"), Map.entry("select", "SelectObjectContent"),
             Map.entry("session", "CreateSession"), Map.entry("torrent", "ObjectTorrent"),
             Map.entry("uploadId", "MultipartUpload"), Map.entry("uploads", "MultipartUploads"),
-            Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"),
-            Map.entry("versionId", "ObjectVersion"), Map.entry("website", "BucketWebsite"));
+            Map.entry("website", "BucketWebsite"),
+            // claimed by their bucket routes; kept here so e.g. PUT /bucket/key?versioning is 501, not a PutObject
+            Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"));
+
+    /** Operations that honour {@code ?versionId=}; on any other route it answers 501 rather than being ignored. */
+    private static final java.util.Set<String> VERSION_ID_OPERATIONS = java.util.Set.of("GetObject", "HeadObject", "DeleteObject",
+            "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes");
 
     /** Operation name of requests that match no route. */
     public static final String UNKNOWN_OPERATION = "Unknown";
@@ -131,6 +136,7 @@ public final class S3Api implements HttpHandler {
         TaggingOperations tagging = new TaggingOperations(service, mp);
         CorsOperations cors = new CorsOperations(service);
         this.corsHeaders = new CorsHeaders(service);
+        VersioningOperations versioning = new VersioningOperations(service);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
@@ -144,6 +150,9 @@ public final class S3Api implements HttpHandler {
                 new Route("DELETE", Level.BUCKET, "?cors", "DeleteBucketCors", cors::deleteBucketCors),
                 new Route("OPTIONS", Level.BUCKET, null, "OptionsBucket", cors::preflight),
                 new Route("GET", Level.BUCKET, "?uploads", "ListMultipartUploads", multipart::listUploads),
+                new Route("GET", Level.BUCKET, "?versioning", "GetBucketVersioning", versioning::getBucketVersioning),
+                new Route("PUT", Level.BUCKET, "?versioning", "PutBucketVersioning", versioning::putBucketVersioning),
+                new Route("GET", Level.BUCKET, "?versions", "ListObjectVersions", versioning::listObjectVersions),
                 new Route("GET", Level.BUCKET, "?list-type=2", "ListObjectsV2", lists::listV2),
                 new Route("POST", Level.BUCKET, "?delete", "DeleteObjects", objects::deleteObjects),
                 new Route("PUT", Level.BUCKET, null, "CreateBucket", buckets::createBucket),
@@ -251,9 +260,12 @@ public final class S3Api implements HttpHandler {
     /** The unimplemented operation a sub-resource parameter names, unless the matched route handles that parameter. */
     private static String notImplemented(S3Request r, Route route) {
         for (Map.Entry<String, String> p : r.http().queryParameters()) {
+            if (p.getKey().equals("versionId") && route != null && !VERSION_ID_OPERATIONS.contains(route.operation())
+                    && !p.getValue().equals("null")) {
+                return route.operation() + " with versionId";
+            }
             String name = NOT_IMPLEMENTED.get(p.getKey());
-            if (name != null && !(p.getKey().equals("versionId") && p.getValue().equals("null"))
-                    && (route == null || !route.claims(p.getKey()))) {
+            if (name != null && (route == null || !route.claims(p.getKey()))) {
                 String verb = switch (r.http().method()) {
                     case "GET", "HEAD" -> "Get";
                     case "PUT" -> "Put";
@@ -271,6 +283,7 @@ public final class S3Api implements HttpHandler {
         if (http.problem() != null) {
             response.closeConnection();
         }
+        e.headers().forEach(response::header);
         if (e.code() == ErrorCode.InternalError || e.code().status() >= 500) {
             LOG.log(System.Logger.Level.WARNING, http + " -> " + e.code() + ": " + e.getMessage());
         }

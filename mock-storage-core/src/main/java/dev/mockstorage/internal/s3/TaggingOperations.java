@@ -33,20 +33,37 @@ final class TaggingOperations {
     }
 
     HttpResponse getObjectTagging(S3Request r) {
-        return S3Api.xml(200, tagging(service.head(r.bucket(), r.key()).tags()));
+        ObjectRecord object = ObjectOperations.target(service, r);
+        return S3Api.xml(200, tagging(object.tags())).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 
     HttpResponse putObjectTagging(S3Request r) {
         Map<String, String> tags = readTagging(r, false);
-        service.head(r.bucket(), r.key()); // NoSuchKey, and read-through of a third-party object, before the update
+        ObjectRecord object = currentTarget(r); // NoSuchKey, and read-through of a third-party object, before the update
         service.setObjectTags(r.bucket(), r.key(), tags);
-        return HttpResponse.status(200);
+        return HttpResponse.status(200).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 
     HttpResponse deleteObjectTagging(S3Request r) {
-        service.head(r.bucket(), r.key());
+        ObjectRecord object = currentTarget(r);
         service.setObjectTags(r.bucket(), r.key(), Map.of());
-        return HttpResponse.status(204);
+        return HttpResponse.status(204).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
+    }
+
+    /**
+     * The object whose tags Put/DeleteObjectTagging change: the current version; with {@code ?versionId=} only when
+     * that is the current one (tags of noncurrent versions are read-only here: 501 naming the case, never a wrong success).
+     */
+    private ObjectRecord currentTarget(S3Request r) {
+        ObjectRecord object = ObjectOperations.target(service, r);
+        if (r.http().queryParameter("versionId") != null) {
+            ObjectRecord current = service.head(r.bucket(), r.key());
+            if (!current.s3VersionId().equals(object.s3VersionId())) {
+                throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement changing the tags of a "
+                        + "noncurrent version (" + r.http().method() + " " + r.resource() + "?" + r.http().rawQuery() + ")");
+            }
+        }
+        return object;
     }
 
     HttpResponse getBucketTagging(S3Request r) {
@@ -109,7 +126,7 @@ final class TaggingOperations {
             throw new StorageException(ErrorCode.InvalidArgument, "The x-amz-object-attributes header specifying the attributes to be "
                     + "retrieved is either missing or empty").with("ArgumentName", "x-amz-object-attributes");
         }
-        ObjectRecord object = service.head(r.bucket(), r.key());
+        ObjectRecord object = ObjectOperations.target(service, r);
         Xml xml = Xml.document("GetObjectAttributesResponse");
         if (wanted.contains("ETag")) {
             xml.element("ETag", object.etag());
@@ -135,7 +152,8 @@ final class TaggingOperations {
         if (wanted.contains("ObjectSize")) {
             xml.element("ObjectSize", object.size());
         }
-        return S3Api.xml(200, xml).header("Last-Modified", HttpDates.header(object.lastModified()));
+        return S3Api.xml(200, xml).header("Last-Modified", HttpDates.header(object.lastModified()))
+                .header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 
     private static void parts(Xml xml, List<Long> sizes, S3Request r) {

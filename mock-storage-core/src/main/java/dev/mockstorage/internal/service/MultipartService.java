@@ -323,8 +323,9 @@ public final class MultipartService {
                 upload.tags());
         MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes));
         queue.awaitRoom();
+        ObjectRecord committed;
         try {
-            metadata.write(tx -> {
+            committed = metadata.write(tx -> {
                 BucketRecord b = tx.bucket(bucket).orElseThrow(() -> ObjectService.noSuchBucket(bucket));
                 if (tx.upload(uploadId).isEmpty()) {
                     throw noSuchUpload(uploadId); // completed or aborted meanwhile
@@ -337,8 +338,9 @@ public final class MultipartService {
                                 + "the upload was being completed; complete it again").with("UploadId", uploadId);
                     }
                 }
-                Optional<ObjectRecord> replaced = tx.putObject(record);
-                replaced.ifPresent(p -> tx.enqueueTask(ObjectService.DELETE_BLOB, p.blobId()));
+                ObjectRecord version = b.versioning() == null ? record
+                        : record.withVersionId(VersionedWrites.versionIdFor(b.versioning()));
+                Optional<ObjectRecord> replaced = VersionedWrites.putCurrent(tx, version, b.versioning());
                 tx.putMultipartLayout(bucket, key, layout);
                 tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", tx.deleteUpload(uploadId)));
                 tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));
@@ -347,14 +349,14 @@ public final class MultipartService {
                     // as for a PUT: the nodes that missed the object get it when they return
                     tx.enqueueWaitingTask(ObjectService.REPAIR_BLOB, BackgroundTasks.repairPayload(record));
                 }
-                return null;
+                return version;
             });
         } catch (RuntimeException e) {
             objects.deleteQuietly(assembled.blobId());
             throw e;
         }
         queue.wakeUp();
-        return record;
+        return committed;
     }
 
     /** S3's composite checksum: the algorithm over the concatenated binary part checksums, then {@code -N}. */

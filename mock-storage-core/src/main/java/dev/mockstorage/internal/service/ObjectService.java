@@ -7,6 +7,7 @@ import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.metadata.ObjectVersion;
 import dev.mockstorage.internal.queue.TaskHandlers;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobReader;
@@ -87,6 +88,11 @@ public final class ObjectService {
      * the metadata's marks, so GET and HEAD refuse them without a query. Replaced, never changed.
      */
     private volatile Set<String> damaged = Set.of();
+    /**
+     * Buckets with versioning configured (Enabled or Suspended): GET/HEAD of their null versions answer
+     * {@code x-amz-version-id: null} without a bucket query. Replaced, never changed.
+     */
+    private volatile Set<String> versionedBuckets = Set.of();
     private final MultipartService multipart;
     /** Read-throughs in progress by bucket + "/" + key: concurrent misses of one key wait for one fetch. */
     private final ConcurrentHashMap<String, CompletableFuture<ObjectRecord>> readThroughs = new ConcurrentHashMap<>();
@@ -106,6 +112,7 @@ public final class ObjectService {
         this.thirdParty = thirdParty;
         this.multipart = new MultipartService(this, metadata, blobs, queue);
         refreshDamaged();
+        refreshVersionedBuckets();
         blobs.onNodeUp(node -> releaseWaitingRepairs(node.id()));
     }
 
@@ -187,6 +194,9 @@ public final class ObjectService {
             }
             return tx.deleteBucket(name);
         });
+        if (versionedBuckets.contains(name)) {
+            refreshVersionedBuckets();
+        }
         queue.wakeUp();
     }
 
@@ -207,7 +217,14 @@ public final class ObjectService {
             }
             return found.get();
         }
-        requireBucket(bucket);
+        BucketRecord b = requireBucket(bucket);
+        if (b.versioning() != null) {
+            Optional<ObjectVersion> latest = metadata.latestVersion(bucket, key);
+            if (latest.isPresent() && latest.get().deleteMarker()) {
+                throw noSuchKey(bucket, key).withHeader("x-amz-delete-marker", "true")
+                        .withHeader("x-amz-version-id", latest.get().versionId());
+            }
+        }
         if (thirdParty != null && thirdParty.covers(bucket)) {
             return readThrough(bucket, key);
         }
@@ -433,12 +450,15 @@ public final class ObjectService {
         ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, stored.size(), stored.md5Hex(),
                 write.contentType(), now(), new LinkedHashMap<>(write.userMetadata()),
                 new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags());
+        ObjectRecord committed;
         try {
-            metadata.write(tx -> {
+            committed = metadata.write(tx -> {
                 Optional<BucketRecord> bucket = tx.bucket(write.bucket());
                 Instant bucketCreated;
+                String versioning = null;
                 if (bucket.isPresent()) {
                     bucketCreated = bucket.get().createdAt();
+                    versioning = bucket.get().versioning();
                 } else {
                     if (!autoCreateBuckets) {
                         throw noSuchBucket(write.bucket());
@@ -446,8 +466,8 @@ public final class ObjectService {
                     tx.createBucket(write.bucket(), record.lastModified());
                     bucketCreated = record.lastModified();
                 }
-                Optional<ObjectRecord> previous = tx.putObject(record);
-                previous.ifPresent(p -> tx.enqueueTask(DELETE_BLOB, p.blobId()));
+                ObjectRecord version = versioning == null ? record : record.withVersionId(VersionedWrites.versionIdFor(versioning));
+                Optional<ObjectRecord> previous = VersionedWrites.putCurrent(tx, version, versioning);
                 tx.adjustBucketStats(record.bucket(), previous.isPresent() ? 0 : 1,
                         record.size() - previous.map(ObjectRecord::size).orElse(0L));
                 tx.enqueueTask(UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, bucketCreated));
@@ -455,14 +475,14 @@ public final class ObjectService {
                     // storage.write_quorum below the node count: the nodes that missed it get it when they return
                     tx.enqueueWaitingTask(REPAIR_BLOB, BackgroundTasks.repairPayload(record));
                 }
-                return null;
+                return version;
             });
         } catch (RuntimeException e) {
             deleteQuietly(blobId);
             throw e;
         }
         queue.wakeUp();
-        return record;
+        return committed;
     }
 
     /** A body stored as a committed blob on every node, verified against what the client declared. */
@@ -511,24 +531,45 @@ public final class ObjectService {
         }
     }
 
-    /** Deletes an object if present (S3 answers success either way); returns the removed record. */
+    /**
+     * Deletes an object if present (S3 answers success either way); returns the record that stopped being
+     * current. In a bucket with versioning configured this adds a delete marker (see {@link #deleteObject}).
+     */
     public Optional<ObjectRecord> delete(String bucket, String key) {
+        return deleteObject(bucket, key, null).removed();
+    }
+
+    /**
+     * DeleteObject. Without {@code versionId}: in a never-versioned bucket the object goes (its blob by the
+     * queue); with versioning configured a delete marker becomes the key's newest version. With
+     * {@code versionId} (S3's id, {@code "null"} for the null version): that version goes for good; an unknown
+     * one is no error, as on S3. {@code NoSuchBucket} when the bucket is absent.
+     */
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId) {
+        if (versionId != null) {
+            VersionedWrites.validateVersionId(versionId);
+        }
         queue.awaitRoom();
-        Optional<ObjectRecord> removed = metadata.write(tx -> {
-            if (tx.bucket(bucket).isEmpty()) {
-                throw noSuchBucket(bucket);
+        Instant now = now();
+        DeleteOutcome outcome = metadata.write(tx -> {
+            BucketRecord b = tx.bucket(bucket).orElseThrow(() -> noSuchBucket(bucket));
+            if (versionId != null) {
+                return VersionedWrites.deleteVersion(tx, bucket, key, versionId);
+            }
+            if (b.versioning() != null) {
+                return VersionedWrites.deleteLatest(tx, b, key, now);
             }
             Optional<ObjectRecord> gone = tx.deleteObject(bucket, key);
             gone.ifPresent(r -> {
                 tx.enqueueTask(DELETE_BLOB, r.blobId());
                 tx.adjustBucketStats(bucket, -1, -r.size());
             });
-            return gone;
+            return new DeleteOutcome(gone, null, false);
         });
-        if (removed.isPresent()) {
+        if (outcome.removed().isPresent() || outcome.versionId() != null) {
             queue.wakeUp();
         }
-        return removed;
+        return outcome;
     }
 
     /**
@@ -548,6 +589,10 @@ public final class ObjectService {
                 List<ObjectRecord> batch = metadata.listObjects(name, "", null, RESET_BATCH);
                 if (batch.isEmpty()) {
                     boolean gone = metadata.write(tx -> {
+                        List<String> versions = tx.deleteAllNoncurrentVersions(name);
+                        if (!versions.isEmpty()) {
+                            tx.enqueueTask(DELETE_BLOBS, String.join(" ", versions));
+                        }
                         if (!tx.bucketIsEmpty(name)) {
                             return false;
                         }
@@ -581,6 +626,7 @@ public final class ObjectService {
                 });
             }
         }
+        refreshVersionedBuckets();
         queue.wakeUp();
         return deleted;
     }
@@ -972,5 +1018,137 @@ public final class ObjectService {
             tx.setBucketCors(bucket, List.of());
             return null;
         });
+    }
+
+    // ---------------------------------------------------------------- versioning
+
+    private void refreshVersionedBuckets() {
+        Set<String> names = new java.util.HashSet<>();
+        for (BucketRecord b : metadata.buckets()) {
+            if (b.versioning() != null) {
+                names.add(b.name());
+            }
+        }
+        versionedBuckets = Set.copyOf(names);
+    }
+
+    /** True when the bucket has versioning configured (Enabled or Suspended, now or before); no query. */
+    public boolean isVersioned(String bucket) {
+        Set<String> names = versionedBuckets;
+        return !names.isEmpty() && names.contains(bucket);
+    }
+
+    /** The bucket's versioning status: null (never configured), Enabled or Suspended; {@code NoSuchBucket} when absent. */
+    public String versioning(String bucket) {
+        return requireBucket(bucket).versioning();
+    }
+
+    /**
+     * PutBucketVersioning: {@code status} is {@link BucketRecord#ENABLED} or {@link BucketRecord#SUSPENDED}
+     * (checked by the caller). Once configured a bucket never returns to "never versioned", as on S3.
+     */
+    public void setVersioning(String bucket, String status) {
+        if (!BucketRecord.ENABLED.equals(status) && !BucketRecord.SUSPENDED.equals(status)) {
+            throw new StorageException(ErrorCode.IllegalVersioningConfigurationException,
+                    "The versioning status must be Enabled or Suspended, not '" + status + "'");
+        }
+        boolean set = metadata.write(tx -> tx.setBucketVersioning(bucket, status));
+        if (!set) {
+            throw noSuchBucket(bucket);
+        }
+        refreshVersionedBuckets();
+    }
+
+    /**
+     * One version of an object by S3 version id, for GET/HEAD ({@code method} names it in the error):
+     * {@code InvalidArgument} for a malformed id, {@code NoSuchVersion} for an unknown one, {@code MethodNotAllowed}
+     * (with {@code x-amz-delete-marker}) for a delete marker, {@code NoSuchBucket} when the bucket is absent.
+     */
+    public ObjectRecord headVersion(String bucket, String key, String versionId, String method) {
+        VersionedWrites.validateVersionId(versionId);
+        Optional<ObjectVersion> found = metadata.version(bucket, key, versionId);
+        if (found.isEmpty()) {
+            requireBucket(bucket);
+        }
+        return VersionedWrites.readable(found, bucket, key, versionId, method);
+    }
+
+    /** One version of an object or a delete marker by S3 version id; empty when unknown. Validates the id and the bucket. */
+    public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
+        VersionedWrites.validateVersionId(versionId);
+        Optional<ObjectVersion> found = metadata.version(bucket, key, versionId);
+        if (found.isEmpty()) {
+            requireBucket(bucket);
+        }
+        return found;
+    }
+
+    /**
+     * One page of ListObjectVersions: versions and delete markers in key order (UTF-8 bytes), newest first
+     * within a key, keys rolled up at {@code delimiter} after {@code prefix} into common prefixes.
+     *
+     * @param keyMarker       start after this key (with {@code versionIdMarker}: after that version of it); a
+     *                        common prefix as marker skips every key under it
+     * @param versionIdMarker S3 version id within {@code keyMarker}, or null
+     * @param maxKeys         most versions + markers + common prefixes in the page
+     */
+    public VersionPage listVersions(String bucket, String prefix, String delimiter, String keyMarker, String versionIdMarker,
+                                    int maxKeys) {
+        requireBucket(bucket);
+        if (versionIdMarker != null) {
+            if (keyMarker == null) {
+                throw new StorageException(ErrorCode.InvalidArgument, "A version-id marker cannot be specified without a key marker.")
+                        .with("ArgumentName", "version-id-marker").with("ArgumentValue", versionIdMarker);
+            }
+            VersionedWrites.validateVersionId(versionIdMarker);
+        }
+        String p = prefix == null ? "" : prefix;
+        String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
+        List<ObjectVersion> versions = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
+        String lastPrefix = d != null && keyMarker != null && versionIdMarker == null && isCommonPrefix(keyMarker, p, d)
+                ? keyMarker : null;
+        String afterKey = keyMarker;
+        String afterVersion = versionIdMarker;
+        ObjectVersion last = null;
+        String lastEntryPrefix = null;
+        int batchSize = Math.min(Math.max(maxKeys + 1, 2), 1000);
+        while (true) {
+            List<ObjectVersion> batch = metadata.listVersions(bucket, p, afterKey, afterVersion, batchSize);
+            for (ObjectVersion v : batch) {
+                afterKey = v.key();
+                afterVersion = v.versionId();
+                String rollUp = null;
+                if (d != null) {
+                    int i = v.key().indexOf(d, p.length());
+                    if (i >= 0) {
+                        rollUp = v.key().substring(0, i + d.length());
+                    }
+                }
+                if (rollUp != null && rollUp.equals(lastPrefix)) {
+                    continue;
+                }
+                if (versions.size() + prefixes.size() >= maxKeys) {
+                    if (lastEntryPrefix != null) {
+                        return new VersionPage(versions, prefixes, true, lastEntryPrefix, null);
+                    }
+                    // max-keys=0: nothing listed, nothing to continue after
+                    return new VersionPage(versions, prefixes, true, last == null ? null : last.key(),
+                            last == null ? null : last.versionId());
+                }
+                if (rollUp != null) {
+                    prefixes.add(rollUp);
+                    lastPrefix = rollUp;
+                    lastEntryPrefix = rollUp;
+                } else {
+                    versions.add(v);
+                    last = v;
+                    lastEntryPrefix = null;
+                }
+            }
+            if (batch.size() < batchSize) {
+                return new VersionPage(versions, prefixes, false, null, null);
+            }
+        }
     }
 }
