@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +31,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class AwsCliTest {
 
-    static final Path AWS = Path.of("/usr/bin/aws");
+    static final Path AWS = AwsCli.AWS;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -58,17 +57,7 @@ class AwsCliTest {
     }
 
     static ExternalProcess.Result aws(Path config, String... args) {
-        List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", server.url(), "--no-cli-pager"));
-        command.addAll(List.of(args));
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", server.server().accessKey());
-        env.put("AWS_SECRET_ACCESS_KEY", server.server().secretKey());
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", config.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials-file").toString());
-        env.put("AWS_PAGER", "");
-        return ExternalProcess.run(command, work, env, "AWS_", null, ExternalProcess.DEFAULT_TIMEOUT);
+        return AwsCli.run(server.url(), server.server().accessKey(), server.server().secretKey(), config, work, args);
     }
 
     static ExternalProcess.Result aws(String... args) {

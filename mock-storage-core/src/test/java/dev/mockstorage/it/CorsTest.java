@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CORSRule;
 
@@ -342,30 +340,15 @@ class CorsTest {
 
     @Test
     void awsCliPutsAndGetsTheBucketCors() throws IOException {
-        Path aws = Path.of("/usr/bin/aws");
-        ExternalProcess.requireExecutable(aws, "apt-get install awscli");
         String bucket = server.createBucket("cors-cli");
-        Path config = Files.writeString(dataDir.resolve("aws.config"), "[default]\ns3 =\n    addressing_style = path\n");
         Path cors = Files.writeString(dataDir.resolve("cors.json"), """
                 {"CORSRules": [{"ID": "cli", "AllowedOrigins": ["http://app.example.com"], "AllowedMethods": ["PUT", "GET"],
                   "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]}
                 """);
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", server.server().accessKey());
-        env.put("AWS_SECRET_ACCESS_KEY", server.server().secretKey());
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", config.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dataDir.resolve("no-credentials-file").toString());
-        env.put("AWS_PAGER", "");
-        List<String> base = List.of(aws.toString(), "--endpoint-url", server.url(), "--no-cli-pager", "s3api");
-        List<String> put = new ArrayList<>(base);
-        put.addAll(List.of("put-bucket-cors", "--bucket", bucket, "--cors-configuration", "file://" + cors));
-        ExternalProcess.run(put, dataDir, env, "AWS_", null, ExternalProcess.DEFAULT_TIMEOUT).assertSuccess();
-        List<String> get = new ArrayList<>(base);
-        get.addAll(List.of("get-bucket-cors", "--bucket", bucket));
-        JsonNode rules = new ObjectMapper().readTree(ExternalProcess.run(get, dataDir, env, "AWS_", null,
-                ExternalProcess.DEFAULT_TIMEOUT).assertSuccess().stdout()).get("CORSRules");
+        AwsCli.run(server, dataDir, "s3api", "put-bucket-cors", "--bucket", bucket, "--cors-configuration", "file://" + cors)
+                .assertSuccess();
+        JsonNode rules = new ObjectMapper().readTree(AwsCli.run(server, dataDir, "s3api", "get-bucket-cors", "--bucket", bucket)
+                .assertSuccess().stdout()).get("CORSRules");
         assertEquals(1, rules.size());
         assertEquals("cli", rules.get(0).get("ID").asText());
         assertEquals("[\"PUT\",\"GET\"]", rules.get(0).get("AllowedMethods").toString());

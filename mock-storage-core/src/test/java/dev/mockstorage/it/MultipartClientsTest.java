@@ -8,10 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,16 +79,6 @@ class MultipartClientsTest {
     }
 
     private static ExternalProcess.Result aws(Path config, String... args) {
-        List<String> command = new ArrayList<>(List.of(AwsCliTest.AWS.toString(), "--endpoint-url", server.url(), "--no-cli-pager"));
-        command.addAll(List.of(args));
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", server.server().accessKey());
-        env.put("AWS_SECRET_ACCESS_KEY", server.server().secretKey());
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", config.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials-file").toString());
-        env.put("AWS_PAGER", "");
-        return ExternalProcess.run(command, work, env, "AWS_", null, ExternalProcess.DEFAULT_TIMEOUT);
+        return AwsCli.run(server.url(), server.server().accessKey(), server.server().secretKey(), config, work, args);
     }
 }

@@ -6,7 +6,6 @@ import static dev.mockstorage.it.S3Assertions.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -19,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +40,7 @@ import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequ
 class PresignedUrlTest {
     static final String BUCKET = "presigned";
     static final String KEY = "dir/a b+ü.txt"; // needs percent-encoding in the path
-    static final Path AWS = Path.of("/usr/bin/aws");
+    static final Path AWS = AwsCli.AWS;
     static final Path CURL = Path.of("/usr/bin/curl");
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -205,21 +203,7 @@ class PresignedUrlTest {
         return ExternalProcess.run(command, work, Map.of(), null, null, ExternalProcess.DEFAULT_TIMEOUT);
     }
 
-    static ExternalProcess.Result aws(TestServer server, String... args) throws IOException {
-        Path config = work.resolve("aws.config");
-        if (!Files.exists(config)) {
-            Files.writeString(config, "[default]\ns3 =\n    addressing_style = path\n");
-        }
-        List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", server.url(), "--no-cli-pager"));
-        command.addAll(List.of(args));
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", server.server().accessKey());
-        env.put("AWS_SECRET_ACCESS_KEY", server.server().secretKey());
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", config.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials-file").toString());
-        env.put("AWS_PAGER", "");
-        return ExternalProcess.run(command, work, env, "AWS_", null, ExternalProcess.DEFAULT_TIMEOUT);
+    static ExternalProcess.Result aws(TestServer server, String... args) {
+        return AwsCli.run(server, work, args);
     }
 }

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +41,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  */
 class StrictAuthTest {
     static final String BUCKET = "strict";
-    static final Path AWS = Path.of("/usr/bin/aws");
+    static final Path AWS = AwsCli.AWS;
     static final Path CURL = Path.of("/usr/bin/curl");
 
     @TempDir
@@ -265,22 +264,8 @@ class StrictAuthTest {
                 payload);
     }
 
-    static ExternalProcess.Result aws(String secret, String... args) throws Exception {
-        Path config = work.resolve("aws.config");
-        if (!Files.exists(config)) {
-            Files.writeString(config, "[default]\ns3 =\n    addressing_style = path\n");
-        }
-        List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", server.url(), "--no-cli-pager"));
-        command.addAll(List.of(args));
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", "AKIDSTRICT");
-        env.put("AWS_SECRET_ACCESS_KEY", secret);
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_CONFIG_FILE", config.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials-file").toString());
-        env.put("AWS_PAGER", "");
-        return ExternalProcess.run(command, work, env, "AWS_", null, ExternalProcess.DEFAULT_TIMEOUT);
+    static ExternalProcess.Result aws(String secret, String... args) {
+        return AwsCli.run(server.url(), "AKIDSTRICT", secret, AwsCli.pathStyleConfig(work), work, args);
     }
 
     static ExternalProcess.Result curl(String secret, String... args) {
