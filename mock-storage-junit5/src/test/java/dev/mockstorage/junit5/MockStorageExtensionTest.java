@@ -286,7 +286,7 @@ class MockStorageExtensionTest {
         void repeated(MockStorageServer server) {
             assertEquals(0, server.stats().objects().count());
             server.putObject("bkt", "k", new byte[1], "text/plain");
-            SEEN.add(server.port());
+            SEEN.add(server.dataDirectory());
         }
 
         @ParameterizedTest
@@ -294,7 +294,7 @@ class MockStorageExtensionTest {
         void parameterized(String key, MockStorageServer server) {
             assertEquals(0, server.stats().objects().count());
             server.putObject("bkt", key, new byte[1], "text/plain");
-            SEEN.add(server.port());
+            SEEN.add(server.dataDirectory());
         }
 
         @Nested
@@ -307,7 +307,7 @@ class MockStorageExtensionTest {
             @Test
             void sameServerAsBeforeEach(MockStorageServer server) {
                 assertEquals(1, server.stats().objects().count());
-                SEEN.add(server.port());
+                SEEN.add(server.dataDirectory());
             }
 
             @AfterEach
@@ -320,7 +320,7 @@ class MockStorageExtensionTest {
     @Test
     void repeatedParameterizedAndNestedTestsEachGetAFreshServer() {
         runPassing(Templates.class, 6);
-        assertEquals(6, SEEN.stream().distinct().count(), "one port per invocation: " + SEEN);
+        assertEquals(6, SEEN.stream().distinct().count(), "one data directory (one server) per invocation; ports may be reused once a server has closed: " + SEEN);
     }
 
     @Test
