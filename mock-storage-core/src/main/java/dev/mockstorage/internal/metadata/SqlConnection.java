@@ -51,6 +51,15 @@ final class SqlConnection implements AutoCloseable {
         return statement;
     }
 
+    /**
+     * Runs a statement that returns no rows through the statement cache: for the few transaction
+     * control statements run on every write ({@code BEGIN IMMEDIATE}, {@code COMMIT}, savepoints), which
+     * are then compiled once per connection instead of once per transaction.
+     */
+    void executeCached(String sql) throws SQLException {
+        prepare(sql).execute();
+    }
+
     /** Runs a statement without caching it (schema changes, pragmas). */
     void execute(String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
