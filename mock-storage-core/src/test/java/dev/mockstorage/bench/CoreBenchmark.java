@@ -40,6 +40,7 @@ import java.util.stream.Stream;
 public final class CoreBenchmark {
     private static final int SMALL = 4 * 1024;
     private static final long BIG = 1024L * 1024 * 1024;
+    private static final double WARM_UP_SECONDS = 15;
 
     /**
      * @param args {@code [seconds] [part]}: seconds per latency run (default 5); part {@code all} (default),
@@ -107,7 +108,10 @@ public final class CoreBenchmark {
     private static void smallObjects(S3Client s3, int threads, double seconds) throws Exception {
         byte[] body = new byte[SMALL];
         ThreadLocalRandom.current().nextBytes(body);
-        run(s3, threads, Math.max(3.0, seconds), body); // warm-up: the JIT needs a few thousand requests (client and server)
+        // warm-up: the JIT is still compiling the SDK's request path (C2 busy on one of the 2 cores)
+        // for 10-20 s of requests; a shorter warm-up measured the compiler more than the requests
+        // (the first run warms up for the later ones)
+        run(s3, threads, Math.max(threads == 1 ? WARM_UP_SECONDS : 3.0, seconds), body);
         List<long[]> results = run(s3, threads, seconds, body);
         List<Long> puts = new ArrayList<>();
         List<Long> gets = new ArrayList<>();

@@ -9,21 +9,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection. This class, not NanoHTTPD, reads the client's bytes: for every request it
- * reads the real head itself ({@link RequestHead#read}) and feeds NanoHTTPD a fixed, harmless
- * {@code GET / HTTP/1.1} head instead ({@link #nanoFeed()}), so NanoHTTPD's parser can never choke
- * (bad {@code %} escapes, unknown methods, oversized heads) and never buffers body bytes. NanoHTTPD
- * then just calls {@code serve()}, which answers from {@link #currentHead()} and reads the body from
- * {@link #input()}.
+ * reads the head itself ({@link RequestHead#read}, see {@link #nextRequest()}), and the body is read
+ * from {@link #input()}. NanoHTTPD's own request parser never runs (it chokes on bad {@code %}
+ * escapes, unknown methods and oversized heads, buffers body bytes, and allocates some 40 KB per
+ * request): {@link HttpServer} drives the request loop on the connection's thread.
  */
 final class Connection {
-    private static final byte[] SYNTHETIC_HEAD = "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long LINGER_BYTES = 16L * 1024 * 1024;
 
     private final Socket socket;
     private final ConnectionInput input;
-    private final InputStream feed = new HeadFeed();
     private RequestHead head;
 
     Connection(Socket socket, InputStream socketInput) {
@@ -31,9 +28,15 @@ final class Connection {
         this.input = new ConnectionInput(socketInput);
     }
 
-    /** What NanoHTTPD reads: one synthetic head per real request, read from the client on demand. */
-    InputStream nanoFeed() {
-        return feed;
+    /**
+     * Reads the next request's head (blocking until the client sends one).
+     *
+     * @return false when the client closed the connection cleanly between requests
+     * @throws IOException when it broke, timed out, or closed in the middle of a head
+     */
+    boolean nextRequest() throws IOException {
+        head = RequestHead.read(input);
+        return head != null;
     }
 
     /** The head of the request being served. */
@@ -82,45 +85,6 @@ final class Connection {
             }
         } catch (IOException e) {
             // the peer is gone or too slow: the socket is closed next anyway
-        }
-    }
-
-    private final class HeadFeed extends InputStream {
-        private int pos = SYNTHETIC_HEAD.length;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (pos == SYNTHETIC_HEAD.length) {
-                head = RequestHead.read(input);
-                if (head == null) {
-                    return -1;
-                }
-                pos = 0;
-            }
-            int n = Math.min(len, SYNTHETIC_HEAD.length - pos);
-            System.arraycopy(SYNTHETIC_HEAD, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        /** Only the rest of the synthetic head, so NanoHTTPD never asks for more than one head. */
-        @Override
-        public int available() {
-            return SYNTHETIC_HEAD.length - pos;
-        }
-
-        @Override
-        public void close() throws IOException {
-            input.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import fi.iki.elonen.NanoHTTPD;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -116,9 +117,12 @@ public final class HttpServer {
         }
     }
 
+    /**
+     * NanoHTTPD's thread-per-connection runner (its threads, and {@code stop()} closing every open
+     * connection); the request loop on each connection is ours: read a head, answer, repeat.
+     */
     private static final class Nano extends NanoHTTPD {
         private final HttpHandler handler;
-        private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
         Nano(String host, int port, HttpHandler handler) {
             super(host, port);
@@ -138,31 +142,37 @@ public final class HttpServer {
                 // a socket that cannot take options fails on first use anyway
             }
             Connection connection = new Connection(socket, socketInput);
-            return new ClientHandler(connection.nanoFeed(), socket) {
+            return new ClientHandler(socketInput, socket) {
                 @Override
                 public void run() {
-                    current.set(connection);
                     try {
-                        super.run();
+                        serveRequests(socket, connection);
                     } finally {
-                        current.remove();
+                        close();
+                        asyncRunner.closed(this);
                     }
                 }
             };
         }
 
-        @Override
-        protected boolean useGzipWhenAccepted(Response response) {
-            return false;
-        }
-
-        @Override
-        public Response serve(IHTTPSession session) {
-            Connection connection = current.get();
+        /** Answers requests until the client closes, a response closes the connection, or the socket fails. */
+        private void serveRequests(Socket socket, Connection connection) {
             try {
-                return Exchange.run(connection, handler);
-            } catch (Throwable t) {
-                return RawResponse.internalError(connection);
+                OutputStream out = socket.getOutputStream();
+                while (!socket.isClosed() && connection.nextRequest()) {
+                    RawResponse response;
+                    try {
+                        response = Exchange.run(connection, handler);
+                    } catch (Throwable t) {
+                        response = RawResponse.internalError(connection);
+                    }
+                    response.send(out);
+                    if (response.isCloseConnection()) {
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the client went away, broke off mid-head or idled past the timeout: close
             }
         }
     }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
@@ -23,6 +22,8 @@ final class RawResponse extends NanoHTTPD.Response {
     static final int BUFFER_SIZE = 64 * 1024;
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
+    private static volatile CachedDate lastDate;
 
     private final HttpResponse response;
     private final boolean headRequest;
@@ -105,7 +106,7 @@ final class RawResponse extends NanoHTTPD.Response {
             h.append(clean(name)).append(": ").append(clean(header[1])).append("\r\n");
         }
         if (!hasDate) {
-            h.append("Date: ").append(HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+            h.append("Date: ").append(httpDate()).append("\r\n");
         }
         if (code != 204 && code != 304 && code >= 200) {
             if (length >= 0) {
@@ -118,6 +119,20 @@ final class RawResponse extends NanoHTTPD.Response {
             h.append("Connection: close\r\n");
         }
         return h.append("\r\n").toString();
+    }
+
+    /** The current time as an HTTP date; formatted once per second, not once per response. */
+    static String httpDate() {
+        long second = System.currentTimeMillis() / 1000;
+        CachedDate cached = lastDate;
+        if (cached == null || cached.second() != second) {
+            cached = new CachedDate(second, HTTP_DATE.format(java.time.Instant.ofEpochSecond(second)));
+            lastDate = cached;
+        }
+        return cached.text();
+    }
+
+    private record CachedDate(long second, String text) {
     }
 
     private static void copyExactly(InputStream in, OutputStream out, long length) throws IOException {

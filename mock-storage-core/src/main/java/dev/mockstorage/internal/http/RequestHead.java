@@ -3,7 +3,6 @@ package dev.mockstorage.internal.http;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +11,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,13 +68,17 @@ final class RequestHead {
      * @throws EOFException when it ends in the middle of a head
      */
     static RequestHead read(InputStream in) throws IOException {
-        List<String> lines = new ArrayList<>();
-        ByteArrayOutputStream current = new ByteArrayOutputStream(256);
+        // one growing buffer for the whole head, split into lines as they end: no per-line streams,
+        // and no per-line decoder for the (usual) pure ASCII lines
+        List<String> lines = new ArrayList<>(16);
+        byte[] buf = new byte[1024];
+        int n = 0;
+        int lineStart = 0;
         int total = 0;
         while (true) {
             int c = in.read();
             if (c < 0) {
-                if (lines.isEmpty() && current.size() == 0) {
+                if (lines.isEmpty() && n == lineStart) {
                     return null;
                 }
                 throw new EOFException("connection closed in the middle of a request head");
@@ -83,19 +87,25 @@ final class RequestHead {
                 return tooLarge(lines);
             }
             if (c != '\n') {
-                current.write(c);
+                if (n == buf.length) {
+                    buf = Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_HEAD_BYTES));
+                }
+                buf[n++] = (byte) c;
                 continue;
             }
-            byte[] bytes = current.toByteArray();
-            current.reset();
-            int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+            int len = n - lineStart;
+            if (len > 0 && buf[n - 1] == '\r') {
+                len--;
+            }
             if (len == 0) {
                 if (lines.isEmpty()) {
-                    continue;               // tolerated blank line(s) before the request line
+                    n = lineStart;          // tolerated blank line(s) before the request line
+                    continue;
                 }
                 return parse(lines);
             }
-            lines.add(text(bytes, len));
+            lines.add(text(buf, lineStart, len));
+            lineStart = n;
         }
     }
 
@@ -174,14 +184,24 @@ final class RequestHead {
         return s.length() > 100 ? s.substring(0, 100) + "..." : s;
     }
 
-    private static String text(byte[] bytes, int len) {
+    private static String text(byte[] bytes, int off, int len) {
+        boolean ascii = true;
+        for (int i = off; i < off + len; i++) {
+            if (bytes[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(bytes, off, len, StandardCharsets.ISO_8859_1); // same as UTF-8 for ASCII, and cheaper
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, len)).toString();
+                    .decode(ByteBuffer.wrap(bytes, off, len)).toString();
         } catch (CharacterCodingException e) {
-            return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+            return new String(bytes, off, len, StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -134,12 +134,12 @@ public final class MetadataStore implements AutoCloseable {
             ensureOpen();
             int level = depth;
             String savepoint = "sp" + level;
-            writer.execute(level == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint);
+            writer.executeCached(level == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint);
             depth = level + 1;
             boolean done = false;
             try {
                 T result = work.run(writer);
-                writer.execute(level == 0 ? "COMMIT" : "RELEASE " + savepoint);
+                writer.executeCached(level == 0 ? "COMMIT" : "RELEASE " + savepoint);
                 done = true;
                 return result;
             } finally {
@@ -158,10 +158,10 @@ public final class MetadataStore implements AutoCloseable {
     private void rollbackQuietly(int level, String savepoint) {
         try {
             if (level == 0) {
-                writer.execute("ROLLBACK");
+                writer.executeCached("ROLLBACK");
             } else {
-                writer.execute("ROLLBACK TO " + savepoint);
-                writer.execute("RELEASE " + savepoint);
+                writer.executeCached("ROLLBACK TO " + savepoint);
+                writer.executeCached("RELEASE " + savepoint);
             }
         } catch (SQLException e) {
             // no transaction left to roll back (e.g. COMMIT failed and SQLite already rolled back)

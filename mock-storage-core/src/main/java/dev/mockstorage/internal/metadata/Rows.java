@@ -14,7 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Column lists and row mapping shared by the store and its transactions; JSON columns via Jackson. */
+/** Column lists and row mapping shared by the store and its transactions; JSON columns via {@link FlatJson} (Jackson for anything else). */
 final class Rows {
     private Rows() {
     }
@@ -79,6 +79,10 @@ final class Rows {
         if (map == null || map.isEmpty()) {
             return null;
         }
+        String flat = FlatJson.write(map);
+        if (flat != null) {
+            return flat;
+        }
         try {
             return MAP_WRITER.writeValueAsString(map);
         } catch (JsonProcessingException e) {
@@ -90,6 +94,10 @@ final class Rows {
     static Map<String, String> fromJson(String json) {
         if (json == null || json.isEmpty()) {
             return Map.of();
+        }
+        Map<String, String> flat = FlatJson.read(json);
+        if (flat != null) {
+            return Collections.unmodifiableMap(flat);
         }
         try {
             Map<String, String> map = MAP_READER.readValue(json);

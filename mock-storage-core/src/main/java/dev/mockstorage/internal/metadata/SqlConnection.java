@@ -24,7 +24,11 @@ final class SqlConnection implements AutoCloseable {
      * @param readOnly true: {@code query_only}, so a bug cannot write through a read connection
      */
     static SqlConnection open(Path file, boolean fsync, long busyTimeoutMillis, boolean readOnly) throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        java.util.Properties properties = new java.util.Properties();
+        // sqlite-jdbc's default runs a regex over every executed statement and, after each INSERT, compiles
+        // and runs a second statement (SELECT last_insert_rowid()) for getGeneratedKeys, which we never call
+        properties.setProperty("jdbc.get_generated_keys", "false");
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), properties);
         SqlConnection sql = new SqlConnection(connection);
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = " + Math.max(0, Math.min(busyTimeoutMillis, Integer.MAX_VALUE)));
@@ -49,6 +53,15 @@ final class SqlConnection implements AutoCloseable {
             statements.put(sql, statement);
         }
         return statement;
+    }
+
+    /**
+     * Runs a statement that returns no rows through the statement cache: for the few transaction
+     * control statements run on every write ({@code BEGIN IMMEDIATE}, {@code COMMIT}, savepoints), which
+     * are then compiled once per connection instead of once per transaction.
+     */
+    void executeCached(String sql) throws SQLException {
+        prepare(sql).execute();
     }
 
     /** Runs a statement without caching it (schema changes, pragmas). */

@@ -36,6 +36,12 @@ public final class TaskQueue implements AutoCloseable {
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
     /** Tasks claimed (and completed) per transaction. */
     private static final int BATCH = 32;
+    /**
+     * How long a worker woken by new tasks waits for more before it claims: one claim and one finish
+     * transaction then serve the follow-up tasks of several requests instead of one each. Skipped while
+     * anyone waits on the queue ({@link #awaitIdle}, a writer held back by {@link #awaitRoom}).
+     */
+    static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final MetadataStore metadata;
     private final int capacity;
@@ -53,6 +59,8 @@ public final class TaskQueue implements AutoCloseable {
     /** earliest next_run_at (epoch ms, by {@link #clock}) of a retry this process scheduled; MAX_VALUE: none */
     private final AtomicLong retryDue = new AtomicLong(Long.MAX_VALUE);
     private long wakeUps;
+    /** guarded by lock: callers waiting for the workers' progress; while above 0 workers do not gather */
+    private int waiters;
     private volatile boolean paused;
     private volatile boolean closed;
 
@@ -158,6 +166,7 @@ public final class TaskQueue implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
+        hurry();
         try {
             while (metadata.openTaskCount() >= capacity) {
                 long left = deadline - System.nanoTime();
@@ -172,6 +181,7 @@ public final class TaskQueue implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StorageException(ErrorCode.SlowDown, "interrupted while waiting for room in the task queue");
         } finally {
+            waiters--;
             lock.unlock();
         }
     }
@@ -184,6 +194,7 @@ public final class TaskQueue implements AutoCloseable {
     public void awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
+        hurry();
         try {
             while (metadata.openTaskCount() > 0) {
                 long left = deadline - System.nanoTime();
@@ -198,8 +209,15 @@ public final class TaskQueue implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the task queue", e);
         } finally {
+            waiters--;
             lock.unlock();
         }
+    }
+
+    /** With the lock held: registers a waiter (undone by the caller) and ends any worker's gathering. */
+    private void hurry() {
+        waiters++;
+        workAvailable.signalAll();
     }
 
     /** Tasks finished successfully since start. */
@@ -342,7 +360,10 @@ public final class TaskQueue implements AutoCloseable {
         }
     }
 
-    /** Waits for {@link #wakeUp()}, a due retry or the idle poll, whichever comes first. */
+    /**
+     * Waits for {@link #wakeUp()}, a due retry or the idle poll, whichever comes first; after a
+     * wake-up, gathers more tasks for up to {@link #GATHER_NANOS} unless someone waits on the queue.
+     */
     private void idle(long seen) {
         long waitMs = IDLE_POLL.toMillis();
         long due = retryDue.get();
@@ -357,6 +378,12 @@ public final class TaskQueue implements AutoCloseable {
         try {
             if (wakeUps == seen && !closed) {
                 workAvailable.await(waitMs, TimeUnit.MILLISECONDS);
+            }
+            if (wakeUps != seen) {
+                long deadline = System.nanoTime() + GATHER_NANOS;
+                for (long left = GATHER_NANOS; left > 0 && waiters == 0 && !closed; left = deadline - System.nanoTime()) {
+                    workAvailable.awaitNanos(left);
+                }
             }
         } catch (InterruptedException e) {
             // close() interrupts; the loop checks closed

@@ -234,11 +234,26 @@ public final class BlobStore implements AutoCloseable {
         return new FileBlobReader(node.id(), file, size, missingOn, md5Hex);
     }
 
+    /** A fresh MD5 digest: cloned from a prototype, far cheaper than a provider lookup per read. */
     static MessageDigest md5() {
         try {
-            return MessageDigest.getInstance("MD5");
+            return (MessageDigest) MD5_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e2) {
+                throw new IllegalStateException(e2);
+            }
+        }
+    }
+
+    private static final MessageDigest MD5_PROTOTYPE;
+
+    static {
+        try {
+            MD5_PROTOTYPE = MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new ExceptionInInitializerError(e);
         }
     }
 

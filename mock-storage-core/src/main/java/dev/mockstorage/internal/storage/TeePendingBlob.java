@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -197,8 +198,7 @@ final class TeePendingBlob implements PendingBlob {
             Path target = node.blobPath(blobId);
             try {
                 node.checkWritable(target);
-                Files.createDirectories(target.getParent());
-                Files.move(node.tmpPath(blobId), target, StandardCopyOption.ATOMIC_MOVE);
+                moveIntoShard(node.tmpPath(blobId), target);
                 renamed.add(target);
                 if (fsync) {
                     forceDirectory(target.getParent());
@@ -227,6 +227,20 @@ final class TeePendingBlob implements PendingBlob {
         }
         committed = true;
         return blobId;
+    }
+
+    /**
+     * Renames a temp file to its blob path. The shard directory nearly always exists already, so it is
+     * created only when the rename says it is missing (first blob of the shard, or the directory was
+     * deleted): no mkdir, and no exception, per write.
+     */
+    static void moveIntoShard(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(target.getParent());
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     static void forceDirectory(Path dir) throws IOException {

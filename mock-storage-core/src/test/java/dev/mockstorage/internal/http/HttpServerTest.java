@@ -69,6 +69,9 @@ class HttpServerTest {
             return HttpResponse.status(200).body(new ByteArrayInputStream("streamed without length".getBytes(
                     StandardCharsets.UTF_8)), -1);
         }
+        if (path.startsWith("/value-of-x-v")) {
+            return HttpResponse.status(200).body("[" + r.header("x-v") + "]", "text/plain; charset=utf-8");
+        }
         if (path.startsWith("/meta")) {
             return HttpResponse.status(200).header("x-amz-meta-name", "café 日本").header("B-Second", "2")
                     .header("A-Third", "3").body("ok", "text/plain; charset=bogus");
@@ -303,6 +306,18 @@ class HttpServerTest {
             String text = c.readResponse().text();
             assertTrue(text.contains("headers=[host, x-amz-date]"), text);
             assertTrue(text.contains("remote=127.0.0.1"), text);
+        }
+    }
+
+    @Test
+    void headerValuesAreUtf8WhenValidElseLatin1AndBlankLinesBeforeTheRequestAreSkipped() throws IOException {
+        try (RawClient c = new RawClient(port)) {
+            c.send("\r\n\r\nGET /value-of-x-v HTTP/1.1\r\nHost: x\r\nX-V:  caf\u00e9 \u65e5\u672c \r\n\r\n");
+            assertEquals("[caf\u00e9 \u65e5\u672c]", c.readResponse().text());
+            c.send("GET /value-of-x-v HTTP/1.1\r\nHost: x\r\nX-V: caf".getBytes(StandardCharsets.US_ASCII));
+            c.send(new byte[] {(byte) 0xe9});           // a lone Latin-1 byte: not UTF-8
+            c.send("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("[caf\u00e9]", c.readResponse().text());
         }
     }
 

@@ -68,6 +68,27 @@ class BlobStoreTest {
     }
 
     @Test
+    void aCommitRecreatesShardDirectoriesDeletedMeanwhile() throws IOException {
+        String first = put("one".getBytes(UTF_8));
+        for (StorageNode node : store.nodes()) {   // e.g. a test or a user removed them by hand
+            try (Stream<Path> files = Files.walk(node.root().resolve("blobs"))) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        byte[] data = "two".getBytes(UTF_8);
+        String second = put(data);
+
+        for (StorageNode node : store.nodes()) {
+            assertEquals(List.of(second), node.listBlobIds(), node.id());
+            assertArrayEquals(data, Files.readAllBytes(node.blobPath(second)), node.id());
+            assertFalse(Files.exists(node.blobPath(first)), node.id());
+        }
+        assertTrue(store.find(second, data.length).isPresent());
+    }
+
+    @Test
     void writeCommitFindOnEveryNode() throws IOException {
         byte[] data = "hello world\n".getBytes(UTF_8);
         String id = put(data);
