@@ -6,6 +6,8 @@ JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
 TASKS ?= 20000
 TESTS ?= 1000
+# seconds each latency run of make bench, bench-thirdparty and bench-observe measures
+SECONDS ?= 5
 
 .PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
 
@@ -25,9 +27,9 @@ test: ## install test prerequisites when missing, then run all tests
 bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 128 MiB of heap); not a test
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-Xmx1g -cp %classpath dev.mockstorage.bench.CoreBenchmark '$(SECONDS)' latency"
+		-Dexec.args="-Xmx1g -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS) latency"
 	$(MVN) -q -pl mock-storage-core exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark '$(SECONDS)' big"
+		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS) big"
 
 bench-queue: ## print tasks/s the queue's workers drain (1 and 2 workers, TASKS=20000 of each kind); not a test
 	@bash scripts/prereqs.sh build
