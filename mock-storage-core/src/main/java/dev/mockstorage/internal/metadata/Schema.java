@@ -180,20 +180,25 @@ final class Schema {
         return MIGRATIONS.size();
     }
 
-    /** Runs the missing migrations, each in its own transaction. */
+    /**
+     * Runs the missing migrations, all in one transaction: a database is at one version or the next,
+     * never between, and a fresh database (every test server's) pays for one commit, not one per migration.
+     */
     static void migrate(SqlConnection db) throws SQLException {
         int version = userVersion(db);
         if (version > currentVersion()) {
             throw new StorageException(ErrorCode.InternalError, "metadata database schema version " + version
                     + " is newer than this build understands (" + currentVersion() + ")");
         }
-        for (int v = version; v < currentVersion(); v++) {
+        if (version < currentVersion()) {
             db.execute("BEGIN IMMEDIATE");
             try {
-                for (String statement : MIGRATIONS.get(v)) {
-                    db.execute(statement);
+                for (int v = version; v < currentVersion(); v++) {
+                    for (String statement : MIGRATIONS.get(v)) {
+                        db.execute(statement);
+                    }
                 }
-                db.execute("PRAGMA user_version = " + (v + 1));
+                db.execute("PRAGMA user_version = " + currentVersion());
                 db.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 try {
