@@ -186,6 +186,7 @@ class CorsTest {
         // preflights of multipart and versioned requests carry sub-resources: still preflights, not 501
         assertEquals(200, options("/" + bucket + "/big.bin?partNumber=2&uploadId=abc", APP, "PUT", null).status());
         assertEquals(200, options("/" + bucket + "/big.bin?uploads", APP, "POST", null).status());
+        assertEquals(200, options("/" + bucket + "/k?tagging&versionId=3HL4kqtJlcpXroDTDmJ", APP, "PUT", null).status());
     }
 
     @Test

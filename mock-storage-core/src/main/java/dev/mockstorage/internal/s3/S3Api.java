@@ -261,7 +261,7 @@ public final class S3Api implements HttpHandler {
     private static String notImplemented(S3Request r, Route route) {
         for (Map.Entry<String, String> p : r.http().queryParameters()) {
             if (p.getKey().equals("versionId") && route != null && !VERSION_ID_OPERATIONS.contains(route.operation())
-                    && !p.getValue().equals("null")) {
+                    && !route.method().equals("OPTIONS") && !p.getValue().equals("null")) {
                 return route.operation() + " with versionId";
             }
             String name = NOT_IMPLEMENTED.get(p.getKey());
