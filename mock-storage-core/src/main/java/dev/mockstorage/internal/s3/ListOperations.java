@@ -71,6 +71,14 @@ final class ListOperations {
         return S3Api.xml(200, xml);
     }
 
+    /** A listed object's ChecksumAlgorithm and ChecksumType, when it has a checksum (listings and ListObjectVersions). */
+    static void checksumElements(Xml xml, ObjectRecord o) {
+        o.checksums().keySet().stream().findFirst().ifPresent(a -> xml.element("ChecksumAlgorithm", a));
+        if (!o.checksums().isEmpty()) {
+            xml.element("ChecksumType", "FULL_OBJECT");
+        }
+    }
+
     private static void contents(Xml xml, ListPage page, UnaryOperator<String> enc, boolean owner) {
         for (ObjectRecord o : page.objects()) {
             xml.start("Contents")
@@ -79,10 +87,7 @@ final class ListOperations {
                     .element("ETag", ObjectHeaders.quotedEtag(o))
                     .element("Size", o.size())
                     .element("StorageClass", "STANDARD");
-            o.checksums().keySet().stream().findFirst().ifPresent(a -> xml.element("ChecksumAlgorithm", a));
-            if (!o.checksums().isEmpty()) {
-                xml.element("ChecksumType", "FULL_OBJECT");
-            }
+            ListOperations.checksumElements(xml, o);
             if (owner) {
                 xml.start("Owner").element("ID", BucketOperations.OWNER_ID).element("DisplayName", BucketOperations.OWNER_NAME).end();
             }

@@ -92,10 +92,7 @@ final class VersioningOperations {
                     .element("ETag", ObjectHeaders.quotedEtag(o))
                     .element("Size", o.size())
                     .element("StorageClass", "STANDARD");
-            o.checksums().keySet().stream().findFirst().ifPresent(a -> xml.element("ChecksumAlgorithm", a));
-            if (!o.checksums().isEmpty()) {
-                xml.element("ChecksumType", "FULL_OBJECT");
-            }
+            ListOperations.checksumElements(xml, o);
             owner(xml).end();
         }
         List<String> prefixes = page.commonPrefixes();
