@@ -299,6 +299,11 @@ class MultipartUploadTest {
         assertEquals(ChecksumType.FULL_OBJECT, crc.checksumType());
         // the SDK validates the full-object CRC32 of the GET answer itself
         assertArrayEquals(whole, s3.getObjectAsBytes(b -> b.bucket("mpu").key("crc.bin").checksumMode(ChecksumMode.ENABLED)).asByteArray());
+        // listings name each object's checksum type too
+        java.util.Map<String, ChecksumType> listed = new java.util.HashMap<>();
+        s3.listObjectsV2(b -> b.bucket("mpu")).contents().forEach(o -> listed.put(o.key(), o.checksumType()));
+        assertEquals(ChecksumType.COMPOSITE, listed.get("sha.bin"));
+        assertEquals(ChecksumType.FULL_OBJECT, listed.get("crc.bin"));
 
         // a part whose checksum in the complete request is not the stored one
         String id3 = s3.createMultipartUpload(b -> b.bucket("mpu").key("bad.bin").checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
@@ -321,8 +326,12 @@ class MultipartUploadTest {
         assertFalse(s3.listBuckets().buckets().stream().anyMatch(bk -> bk.name().equals("doomed")));
     }
 
-    /** {@code node/blobId} of every blob file on every node. */
+    /**
+     * {@code node/blobId} of every blob file on every node, once the queue is idle: a delete-blob task
+     * running meanwhile would remove files under the directory walk.
+     */
     private static Set<String> blobFiles() throws IOException {
+        server.server().awaitIdle(Duration.ofSeconds(10));
         Set<String> all = new TreeSet<>();
         for (String node : List.of("stg1", "stg2", "stg3")) {
             Path blobs = dir.resolve("data").resolve(node).resolve("blobs");

@@ -73,10 +73,9 @@ final class ListOperations {
 
     /** A listed object's ChecksumAlgorithm and ChecksumType, when it has a checksum (listings and ListObjectVersions). */
     static void checksumElements(Xml xml, ObjectRecord o) {
-        o.checksums().keySet().stream().findFirst().ifPresent(a -> xml.element("ChecksumAlgorithm", a));
-        if (!o.checksums().isEmpty()) {
-            xml.element("ChecksumType", "FULL_OBJECT");
-        }
+        o.checksums().entrySet().stream().findFirst().ifPresent(c -> xml.element("ChecksumAlgorithm", c.getKey())
+                // a checksum of part checksums ends with -N (base64 has no '-'), as on HEAD
+                .element("ChecksumType", c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT"));
     }
 
     private static void contents(Xml xml, ListPage page, UnaryOperator<String> enc, boolean owner) {
