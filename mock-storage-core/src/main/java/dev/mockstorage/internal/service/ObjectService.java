@@ -5,6 +5,7 @@ import dev.mockstorage.internal.checksum.Hasher;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
+import dev.mockstorage.internal.metadata.CorsRule;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
@@ -981,7 +982,7 @@ public final class ObjectService {
     // ---------------------------------------------------------------- CORS
 
     /** The bucket's CORS rules; {@code NoSuchCORSConfiguration} when it has none, {@code NoSuchBucket} when absent. */
-    public List<dev.mockstorage.internal.metadata.CorsRule> bucketCors(String bucket) {
+    public List<CorsRule> bucketCors(String bucket) {
         return metadata.bucketCors(bucket).orElseThrow(() -> {
             requireBucket(bucket);
             return new StorageException(ErrorCode.NoSuchCORSConfiguration,
@@ -993,13 +994,13 @@ public final class ObjectService {
      * The bucket's CORS rules for answering a cross-origin request: empty when the bucket has no CORS
      * configuration or does not exist. One read, no error.
      */
-    public Optional<List<dev.mockstorage.internal.metadata.CorsRule>> corsRules(String bucket) {
+    public Optional<List<CorsRule>> corsRules(String bucket) {
         return metadata.bucketCors(bucket);
     }
 
     /** Replaces the bucket's CORS configuration after {@link CorsRules#validate}; {@code NoSuchBucket} when absent. */
-    public void setBucketCors(String bucket, List<dev.mockstorage.internal.metadata.CorsRule> rules) {
-        List<dev.mockstorage.internal.metadata.CorsRule> checked = CorsRules.validate(rules);
+    public void setBucketCors(String bucket, List<CorsRule> rules) {
+        List<CorsRule> checked = CorsRules.validate(rules);
         metadata.write(tx -> {
             if (tx.bucket(bucket).isEmpty()) {
                 throw noSuchBucket(bucket);
@@ -1065,12 +1066,7 @@ public final class ObjectService {
      * (with {@code x-amz-delete-marker}) for a delete marker, {@code NoSuchBucket} when the bucket is absent.
      */
     public ObjectRecord headVersion(String bucket, String key, String versionId, String method) {
-        VersionedWrites.validateVersionId(versionId);
-        Optional<ObjectVersion> found = metadata.version(bucket, key, versionId);
-        if (found.isEmpty()) {
-            requireBucket(bucket);
-        }
-        return VersionedWrites.readable(found, bucket, key, versionId, method);
+        return VersionedWrites.readable(version(bucket, key, versionId), bucket, key, versionId, method);
     }
 
     /** One version of an object or a delete marker by S3 version id; empty when unknown. Validates the id and the bucket. */
