@@ -51,7 +51,10 @@ public final class TaskQueue implements AutoCloseable {
     private final Clock clock;
     private final List<Thread> workers = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** workers waiting for new tasks (not gathering) */
     private final Condition workAvailable = lock.newCondition();
+    /** workers gathering, woken early only by {@link #hurry()} and {@link #close()} */
+    private final Condition gatherCut = lock.newCondition();
     private final Condition progress = lock.newCondition();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -59,6 +62,10 @@ public final class TaskQueue implements AutoCloseable {
     /** earliest next_run_at (epoch ms, by {@link #clock}) of a retry this process scheduled; MAX_VALUE: none */
     private final AtomicLong retryDue = new AtomicLong(Long.MAX_VALUE);
     private long wakeUps;
+    /** guarded by lock: workers waiting for new tasks */
+    private int sleeping;
+    /** guarded by lock: workers gathering tasks before their claim */
+    private int gathering;
     /** guarded by lock: callers waiting for the workers' progress; while above 0 workers do not gather */
     private int waiters;
     private volatile boolean paused;
@@ -117,12 +124,19 @@ public final class TaskQueue implements AutoCloseable {
         workers.forEach(Thread::start);
     }
 
-    /** Tells the workers that new tasks were committed. */
+    /**
+     * Tells the workers that new tasks were committed. Wakes one sleeping worker, and none while a
+     * worker gathers: that one claims the new tasks too when its gathering ends. Waking the workers on
+     * every request cost two context switches per PUT on the cores the client and the request thread
+     * were using.
+     */
     public void wakeUp() {
         lock.lock();
         try {
             wakeUps++;
-            workAvailable.signalAll();
+            if (gathering == 0 && sleeping > 0) {
+                workAvailable.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -139,7 +153,25 @@ public final class TaskQueue implements AutoCloseable {
     /** Lets the workers claim tasks again after {@link #pause()}. */
     public void resume() {
         paused = false;
-        wakeUp();
+        lock.lock();
+        try {
+            wakeUps++;
+            workAvailable.signalAll(); // tasks may have piled up: every worker
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes one sleeping worker, if any. */
+    private void callPeer() {
+        lock.lock();
+        try {
+            if (sleeping > 0) {
+                workAvailable.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** True when fewer tasks than the capacity are open: a task that may be skipped can be queued now. */
@@ -218,6 +250,7 @@ public final class TaskQueue implements AutoCloseable {
     private void hurry() {
         waiters++;
         workAvailable.signalAll();
+        gatherCut.signalAll();
     }
 
     /** Tasks finished successfully since start. */
@@ -276,6 +309,9 @@ public final class TaskQueue implements AutoCloseable {
                 lock.unlock();
             }
             Claimed claimed = paused ? Claimed.NOTHING : claim();
+            if (claimed.full()) {
+                callPeer(); // a full batch: more are likely waiting, and a sleeping worker can take them meanwhile
+            }
             List<TaskRecord> succeeded = new ArrayList<>(claimed.toRun().size());
             for (TaskRecord task : claimed.toRun()) {
                 if (closed) {
@@ -296,8 +332,8 @@ public final class TaskQueue implements AutoCloseable {
     }
 
     /** What one claim returned: tasks to run outside the database, and whether anything was claimed at all. */
-    private record Claimed(List<TaskRecord> toRun, boolean any) {
-        static final Claimed NOTHING = new Claimed(List.of(), false);
+    private record Claimed(List<TaskRecord> toRun, boolean any, boolean full) {
+        static final Claimed NOTHING = new Claimed(List.of(), false, false);
     }
 
     /**
@@ -348,7 +384,8 @@ public final class TaskQueue implements AutoCloseable {
         if (!applied.isEmpty() || !rejected.isEmpty()) {
             signalProgress();
         }
-        return new Claimed(toRun, !toRun.isEmpty() || !applied.isEmpty() || !rejected.isEmpty());
+        int claimed = toRun.size() + applied.size() + rejected.size();
+        return new Claimed(toRun, claimed > 0, claimed >= BATCH);
     }
 
     private void signalProgress() {
@@ -377,12 +414,22 @@ public final class TaskQueue implements AutoCloseable {
         lock.lock();
         try {
             if (wakeUps == seen && !closed) {
-                workAvailable.await(waitMs, TimeUnit.MILLISECONDS);
+                sleeping++;
+                try {
+                    workAvailable.await(waitMs, TimeUnit.MILLISECONDS);
+                } finally {
+                    sleeping--;
+                }
             }
             if (wakeUps != seen) {
                 long deadline = System.nanoTime() + GATHER_NANOS;
-                for (long left = GATHER_NANOS; left > 0 && waiters == 0 && !closed; left = deadline - System.nanoTime()) {
-                    workAvailable.awaitNanos(left);
+                gathering++;
+                try {
+                    for (long left = GATHER_NANOS; left > 0 && waiters == 0 && !closed; left = deadline - System.nanoTime()) {
+                        gatherCut.awaitNanos(left);
+                    }
+                } finally {
+                    gathering--;
                 }
             }
         } catch (InterruptedException e) {
@@ -457,7 +504,13 @@ public final class TaskQueue implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        wakeUp();
+        lock.lock();
+        try {
+            workAvailable.signalAll();
+            gatherCut.signalAll();
+        } finally {
+            lock.unlock();
+        }
         for (Thread t : workers) {
             t.interrupt();
         }
