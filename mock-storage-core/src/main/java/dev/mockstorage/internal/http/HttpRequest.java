@@ -27,6 +27,8 @@ public final class HttpRequest {
     private final BodySource body;
     private final String remoteAddress;
     private final StorageException problem;
+    /** set once a verifier watches the body */
+    private boolean bodyVerified;
 
     /** Where the body comes from, with the facts the adapter learned while decoding it. */
     public interface BodySource {
@@ -118,6 +120,15 @@ public final class HttpRequest {
      */
     public void verifyBody(BodyVerifier verifier) {
         body.verify(Objects.requireNonNull(verifier, "verifier"));
+        bodyVerified = true;
+    }
+
+    /**
+     * True when a {@link BodyVerifier} checks the body against what the request declared (its signed
+     * payload hash or chunk signatures): a handler need not hash the body for the same check again.
+     */
+    public boolean bodyVerified() {
+        return bodyVerified;
     }
 
     /** Decoded body length when the request declared it, else -1. */

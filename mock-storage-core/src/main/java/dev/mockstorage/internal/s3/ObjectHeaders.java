@@ -137,9 +137,14 @@ final class ObjectHeaders {
         return kept.toString();
     }
 
+    /**
+     * The payload's hex SHA-256 for the service to check, or null: when not a hex digest (UNSIGNED-PAYLOAD,
+     * STREAMING-...), and when strict auth's verifier already checks the body against it (hashing a body
+     * twice cost a second SHA-256 pass per upload).
+     */
     private static String payloadSha256(HttpRequest request) {
         String v = request.header("x-amz-content-sha256");
-        return v != null && HEX_SHA256.matcher(v).matches() ? v : null;
+        return v != null && !request.bodyVerified() && HEX_SHA256.matcher(v).matches() ? v : null;
     }
 
     private static Map<ChecksumAlgorithm, String> checksumValues(HttpRequest request) {
