@@ -31,6 +31,8 @@ public final class BlobStore implements AutoCloseable {
     private final int writeQuorum;
     private final SecureRandom random = new SecureRandom();
     private volatile java.util.function.Consumer<StorageNode> nodeUpListener = n -> { };
+    /** reads in progress: their blobs' files are unlinked when deleted, never recycled as spares */
+    private final ReadTracker readers = new ReadTracker();
 
     /**
      * Removes the temp files a crashed process left in every node's {@code tmp/} (half-written
@@ -171,6 +173,15 @@ public final class BlobStore implements AutoCloseable {
      */
     public Optional<BlobReader> find(String blobId, long size, String md5Hex) {
         BlobIds.requireValid(blobId);
+        readers.start(blobId); // the reader's own streams register again while they are open
+        try {
+            return findCopy(blobId, size, md5Hex);
+        } finally {
+            readers.done(blobId);
+        }
+    }
+
+    private Optional<BlobReader> findCopy(String blobId, long size, String md5Hex) {
         List<String> missing = null;
         for (StorageNode node : nodes) {
             if (node.state() != NodeState.UP) {
@@ -193,7 +204,7 @@ public final class BlobStore implements AutoCloseable {
             if (actual == size) {
                 node.awaitDelay();
                 List<String> before = missing == null ? List.of() : List.copyOf(missing);
-                BlobReader reader = open(node, file, size, md5Hex, before);
+                BlobReader reader = open(node, blobId, file, size, md5Hex, before);
                 if (reader != null) {
                     return Optional.of(reader);
                 }
@@ -212,9 +223,9 @@ public final class BlobStore implements AutoCloseable {
     public static final long VERIFY_BEFORE_READ_LIMIT = 8L * 1024 * 1024;
 
     /** A reader for the copy in {@code file}, or null when it is damaged or unreadable. */
-    private static BlobReader open(StorageNode node, Path file, long size, String md5Hex, List<String> missingOn) {
+    private BlobReader open(StorageNode node, String blobId, Path file, long size, String md5Hex, List<String> missingOn) {
         if (md5Hex == null) {
-            return new FileBlobReader(node.id(), file, size, missingOn, null);
+            return new FileBlobReader(node.id(), file, size, missingOn, null, readers, blobId);
         }
         if (size <= IN_MEMORY_LIMIT) {
             byte[] content;
@@ -229,9 +240,9 @@ public final class BlobStore implements AutoCloseable {
             return new MemoryBlobReader(node.id(), content, missingOn);
         }
         if (size <= VERIFY_BEFORE_READ_LIMIT) {
-            return isIntact(file, size, md5Hex) ? new FileBlobReader(node.id(), file, size, missingOn, null) : null;
+            return isIntact(file, size, md5Hex) ? new FileBlobReader(node.id(), file, size, missingOn, null, readers, blobId) : null;
         }
-        return new FileBlobReader(node.id(), file, size, missingOn, md5Hex);
+        return new FileBlobReader(node.id(), file, size, missingOn, md5Hex, readers, blobId);
     }
 
     /** A fresh MD5 digest: cloned from a prototype, far cheaper than a provider lookup per read. */
@@ -327,33 +338,65 @@ public final class BlobStore implements AutoCloseable {
      */
     public void delete(String blobId) throws IOException {
         BlobIds.requireValid(blobId);
-        IOException failure = null;
-        for (StorageNode node : nodes) {
-            if (node.state() != NodeState.UP) {
-                continue;
-            }
-            try {
-                node.checkWritable(node.blobPath(blobId));
-                Files.deleteIfExists(node.blobPath(blobId));
-            } catch (NoSuchFileException e) {
-                // the shard directory is gone: nothing to delete
-            } catch (IOException e) {
-                // a read-only or full node is marked down (a retry skips it; the file left there is an orphan for
-                // the consistency check); an error with this one file alone keeps the node up
-                String reason = StorageNode.describe("cannot delete blob " + blobId + " on " + node.root(), e);
-                if (reason.startsWith("read-only") || reason.startsWith("full")) {
-                    node.markFailed(reason);
+        IOException[] failure = {null};
+        readers.whileUnread(blobId, unread -> {
+            for (StorageNode node : nodes) {
+                if (node.state() != NodeState.UP) {
+                    continue;
                 }
-                IOException wrapped = new IOException(node.id() + ": cannot delete blob " + blobId + ": " + e, e);
-                if (failure == null) {
-                    failure = wrapped;
-                } else {
-                    failure.addSuppressed(wrapped);
+                try {
+                    node.checkWritable(node.blobPath(blobId));
+                    if (!unread || !recycle(node, blobId)) {
+                        Files.deleteIfExists(node.blobPath(blobId));
+                    }
+                } catch (NoSuchFileException e) {
+                    // the shard directory is gone: nothing to delete
+                } catch (IOException e) {
+                    // a read-only or full node is marked down (a retry skips it; the file left there is an orphan for
+                    // the consistency check); an error with this one file alone keeps the node up
+                    String reason = StorageNode.describe("cannot delete blob " + blobId + " on " + node.root(), e);
+                    if (reason.startsWith("read-only") || reason.startsWith("full")) {
+                        node.markFailed(reason);
+                    }
+                    IOException wrapped = new IOException(node.id() + ": cannot delete blob " + blobId + ": " + e, e);
+                    if (failure[0] == null) {
+                        failure[0] = wrapped;
+                    } else {
+                        failure[0].addSuppressed(wrapped);
+                    }
                 }
             }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
         }
-        if (failure != null) {
-            throw failure;
+    }
+
+    /**
+     * Keeps a small blob's file as one of the node's {@link StorageNode.Spare spares} instead of
+     * deleting it: it leaves {@code blobs/} for {@code tmp/} in one rename. False when the node keeps
+     * enough spares already or the file is too large (the caller deletes it then).
+     */
+    private static boolean recycle(StorageNode node, String blobId) throws IOException {
+        if (!node.reserveSpare()) {
+            return false;
+        }
+        boolean kept = false;
+        try {
+            Path file = node.blobPath(blobId);
+            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isRegularFile() && attributes.size() <= StorageNode.MAX_SPARE_BYTES) {
+                Path spare = node.sparePath(blobId);
+                Files.move(file, spare, StandardCopyOption.ATOMIC_MOVE);
+                node.addSpare(new StorageNode.Spare(spare, attributes.size()));
+                kept = true;
+            }
+            return kept;
+        } finally {
+            if (!kept) {
+                node.releaseSpare();
+            }
         }
     }
 
@@ -373,6 +416,15 @@ public final class BlobStore implements AutoCloseable {
      */
     public List<String> repair(String blobId, long size, String md5Hex) throws IOException {
         BlobIds.requireValid(blobId);
+        readers.start(blobId);
+        try {
+            return repairCopies(blobId, size, md5Hex);
+        } finally {
+            readers.done(blobId);
+        }
+    }
+
+    private List<String> repairCopies(String blobId, long size, String md5Hex) throws IOException {
         Path source = null;
         List<StorageNode> damaged = new ArrayList<>();
         for (StorageNode node : nodes) {
@@ -487,7 +539,12 @@ public final class BlobStore implements AutoCloseable {
         if (actual != size) {
             return ReplicaState.WRONG_SIZE;
         }
-        return isIntact(file, size, md5Hex) ? ReplicaState.INTACT : ReplicaState.WRONG_CONTENT;
+        readers.start(blobId);
+        try {
+            return isIntact(file, size, md5Hex) ? ReplicaState.INTACT : ReplicaState.WRONG_CONTENT;
+        } finally {
+            readers.done(blobId);
+        }
     }
 
     /** When the node's copy of the blob was last modified, or null when it has none. */

@@ -16,8 +16,17 @@ final class FileBlobReader implements BlobReader {
     private final List<String> missingOn;
     /** MD5 (hex) to check a read of the whole blob against while it streams, or null */
     private final String verifyMd5;
+    private final ReadTracker readers;
+    private final String blobId;
 
-    FileBlobReader(String nodeId, Path file, long size, List<String> missingOn, String verifyMd5) {
+    /**
+     * @param readers told about every stream of this reader, from before its file is opened until it is
+     *                closed, so that the blob's file is not recycled under it
+     */
+    FileBlobReader(String nodeId, Path file, long size, List<String> missingOn, String verifyMd5, ReadTracker readers,
+                   String blobId) {
+        this.readers = readers;
+        this.blobId = blobId;
         this.nodeId = nodeId;
         this.file = file;
         this.size = size;
@@ -45,15 +54,22 @@ final class FileBlobReader implements BlobReader {
         if (offset < 0 || length < 0 || offset > size || length > size - offset) {
             throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob of " + size + " bytes");
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        readers.start(blobId);
+        FileChannel channel;
         try {
-            channel.position(offset);
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            try {
+                channel.position(offset);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            readers.done(blobId);
             throw e;
         }
         boolean verify = verifyMd5 != null && offset == 0 && length == size;
-        return new RangeInputStream(channel, length, nodeId, verify ? verifyMd5 : null, file);
+        return new RangeInputStream(channel, length, nodeId, verify ? verifyMd5 : null, file, () -> readers.done(blobId));
     }
 
     @Override
@@ -74,7 +90,11 @@ final class FileBlobReader implements BlobReader {
         private final Path file;
         private long remaining;
 
-        RangeInputStream(FileChannel channel, long remaining, String nodeId, String expectedMd5, Path file) {
+        /** run once, at the first close */
+        private Runnable onClose;
+
+        RangeInputStream(FileChannel channel, long remaining, String nodeId, String expectedMd5, Path file, Runnable onClose) {
+            this.onClose = onClose;
             this.channel = channel;
             this.remaining = remaining;
             this.nodeId = nodeId;
@@ -140,7 +160,15 @@ final class FileBlobReader implements BlobReader {
         @Override
         public void close() throws IOException {
             remaining = 0;
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                Runnable done = onClose;
+                onClose = null;
+                if (done != null) {
+                    done.run();
+                }
+            }
         }
     }
 }

@@ -28,6 +28,27 @@ public final class StorageNode {
     private volatile boolean readOnly;
     /** told when the node turns from DOWN to UP (the blob store queues the repairs that waited for it) */
     private volatile Runnable onUp = () -> { };
+    /** files of deleted small blobs, kept in {@code tmp/} for new blobs to be written into (see {@link Spare}) */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Spare> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** spares kept or reserved; at most {@link #MAX_SPARES} */
+    private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Spare files a node keeps at most. */
+    static final int MAX_SPARES = 32;
+    /** Only blob files up to this size become spares; larger ones are deleted (their space is freed at once). */
+    static final long MAX_SPARE_BYTES = 64 * 1024;
+
+    /**
+     * The file of a deleted blob, renamed into {@code tmp/} so that a new blob is written over it
+     * instead of into a newly created file (log-file recycling, as RocksDB's recycle_log_file_num
+     * does). Creating a file and allocating its blocks is the dearest step of a small PUT on ext4
+     * once blobs are being deleted: writing three 4 KiB replicas took 700-770 µs (p50) in a steady
+     * overwrite loop on this kind of VM, against 47-74 µs written over recycled files.
+     *
+     * @param size the file's length when it was kept; a shorter blob written into it truncates the rest
+     */
+    record Spare(Path file, long size) {
+    }
 
     private record Status(NodeState state, String reason) {
     }
@@ -289,6 +310,42 @@ public final class StorageNode {
 
     Path tmpDir() {
         return tmp;
+    }
+
+    /** Reserves room for one more spare; false when the node keeps {@link #MAX_SPARES} already. */
+    boolean reserveSpare() {
+        if (spareCount.incrementAndGet() > MAX_SPARES) {
+            spareCount.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back a reservation that did not become a spare. */
+    void releaseSpare() {
+        spareCount.decrementAndGet();
+    }
+
+    /**
+     * The name in {@code tmp/} of the spare made of a deleted blob's file: unique across restarts, as
+     * blob ids are (the temp files a previous process left, spares included, are removed at start).
+     */
+    Path sparePath(String deletedBlobId) {
+        return tmp.resolve("spare-" + deletedBlobId + ".tmp");
+    }
+
+    /** Keeps a reserved spare for the next write. */
+    void addSpare(Spare spare) {
+        spares.add(spare);
+    }
+
+    /** A spare to write a new blob into, or null; the caller owns (and on failure deletes) its file. */
+    Spare takeSpare() {
+        Spare spare = spares.poll();
+        if (spare != null) {
+            spareCount.decrementAndGet();
+        }
+        return spare;
     }
 
     Path tmpPath(String blobId) {

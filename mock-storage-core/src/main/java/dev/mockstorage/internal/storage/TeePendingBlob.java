@@ -28,6 +28,12 @@ final class TeePendingBlob implements PendingBlob {
     private final int quorum;
     private final int totalNodes;
     private final FileChannel[] channels;
+    /** each node's file being written: its temp file, or a spare of a deleted blob */
+    private final Path[] files;
+    /** the length a spare had (its tail is cut at commit when the blob is shorter); 0 for a new temp file */
+    private final long[] spareSizes;
+    /** bytes written to every active node so far */
+    private long written;
     /** false once the node failed (it was marked down and its temp file removed): the write goes on without it */
     private final boolean[] active;
     private final List<String> failures = new ArrayList<>();
@@ -51,6 +57,8 @@ final class TeePendingBlob implements PendingBlob {
         this.quorum = quorum;
         this.totalNodes = totalNodes;
         this.channels = new FileChannel[nodes.size()];
+        this.files = new Path[nodes.size()];
+        this.spareSizes = new long[nodes.size()];
         this.active = new boolean[nodes.size()];
         try {
             for (int i = 0; i < channels.length; i++) {
@@ -58,7 +66,11 @@ final class TeePendingBlob implements PendingBlob {
                 Path tmp = node.tmpPath(blobId);
                 try {
                     node.checkWritable(tmp);
-                    channels[i] = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    channels[i] = openSpare(i, node.takeSpare());
+                    if (channels[i] == null) {
+                        files[i] = tmp;
+                        channels[i] = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    }
                     active[i] = true;
                 } catch (IOException e) {
                     drop(i, "cannot create temp file", e);
@@ -68,6 +80,30 @@ final class TeePendingBlob implements PendingBlob {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens a spare to be written over from its start (no create, no truncate: its blocks stay
+     * allocated), or returns null when there is none or it is gone (the directory was reset), and the
+     * caller creates a temp file instead.
+     */
+    private FileChannel openSpare(int i, StorageNode.Spare spare) {
+        if (spare == null) {
+            return null;
+        }
+        try {
+            FileChannel channel = FileChannel.open(spare.file(), StandardOpenOption.WRITE);
+            files[i] = spare.file();
+            spareSizes[i] = spare.size();
+            return channel;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(spare.file());
+            } catch (IOException ignored) {
+                // a leftover temp file is removed at the next start
+            }
+            return null;
         }
     }
 
@@ -90,7 +126,8 @@ final class TeePendingBlob implements PendingBlob {
     /** The node failed: it is marked down with the reason, its temp file removed, the write goes on without it. */
     private void drop(int i, String what, IOException e) {
         StorageNode node = nodes.get(i);
-        String reason = StorageNode.describe(what + " " + node.tmpPath(blobId), e);
+        Path file = files[i] == null ? node.tmpPath(blobId) : files[i];
+        String reason = StorageNode.describe(what + " " + file, e);
         if (!Files.isDirectory(node.root())) {
             node.check(); // the node's directory vanished: DOWN with that reason
             reason = node.reason();
@@ -107,7 +144,7 @@ final class TeePendingBlob implements PendingBlob {
             }
         }
         try {
-            Files.deleteIfExists(node.tmpPath(blobId));
+            Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // left for the clean-up at the next start
         }
@@ -146,13 +183,14 @@ final class TeePendingBlob implements PendingBlob {
         if (length == 0) {
             return;
         }
+        written += length;
         for (int i = 0; i < channels.length; i++) {
             if (!active[i]) {
                 continue;
             }
             ByteBuffer src = ByteBuffer.wrap(bytes, offset, length);
             try {
-                nodes.get(i).checkWritable(nodes.get(i).tmpPath(blobId));
+                nodes.get(i).checkWritable(files[i]);
                 while (src.hasRemaining()) {
                     channels[i].write(src);
                 }
@@ -180,6 +218,9 @@ final class TeePendingBlob implements PendingBlob {
                 continue;
             }
             try {
+                if (spareSizes[i] > written) {
+                    channels[i].truncate(written); // the spare held a longer blob
+                }
                 if (fsync) {
                     channels[i].force(true);
                 }
@@ -198,7 +239,7 @@ final class TeePendingBlob implements PendingBlob {
             Path target = node.blobPath(blobId);
             try {
                 node.checkWritable(target);
-                moveIntoShard(node.tmpPath(blobId), target);
+                moveIntoShard(files[i], target);
                 renamed.add(target);
                 if (fsync) {
                     forceDirectory(target.getParent());
@@ -268,7 +309,7 @@ final class TeePendingBlob implements PendingBlob {
                 }
             }
             try {
-                Files.deleteIfExists(nodes.get(i).tmpPath(blobId));
+                Files.deleteIfExists(files[i] == null ? nodes.get(i).tmpPath(blobId) : files[i]);
             } catch (IOException e) {
                 // left for the clean-up at the next start
             }

@@ -283,9 +283,92 @@ class BlobStoreTest {
         String id = put("bye".getBytes(UTF_8));
         Files.delete(stg2.blobPath(id));
         store.delete(id);
-        assertEquals(List.of(), allFiles());
+        assertEquals(List.of(), blobFiles());
         store.delete(id);
         store.delete("0123456789abcdef0123456789abcdef");
+    }
+
+    private List<Path> blobFiles() throws IOException {
+        return allFiles().stream().filter(p -> p.getParent().getParent().getFileName().toString().equals("blobs")).toList();
+    }
+
+    private static List<Path> tmpFiles(StorageNode node) throws IOException {
+        try (Stream<Path> files = Files.list(node.tmpDir())) {
+            return files.toList();
+        }
+    }
+
+    private static Object inode(Path file) throws IOException {
+        return Files.getAttribute(file, "unix:ino");
+    }
+
+    @Test
+    void aDeletedSmallBlobsFilesAreWrittenOverByTheNextBlobs() throws IOException {
+        String old = put("the first blob, somewhat longer than the next".getBytes(UTF_8));
+        Object[] inodes = {inode(stg1.blobPath(old)), inode(stg2.blobPath(old)), inode(stg3.blobPath(old))};
+        store.delete(old);
+        assertEquals(List.of(), blobFiles(), "no replica is left under blobs/");
+        for (StorageNode node : List.of(stg1, stg2, stg3)) {
+            assertEquals(1, tmpFiles(node).size(), "kept as the node's spare: " + tmpFiles(node));
+        }
+        assertTrue(store.find(old, 45).isEmpty());
+
+        String next = put("shorter".getBytes(UTF_8));
+        assertArrayEquals(new Object[] {inode(stg1.blobPath(next)), inode(stg2.blobPath(next)), inode(stg3.blobPath(next))},
+                inodes, "the new blob's replicas are the spares' files");
+        for (StorageNode node : List.of(stg1, stg2, stg3)) {
+            assertArrayEquals("shorter".getBytes(UTF_8), Files.readAllBytes(node.blobPath(next)), "the old tail is cut off");
+            assertEquals(List.of(), tmpFiles(node));
+        }
+        String third = put("a third blob, the longest of them all by far".getBytes(UTF_8));
+        assertEquals("a third blob, the longest of them all by far", new String(read(store.find(third, 44).orElseThrow(), 0, 44), UTF_8));
+    }
+
+    @Test
+    void aBlobBeingReadIsDeletedNotRecycledSoItsReaderKeepsItsBytes() throws IOException {
+        byte[] first = new byte[4096];
+        byte[] second = new byte[4096];
+        new Random(1).nextBytes(first);
+        new Random(2).nextBytes(second);
+        String id = put(first);
+        BlobReader reader = store.find(id, first.length).orElseThrow(); // no MD5: streamed from the file
+        try (InputStream in = reader.open(0, first.length)) {
+            store.delete(id);
+            assertEquals(List.of(), tmpFiles(stg1), "unlinked, not kept as a spare");
+            put(second);
+            assertArrayEquals(first, in.readAllBytes());
+        }
+        String again = put(first);
+        store.delete(again);
+        assertEquals(1, tmpFiles(stg1).size(), "once its reader closed, a blob is recycled again");
+    }
+
+    @Test
+    void largeBlobsAreDeletedAndANodeKeepsAtMostItsShareOfSpares() throws IOException {
+        String large = put(new byte[(int) StorageNode.MAX_SPARE_BYTES + 1]);
+        store.delete(large);
+        assertEquals(List.of(), allFiles());
+
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < StorageNode.MAX_SPARES + 5; i++) {
+            ids.add(put(("blob " + i).getBytes(UTF_8)));
+        }
+        for (String id : ids) {
+            store.delete(id);
+        }
+        assertEquals(List.of(), blobFiles());
+        assertEquals(StorageNode.MAX_SPARES, tmpFiles(stg2).size());
+    }
+
+    @Test
+    void aSpareRemovedFromTheDirectoryIsReplacedByANewFile() throws IOException {
+        store.delete(put("soon a spare".getBytes(UTF_8)));
+        for (Path spare : tmpFiles(stg1)) {
+            Files.delete(spare); // a reset or a user emptied the directory meanwhile
+        }
+        String id = put("written anyway".getBytes(UTF_8));
+        assertArrayEquals("written anyway".getBytes(UTF_8), Files.readAllBytes(stg1.blobPath(id)));
+        assertEquals(List.of(stg1.id(), stg2.id(), stg3.id()), store.nodesHolding(id, 14));
     }
 
     @Test
