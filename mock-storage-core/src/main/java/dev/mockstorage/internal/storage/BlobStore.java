@@ -331,7 +331,8 @@ public final class BlobStore implements AutoCloseable {
     /**
      * Deletes the blob from every node that is up; missing files are fine. Nodes that are down are
      * skipped (they are unreachable by definition); what they keep is an orphan for the
-     * consistency check.
+     * consistency check. A small copy that no read has open is not unlinked but kept as the node's
+     * spare (see {@link StorageNode.Spare}), for the next blob to be written over.
      *
      * @throws IOException      when a node that is up could not delete it (after trying every node)
      * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
