@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-import dev.mockstorage.internal.http.BodyVerifier;
 import dev.mockstorage.internal.http.HttpRequest;
-import java.io.InputStream;
+import dev.mockstorage.internal.http.RecordingBody;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,32 +22,7 @@ class AuthenticatorTest {
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     static final Clock THEN = Clock.fixed(Instant.parse("2013-05-24T00:00:00Z"), ZoneOffset.UTC);
 
-    /** A body source that only records the verifier installed. */
-    static final class Body implements HttpRequest.BodySource {
-        BodyVerifier verifier;
-
-        @Override
-        public InputStream stream() {
-            return InputStream.nullInputStream();
-        }
-
-        @Override
-        public long declaredLength() {
-            return 0;
-        }
-
-        @Override
-        public Map<String, String> trailers() {
-            return Map.of();
-        }
-
-        @Override
-        public void verify(BodyVerifier v) {
-            verifier = v;
-        }
-    }
-
-    static HttpRequest getExample(String signature, Body body) {
+    static HttpRequest getExample(String signature, RecordingBody body) {
         return new HttpRequest("GET", "/test.txt", null, Map.of("host", "examplebucket.s3.amazonaws.com",
                 "range", "bytes=0-9", "x-amz-content-sha256", SigV4.EMPTY_SHA256, "x-amz-date", "20130524T000000Z",
                 "authorization", "AWS4-HMAC-SHA256 Credential=" + AKID + "/20130524/us-east-1/s3/aws4_request,"
@@ -59,20 +33,20 @@ class AuthenticatorTest {
     @Test
     void theDocumentedGetObjectExampleVerifiesAndAnotherSignatureDoesNot() {
         Authenticator auth = new Authenticator(Map.of(AKID, SECRET), THEN);
-        Body body = new Body();
+        RecordingBody body = new RecordingBody();
         assertDoesNotThrow(() -> auth.authenticate(getExample("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41", body)));
-        body.verifier.end(Map.of()); // the empty body matches its hash
+        body.verifier().end(Map.of()); // the empty body matches its hash
 
         StorageException e = assertThrows(StorageException.class, () -> auth.authenticate(
-                getExample("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb40", new Body())));
+                getExample("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb40", new RecordingBody())));
         assertEquals(ErrorCode.SignatureDoesNotMatch, e.code());
         assertEquals("GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\nx-amz-content-sha256:"
                 + SigV4.EMPTY_SHA256 + "\nx-amz-date:20130524T000000Z\n\nhost;range;x-amz-content-sha256;x-amz-date\n"
                 + SigV4.EMPTY_SHA256, e.details().get("CanonicalRequest"));
         assertEquals(ErrorCode.RequestTimeTooSkewed, assertThrows(StorageException.class, () -> new Authenticator(
-                Map.of(AKID, SECRET), Clock.systemUTC()).authenticate(getExample("x", new Body()))).code());
+                Map.of(AKID, SECRET), Clock.systemUTC()).authenticate(getExample("x", new RecordingBody()))).code());
         assertEquals(ErrorCode.InvalidAccessKeyId, assertThrows(StorageException.class, () -> new Authenticator(
-                Map.of("other", SECRET), THEN).authenticate(getExample("x", new Body()))).code());
+                Map.of("other", SECRET), THEN).authenticate(getExample("x", new RecordingBody()))).code());
     }
 
     @Test

@@ -2,9 +2,9 @@ package dev.mockstorage.internal.s3;
 
 import dev.mockstorage.internal.http.BodyVerifier;
 import dev.mockstorage.internal.http.HttpRequest;
+import dev.mockstorage.internal.http.RecordingBody;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -34,25 +34,6 @@ class ObjectHeadersTest {
 
     private static HttpRequest put() {
         return new HttpRequest("PUT", "/b/k", null, Map.of("x-amz-content-sha256", HASH, "content-length", "0"), List.of(),
-                new HttpRequest.BodySource() {
-                    @Override
-                    public InputStream stream() {
-                        return InputStream.nullInputStream();
-                    }
-
-                    @Override
-                    public long declaredLength() {
-                        return 0;
-                    }
-
-                    @Override
-                    public Map<String, String> trailers() {
-                        return Map.of();
-                    }
-
-                    @Override
-                    public void verify(BodyVerifier v) {
-                    }
-                }, "127.0.0.1", null);
+                new RecordingBody(), "127.0.0.1", null);
     }
 }
