@@ -28,7 +28,7 @@ final class TeePendingBlob implements PendingBlob {
     private final int quorum;
     private final int totalNodes;
     private final FileChannel[] channels;
-    /** each node's file being written: its temp file, or a spare of a deleted blob */
+    /** each node's file being written: its temp file, or a spare of a deleted blob; never null */
     private final Path[] files;
     /** the length a spare had (its tail is cut at commit when the blob is shorter); 0 for a new temp file */
     private final long[] spareSizes;
@@ -62,14 +62,15 @@ final class TeePendingBlob implements PendingBlob {
         this.active = new boolean[nodes.size()];
         try {
             for (int i = 0; i < channels.length; i++) {
+                files[i] = nodes.get(i).tmpPath(blobId); // until a spare takes its place
+            }
+            for (int i = 0; i < channels.length; i++) {
                 StorageNode node = nodes.get(i);
-                Path tmp = node.tmpPath(blobId);
                 try {
-                    node.checkWritable(tmp);
+                    node.checkWritable(files[i]);
                     channels[i] = openSpare(i, node.takeSpare());
                     if (channels[i] == null) {
-                        files[i] = tmp;
-                        channels[i] = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                        channels[i] = FileChannel.open(files[i], StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     }
                     active[i] = true;
                 } catch (IOException e) {
@@ -126,7 +127,7 @@ final class TeePendingBlob implements PendingBlob {
     /** The node failed: it is marked down with the reason, its temp file removed, the write goes on without it. */
     private void drop(int i, String what, IOException e) {
         StorageNode node = nodes.get(i);
-        Path file = files[i] == null ? node.tmpPath(blobId) : files[i];
+        Path file = files[i];
         String reason = StorageNode.describe(what + " " + file, e);
         if (!Files.isDirectory(node.root())) {
             node.check(); // the node's directory vanished: DOWN with that reason
@@ -309,7 +310,7 @@ final class TeePendingBlob implements PendingBlob {
                 }
             }
             try {
-                Files.deleteIfExists(files[i] == null ? nodes.get(i).tmpPath(blobId) : files[i]);
+                Files.deleteIfExists(files[i]);
             } catch (IOException e) {
                 // left for the clean-up at the next start
             }
