@@ -1,7 +1,7 @@
 package dev.mockstorage.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 
 import java.io.IOException;
 import java.io.OutputStream;

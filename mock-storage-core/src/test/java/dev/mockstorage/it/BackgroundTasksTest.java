@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.BucketStats;
-import dev.mockstorage.MockStorageServer;
-import dev.mockstorage.QueueStats;
+import dev.mockstorage.server.BucketStats;
+import dev.mockstorage.server.MockStorageServer;
+import dev.mockstorage.server.QueueStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.journal.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -255,7 +255,7 @@ class StrictAuthTest {
         }
         try (MockStorageServer s = MockStorageServer.builder().dataDirectory(work.resolve("defaults")).start()) {
             assertTrue(!s.strictAuth());
-            assertEquals(MockStorageServer.ACCESS_KEY, s.accessKey());
+            assertEquals(MockStorageServer.DEFAULT_ACCESS_KEY, s.accessKey());
         }
     }
 

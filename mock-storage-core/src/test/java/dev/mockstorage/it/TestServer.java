@@ -1,6 +1,6 @@
 package dev.mockstorage.it;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.BucketStats;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.BucketStats;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.stats.ConsistencyReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

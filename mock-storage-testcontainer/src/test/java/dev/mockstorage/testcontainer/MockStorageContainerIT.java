@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.internal.config.Setting;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +41,7 @@ class MockStorageContainerIT {
 
     @BeforeAll
     static void startShared() {
-        DockerCheck.requireDockerAndImage();
+        DockerCheck.requireDocker();
         shared = new MockStorageContainer().withNodes(5).withBuckets("preset-one", "preset-two");
         long t0 = System.nanoTime();
         shared.start();
@@ -177,7 +176,7 @@ class MockStorageContainerIT {
     private static GenericContainer<?> healthcheckFrom(Network network, String host) {
         return new GenericContainer<>(MockStorageContainer.defaultImageName())
                 .withNetwork(network)
-                .withEnv(Setting.SERVER_HOST.envName(), host)
+                .withEnv(MockStorageContainer.envName("server.host"), host)
                 .withCommand("healthcheck")
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(30)));
     }

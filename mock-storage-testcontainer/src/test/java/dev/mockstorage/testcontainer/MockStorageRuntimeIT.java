@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.config.Setting;
 import dev.mockstorage.journal.RequestPattern;
@@ -47,11 +47,11 @@ class MockStorageRuntimeIT {
 
     @BeforeAll
     static void startBoth() {
-        DockerCheck.requireDockerAndImage();
+        DockerCheck.requireDocker();
         // the same settings on both: three nodes, and a miss asks the upstream once (no retries)
         server = MockStorageServer.builder().dataDirectory(dir.resolve("data")).nodes(3)
                 .setting(Setting.THIRD_PARTY_RETRIES.dottedName(), "0").start();
-        container = new MockStorageContainer().withNodes(3).withEnv(Setting.THIRD_PARTY_RETRIES.envName(), "0");
+        container = new MockStorageContainer().withNodes(3).withSetting("third_party.retries", "0");
         container.start();
     }
 

@@ -2,7 +2,7 @@ package dev.mockstorage.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

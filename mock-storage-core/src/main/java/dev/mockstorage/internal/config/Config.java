@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.config;
 
+import dev.mockstorage.MockStorageRuntime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -125,10 +126,10 @@ public record Config(Server server, Storage storage, Database database, Queue qu
      * credentials accepted); {@code auth.access_key}/{@code auth.secret_key}: the one key pair clients sign with.
      */
     public record Auth(boolean strict, String accessKey, String secretKey) {
-        /** Default access key id (also {@code MockStorageServer.ACCESS_KEY}). */
-        public static final String DEFAULT_ACCESS_KEY = "mock-access-key";
-        /** Default secret key (also {@code MockStorageServer.SECRET_KEY}). */
-        public static final String DEFAULT_SECRET_KEY = "mock-secret-key";
+        /** Default access key id, {@link MockStorageRuntime#DEFAULT_ACCESS_KEY}. */
+        public static final String DEFAULT_ACCESS_KEY = MockStorageRuntime.DEFAULT_ACCESS_KEY;
+        /** Default secret key, {@link MockStorageRuntime#DEFAULT_SECRET_KEY}. */
+        public static final String DEFAULT_SECRET_KEY = MockStorageRuntime.DEFAULT_SECRET_KEY;
         /** Open mode with the default keys. */
         public static final Auth DEFAULTS = new Auth(false, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
     }

@@ -10,8 +10,9 @@ import java.time.Duration;
 
 /**
  * The handle a test holds on a running mock-storage, whatever runs it: in this JVM
- * ({@link MockStorageServer}, also what {@code @MockStorage} injects) or in a Docker container
- * ({@code MockStorageContainer.runtime()}, over the admin HTTP API). Test code reads the same
+ * ({@code dev.mockstorage.server.MockStorageServer} of {@code mock-storage-core}, also what
+ * {@code @MockStorage} injects) or in a Docker container ({@code MockStorageContainer.runtime()} of
+ * {@code mock-storage-testcontainer}, over the admin HTTP API). Test code reads the same
  * against both: script the third party, run the code under test, verify requests, wait for
  * background work, inspect, inject faults.
  *
@@ -19,6 +20,18 @@ import java.time.Duration;
  * {@code .journal} and {@code .stats} appear here, so each method can cross the wire.
  */
 public interface MockStorageRuntime {
+
+    /** The region mock-storage reports, {@value}; any region a client signs with is accepted. */
+    String DEFAULT_REGION = "us-east-1";
+
+    /**
+     * The access key a server knows unless configured otherwise ({@code auth.access_key}), {@value}. In
+     * the default (open) auth mode any key is accepted and signatures are not checked.
+     */
+    String DEFAULT_ACCESS_KEY = "mock-access-key";
+
+    /** The secret key of {@link #DEFAULT_ACCESS_KEY} unless configured otherwise ({@code auth.secret_key}), {@value}. */
+    String DEFAULT_SECRET_KEY = "mock-secret-key";
 
     /** {@code http://host:port} for path-style S3 clients. */
     URI endpoint();
@@ -51,7 +64,7 @@ public interface MockStorageRuntime {
     /**
      * Compares the metadata with every storage node that is up and reports each problem (replica
      * missing, of the wrong size or content, orphan blob file, object with no intact replica); with
-     * {@code repair} it also fixes them (see {@code MockStorageServer#checkConsistency}). The same as
+     * {@code repair} it also fixes them (see the README's "Consistency check"). The same as
      * {@code POST /api/v1/consistency/check?repair=}.
      */
     ConsistencyReport checkConsistency(boolean repair);

@@ -1,5 +1,6 @@
-package dev.mockstorage;
+package dev.mockstorage.server;
 
+import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.service.FaultInjection;

@@ -1,4 +1,4 @@
-package dev.mockstorage;
+package dev.mockstorage.server;
 
 /**
  * The background task queue at one moment ({@link MockStorageServer#queueStats()}).

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.MockStorageServer;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestJournal;
@@ -67,14 +66,27 @@ public final class HttpAdminClient implements MockStorageRuntime {
     private static final Set<String> STATE_ERRORS = Set.of("NotIdle", "InvalidRequest", "ServiceUnavailable", "SlowDown");
 
     private final URI endpoint;
+    private final String accessKey;
+    private final String secretKey;
     private final HttpClient http;
     private final RemoteThirdParty thirdParty = new RemoteThirdParty();
     private final RemoteJournal journal = new RemoteJournal();
     private final RemoteNodes nodes = new RemoteNodes();
 
-    /** @param endpoint {@code http://host:port} of the server (S3 and the admin API share the port) */
+    /** A server with the default credentials ({@link #DEFAULT_ACCESS_KEY}/{@link #DEFAULT_SECRET_KEY}). */
     public HttpAdminClient(URI endpoint) {
+        this(endpoint, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
+    }
+
+    /**
+     * @param endpoint  {@code http://host:port} of the server (S3 and the admin API share the port)
+     * @param accessKey the access key the server knows ({@code auth.access_key}), handed out by {@link #accessKey()}
+     * @param secretKey its secret key ({@code auth.secret_key})
+     */
+    public HttpAdminClient(URI endpoint, String accessKey, String secretKey) {
         Objects.requireNonNull(endpoint, "endpoint");
+        this.accessKey = Objects.requireNonNull(accessKey, "accessKey");
+        this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
         String text = endpoint.toString();
         this.endpoint = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         // NanoHTTPD speaks HTTP/1.1 only; asking for h2c would cost an upgrade attempt per connection
@@ -88,17 +100,17 @@ public final class HttpAdminClient implements MockStorageRuntime {
 
     @Override
     public String region() {
-        return MockStorageServer.REGION;
+        return DEFAULT_REGION;
     }
 
     @Override
     public String accessKey() {
-        return MockStorageServer.ACCESS_KEY;
+        return accessKey;
     }
 
     @Override
     public String secretKey() {
-        return MockStorageServer.SECRET_KEY;
+        return secretKey;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.mockstorage;
+package dev.mockstorage.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

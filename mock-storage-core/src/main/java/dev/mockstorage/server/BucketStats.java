@@ -1,4 +1,4 @@
-package dev.mockstorage;
+package dev.mockstorage.server;
 
 import java.time.Instant;
 

@@ -1,5 +1,7 @@
-package dev.mockstorage;
+package dev.mockstorage.server;
 
+import dev.mockstorage.MockStorageRuntime;
+import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.admin.AdminApi;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.ConfigException;
@@ -67,17 +69,6 @@ import java.util.function.Consumer;
  */
 public final class MockStorageServer implements MockStorageRuntime, AutoCloseable {
 
-    /** The region the server reports; any region a client signs with is accepted. */
-    public static final String REGION = "us-east-1";
-    /**
-     * The default access key clients may use. In the default (open) auth mode any is accepted and
-     * signatures are not checked; in strict mode ({@link Builder#strictAuth()}) requests must be signed
-     * with {@link #accessKey()}/{@link #secretKey()}.
-     */
-    public static final String ACCESS_KEY = Config.Auth.DEFAULT_ACCESS_KEY;
-    /** The default secret key matching {@link #ACCESS_KEY}. */
-    public static final String SECRET_KEY = Config.Auth.DEFAULT_SECRET_KEY;
-
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final Duration METADATA_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -129,7 +120,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         ThirdPartySource source = thirdPartySource(clock);
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
         createInitialBuckets(objects);
-        s3 = new S3Api(objects, REGION, config.server().domains(), authenticator(clock));
+        s3 = new S3Api(objects, DEFAULT_REGION, config.server().domains(), authenticator(clock));
         faults = new FaultInjection(metadata, blobs);
         storageNodes = new ServerStorageNodes(faults);
         observe(metadata, blobs, objects, clock);
@@ -252,15 +243,15 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     }
 
     public String region() {
-        return REGION;
+        return DEFAULT_REGION;
     }
 
-    /** The access key clients sign with ({@code auth.access_key}; default {@link #ACCESS_KEY}). */
+    /** The access key clients sign with ({@code auth.access_key}; default {@link #DEFAULT_ACCESS_KEY}). */
     public String accessKey() {
         return config.auth().accessKey();
     }
 
-    /** The secret key of {@link #accessKey()} ({@code auth.secret_key}; default {@link #SECRET_KEY}). */
+    /** The secret key of {@link #accessKey()} ({@code auth.secret_key}; default {@link #DEFAULT_SECRET_KEY}). */
     public String secretKey() {
         return config.auth().secretKey();
     }
@@ -529,7 +520,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
             return setting("auth.mode", "strict");
         }
 
-        /** The key pair clients sign with (default {@link #ACCESS_KEY}/{@link #SECRET_KEY}); checked in strict mode only. */
+        /** The key pair clients sign with (default {@link #DEFAULT_ACCESS_KEY}/{@link #DEFAULT_SECRET_KEY}); checked in strict mode only. */
         public Builder credentials(String accessKey, String secretKey) {
             return setting("auth.access_key", accessKey).setting("auth.secret_key", secretKey);
         }
