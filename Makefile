@@ -9,7 +9,7 @@ TESTS ?= 1000
 # seconds each latency run of make bench, bench-thirdparty and bench-observe measures
 SECONDS ?= 5
 
-.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
+.PHONY: help build run test consumer bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -21,8 +21,11 @@ build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, sk
 run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it)
 	java -jar $(JAR) --config config.json
 
-test: ## install test prerequisites when missing, then run all tests
+test: ## install test prerequisites when missing, then run all tests (mvn install, then samples/consumer)
 	bash scripts/test.sh
+
+consumer: ## build samples/consumer against the installed jars (after make test or mvn install)
+	bash scripts/consumer.sh
 
 bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 128 MiB of heap); not a test
 	@bash scripts/prereqs.sh build

@@ -1,5 +1,7 @@
 package dev.mockstorage.samples;
 
+// README "JUnit 5": copy this class.
+// sample:junit5:start
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mockstorage.MockStorageRuntime;
@@ -12,8 +14,6 @@ import dev.mockstorage.thirdparty.ThirdPartyScript;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
-// README "JUnit 5": copy this class.
-// sample:junit5:start
 @MockStorage(buckets = "photos") // a fresh in-process server per test, with this bucket
 class JUnit5SampleTest {
 
