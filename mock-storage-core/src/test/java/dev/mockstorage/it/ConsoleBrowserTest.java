@@ -267,10 +267,43 @@ class ConsoleBrowserTest {
         assertTrue(server.server().thirdParty().scripts().stream().noneMatch(s -> s.id().equals("browser-script")));
     }
 
-    // ---------------------------------------------------------------- keyboard
+    // ---------------------------------------------------------------- strict auth
 
     @Test
     @Order(7)
+    void inStrictAuthModeTheConsoleAsksForTheKeysAndSignsUploadsAndDownloads(@TempDir Path dir) throws Exception {
+        try (TestServer strict = TestServer.start(dir, b -> b.setting("console.enabled", "true").strictAuth())) {
+            strict.createBucket("secure");
+            browser.driver.get(strict.url() + "/_console/#/objects?bucket=secure");
+            await("the sign-in form", By.id("access-key")).sendKeys(strict.server().accessKey());
+            browser.byId("secret-key").sendKeys("not-the-secret", Keys.ENTER);
+            awaitText("the S3 error", By.tagName("main"), "SignatureDoesNotMatch");
+            browser.byId("secret-key").clear();
+            browser.byId("secret-key").sendKeys(strict.server().secretKey(), Keys.ENTER);
+            awaitText("the signed-in user", By.id("session"), "Signed in as " + strict.server().accessKey());
+
+            byte[] large = new byte[9 * 1024 * 1024];
+            new Random(15).nextBytes(large);
+            await("the file picker", By.id("upload-input")).sendKeys(Files.write(files.resolve("signed.bin"), large).toString());
+            browser.await("the signed multipart upload listed", d -> !d.findElements(By.xpath("//li[contains(., 'done')]")).isEmpty()
+                    && d.findElement(By.tagName("main")).getText().contains("signed.bin"));
+            assertArrayEquals(large, strict.s3().getObjectAsBytes(b -> b.bucket("secure").key("signed.bin")).asByteArray());
+
+            WebElement download = browser.driver.findElement(By.cssSelector("a[aria-label='Download signed.bin']"));
+            browser.await("a presigned link", d -> download.getAttribute("href").contains("X-Amz-Signature="));
+            download.click();
+            Path downloaded = browser.downloads.resolve("signed.bin");
+            browser.await("the presigned download", d -> Files.exists(downloaded) && downloaded.toFile().length() == large.length);
+            assertArrayEquals(large, Files.readAllBytes(downloaded));
+            browser.driver.findElement(By.xpath("//button[.='Sign out']")).click();
+            await("the sign-in form again", By.id("access-key"));
+        }
+    }
+
+    // ---------------------------------------------------------------- keyboard
+
+    @Test
+    @Order(8)
     void theKeyboardAloneReachesEveryPageAndCreatesABucket() {
         open("overview");
         await("the overview", By.id("health-status"));
