@@ -9,7 +9,7 @@ TESTS ?= 1000
 # seconds each latency run of make bench, bench-thirdparty and bench-observe measures
 SECONDS ?= 5
 
-.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
+.PHONY: help build run test console-screenshots bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,11 @@ run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it
 
 test: ## install test prerequisites when missing, then run all tests
 	bash scripts/test.sh
+
+console-screenshots: ## refresh docs/console/*.png: the web console's browser tests, saving a screenshot of each page
+	@bash scripts/prereqs.sh test
+	$(MVN) -q -pl mock-storage-core test -Dtest=ConsoleBrowserTest -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dconsole.screenshots=$(CURDIR)/docs/console
 
 bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 128 MiB of heap); not a test
 	@bash scripts/prereqs.sh build

@@ -122,6 +122,8 @@ class ConsoleBrowserTest {
             try (Traffic traffic = new Traffic()) {
                 browser.await("the chart showing S3 requests", d -> Double.parseDouble(
                         d.findElement(By.id("rps-now")).getText().replace("–", "0")) > 0);
+                browser.await("a line of two samples", d -> d.findElement(By.cssSelector(".chart polyline"))
+                        .getAttribute("points").split(" ").length >= 2);
                 browser.screenshot("overview" + suffix);
             }
             open("buckets");
@@ -142,6 +144,8 @@ class ConsoleBrowserTest {
             open("nodes");
             awaitText("the nodes", By.id("nodes"), "stg3");
             awaitText("the queue", By.id("queue"), "Done");
+            browser.byId("check").click();
+            awaitText("the consistency report", By.id("consistency-result"), "clean");
             browser.screenshot("nodes" + suffix);
             assertEquals(List.of(), browser.errors(), "browser errors on the pages at " + size);
             Object overflow = browser.js("return document.documentElement.scrollWidth - window.innerWidth");
@@ -207,6 +211,21 @@ class ConsoleBrowserTest {
     }
 
     // ---------------------------------------------------------------- nodes
+
+    @Test
+    @Order(4)
+    void theConsistencyCheckFindsADamagedCopyAndRepairsIt() {
+        server.createBucket("checked");
+        put("checked", "k", "text/plain", "check me");
+        server.server().nodes().corrupt("checked", "k", "stg3");
+        open("nodes");
+        await("the Check button", By.id("check")).click();
+        awaitText("the finding", By.id("consistency-report"), "CHECKSUM_MISMATCH");
+        browser.byId("check-repair").click();
+        awaitText("the repair", By.id("consistency-report"), "1 repaired");
+        browser.byId("check").click();
+        awaitText("a clean check", By.id("consistency-result"), "clean");
+    }
 
     @Test
     @Order(4)
@@ -335,8 +354,9 @@ class ConsoleBrowserTest {
     /** S3 GETs in the background (about 40 a second) while it is open, for the overview's live chart. */
     private final class Traffic implements AutoCloseable {
         private final Thread thread = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                server.raw().get("/photos/readme.txt");
+            List<String> keys = List.of("readme.txt", "2024/cat.jpg", "2024/dog.jpg");
+            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                server.raw().send(i % 5 == 4 ? "HEAD" : "GET", "/photos/" + keys.get(i % keys.size()));
                 try {
                     Thread.sleep(25);
                 } catch (InterruptedException e) {

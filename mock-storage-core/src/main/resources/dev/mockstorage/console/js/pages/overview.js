@@ -78,7 +78,7 @@ function drawChart(el, history) {
   const last = history[history.length - 1];
   const maxRps = Math.max(1, ...history.map(p => p.rps));
   const maxLat = Math.max(1, ...history.map(p => p.latency || 0));
-  const x = i => (W * (i + POINTS - history.length)) / (POINTS - 1);
+  const x = i => (W * i) / Math.max(history.length - 1, 1); // the samples so far across the width
   const line = (values, max) => values.map((v, i) => v === null ? null : `${x(i).toFixed(1)},${(H - (v / max) * (H - 10)).toFixed(1)}`)
     .filter(Boolean).join(' ');
   const ns = 'http://www.w3.org/2000/svg';
@@ -97,6 +97,15 @@ function drawChart(el, history) {
     poly.setAttribute('stroke-width', '2');
     poly.setAttribute('vector-effect', 'non-scaling-stroke');
     svg.append(poly);
+  }
+  if (last) { // the newest sample as dots, so the first one shows before there is a line
+    for (const [v, max, color] of [[last.rps, maxRps, '#2563eb'], [last.latency, maxLat, '#ea580c']]) {
+      if (v === null) continue;
+      const dot = document.createElementNS(ns, 'circle');
+      Object.entries({cx: x(history.length - 1), cy: H - (v / max) * (H - 10), r: 4, fill: color})
+        .forEach(([k, value]) => dot.setAttribute(k, value));
+      svg.append(dot);
+    }
   }
   const axis = document.createElementNS(ns, 'line');
   Object.entries({x1: 0, y1: H - 0.5, x2: W, y2: H - 0.5, stroke: '#d8dde3'}).forEach(([k, v]) => axis.setAttribute(k, v));
