@@ -106,13 +106,6 @@ export function keyPath(key) {
   return key.split('/').map(enc).join('/');
 }
 
-/** The hash route's parameters. */
-export function params() {
-  const hash = location.hash.replace(/^#/, '');
-  const q = hash.indexOf('?');
-  return new URLSearchParams(q < 0 ? '' : hash.slice(q + 1));
-}
-
 /** '#/page?name=value...' with the values encoded. */
 export function route(page, values = {}) {
   const q = new URLSearchParams();

@@ -6,8 +6,8 @@
 import {admin, s3} from './api.js';
 import {enc, keyPath} from './ui.js';
 
-export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
-export const PART_SIZE = 8 * 1024 * 1024;
+const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
+const PART_SIZE = 8 * 1024 * 1024;
 const PARALLEL_PARTS = 2;
 const PART_ATTEMPTS = 3;
 
