@@ -10,7 +10,7 @@ TESTS ?= 1000
 # that is bash's own, which counts up by itself in the shell the recipe runs in)
 BENCH_SECONDS ?= 5
 
-.PHONY: help build run test consumer bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
+.PHONY: help build run test consumer console-screenshots bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -27,6 +27,11 @@ test: ## install test prerequisites when missing, then run all tests (mvn instal
 
 consumer: ## build samples/consumer against the installed jars (after make test or mvn install)
 	bash scripts/consumer.sh
+
+console-screenshots: ## refresh docs/console/*.png: the web console's browser tests, saving a screenshot of each page
+	@bash scripts/prereqs.sh test
+	$(MVN) -q -pl mock-storage-core test -Dtest=ConsoleBrowserTest -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dconsole.screenshots=$(CURDIR)/docs/console
 
 bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 128 MiB of heap); not a test
 	@bash scripts/prereqs.sh build

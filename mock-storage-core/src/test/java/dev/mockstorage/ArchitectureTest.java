@@ -102,6 +102,15 @@ class ArchitectureTest {
             .because("signatures are checked by the S3 API before dispatch (the composition root builds the checker); "
                     + "the admin API, /health and the adapter are not behind it");
 
+    // console: the web console's files
+    @ArchTest
+    static final ArchRule theConsoleServesFilesOnly = noClasses()
+            .that().resideInAPackage(INTERNAL + "console..")
+            .should().dependOnClassesThat().resideInAnyPackage(S3, ADMIN, SERVICE, METADATA, INTERNAL + "storage..",
+                    INTERNAL + "queue..", THIRD_PARTY, OBSERVE, AUTH, CLI, INTERNAL + "config..", "dev.mockstorage")
+            .because("the console is static files served over http; its pages reach the store through the admin API "
+                    + "like any other client, so nothing on the server is written for the console alone");
+
     @ArchTest
     static final ArchRule httpKnowsNoObserver = noClasses()
             .that().resideInAPackage(HTTP)

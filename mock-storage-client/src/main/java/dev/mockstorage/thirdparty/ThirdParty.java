@@ -34,6 +34,13 @@ public interface ThirdParty {
     /** The scripts set now, oldest first. */
     List<ThirdPartyScript> scripts();
 
+    /**
+     * Removes one script by its id; the calls it answered stay recorded.
+     *
+     * @throws IllegalArgumentException when no script has this id (the message lists the ids set)
+     */
+    void remove(String scriptId);
+
     /** Removes every script and forgets every recorded call. */
     void reset();
 

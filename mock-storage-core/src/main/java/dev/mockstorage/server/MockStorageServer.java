@@ -6,6 +6,7 @@ import dev.mockstorage.internal.admin.AdminApi;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.ConfigException;
 import dev.mockstorage.internal.config.ConfigLoader;
+import dev.mockstorage.internal.console.Console;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpServer;
@@ -124,7 +125,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         faults = new FaultInjection(metadata, blobs);
         storageNodes = new ServerStorageNodes(faults);
         observe(metadata, blobs, objects, clock);
-        admin.runtime(faults, this::reset, this::createBucket);
+        admin.runtime(faults, this::reset, this::createBucket).info(config);
         consistency(blobs, objects, clock, name);
         return objects;
     }
@@ -212,8 +213,12 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     }
 
     private HttpServer serve() throws IOException {
+        Console console = new Console(config.console());
         HttpServer server = new HttpServer(config.server().host(), config.server().port(), new Observer(
-                request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request), observers));
+                request -> AdminApi.owns(request) ? admin.handle(request)
+                        : Console.owns(request) && !s3.addressesBucketByHost(request)
+                        ? console.handle(request).attribute(Observer.ATTR_ADMIN, Boolean.TRUE) // not in the journal
+                        : s3.handle(request), observers));
         queue.start();
         server.start();
         startPeriodicCheck.run();
@@ -478,7 +483,8 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
 
         /**
          * Reads a {@code config.json} first; settings made on this builder win over it. With a file, the
-         * port is the file's (default 8080) unless {@link #port(int)} says otherwise.
+         * port is the file's (default 8080) unless {@link #port(int)} says otherwise. The web console
+         * ({@code console.enabled}) stays off in-process unless the file or a setting turns it on.
          */
         public Builder configFile(Path file) {
             this.configFile = file;
@@ -546,7 +552,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
                 effective.put("server.port", "0"); // ephemeral unless the file or a setting says otherwise
             }
             effective.putAll(settings);
-            Config config = ConfigLoader.load(configFile, effective);
+            Config config = ConfigLoader.loadInProcess(configFile, effective);
             try {
                 return new MockStorageServer(config);
             } catch (IOException e) {

@@ -336,6 +336,6 @@ class ScriptedThirdPartyTest {
         assertEquals(405, wrongMethod.statusCode());
         HttpResponse<String> unknown = admin("GET", "/api/v1/third-party/nope", null);
         assertEquals(404, unknown.statusCode());
-        assertTrue(unknown.body().contains("scripts, calls, verify"), unknown.body());
+        assertTrue(unknown.body().contains("scripts, scripts/{id}, calls, verify"), unknown.body());
     }
 }

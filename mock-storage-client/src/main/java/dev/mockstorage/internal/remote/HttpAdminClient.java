@@ -229,6 +229,11 @@ public final class HttpAdminClient implements MockStorageRuntime {
         }
 
         @Override
+        public void remove(String scriptId) {
+            send("DELETE", PREFIX + "scripts/" + encode(Objects.requireNonNull(scriptId, "scriptId")), null, null, TIMEOUT);
+        }
+
+        @Override
         public void reset() {
             send("DELETE", PREFIX + "scripts", null, null, TIMEOUT);
         }

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AdminApi implements HttpHandler {
     /** Shared: an ObjectMapper is thread-safe once configured, and building its serializers is the slow part. */
-    private static final class Json {
+    static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
     static final String API = "/api/v1";
@@ -67,7 +67,7 @@ public final class AdminApi implements HttpHandler {
             new Route("GET", "/health", "Health", Set.of(), AdminApi::health),
             new Route("HEAD", "/health", "Health", Set.of(), AdminApi::health),
             new Route("GET", "/metrics", "Metrics", Set.of(), AdminApi::metrics),
-            new Route("GET", API + "/objects", "AdminListObjects", Set.of("bucket", "prefix", "limit", "cursor"),
+            new Route("GET", API + "/objects", "AdminListObjects", Set.of("bucket", "prefix", "delimiter", "limit", "cursor"),
                     AdminApi::listObjects),
             new Route("POST", API + "/objects", "AdminUploadObject", Set.of("bucket", "key"), AdminApi::upload),
             new Route("GET", API + "/objects/**", "AdminGetObject", Set.of(), AdminApi::getObject),
@@ -87,13 +87,22 @@ public final class AdminApi implements HttpHandler {
             new Route("PUT", API + "/nodes/**", "AdminNodeDelay", Set.of("ms"), AdminApi::nodeDelay),
             // ---- consistency check and repair
             new Route("POST", API + "/consistency/check", "AdminConsistencyCheck", Set.of("repair"),
-                    AdminApi::consistencyCheck));
+                    AdminApi::consistencyCheck),
+            // ---- what the web console shows (InspectRoutes)
+            new Route("GET", API + "/info", "AdminInfo", Set.of(), (api, r, rest) -> api.inspect.info(r, rest)),
+            new Route("GET", API + "/buckets", "AdminListBuckets", Set.of(), (api, r, rest) -> api.inspect.buckets(r, rest)),
+            new Route("DELETE", API + "/buckets/**", "AdminDeleteBucket", Set.of(),
+                    (api, r, rest) -> api.inspect.deleteBucket(r, rest)),
+            new Route("GET", API + "/replicas/**", "AdminReplicas", Set.of(), (api, r, rest) -> api.inspect.replicas(r, rest)),
+            new Route("GET", API + "/versions/**", "AdminVersions", Set.of(), (api, r, rest) -> api.inspect.versions(r, rest)),
+            new Route("GET", API + "/tasks", "AdminTasks", Set.of("state", "limit"), (api, r, rest) -> api.inspect.tasks(r, rest)));
 
     private final ObjectService service;
     private final Inspection inspection;
     private final RequestJournal journal;
     private final Metrics metrics;
     private final AtomicLong requestCounter = new AtomicLong();
+    private final InspectRoutes inspect;
     /** {@code /api/v1/third-party/**}, or null when the server has no scripted third party. */
     private final ThirdPartyAdmin thirdParty;
     // runtime routes: set by runtime(); null until then (the routes answer 404 NotFound)
@@ -115,6 +124,13 @@ public final class AdminApi implements HttpHandler {
         this.inspection = inspection;
         this.journal = journal;
         this.metrics = metrics;
+        this.inspect = new InspectRoutes(service, inspection);
+    }
+
+    /** Turns on {@code GET /api/v1/info}, which describes these settings (never a secret). */
+    public AdminApi info(dev.mockstorage.internal.config.Config config) {
+        inspect.config(config);
+        return this;
     }
 
     /**
@@ -300,6 +316,10 @@ public final class AdminApi implements HttpHandler {
     // ---------------------------------------------------------------- objects
 
     private HttpResponse listObjects(HttpRequest request, String rest) {
+        String delimiter = request.queryParameter("delimiter");
+        if (delimiter != null && !delimiter.isEmpty()) {
+            return inspect.listFolders(request, delimiter);
+        }
         String bucket = request.queryParameter("bucket");
         if (bucket != null) {
             service.requireBucket(bucket);
@@ -656,7 +676,7 @@ public final class AdminApi implements HttpHandler {
 
     // ---------------------------------------------------------------- parameters
 
-    private static int limit(HttpRequest request) {
+    static int limit(HttpRequest request) {
         String text = request.queryParameter("limit");
         return text == null ? DEFAULT_LIMIT : intParameter("limit", text, 1, MAX_LIMIT);
     }
@@ -718,10 +738,15 @@ public final class AdminApi implements HttpHandler {
 
     /** {@code bucket/key...} (percent-encoded, as on the request line) into the decoded bucket and key. */
     private static String[] bucketAndKey(String rawRest) {
+        return bucketAndKey(rawRest, "/objects/");
+    }
+
+    /** The same for another route ({@code /replicas/}, {@code /versions/}), named in the error. */
+    static String[] bucketAndKey(String rawRest, String route) {
         int slash = rawRest.indexOf('/');
         if (slash <= 0 || slash == rawRest.length() - 1) {
-            throw new StorageException(ErrorCode.NotFound, "expected " + API + "/objects/{bucket}/{key}, got "
-                    + API + "/objects/" + rawRest);
+            throw new StorageException(ErrorCode.NotFound, "expected " + API + route + "{bucket}/{key}, got "
+                    + API + route + rawRest);
         }
         return new String[] {PercentCodec.decode(rawRest.substring(0, slash)), PercentCodec.decode(rawRest.substring(slash + 1))};
     }
@@ -732,7 +757,7 @@ public final class AdminApi implements HttpHandler {
 
     // ---------------------------------------------------------------- JSON
 
-    private static ObjectNode object(ObjectRecord o, List<String> replicas) {
+    static ObjectNode object(ObjectRecord o, List<String> replicas) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("bucket", o.bucket());
         n.put("key", o.key());
@@ -745,6 +770,9 @@ public final class AdminApi implements HttpHandler {
         o.checksums().forEach(checksums::put);
         ObjectNode meta = n.putObject("user_metadata");
         o.userMetadata().forEach(meta::put);
+        ObjectNode tags = n.putObject("tags");
+        o.tags().forEach(tags::put);
+        n.put("version_id", o.s3VersionId());
         if (!o.headers().isEmpty()) {
             ObjectNode headers = n.putObject("headers");
             o.headers().forEach(headers::put);
@@ -767,7 +795,7 @@ public final class AdminApi implements HttpHandler {
         return json(e.code().status(), body);
     }
 
-    private static HttpResponse json(int status, Object body) {
+    static HttpResponse json(int status, Object body) {
         try {
             return HttpResponse.status(status).header("Content-Type", "application/json")
                     .header("Cache-Control", "no-store").body(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));

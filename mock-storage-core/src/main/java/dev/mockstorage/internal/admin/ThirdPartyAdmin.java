@@ -4,6 +4,7 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
+import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
@@ -21,6 +22,7 @@ import java.util.Map;
  * GET    /api/v1/third-party/scripts   the scripts, oldest first
  * POST   /api/v1/third-party/scripts   add one script or an array (201, the scripts as stored, ids assigned)
  * DELETE /api/v1/third-party/scripts   remove every script and every recorded call (204)
+ * DELETE /api/v1/third-party/scripts/{id}  remove one script (204; 404 NoSuchScript naming the ids set)
  * GET    /api/v1/third-party/calls     recorded calls, oldest first; ?unmatched=true for unscripted ones only
  * DELETE /api/v1/third-party/calls     forget the recorded calls (204)
  * POST   /api/v1/third-party/verify    {"times": N, "match": {...}}: 200 {"verified": true} or 409
@@ -76,8 +78,19 @@ final class ThirdPartyAdmin {
                 }
                 return json(200, "{\n  \"verified\" : true,\n  \"times\" : " + v.getKey() + "\n}");
             }
-            default -> throw new StorageException(ErrorCode.NotFound, "no admin endpoint " + request.method() + " "
-                    + request.rawPath() + " (available under " + PREFIX + ": scripts, calls, verify)");
+            default -> {
+                if (route.startsWith("scripts/") && route.length() > "scripts/".length()) {
+                    AdminApi.requireMethod(request, "DELETE");
+                    try {
+                        thirdParty.remove(PercentCodec.decode(route.substring("scripts/".length())));
+                    } catch (IllegalArgumentException e) {
+                        throw new StorageException(ErrorCode.NoSuchScript, e.getMessage());
+                    }
+                    return HttpResponse.status(204);
+                }
+                throw new StorageException(ErrorCode.NotFound, "no admin endpoint " + request.method() + " "
+                    + request.rawPath() + " (available under " + PREFIX + ": scripts, scripts/{id}, calls, verify)");
+            }
         }
     }
 

@@ -91,12 +91,13 @@ public final class Main {
 
         /**
          * Settings for {@link MockStorageServer.Builder#setting}: everything resolved here plus the
-         * port, because the builder's own default port is 0 (ephemeral) while the jar's is 8080 or the
-         * config file's.
+         * port and the console, because the builder's own defaults are port 0 (ephemeral) and no console
+         * while the jar's are 8080 and the console on, or the config file's.
          */
         Map<String, String> builderSettings() {
             Map<String, String> all = new LinkedHashMap<>(settings);
             all.put(Setting.SERVER_PORT.dottedName(), Integer.toString(config.server().port()));
+            all.put(Setting.CONSOLE_ENABLED.dottedName(), Boolean.toString(config.console()));
             return all;
         }
     }

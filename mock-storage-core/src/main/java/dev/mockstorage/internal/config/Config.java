@@ -6,12 +6,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The validated configuration the server runs with. Every field has a default; see
+ * The validated configuration the server runs with ({@code console}: {@code console.enabled}). Every field
+ * has a default (the standalone jar's); see
  * {@link ConfigLoader} for how {@code config.json}, environment variables and command-line
  * settings produce it. Paths are absolute.
  */
 public record Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
-                     Observe observe, Auth auth) {
+                     Observe observe, Auth auth, boolean console) {
+
+    /** With the web console at the jar's default (on). */
+    public Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty, Observe observe,
+                  Auth auth) {
+        this(server, storage, database, queue, thirdParty, observe, auth, true);
+    }
 
     /** With authentication at its default (open: any credentials accepted). */
     public Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty, Observe observe) {

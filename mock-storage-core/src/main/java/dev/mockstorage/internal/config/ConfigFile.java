@@ -10,7 +10,7 @@ import java.util.Map;
  * an explicit JSON {@code null} is refused while binding.
  */
 record ConfigFile(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
-                  Journal journal, Metrics metrics, Log log, Auth auth) {
+                  Journal journal, Metrics metrics, Log log, Auth auth, Console console) {
 
     /** {@code domain}: one domain or several, comma separated. */
     record Server(String host, Integer port, String domain) {
@@ -45,5 +45,8 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
 
     /** {@code mode} is {@code open} or {@code strict}. */
     record Auth(String mode, String accessKey, String secretKey) {
+    }
+
+    record Console(Boolean enabled) {
     }
 }

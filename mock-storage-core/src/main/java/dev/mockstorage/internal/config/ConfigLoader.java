@@ -100,9 +100,23 @@ public final class ConfigLoader {
         return load(file, settings, origins, Path.of("").toAbsolutePath());
     }
 
+    /**
+     * Like {@link #load(Path, Map)} for a server started in-process ({@code MockStorageServer.builder()}),
+     * whose one different default is {@code console.enabled = false}: the file or a setting may still turn
+     * the console on. (The standalone jar resolves its settings with {@link #load(Path, Map, Map)} and hands
+     * the result to the builder as settings.)
+     */
+    public static Config loadInProcess(Path file, Map<String, String> settings) {
+        return load(new Draft(false), file, settings, Map.of(), Path.of("").toAbsolutePath());
+    }
+
     /** The loader with an explicit base for relative paths (tests). */
     static Config load(Path file, Map<String, String> settings, Map<String, String> origins, Path workingDir) {
-        Draft draft = new Draft();
+        return load(new Draft(true), file, settings, origins, workingDir);
+    }
+
+    private static Config load(Draft draft, Path file, Map<String, String> settings, Map<String, String> origins,
+                               Path workingDir) {
         if (file != null) {
             draft.apply(readFile(file), file.toString());
         }
@@ -378,6 +392,12 @@ public final class ConfigLoader {
         Src<String> authMode = Src.of("open", "default", "auth.mode");
         Src<String> authAccessKey = Src.of(Config.Auth.DEFAULT_ACCESS_KEY, "default", "auth.access_key");
         Src<String> authSecretKey = Src.of(Config.Auth.DEFAULT_SECRET_KEY, "default", "auth.secret_key");
+        Src<Boolean> console;
+
+        /** @param consoleByDefault {@code console.enabled} unless set: true for the jar, false in-process */
+        Draft(boolean consoleByDefault) {
+            console = Src.of(consoleByDefault, "default", "console.enabled");
+        }
 
         void apply(ConfigFile f, String where) {
             if (f.server() != null) {
@@ -441,6 +461,9 @@ public final class ConfigLoader {
                 authMode = f.auth().mode() == null ? authMode : Src.of(f.auth().mode(), where, "auth.mode");
                 authAccessKey = f.auth().accessKey() == null ? authAccessKey : Src.of(f.auth().accessKey(), where, "auth.access_key");
                 authSecretKey = f.auth().secretKey() == null ? authSecretKey : Src.of(f.auth().secretKey(), where, "auth.secret_key");
+            }
+            if (f.console() != null && f.console().enabled() != null) {
+                console = Src.of(f.console().enabled(), where, "console.enabled");
             }
         }
 
@@ -530,6 +553,7 @@ public final class ConfigLoader {
                 case AUTH_MODE -> authMode = raw;
                 case AUTH_ACCESS_KEY -> authAccessKey = raw;
                 case AUTH_SECRET_KEY -> authSecretKey = raw;
+                case CONSOLE_ENABLED -> console = bool(raw);
             }
         }
 
@@ -654,7 +678,7 @@ public final class ConfigLoader {
                     new Config.Queue(queueSize.value(), queueWorkers.value(), queueFullWaitMs.value()),
                     resolveThirdParty(workingDir),
                     new Config.Observe(journalSize.value(), metricsEnabled.value(), accessLogTarget),
-                    resolveAuth());
+                    resolveAuth(), console.value());
         }
 
         private Config.Auth resolveAuth() {

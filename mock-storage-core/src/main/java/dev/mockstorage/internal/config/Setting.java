@@ -81,7 +81,10 @@ public enum Setting {
     AUTH_ACCESS_KEY("auth.access_key", Config.Auth.DEFAULT_ACCESS_KEY,
             "The access key id clients sign with; in strict mode any other is `InvalidAccessKeyId`."),
     AUTH_SECRET_KEY("auth.secret_key", Config.Auth.DEFAULT_SECRET_KEY,
-            "The secret key of `auth.access_key`; in strict mode a signature made with another is `SignatureDoesNotMatch`.");
+            "The secret key of `auth.access_key`; in strict mode a signature made with another is `SignatureDoesNotMatch`."),
+    // console: the web console at /_console/
+    CONSOLE_ENABLED("console.enabled", "true (jar, image); false in-process",
+            "Serve the web console at `/_console/` on the server's port (see Web console); off, the path answers 404 saying so.");
 
     /** Prefix of every environment variable that configures the server. */
     public static final String ENV_PREFIX = "MOCK_STORAGE_";

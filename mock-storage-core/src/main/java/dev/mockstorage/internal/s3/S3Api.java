@@ -185,6 +185,14 @@ public final class S3Api implements HttpHandler {
         return routes.stream().map(Route::operation).toList();
     }
 
+    /**
+     * True for a virtual-host-style request ({@code Host: bucket.<domain>}): its whole path is an object key,
+     * so paths the server uses for itself ({@code /_console/...}) belong to S3 there.
+     */
+    public boolean addressesBucketByHost(HttpRequest http) {
+        return !domains.isEmpty() && S3Request.virtualHostBucket(http.header("host"), domains) != null;
+    }
+
     @Override
     public HttpResponse handle(HttpRequest http) {
         String requestId = String.format(Locale.ROOT, "%016X", requestCounter.incrementAndGet());

@@ -4,6 +4,7 @@ import dev.mockstorage.internal.metadata.BucketTotals;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectQuery;
 import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.metadata.TaskRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
@@ -68,6 +69,55 @@ public final class Inspection {
     /** Ids of the nodes holding an intact (right-sized) replica of the object, in node order. */
     public List<String> replicaNodes(ObjectRecord object) {
         return blobs.nodesHolding(object.blobId(), object.size());
+    }
+
+    /** Every bucket's current objects and their bytes, empty buckets included, by name. */
+    public List<BucketTotals> bucketTotals() {
+        return metadata.bucketTotals();
+    }
+
+    /**
+     * One node's copy of an object: {@code state} is {@code INTACT}, {@code MISSING}, {@code WRONG_SIZE} or
+     * {@code WRONG_CONTENT} ({@link BlobStore.ReplicaState}), {@code UNREADABLE} (with the error in
+     * {@code detail}), or null when the node is down and was not looked at.
+     */
+    public record Replica(String node, boolean nodeUp, String state, String detail) {
+    }
+
+    /**
+     * The state of every node's copy of the object, in node order, reading each copy on a node that is up
+     * whole against the object's content MD5 (as the consistency check does, without repairing anything).
+     */
+    public List<Replica> replicas(ObjectRecord object) {
+        String md5 = ObjectService.expectedContentMd5(metadata, object);
+        List<Replica> out = new ArrayList<>();
+        for (StorageNode n : blobs.nodes()) {
+            if (n.state() != dev.mockstorage.internal.storage.NodeState.UP) {
+                out.add(new Replica(n.id(), false, null, n.reason()));
+                continue;
+            }
+            try {
+                out.add(new Replica(n.id(), true, blobs.replicaState(n, object.blobId(), object.size(), md5).name(), null));
+            } catch (IOException e) {
+                out.add(new Replica(n.id(), true, "UNREADABLE", e.toString()));
+            }
+        }
+        return out;
+    }
+
+    /** Open (pending or running) tasks, oldest first, at most {@code limit}. */
+    public List<TaskRecord> openTasks(int limit) {
+        return metadata.openTasks(limit);
+    }
+
+    /** Tasks parked as failed after their last attempt, oldest first, at most {@code limit}. */
+    public List<TaskRecord> failedTasks(int limit) {
+        return metadata.failedTasks(limit);
+    }
+
+    /** How many tasks are open now and how many are parked as failed: {@code [open, failed]}. */
+    public long[] taskCounts() {
+        return new long[] {queue.openCount(), queue.parkedCount()};
     }
 
     /** Milliseconds since this server started. */

@@ -398,6 +398,10 @@ public final class ObjectService {
      * is the MD5 of its parts' MD5s) the whole-content MD5 kept with its layout; null when unknown.
      */
     String expectedContentMd5(ObjectRecord object) {
+        return expectedContentMd5(metadata, object);
+    }
+
+    static String expectedContentMd5(MetadataStore metadata, ObjectRecord object) {
         String md5 = contentMd5(object);
         if (md5 == null && object.etag().indexOf('-') > 0) {
             md5 = metadata.multipartLayout(object.bucket(), object.key(), object.blobId())

@@ -174,6 +174,14 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
     }
 
     @Override
+    public void remove(String scriptId) {
+        if (!scripts.removeIf(st -> st.script.id().equals(scriptId))) {
+            throw new IllegalArgumentException("no third-party script with id '" + scriptId + "'; the scripts are "
+                    + (scripts.isEmpty() ? "none" : String.join(", ", scripts.stream().map(st -> st.script.id()).toList())));
+        }
+    }
+
+    @Override
     public void reset() {
         scripts.clear();
         calls.clear();

@@ -106,7 +106,15 @@ class MainTest {
             Main.Plan p = plan(Map.of());
             assertNull(p.configFile());
             assertEquals(8080, p.config().server().port());
-            assertEquals(Map.of("server.port", "8080"), p.builderSettings());
+            assertEquals(Map.of("server.port", "8080", "console.enabled", "true"), p.builderSettings());
+        }
+
+        @Test
+        void theJarServesTheConsoleUnlessToldNotTo() throws IOException {
+            assertTrue(plan(Map.of()).config().console());
+            assertEquals("false", plan(Map.of("MOCK_STORAGE_CONSOLE_ENABLED", "false")).builderSettings().get("console.enabled"));
+            Path file = Files.writeString(dir.resolve("console-off.json"), "{\"console\": {\"enabled\": false}}");
+            assertEquals("false", plan(Map.of(), "--config", file.toString()).builderSettings().get("console.enabled"));
         }
 
         @Test
@@ -125,7 +133,7 @@ class MainTest {
             Main.Plan p = plan(env, "--config", file, "--server.port=9002");
             assertEquals(9002, p.config().server().port());
             assertEquals(7, p.config().queue().size());
-            assertEquals(Map.of("server.port", "9002", "queue.size", "7"), p.builderSettings());
+            assertEquals(Map.of("server.port", "9002", "queue.size", "7", "console.enabled", "true"), p.builderSettings());
         }
 
         @Test

@@ -113,6 +113,18 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void theConsoleIsOnForTheJarAndOffInProcessUnlessTheFileOrASettingTurnsItOn() throws IOException {
+            assertTrue(ConfigLoader.load(null, Map.of(), Map.of(), dir).console());
+            assertFalse(ConfigLoader.loadInProcess(null, Map.of()).console());
+            Path on = write("{\"console\": {\"enabled\": true}}");
+            assertTrue(ConfigLoader.loadInProcess(on, Map.of()).console());
+            assertTrue(ConfigLoader.loadInProcess(null, Map.of("console.enabled", "yes")).console());
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.loadInProcess(null, Map.of("console.enabled", "maybe")));
+            assertTrue(e.getMessage().startsWith("setting: console.enabled: \"maybe\" is not a boolean"), e.getMessage());
+        }
+
+        @Test
         void theRepositoryConfigJsonIsValidAndCreatesBuckets() {
             Path repoConfig = Path.of("..", "config.json");
             Config c = ConfigLoader.load(repoConfig, Map.of(), Map.of(), dir);
@@ -133,7 +145,7 @@ class ConfigLoaderTest {
         @Test
         void unknownTopLevelSection() throws IOException {
             String msg = fileError("{\"serverr\": {}}");
-            assertTrue(msg.startsWith("serverr: unknown field (known here: auth, database, journal, log, metrics, queue, server, storage, third_party)"), msg);
+            assertTrue(msg.startsWith("serverr: unknown field (known here: auth, console, database, journal, log, metrics, queue, server, storage, third_party)"), msg);
         }
 
         @Test
