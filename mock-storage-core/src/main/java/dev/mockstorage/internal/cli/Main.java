@@ -19,7 +19,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar mock-storage.jar}: serves the defaults, or what {@code --config FILE}, environment
  * variables and {@code --NAME=VALUE} options say (defaults &lt; file &lt; environment &lt; command line).
  * Prints {@code mock-storage listening on http://HOST:PORT (data: DIR)} once it answers requests and
- * closes the server on SIGTERM or Ctrl-C. {@code healthcheck} asks a running server's {@code /health}.
+ * closes the server on SIGTERM or Ctrl-C. A start that fails prints
+ * {@code mock-storage: could not start: SETTING VALUE: CAUSE} and leaves nothing on disk that it
+ * created. {@code healthcheck} asks a running server's {@code /health}.
  *
  * <p>Exit codes: 0 success, 1 the server could not start or the health check failed, 2 a usage or
  * configuration error (the message names the option or field).
@@ -31,6 +33,7 @@ public final class Main {
     static final int BAD_CONFIG = 2;
 
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
+    private static final String START_FAILED = "mock-storage: could not start: ";
 
     private Main() {
     }
@@ -114,7 +117,9 @@ public final class Main {
             err.println("mock-storage: configuration error: " + e.getMessage());
             return BAD_CONFIG;
         } catch (RuntimeException e) {
-            err.println("mock-storage: cannot start: " + e);
+            // the builder's start failures already read "mock-storage: could not start: SETTING VALUE: CAUSE"
+            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            err.println(message.startsWith(START_FAILED) ? message : START_FAILED + message);
             return FAILED;
         }
         CountDownLatch closed = new CountDownLatch(1);

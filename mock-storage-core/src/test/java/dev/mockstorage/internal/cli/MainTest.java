@@ -1,6 +1,7 @@
 package dev.mockstorage.internal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
@@ -171,6 +173,46 @@ class MainTest {
             assertEquals(2, o.code());
             assertTrue(o.err().startsWith("mock-storage: unknown option --verbose;"), o.err());
             assertTrue(o.err().endsWith("(see --help)\n"), o.err());
+        }
+    }
+
+    /** A start that fails says which setting, its value and why, exits 1 and leaves nothing on disk. */
+    @Nested
+    @Timeout(60) // Main.run returns only on failure; a start that wrongly succeeds would wait for SIGTERM
+    class StartErrors {
+        @Test
+        void aTakenPortNamesTheHostThePortAndTheCauseAndCreatesNoDataDirectory() throws IOException {
+            Path data = dir.resolve("data");
+            try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                int port = taken.getLocalPort();
+                Outcome o = run(Map.of(), "--server.port=" + port, "--storage.data_dir=" + data);
+                assertEquals(1, o.code());
+                assertEquals("mock-storage: could not start: server.port " + port + " on 127.0.0.1: address already in use"
+                        + " (another process listens there; choose another server.port, or 0 for any free one)\n", o.err());
+                assertEquals("", o.out());
+            }
+            assertFalse(Files.exists(data), "the failed start created " + data);
+        }
+
+        @Test
+        void aDataDirectoryBelowAFileSaysItIsNotADirectory() throws IOException {
+            Path file = Files.writeString(dir.resolve("file.txt"), "not a directory");
+            Path data = file.resolve("data");
+            Outcome o = run(Map.of(), "--server.port=0", "--storage.data_dir=" + data);
+            assertEquals(1, o.code());
+            assertEquals("mock-storage: could not start: storage.data_dir " + data + ": not a directory (" + file
+                    + " is a file)\n", o.err());
+        }
+
+        @Test
+        void aFailureAfterTheStoreWasSetUpRemovesWhatThisStartCreated() throws IOException {
+            Path data = dir.resolve("data");
+            Path log = Files.writeString(dir.resolve("file.txt"), "").resolve("access.log");
+            Outcome o = run(Map.of(), "--server.port=0", "--storage.data_dir=" + data, "--log.access=" + log);
+            assertEquals(1, o.code());
+            assertEquals("mock-storage: could not start: log.access " + log + ": not a directory ("
+                    + dir.resolve("file.txt") + " is a file)\n", o.err());
+            assertFalse(Files.exists(data), "the failed start left " + data);
         }
     }
 
