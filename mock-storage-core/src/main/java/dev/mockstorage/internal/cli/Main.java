@@ -34,12 +34,23 @@ public final class Main {
 
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
     private static final String START_FAILED = "mock-storage: could not start: ";
+    /**
+     * The JDK's console log format, on one line: {@code 2026-01-31 12:00:00 WARNING message}, a stack
+     * trace (when there is one) on the lines after it. The JDK's default spends a second line on the
+     * source class.
+     */
+    static final String LOG_FORMAT = "%1$tF %1$tT %4$s %5$s%6$s%n";
 
     private Main() {
     }
 
     /** Entry point of the standalone jar. */
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            // this process is ours (in-process users keep their own logging set-up): one line per record
+            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+        }
         int code = run(args, System.getenv(), System.out, System.err);
         System.exit(code);
     }

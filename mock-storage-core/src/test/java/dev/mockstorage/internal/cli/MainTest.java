@@ -224,6 +224,13 @@ class MainTest {
     }
 
     @Test
+    void theJarLogsOneLinePerRecord() {
+        String line = String.format(Main.LOG_FORMAT, java.time.ZonedDateTime.now(), "source", "logger", "WARNING",
+                "node stg1 is down", "");
+        assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d WARNING node stg1 is down\\R"), line);
+    }
+
+    @Test
     void listeningLineSaysWhatIsBoundAndWhereToReachIt() {
         Path data = Path.of("/srv/data");
         assertEquals("mock-storage listening on http://127.0.0.1:8080 (data: /srv/data)",
