@@ -6,9 +6,11 @@ import dev.mockstorage.internal.admin.AdminApi;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.ConfigException;
 import dev.mockstorage.internal.config.ConfigLoader;
+import dev.mockstorage.internal.config.Setting;
 import dev.mockstorage.internal.console.Console;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.HttpHandler;
 import dev.mockstorage.internal.http.HttpServer;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.observe.AccessLog;
@@ -77,6 +79,8 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final ObjectService service;
     private final HttpServer http;
+    /** what {@link #http} hands requests to; set once the store is ready, before it accepts connections */
+    private HttpHandler requests;
     private TaskQueue queue;
     private MetadataStore metadata;
     private S3Api s3;
@@ -94,25 +98,61 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     private ConsistencyCheck consistencyCheck;
     private Runnable startPeriodicCheck = () -> { };
 
+    /**
+     * Binds the port first, so that a taken one fails before anything touches the disk; then sets up
+     * the store (connections wait in the listen backlog meanwhile), then accepts. A start that fails
+     * closes what it opened and removes what it created on disk.
+     */
     private MockStorageServer(Config config) throws IOException {
         this.config = config;
+        CreatedPaths created = new CreatedPaths();
         try {
-            this.service = assemble();
-            this.http = serve();
+            this.http = bind();
+            this.service = assemble(created);
+            serve();
         } catch (IOException | RuntimeException | Error e) {
-            close();
+            try {
+                close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            created.remove(e);
             throw e;
         }
     }
 
-    private ObjectService assemble() throws IOException {
+    /** Binds {@code server.host}:{@code server.port} without accepting yet. */
+    private HttpServer bind() throws StartFailure {
+        String host = config.server().host();
+        int port = config.server().port();
+        HttpServer server = new HttpServer(host, port, request -> requests.handle(request));
+        try {
+            server.bind();
+        } catch (IOException e) {
+            throw StartFailure.bind(host, port, e);
+        }
+        return server;
+    }
+
+    private ObjectService assemble(CreatedPaths created) throws IOException {
         Clock clock = Clock.systemUTC();
         String name = "mock-storage-" + INSTANCES.incrementAndGet();
-        Files.createDirectories(config.storage().dataDir());
-        resources.push(lockDataDirectory(config.storage().dataDir()));
-        metadata = MetadataStore.open(config.database().file(), config.storage().fsync(), METADATA_LOCK_TIMEOUT);
+        Path dataDir = config.storage().dataDir();
+        try {
+            created.before(dataDir);
+            Files.createDirectories(dataDir);
+            resources.push(lockDataDirectory(dataDir, created));
+        } catch (StartFailure e) {
+            throw e;
+        } catch (IOException e) {
+            throw StartFailure.path(Setting.STORAGE_DATA_DIR.dottedName(), dataDir, e);
+        }
+        metadata = openMetadata(created);
         resources.push(metadata);
-        List<StorageNode> nodes = config.storage().nodes().stream().map(n -> new StorageNode(n.id(), n.path())).toList();
+        List<StorageNode> nodes = config.storage().nodes().stream().map(n -> {
+            created.before(n.path());
+            return new StorageNode(n.id(), n.path()); // a directory it cannot create leaves the node down, not the start
+        }).toList();
         BlobStore blobs = new BlobStore(nodes, config.storage().fsync(), config.storage().writeQuorum());
         resources.push(blobs);
         queue = new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
@@ -124,10 +164,26 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         s3 = new S3Api(objects, DEFAULT_REGION, config.server().domains(), authenticator(clock));
         faults = new FaultInjection(metadata, blobs);
         storageNodes = new ServerStorageNodes(faults);
-        observe(metadata, blobs, objects, clock);
+        observe(metadata, blobs, objects, clock, created);
         admin.runtime(faults, this::reset, this::createBucket).info(config);
         consistency(blobs, objects, clock, name);
         return objects;
+    }
+
+    /** {@code database.dsn}: a new database file takes its WAL and shared-memory files with it when the start fails. */
+    private MetadataStore openMetadata(CreatedPaths created) throws StartFailure {
+        Path db = config.database().file();
+        created.before(db);
+        if (created.isNew(db)) {
+            for (String sidecar : List.of("-wal", "-shm", "-journal")) {
+                created.before(db.resolveSibling(db.getFileName() + sidecar));
+            }
+        }
+        try {
+            return MetadataStore.open(db, config.storage().fsync(), METADATA_LOCK_TIMEOUT);
+        } catch (StorageException e) {
+            throw StartFailure.path(Setting.DATABASE_DSN.dottedName(), db, e);
+        }
     }
 
     /** The consistency check: on demand, over the admin API, periodically ({@code storage.check_interval_ms}). */
@@ -142,7 +198,8 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     }
 
     /** The journal, metrics and access log (config {@code journal.size}, {@code metrics.enabled}, {@code log.access}). */
-    private void observe(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock) {
+    private void observe(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, CreatedPaths created)
+            throws StartFailure {
         Config.Observe o = config.observe();
         inspection = new Inspection(metadata, blobs, queue, clock);
         inspection.thirdPartySource(() -> {
@@ -164,8 +221,18 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
             journal = Journal.disabled();
         }
         if (o.accessLog() != null) {
-            AccessLog log = o.accessLog().equals(Config.Observe.STDOUT) ? AccessLog.to(System.out)
-                    : AccessLog.toFile(Path.of(o.accessLog()));
+            AccessLog log;
+            if (o.accessLog().equals(Config.Observe.STDOUT)) {
+                log = AccessLog.to(System.out);
+            } else {
+                Path file = Path.of(o.accessLog());
+                created.before(file);
+                try {
+                    log = AccessLog.toFile(file);
+                } catch (UncheckedIOException e) {
+                    throw StartFailure.path(Setting.LOG_ACCESS.dottedName(), file, e);
+                }
+            }
             resources.push(log);
             observers.add(log);
         }
@@ -212,18 +279,17 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         return source;
     }
 
-    private HttpServer serve() throws IOException {
+    /** The store is ready: hand requests to it, start the workers, accept connections. */
+    private void serve() throws IOException {
         Console console = new Console(config.console());
-        HttpServer server = new HttpServer(config.server().host(), config.server().port(), new Observer(
+        requests = new Observer(
                 request -> AdminApi.owns(request) ? admin.handle(request)
                         : Console.owns(request) && !s3.addressesBucketByHost(request)
                         ? console.handle(request).attribute(Observer.ATTR_ADMIN, Boolean.TRUE) // not in the journal
-                        : s3.handle(request), observers));
+                        : s3.handle(request), observers);
         queue.start();
-        server.start();
+        http.start();
         startPeriodicCheck.run();
-        resources.push(server::stop);
-        return server;
     }
 
     /** A builder with every setting at its default, except port 0 (ephemeral). */
@@ -436,6 +502,9 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         }
         closed = true;
         RuntimeException failure = null;
+        if (http != null) {
+            http.stop(); // first: no request may reach what closes below
+        }
         while (!resources.isEmpty()) {
             try {
                 resources.pop().close();
@@ -452,8 +521,9 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         }
     }
 
-    private static AutoCloseable lockDataDirectory(Path dataDir) throws IOException {
+    private static AutoCloseable lockDataDirectory(Path dataDir, CreatedPaths created) throws IOException {
         Path lockFile = dataDir.resolve(".lock");
+        created.before(lockFile);
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -463,8 +533,9 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         }
         if (lock == null) {
             channel.close();
-            throw new IllegalStateException("the data directory " + dataDir + " is in use by another mock-storage server"
-                    + " (lock file " + lockFile + "); give each server its own data directory");
+            created.forget(); // whatever looked new here is the other server's
+            throw new StartFailure(Setting.STORAGE_DATA_DIR.dottedName() + " " + dataDir + ": in use by another"
+                    + " mock-storage server (lock file " + lockFile + "); give each server its own data directory", null);
         }
         FileLock held = lock;
         return () -> {
@@ -541,10 +612,15 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         }
 
         /**
-         * Starts the server; it answers requests when this returns.
+         * Starts the server; it answers requests when this returns. A start that fails leaves nothing on
+         * disk that it created (data directory, lock file, database, node directories, access log).
          *
          * @throws IllegalArgumentException when a setting is unknown or invalid (the message names it)
-         * @throws UncheckedIOException     when the port cannot be bound or the data directory not used
+         * @throws UncheckedIOException     when the port cannot be bound, or the data directory, database or
+         *                                  access log cannot be used; the message names the setting, its value
+         *                                  and the cause, e.g. {@code mock-storage: could not start: server.port
+         *                                  8080 on 127.0.0.1: address already in use (...)}, and the cause is
+         *                                  the I/O error
          */
         public MockStorageServer start() {
             Map<String, String> effective = new LinkedHashMap<>();
@@ -555,8 +631,10 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
             Config config = ConfigLoader.loadInProcess(configFile, effective);
             try {
                 return new MockStorageServer(config);
+            } catch (StartFailure e) {
+                throw new UncheckedIOException(e.startMessage(), e.getCause() instanceof IOException io ? io : e);
             } catch (IOException e) {
-                throw new UncheckedIOException("mock-storage could not start: " + e.getMessage(), e);
+                throw new UncheckedIOException(new StartFailure(String.valueOf(e.getMessage()), e).startMessage(), e);
             }
         }
     }

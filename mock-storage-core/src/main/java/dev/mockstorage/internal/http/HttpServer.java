@@ -56,15 +56,15 @@ public final class HttpServer {
     }
 
     /**
-     * Binds (in the calling thread, so a {@code BindException} surfaces here) and starts accepting.
-     * NanoHTTPD's own {@code start()} is not used: it polls for the bind in 10 ms sleeps, which would
-     * be most of a test server's start-up time.
+     * Binds the address (in the calling thread, so a {@code BindException} surfaces here) without
+     * accepting: clients that connect now wait in the listen backlog, unanswered, until {@link #start()}.
+     * Lets the server claim its port before it sets anything else up. Does nothing when bound already.
      *
      * @throws IOException when the address cannot be bound (e.g. {@code BindException})
      */
-    public synchronized void start() throws IOException {
+    public synchronized void bind() throws IOException {
         if (serverSocket != null) {
-            throw new IllegalStateException("already started on port " + port());
+            return;
         }
         ServerSocket socket = new ServerSocket();
         try {
@@ -75,6 +75,20 @@ public final class HttpServer {
             throw e;
         }
         serverSocket = socket;
+    }
+
+    /**
+     * Binds (unless {@link #bind()} did) and starts accepting. NanoHTTPD's own {@code start()} is not
+     * used: it polls for the bind in 10 ms sleeps, which would be most of a test server's start-up time.
+     *
+     * @throws IOException when the address cannot be bound (e.g. {@code BindException})
+     */
+    public synchronized void start() throws IOException {
+        if (listener != null) {
+            throw new IllegalStateException("already started on port " + port());
+        }
+        bind();
+        ServerSocket socket = serverSocket;
         listener = new Thread(() -> acceptLoop(socket), "mock-storage-http-" + socket.getLocalPort());
         listener.setDaemon(true);
         listener.start();
@@ -92,13 +106,13 @@ public final class HttpServer {
         }
     }
 
-    /** The bound port (the real one when started with port 0); -1 before {@link #start()}. */
+    /** The bound port (the real one when bound with port 0); -1 before {@link #bind()} or {@link #start()}. */
     public int port() {
         ServerSocket socket = serverSocket;
         return socket == null ? -1 : socket.getLocalPort();
     }
 
-    /** Closes the listening socket and every open connection. Idempotent; safe before start. */
+    /** Closes the listening socket and every open connection. Idempotent; safe before or after only {@link #bind()}. */
     public synchronized void stop() {
         ServerSocket socket = serverSocket;
         if (socket == null) {
@@ -110,6 +124,9 @@ public final class HttpServer {
             // closing anyway
         }
         nano.stop(); // closes every open connection
+        if (listener == null) {
+            return; // bound, never accepted
+        }
         try {
             listener.join(2000);
         } catch (InterruptedException e) {

@@ -86,7 +86,8 @@ final class BackgroundTasks {
             blobs.delete(blobId);
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "repaired blob {0} of {1}/{2} on {3}", blobId, bucket, key, repaired);
+        // DEBUG: the damage was logged when the read found it and queued this repair; one line per fault
+        LOG.log(System.Logger.Level.DEBUG, "repaired blob {0} of {1}/{2} on {3}", blobId, bucket, key, repaired);
     }
 
     private static boolean pointsAt(MetadataStore metadata, String bucket, String key, String blobId) {

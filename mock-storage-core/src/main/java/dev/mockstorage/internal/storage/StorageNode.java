@@ -14,6 +14,8 @@ import java.util.List;
  * Thread-safe.
  */
 public final class StorageNode {
+    private static final System.Logger LOG = System.getLogger(StorageNode.class.getName());
+
     private final String id;
     private final Path root;
     private final Path blobs;
@@ -139,12 +141,19 @@ public final class StorageNode {
     private void setStatus(Status next) {
         Status previous = status;
         status = next;
+        if (previous != null && previous.state() == NodeState.UP && next.state() == NodeState.DOWN) {
+            // once per change, never per request: the requests it fails are answered with the reason.
+            // A fault injected on purpose is the test's own doing, so it stays below the console's INFO.
+            boolean injected = forcedDownReason != null || readOnly;
+            LOG.log(injected ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    () -> "storage node " + id + " is down: " + next.reason());
+        }
         if (previous != null && previous.state() == NodeState.DOWN && next.state() == NodeState.UP) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "storage node " + id + " is up again");
             try {
                 onUp.run();
             } catch (RuntimeException e) {
-                System.getLogger(StorageNode.class.getName()).log(System.Logger.Level.WARNING,
-                        "could not queue the repairs waiting for node " + id, e);
+                LOG.log(System.Logger.Level.WARNING, "could not queue the repairs waiting for node " + id, e);
             }
         }
     }
@@ -160,7 +169,7 @@ public final class StorageNode {
      * when its directory is usable again.
      */
     public void markFailed(String reason) {
-        status = new Status(NodeState.DOWN, reason);
+        setStatus(new Status(NodeState.DOWN, reason));
     }
 
     /** A node's reason for an I/O error: {@code full: ...}, {@code read-only: ...} or {@code I/O error: ...}. */
