@@ -10,7 +10,7 @@ import java.util.Locale;
 /** The plain types of settings, and the check every path setting shares. */
 final class Types {
 
-    /** A whole number; in config.json a number. */
+    /** A whole number; in config.json a number or a string that holds one ({@code "port": "8080"}). */
     static final Type<Integer> INT = Type.of(Types::integer, Types::integer);
 
     /** {@code true}/{@code yes}/{@code on}/{@code 1} or {@code false}/{@code no}/{@code off}/{@code 0}; in config.json a boolean. */
@@ -67,6 +67,13 @@ final class Types {
                 throw json.failHere("number out of range");
             }
             return node.intValue();
+        }
+        if (node.isTextual()) {
+            try {
+                return Integer.parseInt(node.asText().trim());
+            } catch (NumberFormatException e) {
+                // not a number in a string: reported as the wrong type below
+            }
         }
         throw json.expected("a whole number");
     }

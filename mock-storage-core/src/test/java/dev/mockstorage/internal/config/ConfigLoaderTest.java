@@ -137,9 +137,9 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void portAsStringIsAWrongType() throws IOException {
-            String msg = fileError("{\"server\": {\"port\": \"8080\"}}");
-            assertTrue(msg.startsWith("server.port: expected a whole number, got string \"8080\" (line 1, column"), msg);
+        void portAsStringThatHoldsNoNumberIsAWrongType() throws IOException {
+            String msg = fileError("{\"server\": {\"port\": \"http\"}}");
+            assertTrue(msg.startsWith("server.port: expected a whole number, got string \"http\" (line 1, column"), msg);
         }
 
         @Test
