@@ -115,8 +115,8 @@ public record Config(Server server, Storage storage, Database database, Queue qu
      * accepted); {@code auth.access_key}/{@code auth.secret_key}: the one key pair clients sign with.
      */
     public record Auth(boolean strict, String accessKey, String secretKey) {
-        /** Open mode with the default keys. */
-        public static final Auth DEFAULTS = new Auth(false, Setting.AUTH_ACCESS_KEY.defaultValue(),
-                Setting.AUTH_SECRET_KEY.defaultValue());
+        /** The declared defaults: open mode, the default keys. */
+        public static final Auth DEFAULTS = new Auth(Setting.authMode(Setting.AUTH_MODE.defaultValue()),
+                Setting.AUTH_ACCESS_KEY.defaultValue(), Setting.AUTH_SECRET_KEY.defaultValue());
     }
 }

@@ -29,6 +29,7 @@ public final class Setting<T> {
     /** The origin of a value nobody set. */
     static final String DEFAULT = "default";
 
+    /** Filled by {@link #declare} while the class initialises, in the order of declaration. */
     private static final List<Setting<?>> ALL = new ArrayList<>();
 
     public static final Setting<String> SERVER_HOST = declare("server.host", Types.TRIMMED, "127.0.0.1",
@@ -138,10 +139,11 @@ public final class Setting<T> {
             "The secret key of `auth.access_key`; in strict mode a signature made with another is `SignatureDoesNotMatch`.")
             .check(s -> !s.isEmpty(), s -> "must not be empty");
 
+    private static final List<Setting<?>> VALUES = List.copyOf(ALL);
     private static final Map<String, Setting<?>> BY_NAME = new LinkedHashMap<>();
 
     static {
-        ALL.forEach(s -> BY_NAME.put(s.dottedName, s));
+        VALUES.forEach(s -> BY_NAME.put(s.dottedName, s));
     }
 
     /** A check of one setting's value; it throws {@link Value#fail} naming the field at fault. */
@@ -239,7 +241,7 @@ public final class Setting<T> {
 
     /** Every setting, in the order of the README's table. */
     public static List<Setting<?>> values() {
-        return List.copyOf(ALL);
+        return VALUES;
     }
 
     /** The setting with this dotted name, if there is one. */
@@ -257,7 +259,7 @@ public final class Setting<T> {
         StringBuilder sb = new StringBuilder();
         sb.append("| setting | environment variable | default | meaning |\n");
         sb.append("|---|---|---|---|\n");
-        for (Setting<?> s : ALL) {
+        for (Setting<?> s : VALUES) {
             sb.append("| `").append(s.dottedName).append("` | `").append(s.envName()).append("` | `")
                     .append(s.defaultText).append("` | ").append(s.description).append(" |\n");
         }
