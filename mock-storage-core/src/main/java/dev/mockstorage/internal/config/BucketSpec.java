@@ -20,20 +20,7 @@ record BucketSpec(Value<String> name, Value<String> url) {
     static final Type<List<BucketSpec>> TYPE = Type.of(BucketSpec::parse, BucketSpec::read);
 
     private static List<BucketSpec> parse(Value<String> raw) {
-        List<BucketSpec> list = new ArrayList<>();
-        if (raw.value().isBlank()) {
-            return list;
-        }
-        String[] entries = raw.value().split(",", -1);
-        for (int i = 0; i < entries.length; i++) {
-            String entry = entries[i].trim();
-            String field = "third_party.buckets[" + i + "]";
-            int eq = entry.indexOf('=');
-            String name = eq < 0 ? entry : entry.substring(0, eq).trim();
-            Value<String> url = eq < 0 ? null : Value.of(entry.substring(eq + 1).trim(), raw.origin(), field + ".url");
-            list.add(new BucketSpec(Value.of(name, raw.origin(), field + ".name"), url));
-        }
-        return list;
+        return raw.value().isBlank() ? List.of() : Types.entries(raw, "name", "url", BucketSpec::new);
     }
 
     private static List<BucketSpec> read(JsonField json) {

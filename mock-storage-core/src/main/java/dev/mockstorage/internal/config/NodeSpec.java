@@ -39,17 +39,7 @@ record NodeSpec(Value<String> id, Value<String> path) {
         if (text.isEmpty()) {
             throw raw.fail("no nodes; give a count or id=path,id=path");
         }
-        List<NodeSpec> list = new ArrayList<>();
-        String[] entries = text.split(",", -1);
-        for (int i = 0; i < entries.length; i++) {
-            String entry = entries[i].trim();
-            String field = "storage.nodes[" + i + "]";
-            int eq = entry.indexOf('=');
-            String id = eq < 0 ? entry : entry.substring(0, eq).trim();
-            Value<String> path = eq < 0 ? null : Value.of(entry.substring(eq + 1).trim(), raw.origin(), field + ".path");
-            list.add(new NodeSpec(Value.of(id, raw.origin(), field + ".id"), path));
-        }
-        return List.copyOf(list);
+        return Types.entries(raw, "id", "path", NodeSpec::new);
     }
 
     private static List<NodeSpec> read(JsonField json) {

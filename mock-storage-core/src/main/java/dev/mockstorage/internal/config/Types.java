@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 /** The plain types of settings, and the check every path setting shares. */
 final class Types {
@@ -50,6 +51,25 @@ final class Types {
         } catch (InvalidPathException e) {
             throw path.fail("\"" + path.text() + "\" is not a valid path: " + e.getReason());
         }
+    }
+
+    /**
+     * Text {@code key=value,key,...}: {@code entry(key, value)} for each entry, trimmed, the value null
+     * without {@code =}; their fields are {@code <setting>[i].<keyName>} and {@code <setting>[i].<valueName>}.
+     */
+    static <T> List<T> entries(Value<String> text, String keyName, String valueName,
+            BiFunction<Value<String>, Value<String>, T> entry) {
+        List<T> list = new ArrayList<>();
+        String[] entries = text.value().trim().split(",", -1);
+        for (int i = 0; i < entries.length; i++) {
+            String written = entries[i].trim();
+            String field = text.field() + "[" + i + "].";
+            int eq = written.indexOf('=');
+            Value<String> key = Value.of(eq < 0 ? written : written.substring(0, eq).trim(), text.origin(), field + keyName);
+            Value<String> value = eq < 0 ? null : Value.of(written.substring(eq + 1).trim(), text.origin(), field + valueName);
+            list.add(entry.apply(key, value));
+        }
+        return List.copyOf(list);
     }
 
     static Integer integer(Value<String> text) {
