@@ -336,7 +336,7 @@ class ConfigLoaderTest {
 
         @Test
         void everySettingHasItsVariable() {
-            for (Setting s : Setting.values()) {
+            for (Setting<?> s : Setting.values()) {
                 assertEquals(Map.of(s.dottedName(), "v"), ConfigLoader.fromEnvironment(Map.of(s.envName(), "v")));
             }
             assertEquals("MOCK_STORAGE_QUEUE_WORKERS", Setting.QUEUE_WORKERS.envName());
