@@ -53,7 +53,7 @@ class MockStorageContainerTest {
 
     @Test
     void everySettingNameBecomesTheServersVariable() {
-        for (Setting setting : Setting.values()) {
+        for (Setting<?> setting : Setting.values()) {
             assertEquals(setting.envName(), MockStorageContainer.envName(setting.dottedName()), setting.dottedName());
         }
         assertEquals(ConfigLoader.CONFIG_FILE_ENV, MockStorageContainer.CONFIG_FILE_ENV);

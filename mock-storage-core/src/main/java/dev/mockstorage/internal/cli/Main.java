@@ -246,7 +246,7 @@ public final class Main {
 
                 Settings (later wins: defaults < config file < environment < command line):
                 """.formatted(ConfigLoader.CONFIG_FILE_ENV));
-        for (Setting s : Setting.values()) {
+        for (Setting<?> s : Setting.values()) {
             sb.append("  ").append(s.dottedName()).append('\n')
                     .append("      env ").append(s.envName()).append(", default ").append(s.defaultText()).append('\n')
                     .append("      ").append(s.description().replace("`", "")).append('\n');

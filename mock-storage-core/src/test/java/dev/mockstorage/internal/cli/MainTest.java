@@ -285,7 +285,7 @@ class MainTest {
         assertEquals(0, o.code());
         assertTrue(o.out().contains("--config FILE"));
         assertTrue(o.out().contains("MOCK_STORAGE_CONFIG"));
-        for (Setting s : Setting.values()) {
+        for (Setting<?> s : Setting.values()) {
             assertTrue(o.out().contains("  " + s.dottedName() + "\n      env " + s.envName() + ", default " + s.defaultText()),
                     s.dottedName());
         }

@@ -149,9 +149,9 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void portAsStringIsAWrongType() throws IOException {
-            String msg = fileError("{\"server\": {\"port\": \"8080\"}}");
-            assertTrue(msg.startsWith("server.port: expected a whole number, got string \"8080\" (line 1, column"), msg);
+        void portAsStringThatHoldsNoNumberIsAWrongType() throws IOException {
+            String msg = fileError("{\"server\": {\"port\": \"http\"}}");
+            assertTrue(msg.startsWith("server.port: expected a whole number, got string \"http\" (line 1, column"), msg);
         }
 
         @Test
@@ -348,7 +348,7 @@ class ConfigLoaderTest {
 
         @Test
         void everySettingHasItsVariable() {
-            for (Setting s : Setting.values()) {
+            for (Setting<?> s : Setting.values()) {
                 assertEquals(Map.of(s.dottedName(), "v"), ConfigLoader.fromEnvironment(Map.of(s.envName(), "v")));
             }
             assertEquals("MOCK_STORAGE_QUEUE_WORKERS", Setting.QUEUE_WORKERS.envName());
