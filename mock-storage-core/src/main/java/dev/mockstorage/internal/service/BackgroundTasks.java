@@ -70,7 +70,7 @@ final class BackgroundTasks {
         if (md5 == null) {
             md5 = metadata.multipartLayout(bucket, key, blobId).map(dev.mockstorage.internal.metadata.MultipartLayout::contentMd5).orElse(null);
         }
-        List<String> repaired = blobs.repair(blobId, size, md5);
+        List<String> repaired = blobs.replicas().repair(blobId, size, md5);
         if (blobs.nodes().stream().anyMatch(n -> n.state() != dev.mockstorage.internal.storage.NodeState.UP)
                 && pointsAt(metadata, bucket, key, blobId)) {
             // a node is (still) down: its copy is repaired when it returns

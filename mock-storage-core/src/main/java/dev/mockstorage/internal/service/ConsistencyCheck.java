@@ -6,6 +6,7 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.UploadRecord;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.NodeState;
+import dev.mockstorage.internal.storage.ReplicaState;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ConsistencyReport.Finding;
@@ -207,9 +208,9 @@ public final class ConsistencyCheck implements AutoCloseable {
         List<String> states = new ArrayList<>();
         int intact = 0;
         for (StorageNode node : nodes) {
-            BlobStore.ReplicaState state;
+            ReplicaState state;
             try {
-                state = blobs.replicaState(node, o.blobId(), o.size(), md5);
+                state = blobs.replicas().state(node, o.blobId(), o.size(), md5);
             } catch (IOException e) {
                 node.markFailed("unreadable: " + e);
                 continue;
@@ -253,7 +254,7 @@ public final class ConsistencyCheck implements AutoCloseable {
         List<String> repaired;
         String failure = null;
         try {
-            repaired = blobs.repair(o.blobId(), o.size(), md5);
+            repaired = blobs.replicas().repair(o.blobId(), o.size(), md5);
         } catch (IOException e) {
             repaired = List.of();
             failure = "failed: " + e.getMessage();
@@ -270,7 +271,7 @@ public final class ConsistencyCheck implements AutoCloseable {
     }
 
     private void orphan(StorageNode node, String blobId, Instant start, boolean repair, List<Finding> findings) {
-        Instant modified = blobs.modifiedAt(node, blobId);
+        Instant modified = blobs.replicas().modifiedAt(node, blobId);
         if (modified == null || modified.plus(orphanGrace).isAfter(start)) {
             return; // gone meanwhile, or young: maybe a write between its rename and its metadata commit
         }
@@ -278,7 +279,7 @@ public final class ConsistencyCheck implements AutoCloseable {
         String action = null;
         if (repair) {
             try {
-                action = blobs.deleteOn(node, blobId) ? "deleted" : "failed: already gone";
+                action = blobs.replicas().deleteOn(node, blobId) ? "deleted" : "failed: already gone";
             } catch (IOException e) {
                 action = "failed: " + e.getMessage();
             }

@@ -120,13 +120,13 @@ class RepairTaskTest {
         ObjectRecord o = put("k", "abcdef");
         service.awaitIdle(Duration.ofSeconds(10));
         Files.writeString(file("stg1", o.blobId()), "abcdeX"); // same size, other bytes: only the MD5 tells
-        assertEquals(List.of("stg1"), blobs.repair(o.blobId(), o.size(), o.etag()));
+        assertEquals(List.of("stg1"), blobs.replicas().repair(o.blobId(), o.size(), o.etag()));
         assertEquals("abcdef", Files.readString(file("stg1", o.blobId())));
-        assertEquals(List.of(), blobs.repair(o.blobId(), o.size(), o.etag()), "nothing left to repair");
+        assertEquals(List.of(), blobs.replicas().repair(o.blobId(), o.size(), o.etag()), "nothing left to repair");
 
         Files.writeString(file("stg1", o.blobId()), "zzzzzz");
         Files.writeString(file("stg2", o.blobId()), "yyyyyy");
-        IOException e = assertThrows(IOException.class, () -> blobs.repair(o.blobId(), o.size(), o.etag()));
+        IOException e = assertThrows(IOException.class, () -> blobs.replicas().repair(o.blobId(), o.size(), o.etag()));
         assertTrue(e.getMessage().startsWith("no node that is up holds an intact copy of blob " + o.blobId()), e.getMessage());
     }
 }
