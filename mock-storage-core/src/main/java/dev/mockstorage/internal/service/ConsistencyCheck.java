@@ -203,7 +203,7 @@ public final class ConsistencyCheck implements AutoCloseable {
     /** Checks one object's replicas; true when its damaged mark changed. */
     private boolean checkObject(ObjectRecord o, Set<StorageNode> nodes, boolean allNodesUp, boolean repair,
                                 Set<String> damagedBefore, List<Finding> findings) {
-        String md5 = objects.expectedContentMd5(o);
+        String md5 = ContentMd5.expected(metadata, o);
         List<Finding> bad = new ArrayList<>();
         List<String> states = new ArrayList<>();
         int intact = 0;

@@ -90,7 +90,7 @@ public final class Inspection {
      * whole against the object's content MD5 (as the consistency check does, without repairing anything).
      */
     public List<Replica> replicas(ObjectRecord object) {
-        String md5 = ObjectService.expectedContentMd5(metadata, object);
+        String md5 = ContentMd5.expected(metadata, object);
         List<Replica> out = new ArrayList<>();
         for (StorageNode n : blobs.nodes()) {
             if (n.state() != dev.mockstorage.internal.storage.NodeState.UP) {

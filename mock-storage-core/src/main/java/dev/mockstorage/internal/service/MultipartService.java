@@ -173,7 +173,7 @@ public final class MultipartService {
                 if (tx.upload(upload.uploadId()).isEmpty()) {
                     throw noSuchUpload(upload.uploadId()); // completed or aborted meanwhile
                 }
-                tx.putPart(part).ifPresent(previous -> tx.enqueueTask(ObjectService.DELETE_BLOB, previous.blobId()));
+                tx.putPart(part).ifPresent(previous -> DeleteBlob.enqueue(tx, previous.blobId()));
                 return null;
             });
         } catch (RuntimeException e) {
@@ -230,10 +230,7 @@ public final class MultipartService {
             if (tx.upload(uploadId).isEmpty()) {
                 throw noSuchUpload(uploadId);
             }
-            List<String> parts = tx.deleteUpload(uploadId);
-            if (!parts.isEmpty()) {
-                tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", parts));
-            }
+            DeleteBlobs.enqueue(tx, tx.deleteUpload(uploadId));
             return null;
         });
         queue.wakeUp();
@@ -342,12 +339,12 @@ public final class MultipartService {
                         : record.withVersionId(VersionedWrites.versionIdFor(b.versioning()));
                 Optional<ObjectRecord> replaced = VersionedWrites.putCurrent(tx, version, b.versioning());
                 tx.putMultipartLayout(bucket, key, layout);
-                tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", tx.deleteUpload(uploadId)));
+                DeleteBlobs.enqueue(tx, tx.deleteUpload(uploadId));
                 tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));
-                tx.enqueueTask(ObjectService.UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, b.createdAt()));
+                UploadCompleted.enqueue(tx, record, b.createdAt());
                 if (assembled.underReplicated()) {
                     // as for a PUT: the nodes that missed the object get it when they return
-                    tx.enqueueWaitingTask(ObjectService.REPAIR_BLOB, BackgroundTasks.repairPayload(record));
+                    RepairBlob.enqueueWaiting(tx, record);
                 }
                 return version;
             });

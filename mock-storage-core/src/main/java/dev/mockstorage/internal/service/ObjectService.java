@@ -52,21 +52,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * previous one. A failure before that transaction removes the new files and leaves the old object.
  */
 public final class ObjectService {
-    /** Task kind: delete a blob from every node; payload is the blob id. */
-    public static final String DELETE_BLOB = "delete-blob";
-    /** Task kind: delete several blobs from every node (a reset); payload is the blob ids, space-separated. */
-    public static final String DELETE_BLOBS = "delete-blobs";
-    /**
-     * Task kind: bookkeeping after a stored upload (PUT or copy): counts it in the bucket's statistics.
-     * Payload {@code <bucket> <bucket created, epoch ms> <size> <stored at, epoch ms>}.
-     */
-    public static final String UPLOAD_COMPLETED = "upload-completed";
-    /**
-     * Task kind: copy an intact replica of a blob to the nodes that lack one, queued by a read that
-     * found a copy missing or damaged, at most once per blob while one is in the table.
-     * Payload {@code <blob id> <size> <etag> <bucket> <key>} (the key last: it may hold spaces).
-     */
-    public static final String REPAIR_BLOB = "repair-blob";
     /** Most bytes of a key, as on S3. */
     public static final int MAX_KEY_BYTES = 1024;
     /** Most bytes of one object stored by a single PUT or copy, as on S3 (5 GiB). */
@@ -114,7 +99,7 @@ public final class ObjectService {
         this.multipart = new MultipartService(this, metadata, blobs, queue);
         refreshDamaged();
         refreshVersionedBuckets();
-        blobs.onNodeUp(node -> releaseWaitingRepairs(node.id()));
+        blobs.onNodeUp(node -> RepairBlob.releaseWaiting(metadata, queue, clock, node.id()));
     }
 
     /** Reloads the damaged marks from the metadata (after a consistency check changed them). */
@@ -122,38 +107,9 @@ public final class ObjectService {
         damaged = Set.copyOf(metadata.damagedBlobIds());
     }
 
-    /**
-     * A node returned: the repairs of blobs written while it (or another node) was down become due.
-     * Never throws: a failure leaves them waiting for the next return or consistency check.
-     */
-    private void releaseWaitingRepairs(String nodeId) {
-        try {
-            int released = metadata.releaseWaitingTasks(clock.instant());
-            if (released > 0) {
-                LOG.log(System.Logger.Level.INFO, "node {0} is up again: {1} repair(s) queued", nodeId, released);
-                queue.wakeUp();
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not queue the repairs waiting for node " + nodeId, e);
-        }
-    }
-
     /** Multipart uploads of this service's buckets. */
     public MultipartService multipart() {
         return multipart;
-    }
-
-    /** The task handlers this service's tasks need, for the queue's construction. */
-    public static TaskHandlers taskHandlers(MetadataStore metadata, BlobStore blobs) {
-        return TaskHandlers.create()
-                .run(DELETE_BLOB, blobs::delete)
-                .run(DELETE_BLOBS, payload -> {
-                    for (String blobId : payload.split(" ")) {
-                        blobs.delete(blobId);
-                    }
-                })
-                .inTransaction(UPLOAD_COMPLETED, BackgroundTasks::recordUpload)
-                .run(REPAIR_BLOB, payload -> BackgroundTasks.repair(metadata, blobs, payload));
     }
 
     // ---------------------------------------------------------------- buckets
@@ -189,10 +145,7 @@ public final class ObjectService {
                 throw new StorageException(ErrorCode.BucketNotEmpty,
                         "The bucket you tried to delete is not empty: " + name, name).with("BucketName", name);
             }
-            List<String> parts = tx.deleteUploads(name); // S3 drops the bucket's unfinished uploads with it
-            if (!parts.isEmpty()) {
-                tx.enqueueTask(DELETE_BLOBS, String.join(" ", parts));
-            }
+            DeleteBlobs.enqueue(tx, tx.deleteUploads(name)); // S3 drops the bucket's unfinished uploads with it
             return tx.deleteBucket(name);
         });
         if (versionedBuckets.contains(name)) {
@@ -352,7 +305,7 @@ public final class ObjectService {
      * fails the stream (the client sees an aborted response, never wrong bytes) and queues a repair.
      */
     public InputStream read(ObjectRecord object, long offset, long length) {
-        String md5 = expectedContentMd5(object);
+        String md5 = ContentMd5.expected(metadata, object);
         Optional<BlobReader> reader = blobs.find(object.blobId(), object.size(), md5);
         if (reader.isEmpty()) {
             throw new StorageException(ErrorCode.InternalError, "no storage node holds an intact copy of "
@@ -391,38 +344,6 @@ public final class ObjectService {
                 }
             }
         };
-    }
-
-    /**
-     * The MD5 (hex) a replica of the object must have: its ETag, or for a multipart object (whose ETag
-     * is the MD5 of its parts' MD5s) the whole-content MD5 kept with its layout; null when unknown.
-     */
-    String expectedContentMd5(ObjectRecord object) {
-        return expectedContentMd5(metadata, object);
-    }
-
-    static String expectedContentMd5(MetadataStore metadata, ObjectRecord object) {
-        String md5 = contentMd5(object);
-        if (md5 == null && object.etag().indexOf('-') > 0) {
-            md5 = metadata.multipartLayout(object.bucket(), object.key(), object.blobId())
-                    .map(dev.mockstorage.internal.metadata.MultipartLayout::contentMd5).orElse(null);
-        }
-        return md5;
-    }
-
-    /** The object's content MD5 in hex (its ETag), or null when the ETag is not one (e.g. multipart). */
-    static String contentMd5(ObjectRecord object) {
-        String etag = object.etag();
-        if (etag == null || etag.length() != 32) {
-            return null;
-        }
-        for (int i = 0; i < 32; i++) {
-            char c = etag.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return null;
-            }
-        }
-        return etag;
     }
 
     /**
@@ -475,10 +396,10 @@ public final class ObjectService {
                 Optional<ObjectRecord> previous = VersionedWrites.putCurrent(tx, version, versioning);
                 tx.adjustBucketStats(record.bucket(), previous.isPresent() ? 0 : 1,
                         record.size() - previous.map(ObjectRecord::size).orElse(0L));
-                tx.enqueueTask(UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, bucketCreated));
+                UploadCompleted.enqueue(tx, record, bucketCreated);
                 if (underReplicated) {
                     // storage.write_quorum below the node count: the nodes that missed it get it when they return
-                    tx.enqueueWaitingTask(REPAIR_BLOB, BackgroundTasks.repairPayload(record));
+                    RepairBlob.enqueueWaiting(tx, record);
                 }
                 return version;
             });
@@ -566,7 +487,7 @@ public final class ObjectService {
             }
             Optional<ObjectRecord> gone = tx.deleteObject(bucket, key);
             gone.ifPresent(r -> {
-                tx.enqueueTask(DELETE_BLOB, r.blobId());
+                DeleteBlob.enqueue(tx, r.blobId());
                 tx.adjustBucketStats(bucket, -1, -r.size());
             });
             return new DeleteOutcome(gone, null, false);
@@ -579,7 +500,7 @@ public final class ObjectService {
 
     /**
      * Deletes every object and every bucket (a reset). Objects go in transactions of up to
-     * {@value #RESET_BATCH} rows, each queueing one {@link #DELETE_BLOBS} task for their files, so a
+     * {@value #RESET_BATCH} rows, each queueing one {@link DeleteBlobs} task for their files, so a
      * reset costs a few statements per object and files are removed by the queue afterwards. Does
      * not wait for room in the queue. Writes racing with it may leave objects behind; it retries a
      * bucket that became non-empty meanwhile.
@@ -594,17 +515,11 @@ public final class ObjectService {
                 List<ObjectRecord> batch = metadata.listObjects(name, "", null, RESET_BATCH);
                 if (batch.isEmpty()) {
                     boolean gone = metadata.write(tx -> {
-                        List<String> versions = tx.deleteAllNoncurrentVersions(name);
-                        if (!versions.isEmpty()) {
-                            tx.enqueueTask(DELETE_BLOBS, String.join(" ", versions));
-                        }
+                        DeleteBlobs.enqueue(tx, tx.deleteAllNoncurrentVersions(name));
                         if (!tx.bucketIsEmpty(name)) {
                             return false;
                         }
-                        List<String> parts = tx.deleteUploads(name);
-                        if (!parts.isEmpty()) {
-                            tx.enqueueTask(DELETE_BLOBS, String.join(" ", parts));
-                        }
+                        DeleteBlobs.enqueue(tx, tx.deleteUploads(name));
                         tx.deleteBucket(name);
                         return true;
                     });
@@ -624,7 +539,7 @@ public final class ObjectService {
                         }
                     }
                     if (!blobIds.isEmpty()) {
-                        tx.enqueueTask(DELETE_BLOBS, String.join(" ", blobIds));
+                        DeleteBlobs.enqueue(tx, blobIds);
                         tx.adjustBucketStats(name, -blobIds.size(), -bytes);
                     }
                     return (long) blobIds.size();
@@ -724,13 +639,11 @@ public final class ObjectService {
      * fails the read: the bytes come from an intact copy either way.
      */
     private void requestRepair(ObjectRecord object, List<String> damagedOn) {
-        String uniqueKey = REPAIR_BLOB + ":" + object.blobId();
         try {
-            if (metadata.hasTask(uniqueKey) || !queue.hasRoom()) {
+            if (metadata.hasTask(RepairBlob.uniqueKey(object.blobId())) || !queue.hasRoom()) {
                 return;
             }
-            String payload = BackgroundTasks.repairPayload(object);
-            if (metadata.write(tx -> tx.enqueueTaskOnce(REPAIR_BLOB, payload, uniqueKey))) {
+            if (metadata.write(tx -> RepairBlob.enqueueOnce(tx, object))) {
                 LOG.log(System.Logger.Level.INFO, "blob {0} of {1}/{2} is missing or damaged on {3}: repair queued",
                         object.blobId(), object.bucket(), object.key(), damagedOn);
                 queue.wakeUp();

@@ -58,7 +58,7 @@ final class VersionedWrites {
     static Optional<ObjectRecord> putCurrent(Tx tx, ObjectRecord record, String versioning) {
         if (versioning == null) {
             Optional<ObjectRecord> previous = tx.putObject(record);
-            previous.ifPresent(p -> tx.enqueueTask(ObjectService.DELETE_BLOB, p.blobId()));
+            previous.ifPresent(p -> DeleteBlob.enqueue(tx, p.blobId()));
             return previous;
         }
         Optional<ObjectRecord> current = tx.object(record.bucket(), record.key());
@@ -71,7 +71,7 @@ final class VersionedWrites {
         }
         tx.putObject(record);
         if (replacesNull) {
-            tx.enqueueTask(ObjectService.DELETE_BLOB, current.get().blobId());
+            DeleteBlob.enqueue(tx, current.get().blobId());
         }
         return current;
     }
@@ -80,7 +80,7 @@ final class VersionedWrites {
     private static void dropNoncurrentNull(Tx tx, String bucket, String key) {
         tx.deleteNoncurrentVersion(bucket, key, ObjectVersion.NULL_ID).ifPresent(v -> {
             if (!v.deleteMarker()) {
-                tx.enqueueTask(ObjectService.DELETE_BLOB, v.object().blobId());
+                DeleteBlob.enqueue(tx, v.object().blobId());
             }
         });
     }
@@ -102,7 +102,7 @@ final class VersionedWrites {
             }
             tx.deleteObject(bucket.name(), key);
             if (dropNull) {
-                tx.enqueueTask(ObjectService.DELETE_BLOB, c.blobId());
+                DeleteBlob.enqueue(tx, c.blobId());
             }
             tx.adjustBucketStats(bucket.name(), -1, -c.size());
         }
@@ -122,7 +122,7 @@ final class VersionedWrites {
         Optional<ObjectRecord> current = tx.object(bucket, key);
         if (current.isPresent() && current.get().s3VersionId().equals(versionId)) {
             tx.deleteObject(bucket, key);
-            tx.enqueueTask(ObjectService.DELETE_BLOB, current.get().blobId());
+            DeleteBlob.enqueue(tx, current.get().blobId());
             tx.adjustBucketStats(bucket, -1, -current.get().size());
             promote(tx, bucket, key);
             return new DeleteOutcome(current, versionId, false);
@@ -132,7 +132,7 @@ final class VersionedWrites {
             return new DeleteOutcome(Optional.empty(), versionId, false);
         }
         if (!removed.get().deleteMarker()) {
-            tx.enqueueTask(ObjectService.DELETE_BLOB, removed.get().object().blobId());
+            DeleteBlob.enqueue(tx, removed.get().object().blobId());
         }
         if (current.isEmpty()) {
             promote(tx, bucket, key); // the marker on top went: the version under it is visible again

@@ -42,7 +42,7 @@ class RepairTaskTest {
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(5));
         blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2"))),
                 false);
-        queue = new TaskQueue(metadata, 100, 1, ObjectService.taskHandlers(metadata, blobs), Clock.systemUTC(), "test");
+        queue = new TaskQueue(metadata, 100, 1, Task.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
         service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
     }
@@ -81,7 +81,7 @@ class RepairTaskTest {
         queue.pause();
         assertEquals("some content", read(o));
         assertEquals("some content", read(o));
-        List<TaskRecord> repairs = open(ObjectService.REPAIR_BLOB);
+        List<TaskRecord> repairs = open(RepairBlob.KIND);
         assertEquals(1, repairs.size(), "one repair however many reads");
         assertEquals(o.blobId() + " 12 " + o.etag() + " bkt k", repairs.get(0).payload());
 
