@@ -26,7 +26,7 @@ import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.s3.S3Api;
 import dev.mockstorage.internal.auth.Authenticator;
 import dev.mockstorage.internal.service.ObjectService;
-import dev.mockstorage.internal.service.Task;
+import dev.mockstorage.internal.service.Tasks;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.internal.thirdparty.ScriptedUpstream;
@@ -157,7 +157,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         BlobStore blobs = new BlobStore(nodes, config.storage().fsync(), config.storage().writeQuorum());
         resources.push(blobs);
         queue = new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
-                Task.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name);
+                Tasks.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name);
         resources.push(queue);
         ThirdPartySource source = thirdPartySource(clock);
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);

@@ -4,7 +4,7 @@ import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.ObjectWrite;
-import dev.mockstorage.internal.service.Task;
+import dev.mockstorage.internal.service.Tasks;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
 
@@ -45,7 +45,7 @@ public final class QueueBenchmark {
         MetadataStore metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(10));
         BlobStore blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")),
                 new StorageNode("stg2", dir.resolve("stg2")), new StorageNode("stg3", dir.resolve("stg3"))), false);
-        TaskQueue queue = new TaskQueue(metadata, n + 1, workers, Task.handlers(metadata, blobs),
+        TaskQueue queue = new TaskQueue(metadata, n + 1, workers, Tasks.handlers(metadata, blobs),
                 Clock.systemUTC(), "bench");
         try {
             queue.pause();

@@ -48,7 +48,7 @@ class ObjectServiceTest {
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(5));
         blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2")),
                 new StorageNode("stg3", dir.resolve("stg3"))), false);
-        queue = new TaskQueue(metadata, 100, 1, Task.handlers(metadata, blobs), Clock.systemUTC(), "test");
+        queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
         service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), false);
         service.createBucket("bkt");

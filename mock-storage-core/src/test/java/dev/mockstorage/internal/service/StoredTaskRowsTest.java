@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class StoredTaskRowsTest {
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(5));
         blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2"))),
                 false);
-        queue = new TaskQueue(metadata, 100, 1, Task.handlers(metadata, blobs), Clock.systemUTC(), "test");
+        queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.pause();
         queue.start();
         service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
@@ -108,6 +109,16 @@ class StoredTaskRowsTest {
         assertEquals(repairBlob, RepairBlob.decode(repairBlob.payload()));
         assertEquals(List.of("delete-blob", "delete-blobs", "upload-completed", "repair-blob"),
                 List.of(deleteBlob.kind(), deleteBlobs.kind(), uploadCompleted.kind(), repairBlob.kind()));
+    }
+
+    @Test
+    void everyKindHasAHandler() throws ReflectiveOperationException {
+        Set<String> kinds = new TreeSet<>();
+        for (Class<?> kind : Task.class.getPermittedSubclasses()) {
+            kinds.add((String) kind.getDeclaredField("KIND").get(null));
+        }
+        assertEquals(Set.of("delete-blob", "delete-blobs", "repair-blob", "upload-completed"), kinds);
+        assertEquals(kinds, Tasks.handlers(metadata, blobs).kinds());
     }
 
     @Test

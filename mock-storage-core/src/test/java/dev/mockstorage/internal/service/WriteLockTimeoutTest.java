@@ -51,7 +51,7 @@ class WriteLockTimeoutTest {
     void setUp() {
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, LOCK_TIMEOUT);
         BlobStore blobs = new BlobStore(NODES.stream().map(n -> new StorageNode(n, dir.resolve(n))).toList(), false);
-        queue = new TaskQueue(metadata, 100, 1, Task.handlers(metadata, blobs), Clock.systemUTC(), "test");
+        queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
         service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), false);
         service.createBucket("bkt");
