@@ -9,7 +9,10 @@ import dev.mockstorage.internal.metadata.Tx;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -24,8 +27,8 @@ final class VersionedWrites {
     private VersionedWrites() {
     }
 
-    private static final java.time.format.DateTimeFormatter HTTP_DATE =
-            java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ROOT);
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Our version ids: 24 random bytes, URL-safe base64 (32 characters), safe in a query string unescaped. */
     private static final Pattern VERSION_ID = Pattern.compile("[A-Za-z0-9_-]{32}");
@@ -163,6 +166,6 @@ final class VersionedWrites {
     }
 
     static String httpDate(Instant t) {
-        return HTTP_DATE.format(t.atZone(java.time.ZoneOffset.UTC));
+        return HTTP_DATE.format(t.atZone(ZoneOffset.UTC));
     }
 }
