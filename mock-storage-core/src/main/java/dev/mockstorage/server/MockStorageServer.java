@@ -203,15 +203,12 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
             throws StartFailure {
         Config.Observe o = config.observe();
         inspection = new Inspection(metadata, blobs, queue, clock);
-        inspection.thirdPartySource(() -> {
-            long[] t = objects.thirdPartyOutcomes();
-            return new ServerStats.ThirdParty(t[0], t[1], t[2]);
-        });
+        inspection.thirdPartySource(objects.readThrough()::stats);
         Metrics metrics = null;
         if (o.metricsEnabled()) {
             metrics = new Metrics(inspection::stats);
             inspection.requestSource(metrics::requestCounts);
-            objects.onThirdPartyFetch(metrics::thirdPartyFetch);
+            objects.readThrough().onFetch(metrics::thirdPartyFetch);
             observers.add(metrics);
         }
         if (o.journalSize() > 0) {
@@ -244,7 +241,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     private void createInitialBuckets(ObjectService objects) {
         for (String bucket : config.storage().buckets()) {
             try {
-                objects.createBucket(bucket);
+                objects.buckets().create(bucket);
             } catch (StorageException e) {
                 if (e.code() == ErrorCode.BucketAlreadyOwnedByYou) {
                     continue;
@@ -360,7 +357,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      *                               with open tasks, when {@code queue.workers} is 0)
      */
     public void awaitIdle(Duration timeout) {
-        service.awaitIdle(timeout);
+        service.maintenance().awaitIdle(timeout);
     }
 
     /** The background task queue now: open, done, failed (parked) and retried tasks, capacity, workers. */
@@ -442,7 +439,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     @Override
     public void createBucket(String bucket) {
         try {
-            service.createBucket(bucket);
+            service.buckets().create(bucket);
         } catch (StorageException e) {
             if (e.code() != ErrorCode.BucketAlreadyOwnedByYou) {
                 throw ServerStorageNodes.translate(e);
@@ -465,7 +462,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         ObjectWrite write = new ObjectWrite(bucket, key, contentType, Map.of(), Map.of(), null, null, Map.of(),
                 java.util.Set.of(), Map::of, content.length);
         try {
-            service.put(write, new java.io.ByteArrayInputStream(content));
+            service.writes().put(write, new java.io.ByteArrayInputStream(content));
         } catch (StorageException e) {
             throw ServerStorageNodes.translate(e);
         }
@@ -482,7 +479,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     @Override
     public synchronized void reset() {
         faults.clear();
-        service.deleteEverything();
+        service.maintenance().deleteEverything();
         thirdParty.reset();
         if (config.thirdParty().scripts() != null) {
             thirdParty.loadScripts(config.thirdParty().scripts()); // back to the start state, as storage.buckets

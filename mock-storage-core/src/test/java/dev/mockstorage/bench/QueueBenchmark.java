@@ -53,13 +53,13 @@ public final class QueueBenchmark {
             ObjectService service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
             byte[] body = "x".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             for (int i = 0; i < n; i++) {
-                service.put(new ObjectWrite("bench", "k" + i, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(),
+                service.writes().put(new ObjectWrite("bench", "k" + i, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(),
                         Map::of, -1), new ByteArrayInputStream(body));
             }
             report(queue, n, workers, "upload-completed");
             queue.pause();
             for (int i = 0; i < n; i++) {
-                service.delete("bench", "k" + i);
+                service.writes().delete("bench", "k" + i);
             }
             report(queue, n, workers, "delete-blob");
         } finally {

@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -171,7 +172,7 @@ public final class ConsistencyCheck implements AutoCloseable {
             }
         }
         if (marksChanged) {
-            objects.refreshDamaged();
+            objects.reads().refreshDamaged();
         }
         abandonedUploads(start, repair, findings);
         return new ConsistencyReport(start, Duration.ofNanos(System.nanoTime() - t0).toMillis(), repair, objectCount,
@@ -215,7 +216,7 @@ public final class ConsistencyCheck implements AutoCloseable {
                 node.markFailed("unreadable: " + e);
                 continue;
             }
-            states.add(node.id() + " " + state.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+            states.add(node.id() + " " + state.name().toLowerCase(Locale.ROOT).replace('_', ' '));
             switch (state) {
                 case INTACT -> intact++;
                 case MISSING -> bad.add(finding(Kind.MISSING_REPLICA, o, node, "no copy on " + node.id()));

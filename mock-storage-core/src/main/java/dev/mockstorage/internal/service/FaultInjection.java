@@ -84,9 +84,9 @@ public final class FaultInjection {
         StorageNode node = node(nodeId);
         ObjectRecord object = metadata.object(bucket, key).orElseThrow(() -> {
             if (metadata.bucket(bucket).isEmpty()) {
-                return ObjectService.noSuchBucket(bucket);
+                return NotFound.bucket(bucket);
             }
-            return ObjectService.noSuchKey(bucket, key);
+            return NotFound.key(bucket, key);
         });
         boolean done;
         try {

@@ -54,12 +54,12 @@ class RepairTaskTest {
     }
 
     private ObjectRecord put(String key, String content) {
-        return service.put(new ObjectWrite("bkt", key, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, -1),
+        return service.writes().put(new ObjectWrite("bkt", key, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, -1),
                 new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
     }
 
     private String read(ObjectRecord o) throws IOException {
-        try (InputStream in = service.read(o, 0, o.size())) {
+        try (InputStream in = service.reads().read(o, 0, o.size())) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -75,7 +75,7 @@ class RepairTaskTest {
     @Test
     void readsOfADamagedBlobQueueOneRepairThatRestoresTheCopy() throws IOException {
         ObjectRecord o = put("k", "some content");
-        service.awaitIdle(Duration.ofSeconds(10));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
         byte[] intact = Files.readAllBytes(file("stg2", o.blobId()));
         Files.delete(file("stg1", o.blobId()));
         queue.pause();
@@ -86,7 +86,7 @@ class RepairTaskTest {
         assertEquals(o.blobId() + " 12 " + o.etag() + " bkt k", repairs.get(0).payload());
 
         queue.resume();
-        service.awaitIdle(Duration.ofSeconds(10));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
         assertArrayEquals(intact, Files.readAllBytes(file("stg1", o.blobId())));
         assertTrue(metadata.failedTasks(10).isEmpty());
     }
@@ -94,7 +94,7 @@ class RepairTaskTest {
     @Test
     void aReadOfAnIntactBlobQueuesNothing() throws IOException {
         ObjectRecord o = put("k", "fine");
-        service.awaitIdle(Duration.ofSeconds(10));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
         queue.pause();
         read(o);
         assertEquals(0, metadata.openTaskCount());
@@ -103,13 +103,13 @@ class RepairTaskTest {
     @Test
     void theRepairOfAnOverwrittenObjectsBlobBringsNothingBack() throws IOException {
         ObjectRecord old = put("k", "old");
-        service.awaitIdle(Duration.ofSeconds(10));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
         Files.delete(file("stg1", old.blobId()));
         queue.pause();
         read(old); // queues the repair of the old blob
         put("k", "new"); // queues the old blob's deletion after it
         queue.resume();
-        service.awaitIdle(Duration.ofSeconds(10));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
         assertFalse(Files.exists(file("stg1", old.blobId())));
         assertFalse(Files.exists(file("stg2", old.blobId())));
         assertTrue(metadata.failedTasks(10).isEmpty());
@@ -118,7 +118,7 @@ class RepairTaskTest {
     @Test
     void repairChecksTheContentAndRefusesWhenNoCopyIsIntact() throws IOException {
         ObjectRecord o = put("k", "abcdef");
-        service.awaitIdle(Duration.ofSeconds(10));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
         Files.writeString(file("stg1", o.blobId()), "abcdeX"); // same size, other bytes: only the MD5 tells
         assertEquals(List.of("stg1"), blobs.replicas().repair(o.blobId(), o.size(), o.etag()));
         assertEquals("abcdef", Files.readString(file("stg1", o.blobId())));

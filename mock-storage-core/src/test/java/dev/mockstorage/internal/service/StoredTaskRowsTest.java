@@ -67,12 +67,12 @@ class StoredTaskRowsTest {
         String single = committedBlob("one");
         String first = committedBlob("two");
         String second = committedBlob("three");
-        ObjectRecord damaged = service.put(write("a key with spaces"), body("some content"));
+        ObjectRecord damaged = service.writes().put(write("a key with spaces"), body("some content"));
         byte[] intact = Files.readAllBytes(file("stg1", damaged.blobId()));
         Files.delete(file("stg2", damaged.blobId()));
         Instant bucketCreated = metadata.bucket("bkt").orElseThrow().createdAt();
         queue.resume();
-        service.awaitIdle(IDLE); // the put's own tasks
+        service.maintenance().awaitIdle(IDLE); // the put's own tasks
         queue.pause();
         BucketStatsRecord before = metadata.bucketStats("bkt").orElseThrow();
 
@@ -81,7 +81,7 @@ class StoredTaskRowsTest {
         insert("upload-completed", "bkt " + bucketCreated.toEpochMilli() + " 7 1700000000000");
         insert("repair-blob", damaged.blobId() + " 12 " + damaged.etag() + " bkt a key with spaces");
         queue.resume();
-        service.awaitIdle(IDLE);
+        service.maintenance().awaitIdle(IDLE);
 
         assertTrue(metadata.failedTasks(10).isEmpty(), () -> "failed: " + metadata.failedTasks(10));
         for (String node : List.of("stg1", "stg2")) {
