@@ -7,22 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mockstorage.internal.metadata.BucketStatsRecord;
-import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
-import dev.mockstorage.internal.queue.TaskQueue;
-import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.PendingBlob;
-import dev.mockstorage.internal.storage.StorageNode;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -36,30 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
  * task types, and each must still run.
  */
 class StoredTaskRowsTest {
-    private static final Duration IDLE = Duration.ofSeconds(10);
-
     @TempDir
     Path dir;
-    private MetadataStore metadata;
-    private BlobStore blobs;
-    private TaskQueue queue;
-    private ObjectService service;
+    private ServiceFixture f;
 
     @BeforeEach
     void setUp() {
-        metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(5));
-        blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2"))),
-                false);
-        queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
-        queue.pause();
-        queue.start();
-        service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
+        f = new ServiceFixture(dir);
+        f.queue.pause();
     }
 
     @AfterEach
     void tearDown() {
-        queue.close();
-        metadata.close();
+        f.close();
     }
 
     @Test
@@ -67,32 +48,32 @@ class StoredTaskRowsTest {
         String single = committedBlob("one");
         String first = committedBlob("two");
         String second = committedBlob("three");
-        ObjectRecord damaged = service.writes().put(write("a key with spaces"), body("some content"));
-        byte[] intact = Files.readAllBytes(file("stg1", damaged.blobId()));
-        Files.delete(file("stg2", damaged.blobId()));
-        Instant bucketCreated = metadata.bucket("bkt").orElseThrow().createdAt();
-        queue.resume();
-        service.maintenance().awaitIdle(IDLE); // the put's own tasks
-        queue.pause();
-        BucketStatsRecord before = metadata.bucketStats("bkt").orElseThrow();
+        ObjectRecord damaged = f.put("a key with spaces", "some content");
+        byte[] intact = Files.readAllBytes(f.file("stg1", damaged.blobId()));
+        Files.delete(f.file("stg2", damaged.blobId()));
+        Instant bucketCreated = f.metadata.bucket("bkt").orElseThrow().createdAt();
+        f.queue.resume();
+        f.awaitIdle(); // the put's own tasks
+        f.queue.pause();
+        BucketStatsRecord before = f.metadata.bucketStats("bkt").orElseThrow();
 
         insert("delete-blob", single);
         insert("delete-blobs", first + " " + second);
         insert("upload-completed", "bkt " + bucketCreated.toEpochMilli() + " 7 1700000000000");
         insert("repair-blob", damaged.blobId() + " 12 " + damaged.etag() + " bkt a key with spaces");
-        queue.resume();
-        service.maintenance().awaitIdle(IDLE);
+        f.queue.resume();
+        f.awaitIdle();
 
-        assertTrue(metadata.failedTasks(10).isEmpty(), () -> "failed: " + metadata.failedTasks(10));
+        assertTrue(f.metadata.failedTasks(10).isEmpty(), () -> "failed: " + f.metadata.failedTasks(10));
         for (String node : List.of("stg1", "stg2")) {
             for (String gone : List.of(single, first, second)) {
-                assertFalse(Files.exists(file(node, gone)), node + " still holds " + gone);
+                assertFalse(Files.exists(f.file(node, gone)), node + " still holds " + gone);
             }
         }
-        BucketStatsRecord after = metadata.bucketStats("bkt").orElseThrow();
+        BucketStatsRecord after = f.metadata.bucketStats("bkt").orElseThrow();
         assertEquals(before.uploads() + 1, after.uploads());
         assertEquals(before.uploadedBytes() + 7, after.uploadedBytes());
-        assertArrayEquals(intact, Files.readAllBytes(file("stg2", damaged.blobId())), "the repair restored the copy");
+        assertArrayEquals(intact, Files.readAllBytes(f.file("stg2", damaged.blobId())), "the repair restored the copy");
     }
 
     @Test
@@ -118,7 +99,7 @@ class StoredTaskRowsTest {
             kinds.add((String) kind.getDeclaredField("KIND").get(null));
         }
         assertEquals(Set.of("delete-blob", "delete-blobs", "repair-blob", "upload-completed"), kinds);
-        assertEquals(kinds, Tasks.handlers(metadata, blobs).kinds());
+        assertEquals(kinds, Tasks.handlers(f.metadata, f.blobs).kinds());
     }
 
     @Test
@@ -130,25 +111,13 @@ class StoredTaskRowsTest {
     }
 
     private void insert(String kind, String payload) {
-        metadata.write(tx -> tx.enqueueTask(kind, payload));
+        f.metadata.write(tx -> tx.enqueueTask(kind, payload));
     }
 
     private String committedBlob(String content) throws IOException {
-        try (PendingBlob blob = blobs.prepare()) {
+        try (PendingBlob blob = f.blobs.prepare()) {
             blob.output().write(content.getBytes(StandardCharsets.UTF_8));
             return blob.commit();
         }
-    }
-
-    private static ObjectWrite write(String key) {
-        return new ObjectWrite("bkt", key, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, -1);
-    }
-
-    private static ByteArrayInputStream body(String content) {
-        return new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Path file(String node, String blobId) {
-        return dir.resolve(node).resolve("blobs").resolve(blobId.substring(0, 2)).resolve(blobId);
     }
 }
