@@ -7,6 +7,7 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.TaskRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.NodeState;
 import dev.mockstorage.internal.storage.ReplicaState;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.stats.ServerStats;
@@ -93,7 +94,7 @@ public final class Inspection {
         String md5 = ContentMd5.expected(metadata, object);
         List<Replica> out = new ArrayList<>();
         for (StorageNode n : blobs.nodes()) {
-            if (n.state() != dev.mockstorage.internal.storage.NodeState.UP) {
+            if (n.state() != NodeState.UP) {
                 out.add(new Replica(n.id(), false, null, n.reason()));
                 continue;
             }
