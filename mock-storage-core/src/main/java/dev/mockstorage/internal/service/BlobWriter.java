@@ -40,10 +40,8 @@ final class BlobWriter {
     }
 
     /**
-     * The first half of the upload flow, shared by PutObject and UploadPart: streams the body once
-     * into a pending blob on every node while hashing it, checks length, Content-MD5, payload SHA-256
-     * and checksums (headers or trailers), and commits the blob files. The caller records the blob in
-     * one metadata transaction and deletes it (via {@link #deleteQuietly}) when that fails.
+     * Streams the body once into a pending blob on every node while hashing it, checks length,
+     * Content-MD5, payload SHA-256 and checksums (headers or trailers), and commits the blob files.
      */
     StoredBlob store(ObjectWrite write, InputStream body, byte[] expectedMd5) {
         Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>(write.checksumAlgorithms());
@@ -67,6 +65,7 @@ final class BlobWriter {
         }
     }
 
+    /** A pending blob on every node that is up, for a caller that writes the bytes itself (multipart assembly). */
     PendingBlob prepare() {
         try {
             return blobs.prepare();
@@ -134,6 +133,7 @@ final class BlobWriter {
         return stored;
     }
 
+    /** Deletes a committed blob whose metadata transaction failed; one that cannot be deleted is left as an orphan. */
     void deleteQuietly(String blobId) {
         try {
             blobs.delete(blobId);
