@@ -26,6 +26,7 @@ import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.s3.S3Api;
 import dev.mockstorage.internal.auth.Authenticator;
 import dev.mockstorage.internal.service.ObjectService;
+import dev.mockstorage.internal.service.Tasks;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.internal.thirdparty.ScriptedUpstream;
@@ -156,7 +157,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         BlobStore blobs = new BlobStore(nodes, config.storage().fsync(), config.storage().writeQuorum());
         resources.push(blobs);
         queue = new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
-                ObjectService.taskHandlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name);
+                Tasks.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name);
         resources.push(queue);
         ThirdPartySource source = thirdPartySource(clock);
         ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
@@ -202,15 +203,12 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
             throws StartFailure {
         Config.Observe o = config.observe();
         inspection = new Inspection(metadata, blobs, queue, clock);
-        inspection.thirdPartySource(() -> {
-            long[] t = objects.thirdPartyOutcomes();
-            return new ServerStats.ThirdParty(t[0], t[1], t[2]);
-        });
+        inspection.thirdPartySource(objects.readThrough()::stats);
         Metrics metrics = null;
         if (o.metricsEnabled()) {
             metrics = new Metrics(inspection::stats);
             inspection.requestSource(metrics::requestCounts);
-            objects.onThirdPartyFetch(metrics::thirdPartyFetch);
+            objects.readThrough().onFetch(metrics::thirdPartyFetch);
             observers.add(metrics);
         }
         if (o.journalSize() > 0) {
@@ -243,7 +241,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     private void createInitialBuckets(ObjectService objects) {
         for (String bucket : config.storage().buckets()) {
             try {
-                objects.createBucket(bucket);
+                objects.buckets().create(bucket);
             } catch (StorageException e) {
                 if (e.code() == ErrorCode.BucketAlreadyOwnedByYou) {
                     continue;
@@ -359,7 +357,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      *                               with open tasks, when {@code queue.workers} is 0)
      */
     public void awaitIdle(Duration timeout) {
-        service.awaitIdle(timeout);
+        service.maintenance().awaitIdle(timeout);
     }
 
     /** The background task queue now: open, done, failed (parked) and retried tasks, capacity, workers. */
@@ -441,7 +439,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     @Override
     public void createBucket(String bucket) {
         try {
-            service.createBucket(bucket);
+            service.buckets().create(bucket);
         } catch (StorageException e) {
             if (e.code() != ErrorCode.BucketAlreadyOwnedByYou) {
                 throw ServerStorageNodes.translate(e);
@@ -464,7 +462,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         ObjectWrite write = new ObjectWrite(bucket, key, contentType, Map.of(), Map.of(), null, null, Map.of(),
                 java.util.Set.of(), Map::of, content.length);
         try {
-            service.put(write, new java.io.ByteArrayInputStream(content));
+            service.writes().put(write, new java.io.ByteArrayInputStream(content));
         } catch (StorageException e) {
             throw ServerStorageNodes.translate(e);
         }
@@ -481,7 +479,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     @Override
     public synchronized void reset() {
         faults.clear();
-        service.deleteEverything();
+        service.maintenance().deleteEverything();
         thirdParty.reset();
         if (config.thirdParty().scripts() != null) {
             thirdParty.loadScripts(config.thirdParty().scripts()); // back to the start state, as storage.buckets

@@ -245,7 +245,7 @@ public final class AdminApi implements HttpHandler {
      * wait strategy sends, and building an ObjectMapper (hundreds of classes) would add to start-up.
      */
     private HttpResponse health(HttpRequest request, String rest) {
-        Health h = service.health();
+        Health h = service.maintenance().health();
         boolean allNodesUp = h.nodes().stream().allMatch(Health.Node::up);
         String status = !h.up() ? "DOWN" : allNodesUp ? "UP" : "DEGRADED";
         List<String> down = new ArrayList<>();
@@ -322,7 +322,7 @@ public final class AdminApi implements HttpHandler {
         }
         String bucket = request.queryParameter("bucket");
         if (bucket != null) {
-            service.requireBucket(bucket);
+            service.buckets().require(bucket);
         }
         ObjectQuery q = new ObjectQuery(bucket, request.queryParameter("prefix"), null, null, null, null, null);
         return page(request, q, null);
@@ -372,14 +372,14 @@ public final class AdminApi implements HttpHandler {
 
     private HttpResponse getObject(HttpRequest request, String rest) {
         String[] bk = bucketAndKey(rest);
-        ObjectRecord o = service.head(bk[0], bk[1]);
+        ObjectRecord o = service.readThrough().headOrFetch(bk[0], bk[1]);
         return json(200, object(o, inspection.replicaNodes(o)));
     }
 
     private HttpResponse deleteObject(HttpRequest request, String rest) {
         String[] bk = bucketAndKey(rest);
-        service.head(bk[0], bk[1]); // 404 NoSuchBucket / NoSuchKey for what is not there
-        if (service.delete(bk[0], bk[1]).isEmpty()) {
+        service.readThrough().headOrFetch(bk[0], bk[1]); // 404 NoSuchBucket / NoSuchKey for what is not there
+        if (service.writes().delete(bk[0], bk[1]).isEmpty()) {
             throw new StorageException(ErrorCode.NoSuchKey, "no object " + bk[0] + "/" + bk[1]);
         }
         return HttpResponse.status(204);
@@ -392,7 +392,7 @@ public final class AdminApi implements HttpHandler {
         if (boundary == null) {
             require("bucket", bucket);
             require("key", key);
-            ObjectRecord stored = service.put(write(bucket, key, request.header("content-type"),
+            ObjectRecord stored = service.writes().put(write(bucket, key, request.header("content-type"),
                     request.declaredBodyLength(), request::trailers), request.body());
             return json(201, object(stored, inspection.replicaNodes(stored)));
         }
@@ -415,7 +415,7 @@ public final class AdminApi implements HttpHandler {
                     require("bucket", bucket);
                     require("key", key);
                     String type = contentType != null ? contentType : part.contentType();
-                    stored = service.put(write(bucket, key, type, -1, Map::of), part.body());
+                    stored = service.writes().put(write(bucket, key, type, -1, Map::of), part.body());
                 }
                 default -> throw badParameter(name, "unknown form field '" + name
                         + "'; the form takes bucket, key, content_type and file (bucket and key before file)");
@@ -544,7 +544,7 @@ public final class AdminApi implements HttpHandler {
         String text = request.queryParameter("timeout_ms");
         int timeout = text == null ? DEFAULT_IDLE_TIMEOUT_MS : intParameter("timeout_ms", text, 0, 3_600_000);
         try {
-            service.awaitIdle(java.time.Duration.ofMillis(timeout));
+            service.maintenance().awaitIdle(java.time.Duration.ofMillis(timeout));
         } catch (IllegalStateException e) {
             throw new StorageException(ErrorCode.NotIdle, e.getMessage());
         }

@@ -86,7 +86,7 @@ final class InspectRoutes {
         inspection.bucketTotals().forEach(t -> totals.put(t.bucket(), t));
         ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
         ArrayNode list = root.putArray("buckets");
-        for (BucketRecord b : service.listBuckets()) {
+        for (BucketRecord b : service.buckets().list()) {
             BucketTotals t = totals.get(b.name());
             list.addObject().put("name", b.name()).put("created", b.createdAt().toString())
                     .put("versioning", b.versioning()).put("objects", t == null ? 0 : t.objects())
@@ -97,7 +97,7 @@ final class InspectRoutes {
 
     /** {@code DELETE /api/v1/buckets/{name}}: S3's DeleteBucket (404 NoSuchBucket, 409 BucketNotEmpty). */
     HttpResponse deleteBucket(HttpRequest request, String rest) {
-        service.deleteBucket(PercentCodec.decode(rest));
+        service.buckets().delete(PercentCodec.decode(rest));
         return HttpResponse.status(204);
     }
 
@@ -115,7 +115,7 @@ final class InspectRoutes {
         if (after != null && !after[0].equals(bucket)) {
             throw AdminApi.badParameter("cursor", "the cursor belongs to bucket '" + after[0] + "', not '" + bucket + "'");
         }
-        ListPage page = service.list(bucket, request.queryParameter("prefix"), delimiter, after == null ? null : after[1],
+        ListPage page = service.listings().list(bucket, request.queryParameter("prefix"), delimiter, after == null ? null : after[1],
                 AdminApi.limit(request));
         ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
         ArrayNode prefixes = root.putArray("prefixes");
@@ -135,7 +135,7 @@ final class InspectRoutes {
      */
     HttpResponse replicas(HttpRequest request, String rest) {
         String[] bk = AdminApi.bucketAndKey(rest, "/replicas/");
-        ObjectRecord o = service.head(bk[0], bk[1]);
+        ObjectRecord o = service.readThrough().headOrFetch(bk[0], bk[1]);
         ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
         root.put("bucket", o.bucket()).put("key", o.key()).put("blob", o.blobId()).put("size", o.size());
         ArrayNode nodes = root.putArray("replicas");
@@ -156,9 +156,9 @@ final class InspectRoutes {
         String[] bk = AdminApi.bucketAndKey(rest, "/versions/");
         String bucket = bk[0];
         String key = bk[1];
-        VersionPage page = service.listVersions(bucket, key, null, null, null, MAX_VERSIONS);
+        VersionPage page = service.listings().listVersions(bucket, key, null, null, null, MAX_VERSIONS);
         ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
-        root.put("bucket", bucket).put("key", key).put("versioning", service.versioning(bucket));
+        root.put("bucket", bucket).put("key", key).put("versioning", service.buckets().versioning(bucket));
         ArrayNode list = root.putArray("versions");
         boolean more = page.truncated();
         for (ObjectVersion v : page.versions()) {

@@ -7,6 +7,8 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.TaskRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.NodeState;
+import dev.mockstorage.internal.storage.ReplicaState;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.stats.ServerStats;
 
@@ -68,7 +70,7 @@ public final class Inspection {
 
     /** Ids of the nodes holding an intact (right-sized) replica of the object, in node order. */
     public List<String> replicaNodes(ObjectRecord object) {
-        return blobs.nodesHolding(object.blobId(), object.size());
+        return blobs.replicas().nodesHolding(object.blobId(), object.size());
     }
 
     /** Every bucket's current objects and their bytes, empty buckets included, by name. */
@@ -78,7 +80,7 @@ public final class Inspection {
 
     /**
      * One node's copy of an object: {@code state} is {@code INTACT}, {@code MISSING}, {@code WRONG_SIZE} or
-     * {@code WRONG_CONTENT} ({@link BlobStore.ReplicaState}), {@code UNREADABLE} (with the error in
+     * {@code WRONG_CONTENT} ({@link ReplicaState}), {@code UNREADABLE} (with the error in
      * {@code detail}), or null when the node is down and was not looked at.
      */
     public record Replica(String node, boolean nodeUp, String state, String detail) {
@@ -89,15 +91,15 @@ public final class Inspection {
      * whole against the object's content MD5 (as the consistency check does, without repairing anything).
      */
     public List<Replica> replicas(ObjectRecord object) {
-        String md5 = ObjectService.expectedContentMd5(metadata, object);
+        String md5 = ContentMd5.expected(metadata, object);
         List<Replica> out = new ArrayList<>();
         for (StorageNode n : blobs.nodes()) {
-            if (n.state() != dev.mockstorage.internal.storage.NodeState.UP) {
+            if (n.state() != NodeState.UP) {
                 out.add(new Replica(n.id(), false, null, n.reason()));
                 continue;
             }
             try {
-                out.add(new Replica(n.id(), true, blobs.replicaState(n, object.blobId(), object.size(), md5).name(), null));
+                out.add(new Replica(n.id(), true, blobs.replicas().state(n, object.blobId(), object.size(), md5).name(), null));
             } catch (IOException e) {
                 out.add(new Replica(n.id(), true, "UNREADABLE", e.toString()));
             }
