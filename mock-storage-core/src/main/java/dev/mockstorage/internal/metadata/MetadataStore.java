@@ -1,9 +1,6 @@
 package dev.mockstorage.internal.metadata;
 
-import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,11 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -38,30 +30,10 @@ public final class MetadataStore implements AutoCloseable {
     /** State of a task waiting for a storage node to return ({@link Tx#enqueueWaitingTask}). */
     static final String WAITING = "waiting";
 
-    private final Path file;
-    private final boolean fsync;
-    private final Duration lockTimeout;
-    private final long lockTimeoutNanos;
+    private final Database database;
 
-    private final ReentrantLock writeLock = new ReentrantLock();
-    /** guarded by writeLock */
-    private final SqlConnection writer;
-    /** guarded by writeLock: nesting depth of {@link #write} calls on the lock's holder */
-    private int depth;
-
-    private final int maxReaders;
-    private final ArrayBlockingQueue<SqlConnection> idleReaders;
-    private final AtomicInteger openReaders = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
-
-    private MetadataStore(Path file, boolean fsync, Duration lockTimeout, SqlConnection writer) {
-        this.file = file;
-        this.fsync = fsync;
-        this.lockTimeout = lockTimeout;
-        this.lockTimeoutNanos = lockTimeout.toNanos();
-        this.writer = writer;
-        this.maxReaders = Math.max(2, Math.min(8, 2 * Runtime.getRuntime().availableProcessors()));
-        this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
+    private MetadataStore(Database database) {
+        this.database = database;
     }
 
     /**
@@ -75,31 +47,12 @@ public final class MetadataStore implements AutoCloseable {
      * @throws StorageException InternalError when the file cannot be opened or has a newer schema
      */
     public static MetadataStore open(Path file, boolean fsync, Duration lockTimeout) {
-        Path absolute = file.toAbsolutePath();
-        SqlConnection writer = null;
-        try {
-            if (absolute.getParent() != null) {
-                Files.createDirectories(absolute.getParent());
-            }
-            writer = SqlConnection.open(absolute, fsync, lockTimeout.toMillis(), false);
-            writer.execute("PRAGMA journal_mode = WAL");
-            Schema.migrate(writer);
-            return new MetadataStore(absolute, fsync, lockTimeout, writer);
-        } catch (IOException | SQLException | RuntimeException e) {
-            if (writer != null) {
-                writer.close();
-            }
-            if (e instanceof StorageException se) {
-                throw se;
-            }
-            throw new StorageException(ErrorCode.InternalError,
-                    "cannot open metadata database " + absolute + ": " + e.getMessage(), null, e);
-        }
+        return new MetadataStore(Database.open(file, fsync, lockTimeout));
     }
 
     /** The database file. */
     public Path file() {
-        return file;
+        return database.file();
     }
 
     // ---------------------------------------------------------------- writing
@@ -113,7 +66,7 @@ public final class MetadataStore implements AutoCloseable {
      *                          InternalError when SQLite fails (the SQLException is the cause)
      */
     public <T> T write(Function<Tx, T> work) {
-        return inTransaction("transaction", db -> {
+        return database.write("transaction", db -> {
             TxImpl tx = new TxImpl(db);
             try {
                 return work.apply(tx);
@@ -123,138 +76,11 @@ public final class MetadataStore implements AutoCloseable {
         });
     }
 
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(SqlConnection db) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, SqlWork<T> work) {
-        lockWriter();
-        try {
-            ensureOpen();
-            int level = depth;
-            String savepoint = "sp" + level;
-            writer.executeCached(level == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint);
-            depth = level + 1;
-            boolean done = false;
-            try {
-                T result = work.run(writer);
-                writer.executeCached(level == 0 ? "COMMIT" : "RELEASE " + savepoint);
-                done = true;
-                return result;
-            } finally {
-                depth = level;
-                if (!done) {
-                    rollbackQuietly(level, savepoint);
-                }
-            }
-        } catch (SQLException e) {
-            throw wrap(what, e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void rollbackQuietly(int level, String savepoint) {
-        try {
-            if (level == 0) {
-                writer.executeCached("ROLLBACK");
-            } else {
-                writer.executeCached("ROLLBACK TO " + savepoint);
-                writer.executeCached("RELEASE " + savepoint);
-            }
-        } catch (SQLException e) {
-            // no transaction left to roll back (e.g. COMMIT failed and SQLite already rolled back)
-        }
-    }
-
-    private void lockWriter() {
-        boolean locked;
-        try {
-            locked = writeLock.tryLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException(ErrorCode.ServiceUnavailable, "interrupted while waiting for the metadata write lock");
-        }
-        if (!locked) {
-            throw new StorageException(ErrorCode.SlowDown,
-                    "metadata write lock not acquired within " + lockTimeout.toMillis() + " ms");
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new StorageException(ErrorCode.ServiceUnavailable, "metadata store is closed");
-        }
-    }
-
-    /** SQLite's BUSY/LOCKED (another process holds the file) become SlowDown; anything else InternalError. */
-    static StorageException wrap(String what, SQLException e) {
-        int code = e.getErrorCode() & 0xff; // primary result code
-        ErrorCode errorCode = code == 5 || code == 6 ? ErrorCode.SlowDown : ErrorCode.InternalError;
-        return new StorageException(errorCode, "metadata " + what + " failed: " + e.getMessage(), null, e);
-    }
-
     // ---------------------------------------------------------------- reading
-
-    private <T> T read(String what, SqlWork<T> work) {
-        SqlConnection db = borrowReader();
-        try {
-            return work.run(db);
-        } catch (SQLException e) {
-            throw wrap(what, e);
-        } finally {
-            releaseReader(db);
-        }
-    }
-
-    private SqlConnection borrowReader() {
-        ensureOpen();
-        SqlConnection db = idleReaders.poll();
-        if (db != null) {
-            return db;
-        }
-        if (openReaders.incrementAndGet() <= maxReaders) {
-            try {
-                return SqlConnection.open(file, fsync, lockTimeout.toMillis(), true);
-            } catch (SQLException e) {
-                openReaders.decrementAndGet();
-                throw wrap("open read connection", e);
-            }
-        }
-        openReaders.decrementAndGet();
-        try {
-            db = idleReaders.poll(lockTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException(ErrorCode.ServiceUnavailable, "interrupted while waiting for a metadata read connection");
-        }
-        if (db == null) {
-            throw new StorageException(ErrorCode.SlowDown,
-                    "no metadata read connection free within " + lockTimeout.toMillis() + " ms");
-        }
-        return db;
-    }
-
-    private void releaseReader(SqlConnection db) {
-        if (!closed.get()) {
-            idleReaders.offer(db);
-            if (!closed.get()) {
-                return;
-            }
-            // close() ran meanwhile: drain what it may have missed
-            SqlConnection idle;
-            while ((idle = idleReaders.poll()) != null) {
-                idle.close();
-            }
-            return;
-        }
-        db.close();
-    }
 
     /** The bucket as last committed, if it exists. */
     public Optional<BucketRecord> bucket(String name) {
-        return read("read bucket " + name, db -> Queries.bucket(db, name));
+        return database.read("read bucket " + name, db -> Queries.bucket(db, name));
     }
 
     /**
@@ -262,12 +88,12 @@ public final class MetadataStore implements AutoCloseable {
      * CORS configuration or does not exist.
      */
     public Optional<List<CorsRule>> bucketCors(String bucket) {
-        return read("read CORS rules of bucket " + bucket, db -> Queries.bucketCors(db, bucket));
+        return database.read("read CORS rules of bucket " + bucket, db -> Queries.bucketCors(db, bucket));
     }
 
     /** All buckets sorted by name. */
     public List<BucketRecord> buckets() {
-        return read("list buckets", db -> {
+        return database.read("list buckets", db -> {
             List<BucketRecord> buckets = new ArrayList<>();
             try (ResultSet rs = db.prepare("SELECT name, created_at, versioning FROM buckets ORDER BY name").executeQuery()) {
                 while (rs.next()) {
@@ -280,7 +106,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** The object's current row as last committed (one primary-key lookup), if it exists. */
     public Optional<ObjectRecord> object(String bucket, String key) {
-        return read("read object " + bucket + "/" + key, db -> Queries.object(db, bucket, key));
+        return database.read("read object " + bucket + "/" + key, db -> Queries.object(db, bucket, key));
     }
 
     /**
@@ -297,7 +123,7 @@ public final class MetadataStore implements AutoCloseable {
         boolean fromAfterKey = afterKey != null && Queries.compareUtf8(afterKey, p) >= 0;
         String sql = "SELECT " + Rows.OBJECT_COLUMNS + " FROM objects WHERE bucket = ? AND key "
                 + (fromAfterKey ? ">" : ">=") + " ? ORDER BY key LIMIT ?";
-        return read("list objects of " + bucket, db -> {
+        return database.read("list objects of " + bucket, db -> {
             PreparedStatement ps = db.prepare(sql);
             ps.setString(1, bucket);
             ps.setString(2, fromAfterKey ? afterKey : p);
@@ -317,7 +143,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Number of objects and total bytes ({@code [count, bytes]}) in a bucket (null: all buckets). */
     public long[] countAndBytes(String bucket) {
-        return read("count objects", db -> {
+        return database.read("count objects", db -> {
             PreparedStatement ps;
             if (bucket == null) {
                 ps = db.prepare("SELECT count(*), coalesce(sum(size), 0) FROM objects");
@@ -334,7 +160,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Every bucket with its object count and bytes (empty buckets included), by name. */
     public List<BucketTotals> bucketTotals() {
-        return read("count objects per bucket", db -> {
+        return database.read("count objects per bucket", db -> {
             List<BucketTotals> out = new ArrayList<>();
             try (ResultSet rs = db.prepare("SELECT b.name, count(o.key), coalesce(sum(o.size), 0) FROM buckets b"
                     + " LEFT JOIN objects o ON o.bucket = b.name GROUP BY b.name ORDER BY b.name").executeQuery()) {
@@ -396,7 +222,7 @@ public final class MetadataStore implements AutoCloseable {
         sql.append(" ORDER BY bucket, key LIMIT ?");
         args.add(limit);
         String text = sql.toString();
-        return read("find objects", db -> {
+        return database.read("find objects", db -> {
             PreparedStatement ps = db.prepare(text);
             for (int i = 0; i < args.size(); i++) {
                 Object a = args.get(i);
@@ -428,7 +254,7 @@ public final class MetadataStore implements AutoCloseable {
      * the files on the nodes). Blobs only named in task payloads are not included.
      */
     public Set<String> referencedBlobIds() {
-        return read("list blob ids", db -> {
+        return database.read("list blob ids", db -> {
             Set<String> ids = new HashSet<>();
             try (ResultSet rs = db.prepare("SELECT blob_id FROM objects").executeQuery()) {
                 while (rs.next()) {
@@ -456,7 +282,7 @@ public final class MetadataStore implements AutoCloseable {
      * of 32 lower-case hex characters are taken, so an ETag in a payload is included too (harmless).
      */
     public Set<String> taskBlobIds() {
-        return read("list blob ids of tasks", db -> {
+        return database.read("list blob ids of tasks", db -> {
             Set<String> ids = new HashSet<>();
             try (ResultSet rs = db.prepare("SELECT payload FROM tasks WHERE payload IS NOT NULL").executeQuery()) {
                 while (rs.next()) {
@@ -476,7 +302,7 @@ public final class MetadataStore implements AutoCloseable {
      * node returns.
      */
     public int releaseWaitingTasks(Instant now) {
-        return inTransaction("release waiting tasks", db -> {
+        return database.write("release waiting tasks", db -> {
             PreparedStatement ps = db.prepare("UPDATE tasks SET state = 'pending', next_run_at = ? WHERE state = '"
                     + WAITING + "'");
             ps.setLong(1, now.toEpochMilli());
@@ -486,7 +312,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Tasks waiting for a storage node to return. */
     public long waitingTaskCount() {
-        return read("count waiting tasks", db -> {
+        return database.read("count waiting tasks", db -> {
             try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state = '" + WAITING + "'").executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -498,13 +324,13 @@ public final class MetadataStore implements AutoCloseable {
 
     /** One version of a key by S3 version id ({@code "null"}: the null version), as last committed. */
     public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
-        return read("read version " + versionId + " of " + bucket + "/" + key,
+        return database.read("read version " + versionId + " of " + bucket + "/" + key,
                 db -> VersionQueries.version(db, bucket, key, versionId));
     }
 
     /** The key's newest version (current row, else newest delete marker), as last committed. */
     public Optional<ObjectVersion> latestVersion(String bucket, String key) {
-        return read("read latest version of " + bucket + "/" + key, db -> VersionQueries.latest(db, bucket, key));
+        return database.read("read latest version of " + bucket + "/" + key, db -> VersionQueries.latest(db, bucket, key));
     }
 
     /**
@@ -516,12 +342,12 @@ public final class MetadataStore implements AutoCloseable {
         if (limit <= 0) {
             return List.of();
         }
-        return read("list versions of " + bucket, db -> VersionQueries.list(db, bucket, prefix, afterKey, afterVersionId, limit));
+        return database.read("list versions of " + bucket, db -> VersionQueries.list(db, bucket, prefix, afterKey, afterVersionId, limit));
     }
 
     /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */
     public long noncurrentVersionCount(String bucket) {
-        return read("count versions", db -> {
+        return database.read("count versions", db -> {
             PreparedStatement ps;
             if (bucket == null) {
                 ps = db.prepare("SELECT count(*) FROM object_versions");
@@ -543,7 +369,7 @@ public final class MetadataStore implements AutoCloseable {
      * when the object still pointed at that blob and the mark is new.
      */
     public boolean markDamaged(String bucket, String key, String blobId, String reason, Instant at) {
-        return inTransaction("mark " + bucket + "/" + key + " damaged", db -> {
+        return database.write("mark " + bucket + "/" + key + " damaged", db -> {
             Optional<ObjectRecord> current = Queries.object(db, bucket, key);
             if (current.isEmpty() || !current.get().blobId().equals(blobId)) {
                 return false;
@@ -561,7 +387,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Removes the damaged mark of a blob (an intact replica was found again); true when there was one. */
     public boolean unmarkDamaged(String blobId) {
-        return inTransaction("unmark damaged blob " + blobId, db -> {
+        return database.write("unmark damaged blob " + blobId, db -> {
             PreparedStatement ps = db.prepare("DELETE FROM damaged_blobs WHERE blob_id = ?");
             ps.setString(1, blobId);
             return ps.executeUpdate() == 1;
@@ -570,7 +396,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Blob ids marked damaged whose object still points at them. */
     public Set<String> damagedBlobIds() {
-        return read("list damaged blobs", db -> {
+        return database.read("list damaged blobs", db -> {
             Set<String> ids = new HashSet<>();
             try (ResultSet rs = db.prepare("SELECT d.blob_id FROM damaged_blobs d JOIN objects o"
                     + " ON o.bucket = d.bucket AND o.key = d.key AND o.blob_id = d.blob_id").executeQuery()) {
@@ -586,12 +412,12 @@ public final class MetadataStore implements AutoCloseable {
 
     /** The upload as last committed, if it is in progress. */
     public Optional<UploadRecord> upload(String uploadId) {
-        return read("read upload " + uploadId, db -> Queries.upload(db, uploadId));
+        return database.read("read upload " + uploadId, db -> Queries.upload(db, uploadId));
     }
 
     /** Parts of an upload numbered above {@code afterPartNumber}, ascending, at most {@code limit}. */
     public List<PartRecord> parts(String uploadId, int afterPartNumber, int limit) {
-        return read("list parts of upload " + uploadId, db -> Queries.parts(db, uploadId, afterPartNumber, limit));
+        return database.read("list parts of upload " + uploadId, db -> Queries.parts(db, uploadId, afterPartNumber, limit));
     }
 
     /**
@@ -607,7 +433,7 @@ public final class MetadataStore implements AutoCloseable {
             sql.append(afterUploadId == null ? " AND key > ?" : " AND (key > ? OR (key = ? AND upload_id > ?))");
         }
         sql.append(" ORDER BY key, upload_id LIMIT ?");
-        return read("list uploads of " + bucket, db -> {
+        return database.read("list uploads of " + bucket, db -> {
             PreparedStatement ps = db.prepare(sql.toString());
             int i = 1;
             ps.setString(i++, bucket);
@@ -633,7 +459,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Uploads in progress, in any bucket, initiated before {@code cutoff}; oldest first, at most {@code limit}. */
     public List<UploadRecord> uploadsInitiatedBefore(Instant cutoff, int limit) {
-        return read("list uploads initiated before " + cutoff, db -> {
+        return database.read("list uploads initiated before " + cutoff, db -> {
             PreparedStatement ps = db.prepare("SELECT " + Rows.UPLOAD_COLUMNS
                     + " FROM uploads WHERE initiated < ? ORDER BY initiated, upload_id LIMIT ?");
             ps.setLong(1, cutoff.toEpochMilli());
@@ -650,7 +476,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** The layout of a completed multipart object whose row points at {@code blobId}, if it is one. */
     public Optional<MultipartLayout> multipartLayout(String bucket, String key, String blobId) {
-        return read("read the parts of " + bucket + "/" + key, db -> {
+        return database.read("read the parts of " + bucket + "/" + key, db -> {
             PreparedStatement ps = db.prepare("SELECT blob_id, content_md5, part_sizes FROM multipart_objects"
                     + " WHERE bucket = ? AND key = ? AND blob_id = ?");
             ps.setString(1, bucket);
@@ -664,7 +490,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Every bucket's statistics, sorted by bucket name. */
     public List<BucketStatsRecord> bucketStats() {
-        return read("read bucket statistics", db -> {
+        return database.read("read bucket statistics", db -> {
             List<BucketStatsRecord> stats = new ArrayList<>();
             try (ResultSet rs = db.prepare("SELECT " + STATS_COLUMNS + " FROM bucket_stats ORDER BY bucket").executeQuery()) {
                 while (rs.next()) {
@@ -677,7 +503,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** One bucket's statistics, if the bucket exists. */
     public Optional<BucketStatsRecord> bucketStats(String bucket) {
-        return read("read statistics of bucket " + bucket, db -> {
+        return database.read("read statistics of bucket " + bucket, db -> {
             PreparedStatement ps = db.prepare("SELECT " + STATS_COLUMNS + " FROM bucket_stats WHERE bucket = ?");
             ps.setString(1, bucket);
             try (ResultSet rs = ps.executeQuery()) {
@@ -702,7 +528,7 @@ public final class MetadataStore implements AutoCloseable {
      * (open or parked as failed). One index lookup on a read connection: no write lock.
      */
     public boolean hasTask(String uniqueKey) {
-        return read("look up task " + uniqueKey, db -> {
+        return database.read("look up task " + uniqueKey, db -> {
             PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE unique_key = ?");
             ps.setString(1, uniqueKey);
             try (ResultSet rs = ps.executeQuery()) {
@@ -724,7 +550,7 @@ public final class MetadataStore implements AutoCloseable {
         if (!hasDueTasks(now)) {
             return List.of();
         }
-        return inTransaction("claim tasks", db -> {
+        return database.write("claim tasks", db -> {
             PreparedStatement select = db.prepare("SELECT " + Rows.TASK_COLUMNS
                     + " FROM tasks WHERE state = 'pending' AND next_run_at <= ? ORDER BY id LIMIT ?");
             select.setLong(1, nowMillis);
@@ -749,7 +575,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** True when a pending task's next_run_at is not after {@code now}. On a read connection: no write lock. */
     public boolean hasDueTasks(Instant now) {
-        return read("look for due tasks", db -> {
+        return database.read("look for due tasks", db -> {
             PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE state = 'pending' AND next_run_at <= ? LIMIT 1");
             ps.setLong(1, now.toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
@@ -768,7 +594,7 @@ public final class MetadataStore implements AutoCloseable {
         if (ids.isEmpty()) {
             return;
         }
-        inTransaction("complete " + ids.size() + " task(s)", db -> {
+        database.write("complete " + ids.size() + " task(s)", db -> {
             PreparedStatement ps = db.prepare("DELETE FROM tasks WHERE id = ?");
             for (long id : ids) {
                 ps.setLong(1, id);
@@ -780,7 +606,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Puts a task back to pending after a failed attempt, not to be claimed before {@code nextRunAt}. */
     public void retryTask(long id, String error, Instant nextRunAt) {
-        inTransaction("retry task " + id, db -> {
+        database.write("retry task " + id, db -> {
             PreparedStatement ps = db.prepare(
                     "UPDATE tasks SET state = 'pending', last_error = ?, next_run_at = ? WHERE id = ?");
             TxImpl.setNullableString(ps, 1, error);
@@ -792,7 +618,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Parks a task as failed for good, keeping its last error. */
     public void failTask(long id, String error) {
-        inTransaction("fail task " + id, db -> {
+        database.write("fail task " + id, db -> {
             PreparedStatement ps = db.prepare("UPDATE tasks SET state = 'failed', last_error = ? WHERE id = ?");
             TxImpl.setNullableString(ps, 1, error);
             ps.setLong(2, id);
@@ -802,13 +628,13 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Marks tasks left running by a previous process as pending again (called at start-up); returns how many. */
     public int resetRunningTasks() {
-        return inTransaction("reset running tasks",
+        return database.write("reset running tasks",
                 db -> db.prepare("UPDATE tasks SET state = 'pending' WHERE state = 'running'").executeUpdate());
     }
 
     /** Tasks by state: pending + running. */
     public long openTaskCount() {
-        return read("count open tasks", db -> {
+        return database.read("count open tasks", db -> {
             try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state IN ('pending', 'running')")
                     .executeQuery()) {
                 rs.next();
@@ -819,7 +645,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Tasks parked as failed (they stay in the table, with their last error, until removed by hand). */
     public long failedTaskCount() {
-        return read("count failed tasks", db -> {
+        return database.read("count failed tasks", db -> {
             try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state = '" + FAILED + "'").executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -840,7 +666,7 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     private List<TaskRecord> tasks(String sql, int limit) {
-        return read("list tasks", db -> {
+        return database.read("list tasks", db -> {
             PreparedStatement ps = db.prepare(sql);
             ps.setInt(1, Math.max(0, limit));
             List<TaskRecord> tasks = new ArrayList<>();
@@ -857,18 +683,7 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Cheap liveness probe: the database answers a trivial query. False once closed. */
     public boolean isHealthy() {
-        if (closed.get()) {
-            return false;
-        }
-        try {
-            return read("health check", db -> {
-                try (ResultSet rs = db.prepare("SELECT 1").executeQuery()) {
-                    return rs.next() && rs.getInt(1) == 1;
-                }
-            });
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return database.isHealthy();
     }
 
     /**
@@ -877,30 +692,11 @@ public final class MetadataStore implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        SqlConnection idle;
-        while ((idle = idleReaders.poll()) != null) {
-            idle.close();
-        }
-        boolean locked = false;
-        try {
-            locked = writeLock.tryLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            writer.close();
-        } finally {
-            if (locked) {
-                writeLock.unlock();
-            }
-        }
+        database.close();
     }
 
     @Override
     public String toString() {
-        return "MetadataStore(" + file + (closed.get() ? ", closed" : "") + ")";
+        return "MetadataStore(" + database.file() + (database.isClosed() ? ", closed" : "") + ")";
     }
 }

@@ -29,7 +29,7 @@ final class TxImpl implements Tx {
     }
 
     private static StorageException wrap(String what, SQLException e) {
-        return MetadataStore.wrap(what, e);
+        return SqlErrors.wrap(what, e);
     }
 
     @Override
