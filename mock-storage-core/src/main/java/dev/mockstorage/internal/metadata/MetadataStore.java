@@ -25,11 +25,6 @@ import java.util.function.Function;
  * Thread-safe.
  */
 public final class MetadataStore implements AutoCloseable {
-    private static final String RUNNING = "running";
-    private static final String FAILED = "failed";
-    /** State of a task waiting for a storage node to return ({@link Tx#enqueueWaitingTask}). */
-    static final String WAITING = "waiting";
-
     private final Database database;
 
     private MetadataStore(Database database) {
@@ -282,19 +277,7 @@ public final class MetadataStore implements AutoCloseable {
      * of 32 lower-case hex characters are taken, so an ETag in a payload is included too (harmless).
      */
     public Set<String> taskBlobIds() {
-        return database.read("list blob ids of tasks", db -> {
-            Set<String> ids = new HashSet<>();
-            try (ResultSet rs = db.prepare("SELECT payload FROM tasks WHERE payload IS NOT NULL").executeQuery()) {
-                while (rs.next()) {
-                    for (String token : rs.getString(1).split(" ")) {
-                        if (token.length() == 32 && token.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                            ids.add(token);
-                        }
-                    }
-                }
-            }
-            return ids;
-        });
+        return database.read("list blob ids of tasks", TaskTable::payloadBlobIds);
     }
 
     /**
@@ -302,22 +285,12 @@ public final class MetadataStore implements AutoCloseable {
      * node returns.
      */
     public int releaseWaitingTasks(Instant now) {
-        return database.write("release waiting tasks", db -> {
-            PreparedStatement ps = db.prepare("UPDATE tasks SET state = 'pending', next_run_at = ? WHERE state = '"
-                    + WAITING + "'");
-            ps.setLong(1, now.toEpochMilli());
-            return ps.executeUpdate();
-        });
+        return database.write("release waiting tasks", db -> TaskTable.releaseWaiting(db, now));
     }
 
     /** Tasks waiting for a storage node to return. */
     public long waitingTaskCount() {
-        return database.read("count waiting tasks", db -> {
-            try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state = '" + WAITING + "'").executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return database.read("count waiting tasks", TaskTable::countWaiting);
     }
 
     // ---------------------------------------------------------------- versions
@@ -379,7 +352,7 @@ public final class MetadataStore implements AutoCloseable {
             ps.setString(1, blobId);
             ps.setString(2, bucket);
             ps.setString(3, key);
-            TxImpl.setNullableString(ps, 4, reason);
+            Rows.setNullableString(ps, 4, reason);
             ps.setLong(5, at.toEpochMilli());
             return ps.executeUpdate() == 1;
         });
@@ -528,13 +501,7 @@ public final class MetadataStore implements AutoCloseable {
      * (open or parked as failed). One index lookup on a read connection: no write lock.
      */
     public boolean hasTask(String uniqueKey) {
-        return database.read("look up task " + uniqueKey, db -> {
-            PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE unique_key = ?");
-            ps.setString(1, uniqueKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        });
+        return database.read("look up task " + uniqueKey, db -> TaskTable.exists(db, uniqueKey));
     }
 
     /**
@@ -546,42 +513,15 @@ public final class MetadataStore implements AutoCloseable {
         if (max <= 0) {
             return List.of();
         }
-        long nowMillis = now.toEpochMilli();
         if (!hasDueTasks(now)) {
             return List.of();
         }
-        return database.write("claim tasks", db -> {
-            PreparedStatement select = db.prepare("SELECT " + Rows.TASK_COLUMNS
-                    + " FROM tasks WHERE state = 'pending' AND next_run_at <= ? ORDER BY id LIMIT ?");
-            select.setLong(1, nowMillis);
-            select.setInt(2, max);
-            List<TaskRecord> claimed = new ArrayList<>();
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    TaskRecord t = Rows.task(rs);
-                    claimed.add(new TaskRecord(t.id(), t.kind(), t.payload(), RUNNING, t.attempts() + 1,
-                            t.createdAt(), t.nextRunAt(), t.lastError()));
-                }
-            }
-            PreparedStatement update = db.prepare(
-                    "UPDATE tasks SET state = 'running', attempts = attempts + 1 WHERE id = ?");
-            for (TaskRecord t : claimed) {
-                update.setLong(1, t.id());
-                update.executeUpdate();
-            }
-            return claimed;
-        });
+        return database.write("claim tasks", db -> TaskTable.claim(db, max, now));
     }
 
     /** True when a pending task's next_run_at is not after {@code now}. On a read connection: no write lock. */
     public boolean hasDueTasks(Instant now) {
-        return database.read("look for due tasks", db -> {
-            PreparedStatement ps = db.prepare("SELECT 1 FROM tasks WHERE state = 'pending' AND next_run_at <= ? LIMIT 1");
-            ps.setLong(1, now.toEpochMilli());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        });
+        return database.read("look for due tasks", db -> TaskTable.hasDue(db, now));
     }
 
     /** Removes a finished task. */
@@ -595,88 +535,44 @@ public final class MetadataStore implements AutoCloseable {
             return;
         }
         database.write("complete " + ids.size() + " task(s)", db -> {
-            PreparedStatement ps = db.prepare("DELETE FROM tasks WHERE id = ?");
-            for (long id : ids) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
+            TaskTable.delete(db, ids);
             return null;
         });
     }
 
     /** Puts a task back to pending after a failed attempt, not to be claimed before {@code nextRunAt}. */
     public void retryTask(long id, String error, Instant nextRunAt) {
-        database.write("retry task " + id, db -> {
-            PreparedStatement ps = db.prepare(
-                    "UPDATE tasks SET state = 'pending', last_error = ?, next_run_at = ? WHERE id = ?");
-            TxImpl.setNullableString(ps, 1, error);
-            ps.setLong(2, nextRunAt.toEpochMilli());
-            ps.setLong(3, id);
-            return ps.executeUpdate();
-        });
+        database.write("retry task " + id, db -> TaskTable.retry(db, id, error, nextRunAt));
     }
 
     /** Parks a task as failed for good, keeping its last error. */
     public void failTask(long id, String error) {
-        database.write("fail task " + id, db -> {
-            PreparedStatement ps = db.prepare("UPDATE tasks SET state = 'failed', last_error = ? WHERE id = ?");
-            TxImpl.setNullableString(ps, 1, error);
-            ps.setLong(2, id);
-            return ps.executeUpdate();
-        });
+        database.write("fail task " + id, db -> TaskTable.fail(db, id, error));
     }
 
     /** Marks tasks left running by a previous process as pending again (called at start-up); returns how many. */
     public int resetRunningTasks() {
-        return database.write("reset running tasks",
-                db -> db.prepare("UPDATE tasks SET state = 'pending' WHERE state = 'running'").executeUpdate());
+        return database.write("reset running tasks", TaskTable::resetRunning);
     }
 
     /** Tasks by state: pending + running. */
     public long openTaskCount() {
-        return database.read("count open tasks", db -> {
-            try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state IN ('pending', 'running')")
-                    .executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return database.read("count open tasks", TaskTable::countOpen);
     }
 
     /** Tasks parked as failed (they stay in the table, with their last error, until removed by hand). */
     public long failedTaskCount() {
-        return database.read("count failed tasks", db -> {
-            try (ResultSet rs = db.prepare("SELECT count(*) FROM tasks WHERE state = '" + FAILED + "'").executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return database.read("count failed tasks", TaskTable::countFailed);
     }
 
     /** Pending and running tasks, oldest first, at most {@code limit}. */
     public List<TaskRecord> openTasks(int limit) {
-        return tasks("SELECT " + Rows.TASK_COLUMNS
-                + " FROM tasks WHERE state IN ('pending', 'running') ORDER BY id LIMIT ?", limit);
+        return database.read("list tasks", db -> TaskTable.open(db, limit));
     }
 
     /** Tasks parked as failed, oldest first, at most {@code limit}. */
     public List<TaskRecord> failedTasks(int limit) {
-        return tasks("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE state = '" + FAILED
-                + "' ORDER BY id LIMIT ?", limit);
-    }
-
-    private List<TaskRecord> tasks(String sql, int limit) {
-        return database.read("list tasks", db -> {
-            PreparedStatement ps = db.prepare(sql);
-            ps.setInt(1, Math.max(0, limit));
-            List<TaskRecord> tasks = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tasks.add(Rows.task(rs));
-                }
-            }
-            return tasks;
-        });
+        return database.read("list tasks", db -> TaskTable.failed(db, limit));
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,8 +23,6 @@ final class Rows {
 
     static final String OBJECT_COLUMNS =
             "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id";
-    static final String TASK_COLUMNS =
-            "id, kind, payload, state, attempts, created_at, next_run_at, last_error";
 
     static final String UPLOAD_COLUMNS =
             "bucket, key, upload_id, initiated, content_type, user_metadata, headers, checksum_algorithm, checksum_type, tags";
@@ -68,11 +68,6 @@ final class Rows {
         return new MultipartLayout(rs.getString(1), rs.getString(2), java.util.List.copyOf(sizes));
     }
 
-    /** Maps a row selected with {@link #TASK_COLUMNS}. */
-    static TaskRecord task(ResultSet rs) throws SQLException {
-        return new TaskRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
-    }
 
     /** Null or empty: SQL NULL (nothing to parse on read); else a JSON object keeping the map's order. */
     static String toJson(Map<String, String> map) {
@@ -123,6 +118,15 @@ final class Rows {
             return java.util.List.copyOf(rules);
         } catch (JsonProcessingException e) {
             throw new StorageException(ErrorCode.InternalError, "corrupt CORS rules column: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Binds {@code value}, SQL NULL when null. */
+    static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
         }
     }
 }

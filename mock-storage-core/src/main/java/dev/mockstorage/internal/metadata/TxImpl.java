@@ -4,7 +4,6 @@ import dev.mockstorage.internal.error.StorageException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -106,16 +105,16 @@ final class TxImpl implements Tx {
             ps.setString(3, o.blobId());
             ps.setLong(4, o.size());
             ps.setString(5, o.etag());
-            setNullableString(ps, 6, o.contentType());
+            Rows.setNullableString(ps, 6, o.contentType());
             if (o.lastModified() == null) {
                 throw new IllegalArgumentException("object " + o.bucket() + "/" + o.key() + " has no lastModified");
             }
             ps.setLong(7, o.lastModified().toEpochMilli());
-            setNullableString(ps, 8, Rows.toJson(o.userMetadata()));
-            setNullableString(ps, 9, Rows.toJson(o.headers()));
-            setNullableString(ps, 10, Rows.toJson(o.checksums()));
-            setNullableString(ps, 11, Rows.toJson(o.tags()));
-            setNullableString(ps, 12, o.versionId());
+            Rows.setNullableString(ps, 8, Rows.toJson(o.userMetadata()));
+            Rows.setNullableString(ps, 9, Rows.toJson(o.headers()));
+            Rows.setNullableString(ps, 10, Rows.toJson(o.checksums()));
+            Rows.setNullableString(ps, 11, Rows.toJson(o.tags()));
+            Rows.setNullableString(ps, 12, o.versionId());
             ps.executeUpdate();
             if (previous.isPresent()) {
                 clearDamaged(previous.get().blobId());
@@ -146,18 +145,7 @@ final class TxImpl implements Tx {
     @Override
     public long enqueueTask(String kind, String payload) {
         try {
-            long now = System.currentTimeMillis();
-            PreparedStatement ps = db().prepare("INSERT INTO tasks (kind, payload, state, attempts, created_at, next_run_at)"
-                    + " VALUES (?, ?, 'pending', 0, ?, ?)");
-            ps.setString(1, kind);
-            setNullableString(ps, 2, payload);
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.executeUpdate();
-            try (ResultSet rs = db().prepare("SELECT last_insert_rowid()").executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+            return TaskTable.enqueue(db(), kind, payload);
         } catch (SQLException e) {
             throw wrap("enqueue task " + kind, e);
         }
@@ -173,14 +161,7 @@ final class TxImpl implements Tx {
     @Override
     public void enqueueWaitingTask(String kind, String payload) {
         try {
-            long now = System.currentTimeMillis();
-            PreparedStatement ps = db().prepare("INSERT INTO tasks (kind, payload, state, attempts, created_at, next_run_at)"
-                    + " VALUES (?, ?, '" + MetadataStore.WAITING + "', 0, ?, ?)");
-            ps.setString(1, kind);
-            setNullableString(ps, 2, payload);
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.executeUpdate();
+            TaskTable.enqueueWaiting(db(), kind, payload);
         } catch (SQLException e) {
             throw wrap("enqueue waiting task " + kind, e);
         }
@@ -189,16 +170,7 @@ final class TxImpl implements Tx {
     @Override
     public boolean enqueueTaskOnce(String kind, String payload, String uniqueKey) {
         try {
-            long now = System.currentTimeMillis();
-            PreparedStatement ps = db().prepare("INSERT OR IGNORE INTO tasks"
-                    + " (kind, payload, state, attempts, created_at, next_run_at, unique_key)"
-                    + " VALUES (?, ?, 'pending', 0, ?, ?, ?)");
-            ps.setString(1, kind);
-            setNullableString(ps, 2, payload);
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.setString(5, uniqueKey);
-            return ps.executeUpdate() == 1;
+            return TaskTable.enqueueOnce(db(), kind, payload, uniqueKey);
         } catch (SQLException e) {
             throw wrap("enqueue task " + kind + " once", e);
         }
@@ -243,12 +215,12 @@ final class TxImpl implements Tx {
             ps.setString(2, u.key());
             ps.setString(3, u.uploadId());
             ps.setLong(4, u.initiated().toEpochMilli());
-            setNullableString(ps, 5, u.contentType());
-            setNullableString(ps, 6, Rows.toJson(u.userMetadata()));
-            setNullableString(ps, 7, Rows.toJson(u.headers()));
-            setNullableString(ps, 8, u.checksumAlgorithm());
-            setNullableString(ps, 9, u.checksumType());
-            setNullableString(ps, 10, Rows.toJson(u.tags()));
+            Rows.setNullableString(ps, 5, u.contentType());
+            Rows.setNullableString(ps, 6, Rows.toJson(u.userMetadata()));
+            Rows.setNullableString(ps, 7, Rows.toJson(u.headers()));
+            Rows.setNullableString(ps, 8, u.checksumAlgorithm());
+            Rows.setNullableString(ps, 9, u.checksumType());
+            Rows.setNullableString(ps, 10, Rows.toJson(u.tags()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw wrap("create upload " + u.uploadId(), e);
@@ -281,7 +253,7 @@ final class TxImpl implements Tx {
             ps.setLong(4, p.size());
             ps.setString(5, p.etag());
             ps.setLong(6, p.lastModified().toEpochMilli());
-            setNullableString(ps, 7, Rows.toJson(p.checksums()));
+            Rows.setNullableString(ps, 7, Rows.toJson(p.checksums()));
             ps.executeUpdate();
             return previous;
         } catch (SQLException e) {
@@ -354,19 +326,12 @@ final class TxImpl implements Tx {
         }
     }
 
-    static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
-        } else {
-            ps.setString(index, value);
-        }
-    }
 
     @Override
     public boolean setObjectTags(String bucket, String key, java.util.Map<String, String> tags) {
         try {
             PreparedStatement ps = db().prepare("UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?");
-            setNullableString(ps, 1, Rows.toJson(tags));
+            Rows.setNullableString(ps, 1, Rows.toJson(tags));
             ps.setString(2, bucket);
             ps.setString(3, key);
             return ps.executeUpdate() == 1;

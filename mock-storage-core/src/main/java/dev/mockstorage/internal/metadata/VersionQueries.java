@@ -75,7 +75,7 @@ final class VersionQueries {
                 + " FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
-        TxImpl.setNullableString(ps, 3, stored);
+        Rows.setNullableString(ps, 3, stored);
         ObjectVersion found;
         long seq;
         try (ResultSet rs = ps.executeQuery()) {
@@ -100,7 +100,7 @@ final class VersionQueries {
         PreparedStatement ps = db.prepare("SELECT seq FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
-        TxImpl.setNullableString(ps, 3, stored);
+        Rows.setNullableString(ps, 3, stored);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
         }
@@ -125,17 +125,17 @@ final class VersionQueries {
         ps.setString(1, bucket);
         ps.setString(2, key);
         ps.setLong(3, seq);
-        TxImpl.setNullableString(ps, 4, storedVersionId);
+        Rows.setNullableString(ps, 4, storedVersionId);
         ps.setInt(5, object == null ? 1 : 0);
-        TxImpl.setNullableString(ps, 6, object == null ? null : object.blobId());
+        Rows.setNullableString(ps, 6, object == null ? null : object.blobId());
         ps.setLong(7, object == null ? 0 : object.size());
-        TxImpl.setNullableString(ps, 8, object == null ? null : object.etag());
-        TxImpl.setNullableString(ps, 9, object == null ? null : object.contentType());
+        Rows.setNullableString(ps, 8, object == null ? null : object.etag());
+        Rows.setNullableString(ps, 9, object == null ? null : object.contentType());
         ps.setLong(10, (object == null ? at : object.lastModified()).toEpochMilli());
-        TxImpl.setNullableString(ps, 11, object == null ? null : Rows.toJson(object.userMetadata()));
-        TxImpl.setNullableString(ps, 12, object == null ? null : Rows.toJson(object.headers()));
-        TxImpl.setNullableString(ps, 13, object == null ? null : Rows.toJson(object.checksums()));
-        TxImpl.setNullableString(ps, 14, object == null ? null : Rows.toJson(object.tags()));
+        Rows.setNullableString(ps, 11, object == null ? null : Rows.toJson(object.userMetadata()));
+        Rows.setNullableString(ps, 12, object == null ? null : Rows.toJson(object.headers()));
+        Rows.setNullableString(ps, 13, object == null ? null : Rows.toJson(object.checksums()));
+        Rows.setNullableString(ps, 14, object == null ? null : Rows.toJson(object.tags()));
         ps.executeUpdate();
     }
 
@@ -147,7 +147,7 @@ final class VersionQueries {
                 + " FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
         find.setString(1, bucket);
         find.setString(2, key);
-        TxImpl.setNullableString(find, 3, stored);
+        Rows.setNullableString(find, 3, stored);
         ObjectVersion found;
         long seq;
         try (ResultSet rs = find.executeQuery()) {
