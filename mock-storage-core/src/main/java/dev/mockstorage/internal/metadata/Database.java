@@ -27,8 +27,6 @@ final class Database implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** guarded by writeLock */
     private final SqlConnection writer;
-    /** guarded by writeLock: nesting depth of {@link #write} calls on the lock's holder */
-    private int depth;
 
     private final ReaderPool readers;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,31 +73,32 @@ final class Database implements AutoCloseable {
 
     /**
      * Runs {@code work} in one transaction on the write connection: commits on return, rolls back on
-     * any exception (rethrown). A {@code write} inside another on the same thread runs as a savepoint
-     * of the outer one.
+     * any exception (rethrown). Transactions do not nest: a part of one that must fail alone is a
+     * {@link #savepoint} of it.
      *
      * @param what for the error message, e.g. {@code "claim tasks"}
-     * @throws StorageException SlowDown when the write lock is not acquired within the lock timeout;
-     *                          InternalError when SQLite fails (the SQLException is the cause)
+     * @throws IllegalStateException when this thread is already in a write
+     * @throws StorageException      SlowDown when the write lock is not acquired within the lock timeout;
+     *                               InternalError when SQLite fails (the SQLException is the cause)
      */
     <T> T write(String what, SqlWork<T> work) {
+        if (writeLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("metadata " + what + " inside another write on the same thread: "
+                    + "give the inner work the outer transaction (Tx#savepoint for a part that may fail alone)");
+        }
         lockWriter();
         try {
             ensureOpen();
-            int level = depth;
-            String savepoint = "sp" + level;
-            writer.executeCached(level == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint);
-            depth = level + 1;
+            writer.executeCached("BEGIN IMMEDIATE");
             boolean done = false;
             try {
                 T result = work.run(writer);
-                writer.executeCached(level == 0 ? "COMMIT" : "RELEASE " + savepoint);
+                writer.executeCached("COMMIT");
                 done = true;
                 return result;
             } finally {
-                depth = level;
                 if (!done) {
-                    rollbackQuietly(level, savepoint);
+                    rollbackQuietly(writer, "ROLLBACK");
                 }
             }
         } catch (SQLException e) {
@@ -109,18 +108,38 @@ final class Database implements AutoCloseable {
         }
     }
 
-    private void rollbackQuietly(int level, String savepoint) {
+    /**
+     * Runs {@code work} as a savepoint of the transaction running on {@code db} (the write
+     * connection, inside {@link #write}): kept on return, rolled back alone on any exception
+     * (rethrown), the rest of the transaction staying as it was.
+     */
+    static void savepoint(SqlConnection db, Runnable work) {
         try {
-            if (level == 0) {
-                writer.executeCached("ROLLBACK");
-            } else {
-                writer.executeCached("ROLLBACK TO " + savepoint);
-                writer.executeCached("RELEASE " + savepoint);
+            db.executeCached("SAVEPOINT part");
+            boolean released = false;
+            try {
+                work.run();
+                db.executeCached("RELEASE part");
+                released = true;
+            } finally {
+                if (!released) {
+                    rollbackQuietly(db, "ROLLBACK TO part");
+                    rollbackQuietly(db, "RELEASE part");
+                }
             }
         } catch (SQLException e) {
-            // no transaction left to roll back (e.g. COMMIT failed and SQLite already rolled back)
+            throw SqlErrors.wrap("savepoint", e);
         }
     }
+
+    private static void rollbackQuietly(SqlConnection db, String statement) {
+        try {
+            db.executeCached(statement);
+        } catch (SQLException e) {
+            // nothing left to roll back (e.g. COMMIT failed and SQLite already rolled back)
+        }
+    }
+
 
     private void lockWriter() {
         boolean locked;

@@ -54,11 +54,12 @@ public final class MetadataStore implements AutoCloseable {
 
     /**
      * Runs {@code work} in one transaction: commits on return, rolls back on any exception (rethrown).
-     * A {@code write} inside another on the same thread runs as a savepoint of the outer one.
-     * The {@link Tx} must not be used after {@code work} returns.
+     * Work that must share the transaction is given its {@link Tx}; a part that may fail alone is a
+     * {@link Tx#savepoint}. The {@link Tx} must not be used after {@code work} returns.
      *
-     * @throws StorageException SlowDown when the write lock is not acquired within the lock timeout;
-     *                          InternalError when SQLite fails (the SQLException is the cause)
+     * @throws IllegalStateException when this thread is already in a write (transactions do not nest)
+     * @throws StorageException      SlowDown when the write lock is not acquired within the lock timeout;
+     *                               InternalError when SQLite fails (the SQLException is the cause)
      */
     public <T> T write(Function<Tx, T> work) {
         return database.write("transaction", db -> {
@@ -504,30 +505,12 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("look up task " + uniqueKey, db -> TaskTable.exists(db, uniqueKey));
     }
 
-    /**
-     * Claims up to {@code max} pending tasks whose next_run_at is not after {@code now}, oldest
-     * first, marking them running (attempts + 1); the records returned show the new state.
-     * Checks on a read connection first, so idle polling never takes the write lock.
-     */
-    public List<TaskRecord> claimTasks(int max, Instant now) {
-        if (max <= 0) {
-            return List.of();
-        }
-        if (!hasDueTasks(now)) {
-            return List.of();
-        }
-        return database.write("claim tasks", db -> TaskTable.claim(db, max, now));
-    }
 
     /** True when a pending task's next_run_at is not after {@code now}. On a read connection: no write lock. */
     public boolean hasDueTasks(Instant now) {
         return database.read("look for due tasks", db -> TaskTable.hasDue(db, now));
     }
 
-    /** Removes a finished task. */
-    public void completeTask(long id) {
-        completeTasks(List.of(id));
-    }
 
     /** Removes finished tasks, all in one transaction (a worker's batch costs one commit). */
     public void completeTasks(List<Long> ids) {

@@ -5,7 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** {@link Tx} on the write connection; valid only while its {@link MetadataStore#write} runs. */
 final class TxImpl implements Tx {
@@ -177,6 +181,29 @@ final class TxImpl implements Tx {
     }
 
     @Override
+    public List<TaskRecord> claimTasks(int max, Instant now) {
+        try {
+            return TaskTable.claim(db(), max, now);
+        } catch (SQLException e) {
+            throw wrap("claim tasks", e);
+        }
+    }
+
+    @Override
+    public void completeTasks(List<Long> ids) {
+        try {
+            TaskTable.delete(db(), ids);
+        } catch (SQLException e) {
+            throw wrap("complete " + ids.size() + " task(s)", e);
+        }
+    }
+
+    @Override
+    public void savepoint(Consumer<Tx> work) {
+        Database.savepoint(db(), () -> work.accept(this));
+    }
+
+    @Override
     public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
         try {
             PreparedStatement ps = db().prepare(
@@ -262,7 +289,7 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public java.util.List<PartRecord> parts(String uploadId) {
+    public List<PartRecord> parts(String uploadId) {
         try {
             return Queries.parts(db(), uploadId, 0, Integer.MAX_VALUE);
         } catch (SQLException e) {
@@ -271,9 +298,9 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public java.util.List<String> deleteUpload(String uploadId) {
+    public List<String> deleteUpload(String uploadId) {
         try {
-            java.util.List<String> blobIds = new java.util.ArrayList<>();
+            List<String> blobIds = new ArrayList<>();
             for (PartRecord p : Queries.parts(db(), uploadId, 0, Integer.MAX_VALUE)) {
                 blobIds.add(p.blobId());
             }
@@ -290,9 +317,9 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public java.util.List<String> deleteUploads(String bucket) {
+    public List<String> deleteUploads(String bucket) {
         try {
-            java.util.List<String> ids = new java.util.ArrayList<>();
+            List<String> ids = new ArrayList<>();
             PreparedStatement ps = db().prepare("SELECT upload_id FROM uploads WHERE bucket = ?");
             ps.setString(1, bucket);
             try (ResultSet rs = ps.executeQuery()) {
@@ -300,7 +327,7 @@ final class TxImpl implements Tx {
                     ids.add(rs.getString(1));
                 }
             }
-            java.util.List<String> blobIds = new java.util.ArrayList<>();
+            List<String> blobIds = new ArrayList<>();
             for (String id : ids) {
                 blobIds.addAll(deleteUpload(id));
             }
@@ -328,7 +355,7 @@ final class TxImpl implements Tx {
 
 
     @Override
-    public boolean setObjectTags(String bucket, String key, java.util.Map<String, String> tags) {
+    public boolean setObjectTags(String bucket, String key, Map<String, String> tags) {
         try {
             PreparedStatement ps = db().prepare("UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?");
             Rows.setNullableString(ps, 1, Rows.toJson(tags));
@@ -341,7 +368,7 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public Optional<java.util.Map<String, String>> bucketTags(String bucket) {
+    public Optional<Map<String, String>> bucketTags(String bucket) {
         try {
             PreparedStatement ps = db().prepare("SELECT tags FROM bucket_tags WHERE bucket = ?");
             ps.setString(1, bucket);
@@ -354,7 +381,7 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public void setBucketTags(String bucket, java.util.Map<String, String> tags) {
+    public void setBucketTags(String bucket, Map<String, String> tags) {
         try {
             PreparedStatement ps;
             if (tags == null || tags.isEmpty()) {
@@ -446,7 +473,7 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public java.util.List<String> deleteAllNoncurrentVersions(String bucket) {
+    public List<String> deleteAllNoncurrentVersions(String bucket) {
         try {
             return VersionQueries.deleteAllNoncurrent(db(), bucket);
         } catch (SQLException e) {
@@ -455,7 +482,7 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public Optional<java.util.List<CorsRule>> bucketCors(String bucket) {
+    public Optional<List<CorsRule>> bucketCors(String bucket) {
         try {
             return Queries.bucketCors(db(), bucket);
         } catch (SQLException e) {
@@ -464,7 +491,7 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public void setBucketCors(String bucket, java.util.List<CorsRule> rules) {
+    public void setBucketCors(String bucket, List<CorsRule> rules) {
         try {
             PreparedStatement ps;
             if (rules == null || rules.isEmpty()) {

@@ -338,7 +338,7 @@ public final class TaskQueue implements AutoCloseable {
 
     /**
      * Claims a batch of due tasks and, in the same transaction, applies its bookkeeping tasks (each
-     * in a savepoint, so one that throws is rolled back alone) and removes them: a batch of
+     * in a savepoint of it, so one that throws is rolled back alone) and removes them: a batch of
      * bookkeeping costs one commit. Returns the tasks left to run outside the database.
      */
     private Claimed claim() {
@@ -351,26 +351,21 @@ public final class TaskQueue implements AutoCloseable {
                 return Claimed.NOTHING;
             }
             toRun = metadata.write(tx -> {
-                applied.clear();
-                rejected.clear();
                 List<TaskRecord> rest = new ArrayList<>();
-                for (TaskRecord task : metadata.claimTasks(BATCH, now)) {
+                for (TaskRecord task : tx.claimTasks(BATCH, now)) {
                     TransactionalTaskHandler handler = bookkeeping.get(task.kind());
                     if (handler == null) {
                         rest.add(task);
                         continue;
                     }
                     try {
-                        metadata.write(inner -> {
-                            handler.apply(inner, task.payload());
-                            return null;
-                        });
+                        tx.savepoint(part -> handler.apply(part, task.payload()));
                         applied.add(task);
                     } catch (RuntimeException e) {
                         rejected.put(task, e);
                     }
                 }
-                metadata.completeTasks(applied.stream().map(TaskRecord::id).toList());
+                tx.completeTasks(applied.stream().map(TaskRecord::id).toList());
                 return rest;
             });
         } catch (RuntimeException e) {
