@@ -38,7 +38,7 @@ final class TaskTable {
         PreparedStatement ps = db.prepare("INSERT INTO tasks (kind, payload, state, attempts, created_at, next_run_at)"
                 + " VALUES (?, ?, 'pending', 0, ?, ?)");
         ps.setString(1, kind);
-        Rows.setNullableString(ps, 2, payload);
+        Columns.setNullableString(ps, 2, payload);
         ps.setLong(3, now);
         ps.setLong(4, now);
         ps.executeUpdate();
@@ -54,7 +54,7 @@ final class TaskTable {
         PreparedStatement ps = db.prepare("INSERT INTO tasks (kind, payload, state, attempts, created_at, next_run_at)"
                 + " VALUES (?, ?, '" + WAITING + "', 0, ?, ?)");
         ps.setString(1, kind);
-        Rows.setNullableString(ps, 2, payload);
+        Columns.setNullableString(ps, 2, payload);
         ps.setLong(3, now);
         ps.setLong(4, now);
         ps.executeUpdate();
@@ -67,7 +67,7 @@ final class TaskTable {
                 + " (kind, payload, state, attempts, created_at, next_run_at, unique_key)"
                 + " VALUES (?, ?, 'pending', 0, ?, ?, ?)");
         ps.setString(1, kind);
-        Rows.setNullableString(ps, 2, payload);
+        Columns.setNullableString(ps, 2, payload);
         ps.setLong(3, now);
         ps.setLong(4, now);
         ps.setString(5, uniqueKey);
@@ -131,7 +131,7 @@ final class TaskTable {
     static int retry(SqlConnection db, long id, String error, Instant nextRunAt) throws SQLException {
         PreparedStatement ps = db.prepare(
                 "UPDATE tasks SET state = 'pending', last_error = ?, next_run_at = ? WHERE id = ?");
-        Rows.setNullableString(ps, 1, error);
+        Columns.setNullableString(ps, 1, error);
         ps.setLong(2, nextRunAt.toEpochMilli());
         ps.setLong(3, id);
         return ps.executeUpdate();
@@ -140,7 +140,7 @@ final class TaskTable {
     /** Parks a task as failed, keeping its last error. */
     static int fail(SqlConnection db, long id, String error) throws SQLException {
         PreparedStatement ps = db.prepare("UPDATE tasks SET state = 'failed', last_error = ? WHERE id = ?");
-        Rows.setNullableString(ps, 1, error);
+        Columns.setNullableString(ps, 1, error);
         ps.setLong(2, id);
         return ps.executeUpdate();
     }

@@ -385,7 +385,7 @@ class MetadataStoreTest {
         for (String x : samples) {
             for (String y : samples) {
                 int expected = Integer.signum(Arrays.compareUnsigned(x.getBytes(UTF_8), y.getBytes(UTF_8)));
-                assertEquals(expected, Integer.signum(Queries.compareUtf8(x, y)), x + " vs " + y);
+                assertEquals(expected, Integer.signum(ObjectTable.compareUtf8(x, y)), x + " vs " + y);
             }
         }
     }
