@@ -140,7 +140,6 @@ final class Database implements AutoCloseable {
         }
     }
 
-
     private void lockWriter() {
         boolean locked;
         try {

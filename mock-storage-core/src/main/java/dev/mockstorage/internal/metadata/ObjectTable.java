@@ -18,14 +18,14 @@ final class ObjectTable {
     private ObjectTable() {
     }
 
-    static final String COLUMNS =
+    private static final String COLUMNS =
             "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key = ?";
     private static final String LIST_FROM = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?";
     private static final String LIST_AFTER = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?";
 
     /** Maps a row selected with {@link #COLUMNS}. */
-    static ObjectRecord row(ResultSet rs) throws SQLException {
+    private static ObjectRecord row(ResultSet rs) throws SQLException {
         return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
                 Columns.fromJson(rs.getString(8)), Columns.fromJson(rs.getString(9)), Columns.fromJson(rs.getString(10)),
@@ -173,7 +173,7 @@ final class ObjectTable {
     }
 
     /** Our glob (only {@code *} and {@code ?} special) as SQLite GLOB: {@code [} becomes the class {@code [[]}. */
-    static String sqliteGlob(String glob) {
+    private static String sqliteGlob(String glob) {
         return glob.replace("[", "[[]");
     }
 

@@ -20,7 +20,7 @@ final class TaskTable {
     }
 
     /** State of a task waiting for a storage node to return ({@link Tx#enqueueWaitingTask}). */
-    static final String WAITING = "waiting";
+    private static final String WAITING = "waiting";
     private static final String RUNNING = "running";
     private static final String FAILED = "failed";
 

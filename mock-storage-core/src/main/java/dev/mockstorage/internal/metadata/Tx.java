@@ -12,6 +12,13 @@ import java.util.function.Consumer;
  * another on the same thread is refused; a part that may fail alone is a {@link #savepoint}.
  */
 public interface Tx {
+    /**
+     * Runs {@code work} on this transaction as a part that fails alone: when it throws, what it
+     * changed is rolled back, the rest of the transaction stays, and the exception is rethrown.
+     * {@code work} is given this {@code Tx}.
+     */
+    void savepoint(Consumer<Tx> work);
+
     Optional<BucketRecord> bucket(String name);
 
     /** Creates the bucket; false when it already exists (nothing changed). */
@@ -56,13 +63,6 @@ public interface Tx {
 
     /** Removes finished tasks. */
     void completeTasks(List<Long> ids);
-
-    /**
-     * Runs {@code work} on this transaction as a part that fails alone: when it throws, what it
-     * changed is rolled back, the rest of the transaction stays, and the exception is rethrown.
-     * {@code work} is given this {@code Tx}.
-     */
-    void savepoint(Consumer<Tx> work);
 
     // ---------------------------------------------------------------- bucket statistics
 

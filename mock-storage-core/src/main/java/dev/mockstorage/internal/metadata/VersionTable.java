@@ -21,16 +21,16 @@ final class VersionTable {
     }
 
     /** The position of a current row in a key's version order: newer than every noncurrent one. */
-    static final long CURRENT_SEQ = Long.MAX_VALUE;
+    private static final long CURRENT_SEQ = Long.MAX_VALUE;
 
-    static final String VERSION_COLUMNS = "bucket, key, seq, version_id, delete_marker, blob_id, size, etag, content_type,"
+    private static final String VERSION_COLUMNS = "bucket, key, seq, version_id, delete_marker, blob_id, size, etag, content_type,"
             + " last_modified, user_metadata, headers, checksums, tags";
     /** The objects table's rows in {@link #VERSION_COLUMNS} order. */
     private static final String CURRENT_AS_VERSION = "bucket, key, " + CURRENT_SEQ + " AS seq, version_id, 0 AS delete_marker,"
             + " blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags";
 
     /** Maps a row selected with {@link #VERSION_COLUMNS}. */
-    static ObjectVersion version(ResultSet rs, boolean latest) throws SQLException {
+    private static ObjectVersion version(ResultSet rs, boolean latest) throws SQLException {
         String bucket = rs.getString(1);
         String key = rs.getString(2);
         String versionId = rs.getString(4);
@@ -43,7 +43,7 @@ final class VersionTable {
                 lastModified, object);
     }
 
-    static ObjectVersion current(ObjectRecord o) {
+    private static ObjectVersion current(ObjectRecord o) {
         return new ObjectVersion(o.bucket(), o.key(), o.s3VersionId(), false, true, o.lastModified(), o);
     }
 
@@ -94,7 +94,7 @@ final class VersionTable {
     }
 
     /** The seq of a version by S3 id: {@link #CURRENT_SEQ} for the current row; empty when unknown. */
-    static Optional<Long> seqOf(SqlConnection db, String bucket, String key, String s3VersionId) throws SQLException {
+    private static Optional<Long> seqOf(SqlConnection db, String bucket, String key, String s3VersionId) throws SQLException {
         String stored = ObjectVersion.storedId(s3VersionId);
         Optional<ObjectRecord> current = ObjectTable.find(db, bucket, key);
         if (current.isPresent() && Objects.equals(current.get().versionId(), stored)) {
@@ -109,7 +109,7 @@ final class VersionTable {
         }
     }
 
-    static long maxSeq(SqlConnection db, String bucket, String key) throws SQLException {
+    private static long maxSeq(SqlConnection db, String bucket, String key) throws SQLException {
         PreparedStatement ps = db.prepare("SELECT coalesce(max(seq), 0) FROM object_versions WHERE bucket = ? AND key = ?");
         ps.setString(1, bucket);
         ps.setString(2, key);

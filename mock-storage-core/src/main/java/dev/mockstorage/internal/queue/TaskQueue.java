@@ -312,8 +312,6 @@ public final class TaskQueue implements AutoCloseable {
         }
     }
 
-
-
     private void signalProgress() {
         lock.lock();
         try {
@@ -356,10 +354,6 @@ public final class TaskQueue implements AutoCloseable {
             lock.unlock();
         }
     }
-
-
-
-
 
     /** Stops the workers; tasks still open stay in the database and run at the next start. */
     @Override
