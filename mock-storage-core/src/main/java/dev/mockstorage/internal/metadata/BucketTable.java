@@ -85,16 +85,8 @@ final class BucketTable {
 
     /** Replaces the bucket's tag set (null or empty: deletes it). */
     static void setTags(SqlConnection db, String bucket, Map<String, String> tags) throws SQLException {
-        PreparedStatement ps;
-        if (tags == null || tags.isEmpty()) {
-            ps = db.prepare("DELETE FROM bucket_tags WHERE bucket = ?");
-            ps.setString(1, bucket);
-        } else {
-            ps = db.prepare("INSERT OR REPLACE INTO bucket_tags (bucket, tags) VALUES (?, ?)");
-            ps.setString(1, bucket);
-            ps.setString(2, Columns.toJson(tags));
-        }
-        ps.executeUpdate();
+        setSetting(db, "DELETE FROM bucket_tags WHERE bucket = ?",
+                "INSERT OR REPLACE INTO bucket_tags (bucket, tags) VALUES (?, ?)", bucket, Columns.toJson(tags));
     }
 
     /** The bucket's CORS rules, if it has a CORS configuration. */
@@ -108,14 +100,17 @@ final class BucketTable {
 
     /** Replaces the bucket's CORS rules (null or empty: deletes the configuration). */
     static void setCors(SqlConnection db, String bucket, List<CorsRule> rules) throws SQLException {
-        PreparedStatement ps;
-        if (rules == null || rules.isEmpty()) {
-            ps = db.prepare("DELETE FROM bucket_cors WHERE bucket = ?");
-            ps.setString(1, bucket);
-        } else {
-            ps = db.prepare("INSERT OR REPLACE INTO bucket_cors (bucket, rules) VALUES (?, ?)");
-            ps.setString(1, bucket);
-            ps.setString(2, Columns.corsToJson(rules));
+        setSetting(db, "DELETE FROM bucket_cors WHERE bucket = ?",
+                "INSERT OR REPLACE INTO bucket_cors (bucket, rules) VALUES (?, ?)", bucket,
+                rules == null || rules.isEmpty() ? null : Columns.corsToJson(rules));
+    }
+
+    /** Writes a bucket's row of a settings table with {@code upsert}, or removes it with {@code delete} when {@code json} is null. */
+    private static void setSetting(SqlConnection db, String delete, String upsert, String bucket, String json) throws SQLException {
+        PreparedStatement ps = db.prepare(json == null ? delete : upsert);
+        ps.setString(1, bucket);
+        if (json != null) {
+            ps.setString(2, json);
         }
         ps.executeUpdate();
     }
