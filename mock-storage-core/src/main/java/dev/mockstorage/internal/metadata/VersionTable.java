@@ -74,23 +74,31 @@ final class VersionTable {
         if (current.isPresent() && Objects.equals(current.get().versionId(), stored)) {
             return Optional.of(current(current.get()));
         }
+        Optional<Noncurrent> found = findNoncurrent(db, bucket, key, stored);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectVersion v = found.get().version();
+        boolean latest = current.isEmpty() && found.get().seq() == maxSeq(db, bucket, key);
+        return Optional.of(latest ? new ObjectVersion(v.bucket(), v.key(), v.versionId(), v.deleteMarker(), true,
+                v.lastModified(), v.object()) : v);
+    }
+
+    /** A noncurrent version or marker (latest: false) with its place in the key's version order. */
+    private record Noncurrent(long seq, ObjectVersion version) {
+    }
+
+    /** The noncurrent version or marker of a key with this stored version id (null: the null version), if any. */
+    private static Optional<Noncurrent> findNoncurrent(SqlConnection db, String bucket, String key, String storedVersionId)
+            throws SQLException {
         PreparedStatement ps = db.prepare("SELECT " + VERSION_COLUMNS
                 + " FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
-        Columns.setNullableString(ps, 3, stored);
-        ObjectVersion found;
-        long seq;
+        Columns.setNullableString(ps, 3, storedVersionId);
         try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            seq = rs.getLong(3);
-            found = version(rs, false);
+            return rs.next() ? Optional.of(new Noncurrent(rs.getLong(3), version(rs, false))) : Optional.empty();
         }
-        boolean latest = current.isEmpty() && seq == maxSeq(db, bucket, key);
-        return Optional.of(latest ? new ObjectVersion(found.bucket(), found.key(), found.versionId(), found.deleteMarker(), true,
-                found.lastModified(), found.object()) : found);
     }
 
     /** The seq of a version by S3 id: {@link #CURRENT_SEQ} for the current row; empty when unknown. */
@@ -145,27 +153,16 @@ final class VersionTable {
     /** Removes a noncurrent version or marker by S3 id; returns it (latest: false) if it existed. */
     static Optional<ObjectVersion> deleteNoncurrent(SqlConnection db, String bucket, String key, String s3VersionId)
             throws SQLException {
-        String stored = ObjectVersion.storedId(s3VersionId);
-        PreparedStatement find = db.prepare("SELECT " + VERSION_COLUMNS
-                + " FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
-        find.setString(1, bucket);
-        find.setString(2, key);
-        Columns.setNullableString(find, 3, stored);
-        ObjectVersion found;
-        long seq;
-        try (ResultSet rs = find.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            seq = rs.getLong(3);
-            found = version(rs, false);
+        Optional<Noncurrent> found = findNoncurrent(db, bucket, key, ObjectVersion.storedId(s3VersionId));
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
         PreparedStatement ps = db.prepare("DELETE FROM object_versions WHERE bucket = ? AND key = ? AND seq = ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
-        ps.setLong(3, seq);
+        ps.setLong(3, found.get().seq());
         ps.executeUpdate();
-        return Optional.of(found);
+        return Optional.of(found.get().version());
     }
 
     /** Removes every noncurrent version and marker of a bucket; returns the blob ids of the versions. */
