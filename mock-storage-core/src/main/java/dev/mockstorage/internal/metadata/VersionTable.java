@@ -6,41 +6,44 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The SQL of object versions (the versioning migration in {@link Schema}): {@code objects} holds the current version of a
- * key, {@code object_versions} its noncurrent versions and delete markers ordered by {@code seq}
- * (larger is newer; the current row counts as newest). Used by the store's reads and by {@link TxImpl}.
+ * The SQL of the {@code object_versions} table (the versioning migration in {@link Schema}): {@code objects}
+ * holds the current version of a key, {@code object_versions} its noncurrent versions and delete markers
+ * ordered by {@code seq} (larger is newer; the current row counts as newest). Lookups by version id and
+ * listings see both tables.
  */
-final class VersionQueries {
-    private VersionQueries() {
+final class VersionTable {
+    private VersionTable() {
     }
 
     /** The position of a current row in a key's version order: newer than every noncurrent one. */
-    static final long CURRENT_SEQ = Long.MAX_VALUE;
+    private static final long CURRENT_SEQ = Long.MAX_VALUE;
 
-    static final String VERSION_COLUMNS = "bucket, key, seq, version_id, delete_marker, blob_id, size, etag, content_type,"
+    private static final String VERSION_COLUMNS = "bucket, key, seq, version_id, delete_marker, blob_id, size, etag, content_type,"
             + " last_modified, user_metadata, headers, checksums, tags";
     /** The objects table's rows in {@link #VERSION_COLUMNS} order. */
     private static final String CURRENT_AS_VERSION = "bucket, key, " + CURRENT_SEQ + " AS seq, version_id, 0 AS delete_marker,"
             + " blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags";
 
     /** Maps a row selected with {@link #VERSION_COLUMNS}. */
-    static ObjectVersion version(ResultSet rs, boolean latest) throws SQLException {
+    private static ObjectVersion version(ResultSet rs, boolean latest) throws SQLException {
         String bucket = rs.getString(1);
         String key = rs.getString(2);
         String versionId = rs.getString(4);
         boolean marker = rs.getInt(5) != 0;
         Instant lastModified = Instant.ofEpochMilli(rs.getLong(10));
         ObjectRecord object = marker ? null : new ObjectRecord(bucket, key, rs.getString(6), rs.getLong(7), rs.getString(8),
-                rs.getString(9), lastModified, Rows.fromJson(rs.getString(11)), Rows.fromJson(rs.getString(12)),
-                Rows.fromJson(rs.getString(13)), Rows.fromJson(rs.getString(14)), versionId);
+                rs.getString(9), lastModified, Columns.fromJson(rs.getString(11)), Columns.fromJson(rs.getString(12)),
+                Columns.fromJson(rs.getString(13)), Columns.fromJson(rs.getString(14)), versionId);
         return new ObjectVersion(bucket, key, versionId == null ? ObjectVersion.NULL_ID : versionId, marker, latest,
                 lastModified, object);
     }
 
-    static ObjectVersion current(ObjectRecord o) {
+    private static ObjectVersion current(ObjectRecord o) {
         return new ObjectVersion(o.bucket(), o.key(), o.s3VersionId(), false, true, o.lastModified(), o);
     }
 
@@ -57,7 +60,7 @@ final class VersionQueries {
 
     /** The key's newest version: its current row, else its newest delete marker (or noncurrent version). */
     static Optional<ObjectVersion> latest(SqlConnection db, String bucket, String key) throws SQLException {
-        Optional<ObjectRecord> current = Queries.object(db, bucket, key);
+        Optional<ObjectRecord> current = ObjectTable.find(db, bucket, key);
         if (current.isPresent()) {
             return Optional.of(current(current.get()));
         }
@@ -66,47 +69,55 @@ final class VersionQueries {
 
     /** One version by its S3 id ({@value ObjectVersion#NULL_ID} for the null version). */
     static Optional<ObjectVersion> version(SqlConnection db, String bucket, String key, String s3VersionId) throws SQLException {
-        Optional<ObjectRecord> current = Queries.object(db, bucket, key);
+        Optional<ObjectRecord> current = ObjectTable.find(db, bucket, key);
         String stored = ObjectVersion.storedId(s3VersionId);
-        if (current.isPresent() && java.util.Objects.equals(current.get().versionId(), stored)) {
+        if (current.isPresent() && Objects.equals(current.get().versionId(), stored)) {
             return Optional.of(current(current.get()));
         }
+        Optional<Noncurrent> found = findNoncurrent(db, bucket, key, stored);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectVersion v = found.get().version();
+        boolean latest = current.isEmpty() && found.get().seq() == maxSeq(db, bucket, key);
+        return Optional.of(latest ? new ObjectVersion(v.bucket(), v.key(), v.versionId(), v.deleteMarker(), true,
+                v.lastModified(), v.object()) : v);
+    }
+
+    /** A noncurrent version or marker (latest: false) with its place in the key's version order. */
+    private record Noncurrent(long seq, ObjectVersion version) {
+    }
+
+    /** The noncurrent version or marker of a key with this stored version id (null: the null version), if any. */
+    private static Optional<Noncurrent> findNoncurrent(SqlConnection db, String bucket, String key, String storedVersionId)
+            throws SQLException {
         PreparedStatement ps = db.prepare("SELECT " + VERSION_COLUMNS
                 + " FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
-        TxImpl.setNullableString(ps, 3, stored);
-        ObjectVersion found;
-        long seq;
+        Columns.setNullableString(ps, 3, storedVersionId);
         try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            seq = rs.getLong(3);
-            found = version(rs, false);
+            return rs.next() ? Optional.of(new Noncurrent(rs.getLong(3), version(rs, false))) : Optional.empty();
         }
-        boolean latest = current.isEmpty() && seq == maxSeq(db, bucket, key);
-        return Optional.of(latest ? new ObjectVersion(found.bucket(), found.key(), found.versionId(), found.deleteMarker(), true,
-                found.lastModified(), found.object()) : found);
     }
 
     /** The seq of a version by S3 id: {@link #CURRENT_SEQ} for the current row; empty when unknown. */
-    static Optional<Long> seqOf(SqlConnection db, String bucket, String key, String s3VersionId) throws SQLException {
+    private static Optional<Long> seqOf(SqlConnection db, String bucket, String key, String s3VersionId) throws SQLException {
         String stored = ObjectVersion.storedId(s3VersionId);
-        Optional<ObjectRecord> current = Queries.object(db, bucket, key);
-        if (current.isPresent() && java.util.Objects.equals(current.get().versionId(), stored)) {
+        Optional<ObjectRecord> current = ObjectTable.find(db, bucket, key);
+        if (current.isPresent() && Objects.equals(current.get().versionId(), stored)) {
             return Optional.of(CURRENT_SEQ);
         }
         PreparedStatement ps = db.prepare("SELECT seq FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
-        TxImpl.setNullableString(ps, 3, stored);
+        Columns.setNullableString(ps, 3, stored);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
         }
     }
 
-    static long maxSeq(SqlConnection db, String bucket, String key) throws SQLException {
+    private static long maxSeq(SqlConnection db, String bucket, String key) throws SQLException {
         PreparedStatement ps = db.prepare("SELECT coalesce(max(seq), 0) FROM object_versions WHERE bucket = ? AND key = ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
@@ -125,44 +136,33 @@ final class VersionQueries {
         ps.setString(1, bucket);
         ps.setString(2, key);
         ps.setLong(3, seq);
-        TxImpl.setNullableString(ps, 4, storedVersionId);
+        Columns.setNullableString(ps, 4, storedVersionId);
         ps.setInt(5, object == null ? 1 : 0);
-        TxImpl.setNullableString(ps, 6, object == null ? null : object.blobId());
+        Columns.setNullableString(ps, 6, object == null ? null : object.blobId());
         ps.setLong(7, object == null ? 0 : object.size());
-        TxImpl.setNullableString(ps, 8, object == null ? null : object.etag());
-        TxImpl.setNullableString(ps, 9, object == null ? null : object.contentType());
+        Columns.setNullableString(ps, 8, object == null ? null : object.etag());
+        Columns.setNullableString(ps, 9, object == null ? null : object.contentType());
         ps.setLong(10, (object == null ? at : object.lastModified()).toEpochMilli());
-        TxImpl.setNullableString(ps, 11, object == null ? null : Rows.toJson(object.userMetadata()));
-        TxImpl.setNullableString(ps, 12, object == null ? null : Rows.toJson(object.headers()));
-        TxImpl.setNullableString(ps, 13, object == null ? null : Rows.toJson(object.checksums()));
-        TxImpl.setNullableString(ps, 14, object == null ? null : Rows.toJson(object.tags()));
+        Columns.setNullableString(ps, 11, object == null ? null : Columns.toJson(object.userMetadata()));
+        Columns.setNullableString(ps, 12, object == null ? null : Columns.toJson(object.headers()));
+        Columns.setNullableString(ps, 13, object == null ? null : Columns.toJson(object.checksums()));
+        Columns.setNullableString(ps, 14, object == null ? null : Columns.toJson(object.tags()));
         ps.executeUpdate();
     }
 
     /** Removes a noncurrent version or marker by S3 id; returns it (latest: false) if it existed. */
     static Optional<ObjectVersion> deleteNoncurrent(SqlConnection db, String bucket, String key, String s3VersionId)
             throws SQLException {
-        String stored = ObjectVersion.storedId(s3VersionId);
-        PreparedStatement find = db.prepare("SELECT " + VERSION_COLUMNS
-                + " FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
-        find.setString(1, bucket);
-        find.setString(2, key);
-        TxImpl.setNullableString(find, 3, stored);
-        ObjectVersion found;
-        long seq;
-        try (ResultSet rs = find.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            seq = rs.getLong(3);
-            found = version(rs, false);
+        Optional<Noncurrent> found = findNoncurrent(db, bucket, key, ObjectVersion.storedId(s3VersionId));
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
         PreparedStatement ps = db.prepare("DELETE FROM object_versions WHERE bucket = ? AND key = ? AND seq = ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
-        ps.setLong(3, seq);
+        ps.setLong(3, found.get().seq());
         ps.executeUpdate();
-        return Optional.of(found);
+        return Optional.of(found.get().version());
     }
 
     /** Removes every noncurrent version and marker of a bucket; returns the blob ids of the versions. */
@@ -181,6 +181,26 @@ final class VersionQueries {
         return blobIds;
     }
 
+    /** Adds the blob id of every noncurrent version (not markers) to {@code ids}. */
+    static void addBlobIds(SqlConnection db, Set<String> ids) throws SQLException {
+        db.selectStrings("SELECT blob_id FROM object_versions WHERE blob_id IS NOT NULL", ids);
+    }
+
+    /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */
+    static long count(SqlConnection db, String bucket) throws SQLException {
+        PreparedStatement ps;
+        if (bucket == null) {
+            ps = db.prepare("SELECT count(*) FROM object_versions");
+        } else {
+            ps = db.prepare("SELECT count(*) FROM object_versions WHERE bucket = ?");
+            ps.setString(1, bucket);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /**
      * Versions and markers of a bucket whose key starts with {@code prefix}, in key order (UTF-8 bytes), newest
      * first within a key, at most {@code limit}; strictly after the position ({@code afterKey},
@@ -193,7 +213,7 @@ final class VersionQueries {
         if (afterKey != null && afterVersionId != null) {
             afterSeq = seqOf(db, bucket, afterKey, afterVersionId).orElse(Long.MIN_VALUE);
         }
-        String start = afterKey != null && Queries.compareUtf8(afterKey, p) > 0 ? afterKey : p;
+        String start = afterKey != null && ObjectTable.compareUtf8(afterKey, p) > 0 ? afterKey : p;
         // each side walks its primary key from the start position and stops after `limit` rows, so a page
         // costs about 2 * limit rows however large the bucket; the outer sort merges those few
         String afterCurrent = afterKey == null ? "" : " AND (key > ? OR (key = ? AND " + CURRENT_SEQ + " < ?))";
