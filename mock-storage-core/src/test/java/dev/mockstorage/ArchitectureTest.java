@@ -119,11 +119,20 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule publicDataPackagesAreLeaves = noClasses()
-            .that().resideInAnyPackage("dev.mockstorage.journal..", "dev.mockstorage.stats..")
+            .that().resideInAnyPackage("dev.mockstorage.journal..", "dev.mockstorage.stats..",
+                    "dev.mockstorage.verification..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.mockstorage.internal..")
             .orShould().dependOnClassesThat().resideInAnyPackage("dev.mockstorage")
-            .because("journal and stats are plain data with JDK types only, implementable over the admin API "
-                    + "by the container module");
+            .because("journal, stats and verification are plain data with JDK types only, implementable over the "
+                    + "admin API by the container module");
+
+    @ArchTest
+    static final ArchRule verificationIsALeaf = noClasses()
+            .that().resideInAPackage("dev.mockstorage.verification..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.mockstorage.journal..", "dev.mockstorage.thirdparty..",
+                    "dev.mockstorage.stats..")
+            .because("Times and the nearest-miss ranking serve the journal and the third party alike; "
+                    + "a dependency back on either would make a package cycle");
 
     @ArchTest
     static final ArchRule theRemoteHandleKnowsOnlyThePublicApi = noClasses()
@@ -156,7 +165,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule publicApiExposesNoInternalTypes = methods()
             .that().areDeclaredInClassesThat().resideInAnyPackage("dev.mockstorage", "dev.mockstorage.server",
-                    "dev.mockstorage.thirdparty", "dev.mockstorage.journal", "dev.mockstorage.stats")
+                    "dev.mockstorage.thirdparty", "dev.mockstorage.journal", "dev.mockstorage.stats",
+                    "dev.mockstorage.verification")
             .and().areDeclaredInClassesThat().arePublic()
             .and().arePublic()
             .should(notMentionInternalTypes())

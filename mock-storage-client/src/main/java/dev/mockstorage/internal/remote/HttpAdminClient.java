@@ -15,6 +15,7 @@ import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
 import dev.mockstorage.thirdparty.UpstreamCall;
+import dev.mockstorage.verification.Times;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -254,7 +255,8 @@ public final class HttpAdminClient implements MockStorageRuntime {
         }
 
         @Override
-        public void verify(int times, Match match) {
+        public void verify(Times times, Match match) {
+            Objects.requireNonNull(times, "times");
             Objects.requireNonNull(match, "match");
             byte[] body = ThirdPartyJson.writeVerification(times, match).getBytes(StandardCharsets.UTF_8);
             send("POST", PREFIX + "verify", body, "application/json", TIMEOUT); // 409 becomes the AssertionError

@@ -9,6 +9,7 @@ import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
+import dev.mockstorage.verification.Times;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,14 +70,14 @@ final class ThirdPartyAdmin {
             }
             case "verify" -> {
                 AdminApi.requireMethod(request, "POST");
-                Map.Entry<Integer, Match> v = parse(() -> ThirdPartyJson.parseVerification(body(request)));
+                Map.Entry<Times, Match> v = parse(() -> ThirdPartyJson.parseVerification(body(request)));
                 try {
                     thirdParty.verify(v.getKey(), v.getValue());
                 } catch (AssertionError e) {
                     return json(409, "{\n  \"error\" : \"VerificationFailed\",\n  \"message\" : "
                             + quote(e.getMessage()) + "\n}");
                 }
-                return json(200, "{\n  \"verified\" : true,\n  \"times\" : " + v.getKey() + "\n}");
+                return json(200, ThirdPartyJson.writeVerified(v.getKey()));
             }
             default -> {
                 if (route.startsWith("scripts/") && route.length() > "scripts/".length()) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestPattern;
-import dev.mockstorage.journal.Times;
+import dev.mockstorage.verification.Times;
 import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
@@ -131,9 +131,9 @@ class HttpAdminClientTest {
 
         assertEquals(server.thirdParty().calls(), remote.thirdParty().calls());
         assertEquals(server.thirdParty().scripts(), remote.thirdParty().scripts());
-        remote.thirdParty().verify(1, Match.get("photos", "cat.bin"));
-        AssertionError e = assertThrows(AssertionError.class, () -> remote.thirdParty().verify(3, Match.get("photos", "cat.bin")));
-        AssertionError inProcess = assertThrows(AssertionError.class, () -> server.thirdParty().verify(3, Match.get("photos", "cat.bin")));
+        remote.thirdParty().verify(Times.once(), Match.get("photos", "cat.bin"));
+        AssertionError e = assertThrows(AssertionError.class, () -> remote.thirdParty().verify(Times.exactly(3), Match.get("photos", "cat.bin")));
+        AssertionError inProcess = assertThrows(AssertionError.class, () -> server.thirdParty().verify(Times.exactly(3), Match.get("photos", "cat.bin")));
         assertEquals(inProcess.getMessage(), e.getMessage());
     }
 
