@@ -362,27 +362,12 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         service.awaitIdle(timeout);
     }
 
-    /** The background task queue now: open, done, failed (parked) and retried tasks, capacity, workers. */
-    public QueueStats queueStats() {
-        return new QueueStats(queue.openCount(), queue.doneCount(), queue.parkedCount(), queue.retriedCount(),
-                queue.capacity(), queue.workerCount());
-    }
-
     /**
      * The tasks parked as failed after {@value TaskQueue#MAX_ATTEMPTS} attempts, oldest first (at most
      * 1000), each as {@code #id kind payload (failed, attempts N, last error: ...)}. Empty when none failed.
      */
     public List<String> failedTasks() {
         return queue.describeFailed(1000);
-    }
-
-    /**
-     * Statistics of every bucket, sorted by name. Object counts and bytes are always exact; upload
-     * counts are kept by a background task, so call {@link #awaitIdle} first to include recent uploads.
-     */
-    public List<BucketStats> bucketStats() {
-        return metadata.bucketStats().stream().map(b -> new BucketStats(b.bucket(), b.objects(), b.bytes(),
-                b.uploads(), b.uploadedBytes(), b.lastUploadAt())).toList();
     }
 
     /**
@@ -398,9 +383,12 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     }
 
     /**
-     * The server's figures now (the same as {@code GET /api/v1/stats}): objects and bytes per bucket and
-     * node, node states and disk usage, queue, third-party read-through, requests by operation and status.
-     * Walks the nodes' blob directories, so it costs one file stat per stored blob.
+     * The server's figures now (the same as {@code GET /api/v1/stats}): objects, bytes and uploads per
+     * bucket ({@code buckets()}, sorted by name; upload counts are kept by a background task, so call
+     * {@link #awaitIdle} first to include recent uploads), objects and bytes per node, node states and disk
+     * usage, the task queue ({@code queue()}: open, done, failed, parked and retried tasks, capacity,
+     * workers), third-party read-through, requests by operation and status. Walks the nodes' blob
+     * directories, so it costs one file stat per stored blob.
      */
     public ServerStats stats() {
         return inspection.stats();

@@ -389,7 +389,9 @@ public final class HttpAdminClient implements MockStorageRuntime {
         JsonNode o = root.path("objects");
         List<ServerStats.Bucket> buckets = new ArrayList<>();
         for (JsonNode b : root.path("buckets")) {
-            buckets.add(new ServerStats.Bucket(b.get("name").asText(), b.get("objects").asLong(), b.get("bytes").asLong()));
+            buckets.add(new ServerStats.Bucket(b.get("name").asText(), b.get("objects").asLong(), b.get("bytes").asLong(),
+                    b.get("uploads").asLong(), b.get("uploaded_bytes").asLong(),
+                    b.hasNonNull("last_upload_at") ? Instant.parse(b.get("last_upload_at").asText()) : null));
         }
         List<ServerStats.Node> nodes = new ArrayList<>();
         for (JsonNode n : root.path("nodes")) {
@@ -406,7 +408,8 @@ public final class HttpAdminClient implements MockStorageRuntime {
         return new ServerStats(Instant.parse(root.get("time").asText()), root.get("uptime_ms").asLong(),
                 new ServerStats.Totals(o.get("count").asLong(), o.get("bytes").asLong()), List.copyOf(buckets),
                 List.copyOf(nodes), new ServerStats.Queue(q.get("depth").asLong(), q.get("capacity").asLong(),
-                q.get("done").asLong(), q.get("failed").asLong(), q.get("retried").asLong()),
+                q.get("done").asLong(), q.get("failed").asLong(), q.get("retried").asLong(), q.get("parked").asLong(),
+                q.get("workers").asInt()),
                 new ServerStats.ThirdParty(t.get("hits").asLong(), t.get("misses").asLong(), t.get("errors").asLong()),
                 List.copyOf(requests));
     }

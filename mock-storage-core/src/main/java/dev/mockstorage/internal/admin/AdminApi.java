@@ -453,7 +453,9 @@ public final class AdminApi implements HttpHandler {
         objects.put("bytes", s.objects().bytes());
         ArrayNode buckets = root.putArray("buckets");
         for (ServerStats.Bucket b : s.buckets()) {
-            buckets.addObject().put("name", b.name()).put("objects", b.objects()).put("bytes", b.bytes());
+            buckets.addObject().put("name", b.name()).put("objects", b.objects()).put("bytes", b.bytes())
+                    .put("uploads", b.uploads()).put("uploaded_bytes", b.uploadedBytes())
+                    .put("last_upload_at", b.lastUploadAt() == null ? null : b.lastUploadAt().toString());
         }
         ArrayNode nodes = root.putArray("nodes");
         for (ServerStats.Node n : s.nodes()) {
@@ -463,7 +465,7 @@ public final class AdminApi implements HttpHandler {
         }
         ServerStats.Queue q = s.queue();
         root.putObject("queue").put("depth", q.depth()).put("capacity", q.capacity()).put("done", q.done())
-                .put("failed", q.failed()).put("retried", q.retried());
+                .put("failed", q.failed()).put("retried", q.retried()).put("parked", q.parked()).put("workers", q.workers());
         ServerStats.ThirdParty t = s.thirdParty();
         root.putObject("third_party").put("hits", t.hits()).put("misses", t.misses()).put("errors", t.errors());
         ServerStats.Consistency c = s.consistency();

@@ -103,11 +103,15 @@ class HttpAdminClientTest {
     @Test
     void statsOverTheWireAreTheServersStats() {
         s3.putObject(b -> b.bucket("photos").key("k"), RequestBody.fromString("12345"));
+        server.awaitIdle(java.time.Duration.ofSeconds(10)); // the upload is counted
         ServerStats local = server.stats();
         ServerStats wire = remote.stats();
         assertEquals(local.objects(), wire.objects());
-        assertEquals(List.of(new ServerStats.Bucket("photos", 1, 5)), wire.buckets());
-        assertEquals(local.queue().capacity(), wire.queue().capacity());
+        ServerStats.Bucket photos = wire.buckets().get(0);
+        assertEquals(List.of("photos", 1L, 5L, 1L, 5L), List.of(photos.name(), photos.objects(), photos.bytes(),
+                photos.uploads(), photos.uploadedBytes()));
+        assertEquals(local.buckets(), wire.buckets(), "the last upload's time too");
+        assertEquals(local.queue(), wire.queue());
         assertEquals(local.nodes().stream().map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes()).toList(),
                 wire.nodes().stream().map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes()).toList());
         assertEquals(local.thirdParty(), wire.thirdParty());
