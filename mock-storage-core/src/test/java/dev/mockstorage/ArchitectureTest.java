@@ -31,6 +31,7 @@ class ArchitectureTest {
     private static final String THIRD_PARTY = INTERNAL + "thirdparty..";
     private static final String OBSERVE = INTERNAL + "observe..";
     private static final String AUTH = INTERNAL + "auth..";
+    private static final String CONTRACT = INTERNAL + "contract..";
 
     @ArchTest
     static final ArchRule onlyHttpImportsNanoHttpd = noClasses()
@@ -138,9 +139,18 @@ class ArchitectureTest {
     static final ArchRule theRemoteHandleKnowsOnlyThePublicApi = noClasses()
             .that().resideInAPackage(INTERNAL + "remote..")
             .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.mockstorage.internal..")
-                    .and(JavaClass.Predicates.resideOutsideOfPackage(INTERNAL + "remote..")))
+                    .and(JavaClass.Predicates.resideOutsideOfPackages(INTERNAL + "remote..", CONTRACT)))
             .because("the remote handle (HttpAdminClient) talks to a server in another process over the admin "
-                    + "API only: public types, JDK and JSON; reaching into the server's layers would only work in-process");
+                    + "API only: its route table and JSON, public types, JDK; reaching into the server's layers would "
+                    + "only work in-process");
+
+    @ArchTest
+    static final ArchRule theAdminContractKnowsOnlyThePublicApi = noClasses()
+            .that().resideInAPackage(CONTRACT)
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.mockstorage.internal..")
+                    .and(JavaClass.Predicates.resideOutsideOfPackage(CONTRACT)))
+            .because("the admin route table and its JSON are shared by the server and the remote handle, which "
+                    + "lives in mock-storage-client: public types, JDK and Jackson only");
 
     @ArchTest
     static final ArchRule nothingDependsOnTheCommandLine = noClasses()

@@ -164,9 +164,9 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         s3 = new S3Api(objects, DEFAULT_REGION, config.server().domains(), authenticator(clock));
         faults = new FaultInjection(metadata, blobs);
         storageNodes = new ServerStorageNodes(faults);
-        observe(metadata, blobs, objects, clock, created);
-        admin.runtime(faults, this::reset, this::createBucket).info(config);
+        Metrics metrics = observe(metadata, blobs, objects, clock, created);
         consistency(blobs, objects, clock, name);
+        admin = new AdminApi(objects, inspection, journal, metrics, thirdParty, faults, this::reset, consistencyCheck::run, config);
         return objects;
     }
 
@@ -193,12 +193,11 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
                 Duration.ofMillis(c.abandonedUploadMs()));
         resources.push(consistencyCheck);
         inspection.consistencySource(consistencyCheck::stats);
-        admin.consistency(consistencyCheck::run);
         startPeriodicCheck = () -> consistencyCheck.startPeriodic(Duration.ofMillis(c.checkIntervalMs()), name + "-consistency");
     }
 
     /** The journal, metrics and access log (config {@code journal.size}, {@code metrics.enabled}, {@code log.access}). */
-    private void observe(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, CreatedPaths created)
+    private Metrics observe(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, CreatedPaths created)
             throws StartFailure {
         Config.Observe o = config.observe();
         inspection = new Inspection(metadata, blobs, queue, clock);
@@ -236,7 +235,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
             resources.push(log);
             observers.add(log);
         }
-        admin = new AdminApi(objects, inspection, journal, metrics, thirdParty);
+        return metrics;
     }
 
     /** {@code storage.buckets}: created before the port opens; existing ones are kept, bad names stop the start. */

@@ -2,6 +2,7 @@ package dev.mockstorage.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -345,6 +346,9 @@ class ScriptedThirdPartyTest {
         assertEquals(405, wrongMethod.statusCode());
         HttpResponse<String> unknown = admin("GET", "/api/v1/third-party/nope", null);
         assertEquals(404, unknown.statusCode());
-        assertTrue(unknown.body().contains("scripts, scripts/{id}, calls, verify"), unknown.body());
+        assertTrue(unknown.body().contains("available: GET /api/v1/third-party/scripts,"), unknown.body());
+        assertTrue(unknown.body().contains("DELETE /api/v1/third-party/scripts/{id}"), unknown.body());
+        assertTrue(unknown.body().contains("POST /api/v1/third-party/verify"), unknown.body());
+        assertFalse(unknown.body().contains("/api/v1/stats"), "only the third party's routes: " + unknown.body());
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.internal.contract.AdminJson;
+import dev.mockstorage.internal.contract.AdminRoute;
 import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestPattern;
@@ -112,6 +114,7 @@ class HttpAdminClientTest {
                 photos.uploads(), photos.uploadedBytes()));
         assertEquals(local.buckets(), wire.buckets(), "the last upload's time too");
         assertEquals(local.queue(), wire.queue());
+        assertEquals(local.consistency(), wire.consistency());
         assertEquals(local.nodes().stream().map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes()).toList(),
                 wire.nodes().stream().map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes()).toList());
         assertEquals(local.thirdParty(), wire.thirdParty());
@@ -224,16 +227,16 @@ class HttpAdminClientTest {
     @Test
     void errorAnswersBecomeTheInProcessExceptionTypes() {
         assertInstanceOf(IllegalArgumentException.class, HttpAdminClient.failureOf("POST", "/api/v1/nodes/x/down", 404,
-                "{\"error\":\"NoSuchNode\",\"message\":\"no node x; nodes: stg1, stg2\"}"));
+                AdminJson.readError("{\"error\":\"NoSuchNode\",\"message\":\"no node x; nodes: stg1, stg2\"}")));
         RuntimeException notIdle = HttpAdminClient.failureOf("POST", "/api/v1/await-idle?timeout_ms=5", 409,
-                "{\"error\":\"NotIdle\",\"message\":\"2 tasks still open: #1 delete-blob\"}");
+                AdminJson.readError("{\"error\":\"NotIdle\",\"message\":\"2 tasks still open: #1 delete-blob\"}"));
         assertInstanceOf(IllegalStateException.class, notIdle);
         assertEquals("2 tasks still open: #1 delete-blob", notIdle.getMessage());
         assertInstanceOf(IllegalStateException.class, HttpAdminClient.failureOf("POST", "/api/v1/third-party/scripts", 400,
-                "{\"error\":\"InvalidRequest\",\"message\":\"read-through is off\"}"));
+                AdminJson.readError("{\"error\":\"InvalidRequest\",\"message\":\"read-through is off\"}")));
         assertInstanceOf(IllegalStateException.class, HttpAdminClient.failureOf("GET", "/api/v1/stats", 500,
-                "{\"error\":\"InternalError\",\"message\":\"boom\"}"));
-        assertEquals("a%20b%2F%C3%BC~", HttpAdminClient.encode("a b/ü~"));
+                AdminJson.readError("{\"error\":\"InternalError\",\"message\":\"boom\"}")));
+        assertEquals("a%20b%2F%C3%BC~", AdminRoute.encode("a b/ü~"));
     }
 
     @Test
