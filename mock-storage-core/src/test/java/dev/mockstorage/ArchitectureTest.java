@@ -1,5 +1,6 @@
 package dev.mockstorage;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -151,6 +152,14 @@ class ArchitectureTest {
                     .and(JavaClass.Predicates.resideOutsideOfPackage(CONTRACT)))
             .because("the admin route table and its JSON are shared by the server and the remote handle, which "
                     + "lives in mock-storage-client: public types, JDK and Jackson only");
+
+    @ArchTest
+    static final ArchRule theServerIsWiredOnce = fields()
+            .that().areDeclaredInClassesThat().resideInAPackage("dev.mockstorage.server")
+            .and().areDeclaredInClassesThat().doNotHaveSimpleName("Builder")
+            .should().beFinal()
+            .because("the server's parts are built once, in order, by Wiring and handed to what needs them at "
+                    + "construction; a field set later is a setter wiring an earlier part into a later one");
 
     @ArchTest
     static final ArchRule nothingDependsOnTheCommandLine = noClasses()
