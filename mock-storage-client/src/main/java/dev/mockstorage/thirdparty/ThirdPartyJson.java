@@ -9,18 +9,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mockstorage.verification.Times;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -162,7 +165,7 @@ public final class ThirdPartyJson {
             o.put("bucket", c.bucket());
             o.put("key", c.key());
             ObjectNode h = o.putObject("headers");
-            new java.util.TreeMap<>(c.headers()).forEach(h::put);
+            new TreeMap<>(c.headers()).forEach(h::put);
             o.put("script_id", c.scriptId());
             o.put("status", c.status());
             o.put("fault", c.fault() == null ? null : c.fault().name());
@@ -312,7 +315,7 @@ public final class ThirdPartyJson {
             try {
                 r = r.withFault(Fault.valueOf(f));
             } catch (IllegalArgumentException e) {
-                throw fail(join(path, "fault"), "\"" + f + "\" is not a fault (known: " + java.util.Arrays.toString(Fault.values()) + ")");
+                throw fail(join(path, "fault"), "\"" + f + "\" is not a fault (known: " + Arrays.toString(Fault.values()) + ")");
             }
         }
         return r;
@@ -402,7 +405,7 @@ public final class ThirdPartyJson {
         byte[] body = r.body();
         if (body != null && body.length > 0) {
             try {
-                o.put("body", StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body)).toString());
+                o.put("body", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
             } catch (CharacterCodingException e) {
                 o.put("body_base64", Base64.getEncoder().encodeToString(body));
             }

@@ -18,9 +18,6 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class NearestMiss {
-    /** Edit distances are capped here, so that one more failed condition always ranks further away. */
-    private static final int MAX_EDITS = 999;
-
     private NearestMiss() {
     }
 
@@ -45,6 +42,9 @@ public final class NearestMiss {
      * expectation ({@code Match.difference}, {@code RequestPattern.difference}).
      */
     public static final class Difference {
+        /** Edit distances are capped here, so that one more failed condition always ranks further away. */
+        private static final int MAX_EDITS = 999;
+
         private final List<String> failed = new ArrayList<>(4);
         private int edits;
 
@@ -81,25 +81,25 @@ public final class NearestMiss {
         public String toString() {
             return failed.isEmpty() ? "" : "differs in " + String.join(", ", failed);
         }
-    }
 
-    /** Levenshtein distance: single-character insertions, deletions and substitutions. */
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        /** Levenshtein distance: single-character insertions, deletions and substitutions. */
+        static int editDistance(String a, String b) {
+            int[] prev = new int[b.length() + 1];
+            int[] cur = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                prev[j] = j;
             }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
+            for (int i = 1; i <= a.length(); i++) {
+                cur[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                }
+                int[] t = prev;
+                prev = cur;
+                cur = t;
+            }
+            return prev[b.length()];
         }
-        return prev[b.length()];
     }
 }

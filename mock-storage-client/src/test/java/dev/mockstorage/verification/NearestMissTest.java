@@ -52,9 +52,9 @@ class NearestMissTest {
 
     @Test
     void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
-        assertEquals(0, NearestMiss.editDistance("abc", "abc"));
-        assertEquals(1, NearestMiss.editDistance("cat.jpg", "cat.jpeg"));
-        assertEquals(3, NearestMiss.editDistance("", "abc"));
-        assertEquals(2, NearestMiss.editDistance("kitten", "sitten1"));
+        assertEquals(0, NearestMiss.Difference.editDistance("abc", "abc"));
+        assertEquals(1, NearestMiss.Difference.editDistance("cat.jpg", "cat.jpeg"));
+        assertEquals(3, NearestMiss.Difference.editDistance("", "abc"));
+        assertEquals(2, NearestMiss.Difference.editDistance("kitten", "sitten1"));
     }
 }

@@ -119,7 +119,8 @@ public enum AdminRoute {
             }
             pos++;
             boolean rest = segment.endsWith("+}");
-            int end = rest ? rawPath.length() : rawPath.indexOf('/', pos) < 0 ? rawPath.length() : rawPath.indexOf('/', pos);
+            int slash = rawPath.indexOf('/', pos);
+            int end = rest || slash < 0 ? rawPath.length() : slash;
             String part = rawPath.substring(pos, end);
             if (segment.startsWith("{")) {
                 if (part.isEmpty()) {
@@ -154,32 +155,36 @@ public enum AdminRoute {
             if (segment.endsWith("+}")) {
                 String[] parts = value.split("/", -1);
                 for (int i = 0; i < parts.length; i++) {
-                    target.append(i == 0 ? "" : "/").append(encode(parts[i]));
+                    target.append(i == 0 ? "" : "/").append(Request.encode(parts[i]));
                 }
             } else {
-                target.append(encode(value));
+                target.append(Request.encode(value));
             }
         }
         if (next != values.length) {
             throw new IllegalArgumentException(this + " takes " + next + " path value(s), got " + values.length);
         }
-        return new Request(this, target.toString());
+        return new Request(method, toString(), parameters, target.toString());
     }
 
-    /** One request to make: the route and its target (path and query, encoded). */
+    /** One request to make: its method and target (path and query, encoded), checked against the route's parameters. */
     public static final class Request {
-        private final AdminRoute route;
+        private final String method;
+        private final String route;
+        private final Set<String> parameters;
         private final StringBuilder target;
         private boolean query;
 
-        private Request(AdminRoute route, String path) {
+        private Request(String method, String route, Set<String> parameters, String path) {
+            this.method = method;
             this.route = route;
+            this.parameters = parameters;
             this.target = new StringBuilder(path);
         }
 
         /** Adds a query parameter the route accepts. */
         public Request with(String name, Object value) {
-            if (!route.parameters.contains(name)) {
+            if (!parameters.contains(name)) {
                 throw new IllegalArgumentException(route + " takes no query parameter '" + name + "'");
             }
             target.append(query ? '&' : '?').append(name).append('=').append(encode(String.valueOf(value)));
@@ -187,29 +192,29 @@ public enum AdminRoute {
             return this;
         }
 
-        public AdminRoute route() {
-            return route;
+        public String method() {
+            return method;
         }
 
         /** Path and query as sent, e.g. {@code /api/v1/nodes/stg1/corrupt?bucket=b&key=a%20b}. */
         public String target() {
             return target.toString();
         }
-    }
 
-    /** Percent-encodes a path segment or query value (RFC 3986 unreserved characters stay as they are). */
-    public static String encode(String value) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+        /** Percent-encodes a path segment or query value (RFC 3986 unreserved characters stay as they are). */
+        public static String encode(String value) {
+            StringBuilder sb = new StringBuilder();
+            for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+                int c = b & 0xff;
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                        || c == '_' || c == '~') {
+                    sb.append((char) c);
+                } else {
+                    sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+                }
             }
+            return sb.toString();
         }
-        return sb.toString();
     }
 }

@@ -375,7 +375,7 @@ public final class HttpAdminClient implements MockStorageRuntime {
 
     /** One admin call; any answer but 2xx becomes the exception the in-process method throws. */
     private HttpResponse<byte[]> send(AdminRoute.Request request, byte[] body, String contentType, Duration timeout) {
-        String method = request.route().method();
+        String method = request.method();
         String target = request.target();
         URI uri = URI.create(endpoint + target);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)

@@ -236,7 +236,7 @@ class HttpAdminClientTest {
                 AdminJson.readError("{\"error\":\"InvalidRequest\",\"message\":\"read-through is off\"}")));
         assertInstanceOf(IllegalStateException.class, HttpAdminClient.failureOf("GET", "/api/v1/stats", 500,
                 AdminJson.readError("{\"error\":\"InternalError\",\"message\":\"boom\"}")));
-        assertEquals("a%20b%2F%C3%BC~", AdminRoute.encode("a b/ü~"));
+        assertEquals("a%20b%2F%C3%BC~", AdminRoute.Request.encode("a b/ü~"));
     }
 
     @Test
