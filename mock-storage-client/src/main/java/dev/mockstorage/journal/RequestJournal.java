@@ -1,5 +1,7 @@
 package dev.mockstorage.journal;
 
+import dev.mockstorage.verification.Times;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.mockstorage.journal;
 
+import dev.mockstorage.verification.NearestMiss;
+
 import java.util.Objects;
 
 /**
@@ -93,15 +95,15 @@ public record RequestPattern(String operation, String bucket, String key, String
                 && (status == 0 || status == r.status());
     }
 
-    /** How many of the named properties the request has (for "closest request" in failure messages). */
-    int similarity(RecordedRequest r) {
-        int score = 0;
-        score += operation != null && operation.equals(r.operation()) ? 4 : 0;
-        score += bucket != null && bucket.equals(r.bucket()) ? 2 : 0;
-        score += key != null && key.equals(r.key()) ? 2 : 0;
-        score += method != null && method.equalsIgnoreCase(r.method()) ? 1 : 0;
-        score += status != 0 && status == r.status() ? 1 : 0;
-        return score;
+    /** How the request differs from this pattern (for "closest request" in failure messages). */
+    public NearestMiss.Difference difference(RecordedRequest r) {
+        return new NearestMiss.Difference()
+                .condition("operation", operation == null || operation.equals(r.operation()), r.operation())
+                .condition("bucket", bucket == null || bucket.equals(r.bucket()), r.bucket())
+                .condition("key", key == null || key.equals(r.key()), "\"" + r.key() + "\"")
+                .condition("method", method == null || method.equalsIgnoreCase(r.method()), r.method())
+                .condition("status", status == 0 || status == r.status(), Integer.toString(r.status()))
+                .edits(key, r.key());
     }
 
     @Override

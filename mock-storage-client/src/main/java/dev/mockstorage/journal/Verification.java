@@ -1,5 +1,8 @@
 package dev.mockstorage.journal;
 
+import dev.mockstorage.verification.NearestMiss;
+import dev.mockstorage.verification.Times;
+
 import java.util.List;
 
 /** Builds the failure message of {@link RequestJournal#verify}: expectation, closest miss, what was received. */
@@ -23,20 +26,10 @@ final class Verification {
         StringBuilder msg = new StringBuilder();
         msg.append("Expected ").append(times).append(" request(s) matching [").append(pattern).append("] but got ")
                 .append(count).append('.');
-        RecordedRequest closest = null;
-        int best = -1;
-        for (RecordedRequest r : received) {
-            if (pattern.matches(r)) {
-                continue;
-            }
-            int score = pattern.similarity(r);
-            if (score > best) {
-                best = score;
-                closest = r;
-            }
-        }
-        if (closest != null && count < times.min()) {
-            msg.append("\nClosest request: ").append(closest);
+        List<NearestMiss.Candidate<RecordedRequest>> closest = NearestMiss.nearest(
+                received.stream().filter(r -> !pattern.matches(r)).toList(), pattern::difference, 1);
+        if (!closest.isEmpty() && count < times.min()) {
+            msg.append("\nClosest request: ").append(closest.get(0).value());
         }
         msg.append("\nRequests received (").append(received.size()).append("):");
         if (received.isEmpty()) {

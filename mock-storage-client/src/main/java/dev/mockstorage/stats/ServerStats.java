@@ -2,6 +2,7 @@ package dev.mockstorage.stats;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A server's figures at one moment ({@code MockStorageServer.stats()}, {@code GET /api/v1/stats}).
@@ -37,18 +38,29 @@ public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<
      * @param damagedObjects objects marked damaged now (no intact replica found; GET/HEAD answer 500)
      * @param waitingRepairs repairs waiting for a storage node to return
      */
-    public record Consistency(long checks, Instant lastCheckAt, long lastFindings, java.util.Map<String, Long> findingsByKind,
+    public record Consistency(long checks, Instant lastCheckAt, long lastFindings, Map<String, Long> findingsByKind,
                               long repairs, long damagedObjects, long waitingRepairs) {
         /** No check ran, nothing damaged. */
-        public static final Consistency NONE = new Consistency(0, null, 0, java.util.Map.of(), 0, 0, 0);
+        public static final Consistency NONE = new Consistency(0, null, 0, Map.of(), 0, 0, 0);
     }
 
     /** Object count and their bytes. */
     public record Totals(long count, long bytes) {
     }
 
-    /** One bucket's objects and bytes. */
-    public record Bucket(String name, long objects, long bytes) {
+    /**
+     * One bucket.
+     *
+     * @param name          the bucket's name
+     * @param objects       objects in it now (always exact); with versioning, current versions only (what
+     *                      ListObjects lists): noncurrent versions and delete markers are not counted
+     * @param bytes         their total size now (always exact), current versions only
+     * @param uploads       uploads stored (PUT and copy, overwrites included) since the bucket was
+     *                      created; counted by a background task, so exact after {@code awaitIdle}
+     * @param uploadedBytes bytes of those uploads
+     * @param lastUploadAt  when the last counted upload was stored, or null before the first
+     */
+    public record Bucket(String name, long objects, long bytes, long uploads, long uploadedBytes, Instant lastUploadAt) {
     }
 
     /**
@@ -70,13 +82,16 @@ public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<
     /**
      * The task queue.
      *
-     * @param depth    open (pending or running) tasks
-     * @param capacity {@code queue.size}
+     * @param depth    open (pending or running) tasks: what {@code awaitIdle} waits for
+     * @param capacity the most open tasks before uploads and deletes are held back ({@code queue.size})
      * @param done     tasks finished since start
      * @param failed   tasks parked as failed since start
      * @param retried  failed attempts scheduled again since start
+     * @param parked   tasks parked as failed now, in the database (so including those of earlier runs on
+     *                 the same data); {@code MockStorageServer.failedTasks()} lists them
+     * @param workers  worker threads ({@code queue.workers}; 0: tasks only wait)
      */
-    public record Queue(long depth, long capacity, long done, long failed, long retried) {
+    public record Queue(long depth, long capacity, long done, long failed, long retried, long parked, int workers) {
     }
 
     /** Third-party read-through outcomes since start. */

@@ -1,5 +1,7 @@
 package dev.mockstorage.thirdparty;
 
+import dev.mockstorage.verification.NearestMiss;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -103,16 +105,39 @@ public record Match(String method, String bucket, String key, String keyPrefix, 
     public boolean matches(String method, String url, String bucket, String key) {
         return (this.method == null || this.method.equalsIgnoreCase(method))
                 && (this.bucket == null || this.bucket.equals(bucket))
-                && (this.key == null || this.key.equals(key))
+                && keyMatches(key) && urlMatches(url);
+    }
+
+    private boolean keyMatches(String key) {
+        return (this.key == null || this.key.equals(key))
                 && (keyPrefix == null || (key != null && key.startsWith(keyPrefix)))
-                && (keyRegex == null || (key != null && Pattern.compile(keyRegex).matcher(key).matches()))
-                && (this.url == null || this.url.equals(url))
+                && (keyRegex == null || (key != null && Pattern.compile(keyRegex).matcher(key).matches()));
+    }
+
+    private boolean urlMatches(String url) {
+        return (this.url == null || this.url.equals(url))
                 && (urlRegex == null || (url != null && Pattern.compile(urlRegex).matcher(url).matches()));
     }
 
     /** Whether the recorded call matches. */
     public boolean matches(UpstreamCall call) {
         return matches(call.method(), call.url(), call.bucket(), call.key());
+    }
+
+    /**
+     * How a call differs from this match (for the closest calls and scripts in failure messages): the
+     * conditions it fails, then the edit distance of its key (or, for a url condition, its url).
+     */
+    public NearestMiss.Difference difference(UpstreamCall call) {
+        boolean byKey = key != null || keyPrefix != null || keyRegex != null;
+        boolean byUrl = url != null || urlRegex != null;
+        String expected = key != null ? key : keyPrefix != null ? keyPrefix : url;
+        return new NearestMiss.Difference()
+                .condition("method", method == null || method.equalsIgnoreCase(call.method()), call.method())
+                .condition("bucket", bucket == null || bucket.equals(call.bucket()), call.bucket())
+                .condition("key", !byKey || keyMatches(call.key()), "\"" + call.key() + "\"")
+                .condition("url", !byUrl || urlMatches(call.url()), call.url())
+                .edits(expected, byKey || url == null ? call.key() : call.url());
     }
 
     /** Readable form for messages, e.g. {@code GET bucket=photos key="cat.jpg"}. */

@@ -1,5 +1,7 @@
 package dev.mockstorage.thirdparty;
 
+import dev.mockstorage.verification.Times;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -54,9 +56,17 @@ public interface ThirdParty {
     List<UpstreamCall> unmatchedCalls();
 
     /**
-     * Checks that exactly {@code times} recorded calls match.
+     * Checks that the number of recorded calls that match is in range, e.g.
+     * {@code verify(Times.atLeast(2), Match.get("photos", "cat.jpg"))}.
      *
      * @throws AssertionError whose message gives the count found, the closest recorded calls and the unmatched ones
      */
-    void verify(int times, Match match);
+    default void verify(Times times, Match match) {
+        CallVerification.verify(calls(), times, match);
+    }
+
+    /** {@code verify(Times.once(), match)}. */
+    default void verify(Match match) {
+        verify(Times.once(), match);
+    }
 }

@@ -7,19 +7,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mockstorage.verification.Times;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -54,6 +58,7 @@ public final class ThirdPartyJson {
     private static final Set<String> REPLY_FIELDS = Set.of("status", "headers", "body", "body_base64", "body_file",
             "body_classpath", "delay_ms", "fault");
     private static final Set<String> VERIFY_FIELDS = Set.of("times", "match");
+    private static final Set<String> TIMES_FIELDS = Set.of("min", "max");
 
     private ThirdPartyJson() {
     }
@@ -108,27 +113,45 @@ public final class ThirdPartyJson {
         return write(matchNode(match));
     }
 
-    /** A verification request {@code {"times": N, "match": {...}}}; returns the count and the match. */
-    public static Map.Entry<Integer, Match> parseVerification(String json) {
+    /**
+     * A verification request {@code {"times": N, "match": {...}}}: {@code times} is a count (exactly N) or
+     * {@code {"min": N, "max": M}} (either may be left out: 0, no bound); returns the times and the match.
+     */
+    public static Map.Entry<Times, Match> parseVerification(String json) {
         JsonNode root = read(json);
         if (!root.isObject()) {
             throw fail("", "expected an object {\"times\": N, \"match\": {...}}, got " + kind(root));
         }
         fields(root, "", VERIFY_FIELDS);
-        JsonNode times = root.get("times");
-        if (times == null || !times.isIntegralNumber() || !times.canConvertToInt() || times.intValue() < 0) {
-            throw fail("times", "expected a whole number >= 0, got " + kind(times));
-        }
         JsonNode m = root.get("match");
-        return Map.entry(times.intValue(), m == null ? Match.any() : match(m, "match"));
+        return Map.entry(times(root.get("times")), m == null ? Match.any() : match(m, "match"));
     }
 
-    /** A verification request as JSON. */
-    public static String writeVerification(int times, Match match) {
+    /** A verification request as JSON ({@code times} a number when exact). */
+    public static String writeVerification(Times times, Match match) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("times", times);
+        o.set("times", timesNode(times));
         o.set("match", matchNode(match));
         return write(o);
+    }
+
+    /** The answer to a verification that held: {@code {"verified": true, "times": ...}}. */
+    public static String writeVerified(Times times) {
+        ObjectNode o = JSON.createObjectNode().put("verified", true);
+        o.set("times", timesNode(times));
+        return write(o);
+    }
+
+    /** {@code times} as {@link #parseVerification} reads it: a number when exact, else {@code {"min", "max"}}. */
+    private static JsonNode timesNode(Times times) {
+        if (times.isExact()) {
+            return JSON.getNodeFactory().numberNode(times.min());
+        }
+        ObjectNode o = JSON.createObjectNode().put("min", times.min());
+        if (times.max() != Integer.MAX_VALUE) {
+            o.put("max", times.max());
+        }
+        return o;
     }
 
     /** Recorded calls as a JSON array. */
@@ -142,7 +165,7 @@ public final class ThirdPartyJson {
             o.put("bucket", c.bucket());
             o.put("key", c.key());
             ObjectNode h = o.putObject("headers");
-            new java.util.TreeMap<>(c.headers()).forEach(h::put);
+            new TreeMap<>(c.headers()).forEach(h::put);
             o.put("script_id", c.scriptId());
             o.put("status", c.status());
             o.put("fault", c.fault() == null ? null : c.fault().name());
@@ -193,6 +216,29 @@ public final class ThirdPartyJson {
             throw fail(path, "a script needs a response (or responses)");
         }
         return new ThirdPartyScript(id, match, replies);
+    }
+
+    private static Times times(JsonNode node) {
+        if (node != null && node.isObject()) {
+            fields(node, "times", TIMES_FIELDS);
+            int min = node.has("min") ? count(node.get("min"), "times.min") : 0;
+            int max = node.has("max") ? count(node.get("max"), "times.max") : Integer.MAX_VALUE;
+            if (max < min) {
+                throw fail("times.max", "expected at least min (" + min + "), got " + max);
+            }
+            return new Times(min, max);
+        }
+        if (node == null || !node.isIntegralNumber()) {
+            throw fail("times", "expected a whole number >= 0 or {\"min\": N, \"max\": M}, got " + kind(node));
+        }
+        return Times.exactly(count(node, "times"));
+    }
+
+    private static int count(JsonNode node, String path) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 0) {
+            throw fail(path, "expected a whole number >= 0, got " + kind(node));
+        }
+        return node.intValue();
     }
 
     private static Match match(JsonNode node, String path) {
@@ -269,7 +315,7 @@ public final class ThirdPartyJson {
             try {
                 r = r.withFault(Fault.valueOf(f));
             } catch (IllegalArgumentException e) {
-                throw fail(join(path, "fault"), "\"" + f + "\" is not a fault (known: " + java.util.Arrays.toString(Fault.values()) + ")");
+                throw fail(join(path, "fault"), "\"" + f + "\" is not a fault (known: " + Arrays.toString(Fault.values()) + ")");
             }
         }
         return r;
@@ -359,7 +405,7 @@ public final class ThirdPartyJson {
         byte[] body = r.body();
         if (body != null && body.length > 0) {
             try {
-                o.put("body", StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body)).toString());
+                o.put("body", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
             } catch (CharacterCodingException e) {
                 o.put("body_base64", Base64.getEncoder().encodeToString(body));
             }

@@ -3,6 +3,7 @@ package dev.mockstorage.thirdparty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.mockstorage.verification.Times;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,9 +66,19 @@ class ThirdPartyJsonTest {
 
     @Test
     void verificationsAndCallsRoundTrip() {
-        Map.Entry<Integer, Match> v = ThirdPartyJson.parseVerification(ThirdPartyJson.writeVerification(3, Match.head("b", "k")));
-        assertEquals(3, v.getKey());
+        Map.Entry<Times, Match> v = ThirdPartyJson.parseVerification(ThirdPartyJson.writeVerification(Times.exactly(3), Match.head("b", "k")));
+        assertEquals(Times.exactly(3), v.getKey());
         assertEquals(Match.head("b", "k"), v.getValue());
+        for (Times t : List.of(Times.atLeast(2), Times.atMost(4), new Times(1, 3), Times.never())) {
+            assertEquals(t, ThirdPartyJson.parseVerification(ThirdPartyJson.writeVerification(t, Match.any())).getKey());
+        }
+        assertEquals(Times.atLeast(2), ThirdPartyJson.parseVerification("{\"times\": {\"min\": 2}}").getKey());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> ThirdPartyJson.parseVerification("{\"times\": {\"min\": 3, \"max\": 1}}"));
+        assertEquals("times.max: expected at least min (3), got 1", bad.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> ThirdPartyJson.parseVerification("{\"times\": -1}"));
+        assertEquals("times: expected a whole number >= 0, got -1", negative.getMessage());
         List<UpstreamCall> calls = List.of(
                 new UpstreamCall(Instant.parse("2026-01-02T03:04:05.678Z"), "GET", "/b/k", "b", "k", Map.of("user-agent", "x"), "s1", 200, null),
                 new UpstreamCall(Instant.parse("2026-01-02T03:04:06Z"), "GET", "/", null, null, Map.of(), null, -1, Fault.NO_ANSWER));

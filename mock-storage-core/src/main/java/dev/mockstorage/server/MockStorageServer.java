@@ -2,59 +2,28 @@ package dev.mockstorage.server;
 
 import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.StorageNodes;
-import dev.mockstorage.internal.admin.AdminApi;
 import dev.mockstorage.internal.config.Config;
-import dev.mockstorage.internal.config.ConfigException;
 import dev.mockstorage.internal.config.ConfigLoader;
-import dev.mockstorage.internal.config.Setting;
-import dev.mockstorage.internal.console.Console;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-import dev.mockstorage.internal.http.HttpHandler;
-import dev.mockstorage.internal.http.HttpServer;
-import dev.mockstorage.internal.metadata.MetadataStore;
-import dev.mockstorage.internal.observe.AccessLog;
-import dev.mockstorage.internal.observe.Journal;
-import dev.mockstorage.internal.observe.Metrics;
-import dev.mockstorage.internal.observe.Observer;
-import dev.mockstorage.internal.observe.RequestEvent;
-import dev.mockstorage.internal.service.ConsistencyCheck;
-import dev.mockstorage.internal.service.FaultInjection;
-import dev.mockstorage.internal.service.Inspection;
-import dev.mockstorage.internal.service.ObjectWrite;
 import dev.mockstorage.internal.queue.TaskQueue;
-import dev.mockstorage.internal.s3.S3Api;
-import dev.mockstorage.internal.auth.Authenticator;
-import dev.mockstorage.internal.service.ObjectService;
-import dev.mockstorage.internal.service.Tasks;
-import dev.mockstorage.internal.storage.BlobStore;
-import dev.mockstorage.internal.storage.StorageNode;
-import dev.mockstorage.internal.thirdparty.ScriptedUpstream;
-import dev.mockstorage.internal.thirdparty.ThirdPartySource;
-import dev.mockstorage.thirdparty.ThirdParty;
+import dev.mockstorage.internal.service.ObjectWrite;
 import dev.mockstorage.journal.RequestJournal;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ServerStats;
+import dev.mockstorage.thirdparty.ThirdParty;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * An S3-compatible object store running in this JVM: several storage nodes (directories), SQLite
@@ -73,31 +42,8 @@ import java.util.function.Consumer;
  */
 public final class MockStorageServer implements MockStorageRuntime, AutoCloseable {
 
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final Duration METADATA_LOCK_TIMEOUT = Duration.ofSeconds(10);
-
     private final Config config;
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final ObjectService service;
-    private final HttpServer http;
-    /** what {@link #http} hands requests to; set once the store is ready, before it accepts connections */
-    private HttpHandler requests;
-    private TaskQueue queue;
-    private MetadataStore metadata;
-    private S3Api s3;
-    private AdminApi admin;
-    private ScriptedUpstream thirdParty;
-    // observe: journal, metrics, access log, stats
-    private Inspection inspection;
-    private RequestJournal journal;
-    private final List<Consumer<RequestEvent>> observers = new ArrayList<>();
-    private volatile boolean closed;
-    // runtime: fault injection and reset (MockStorageRuntime)
-    private FaultInjection faults;
-    private StorageNodes storageNodes;
-    // consistency: check and repair
-    private ConsistencyCheck consistencyCheck;
-    private Runnable startPeriodicCheck = () -> { };
+    private final Wiring parts;
 
     /**
      * Binds the port first, so that a taken one fails before anything touches the disk; then sets up
@@ -106,188 +52,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      */
     private MockStorageServer(Config config) throws IOException {
         this.config = config;
-        CreatedPaths created = new CreatedPaths();
-        try {
-            this.http = bind();
-            this.service = assemble(created);
-            serve();
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                close();
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
-            }
-            created.remove(e);
-            throw e;
-        }
-    }
-
-    /** Binds {@code server.host}:{@code server.port} without accepting yet. */
-    private HttpServer bind() throws StartFailure {
-        String host = config.server().host();
-        int port = config.server().port();
-        HttpServer server = new HttpServer(host, port, request -> requests.handle(request));
-        try {
-            server.bind();
-        } catch (IOException e) {
-            throw StartFailure.bind(host, port, e);
-        }
-        return server;
-    }
-
-    private ObjectService assemble(CreatedPaths created) throws IOException {
-        Clock clock = Clock.systemUTC();
-        String name = "mock-storage-" + INSTANCES.incrementAndGet();
-        Path dataDir = config.storage().dataDir();
-        try {
-            created.before(dataDir);
-            Files.createDirectories(dataDir);
-            resources.push(lockDataDirectory(dataDir, created));
-        } catch (StartFailure e) {
-            throw e;
-        } catch (IOException e) {
-            throw StartFailure.path(Setting.STORAGE_DATA_DIR.dottedName(), dataDir, e);
-        }
-        metadata = openMetadata(created);
-        resources.push(metadata);
-        List<StorageNode> nodes = config.storage().nodes().stream().map(n -> {
-            created.before(n.path());
-            return new StorageNode(n.id(), n.path()); // a directory it cannot create leaves the node down, not the start
-        }).toList();
-        BlobStore blobs = new BlobStore(nodes, config.storage().fsync(), config.storage().writeQuorum());
-        resources.push(blobs);
-        queue = new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
-                Tasks.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name);
-        resources.push(queue);
-        ThirdPartySource source = thirdPartySource(clock);
-        ObjectService objects = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
-        createInitialBuckets(objects);
-        s3 = new S3Api(objects, DEFAULT_REGION, config.server().domains(), authenticator(clock));
-        faults = new FaultInjection(metadata, blobs);
-        storageNodes = new ServerStorageNodes(faults);
-        observe(metadata, blobs, objects, clock, created);
-        admin.runtime(faults, this::reset, this::createBucket).info(config);
-        consistency(blobs, objects, clock, name);
-        return objects;
-    }
-
-    /** {@code database.dsn}: a new database file takes its WAL and shared-memory files with it when the start fails. */
-    private MetadataStore openMetadata(CreatedPaths created) throws StartFailure {
-        Path db = config.database().file();
-        created.before(db);
-        if (created.isNew(db)) {
-            for (String sidecar : List.of("-wal", "-shm", "-journal")) {
-                created.before(db.resolveSibling(db.getFileName() + sidecar));
-            }
-        }
-        try {
-            return MetadataStore.open(db, config.storage().fsync(), METADATA_LOCK_TIMEOUT);
-        } catch (StorageException e) {
-            throw StartFailure.path(Setting.DATABASE_DSN.dottedName(), db, e);
-        }
-    }
-
-    /** The consistency check: on demand, over the admin API, periodically ({@code storage.check_interval_ms}). */
-    private void consistency(BlobStore blobs, ObjectService objects, Clock clock, String name) {
-        Config.Consistency c = config.storage().consistency();
-        consistencyCheck = new ConsistencyCheck(metadata, blobs, objects, clock, Duration.ofMillis(c.orphanGraceMs()),
-                Duration.ofMillis(c.abandonedUploadMs()));
-        resources.push(consistencyCheck);
-        inspection.consistencySource(consistencyCheck::stats);
-        admin.consistency(consistencyCheck::run);
-        startPeriodicCheck = () -> consistencyCheck.startPeriodic(Duration.ofMillis(c.checkIntervalMs()), name + "-consistency");
-    }
-
-    /** The journal, metrics and access log (config {@code journal.size}, {@code metrics.enabled}, {@code log.access}). */
-    private void observe(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, CreatedPaths created)
-            throws StartFailure {
-        Config.Observe o = config.observe();
-        inspection = new Inspection(metadata, blobs, queue, clock);
-        inspection.thirdPartySource(objects.readThrough()::stats);
-        Metrics metrics = null;
-        if (o.metricsEnabled()) {
-            metrics = new Metrics(inspection::stats);
-            inspection.requestSource(metrics::requestCounts);
-            objects.readThrough().onFetch(metrics::thirdPartyFetch);
-            observers.add(metrics);
-        }
-        if (o.journalSize() > 0) {
-            Journal j = new Journal(o.journalSize());
-            journal = j;
-            observers.add(j);
-        } else {
-            journal = Journal.disabled();
-        }
-        if (o.accessLog() != null) {
-            AccessLog log;
-            if (o.accessLog().equals(Config.Observe.STDOUT)) {
-                log = AccessLog.to(System.out);
-            } else {
-                Path file = Path.of(o.accessLog());
-                created.before(file);
-                try {
-                    log = AccessLog.toFile(file);
-                } catch (UncheckedIOException e) {
-                    throw StartFailure.path(Setting.LOG_ACCESS.dottedName(), file, e);
-                }
-            }
-            resources.push(log);
-            observers.add(log);
-        }
-        admin = new AdminApi(objects, inspection, journal, metrics, thirdParty);
-    }
-
-    /** {@code storage.buckets}: created before the port opens; existing ones are kept, bad names stop the start. */
-    private void createInitialBuckets(ObjectService objects) {
-        for (String bucket : config.storage().buckets()) {
-            try {
-                objects.buckets().create(bucket);
-            } catch (StorageException e) {
-                if (e.code() == ErrorCode.BucketAlreadyOwnedByYou) {
-                    continue;
-                }
-                if (e.code() == ErrorCode.InvalidBucketName) {
-                    throw new ConfigException("storage.buckets: " + e.getMessage());
-                }
-                throw e;
-            }
-        }
-    }
-
-    /** The third-party read-through: the scripted upstream (started on first use) and the fetch code in front of it. */
-    private ThirdPartySource thirdPartySource(Clock clock) {
-        Config.ThirdParty tp = config.thirdParty();
-        String refusal = !tp.enabled()
-                ? "third-party read-through is off (third_party.enabled=false); turn it on to script the third party"
-                : tp.url() != null
-                ? "third_party.url is set (" + tp.url() + "), so misses read through from that upstream, not from scripts;"
-                        + " leave third_party.url unset to script the third party"
-                : null;
-        thirdParty = new ScriptedUpstream(refusal, clock);
-        resources.push(thirdParty);
-        if (tp.scripts() != null) {
-            try {
-                thirdParty.loadScripts(tp.scripts());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("third_party.scripts: " + e.getMessage(), e);
-            }
-        }
-        ThirdPartySource source = new ThirdPartySource(tp, refusal == null ? thirdParty : null);
-        resources.push(source);
-        return source;
-    }
-
-    /** The store is ready: hand requests to it, start the workers, accept connections. */
-    private void serve() throws IOException {
-        Console console = new Console(config.console());
-        requests = new Observer(
-                request -> AdminApi.owns(request) ? admin.handle(request)
-                        : Console.owns(request) && !s3.addressesBucketByHost(request)
-                        ? console.handle(request).attribute(Observer.ATTR_ADMIN, Boolean.TRUE) // not in the journal
-                        : s3.handle(request), observers);
-        queue.start();
-        http.start();
-        startPeriodicCheck.run();
+        this.parts = new Wiring(config);
     }
 
     /** A builder with every setting at its default, except port 0 (ephemeral). */
@@ -308,7 +73,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
 
     /** The port the server listens on. */
     public int port() {
-        return http.port();
+        return parts.http.port();
     }
 
     public String region() {
@@ -330,12 +95,6 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         return config.auth().strict();
     }
 
-    /** auth: strict mode checks Signature V4 on every S3 request; open mode (null) does no work per request. */
-    private Authenticator authenticator(Clock clock) {
-        Config.Auth auth = config.auth();
-        return auth.strict() ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock) : null;
-    }
-
     /** The data directory (nodes and database live below it unless configured elsewhere). */
     public Path dataDirectory() {
         return config.storage().dataDir();
@@ -346,7 +105,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      * has scripts (and no {@code third_party.url} is configured). See {@link ThirdParty}.
      */
     public ThirdParty thirdParty() {
-        return thirdParty;
+        return parts.thirdParty;
     }
 
     /**
@@ -357,13 +116,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      *                               with open tasks, when {@code queue.workers} is 0)
      */
     public void awaitIdle(Duration timeout) {
-        service.maintenance().awaitIdle(timeout);
-    }
-
-    /** The background task queue now: open, done, failed (parked) and retried tasks, capacity, workers. */
-    public QueueStats queueStats() {
-        return new QueueStats(queue.openCount(), queue.doneCount(), queue.parkedCount(), queue.retriedCount(),
-                queue.capacity(), queue.workerCount());
+        parts.service.maintenance().awaitIdle(timeout);
     }
 
     /**
@@ -371,16 +124,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      * 1000), each as {@code #id kind payload (failed, attempts N, last error: ...)}. Empty when none failed.
      */
     public List<String> failedTasks() {
-        return queue.describeFailed(1000);
-    }
-
-    /**
-     * Statistics of every bucket, sorted by name. Object counts and bytes are always exact; upload
-     * counts are kept by a background task, so call {@link #awaitIdle} first to include recent uploads.
-     */
-    public List<BucketStats> bucketStats() {
-        return metadata.bucketStats().stream().map(b -> new BucketStats(b.bucket(), b.objects(), b.bytes(),
-                b.uploads(), b.uploadedBytes(), b.lastUploadAt())).toList();
+        return parts.queue.describeFailed(1000);
     }
 
     /**
@@ -392,16 +136,19 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      * }</pre>
      */
     public RequestJournal requests() {
-        return journal;
+        return parts.journal;
     }
 
     /**
-     * The server's figures now (the same as {@code GET /api/v1/stats}): objects and bytes per bucket and
-     * node, node states and disk usage, queue, third-party read-through, requests by operation and status.
-     * Walks the nodes' blob directories, so it costs one file stat per stored blob.
+     * The server's figures now (the same as {@code GET /api/v1/stats}): objects, bytes and uploads per
+     * bucket ({@code buckets()}, sorted by name; upload counts are kept by a background task, so call
+     * {@link #awaitIdle} first to include recent uploads), objects and bytes per node, node states and disk
+     * usage, the task queue ({@code queue()}: open, done, failed, parked and retried tasks, capacity,
+     * workers), third-party read-through, requests by operation and status. Walks the nodes' blob
+     * directories, so it costs one file stat per stored blob.
      */
     public ServerStats stats() {
-        return inspection.stats();
+        return parts.inspection.stats();
     }
 
     // ---------------------------------------------------------------- consistency check and repair
@@ -417,7 +164,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      */
     @Override
     public ConsistencyReport checkConsistency(boolean repair) {
-        return consistencyCheck.run(repair);
+        return parts.consistency.run(repair);
     }
 
     // ---------------------------------------------------------------- runtime: fault injection and reset
@@ -428,7 +175,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      */
     @Override
     public StorageNodes nodes() {
-        return storageNodes;
+        return parts.nodes;
     }
 
     /**
@@ -439,7 +186,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     @Override
     public void createBucket(String bucket) {
         try {
-            service.buckets().create(bucket);
+            parts.service.buckets().create(bucket);
         } catch (StorageException e) {
             if (e.code() != ErrorCode.BucketAlreadyOwnedByYou) {
                 throw ServerStorageNodes.translate(e);
@@ -458,11 +205,11 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      */
     @Override
     public void putObject(String bucket, String key, byte[] content, String contentType) {
-        java.util.Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(content, "content");
         ObjectWrite write = new ObjectWrite(bucket, key, contentType, Map.of(), Map.of(), null, null, Map.of(),
-                java.util.Set.of(), Map::of, content.length);
+                Set.of(), Map::of, content.length);
         try {
-            service.writes().put(write, new java.io.ByteArrayInputStream(content));
+            parts.service.writes().put(write, new ByteArrayInputStream(content));
         } catch (StorageException e) {
             throw ServerStorageNodes.translate(e);
         }
@@ -477,69 +224,14 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      * Statistics counted so far (requests, queue totals, metrics) are kept.
      */
     @Override
-    public synchronized void reset() {
-        faults.clear();
-        service.maintenance().deleteEverything();
-        thirdParty.reset();
-        if (config.thirdParty().scripts() != null) {
-            thirdParty.loadScripts(config.thirdParty().scripts()); // back to the start state, as storage.buckets
-        }
-        try {
-            journal.clear();
-        } catch (IllegalStateException e) {
-            // journal.size = 0: nothing recorded, nothing to clear
-        }
-        createInitialBuckets(service);
+    public void reset() {
+        parts.reset.run();
     }
 
     /** Stops serving and releases files and threads; open tasks stay queued for the next start. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        RuntimeException failure = null;
-        if (http != null) {
-            http.stop(); // first: no request may reach what closes below
-        }
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("could not close mock-storage cleanly", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static AutoCloseable lockDataDirectory(Path dataDir, CreatedPaths created) throws IOException {
-        Path lockFile = dataDir.resolve(".lock");
-        created.before(lockFile);
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            created.forget(); // whatever looked new here is the other server's
-            throw new StartFailure(Setting.STORAGE_DATA_DIR.dottedName() + " " + dataDir + ": in use by another"
-                    + " mock-storage server (lock file " + lockFile + "); give each server its own data directory", null);
-        }
-        FileLock held = lock;
-        return () -> {
-            held.release();
-            channel.close();
-        };
+    public void close() {
+        parts.close();
     }
 
     /** Settings for a server; every one has a default. */

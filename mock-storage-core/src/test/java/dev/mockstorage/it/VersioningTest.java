@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.server.BucketStats;
 import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.stats.ConsistencyReport;
+import dev.mockstorage.stats.ServerStats;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -515,12 +515,12 @@ class VersioningTest {
         put(bucket, "a", "123");
         put(bucket, "b", "1");
         s3.deleteObject(b -> b.bucket(bucket).key("b"));
-        BucketStats stats = server.server().bucketStats().stream().filter(s -> s.bucket().equals(bucket)).findFirst().orElseThrow();
+        ServerStats.Bucket stats = server.server().stats().buckets().stream().filter(s -> s.name().equals(bucket)).findFirst().orElseThrow();
         assertEquals(1, stats.objects(), "what ListObjects shows: a; noncurrent versions and markers are not counted");
         assertEquals(3, stats.bytes());
         String marker = versions(bucket).deleteMarkers().get(0).versionId();
         s3.deleteObject(b -> b.bucket(bucket).key("b").versionId(marker));
-        stats = server.server().bucketStats().stream().filter(s -> s.bucket().equals(bucket)).findFirst().orElseThrow();
+        stats = server.server().stats().buckets().stream().filter(s -> s.name().equals(bucket)).findFirst().orElseThrow();
         assertEquals(2, stats.objects(), "b is current again");
         assertEquals(4, stats.bytes());
     }

@@ -284,7 +284,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
      * MockStorageRuntime storage = container.runtime();
      * storage.thirdParty().script(ThirdPartyScript.when(Match.get("photos", "cat.jpg")).respond(Reply.ok("meow")));
      * // ... the code under test reads photos/cat.jpg through storage.endpoint() ...
-     * storage.thirdParty().verify(1, Match.get("photos", "cat.jpg"));
+     * storage.thirdParty().verify(Times.once(), Match.get("photos", "cat.jpg"));
      * }</pre>
      *
      * What names a file or classpath resource of the test's JVM ({@code Reply.bodyFromFile},

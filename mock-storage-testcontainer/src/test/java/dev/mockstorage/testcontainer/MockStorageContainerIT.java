@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.verification.Times;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -207,7 +208,7 @@ class MockStorageContainerIT {
             assertEquals(1, s3.listObjectsV2(b -> b.bucket("photos")).keyCount());
             // the server loaded the file: its script and the call are there over the admin API
             assertEquals("cat", c.runtime().thirdParty().scripts().get(0).id());
-            c.runtime().thirdParty().verify(1, dev.mockstorage.thirdparty.Match.get("photos", "cat.txt"));
+            c.runtime().thirdParty().verify(Times.once(), dev.mockstorage.thirdparty.Match.get("photos", "cat.txt"));
             // an unscripted key is no upstream object
             assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
                     () -> s3.getObjectAsBytes(b -> b.bucket("photos").key("dog.txt")));

@@ -1,10 +1,10 @@
 package dev.mockstorage.internal.remote;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.StorageNodes;
+import dev.mockstorage.internal.contract.AdminJson;
+import dev.mockstorage.internal.contract.AdminRoute;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestJournal;
 import dev.mockstorage.stats.ConsistencyReport;
@@ -15,6 +15,7 @@ import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
 import dev.mockstorage.thirdparty.UpstreamCall;
+import dev.mockstorage.verification.Times;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,18 +29,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * {@link MockStorageRuntime} over the admin HTTP API of a server in another process: every method is
- * one request to {@code /api/v1/...} (see {@code internal.admin.AdminApi} and {@code ThirdPartyAdmin}
- * for the routes and their JSON), so test code reads the same against the container as in-process.
+ * one request of the admin API's route table ({@link AdminRoute}), its answer read with {@link AdminJson}
+ * (third-party values with {@code ThirdPartyJson}), so test code reads the same against the container as
+ * in-process.
  *
  * <p>Errors come back as the exception the in-process method throws: a verification that fails is an
  * {@link AssertionError} with the server's message; an await-idle timeout an {@link IllegalStateException}
@@ -59,9 +58,10 @@ public final class HttpAdminClient implements MockStorageRuntime {
     /** The largest body a script may carry inline from a file or classpath resource (the admin API takes 16 MiB per request). */
     public static final int MAX_INLINE_BODY_BYTES = 8 * 1024 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String API = "/api/v1";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String JSON_TYPE = "application/json";
+    /** Where the third party's routes live: a 404 there means the server has no scripted third party. */
+    private static final String THIRD_PARTY = AdminRoute.API + "/third-party/";
     /** Error codes for which the in-process method throws IllegalStateException rather than IllegalArgumentException. */
     private static final Set<String> STATE_ERRORS = Set.of("NotIdle", "InvalidRequest", "ServiceUnavailable", "SlowDown");
 
@@ -130,24 +130,14 @@ public final class HttpAdminClient implements MockStorageRuntime {
 
     @Override
     public ServerStats stats() {
-        return parseStats(json(send("GET", API + "/stats", null, null, TIMEOUT)));
+        return AdminJson.readStats(json(call(AdminRoute.STATS.request())));
     }
 
     @Override
     public ConsistencyReport checkConsistency(boolean repair) {
         // a check reads every replica whole: give it longer than an ordinary admin call
-        JsonNode r = json(send("POST", API + "/consistency/check?repair=" + repair, null, null, TIMEOUT.multipliedBy(10)));
-        List<String> skipped = new ArrayList<>();
-        r.get("skipped_nodes").forEach(n -> skipped.add(n.asText()));
-        List<ConsistencyReport.Finding> findings = new ArrayList<>();
-        for (JsonNode f : r.get("findings")) {
-            findings.add(new ConsistencyReport.Finding(ConsistencyReport.Kind.valueOf(f.get("kind").asText()),
-                    text(f.get("bucket")), text(f.get("key")), text(f.get("blob")), text(f.get("node")),
-                    text(f.get("detail")), text(f.get("action"))));
-        }
-        return new ConsistencyReport(Instant.parse(r.get("started_at").asText()), r.get("duration_ms").asLong(),
-                r.get("repair").asBoolean(), r.get("objects").asLong(), r.get("blob_files").asLong(),
-                List.copyOf(skipped), List.copyOf(findings));
+        return AdminJson.readConsistencyReport(json(send(AdminRoute.CONSISTENCY_CHECK.request().with("repair", repair),
+                null, null, TIMEOUT.multipliedBy(10))));
     }
 
     @Override
@@ -157,13 +147,12 @@ public final class HttpAdminClient implements MockStorageRuntime {
             throw new IllegalArgumentException("awaitIdle: timeout " + timeout + " is negative");
         }
         // the server waits up to timeout; the HTTP call must outlive that wait
-        send("POST", API + "/await-idle?timeout_ms=" + timeout.toMillis(), null, null, timeout.plus(TIMEOUT));
+        send(AdminRoute.AWAIT_IDLE.request().with("timeout_ms", timeout.toMillis()), null, null, timeout.plus(TIMEOUT));
     }
 
     @Override
     public void createBucket(String bucket) {
-        Objects.requireNonNull(bucket, "bucket");
-        send("PUT", API + "/buckets/" + encode(bucket), null, null, TIMEOUT);
+        call(AdminRoute.CREATE_BUCKET.request(Objects.requireNonNull(bucket, "bucket")));
     }
 
     @Override
@@ -171,12 +160,12 @@ public final class HttpAdminClient implements MockStorageRuntime {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(content, "content");
-        send("POST", API + "/objects?bucket=" + encode(bucket) + "&key=" + encode(key), content, contentType, TIMEOUT);
+        send(AdminRoute.UPLOAD_OBJECT.request().with("bucket", bucket).with("key", key), content, contentType, TIMEOUT);
     }
 
     @Override
     public void reset() {
-        send("POST", API + "/reset", null, null, TIMEOUT);
+        call(AdminRoute.RESET.request());
     }
 
     @Override
@@ -187,8 +176,6 @@ public final class HttpAdminClient implements MockStorageRuntime {
     // ---------------------------------------------------------------- the handles
 
     private final class RemoteThirdParty implements ThirdParty {
-        private static final String PREFIX = API + "/third-party/";
-
         @Override
         public List<ThirdPartyScript> script(ThirdPartyScript... scripts) {
             List<ThirdPartyScript> inlined = new ArrayList<>();
@@ -196,7 +183,8 @@ public final class HttpAdminClient implements MockStorageRuntime {
                 inlined.add(inline(s));
             }
             byte[] body = ThirdPartyJson.writeScripts(inlined).getBytes(StandardCharsets.UTF_8);
-            return ThirdPartyJson.parseScripts(text(send("POST", PREFIX + "scripts", body, "application/json", TIMEOUT)), null);
+            return ThirdPartyJson.parseScripts(text(send(AdminRoute.THIRD_PARTY_ADD_SCRIPTS.request(), body, JSON_TYPE, TIMEOUT)),
+                    null);
         }
 
         @Override
@@ -225,39 +213,41 @@ public final class HttpAdminClient implements MockStorageRuntime {
 
         @Override
         public List<ThirdPartyScript> scripts() {
-            return ThirdPartyJson.parseScripts(text(send("GET", PREFIX + "scripts", null, null, TIMEOUT)), null);
+            return ThirdPartyJson.parseScripts(text(call(AdminRoute.THIRD_PARTY_SCRIPTS.request())), null);
         }
 
         @Override
         public void remove(String scriptId) {
-            send("DELETE", PREFIX + "scripts/" + encode(Objects.requireNonNull(scriptId, "scriptId")), null, null, TIMEOUT);
+            call(AdminRoute.THIRD_PARTY_REMOVE_SCRIPT.request(Objects.requireNonNull(scriptId, "scriptId")));
         }
 
         @Override
         public void reset() {
-            send("DELETE", PREFIX + "scripts", null, null, TIMEOUT);
+            call(AdminRoute.THIRD_PARTY_RESET.request());
         }
 
         @Override
         public void resetCalls() {
-            send("DELETE", PREFIX + "calls", null, null, TIMEOUT);
+            call(AdminRoute.THIRD_PARTY_RESET_CALLS.request());
         }
 
         @Override
         public List<UpstreamCall> calls() {
-            return ThirdPartyJson.parseCalls(text(send("GET", PREFIX + "calls", null, null, TIMEOUT)));
+            return ThirdPartyJson.parseCalls(text(call(AdminRoute.THIRD_PARTY_CALLS.request())));
         }
 
         @Override
         public List<UpstreamCall> unmatchedCalls() {
-            return ThirdPartyJson.parseCalls(text(send("GET", PREFIX + "calls?unmatched=true", null, null, TIMEOUT)));
+            return ThirdPartyJson.parseCalls(text(call(AdminRoute.THIRD_PARTY_CALLS.request().with("unmatched", true))));
         }
 
+        /** Verified by the server (one request, its message), as in-process. */
         @Override
-        public void verify(int times, Match match) {
+        public void verify(Times times, Match match) {
+            Objects.requireNonNull(times, "times");
             Objects.requireNonNull(match, "match");
             byte[] body = ThirdPartyJson.writeVerification(times, match).getBytes(StandardCharsets.UTF_8);
-            send("POST", PREFIX + "verify", body, "application/json", TIMEOUT); // 409 becomes the AssertionError
+            send(AdminRoute.THIRD_PARTY_VERIFY.request(), body, JSON_TYPE, TIMEOUT); // 409 becomes the AssertionError
         }
 
         @Override
@@ -269,56 +259,51 @@ public final class HttpAdminClient implements MockStorageRuntime {
     private final class RemoteJournal implements RequestJournal {
         @Override
         public List<RecordedRequest> all() {
-            return parseRequests(json(send("GET", API + "/requests", null, null, TIMEOUT)));
+            return AdminJson.readRequests(json(call(AdminRoute.GET_REQUESTS.request())));
         }
 
         @Override
         public void clear() {
-            send("DELETE", API + "/requests", null, null, TIMEOUT);
+            call(AdminRoute.CLEAR_REQUESTS.request());
         }
     }
 
     private final class RemoteNodes implements StorageNodes {
         @Override
         public List<Node> list() {
-            List<Node> list = new ArrayList<>();
-            for (JsonNode n : json(send("GET", API + "/nodes", null, null, TIMEOUT))) {
-                list.add(new Node(n.get("id").asText(), n.get("up").asBoolean(), text(n.get("reason")),
-                        Duration.ofMillis(n.path("delay_ms").asLong())));
-            }
-            return list;
+            return AdminJson.readNodes(json(call(AdminRoute.LIST_NODES.request())));
         }
 
         @Override
         public void down(String nodeId) {
-            send("POST", node(nodeId) + "/down", null, null, TIMEOUT);
+            call(AdminRoute.NODE_DOWN.request(node(nodeId)));
         }
 
         @Override
         public void up(String nodeId) {
-            send("POST", node(nodeId) + "/up", null, null, TIMEOUT);
+            call(AdminRoute.NODE_UP.request(node(nodeId)));
         }
 
         @Override
         public void readOnly(String nodeId) {
-            send("POST", node(nodeId) + "/read-only", null, null, TIMEOUT);
+            call(AdminRoute.NODE_READ_ONLY.request(node(nodeId)));
         }
 
         @Override
         public void slow(String nodeId, Duration delay) {
             Objects.requireNonNull(delay, "delay");
-            send("PUT", node(nodeId) + "/delay?ms=" + delay.toMillis(), null, null, TIMEOUT);
+            call(AdminRoute.NODE_DELAY.request(node(nodeId)).with("ms", delay.toMillis()));
         }
 
         @Override
         public void corrupt(String bucket, String key, String nodeId) {
             Objects.requireNonNull(bucket, "bucket");
             Objects.requireNonNull(key, "key");
-            send("POST", node(nodeId) + "/corrupt?bucket=" + encode(bucket) + "&key=" + encode(key), null, null, TIMEOUT);
+            call(AdminRoute.NODE_CORRUPT.request(node(nodeId)).with("bucket", bucket).with("key", key));
         }
 
-        private String node(String nodeId) {
-            return API + "/nodes/" + encode(Objects.requireNonNull(nodeId, "nodeId"));
+        private static String node(String nodeId) {
+            return Objects.requireNonNull(nodeId, "nodeId");
         }
     }
 
@@ -381,57 +366,18 @@ public final class HttpAdminClient implements MockStorageRuntime {
         }
     }
 
-    // ---------------------------------------------------------------- JSON of /api/v1/stats and /api/v1/requests
-
-    static ServerStats parseStats(JsonNode root) {
-        JsonNode o = root.path("objects");
-        List<ServerStats.Bucket> buckets = new ArrayList<>();
-        for (JsonNode b : root.path("buckets")) {
-            buckets.add(new ServerStats.Bucket(b.get("name").asText(), b.get("objects").asLong(), b.get("bytes").asLong()));
-        }
-        List<ServerStats.Node> nodes = new ArrayList<>();
-        for (JsonNode n : root.path("nodes")) {
-            nodes.add(new ServerStats.Node(n.get("id").asText(), text(n.get("path")), n.get("state").asText(),
-                    text(n.get("reason")), n.get("blobs").asLong(), n.get("bytes").asLong(),
-                    n.get("disk_total_bytes").asLong(), n.get("disk_usable_bytes").asLong()));
-        }
-        JsonNode q = root.path("queue");
-        JsonNode t = root.path("third_party");
-        List<ServerStats.Requests> requests = new ArrayList<>();
-        for (JsonNode r : root.path("requests")) {
-            requests.add(new ServerStats.Requests(r.get("operation").asText(), r.get("status").asInt(), r.get("count").asLong()));
-        }
-        return new ServerStats(Instant.parse(root.get("time").asText()), root.get("uptime_ms").asLong(),
-                new ServerStats.Totals(o.get("count").asLong(), o.get("bytes").asLong()), List.copyOf(buckets),
-                List.copyOf(nodes), new ServerStats.Queue(q.get("depth").asLong(), q.get("capacity").asLong(),
-                q.get("done").asLong(), q.get("failed").asLong(), q.get("retried").asLong()),
-                new ServerStats.ThirdParty(t.get("hits").asLong(), t.get("misses").asLong(), t.get("errors").asLong()),
-                List.copyOf(requests));
-    }
-
-    static List<RecordedRequest> parseRequests(JsonNode root) {
-        List<RecordedRequest> list = new ArrayList<>();
-        for (JsonNode n : root.path("requests")) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            n.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
-            list.add(new RecordedRequest(Instant.parse(n.get("time").asText()), text(n.get("request_id")),
-                    text(n.get("remote_addr")), n.get("method").asText(), n.get("operation").asText(), text(n.get("bucket")),
-                    text(n.get("key")), n.get("status").asInt(), text(n.get("error")), n.get("bytes_in").asLong(),
-                    n.get("bytes_out").asLong(), Math.round(n.get("duration_ms").asDouble() * 1_000_000d),
-                    java.util.Collections.unmodifiableMap(headers)));
-        }
-        return List.copyOf(list);
-    }
-
-    private static String text(JsonNode v) {
-        return v == null || v.isNull() || v.isMissingNode() ? null : v.asText();
-    }
-
     // ---------------------------------------------------------------- HTTP
 
+    /** One admin call without a body, with the default timeout. */
+    private HttpResponse<byte[]> call(AdminRoute.Request request) {
+        return send(request, null, null, TIMEOUT);
+    }
+
     /** One admin call; any answer but 2xx becomes the exception the in-process method throws. */
-    private HttpResponse<byte[]> send(String method, String pathAndQuery, byte[] body, String contentType, Duration timeout) {
-        URI uri = URI.create(endpoint + pathAndQuery);
+    private HttpResponse<byte[]> send(AdminRoute.Request request, byte[] body, String contentType, Duration timeout) {
+        String method = request.method();
+        String target = request.target();
+        URI uri = URI.create(endpoint + target);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
@@ -441,7 +387,7 @@ public final class HttpAdminClient implements MockStorageRuntime {
         try {
             response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
-            throw new UncheckedIOException("mock-storage at " + endpoint + " does not answer (" + method + " " + pathAndQuery
+            throw new UncheckedIOException("mock-storage at " + endpoint + " does not answer (" + method + " " + target
                     + "): is the container running?", e);
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + uri + " failed: " + e, e);
@@ -453,76 +399,42 @@ public final class HttpAdminClient implements MockStorageRuntime {
         if (status >= 200 && status < 300) {
             return response;
         }
-        throw failure(method, pathAndQuery, status, new String(response.body(), StandardCharsets.UTF_8));
+        AdminJson.Error error = AdminJson.readError(new String(response.body(), StandardCharsets.UTF_8));
+        if (status == 409 && "VerificationFailed".equals(error.code())) {
+            throw new AssertionError(error.message()); // what ThirdParty.verify throws in-process
+        }
+        throw failureOf(method, target, status, error);
     }
 
-    /** The exception for an error answer {@code {"error": code, "message": ...}}. */
-    static RuntimeException failureOf(String method, String pathAndQuery, int status, String body) {
-        String code = null;
-        String message = body;
-        try {
-            JsonNode error = JSON.readTree(body);
-            if (error != null && error.isObject()) {
-                code = text(error.get("error"));
-                message = error.hasNonNull("message") ? error.get("message").asText() : body;
-            }
-        } catch (JsonProcessingException e) {
-            // not JSON: the raw text is the message
-        }
-        if (status == 404 && pathAndQuery.startsWith(API + "/third-party/") && "NotFound".equals(code)) {
+    /** The exception for an error answer {@code {"error": code, "message": ...}} to {@code method target}. */
+    static RuntimeException failureOf(String method, String target, int status, AdminJson.Error error) {
+        String code = error.code();
+        String message = error.message();
+        if (status == 404 && target.startsWith(THIRD_PARTY) && "NotFound".equals(code)) {
             return new IllegalStateException("the server has no scripted third party (third_party.enabled=false or "
                     + "third_party.url set): " + message);
         }
         if (status == 404 && "NotFound".equals(code) && message.startsWith("no admin endpoint")) {
-            return new UnsupportedOperationException("this mock-storage server has no " + method + " " + pathAndQuery
+            return new UnsupportedOperationException("this mock-storage server has no " + method + " " + target
                     + " (an older image than this client?): " + message);
         }
         if (status >= 400 && status < 500 && (code == null || !STATE_ERRORS.contains(code))) {
             return new IllegalArgumentException(message);
         }
-        return new IllegalStateException(status >= 500 ? method + " " + pathAndQuery + " answered " + status + " "
+        return new IllegalStateException(status >= 500 ? method + " " + target + " answered " + status + " "
                 + code + ": " + message : message);
-    }
-
-    private static RuntimeException failure(String method, String pathAndQuery, int status, String body) {
-        if (status == 409 && body.contains("\"VerificationFailed\"")) {
-            String message = body;
-            try {
-                message = JSON.readTree(body).path("message").asText(body);
-            } catch (JsonProcessingException e) {
-                // keep the raw text
-            }
-            throw new AssertionError(message); // what ThirdParty.verify throws in-process
-        }
-        return failureOf(method, pathAndQuery, status, body);
     }
 
     private static JsonNode json(HttpResponse<byte[]> response) {
         try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
+            return AdminJson.read(response.body());
+        } catch (UncheckedIOException e) {
             throw new IllegalStateException(response.request().method() + " " + response.uri()
-                    + " answered something that is not JSON: " + e.getMessage(), e);
+                    + " answered something that is " + e.getMessage(), e);
         }
     }
 
     private static String text(HttpResponse<byte[]> response) {
         return new String(response.body(), StandardCharsets.UTF_8);
-    }
-
-    /** Percent-encodes a path segment or query value (RFC 3986 unreserved characters stay as they are). */
-    static String encode(String value) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            }
-        }
-        return sb.toString();
     }
 }

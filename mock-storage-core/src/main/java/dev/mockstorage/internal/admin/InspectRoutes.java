@@ -3,18 +3,15 @@ package dev.mockstorage.internal.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mockstorage.internal.config.Config;
-import dev.mockstorage.internal.error.ErrorCode;
-import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.contract.AdminJson;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
-import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.metadata.BucketTotals;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
 import dev.mockstorage.internal.metadata.TaskRecord;
 import dev.mockstorage.internal.service.Inspection;
-import dev.mockstorage.internal.service.ListPage;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.VersionPage;
 
@@ -23,10 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The admin routes that show the store as the web console pages it (rows of {@link AdminApi}'s route
- * table): the server's settings, buckets with their figures, a folder-like listing, an object's versions
- * and the state of each node's copy, the task queue's open and failed tasks. JSON as in the rest of the
- * admin API; errors are thrown and rendered by {@link AdminApi}.
+ * The admin routes that show the store as the web console pages it: the server's settings, buckets with
+ * their figures, an object's versions and the state of each node's copy, the task queue's open and
+ * failed tasks. JSON as in the rest of the admin API; errors are thrown and rendered by {@link AdminApi}.
  */
 final class InspectRoutes {
     /** Most versions of one key {@code GET /api/v1/versions/{bucket}/{key}} lists. */
@@ -34,15 +30,12 @@ final class InspectRoutes {
 
     private final ObjectService service;
     private final Inspection inspection;
-    /** What {@code GET /api/v1/info} describes; null until set (the route answers 404). */
-    private volatile Config config;
+    /** What {@code GET /api/v1/info} describes. */
+    private final Config config;
 
-    InspectRoutes(ObjectService service, Inspection inspection) {
+    InspectRoutes(ObjectService service, Inspection inspection, Config config) {
         this.service = service;
         this.inspection = inspection;
-    }
-
-    void config(Config config) {
         this.config = config;
     }
 
@@ -50,12 +43,9 @@ final class InspectRoutes {
      * {@code GET /api/v1/info}: the settings a client of the admin API needs to know (auth mode, nodes,
      * queue, journal, third party); never a secret (no keys, no third-party header values).
      */
-    HttpResponse info(HttpRequest request, String rest) {
+    HttpResponse info(HttpRequest request, Map<String, String> path) {
         Config c = config;
-        if (c == null) {
-            throw new StorageException(ErrorCode.NotFound, "this server does not describe its settings");
-        }
-        ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
+        ObjectNode root = AdminJson.object();
         root.putObject("auth").put("mode", c.auth().strict() ? "strict" : "open");
         root.put("console", c.console());
         root.putObject("storage").put("nodes", c.storage().nodes().size()).put("write_quorum", c.storage().writeQuorum())
@@ -77,14 +67,14 @@ final class InspectRoutes {
         t.headers().keySet().stream().sorted().forEach(headers::add);
         tp.put("timeout_ms", t.timeoutMs()).put("retries", t.retries())
                 .put("scripts_file", t.scripts() == null ? null : t.scripts().toString());
-        return AdminApi.json(200, root);
+        return Replies.json(200, root);
     }
 
     /** {@code GET /api/v1/buckets}: every bucket with its objects, bytes, creation time and versioning. */
-    HttpResponse buckets(HttpRequest request, String rest) {
+    HttpResponse buckets(HttpRequest request, Map<String, String> path) {
         Map<String, BucketTotals> totals = new HashMap<>();
         inspection.bucketTotals().forEach(t -> totals.put(t.bucket(), t));
-        ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
+        ObjectNode root = AdminJson.object();
         ArrayNode list = root.putArray("buckets");
         for (BucketRecord b : service.buckets().list()) {
             BucketTotals t = totals.get(b.name());
@@ -92,40 +82,13 @@ final class InspectRoutes {
                     .put("versioning", b.versioning()).put("objects", t == null ? 0 : t.objects())
                     .put("bytes", t == null ? 0 : t.bytes());
         }
-        return AdminApi.json(200, root);
+        return Replies.json(200, root);
     }
 
     /** {@code DELETE /api/v1/buckets/{name}}: S3's DeleteBucket (404 NoSuchBucket, 409 BucketNotEmpty). */
-    HttpResponse deleteBucket(HttpRequest request, String rest) {
-        service.buckets().delete(PercentCodec.decode(rest));
-        return HttpResponse.status(204);
-    }
-
-    /**
-     * {@code GET /api/v1/objects?bucket=B&delimiter=D&prefix=&limit=&cursor=}: one bucket's keys under the
-     * prefix, rolled up at the delimiter into {@code prefixes} (folders); paged like the flat listing, the
-     * limit counting objects and prefixes together.
-     */
-    HttpResponse listFolders(HttpRequest request, String delimiter) {
-        String bucket = request.queryParameter("bucket");
-        if (bucket == null || bucket.isEmpty()) {
-            throw AdminApi.badParameter("bucket", "'bucket' is required with 'delimiter'");
-        }
-        String[] after = AdminApi.decodeCursor(request.queryParameter("cursor"));
-        if (after != null && !after[0].equals(bucket)) {
-            throw AdminApi.badParameter("cursor", "the cursor belongs to bucket '" + after[0] + "', not '" + bucket + "'");
-        }
-        ListPage page = service.listings().list(bucket, request.queryParameter("prefix"), delimiter, after == null ? null : after[1],
-                AdminApi.limit(request));
-        ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
-        ArrayNode prefixes = root.putArray("prefixes");
-        page.commonPrefixes().forEach(prefixes::add);
-        ArrayNode objects = root.putArray("objects");
-        page.objects().forEach(o -> objects.add(AdminApi.object(o, null)));
-        root.put("count", page.objects().size() + page.commonPrefixes().size());
-        root.put("truncated", page.truncated());
-        root.put("next_cursor", page.truncated() ? AdminApi.encodeCursor(bucket, page.lastEntry()) : null);
-        return AdminApi.json(200, root);
+    HttpResponse deleteBucket(HttpRequest request, Map<String, String> path) {
+        service.buckets().delete(path.get("bucket"));
+        return Replies.noContent();
     }
 
     /**
@@ -133,10 +96,9 @@ final class InspectRoutes {
      * there and intact. Reads every copy on a node that is up whole (as the consistency check does,
      * repairing nothing), so it costs the object's size once per node.
      */
-    HttpResponse replicas(HttpRequest request, String rest) {
-        String[] bk = AdminApi.bucketAndKey(rest, "/replicas/");
-        ObjectRecord o = service.readThrough().headOrFetch(bk[0], bk[1]);
-        ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
+    HttpResponse replicas(HttpRequest request, Map<String, String> path) {
+        ObjectRecord o = service.readThrough().headOrFetch(path.get("bucket"), path.get("key"));
+        ObjectNode root = AdminJson.object();
         root.put("bucket", o.bucket()).put("key", o.key()).put("blob", o.blobId()).put("size", o.size());
         ArrayNode nodes = root.putArray("replicas");
         for (Inspection.Replica r : inspection.replicas(o)) {
@@ -148,16 +110,15 @@ final class InspectRoutes {
             }
             n.put("detail", r.detail());
         }
-        return AdminApi.json(200, root);
+        return Replies.json(200, root);
     }
 
     /** {@code GET /api/v1/versions/{bucket}/{key}}: the key's versions and delete markers, newest first. */
-    HttpResponse versions(HttpRequest request, String rest) {
-        String[] bk = AdminApi.bucketAndKey(rest, "/versions/");
-        String bucket = bk[0];
-        String key = bk[1];
+    HttpResponse versions(HttpRequest request, Map<String, String> path) {
+        String bucket = path.get("bucket");
+        String key = path.get("key");
         VersionPage page = service.listings().listVersions(bucket, key, null, null, null, MAX_VERSIONS);
-        ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
+        ObjectNode root = AdminJson.object();
         root.put("bucket", bucket).put("key", key).put("versioning", service.buckets().versioning(bucket));
         ArrayNode list = root.putArray("versions");
         boolean more = page.truncated();
@@ -173,19 +134,19 @@ final class InspectRoutes {
             }
         }
         root.put("truncated", more);
-        return AdminApi.json(200, root);
+        return Replies.json(200, root);
     }
 
     /** {@code GET /api/v1/tasks?state=open|failed|all&limit=}: queue counts and the tasks, oldest first. */
-    HttpResponse tasks(HttpRequest request, String rest) {
+    HttpResponse tasks(HttpRequest request, Map<String, String> path) {
         String state = request.queryParameter("state");
         state = state == null ? "all" : state;
         if (!List.of("open", "failed", "all").contains(state)) {
-            throw AdminApi.badParameter("state", "'state' must be open, failed or all, got '" + state + "'");
+            throw Params.badParameter("state", "'state' must be open, failed or all, got '" + state + "'");
         }
-        int limit = AdminApi.limit(request);
+        int limit = Params.limit(request);
         long[] counts = inspection.taskCounts();
-        ObjectNode root = AdminApi.Json.MAPPER.createObjectNode();
+        ObjectNode root = AdminJson.object();
         root.put("open", counts[0]).put("failed", counts[1]);
         ArrayNode list = root.putArray("tasks");
         if (!state.equals("failed")) {
@@ -194,7 +155,7 @@ final class InspectRoutes {
         if (!state.equals("open")) {
             inspection.failedTasks(limit).forEach(t -> task(list, t));
         }
-        return AdminApi.json(200, root);
+        return Replies.json(200, root);
     }
 
     private static void task(ArrayNode list, TaskRecord t) {

@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.service;
 
+import dev.mockstorage.internal.metadata.BucketStatsRecord;
 import dev.mockstorage.internal.metadata.BucketTotals;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectQuery;
@@ -19,7 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -132,8 +135,12 @@ public final class Inspection {
         List<ServerStats.Bucket> buckets = new ArrayList<>();
         long count = 0;
         long bytes = 0;
+        Map<String, BucketStatsRecord> uploads = new HashMap<>();
+        metadata.bucketStats().forEach(b -> uploads.put(b.bucket(), b));
         for (BucketTotals t : metadata.bucketTotals()) {
-            buckets.add(new ServerStats.Bucket(t.bucket(), t.objects(), t.bytes()));
+            BucketStatsRecord u = uploads.get(t.bucket());
+            buckets.add(new ServerStats.Bucket(t.bucket(), t.objects(), t.bytes(), u == null ? 0 : u.uploads(),
+                    u == null ? 0 : u.uploadedBytes(), u == null ? null : u.lastUploadAt()));
             count += t.objects();
             bytes += t.bytes();
         }
@@ -153,7 +160,7 @@ public final class Inspection {
                     total, usable));
         }
         ServerStats.Queue q = new ServerStats.Queue(queue.openCount(), queue.capacity(), queue.doneCount(),
-                queue.failedCount(), queue.retriedCount());
+                queue.failedCount(), queue.retriedCount(), queue.parkedCount(), queue.workerCount());
         return new ServerStats(clock.instant(), uptimeMillis(), new ServerStats.Totals(count, bytes), List.copyOf(buckets),
                 List.copyOf(nodes), q, thirdParty.get(), List.copyOf(requests.get()), consistency.get());
     }

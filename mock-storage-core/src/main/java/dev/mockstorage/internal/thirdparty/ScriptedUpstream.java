@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.thirdparty;
 
 import dev.mockstorage.thirdparty.Fault;
-import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
 import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
     private static final int SOCKET_TIMEOUT_MS = 30_000;
-    private static final int CLOSEST_SHOWN = 3;
 
     private final String refusal;
     private final Clock clock;
@@ -193,87 +190,6 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
     @Override
     public List<UpstreamCall> unmatchedCalls() {
         return calls.stream().filter(UpstreamCall::unmatched).toList();
-    }
-
-    @Override
-    public void verify(int times, Match match) {
-        List<UpstreamCall> all = calls();
-        long found = all.stream().filter(match::matches).count();
-        if (found == times) {
-            return;
-        }
-        StringBuilder sb = new StringBuilder();
-        sb.append("expected ").append(times).append(" third-party call").append(times == 1 ? "" : "s")
-                .append(" matching ").append(match).append(" but there ").append(found == 1 ? "was " : "were ")
-                .append(found).append(" (").append(all.size()).append(" recorded in all)");
-        if (found > 0) {
-            sb.append("\nmatching calls:");
-            all.stream().filter(match::matches).forEach(c -> sb.append("\n  ").append(c));
-        }
-        List<UpstreamCall> others = all.stream().filter(c -> !match.matches(c))
-                .sorted(Comparator.comparingInt(c -> distance(match, c))).limit(CLOSEST_SHOWN).toList();
-        if (!others.isEmpty()) {
-            sb.append("\nclosest other calls:");
-            others.forEach(c -> sb.append("\n  ").append(c).append("  [").append(why(match, c)).append("]"));
-        }
-        List<UpstreamCall> unmatched = unmatchedCalls();
-        if (!unmatched.isEmpty()) {
-            sb.append("\nunscripted calls (answered 404): ").append(unmatched.size());
-            unmatched.stream().limit(10).forEach(c -> sb.append("\n  ").append(c));
-        }
-        throw new AssertionError(sb.toString());
-    }
-
-    /** How far a call is from a match: failed conditions first, then edit distance of key or url. */
-    private static int distance(Match m, UpstreamCall c) {
-        int failed = 0;
-        failed += m.method() != null && !m.method().equals(c.method()) ? 1 : 0;
-        failed += m.bucket() != null && !m.bucket().equals(c.bucket()) ? 1 : 0;
-        int edit = 0;
-        if (m.key() != null) {
-            edit = levenshtein(m.key(), c.key() == null ? "" : c.key());
-        } else if (m.url() != null) {
-            edit = levenshtein(m.url(), c.url());
-        }
-        return failed * 1000 + Math.min(edit, 999);
-    }
-
-    private static String why(Match m, UpstreamCall c) {
-        List<String> parts = new ArrayList<>();
-        if (m.method() != null && !m.method().equals(c.method())) {
-            parts.add("method " + c.method());
-        }
-        if (m.bucket() != null && !m.bucket().equals(c.bucket())) {
-            parts.add("bucket " + c.bucket());
-        }
-        if ((m.key() != null || m.keyPrefix() != null || m.keyRegex() != null)
-                && !new Match(null, null, m.key(), m.keyPrefix(), m.keyRegex(), null, null).matches(c.method(), c.url(), c.bucket(), c.key())) {
-            parts.add("key \"" + c.key() + "\"");
-        }
-        if ((m.url() != null || m.urlRegex() != null) && !new Match(null, null, null, null, null, m.url(), m.urlRegex())
-                .matches(c.method(), c.url(), c.bucket(), c.key())) {
-            parts.add("url " + c.url());
-        }
-        return parts.isEmpty() ? "differs" : "differs in " + String.join(", ", parts);
-    }
-
-    private static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     // ---------------------------------------------------------------- serving

@@ -1,11 +1,13 @@
-package dev.mockstorage.journal;
+package dev.mockstorage.verification;
 
 /**
- * How many matching requests a verification expects: {@code exactly(1)}, {@code atLeast(2)},
- * {@code never()}. Plain data: {@code min} and {@code max} (inclusive, {@link Integer#MAX_VALUE} for no bound).
+ * How many matching requests or calls a verification expects: {@code exactly(1)}, {@code atLeast(2)},
+ * {@code never()}. The request journal ({@code RequestJournal.verify}) and the third party
+ * ({@code ThirdParty.verify}) take it alike. Plain data: {@code min} and {@code max} (inclusive,
+ * {@link Integer#MAX_VALUE} for no bound).
  *
- * @param min fewest matching requests accepted
- * @param max most matching requests accepted
+ * @param min fewest matches accepted
+ * @param max most matches accepted
  */
 public record Times(int min, int max) {
 
@@ -15,17 +17,17 @@ public record Times(int min, int max) {
         }
     }
 
-    /** Exactly {@code n} matching requests. */
+    /** Exactly {@code n} matches. */
     public static Times exactly(int n) {
         return new Times(n, n);
     }
 
-    /** At least {@code n} matching requests. */
+    /** At least {@code n} matches. */
     public static Times atLeast(int n) {
         return new Times(n, Integer.MAX_VALUE);
     }
 
-    /** At most {@code n} matching requests (zero included). */
+    /** At most {@code n} matches (zero included). */
     public static Times atMost(int n) {
         return new Times(0, n);
     }
@@ -35,14 +37,19 @@ public record Times(int min, int max) {
         return exactly(1);
     }
 
-    /** No matching request. */
+    /** No match. */
     public static Times never() {
         return exactly(0);
     }
 
     /** True when {@code count} is in range. */
-    public boolean accepts(int count) {
+    public boolean accepts(long count) {
         return count >= min && count <= max;
+    }
+
+    /** True when exactly one count is accepted ({@link #min()} equals {@link #max()}). */
+    public boolean isExact() {
+        return min == max;
     }
 
     @Override
