@@ -266,6 +266,7 @@ class ListObjectsTest {
         RawHttp.Response v1 = raw.get("/" + bucket + "?encoding-type=url&prefix=dir%20one%2F");
         Document d1 = parseXml(v1.body());
         assertEquals("url", text(d1, "EncodingType"));
+        assertEquals("dir one/", text(d1, "Prefix"), "ListObjects (v1) echoes its Prefix as sent, as S3 does (boto3 decodes no v1 Prefix)");
         assertEquals(List.of("dir one/a+b é&.txt", "dir one/plain"),
                 childTexts(d1, "Contents", "Key").stream().map(ListObjectsTest::decode).toList());
     }
@@ -281,6 +282,33 @@ class ListObjectsTest {
         assertEquals(keys.stream().sorted(TestData.UTF8_ORDER).toList(), childTexts(doc, "Contents", "Key"));
         assertEquals(keys.stream().sorted(TestData.UTF8_ORDER).toList(),
                 s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList());
+    }
+
+    @Test
+    void maxKeysZeroListsNothingAndIsNotTruncated() {
+        String bucket = bucketWith("max-keys-zero", List.of("a", "b"));
+        ListObjectsV2Response v2 = s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(0));
+        assertEquals(List.of(), v2.contents());
+        assertEquals(0, v2.keyCount());
+        assertEquals(0, v2.maxKeys());
+        assertFalse(v2.isTruncated());
+        assertNull(v2.nextContinuationToken());
+        ListObjectsResponse v1 = s3.listObjects(b -> b.bucket(bucket).maxKeys(0));
+        assertEquals(List.of(), v1.contents());
+        assertFalse(v1.isTruncated());
+        assertNull(v1.nextMarker());
+    }
+
+    /** boto3 sends {@code encoding-type=url} on every listing and decodes what S3 encodes; a control character comes back as sent. */
+    @Test
+    void aPrefixWithAControlCharacterComesBackAsSentToBoto3() {
+        String bucket = bucketWith("control-prefix", List.of("foo/bar", "quux"));
+        String out = Boto3.run(server, dataDir, """
+                for name, call in (("v1", s3.list_objects), ("v2", s3.list_objects_v2)):
+                    r = call(Bucket="%s", Prefix="\\x0a", Delimiter="\\x0a")
+                    print(name, json.dumps([r["Prefix"], r["Delimiter"], r.get("Contents", []), r.get("CommonPrefixes", [])]))
+                """.formatted(bucket));
+        assertEquals("v1 [\"\\n\", \"\\n\", [], []]\nv2 [\"\\n\", \"\\n\", [], []]\n", out);
     }
 
     @Test

@@ -34,7 +34,7 @@ final class ListOperations {
 
         Xml xml = Xml.document("ListBucketResult")
                 .element("Name", r.bucket())
-                .element("Prefix", enc.apply(prefix))
+                .element("Prefix", prefix) // as sent, even with encoding-type=url: S3 encodes v1's Prefix only in CommonPrefixes
                 .element("Marker", enc.apply(orEmpty(marker)))
                 .element("MaxKeys", maxKeys)
                 .element("Delimiter", delimiter == null ? null : enc.apply(delimiter))

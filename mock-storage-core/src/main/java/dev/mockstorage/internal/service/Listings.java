@@ -28,10 +28,13 @@ public final class Listings {
      * @param prefix    only keys starting with it ("" for all)
      * @param delimiter roll keys up to the first delimiter after the prefix (null: no roll-up)
      * @param after     start strictly after this key or common prefix (null: from the start)
-     * @param maxKeys   most keys + common prefixes in the page
+     * @param maxKeys   most keys + common prefixes in the page; 0 lists nothing and is not truncated, as on S3
      */
     public ListPage list(String bucket, String prefix, String delimiter, String after, int maxKeys) {
         buckets.require(bucket);
+        if (maxKeys == 0) {
+            return new ListPage(List.of(), List.of(), false, null);
+        }
         String p = prefix == null ? "" : prefix;
         String d = delimiter == null || delimiter.isEmpty() ? null : delimiter;
         List<ObjectRecord> objects = new ArrayList<>();
