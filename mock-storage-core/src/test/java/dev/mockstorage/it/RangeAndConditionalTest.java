@@ -3,11 +3,17 @@ package dev.mockstorage.it;
 import static dev.mockstorage.it.S3Assertions.assertS3Error;
 import static dev.mockstorage.it.S3Assertions.assertSdkError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +34,9 @@ class RangeAndConditionalTest {
     static final String BUCKET = "ranges";
     static final String KEY = "digits.txt";
     static final String CONTENT = "0123456789abcdefghij";
+    /** IMF-fixdate (RFC 9110 section 5.6.7): a two-digit day, always; the SDK parses either form, so the wire is checked. */
+    private static final Pattern IMF_FIXDATE =
+            Pattern.compile("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
 
     @TempDir
     static Path dataDir;
@@ -171,5 +180,27 @@ class RangeAndConditionalTest {
         ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).range("bytes=-3").ifMatch(etag));
         assertEquals(206, got.response().sdkHttpResponse().statusCode());
         assertEquals("hij", got.asUtf8String());
+    }
+
+    @Test
+    void everyDateHeaderIsAnImfFixdateAndOldHttpDatesAreUnderstood() {
+        RawHttp raw = server.raw();
+        RawHttp.Response get = raw.get("/" + BUCKET + "/" + KEY);
+        RawHttp.Response head = raw.send("HEAD", "/" + BUCKET + "/" + KEY);
+        String lastModifiedHeader = get.header("last-modified");
+        // RFC 850 and asctime, which a recipient must accept, in If-Modified-Since: not modified since
+        String rfc850 = DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US)
+                .withZone(ZoneOffset.UTC).format(lastModified);
+        String asctime = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US)
+                .withZone(ZoneOffset.UTC).format(lastModified);
+        RawHttp.Response notModified = raw.send("GET", "/" + BUCKET + "/" + KEY, Map.of("If-Modified-Since", rfc850), new byte[0]);
+        RawHttp.Response notModifiedEither = raw.send("GET", "/" + BUCKET + "/" + KEY, Map.of("If-Modified-Since", asctime), new byte[0]);
+        for (String date : List.of(lastModifiedHeader, get.header("date"), head.header("last-modified"), head.header("date"),
+                notModified.header("last-modified"), notModified.header("date"))) {
+            assertTrue(IMF_FIXDATE.matcher(date).matches(), () -> "not an IMF-fixdate: '" + date + "'");
+        }
+        assertEquals(lastModified, DateTimeFormatter.RFC_1123_DATE_TIME.parse(lastModifiedHeader, Instant::from));
+        assertEquals(304, notModified.status(), notModified::toString);
+        assertEquals(304, notModifiedEither.status(), notModifiedEither::toString);
     }
 }
