@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The body of one request: picks the framing ({@code Content-Length} or
- * {@code Transfer-Encoding: chunked}), adds the {@code aws-chunked} decoder when the request says so,
+ * {@code Transfer-Encoding: chunked}), adds the {@code aws-chunked} decoder when the request says so
+ * ({@code x-amz-content-sha256: STREAMING-...} or {@code x-amz-decoded-content-length}),
  * sends {@code 100 Continue} on the first read when the client waits for it, and afterwards decides
  * whether the connection can carry another request ({@link #finish()}).
  */
@@ -80,8 +81,9 @@ final class BodyReader implements HttpRequest.BodySource {
         }
         long contentLength = isChunked ? -1 : parseLength(head.header("content-length"), "Content-Length");
         String sha = head.header("x-amz-content-sha256");
-        boolean isAwsChunked = RequestHead.hasToken(head.header("content-encoding"), "aws-chunked")
-                || (sha != null && sha.startsWith("STREAMING-"));
+        // the framing is what the payload hash or the decoded length announce: a Content-Encoding that merely
+        // names aws-chunked (boto3 passes one through as the object's encoding) leaves a plain body plain, as on S3
+        boolean isAwsChunked = (sha != null && sha.startsWith("STREAMING-")) || head.header("x-amz-decoded-content-length") != null;
         long decodedLength = isAwsChunked
                 ? parseLength(head.header("x-amz-decoded-content-length"), "x-amz-decoded-content-length") : -1;
         return new BodyReader(connection, head, contentLength, isChunked, isAwsChunked, decodedLength);

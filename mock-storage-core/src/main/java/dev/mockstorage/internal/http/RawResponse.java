@@ -3,20 +3,22 @@ package dev.mockstorage.internal.http;
 import fi.iki.elonen.NanoHTTPD;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Writes an {@link HttpResponse} byte for byte in place of NanoHTTPD's own {@code send()}: status line
- * without trailing space, headers in order as UTF-8, {@code Date}, {@code Content-Length} (never on
- * 204/304; announced but without body for HEAD), {@code Transfer-Encoding: chunked} for unknown
- * lengths, {@code Connection: close} when closing, and the head plus a small body in one write.
- * The body stream is always closed.
+ * without trailing space, headers in order (their bytes: {@link #encode}), {@code Date},
+ * {@code Content-Length} (never on 204/304; announced but without body for HEAD),
+ * {@code Transfer-Encoding: chunked} for unknown lengths, {@code Connection: close} when closing, and
+ * the head plus a small body in one write. The body stream is always closed.
  */
 final class RawResponse extends NanoHTTPD.Response {
     static final int BUFFER_SIZE = 64 * 1024;
@@ -60,7 +62,7 @@ final class RawResponse extends NanoHTTPD.Response {
             // head and a small body in one write; a small answer needs no 64 KiB buffer (allocated per response)
             int size = noBody || length < 0 ? BUFFER_SIZE : (int) Math.min(BUFFER_SIZE, length + 2048);
             OutputStream out = new BufferedOutputStream(socketOut, size);
-            out.write(head(code, length, noBody).getBytes(StandardCharsets.UTF_8));
+            out.write(encode(head(code, length, noBody)));
             if (!noBody) {
                 if (length >= 0) {
                     copyExactly(data, out, length);
@@ -119,6 +121,33 @@ final class RawResponse extends NanoHTTPD.Response {
             h.append("Connection: close\r\n");
         }
         return h.append("\r\n").toString();
+    }
+
+    /**
+     * The head's bytes: ISO-8859-1, one byte per character, the charset HTTP clients read header values in
+     * (the SDK's Apache client, Python's http.client and so boto3 and the AWS CLI), so a value such as
+     * {@code café} reaches them as it was sent. A header line with a character beyond ISO-8859-1 (which
+     * those clients cannot show either way) is written as UTF-8, as curl and browsers send it.
+     */
+    static byte[] encode(String head) {
+        for (int i = 0; i < head.length(); i++) {
+            if (head.charAt(i) > 0xFF) {
+                return encodeLines(head);
+            }
+        }
+        return head.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] encodeLines(String head) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() * 2);
+        for (String line : head.split("\r\n", -1)) {
+            boolean latin1 = line.chars().allMatch(c -> c <= 0xFF);
+            out.writeBytes(line.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+            out.write('\r');
+            out.write('\n');
+        }
+        byte[] bytes = out.toByteArray();
+        return Arrays.copyOf(bytes, bytes.length - 2); // the split's last piece had no CRLF after it
     }
 
     /** The current time as an HTTP date; formatted once per second, not once per response. */

@@ -10,6 +10,8 @@ import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.service.ObjectWrite;
 import dev.mockstorage.internal.service.Tags;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -125,13 +127,18 @@ final class ObjectHeaders {
         return stored;
     }
 
-    /** {@code aws-chunked} describes the transfer, not the object; S3 drops it and keeps the rest. */
-    private static String withoutAwsChunked(String contentEncoding) {
+    /**
+     * {@code aws-chunked} describes the transfer, not the object; S3 drops it and keeps the rest byte for byte
+     * ({@code deflate, gzip} stays {@code deflate, gzip}).
+     */
+    static String withoutAwsChunked(String contentEncoding) {
+        if (!contentEncoding.toLowerCase(Locale.ROOT).contains("aws-chunked")) {
+            return contentEncoding;
+        }
         StringBuilder kept = new StringBuilder();
         for (String part : contentEncoding.split(",")) {
-            String p = part.trim();
-            if (!p.isEmpty() && !p.equalsIgnoreCase("aws-chunked")) {
-                kept.append(kept.length() == 0 ? "" : ",").append(p);
+            if (!part.isBlank() && !part.strip().equalsIgnoreCase("aws-chunked")) {
+                kept.append(kept.length() == 0 ? part.stripLeading() : "," + part);
             }
         }
         return kept.toString();
@@ -188,7 +195,7 @@ final class ObjectHeaders {
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Type", object.contentType() == null ? DEFAULT_CONTENT_TYPE : object.contentType());
         object.headers().forEach(response::header);
-        object.userMetadata().forEach((name, value) -> response.header(USER_METADATA_PREFIX + name, value));
+        object.userMetadata().forEach((name, value) -> response.header(USER_METADATA_PREFIX + name, mailSafe(value)));
         if (!object.tags().isEmpty()) {
             response.header("x-amz-tagging-count", Integer.toString(object.tags().size()));
         }
@@ -196,6 +203,20 @@ final class ObjectHeaders {
             checksumHeaders(response, object);
         }
         overrides(response, request);
+    }
+
+    /**
+     * A user metadata value as S3 answers it: as stored when every character fits ISO-8859-1, the charset the
+     * response head is written in (so {@code é} sent by the SDK or boto3 comes back to them exactly); otherwise
+     * RFC 2047-encoded ({@code =?UTF-8?B?...?=}), as S3 documents for values it cannot send as they are.
+     */
+    static String mailSafe(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0xFF) {
+                return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + "?=";
+            }
+        }
+        return value;
     }
 
     static void checksumHeaders(HttpResponse response, ObjectRecord object) {

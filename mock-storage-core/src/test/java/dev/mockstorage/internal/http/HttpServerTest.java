@@ -395,12 +395,25 @@ class HttpServerTest {
         String body = "zz;chunk-signature=" + SIG + "\r\nhello\r\n0\r\n\r\n";
         try (RawClient c = new RawClient(port)) {
             c.send("PUT /echo/aws HTTP/1.1\r\ncontent-encoding: aws-chunked\r\ncontent-length: " + body.length()
-                    + "\r\n\r\n" + body);
+                    + "\r\nx-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD\r\n\r\n" + body);
             RawClient.Response r = c.readResponse();
             assertEquals(400, r.code());
             assertTrue(r.text().startsWith("InvalidRequest: Malformed aws-chunked request body: chunk size 'zz'"),
                     r.text());
             assertEquals("close", r.header("connection"));
+        }
+    }
+
+    @Test
+    void aContentEncodingNamingAwsChunkedAloneLeavesAPlainBodyPlain() throws IOException {
+        // boto3 passes ContentEncoding='gzip, aws-chunked' through on a plain body; the framing is announced by
+        // x-amz-content-sha256: STREAMING-... or x-amz-decoded-content-length, which it does not send
+        try (RawClient c = new RawClient(port)) {
+            c.send("PUT /echo/aws HTTP/1.1\r\ncontent-encoding: gzip, aws-chunked\r\ncontent-length: 5\r\n"
+                    + "x-amz-content-sha256: UNSIGNED-PAYLOAD\r\n\r\nhello");
+            RawClient.Response r = c.readResponse();
+            assertEquals(200, r.code(), r.text());
+            assertTrue(r.text().endsWith("body=hello"), r.text());
         }
     }
 
