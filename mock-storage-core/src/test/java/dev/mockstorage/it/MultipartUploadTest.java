@@ -257,6 +257,36 @@ class MultipartUploadTest {
     }
 
     @Test
+    void anObjectNotUploadedInPartsHasPartOneOnly() {
+        s3.putObject(b -> b.bucket("mpu").key("single.txt"), RequestBody.fromString("body"));
+        ResponseBytes<GetObjectResponse> one = s3.getObjectAsBytes(b -> b.bucket("mpu").key("single.txt").partNumber(1));
+        assertEquals("body", one.asUtf8String());
+        assertEquals(200, one.response().sdkHttpResponse().statusCode());
+        assertSdkError(400, "InvalidPartNumber", () -> s3.getObjectAsBytes(b -> b.bucket("mpu").key("single.txt").partNumber(2)));
+        assertSdkError(400, null, () -> s3.headObject(b -> b.bucket("mpu").key("single.txt").partNumber(2)));
+        assertSdkError(400, "InvalidArgument", () -> s3.getObjectAsBytes(b -> b.bucket("mpu").key("single.txt").partNumber(10_001)));
+    }
+
+    @Test
+    void uploadPartCopyOfARangeBeyondTheSourceIsInvalidRange() {
+        s3.putObject(b -> b.bucket("mpu").key("five.bin"), RequestBody.fromString("12345"));
+        String id = create("range-dest.bin");
+        assertSdkError(416, "InvalidRange", () -> s3.uploadPartCopy(b -> b.sourceBucket("mpu").sourceKey("five.bin")
+                .destinationBucket("mpu").destinationKey("range-dest.bin").uploadId(id).partNumber(1).copySourceRange("bytes=0-21")));
+        assertSdkError(400, "InvalidArgument", () -> s3.uploadPartCopy(b -> b.sourceBucket("mpu").sourceKey("five.bin")
+                .destinationBucket("mpu").destinationKey("range-dest.bin").uploadId(id).partNumber(1).copySourceRange("bytes=0-2,3-4")));
+        assertTrue(s3.listParts(b -> b.bucket("mpu").key("range-dest.bin").uploadId(id)).parts().isEmpty());
+    }
+
+    @Test
+    void completeWithoutAPartListIsMalformedXmlAndTheUploadStays() {
+        String id = create("no-list.bin");
+        part("no-list.bin", id, 1, TestData.pattern(10, 16));
+        assertSdkError(400, "MalformedXML", () -> s3.completeMultipartUpload(b -> b.bucket("mpu").key("no-list.bin").uploadId(id)));
+        assertEquals(1, s3.listParts(b -> b.bucket("mpu").key("no-list.bin").uploadId(id)).parts().size());
+    }
+
+    @Test
     void compositeAndFullObjectChecksums() {
         byte[] p1 = TestData.pattern(5 * MIB, 13);
         byte[] p2 = TestData.pattern(777, 14);

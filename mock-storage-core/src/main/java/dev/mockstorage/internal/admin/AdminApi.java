@@ -202,7 +202,7 @@ public final class AdminApi implements HttpHandler {
     }
 
     private static HttpResponse error(StorageException e) {
-        return Replies.json(e.code().status(), AdminJson.writeError(e.code().name(), e.getMessage(),
+        return Replies.json(e.status(), AdminJson.writeError(e.code().name(), e.getMessage(),
                 e.details().get("ArgumentName")));
     }
 }

@@ -16,6 +16,8 @@ public class StorageException extends RuntimeException {
     private final Map<String, String> details;
     /** Response headers S3 sends with this error (e.g. {@code x-amz-delete-marker}); lazily created. */
     private Map<String, String> headers;
+    /** The HTTP status when S3 answers this code with another than its usual one; 0: the code's. */
+    private int status;
 
     public StorageException(ErrorCode code, String message) {
         this(code, message, null, null);
@@ -34,6 +36,20 @@ public class StorageException extends RuntimeException {
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** The HTTP status to answer: the code's, unless {@link #withStatus} set another. */
+    public int status() {
+        return status != 0 ? status : code.status();
+    }
+
+    /**
+     * Answers with {@code httpStatus} instead of the code's usual status, where S3 does (e.g. 403 for an
+     * {@code X-Amz-Expires} out of range, 400 for most other {@code AuthorizationQueryParametersError}s).
+     */
+    public StorageException withStatus(int httpStatus) {
+        this.status = httpStatus;
+        return this;
     }
 
     /** The bucket or {@code bucket/key} the error is about, or null. */

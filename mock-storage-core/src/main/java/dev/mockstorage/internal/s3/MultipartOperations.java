@@ -101,9 +101,13 @@ final class MultipartOperations {
         }
         long first = Long.parseLong(m.group(1));
         long last = Long.parseLong(m.group(2));
-        if (first > last || last >= size) {
+        if (first > last) {
             throw new StorageException(ErrorCode.InvalidRequest, "The specified copy source range " + header
                     + " is not satisfiable for a source of " + size + " bytes");
+        }
+        if (last >= size) {
+            throw new StorageException(ErrorCode.InvalidRange, "The requested range is not satisfiable: " + header
+                    + " reaches beyond the copy source of " + size + " bytes").with("RangeRequested", header);
         }
         return new ByteRange(first, last);
     }
@@ -113,6 +117,10 @@ final class MultipartOperations {
         String uploadId = http.queryParameter("uploadId");
         multipart.upload(r.bucket(), r.key(), uploadId);
         byte[] body = ObjectOperations.readSmallBody(http);
+        if (body.length == 0) {
+            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
+                    + "against our published schema: CompleteMultipartUpload needs a <CompleteMultipartUpload> body listing the parts");
+        }
         Element root = Xml.parse(new ByteArrayInputStream(body), "CompleteMultipartUpload");
         List<MultipartService.RequestedPart> parts = new ArrayList<>();
         for (Element p : Xml.children(root, "Part")) {

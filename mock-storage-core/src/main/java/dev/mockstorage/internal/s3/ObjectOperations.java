@@ -64,13 +64,16 @@ final class ObjectOperations {
         ByteRange part = null;
         int partsCount = 0;
         if (partNumber != null) {
+            int n = partNumber(partNumber);
             var layout = multipart.layout(object);
-            if (layout.isEmpty() && !partNumber.equals("1")) {
+            if (layout.isEmpty() && n != 1) {
+                // S3 answers 400 here, and 416 for a part beyond the last of a multipart object
                 throw new StorageException(ErrorCode.InvalidPartNumber, "The requested partnumber is not satisfiable: "
-                        + partNumber + " (the object was not uploaded in parts, it has part 1 only)");
+                        + n + " (the object was not uploaded in parts, it has part 1 only)").withStatus(400)
+                        .with("PartNumberRequested", Integer.toString(n)).with("ActualPartCount", "1");
             }
             if (layout.isPresent()) {
-                part = partRange(layout.get(), partNumber);
+                part = partRange(layout.get(), n);
                 partsCount = layout.get().partSizes().size();
             }
         }
@@ -99,21 +102,27 @@ final class ObjectOperations {
         return response.body(content, length);
     }
 
-    /** The bytes of part {@code partNumber} of a multipart object. */
-    private static ByteRange partRange(MultipartLayout layout, String partNumber) {
+    /** {@code ?partNumber=}: 1 to 10000, else {@code InvalidArgument}. */
+    private static int partNumber(String value) {
         int n;
         try {
-            n = Integer.parseInt(partNumber);
+            n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
             n = -1;
         }
-        if (n < 1) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
-                    .with("ArgumentName", "partNumber").with("ArgumentValue", partNumber);
+        if (n < 1 || n > MultipartService.MAX_PART_NUMBER) {
+            throw new StorageException(ErrorCode.InvalidArgument, "Part number must be an integer between 1 and "
+                    + MultipartService.MAX_PART_NUMBER + ", inclusive").with("ArgumentName", "partNumber").with("ArgumentValue", value);
         }
+        return n;
+    }
+
+    /** The bytes of part {@code n} of a multipart object. */
+    private static ByteRange partRange(MultipartLayout layout, int n) {
         if (n > layout.partSizes().size()) {
             throw new StorageException(ErrorCode.InvalidPartNumber, "The requested partnumber is not satisfiable: " + n
-                    + " (the object has " + layout.partSizes().size() + " parts)");
+                    + " (the object has " + layout.partSizes().size() + " parts)").with("PartNumberRequested", Integer.toString(n))
+                    .with("ActualPartCount", Integer.toString(layout.partSizes().size()));
         }
         long first = 0;
         for (int i = 0; i < n - 1; i++) {

@@ -295,20 +295,20 @@ public final class S3Api implements HttpHandler {
      * ERROR with its stack trace.
      */
     private static void logFailure(StorageException e, HttpRequest http) {
-        if (e.code().status() < 500) {
+        if (e.status() < 500) {
             return;
         }
         Throwable cause = e.getCause();
         if (e.code() == ErrorCode.InternalError && cause != null && !(cause instanceof java.io.IOException)) {
             LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + http + ": " + e.getMessage(), cause);
         } else {
-            LOG.log(System.Logger.Level.DEBUG, () -> http + " -> " + e.code().status() + " " + e.code() + ": "
+            LOG.log(System.Logger.Level.DEBUG, () -> http + " -> " + e.status() + " " + e.code() + ": "
                     + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
     }
 
     private HttpResponse error(StorageException e, HttpRequest http, S3Request request) {
-        HttpResponse response = HttpResponse.status(e.code().status());
+        HttpResponse response = HttpResponse.status(e.status());
         if (http.problem() != null) {
             response.closeConnection();
         }
