@@ -161,6 +161,29 @@ class PresignedUrlTest {
         assertEquals(200, expired.send(open.raw()).status(), "open mode checks nothing, not even expiry");
     }
 
+    /**
+     * {@code aws s3 presign} signs any lifetime (the SDKs refuse one outside 1 s to a week before sending); S3 refuses a
+     * lifetime of 0, below 0 or above a week with 403, where its other query-parameter errors are 400.
+     */
+    @Test
+    void aLifetimeOfZeroNegativeOrAboveAWeekIsRefusedWith403InStrictMode() throws Exception {
+        ExternalProcess.requireExecutable(AWS, "apt-get install awscli");
+        ExternalProcess.requireExecutable(CURL, "apt-get install curl");
+        for (String seconds : List.of("0", "-7", "609901")) {
+            String url = aws(strict, "s3", "presign", "s3://" + BUCKET + "/" + KEY, "--expires-in", seconds).assertSuccess()
+                    .stdout().strip();
+            assertTrue(url.contains("X-Amz-Expires=" + seconds + "&"), url);
+            String out = curl("-w", "%{http_code}", url).stdout(); // the error body, then its status
+            assertEquals("403", out.substring(out.length() - 3), out);
+            Document error = parseXml(out.substring(0, out.length() - 3).getBytes(StandardCharsets.UTF_8));
+            assertEquals("AuthorizationQueryParametersError", text(error, "Code"), seconds);
+            assertEquals(seconds, text(error, "X-Amz-Expires"));
+        }
+        String week = aws(strict, "s3", "presign", "s3://" + BUCKET + "/" + KEY, "--expires-in", "604800").assertSuccess()
+                .stdout().strip();
+        assertEquals("presigned body", curl(week).assertSuccess().stdout(), "a week exactly is allowed");
+    }
+
     @Test
     void aTamperedUrlIsSignatureDoesNotMatchInStrictMode() throws Exception {
         strict.s3().putObject(b -> b.bucket(BUCKET).key("other.txt"), RequestBody.fromString("other"));

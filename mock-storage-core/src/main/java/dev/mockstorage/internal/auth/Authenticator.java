@@ -197,12 +197,12 @@ public final class Authenticator {
         } catch (NumberFormatException e) {
             throw new StorageException(ErrorCode.AuthorizationQueryParametersError, "X-Amz-Expires should be a number");
         }
-        if (seconds < 0) {
-            throw new StorageException(ErrorCode.AuthorizationQueryParametersError, "X-Amz-Expires must be non-negative");
-        }
-        if (seconds > MAX_EXPIRES_SECONDS) {
-            throw new StorageException(ErrorCode.AuthorizationQueryParametersError,
-                    "X-Amz-Expires must be less than a week (in seconds) that is " + MAX_EXPIRES_SECONDS);
+        if (seconds <= 0 || seconds > MAX_EXPIRES_SECONDS) {
+            // a lifetime S3 never grants: 403, as S3 answers it (its other parameter errors are 400)
+            String rule = seconds < 0 ? "must be non-negative" : seconds == 0 ? "must be at least 1 second"
+                    : "must be less than a week (in seconds) that is " + MAX_EXPIRES_SECONDS;
+            throw new StorageException(ErrorCode.AuthorizationQueryParametersError, "X-Amz-Expires " + rule)
+                    .with("X-Amz-Expires", expires).withStatus(403);
         }
         Instant now = clock.instant();
         if (time.minus(MAX_SKEW).isAfter(now)) {
