@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedInputStream;
+import dev.mockstorage.testing.RawHttp;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -151,13 +150,10 @@ class ConcurrentWritesTest {
         server.s3().putObject(b -> b.bucket(BUCKET).key("slow"), RequestBody.fromBytes(old));
         byte[] next = new byte[256 * 1024];
         new Random(1).nextBytes(next);
-        try (Socket socket = new Socket(server.endpoint().getHost(), server.endpoint().getPort())) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("PUT /bkt/slow HTTP/1.1\r\nHost: x\r\nContent-Length: " + next.length + "\r\n\r\n")
+        try (RawHttp.Connection connection = server.raw().open()) {
+            connection.send(("PUT /bkt/slow HTTP/1.1\r\nHost: x\r\nContent-Length: " + next.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            out.write(next, 0, next.length / 2);
-            out.flush();
+            connection.send(Arrays.copyOfRange(next, 0, next.length / 2));
 
             // the PUT is in progress (half its body is still with us): the reader gets the old version now
             assertArrayEquals(old, server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("slow")).asByteArray());
@@ -165,9 +161,8 @@ class ConcurrentWritesTest {
                     .map(o -> o.key()).toList());
             assertEquals((long) old.length, server.s3().headObject(b -> b.bucket(BUCKET).key("slow")).contentLength());
 
-            out.write(next, next.length / 2, next.length - next.length / 2);
-            out.flush();
-            RawHttp.Response put = RawHttp.read(new BufferedInputStream(socket.getInputStream()), false);
+            connection.send(Arrays.copyOfRange(next, next.length / 2, next.length));
+            RawHttp.Response put = connection.readResponse();
             assertEquals(200, put.status(), put::toString);
         }
         assertArrayEquals(next, server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("slow")).asByteArray());

@@ -6,6 +6,7 @@ import static dev.mockstorage.it.S3Assertions.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;

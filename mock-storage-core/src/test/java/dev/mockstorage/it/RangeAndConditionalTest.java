@@ -4,6 +4,7 @@ import static dev.mockstorage.it.S3Assertions.assertS3Error;
 import static dev.mockstorage.it.S3Assertions.assertSdkError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mockstorage.testing.RawHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package dev.mockstorage.it;
 
 import dev.mockstorage.server.MockStorageServer;
+import dev.mockstorage.testing.RawHttp;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
