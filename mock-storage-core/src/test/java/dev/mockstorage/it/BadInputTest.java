@@ -23,10 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,24 +45,18 @@ class BadInputTest {
 
     static final String BUCKET = "bkt";
 
-    @TempDir
+    @StartStop
+    final TestServer server = TestServer.create().dataDirectory("l1/l2/l3/l4/data");
     Path root;
-
     Path dataDir;
-    TestServer server;
     RawHttp raw;
 
     @BeforeEach
-    void start() throws IOException {
-        dataDir = Files.createDirectories(root.resolve("l1/l2/l3/l4/data"));
-        server = TestServer.start(dataDir);
+    void start() {
+        root = server.directory();
+        dataDir = server.dataDirectory();
         raw = server.raw();
         server.createBucket(BUCKET);
-    }
-
-    @AfterEach
-    void stop() {
-        TestServer.closeQuietly(server);
     }
 
     // ---- bucket names ---------------------------------------------------------------------------

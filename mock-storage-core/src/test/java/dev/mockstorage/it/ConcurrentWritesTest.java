@@ -24,11 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -44,19 +42,12 @@ class ConcurrentWritesTest {
     private static final int WRITERS = 8;
     private static final int ROUNDS = 12;
 
-    @TempDir
-    Path dataDir;
-    TestServer server;
+    @StartStop
+    final TestServer server = TestServer.create();
 
     @BeforeEach
     void start() {
-        server = TestServer.start(dataDir);
         server.createBucket(BUCKET);
-    }
-
-    @AfterEach
-    void stop() {
-        TestServer.closeQuietly(server);
     }
 
     @Test
@@ -127,7 +118,7 @@ class ConcurrentWritesTest {
         assertEquals(List.of(), failures, "seed " + seed);
         server.server().awaitIdle(Duration.ofSeconds(30));
         for (int node = 1; node <= 3; node++) {
-            assertEquals(1, blobFiles(dataDir.resolve("stg" + node)), "stg" + node + " keeps only the winner's blob");
+            assertEquals(1, blobFiles(server.dataDirectory().resolve("stg" + node)), "stg" + node + " keeps only the winner's blob");
         }
         System.out.println("ConcurrentWritesTest: " + ROUNDS + " rounds of " + WRITERS + " concurrent writers of one key ("
                 + writes + " PUTs), " + consistentReads.get() + " racing reads, all consistent (seed " + seed + ")");

@@ -16,12 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,24 +40,18 @@ class HostileInputTest {
     static final String VICTIM = "victim";
     static final byte[] VICTIM_BODY = "the victim's original bytes".getBytes(StandardCharsets.UTF_8);
 
-    @TempDir
+    @StartStop
+    static final TestServer server = TestServer.create().dataDirectory("a/b/c/data");
     static Path root;
-
     static Path dataDir;
-    static TestServer server;
     Map<Path, Long> outsideBefore;
 
     @BeforeAll
     static void start() {
-        dataDir = root.resolve("a/b/c/data");
-        server = TestServer.start(dataDir);
+        root = server.directory();
+        dataDir = server.dataDirectory();
         server.createBucket(BUCKET);
         server.s3().putObject(b -> b.bucket(BUCKET).key(VICTIM), RequestBody.fromBytes(VICTIM_BODY));
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     @BeforeEach
