@@ -46,7 +46,7 @@ class BadInputTest {
     static final String BUCKET = "bkt";
 
     @StartStop
-    final TestServer server = TestServer.create().dataDirectory("l1/l2/l3/l4/data");
+    final TestServer server = TestServer.create().withDataDirectory("l1/l2/l3/l4/data");
     Path root;
     Path dataDir;
     RawHttp raw;

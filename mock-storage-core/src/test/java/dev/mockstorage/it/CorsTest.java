@@ -334,13 +334,14 @@ class CorsTest {
     @Test
     void awsCliPutsAndGetsTheBucketCors() throws IOException {
         String bucket = server.createBucket("cors-cli");
-        Path cors = Files.writeString(server.directory().resolve("cors.json"), """
+        Path work = server.directory();
+        Path cors = Files.writeString(work.resolve("cors.json"), """
                 {"CORSRules": [{"ID": "cli", "AllowedOrigins": ["http://app.example.com"], "AllowedMethods": ["PUT", "GET"],
                   "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]}
                 """);
-        AwsCli.run(server, server.directory(), "s3api", "put-bucket-cors", "--bucket", bucket, "--cors-configuration", "file://" + cors)
+        AwsCli.run(server, work, "s3api", "put-bucket-cors", "--bucket", bucket, "--cors-configuration", "file://" + cors)
                 .assertSuccess();
-        JsonNode rules = new ObjectMapper().readTree(AwsCli.run(server, server.directory(), "s3api", "get-bucket-cors", "--bucket", bucket)
+        JsonNode rules = new ObjectMapper().readTree(AwsCli.run(server, work, "s3api", "get-bucket-cors", "--bucket", bucket)
                 .assertSuccess().stdout()).get("CORSRules");
         assertEquals(1, rules.size());
         assertEquals("cli", rules.get(0).get("ID").asText());

@@ -41,7 +41,7 @@ class HostileInputTest {
     static final byte[] VICTIM_BODY = "the victim's original bytes".getBytes(StandardCharsets.UTF_8);
 
     @StartStop
-    static final TestServer server = TestServer.create().dataDirectory("a/b/c/data");
+    static final TestServer server = TestServer.create().withDataDirectory("a/b/c/data");
     static Path root;
     static Path dataDir;
     Map<Path, Long> outsideBefore;

@@ -57,7 +57,7 @@ final class TestServer implements AutoCloseable {
      * The same server with its data directory at this path inside its temporary directory (default
      * {@code data}), for tests that look at what lies above it.
      */
-    TestServer dataDirectory(String relativePath) {
+    TestServer withDataDirectory(String relativePath) {
         return new TestServer(customizer, relativePath);
     }
 
@@ -73,7 +73,10 @@ final class TestServer implements AutoCloseable {
         return server;
     }
 
-    /** Starts in a new temporary directory; {@link #close()} stops the server and deletes the directory. For {@link TestServerExtension}. */
+    /**
+     * Starts in a new temporary directory; {@link #close()} stops the server and deletes the
+     * directory. For {@link TestServerExtension}.
+     */
     synchronized void startInTemporaryDirectory() throws IOException {
         if (server != null) {
             throw new IllegalStateException("already started on " + dataDirectory);

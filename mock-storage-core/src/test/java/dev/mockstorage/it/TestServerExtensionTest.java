@@ -53,7 +53,7 @@ class TestServerExtensionTest {
     @Fixture
     static class PerClass {
         @StartStop
-        static final TestServer server = TestServer.create(b -> b.autoCreateBuckets(true)).dataDirectory("x/y/data");
+        static final TestServer server = TestServer.create(b -> b.autoCreateBuckets(true)).withDataDirectory("x/y/data");
 
         @Test
         void one() {

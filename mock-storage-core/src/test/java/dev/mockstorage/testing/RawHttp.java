@@ -235,7 +235,10 @@ public final class RawHttp {
             }
         }
 
-        /** True when the server closed the connection (end of stream or reset), false if it is still open after the read timeout. */
+        /**
+         * True when the server closed the connection (end of stream or reset), false if it is still
+         * open after the read timeout.
+         */
         public boolean closedByPeer() throws IOException {
             try {
                 return in.read() < 0;
