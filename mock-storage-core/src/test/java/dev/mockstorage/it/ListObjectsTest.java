@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,21 +37,16 @@ class ListObjectsTest {
     static final List<String> PHOTO_KEYS = List.of(
             "photos/2024/feb.jpg", "photos/2024/jan.jpg", "photos/2025/mar.jpg", "photosynthesis.txt", "videos/a.mp4");
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
+    /** boto3's working directory */
+    @TempDir
+    static Path work;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         s3 = server.s3();
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     static String bucketWith(String bucket, List<String> keys) {
@@ -303,7 +298,7 @@ class ListObjectsTest {
     @Test
     void aPrefixWithAControlCharacterComesBackAsSentToBoto3() {
         String bucket = bucketWith("control-prefix", List.of("foo/bar", "quux"));
-        String out = Boto3.run(server, dataDir, """
+        String out = Boto3.run(server, work, """
                 for name, call in (("v1", s3.list_objects), ("v2", s3.list_objects_v2)):
                     r = call(Bucket="%s", Prefix="\\x0a", Delimiter="\\x0a")
                     print(name, json.dumps([r["Prefix"], r["Delimiter"], r.get("Contents", []), r.get("CommonPrefixes", [])]))
