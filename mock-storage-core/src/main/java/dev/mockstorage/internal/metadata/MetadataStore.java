@@ -234,6 +234,17 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("list uploads initiated before " + cutoff, db -> MultipartTable.initiatedBefore(db, cutoff, limit));
     }
 
+    /** The current object of {@code bucket/key} while it is the one completed from {@code uploadId}. */
+    public Optional<ObjectRecord> completedUpload(String bucket, String key, String uploadId) {
+        return database.read("read the object completed from upload " + uploadId,
+                db -> MultipartTable.completedBy(db, bucket, key, uploadId));
+    }
+
+    /** The largest {@link PartRecord#started} stored, where a new process goes on counting. */
+    public long lastPartStart() {
+        return database.read("read the last part start", MultipartTable::lastPartStart);
+    }
+
     /** The layout of a completed multipart object whose row points at {@code blobId}, if it is one. */
     public Optional<MultipartLayout> multipartLayout(String bucket, String key, String blobId) {
         return database.read("read the parts of " + bucket + "/" + key, db -> MultipartTable.layout(db, bucket, key, blobId));

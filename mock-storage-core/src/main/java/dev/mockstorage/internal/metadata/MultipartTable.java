@@ -20,7 +20,7 @@ final class MultipartTable {
 
     private static final String UPLOAD_COLUMNS =
             "bucket, key, upload_id, initiated, content_type, user_metadata, headers, checksum_algorithm, checksum_type, tags";
-    private static final String PART_COLUMNS = "upload_id, part_number, blob_id, size, etag, last_modified, checksums";
+    private static final String PART_COLUMNS = "upload_id, part_number, blob_id, size, etag, last_modified, checksums, started";
 
     private static UploadRecord uploadRow(ResultSet rs) throws SQLException {
         return new UploadRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
@@ -30,7 +30,7 @@ final class MultipartTable {
 
     private static PartRecord partRow(ResultSet rs) throws SQLException {
         return new PartRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                Instant.ofEpochMilli(rs.getLong(6)), Columns.fromJson(rs.getString(7)));
+                Instant.ofEpochMilli(rs.getLong(6)), Columns.fromJson(rs.getString(7)), rs.getLong(8));
     }
 
     // ---------------------------------------------------------------- uploads
@@ -143,7 +143,7 @@ final class MultipartTable {
 
     /** Inserts the part, or replaces the part of that number. */
     static void putPart(SqlConnection db, PartRecord p) throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO upload_parts (" + PART_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO upload_parts (" + PART_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, p.uploadId());
         ps.setInt(2, p.partNumber());
         ps.setString(3, p.blobId());
@@ -151,7 +151,16 @@ final class MultipartTable {
         ps.setString(5, p.etag());
         ps.setLong(6, p.lastModified().toEpochMilli());
         Columns.setNullableString(ps, 7, Columns.toJson(p.checksums()));
+        ps.setLong(8, p.started());
         ps.executeUpdate();
+    }
+
+    /** The largest {@link PartRecord#started} stored (0 when there is no part), where a new process goes on counting. */
+    static long lastPartStart(SqlConnection db) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT coalesce(max(started), 0) FROM upload_parts");
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     /** Parts of an upload with a number above {@code afterPartNumber}, ascending, at most {@code limit}. */
@@ -179,19 +188,20 @@ final class MultipartTable {
 
     /** Records the layout of the completed object {@code bucket/key} (replacing any earlier one). */
     static void putLayout(SqlConnection db, String bucket, String key, MultipartLayout layout) throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO multipart_objects (bucket, key, blob_id, content_md5, part_sizes)"
-                + " VALUES (?, ?, ?, ?, ?)");
+        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO multipart_objects (bucket, key, blob_id, content_md5, part_sizes,"
+                + " upload_id) VALUES (?, ?, ?, ?, ?, ?)");
         ps.setString(1, bucket);
         ps.setString(2, key);
         ps.setString(3, layout.blobId());
         ps.setString(4, layout.contentMd5());
         ps.setString(5, String.join(",", layout.partSizes().stream().map(String::valueOf).toList()));
+        Columns.setNullableString(ps, 6, layout.uploadId());
         ps.executeUpdate();
     }
 
     /** The layout of {@code bucket/key} when its row points at {@code blobId} and it was completed from parts. */
     static Optional<MultipartLayout> layout(SqlConnection db, String bucket, String key, String blobId) throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT blob_id, content_md5, part_sizes FROM multipart_objects"
+        PreparedStatement ps = db.prepare("SELECT blob_id, content_md5, part_sizes, upload_id FROM multipart_objects"
                 + " WHERE bucket = ? AND key = ? AND blob_id = ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
@@ -204,7 +214,27 @@ final class MultipartTable {
             for (String s : rs.getString(3).split(",")) {
                 sizes.add(Long.parseLong(s));
             }
-            return Optional.of(new MultipartLayout(rs.getString(1), rs.getString(2), List.copyOf(sizes)));
+            return Optional.of(new MultipartLayout(rs.getString(1), rs.getString(2), List.copyOf(sizes), rs.getString(4)));
         }
+    }
+
+    /**
+     * The current object of {@code bucket/key} when it is the one CompleteMultipartUpload made of {@code uploadId}
+     * (its layout row names the upload and the object row still points at its blob); empty once it was overwritten
+     * or deleted.
+     */
+    static Optional<ObjectRecord> completedBy(SqlConnection db, String bucket, String key, String uploadId) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT blob_id FROM multipart_objects WHERE bucket = ? AND key = ? AND upload_id = ?");
+        ps.setString(1, bucket);
+        ps.setString(2, key);
+        ps.setString(3, uploadId);
+        String blobId;
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            blobId = rs.getString(1);
+        }
+        return ObjectTable.find(db, bucket, key).filter(o -> o.blobId().equals(blobId));
     }
 }

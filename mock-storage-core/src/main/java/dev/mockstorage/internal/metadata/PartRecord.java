@@ -13,7 +13,9 @@ import java.util.Map;
  * @param etag         MD5 hex of the part
  * @param lastModified when it was uploaded
  * @param checksums    S3 checksum algorithm name to base64 value of the part
+ * @param started      when its upload started, as a sequence (larger = later); of two uploads of one part number the
+ *                     one started later is kept, whichever finished last
  */
 public record PartRecord(String uploadId, int partNumber, String blobId, long size, String etag,
-                         Instant lastModified, Map<String, String> checksums) {
+                         Instant lastModified, Map<String, String> checksums, long started) {
 }

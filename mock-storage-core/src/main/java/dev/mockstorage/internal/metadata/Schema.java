@@ -173,7 +173,18 @@ final class Schema {
                         checksums     TEXT,
                         tags          TEXT,
                         PRIMARY KEY (bucket, key, seq)
-                    ) WITHOUT ROWID"""));
+                    ) WITHOUT ROWID"""),
+            // 9: reserved for the bucket settings of another branch (ACLs, policies, ...); the merge puts them here
+            List.of(),
+            // 10: reserved for the lifecycle rules and object lock of another branch; the merge puts them here
+            List.of(),
+            // 11: multipart retries and races. upload_parts.started orders the uploads of one part number by when they
+            // STARTED (a sequence, larger = later): a part is replaced only by an upload started after it, as on S3,
+            // whichever finishes last. multipart_objects.upload_id names the upload a completed object came from, so
+            // a retried CompleteMultipartUpload of it answers the same while that object is the key's current one.
+            List.of(
+                    "ALTER TABLE upload_parts ADD COLUMN started INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE multipart_objects ADD COLUMN upload_id TEXT"));
 
     /** The version this build writes. */
     static int currentVersion() {

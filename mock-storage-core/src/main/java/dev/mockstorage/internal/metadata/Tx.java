@@ -86,7 +86,11 @@ public interface Tx {
 
     Optional<UploadRecord> upload(String uploadId);
 
-    /** Inserts or replaces a part; returns the part it replaced, if any. The upload must exist. */
+    /**
+     * Stores a part unless the part of its number stored already was {@link PartRecord#started started} later (the
+     * later-started upload wins, as on S3, whichever finished last). Returns the part that lost, whose blob nothing
+     * refers to any more: the one replaced, or {@code part} itself; empty when there was none. The upload must exist.
+     */
     Optional<PartRecord> putPart(PartRecord part);
 
     /** Every part of an upload, by part number. */
@@ -103,6 +107,9 @@ public interface Tx {
      * pointing at {@code layout.blobId()}. It goes when that row goes or points elsewhere.
      */
     void putMultipartLayout(String bucket, String key, MultipartLayout layout);
+
+    /** The current object of {@code bucket/key} while it is the one completed from {@code uploadId}. */
+    Optional<ObjectRecord> completedUpload(String bucket, String key, String uploadId);
 
     // ---------------------------------------------------------------- tagging
 

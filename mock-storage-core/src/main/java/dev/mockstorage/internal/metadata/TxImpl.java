@@ -290,6 +290,9 @@ final class TxImpl implements Tx {
     public Optional<PartRecord> putPart(PartRecord part) {
         try {
             Optional<PartRecord> previous = MultipartTable.part(db(), part.uploadId(), part.partNumber());
+            if (previous.isPresent() && previous.get().started() > part.started()) {
+                return Optional.of(part);
+            }
             MultipartTable.putPart(db, part);
             return previous;
         } catch (SQLException e) {
@@ -344,6 +347,15 @@ final class TxImpl implements Tx {
             MultipartTable.putLayout(db(), bucket, key, layout);
         } catch (SQLException e) {
             throw wrap("record the parts of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectRecord> completedUpload(String bucket, String key, String uploadId) {
+        try {
+            return MultipartTable.completedBy(db(), bucket, key, uploadId);
+        } catch (SQLException e) {
+            throw wrap("read the object completed from upload " + uploadId, e);
         }
     }
 

@@ -114,8 +114,7 @@ final class MultipartOperations {
 
     HttpResponse complete(S3Request r) {
         HttpRequest http = r.http();
-        String uploadId = http.queryParameter("uploadId");
-        multipart.upload(r.bucket(), r.key(), uploadId);
+        String uploadId = http.queryParameter("uploadId"); // in progress, or completed already (a retry): the service knows
         byte[] body = ObjectOperations.readSmallBody(http);
         if (body.length == 0) {
             throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "

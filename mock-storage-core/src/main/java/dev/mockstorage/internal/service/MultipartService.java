@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Multipart uploads. Every part is its own immutable blob written by the upload flow
@@ -43,6 +44,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * parts into ONE new blob (so an object is always one blob and reads are unchanged), then in one
  * transaction stores the object row and its {@link MultipartLayout}, removes the upload and queues
  * the deletion of every part blob. Aborting removes the rows and queues the same deletion.
+ *
+ * <p>Two things clients rely on when they retry, as S3 does them: of two uploads of one part number, the one
+ * STARTED later is kept, whichever finishes last (each takes a number from {@link #partStarts} before it reads its
+ * body); and a CompleteMultipartUpload retried after one that succeeded answers the same object again, as long
+ * as that object is the key's current one (not overwritten or deleted since), then {@code NoSuchUpload}.
  */
 public final class MultipartService {
     /** Smallest size of every part but the last, as on S3. */
@@ -64,6 +70,8 @@ public final class MultipartService {
     private final BlobWriter writer;
     private final ObjectReads reads;
     private final AtomicInteger sequence = new AtomicInteger();
+    /** Numbers part uploads in the order they start; goes on from the largest stored, so it orders across restarts. */
+    private final AtomicLong partStarts;
 
     MultipartService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, Buckets buckets, BlobWriter writer,
                      ObjectReads reads) {
@@ -74,6 +82,7 @@ public final class MultipartService {
         this.buckets = buckets;
         this.writer = writer;
         this.reads = reads;
+        this.partStarts = new AtomicLong(metadata.lastPartStart());
     }
 
     /** A part as listed in a CompleteMultipartUpload request; {@code checksums} by algorithm, base64. */
@@ -140,29 +149,37 @@ public final class MultipartService {
 
     /** The upload, which must be in progress for {@code bucket}/{@code key}; {@code NoSuchUpload} otherwise. */
     public UploadRecord upload(String bucket, String key, String uploadId) {
+        return inProgress(bucket, key, uploadId).orElseThrow(() -> noSuchUpload(bucket, uploadId));
+    }
+
+    private Optional<UploadRecord> inProgress(String bucket, String key, String uploadId) {
         Optional<UploadRecord> found = uploadId == null ? Optional.empty() : metadata.upload(uploadId);
-        if (found.isEmpty() || !found.get().bucket().equals(bucket) || !found.get().key().equals(key)) {
-            buckets.require(bucket);
-            throw noSuchUpload(uploadId);
-        }
-        return found.get();
+        return found.filter(u -> u.bucket().equals(bucket) && u.key().equals(key));
+    }
+
+    /** {@code NoSuchBucket} when the bucket is gone, else {@code NoSuchUpload}. */
+    private StorageException noSuchUpload(String bucket, String uploadId) {
+        buckets.require(bucket);
+        return noSuchUpload(uploadId);
     }
 
     /** Stores one part (UploadPart): the body through the upload flow, then the part row; replaces an earlier part. */
     public PartRecord uploadPart(String bucket, String key, String uploadId, int partNumber, ObjectWrite write, InputStream body) {
         checkPartNumber(partNumber);
+        long started = partStarts.incrementAndGet();
         UploadRecord upload = upload(bucket, key, uploadId);
         byte[] expectedMd5 = WriteChecks.decodeContentMd5(write.contentMd5());
         WriteChecks.validateChecksumValues(write.checksums());
         queue.awaitRoom();
         StoredBlob stored = writer.store(withAlgorithm(write, upload), body, expectedMd5);
-        return recordPart(upload, partNumber, stored);
+        return recordPart(upload, partNumber, stored, started);
     }
 
     /** UploadPartCopy: {@code length} bytes of {@code source} from {@code offset} become a part. */
     public PartRecord copyPart(String bucket, String key, String uploadId, int partNumber, ObjectRecord source,
                                long offset, long length) {
         checkPartNumber(partNumber);
+        long started = partStarts.incrementAndGet();
         UploadRecord upload = upload(bucket, key, uploadId);
         queue.awaitRoom();
         ObjectWrite write = new ObjectWrite(bucket, key, null, Map.of(), Map.of(), null, null, Map.of(),
@@ -173,18 +190,22 @@ public final class MultipartService {
         } catch (IOException e) {
             throw new StorageException(ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
         }
-        return recordPart(upload, partNumber, stored);
+        return recordPart(upload, partNumber, stored, started);
     }
 
-    private PartRecord recordPart(UploadRecord upload, int partNumber, StoredBlob stored) {
+    /**
+     * Stores the part row, unless an upload of that part number started after this one is stored already: then this
+     * one's blob goes, as a replaced part's does. Either way the client gets this part's ETag, as S3 answers it.
+     */
+    private PartRecord recordPart(UploadRecord upload, int partNumber, StoredBlob stored, long started) {
         PartRecord part = new PartRecord(upload.uploadId(), partNumber, stored.blobId(), stored.size(), stored.md5Hex(),
-                now(), stored.checksums());
+                now(), stored.checksums(), started);
         try {
             metadata.write(tx -> {
                 if (tx.upload(upload.uploadId()).isEmpty()) {
                     throw noSuchUpload(upload.uploadId()); // completed or aborted meanwhile
                 }
-                tx.putPart(part).ifPresent(previous -> DeleteBlob.enqueue(tx, previous.blobId()));
+                tx.putPart(part).ifPresent(lost -> DeleteBlob.enqueue(tx, lost.blobId()));
                 return null;
             });
         } catch (RuntimeException e) {
@@ -252,11 +273,19 @@ public final class MultipartService {
      * ETags and checksums, every part but the last at least {@link #MIN_PART_SIZE}), assembles the
      * parts into one blob, and stores the object in one transaction with the removal of the upload.
      *
+     * A retry after a Complete that succeeded (whose answer the client lost) answers the object that one made, as
+     * long as it is the key's current object; nothing is checked or stored again.
+     *
      * @param fullObjectChecksums whole-object checksums the client sent with the request (headers), checked
      */
     public ObjectRecord complete(String bucket, String key, String uploadId, List<RequestedPart> requested,
                                  Map<ChecksumAlgorithm, String> fullObjectChecksums) {
-        UploadRecord upload = upload(bucket, key, uploadId);
+        Optional<UploadRecord> inProgress = inProgress(bucket, key, uploadId);
+        if (inProgress.isEmpty()) {
+            return (uploadId == null ? Optional.<ObjectRecord>empty() : metadata.completedUpload(bucket, key, uploadId))
+                    .orElseThrow(() -> noSuchUpload(bucket, uploadId));
+        }
+        UploadRecord upload = inProgress.get();
         if (requested.isEmpty()) {
             throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
                     + "against our published schema: CompleteMultipartUpload lists no Part");
@@ -329,21 +358,24 @@ public final class MultipartService {
         ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), etag, upload.contentType(),
                 now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums,
                 upload.tags());
-        MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes));
+        MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes), uploadId);
         queue.awaitRoom();
         ObjectRecord committed;
         try {
             committed = metadata.write(tx -> {
                 BucketRecord b = tx.bucket(bucket).orElseThrow(() -> NotFound.bucket(bucket));
                 if (tx.upload(uploadId).isEmpty()) {
-                    throw noSuchUpload(uploadId); // completed or aborted meanwhile
+                    // completed meanwhile by a retry of this request: its object; or aborted
+                    return tx.completedUpload(bucket, key, uploadId).orElseThrow(() -> noSuchUpload(uploadId));
                 }
-                Map<Integer, String> now = new LinkedHashMap<>();
-                tx.parts(uploadId).forEach(p -> now.put(p.partNumber(), p.blobId()));
+                Map<Integer, PartRecord> now = new LinkedHashMap<>();
+                tx.parts(uploadId).forEach(p -> now.put(p.partNumber(), p));
                 for (PartRecord p : parts) {
-                    if (!p.blobId().equals(now.get(p.partNumber()))) {
-                        throw new StorageException(ErrorCode.InvalidPart, "part " + p.partNumber() + " was uploaded again while "
-                                + "the upload was being completed; complete it again").with("UploadId", uploadId);
+                    // a part uploaded again with the same bytes (a retry) while assembling changes nothing
+                    PartRecord current = now.get(p.partNumber());
+                    if (current == null || !current.etag().equals(p.etag()) || current.size() != p.size()) {
+                        throw new StorageException(ErrorCode.InvalidPart, "part " + p.partNumber() + " was uploaded again with "
+                                + "other content while the upload was being completed; complete it again").with("UploadId", uploadId);
                     }
                 }
                 ObjectRecord version = b.versioning() == null ? record
@@ -362,6 +394,9 @@ public final class MultipartService {
         } catch (RuntimeException e) {
             writer.deleteQuietly(assembled.blobId());
             throw e;
+        }
+        if (!committed.blobId().equals(assembled.blobId())) {
+            writer.deleteQuietly(assembled.blobId()); // a concurrent retry completed it first
         }
         queue.wakeUp();
         return committed;
