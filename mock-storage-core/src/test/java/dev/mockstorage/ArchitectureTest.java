@@ -101,8 +101,9 @@ class ArchitectureTest {
     static final ArchRule onlyTheS3ApiChecksSignatures = noClasses()
             .that().resideOutsideOfPackages(AUTH, S3, "dev.mockstorage.server")
             .should().dependOnClassesThat().resideInAPackage(AUTH)
-            .because("signatures are checked by the S3 API before dispatch (the composition root builds the checker); "
-                    + "the admin API, /health and the adapter are not behind it");
+            .because("signatures are checked by the S3 API before dispatch (the composition root builds the checker and "
+                    + "hands the admin API its check as a plain function, so admin does not know auth); the adapter is not "
+                    + "behind it");
 
     // console: the web console's files
     @ArchTest

@@ -94,7 +94,8 @@ final class Wiring implements AutoCloseable {
                     refusal(config.thirdParty()) == null ? thirdParty : null));
             service = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
             Reset.createConfiguredBuckets(config, service);
-            S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator(config, clock));
+            Authenticator authenticator = authenticator(config, clock);
+            S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator);
             FaultInjection faults = new FaultInjection(metadata, blobs);
             nodes = new ServerStorageNodes(faults);
 
@@ -127,7 +128,7 @@ final class Wiring implements AutoCloseable {
 
             reset = new Reset(config, faults, service, thirdParty, journal);
             AdminApi admin = new AdminApi(service, inspection, journal, metrics, thirdParty, faults, reset, consistency::run,
-                    config);
+                    config, authenticator == null ? null : authenticator::authenticate);
             requests = new Observer(new RequestRouter(admin, new Console(config.console()), s3), observers);
 
             // ready: start the workers, accept connections
@@ -248,7 +249,10 @@ final class Wiring implements AutoCloseable {
                 : null;
     }
 
-    /** auth: strict mode checks Signature V4 on every S3 request; open mode (null) does no work per request. */
+    /**
+     * auth: strict mode checks Signature V4 on every S3 request and every admin request but {@code /health} and
+     * {@code /metrics}; open mode (null) does no work per request.
+     */
     private static Authenticator authenticator(Config config, Clock clock) {
         Config.Auth auth = config.auth();
         return auth.strict() ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock) : null;

@@ -34,7 +34,10 @@ class InspectRoutesTest {
     void infoDescribesTheSettingsButNoSecret(@TempDir Path dir) throws IOException {
         try (TestServer server = TestServer.start(dir, b -> b.strictAuth().credentials("console-key", "very-secret-value")
                 .setting("third_party.headers", "X-Token=also-secret").setting("storage.write_quorum", "2"))) {
-            RawHttp.Response r = server.raw().get("/api/v1/info");
+            json(server.raw().get("/api/v1/info"), 403); // strict mode: the admin API takes signed requests only
+            RawHttp.Response r = SignedRequests.sign(server.endpoint(), "GET", "/api/v1/info", java.util.Map.of(), new byte[0],
+                    "console-key", "very-secret-value", java.time.Clock.systemUTC(), SignedRequests.Payload.UNSIGNED)
+                    .send(server.raw());
             JsonNode info = json(r, 200);
             assertEquals("strict", info.at("/auth/mode").asText());
             assertFalse(info.get("console").asBoolean(), "off in-process");

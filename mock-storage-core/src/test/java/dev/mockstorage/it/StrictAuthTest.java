@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * http; async Netty client: unsigned aws-chunked), the AWS CLI and curl's {@code --aws-sigv4} work with
  * the configured keys; a wrong secret, an unknown key, no signature, Signature V2, a skewed clock, a
  * tampered chunk and a body that does not match its signed hash are refused with S3's codes and store
- * nothing. The admin API is not behind the signature check.
+ * nothing. The admin API is behind the same check ({@link StrictAdminApiTest}); {@code /health} is not.
  */
 class StrictAuthTest {
     static final String BUCKET = "strict";
@@ -194,7 +194,7 @@ class StrictAuthTest {
     }
 
     @Test
-    void unsignedAndSignatureV2RequestsAreRefusedButTheAdminApiIsOpen() {
+    void unsignedAndSignatureV2RequestsAreRefusedButHealthIsOpen() {
         Document anonymous = assertS3Error(server.raw().get("/" + BUCKET), 403, "AccessDenied");
         assertTrue(text(anonymous, "Message").contains("auth.mode=strict"), text(anonymous, "Message"));
         assertS3Error(server.raw().send("PUT", "/" + BUCKET + "/anon", Map.of(), "x".getBytes(StandardCharsets.UTF_8)),

@@ -167,7 +167,9 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
      * Strict auth mode ({@code auth.mode=strict}): every S3 request must be signed with AWS Signature
      * Version 4 (header, presigned URL, signed chunks) by {@link #getAccessKey()}/{@link #getSecretKey()};
      * a wrong secret answers {@code 403 SignatureDoesNotMatch}, an unknown key {@code InvalidAccessKeyId},
-     * an expired presigned URL {@code AccessDenied}. The admin API is not affected. Default: any credentials.
+     * an expired presigned URL {@code AccessDenied}. The admin API ({@code /api/v1/...}) takes the same signatures
+     * ({@code /health} and {@code /metrics} stay open); {@link #runtime()} signs its calls with these keys. Default: any
+     * credentials.
      */
     public MockStorageContainer withStrictAuth() {
         return withEnv(envName("auth.mode"), "strict");
@@ -290,6 +292,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
      * What names a file or classpath resource of the test's JVM ({@code Reply.bodyFromFile},
      * {@code bodyFromClasspath}, {@code loadScripts(Path)}) is read in the test's JVM and sent inline
      * (up to 8 MiB per body); larger bodies are refused, saying to copy the file into the container.
+     * Every call is signed with {@link #getAccessKey()}/{@link #getSecretKey()}, as {@link #withStrictAuth()} requires.
      *
      * @throws IllegalStateException when the container is not running (call {@link #start()} first)
      */

@@ -138,7 +138,7 @@ class MockStorageContainerIT {
     }
 
     @Test
-    void withStrictAuthChecksSignatures() throws Exception {
+    void withStrictAuthChecksSignaturesOnS3AndTheAdminApiAndTheRuntimeSignsItsCalls() throws Exception {
         try (MockStorageContainer c = new MockStorageContainer().withStrictAuth().withCredentials("AKIDIT", "it-secret")
                 .withBuckets("signed")) {
             c.start();
@@ -153,7 +153,19 @@ class MockStorageContainerIT {
                 assertEquals("SignatureDoesNotMatch", e.awsErrorDetails().errorCode());
             }
             assertEquals(403, get(c.getS3Endpoint().resolve("/signed/k")).statusCode()); // unsigned
-            assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode());      // admin API stays open
+            assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode());      // probes need no keys
+
+            HttpResponse<String> unsigned = get(c.getAdminUrl().resolve("/api/v1/stats"));
+            assertEquals(403, unsigned.statusCode());
+            assertTrue(unsigned.body().contains("AccessDenied") && unsigned.body().contains("auth.mode=strict"), unsigned.body());
+            // the handle signs every admin call with the container's keys
+            c.runtime().createBucket("by-runtime");
+            c.runtime().putObject("by-runtime", "k", "from the handle".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "text/plain");
+            c.runtime().awaitIdle(Duration.ofSeconds(10));
+            assertEquals(2, c.runtime().stats().objects().count());
+            c.runtime().reset();
+            assertEquals(0, c.runtime().stats().objects().count());
         }
     }
 

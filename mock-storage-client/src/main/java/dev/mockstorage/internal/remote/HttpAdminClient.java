@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,10 @@ import java.util.Set;
  * listing the open tasks; an unknown node, bucket name or key an {@link IllegalArgumentException}; a
  * third-party script while read-through to the scripted upstream is off an {@link IllegalStateException}.
  * A server that does not answer is an {@link UncheckedIOException} naming the endpoint.
+ *
+ * <p>Every call is signed with AWS Signature Version 4 by the key pair given here ({@link AdminSigner}): a server in
+ * strict mode ({@code auth.mode=strict}) refuses admin calls that are not; wrong keys come back as an
+ * {@link IllegalArgumentException} with the server's {@code SignatureDoesNotMatch} or {@code InvalidAccessKeyId}.
  *
  * <p>What cannot cross the wire as it is: {@link Reply#bodyFromFile} and {@link Reply#bodyFromClasspath}
  * name a file or resource of <em>this</em> JVM, which the server cannot see. They are read here when the
@@ -69,6 +74,7 @@ public final class HttpAdminClient implements MockStorageRuntime {
     private final String accessKey;
     private final String secretKey;
     private final HttpClient http;
+    private final AdminSigner signer;
     private final RemoteThirdParty thirdParty = new RemoteThirdParty();
     private final RemoteJournal journal = new RemoteJournal();
     private final RemoteNodes nodes = new RemoteNodes();
@@ -91,6 +97,7 @@ public final class HttpAdminClient implements MockStorageRuntime {
         this.endpoint = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         // NanoHTTPD speaks HTTP/1.1 only; asking for h2c would cost an upgrade attempt per connection
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        this.signer = new AdminSigner(accessKey, secretKey, Clock.systemUTC());
     }
 
     @Override
@@ -383,6 +390,7 @@ public final class HttpAdminClient implements MockStorageRuntime {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
+        signer.headers(method, uri, body).forEach(b::header); // strict mode checks them; open mode ignores them
         HttpResponse<byte[]> response;
         try {
             response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -417,6 +425,10 @@ public final class HttpAdminClient implements MockStorageRuntime {
         if (status == 404 && "NotFound".equals(code) && message.startsWith("no admin endpoint")) {
             return new UnsupportedOperationException("this mock-storage server has no " + method + " " + target
                     + " (an older image than this client?): " + message);
+        }
+        if (status == 403) {
+            // strict mode and keys the server does not know (InvalidAccessKeyId, SignatureDoesNotMatch), or a clock far off
+            return new IllegalArgumentException("the server refused " + method + " " + target + ": " + code + ": " + message);
         }
         if (status >= 400 && status < 500 && (code == null || !STATE_ERRORS.contains(code))) {
             return new IllegalArgumentException(message);

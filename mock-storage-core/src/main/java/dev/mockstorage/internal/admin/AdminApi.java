@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -38,6 +39,11 @@ import java.util.function.Function;
  * with the code's status ({@code parameter} only when a query parameter is at fault). The handlers are
  * grouped by what they serve: {@link ObserveRoutes}, {@link ObjectRoutes}, {@link RuntimeRoutes},
  * {@link InspectRoutes}, {@link ThirdPartyRoutes}.
+ *
+ * <p>In strict auth mode every request but {@code /health} and {@code /metrics} (which probes and scrapers read) must
+ * be signed as an S3 request is, by the same checker, before anything else is looked at: the error (e.g.
+ * {@code 403 AccessDenied}, {@code SignatureDoesNotMatch}) is the JSON error with S3's code and message. Query
+ * parameters {@code X-Amz-*} belong to a presigned URL, never to a route.
  */
 public final class AdminApi implements HttpHandler {
 
@@ -49,6 +55,7 @@ public final class AdminApi implements HttpHandler {
 
     private final Map<AdminRoute, Handler> handlers = new EnumMap<>(AdminRoute.class);
     private final AtomicLong requestCounter = new AtomicLong();
+    private final Consumer<HttpRequest> signatureCheck;
 
     /**
      * @param journal     the request journal (a disabled one throws IllegalStateException on use)
@@ -57,10 +64,13 @@ public final class AdminApi implements HttpHandler {
      * @param reset       what {@code POST /api/v1/reset} runs: the in-process handle's reset
      * @param consistency runs the consistency check (argument: repair)
      * @param config      the settings {@code GET /api/v1/info} describes (never a secret)
+     * @param signatureCheck strict mode: throws the S3 error of a request that is not properly signed (the S3 API's
+     *                    checker); null in open mode, where nothing is checked
      */
     public AdminApi(ObjectService service, Inspection inspection, RequestJournal journal, Metrics metrics,
                     ThirdParty thirdParty, FaultInjection faults, Runnable reset,
-                    Function<Boolean, ConsistencyReport> consistency, Config config) {
+                    Function<Boolean, ConsistencyReport> consistency, Config config, Consumer<HttpRequest> signatureCheck) {
+        this.signatureCheck = signatureCheck;
         ObserveRoutes observe = new ObserveRoutes(service, inspection, journal, metrics);
         ObjectRoutes objects = new ObjectRoutes(service, inspection);
         RuntimeRoutes runtime = new RuntimeRoutes(service, faults, reset, consistency);
@@ -128,6 +138,9 @@ public final class AdminApi implements HttpHandler {
                 throw request.problem();
             }
             String rawPath = request.rawPath();
+            if (signatureCheck != null && !rawPath.equals("/health") && !rawPath.equals("/metrics")) {
+                signatureCheck.accept(request); // strict mode, before the route is even looked up
+            }
             List<String> allowed = new ArrayList<>();
             AdminRoute route = null;
             Map<String, String> values = null;
@@ -184,7 +197,7 @@ public final class AdminApi implements HttpHandler {
 
     private static void checkParameters(HttpRequest request, Set<String> allowed) {
         for (Map.Entry<String, String> p : request.queryParameters()) {
-            if (!allowed.contains(p.getKey())) {
+            if (!allowed.contains(p.getKey()) && !p.getKey().startsWith("X-Amz-")) {
                 throw Params.badParameter(p.getKey(), "unknown query parameter '" + p.getKey() + "'"
                         + (allowed.isEmpty() ? "; this endpoint takes none" : "; this endpoint takes "
                         + String.join(", ", new TreeSet<>(allowed))));

@@ -16,7 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Called when the server answers 401/403 to an admin call (the sign-in form); set by app.js. */
+/** Called with the ApiError when the server answers 401/403 to an admin call (the sign-in form); set by app.js. */
 let onUnauthorized = () => {};
 export function whenUnauthorized(fn) {
   onUnauthorized = fn;
@@ -39,10 +39,11 @@ export async function admin(method, path, body, contentType) {
   const type = response.headers.get('content-type') || '';
   const data = response.status === 204 ? null : type.includes('json') ? await response.json() : await response.text();
   if (!response.ok && !(path === '/health' && data && data.status)) {
-    if (response.status === 401 || response.status === 403) onUnauthorized();
     const code = data && typeof data === 'object' ? data.error : null;
     const message = data && typeof data === 'object' ? data.message : String(data || response.statusText);
-    throw new ApiError(response.status, code, message);
+    const error = new ApiError(response.status, code, message);
+    if (response.status === 401 || response.status === 403) onUnauthorized(error);
+    throw error;
   }
   return data;
 }

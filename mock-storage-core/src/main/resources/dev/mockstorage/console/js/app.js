@@ -1,6 +1,6 @@
 // The console's shell: hash routes (#/page?params) to page modules, the sign-in form in strict auth
 // mode, and stopping a page's live updates when another is shown.
-import {get, s3, whenUnauthorized} from './api.js';
+import {get, whenUnauthorized} from './api.js';
 import {canSign, credentials, signIn, signOut} from './auth.js';
 import {fill, h, message} from './ui.js';
 import * as overview from './pages/overview.js';
@@ -23,19 +23,24 @@ let stop = null;
 let info = null;
 
 async function start() {
-  whenUnauthorized(() => showSignIn('The server refused the credentials; sign in again.'));
+  // not signed in yet (strict mode): just the form; signed in with keys the server refuses: the form saying why
+  whenUnauthorized(e => showSignIn(credentials() ? 'The server refused the credentials: ' + e : null));
+  window.addEventListener('hashchange', () => info && render());
   try {
     info = await get('/api/v1/info');
   } catch (e) {
-    fill(main, h('h1', 'mock-storage console'), h('p.message.error', {role: 'alert'}, 'Cannot read the server: ' + e));
+    // in strict mode the admin API answers 403 to a console not signed in: the sign-in form is shown already
+    if (e.status !== 401 && e.status !== 403) {
+      fill(main, h('h1', 'mock-storage console'), h('p.message.error', {role: 'alert'}, 'Cannot read the server: ' + e));
+    }
     return;
   }
-  window.addEventListener('hashchange', render);
   render();
 }
 
+/** Strict auth mode: the server said so, or refused to say anything to a console not signed in. */
 function strict() {
-  return info.auth.mode === 'strict';
+  return !info || info.auth.mode === 'strict';
 }
 
 function render() {
@@ -79,6 +84,12 @@ function renderSession() {
 }
 
 function showSignIn(reason) {
+  const shown = document.getElementById('sign-in-message');
+  if (shown) { // the form is up already (a sign-in the server refused): keep what was typed, say why
+    signOut();
+    if (reason) message(shown, reason);
+    return;
+  }
   if (stop) {
     stop();
     stop = null;
@@ -88,13 +99,13 @@ function showSignIn(reason) {
   document.title = 'Sign in · mock-storage console';
   const access = h('input#access-key', {name: 'access', autocomplete: 'username', required: true});
   const secret = h('input#secret-key', {name: 'secret', type: 'password', autocomplete: 'current-password', required: true});
-  const box = h('div.message');
+  const box = h('div.message#sign-in-message');
   const form = h('form', {
     onsubmit: async event => {
       event.preventDefault();
       signIn(access.value.trim(), secret.value);
       try {
-        await s3('GET', '/'); // ListBuckets, signed: S3 says whether the key pair is right
+        info = await get('/api/v1/info'); // signed: the admin API says whether the key pair is right
       } catch (e) {
         signOut();
         message(box, 'Sign-in failed: ' + e);

@@ -3,11 +3,9 @@
 // With auth.mode=strict the console asks for the access key and secret key (auth.access_key,
 // auth.secret_key) and keeps them in this tab's sessionStorage (gone when the tab closes). Every request
 // it then sends, S3 or admin, is signed with AWS Signature Version 4 (payload UNSIGNED-PAYLOAD), and
-// downloads use presigned URLs. S3 checks these signatures today; the admin API does not look at them yet.
-//
-// SEAM for issue 15 (admin API behind the same credentials, SigV4 or a bearer token): adminHeaders() is
-// what every admin call adds. If the admin API settles on a bearer token instead of SigV4, change
-// adminHeaders() alone; api.js already sends the user back to the sign-in form on a 401 or 403 answer.
+// downloads use presigned URLs. The server checks these signatures on S3 and on the admin API alike
+// (all of /api/v1; /health and /metrics are open); api.js sends the user back to the sign-in form on a
+// 401 or 403 answer to an admin call.
 
 const STORE = 'mock-storage.credentials';
 const REGION = 'us-east-1';
@@ -36,7 +34,7 @@ export function canSign() {
   return !!(window.isSecureContext && crypto.subtle);
 }
 
-/** Headers for an admin API call (see the SEAM above): SigV4 when signed in, none otherwise. */
+/** Headers for an admin API call: SigV4 when signed in, none otherwise. */
 export async function adminHeaders(method, url) {
   return s3Headers(method, url);
 }
