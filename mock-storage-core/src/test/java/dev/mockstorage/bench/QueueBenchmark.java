@@ -22,8 +22,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Prints how many tasks per second the queue's workers drain, with 1 and 2 workers (issue 4's bench
- * figure). Tasks pile up with the workers paused: N uploads queue N {@code upload-completed} tasks
+ * Prints how many tasks per second the queue's workers drain, with 1 and 2 workers.
+ * Tasks pile up with the workers paused: N uploads queue N {@code upload-completed} tasks
  * (bookkeeping, applied in the completing transaction), then N deletes queue N {@code delete-blob}
  * tasks (three files each, one per node); each pile is then timed from resume to idle. Runs at the
  * service level (no HTTP) over real SQLite and node directories. Not a test: figures from a shared

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 8, locks: an upload whose metadata transaction waits for the write lock longer than the lock
+ * Locks: an upload whose metadata transaction waits for the write lock longer than the lock
  * timeout fails with {@code SlowDown} (503) and releases everything it took: its blob files on every
  * node, its temp files, and the lock (the next upload succeeds); the old object stays readable, and
  * reads are served while the lock is held. The lock is held deterministically by a transaction that
