@@ -26,7 +26,7 @@ final class BucketOperations {
                     .element("BucketRegion", region).end();
         }
         xml.end();
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     HttpResponse createBucket(S3Request r) {
@@ -57,6 +57,6 @@ final class BucketOperations {
         service.buckets().require(r.bucket());
         // S3 answers an empty LocationConstraint for us-east-1
         Xml xml = Xml.document("LocationConstraint");
-        return S3Api.xml(200, "us-east-1".equals(region) ? xml : xml.text(region));
+        return Xml.response(200, "us-east-1".equals(region) ? xml : xml.text(region));
     }
 }

@@ -41,7 +41,7 @@ final class CorsOperations {
             rule.exposeHeaders().forEach(h -> xml.element("ExposeHeader", h));
             xml.element("MaxAgeSeconds", rule.maxAgeSeconds()).end();
         }
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     HttpResponse putBucketCors(S3Request r) {

@@ -42,7 +42,7 @@ final class ListOperations {
                 .element("NextMarker", page.truncated() ? enc.apply(page.lastEntry()) : null)
                 .element("EncodingType", http.queryParameter("encoding-type"));
         contents(xml, page, enc, true);
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     HttpResponse listV2(S3Request r) {
@@ -68,7 +68,7 @@ final class ListOperations {
                 .element("StartAfter", startAfter == null ? null : enc.apply(startAfter))
                 .element("EncodingType", http.queryParameter("encoding-type"));
         contents(xml, page, enc, "true".equals(http.queryParameter("fetch-owner")));
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     /** A listed object's ChecksumAlgorithm and ChecksumType, when it has a checksum (listings and ListObjectVersions). */

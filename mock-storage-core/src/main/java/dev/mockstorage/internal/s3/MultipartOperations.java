@@ -47,7 +47,7 @@ final class MultipartOperations {
         UploadRecord upload = multipart.create(write, algorithm, http.header("x-amz-checksum-type"));
         Xml xml = Xml.document("InitiateMultipartUploadResult")
                 .element("Bucket", r.bucket()).element("Key", r.key()).element("UploadId", upload.uploadId());
-        HttpResponse response = S3Api.xml(200, xml);
+        HttpResponse response = Xml.response(200, xml);
         if (upload.checksumAlgorithm() != null) {
             response.header("x-amz-checksum-algorithm", upload.checksumAlgorithm())
                     .header("x-amz-checksum-type", upload.checksumType());
@@ -88,7 +88,7 @@ final class MultipartOperations {
                 .element("LastModified", HttpDates.xml(part.lastModified()))
                 .element("ETag", "\"" + part.etag() + "\"");
         part.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
-        return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", ObjectOperations.versionHeader(service, src));
+        return Xml.response(200, xml).header("x-amz-copy-source-version-id", ObjectOperations.versionHeader(service, src));
     }
 
     /** {@code bytes=first-last}, both given and inside the source, as S3 requires for a copy. */
@@ -152,7 +152,7 @@ final class MultipartOperations {
             type = c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT";
         }
         xml.element("ChecksumType", type);
-        return S3Api.xml(200, xml).header("x-amz-version-id", object.versionId());
+        return Xml.response(200, xml).header("x-amz-version-id", object.versionId());
     }
 
     HttpResponse abort(S3Request r) {
@@ -194,7 +194,7 @@ final class MultipartOperations {
             p.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
             xml.end();
         }
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     HttpResponse listUploads(S3Request r) {
@@ -280,7 +280,7 @@ final class MultipartOperations {
         for (String p : prefixes) {
             xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         }
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     private static void owner(Xml xml, String element) {

@@ -198,7 +198,7 @@ final class ObjectOperations {
                 .element("LastModified", HttpDates.xml(copied.lastModified()))
                 .element("ETag", ObjectHeaders.quotedEtag(copied));
         copied.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
-        return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", versionHeader(service, src))
+        return Xml.response(200, xml).header("x-amz-copy-source-version-id", versionHeader(service, src))
                 .header("x-amz-version-id", copied.versionId());
     }
 
@@ -270,7 +270,7 @@ final class ObjectOperations {
                         .element("Message", e.getMessage()).end();
             }
         }
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     private static String trim(String s) {

@@ -327,8 +327,4 @@ public final class S3Api implements HttpHandler {
         }
         return response.body(xml.toBytes()).header("Content-Type", "application/xml");
     }
-
-    static HttpResponse xml(int status, Xml xml) {
-        return HttpResponse.status(status).header("Content-Type", "application/xml").body(xml.toBytes());
-    }
 }

@@ -26,7 +26,7 @@ final class VersioningOperations {
     HttpResponse getBucketVersioning(S3Request r) {
         String status = service.buckets().versioning(r.bucket());
         // a never-versioned bucket answers an empty configuration, as S3
-        return S3Api.xml(200, Xml.document("VersioningConfiguration").element("Status", status));
+        return Xml.response(200, Xml.document("VersioningConfiguration").element("Status", status));
     }
 
     HttpResponse putBucketVersioning(S3Request r) {
@@ -99,7 +99,7 @@ final class VersioningOperations {
         for (String p : prefixes) {
             xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         }
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     private static Xml owner(Xml xml) {

@@ -2,6 +2,7 @@ package dev.mockstorage.internal.s3;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.HttpResponse;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -166,5 +167,10 @@ final class Xml {
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A response of {@code status} with {@code body} and S3's XML content type. */
+    static HttpResponse response(int status, Xml body) {
+        return HttpResponse.status(status).header("Content-Type", "application/xml").body(body.toBytes());
     }
 }
