@@ -130,11 +130,11 @@ public final class MultipartService {
         return type;
     }
 
-    /** Upload ids sort in initiation order: creation time, a sequence, then randomness. */
+    /** Upload ids sort in initiation order: creation time (the server's clock, as {@code initiated}), a sequence, then randomness. */
     private String newUploadId() {
         byte[] random = new byte[12];
         RANDOM.nextBytes(random);
-        return String.format(Locale.ROOT, "%012x%08x", System.currentTimeMillis(), sequence.incrementAndGet() & 0xffffffffL)
+        return String.format(Locale.ROOT, "%012x%08x", clock.millis(), sequence.incrementAndGet() & 0xffffffffL)
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 

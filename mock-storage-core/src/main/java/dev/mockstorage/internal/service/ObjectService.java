@@ -1,12 +1,11 @@
 package dev.mockstorage.internal.service;
 
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.thirdparty.ReadThroughPolicy;
 import dev.mockstorage.internal.thirdparty.ThirdPartySource;
-
-import java.time.Clock;
 
 /**
  * The flows of DESIGN.md for buckets and objects, one object per flow, built once over one metadata
@@ -24,12 +23,15 @@ public final class ObjectService {
     private final MultipartService multipart;
     private final Maintenance maintenance;
 
-    public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, boolean autoCreateBuckets) {
+    public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, ServerClock clock, boolean autoCreateBuckets) {
         this(metadata, blobs, queue, clock, autoCreateBuckets, null);
     }
 
-    /** @param thirdParty where a GET/HEAD of a missing key reads through from, or null for none */
-    public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, boolean autoCreateBuckets,
+    /**
+     * @param clock      the server's clock: every time the flows store or decide by
+     * @param thirdParty where a GET/HEAD of a missing key reads through from, or null for none
+     */
+    public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, ServerClock clock, boolean autoCreateBuckets,
                          ThirdPartySource thirdParty) {
         BlobWriter writer = new BlobWriter(blobs);
         this.buckets = new Buckets(metadata, queue, clock);
@@ -39,8 +41,8 @@ public final class ObjectService {
         this.readThrough = new ReadThrough(metadata, reads, writes, new ReadThroughPolicy(thirdParty));
         this.listings = new Listings(metadata, buckets);
         this.multipart = new MultipartService(metadata, blobs, queue, clock, buckets, writer, reads);
-        this.maintenance = new Maintenance(metadata, blobs, queue, buckets);
-        blobs.onNodeUp(node -> RepairBlob.releaseWaiting(metadata, queue, clock, node.id()));
+        this.maintenance = new Maintenance(metadata, blobs, queue, buckets, clock);
+        blobs.onNodeUp(node -> RepairBlob.releaseWaiting(metadata, queue, node.id()));
     }
 
     /** Listing, creating and deleting buckets; their versioning status. */
@@ -78,7 +80,7 @@ public final class ObjectService {
         return multipart;
     }
 
-    /** Reset, health and waiting for the queue. */
+    /** Reset, health, waiting for the queue, and the server's clock. */
     public Maintenance maintenance() {
         return maintenance;
     }
