@@ -96,7 +96,8 @@ final class Wiring implements AutoCloseable {
                     refusal(config.thirdParty()) == null ? thirdParty : null));
             service = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
             Reset.createConfiguredBuckets(config, service);
-            S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator(config, clock));
+            S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator(config, clock),
+                    config.auth().accessKey());
             FaultInjection faults = new FaultInjection(metadata, blobs);
             nodes = new ServerStorageNodes(faults);
 

@@ -52,6 +52,17 @@ public enum ErrorCode {
     NoSuchTagSet(404, "The TagSet does not exist."),
     NoSuchVersion(404, "The specified version does not exist."),
     NoSuchUpload(404, "The specified upload does not exist."),
+    // ACLs and the bucket access settings (policy, public access block, ownership controls)
+    /** An ACL write to a bucket whose ownership controls are BucketOwnerEnforced (ACLs disabled). */
+    AccessControlListNotSupported(400, "The bucket does not allow ACLs"),
+    InvalidBucketAclWithObjectOwnership(400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
+    MalformedACLError(400, "The XML you provided was not well-formed or did not validate against our published schema"),
+    MalformedPolicy(400, "Policies must be valid JSON and the first byte must be '{'"),
+    NoSuchBucketPolicy(404, "The bucket policy does not exist"),
+    NoSuchPublicAccessBlockConfiguration(404, "The public access block configuration was not found"),
+    OwnershipControlsNotFoundError(404, "The bucket ownership controls were not found"),
+    UnexpectedContent(400, "This request does not support content"),
+    UnresolvableGrantByEmailAddress(400, "The e-mail address you provided does not match any account on record."),
     NotFound(404, "Not Found"),
     NotImplemented(501, "A header or query you provided implies functionality that is not implemented."),
     NotModified(304, "Not Modified"),

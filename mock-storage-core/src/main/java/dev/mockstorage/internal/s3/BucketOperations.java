@@ -2,24 +2,24 @@ package dev.mockstorage.internal.s3;
 
 import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.metadata.BucketRecord;
+import dev.mockstorage.internal.service.BucketCreation;
 import dev.mockstorage.internal.service.ObjectService;
 
-/** ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation. */
+/** ListBuckets, CreateBucket (with its ACL and object ownership), HeadBucket, DeleteBucket, GetBucketLocation. */
 final class BucketOperations {
-    static final String OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
-    static final String OWNER_NAME = "mock-storage";
-
     private final ObjectService service;
     private final String region;
+    private final Owner owner;
 
-    BucketOperations(ObjectService service, String region) {
+    BucketOperations(ObjectService service, String region, Owner owner) {
         this.service = service;
         this.region = region;
+        this.owner = owner;
     }
 
     HttpResponse listBuckets(S3Request r) {
         Xml xml = Xml.document("ListAllMyBucketsResult")
-                .start("Owner").element("ID", OWNER_ID).element("DisplayName", OWNER_NAME).end()
+                .start("Owner").element("ID", owner.id()).element("DisplayName", owner.displayName()).end()
                 .start("Buckets");
         for (BucketRecord b : service.buckets().list()) {
             xml.start("Bucket").element("Name", b.name()).element("CreationDate", HttpDates.xml(b.createdAt()))
@@ -34,7 +34,9 @@ final class BucketOperations {
             // CreateBucketConfiguration (LocationConstraint etc.): any region is accepted, but it must be well-formed
             Xml.parse(r.http().body(), "CreateBucketConfiguration");
         }
-        service.buckets().create(r.bucket());
+        String ownership = r.http().header("x-amz-object-ownership");
+        service.buckets().create(r.bucket(), new BucketCreation(AclXml.fromHeaders(r.http(), owner, true),
+                ownership == null ? null : ownership.trim()));
         return HttpResponse.status(200).header("Location", "/" + r.bucket());
     }
 

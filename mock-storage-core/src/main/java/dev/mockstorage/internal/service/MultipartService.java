@@ -63,10 +63,11 @@ public final class MultipartService {
     private final Buckets buckets;
     private final BlobWriter writer;
     private final ObjectReads reads;
+    private final AccessControls access;
     private final AtomicInteger sequence = new AtomicInteger();
 
     MultipartService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, Buckets buckets, BlobWriter writer,
-                     ObjectReads reads) {
+                     ObjectReads reads, AccessControls access) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.queue = queue;
@@ -74,6 +75,7 @@ public final class MultipartService {
         this.buckets = buckets;
         this.writer = writer;
         this.reads = reads;
+        this.access = access;
     }
 
     /** A part as listed in a CompleteMultipartUpload request; {@code checksums} by algorithm, base64. */
@@ -91,10 +93,11 @@ public final class MultipartService {
         WriteChecks.validateKey(write.key());
         WriteChecks.validateUserMetadata(write.userMetadata());
         buckets.require(write.bucket());
+        access.checkAclWrite(write.bucket(), write.grants());
         String type = checksumType(algorithm, checksumType);
         UploadRecord upload = new UploadRecord(write.bucket(), write.key(), newUploadId(), now(), write.contentType(),
                 new LinkedHashMap<>(write.userMetadata()), new LinkedHashMap<>(write.headers()),
-                algorithm == null ? null : algorithm.name(), type, Map.copyOf(write.tags()));
+                algorithm == null ? null : algorithm.name(), type, Map.copyOf(write.tags()), write.grants());
         metadata.write(tx -> {
             if (tx.bucket(write.bucket()).isEmpty()) {
                 throw NotFound.bucket(write.bucket());
@@ -328,7 +331,7 @@ public final class MultipartService {
         String etag = HexFormat.of().formatHex(md5OfMd5s.digest()) + "-" + parts.size();
         ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), etag, upload.contentType(),
                 now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums,
-                upload.tags());
+                upload.tags(), null, upload.grants());
         MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes));
         queue.awaitRoom();
         ObjectRecord committed;

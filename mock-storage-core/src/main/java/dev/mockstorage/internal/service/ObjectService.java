@@ -9,13 +9,14 @@ import dev.mockstorage.internal.thirdparty.ThirdPartySource;
 
 /**
  * The flows of DESIGN.md for buckets and objects, one object per flow, built once over one metadata
- * store, blob store and task queue: {@link #buckets()}, {@link #settings()}, {@link #writes()},
+ * store, blob store and task queue: {@link #buckets()}, {@link #settings()}, {@link #access()}, {@link #writes()},
  * {@link #reads()}, {@link #readThrough()}, {@link #listings()}, {@link #multipart()} and
  * {@link #maintenance()}. The transaction boundary lives in the flows.
  */
 public final class ObjectService {
     private final Buckets buckets;
     private final BucketSettings settings;
+    private final AccessControls access;
     private final ObjectReads reads;
     private final ObjectWrites writes;
     private final ReadThrough readThrough;
@@ -36,11 +37,12 @@ public final class ObjectService {
         BlobWriter writer = new BlobWriter(blobs);
         this.buckets = new Buckets(metadata, queue, clock);
         this.settings = new BucketSettings(metadata, buckets);
+        this.access = new AccessControls(metadata, buckets, settings);
         this.reads = new ObjectReads(metadata, blobs, queue, buckets);
-        this.writes = new ObjectWrites(metadata, queue, clock, autoCreateBuckets, buckets, writer, reads);
+        this.writes = new ObjectWrites(metadata, queue, clock, autoCreateBuckets, buckets, writer, reads, access);
         this.readThrough = new ReadThrough(metadata, reads, writes, new ReadThroughPolicy(thirdParty));
         this.listings = new Listings(metadata, buckets);
-        this.multipart = new MultipartService(metadata, blobs, queue, clock, buckets, writer, reads);
+        this.multipart = new MultipartService(metadata, blobs, queue, clock, buckets, writer, reads, access);
         this.maintenance = new Maintenance(metadata, blobs, queue, buckets, clock);
         blobs.onNodeUp(node -> RepairBlob.releaseWaiting(metadata, queue, node.id()));
     }
@@ -53,6 +55,11 @@ public final class ObjectService {
     /** Buckets' tag sets and CORS configurations. */
     public BucketSettings settings() {
         return settings;
+    }
+
+    /** ACLs of buckets and objects, bucket policies, public access blocks and ownership controls. */
+    public AccessControls access() {
+        return access;
     }
 
     /** Storing, copying and deleting objects; object tags. */

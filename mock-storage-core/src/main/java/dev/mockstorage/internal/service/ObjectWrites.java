@@ -33,9 +33,10 @@ public final class ObjectWrites {
     private final Buckets buckets;
     private final BlobWriter writer;
     private final ObjectReads reads;
+    private final AccessControls access;
 
     ObjectWrites(MetadataStore metadata, TaskQueue queue, Clock clock, boolean autoCreateBuckets, Buckets buckets,
-                 BlobWriter writer, ObjectReads reads) {
+                 BlobWriter writer, ObjectReads reads, AccessControls access) {
         this.metadata = metadata;
         this.queue = queue;
         this.clock = clock;
@@ -43,6 +44,7 @@ public final class ObjectWrites {
         this.buckets = buckets;
         this.writer = writer;
         this.reads = reads;
+        this.access = access;
     }
 
     /**
@@ -61,6 +63,7 @@ public final class ObjectWrites {
         } else if (metadata.bucket(write.bucket()).isEmpty()) {
             BucketNames.validate(write.bucket());
         }
+        access.checkAclWrite(write.bucket(), write.grants());
         queue.awaitRoom();
 
         StoredBlob stored = writer.store(write, body, expectedMd5);
@@ -68,7 +71,7 @@ public final class ObjectWrites {
         boolean underReplicated = stored.underReplicated();
         ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, stored.size(), stored.md5Hex(),
                 write.contentType(), now(), new LinkedHashMap<>(write.userMetadata()),
-                new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags());
+                new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags(), null, write.grants());
         ObjectRecord committed;
         try {
             committed = metadata.write(tx -> {
