@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mockstorage.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,23 +43,18 @@ class AclTest {
 
     @TempDir
     static Path work;
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create(b -> b.credentials("AKIDACLTEST", "acl-secret"));
     static S3Client s3;
     static Grant ownerFull;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(work.resolve("data"), b -> b.credentials("AKIDACLTEST", "acl-secret"));
         s3 = server.s3();
         String ownerId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest("AKIDACLTEST".getBytes(StandardCharsets.UTF_8)));
         ownerFull = grant(Grantee.builder().type(Type.CANONICAL_USER).id(ownerId).displayName("AKIDACLTEST").build(),
                 Permission.FULL_CONTROL);
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private static Grant grant(Grantee grantee, Permission permission) {
