@@ -17,6 +17,9 @@ public enum ErrorCode {
     BucketAlreadyExists(409, "The requested bucket name is not available."),
     BucketAlreadyOwnedByYou(409, "Your previous request to create the named bucket succeeded and you already own it."),
     BucketNotEmpty(409, "The bucket you tried to delete is not empty."),
+    /** A conditional write whose condition held when it started and no longer did when it committed: another write won. */
+    ConditionalRequestConflict(409, "A conflicting operation occurred. If using PutObject you can retry the request. If using "
+            + "multipart upload you should initiate another CreateMultipartUpload request and re-upload each part."),
     EntityTooLarge(400, "Your proposed upload exceeds the maximum allowed size."),
     EntityTooSmall(400, "Your proposed upload is smaller than the minimum allowed object size."),
     /** PutBucketVersioning with a status other than Enabled or Suspended, or none. */

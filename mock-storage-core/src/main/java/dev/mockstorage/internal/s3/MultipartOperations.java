@@ -141,7 +141,7 @@ final class MultipartOperations {
                 fullObject.put(a, v);
             }
         }
-        ObjectRecord object = multipart.complete(r.bucket(), r.key(), uploadId, parts, fullObject);
+        ObjectRecord object = multipart.complete(r.bucket(), r.key(), uploadId, parts, fullObject, Conditions.write(r.http()));
         Xml xml = Xml.document("CompleteMultipartUploadResult")
                 .element("Location", "/" + r.bucket() + "/" + r.key())
                 .element("Bucket", r.bucket())

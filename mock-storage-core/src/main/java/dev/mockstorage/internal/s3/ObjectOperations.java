@@ -45,7 +45,7 @@ final class ObjectOperations {
             throw new StorageException(ErrorCode.MissingContentLength, "You must provide the Content-Length HTTP header.");
         }
         ObjectRecord stored = service.writes().put(ObjectHeaders.write(http, r.bucket(), r.key())
-                .withGrants(AclXml.fromHeaders(http, owner, false)), http.body());
+                .withGrants(AclXml.fromHeaders(http, owner, false)), http.body(), Conditions.write(http));
         HttpResponse response = HttpResponse.status(200).header("ETag", ObjectHeaders.quotedEtag(stored))
                 .header("x-amz-version-id", stored.versionId()); // none for a null version: S3 omits it on writes
         ObjectHeaders.checksumHeaders(response, stored);
@@ -197,7 +197,8 @@ final class ObjectOperations {
                     + "encryption attributes.");
         }
         ObjectRecord copied = service.writes().copy(src, ObjectHeaders.copyWrite(http, src, r.bucket(), r.key(), replace)
-                .withGrants(AclXml.fromHeaders(http, owner, false))); // a copy's ACL is the request's, never the source's
+                .withGrants(AclXml.fromHeaders(http, owner, false)), // a copy's ACL is the request's, never the source's
+                Conditions.write(http)); // If-Match/If-None-Match: the destination's; x-amz-copy-source-if-*: the source's
         Xml xml = Xml.document("CopyObjectResult")
                 .element("LastModified", HttpDates.xml(copied.lastModified()))
                 .element("ETag", ObjectHeaders.quotedEtag(copied));

@@ -259,7 +259,20 @@ public final class MultipartService {
      */
     public ObjectRecord complete(String bucket, String key, String uploadId, List<RequestedPart> requested,
                                  Map<ChecksumAlgorithm, String> fullObjectChecksums) {
+        return complete(bucket, key, uploadId, requested, fullObjectChecksums, WriteCondition.NONE);
+    }
+
+    /**
+     * CompleteMultipartUpload if {@code condition} holds of the key's current object, before the parts are
+     * assembled and again when the object commits (see {@link WriteCondition}); a failed condition leaves the
+     * upload as it was.
+     */
+    public ObjectRecord complete(String bucket, String key, String uploadId, List<RequestedPart> requested,
+                                 Map<ChecksumAlgorithm, String> fullObjectChecksums, WriteCondition condition) {
         UploadRecord upload = upload(bucket, key, uploadId);
+        if (condition.any()) {
+            condition.checkBefore(bucket, key, metadata.object(bucket, key));
+        }
         if (requested.isEmpty()) {
             throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
                     + "against our published schema: CompleteMultipartUpload lists no Part");
@@ -348,6 +361,9 @@ public final class MultipartService {
                         throw new StorageException(ErrorCode.InvalidPart, "part " + p.partNumber() + " was uploaded again while "
                                 + "the upload was being completed; complete it again").with("UploadId", uploadId);
                     }
+                }
+                if (condition.any()) {
+                    condition.checkCommitting(bucket, key, tx.object(bucket, key));
                 }
                 ObjectRecord version = b.versioning() == null ? record
                         : record.withVersionId(VersionedWrites.versionIdFor(b.versioning()));
