@@ -79,6 +79,11 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("list buckets", BucketTable::all);
     }
 
+    /** Up to {@code limit} buckets named after {@code after} ("": from the first) that start with {@code prefix}, sorted by name. */
+    public List<BucketRecord> buckets(String prefix, String after, int limit) {
+        return database.read("list buckets", db -> BucketTable.page(db, prefix, after, limit));
+    }
+
     /**
      * The bucket's CORS rules as last committed (one primary-key lookup); empty when the bucket has no
      * CORS configuration or does not exist.

@@ -40,6 +40,27 @@ public final class Buckets {
         return metadata.buckets();
     }
 
+    /**
+     * One page of ListBuckets: up to {@code max} buckets whose names start with {@code prefix}, after the bucket
+     * named {@code after} (null: from the first), in name order.
+     */
+    public BucketPage page(String prefix, String after, int max) {
+        List<BucketRecord> found = metadata.buckets(prefix, after == null ? "" : after, max + 1);
+        if (found.size() <= max) {
+            return new BucketPage(found, false);
+        }
+        return new BucketPage(List.copyOf(found.subList(0, max)), true);
+    }
+
+    /**
+     * A page of buckets.
+     *
+     * @param buckets   the page's buckets, in name order
+     * @param truncated whether more follow the last one
+     */
+    public record BucketPage(List<BucketRecord> buckets, boolean truncated) {
+    }
+
     /** Creates a bucket; {@code BucketAlreadyOwnedByYou} when it exists. */
     public BucketRecord create(String name) {
         return create(name, BucketCreation.PLAIN);
