@@ -170,6 +170,26 @@ class ArchitectureTest {
                     + "construction; a field set later is a setter wiring an earlier part into a later one");
 
     @ArchTest
+    static final ArchRule timeComesFromTheServersClock = noClasses()
+            .that().doNotHaveFullyQualifiedName("dev.mockstorage.internal.clock.ServerClock")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.server.Wiring")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.internal.metadata.TaskTable")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.internal.service.ConsistencyCheck")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.internal.http.RawResponse")
+            .should().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(java.time.Instant.class, "now")
+            .orShould().callMethod(java.time.Clock.class, "systemUTC")
+            .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+            .orShould().callMethod(java.time.LocalDate.class, "now")
+            .orShould().callMethod(java.time.LocalDateTime.class, "now")
+            .orShould().callMethod(java.time.OffsetDateTime.class, "now")
+            .orShould().callMethod(java.time.ZonedDateTime.class, "now")
+            .because("everything decided by the date reads the server's one clock (ServerClock), which tests move "
+                    + "forward; only what measures time that really passes reads the system's: the task queue's "
+                    + "schedule (Wiring hands it the system clock, TaskTable stamps its rows), the age of blob files "
+                    + "(ConsistencyCheck), the HTTP Date header (RawResponse) and the signature skew check (Wiring)");
+
+    @ArchTest
     static final ArchRule nothingDependsOnTheCommandLine = noClasses()
             .that().resideOutsideOfPackage(CLI)
             .should().dependOnClassesThat().resideInAPackage(CLI)

@@ -1,5 +1,6 @@
 package dev.mockstorage.bench;
 
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.service.ObjectService;
@@ -50,7 +51,7 @@ public final class QueueBenchmark {
         try {
             queue.pause();
             queue.start();
-            ObjectService service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
+            ObjectService service = new ObjectService(metadata, blobs, queue, new ServerClock(), true);
             byte[] body = "x".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             for (int i = 0; i < n; i++) {
                 service.writes().put(new ObjectWrite("bench", "k" + i, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(),

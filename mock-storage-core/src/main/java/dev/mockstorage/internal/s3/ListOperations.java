@@ -18,9 +18,11 @@ final class ListOperations {
     private static final int MAX_KEYS = 1000;
 
     private final ObjectService service;
+    private final Owner owner;
 
-    ListOperations(ObjectService service) {
+    ListOperations(ObjectService service, Owner owner) {
         this.service = service;
+        this.owner = owner;
     }
 
     HttpResponse listV1(S3Request r) {
@@ -78,7 +80,7 @@ final class ListOperations {
                 .element("ChecksumType", c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT"));
     }
 
-    private static void contents(Xml xml, ListPage page, UnaryOperator<String> enc, boolean owner) {
+    private void contents(Xml xml, ListPage page, UnaryOperator<String> enc, boolean withOwner) {
         for (ObjectRecord o : page.objects()) {
             xml.start("Contents")
                     .element("Key", enc.apply(o.key()))
@@ -87,8 +89,8 @@ final class ListOperations {
                     .element("Size", o.size())
                     .element("StorageClass", "STANDARD");
             ListOperations.checksumElements(xml, o);
-            if (owner) {
-                xml.start("Owner").element("ID", BucketOperations.OWNER_ID).element("DisplayName", BucketOperations.OWNER_NAME).end();
+            if (withOwner) {
+                owner.write(xml, "Owner");
             }
             xml.end();
         }

@@ -27,19 +27,20 @@ import java.util.function.UnaryOperator;
 final class MultipartOperations {
     private static final int MAX_PARTS = 1000;
     private static final int MAX_UPLOADS = 1000;
-    private static final String OWNER_ID = "mock-storage";
 
     private final ObjectService service;
     private final MultipartService multipart;
+    private final Owner owner;
 
-    MultipartOperations(ObjectService service, MultipartService multipart) {
+    MultipartOperations(ObjectService service, MultipartService multipart, Owner owner) {
         this.service = service;
         this.multipart = multipart;
+        this.owner = owner;
     }
 
     HttpResponse create(S3Request r) {
         HttpRequest http = r.http();
-        ObjectWrite write = ObjectHeaders.write(http, r.bucket(), r.key());
+        ObjectWrite write = ObjectHeaders.write(http, r.bucket(), r.key()).withGrants(AclXml.fromHeaders(http, owner, false));
         String name = http.header("x-amz-checksum-algorithm");
         ChecksumAlgorithm algorithm = name == null ? null : ChecksumAlgorithm.fromName(name.trim()).orElseThrow(() ->
                 new StorageException(ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported: " + name
@@ -140,7 +141,7 @@ final class MultipartOperations {
                 fullObject.put(a, v);
             }
         }
-        ObjectRecord object = multipart.complete(r.bucket(), r.key(), uploadId, parts, fullObject);
+        ObjectRecord object = multipart.complete(r.bucket(), r.key(), uploadId, parts, fullObject, Conditions.write(r.http()));
         Xml xml = Xml.document("CompleteMultipartUploadResult")
                 .element("Location", "/" + r.bucket() + "/" + r.key())
                 .element("Bucket", r.bucket())
@@ -180,8 +181,8 @@ final class MultipartOperations {
                 .element("MaxParts", maxParts)
                 .element("IsTruncated", truncated)
                 .element("EncodingType", http.queryParameter("encoding-type"));
-        owner(xml, "Initiator");
-        owner(xml, "Owner");
+        owner.write(xml, "Initiator");
+        owner.write(xml, "Owner");
         xml.element("StorageClass", "STANDARD")
                 .element("ChecksumAlgorithm", upload.checksumAlgorithm())
                 .element("ChecksumType", upload.checksumType());
@@ -269,8 +270,8 @@ final class MultipartOperations {
             xml.start("Upload")
                     .element("Key", enc.apply(u.key()))
                     .element("UploadId", u.uploadId());
-            owner(xml, "Initiator");
-            owner(xml, "Owner");
+            owner.write(xml, "Initiator");
+            owner.write(xml, "Owner");
             xml.element("StorageClass", "STANDARD")
                     .element("Initiated", HttpDates.xml(u.initiated()))
                     .element("ChecksumAlgorithm", u.checksumAlgorithm())
@@ -281,10 +282,6 @@ final class MultipartOperations {
             xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         }
         return Xml.response(200, xml);
-    }
-
-    private static void owner(Xml xml, String element) {
-        xml.start(element).element("ID", OWNER_ID).element("DisplayName", OWNER_ID).end();
     }
 
     private static int partNumber(HttpRequest http) {

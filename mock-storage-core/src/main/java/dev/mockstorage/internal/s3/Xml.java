@@ -50,6 +50,19 @@ final class Xml {
         return this;
     }
 
+    /** Starts an element with attributes: {@code attributes} are name, value, name, value, ... (values escaped). */
+    Xml start(String name, String... attributes) {
+        out.append('<').append(name);
+        for (int i = 0; i + 1 < attributes.length; i += 2) {
+            out.append(' ').append(attributes[i]).append("=\"");
+            escape(attributes[i + 1]);
+            out.append('"');
+        }
+        out.append('>');
+        open.add(name);
+        return this;
+    }
+
     Xml end() {
         out.append("</").append(open.remove(open.size() - 1)).append('>');
         return this;
@@ -140,6 +153,16 @@ final class Xml {
             }
         }
         return result;
+    }
+
+    /** The text of the only child element {@code name} (trimmed), null without one; {@code MalformedXML} when there are several. */
+    static String single(Element parent, String name) {
+        List<Element> c = children(parent, name);
+        if (c.size() > 1) {
+            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
+                    + "against our published schema: more than one <" + name + "> in <" + localName(parent) + ">");
+        }
+        return c.isEmpty() ? null : c.get(0).getTextContent().trim();
     }
 
     static String childText(Element parent, String name) {

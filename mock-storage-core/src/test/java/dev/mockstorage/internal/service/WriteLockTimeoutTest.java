@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.MetadataStore;
@@ -53,7 +54,7 @@ class WriteLockTimeoutTest {
         BlobStore blobs = new BlobStore(NODES.stream().map(n -> new StorageNode(n, dir.resolve(n))).toList(), false);
         queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
-        service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), false);
+        service = new ObjectService(metadata, blobs, queue, new ServerClock(), false);
         service.buckets().create("bkt");
     }
 
