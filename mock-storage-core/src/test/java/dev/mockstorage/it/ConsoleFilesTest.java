@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,19 +21,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * The console's files over raw HTTP (request targets exactly as written, nothing normalised): types,
  * caching, no way out of the console's resources, never in the request journal, never in S3's way.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleFilesTest {
-    private TestServer server;
-
-    @BeforeAll
-    void start(@TempDir Path dir) {
-        server = TestServer.start(dir, b -> b.setting("console.enabled", "true"));
-    }
-
-    @AfterAll
-    void stop() {
-        TestServer.closeQuietly(server);
-    }
+    @StartStop
+    private static final TestServer server = TestServer.create(b -> b.setting("console.enabled", "true"));
 
     @Test
     void theBarePathRedirectsToTheIndex() {

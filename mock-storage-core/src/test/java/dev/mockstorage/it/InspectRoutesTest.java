@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mockstorage.internal.remote.HttpAdminClient;
+import dev.mockstorage.testing.RawHttp;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
 import dev.mockstorage.thirdparty.ThirdPartyScript;

@@ -15,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -29,20 +27,9 @@ class RuntimeAdminApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path dir;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        // write quorum 2 of 3: corruptingAReplicaTheNodeNeverGotIs404 writes while a node is down
-        server = TestServer.start(dir, b -> b.setting("storage.write_quorum", "2"));
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
-    }
+    // write quorum 2 of 3: corruptingAReplicaTheNodeNeverGotIs404 writes while a node is down
+    @StartStop
+    private static final TestServer server = TestServer.create(b -> b.setting("storage.write_quorum", "2"));
 
     private record Answer(int status, String body) {
         JsonNode json() throws IOException {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ServerStats;
+import dev.mockstorage.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,22 +49,14 @@ import software.amazon.awssdk.services.s3.model.Tag;
  * rest of the server makes of versions (listing, statistics, DeleteBucket, reset, consistency check, restart).
  */
 class VersioningTest {
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir.resolve("shared"));
         s3 = server.s3();
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     /** A fresh bucket, versioning Enabled when asked. */

@@ -44,8 +44,22 @@ class ReadmeSamplesTest {
                     + fileWith(name) + "; copy it between the README's markers (less the common indentation)");
         }
         assertTrue(names.containsAll(List.of("junit5", "junit5-dependencies", "container", "container-dependencies",
-                "runtime", "strict-auth", "strict-auth-imports")), "samples found in README.md: " + names);
+                "runtime", "strict-auth", "strict-auth-imports", "third-party", "faults", "consistency", "journal-imports",
+                "journal")), "samples found in README.md: " + names);
         assertEquals(names.size(), names.stream().distinct().count(), "a sample name is used twice: " + names);
+    }
+
+    @Test
+    void everyJavaBlockOfTheReadmeIsASample() throws IOException {
+        String readme = Files.readString(REPO.resolve("README.md"));
+        String outsideSamples = README_SAMPLE.matcher(readme).replaceAll("");
+        Matcher java = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(outsideSamples);
+        List<String> loose = new ArrayList<>();
+        while (java.find()) {
+            loose.add(java.group(1).lines().findFirst().orElse(""));
+        }
+        assertEquals(List.of(), loose, "README.md has Java blocks that no compiled file holds: mark them as samples"
+                + " (<!-- sample:NAME:start --> around the block, // sample:NAME:start in a test)");
     }
 
     @Test
