@@ -46,6 +46,7 @@ public enum ErrorCode {
     NoSuchBucket(404, "The specified bucket does not exist."),
     NoSuchCORSConfiguration(404, "The CORS configuration does not exist"),
     NoSuchKey(404, "The specified key does not exist."),
+    NoSuchLifecycleConfiguration(404, "The lifecycle configuration does not exist"),
     /** Admin API only: the storage node id is not one of the server's nodes. */
     NoSuchNode(404, "The specified storage node does not exist."),
     NoSuchScript(404, "The specified third-party script does not exist."),

@@ -86,6 +86,16 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("read CORS rules of bucket " + bucket, db -> BucketTable.cors(db, bucket));
     }
 
+    /** The bucket's lifecycle rules as last committed; empty when it has none (or does not exist). */
+    public Optional<List<LifecycleRule>> bucketLifecycle(String bucket) {
+        return database.read("read lifecycle rules of " + bucket, db -> BucketTable.lifecycle(db, bucket));
+    }
+
+    /** The buckets that have lifecycle rules, by name: one read of a table that is empty unless rules were put. */
+    public List<String> lifecycleBuckets() {
+        return database.read("list buckets with lifecycle rules", BucketTable::lifecycleBuckets);
+    }
+
     /** Every bucket's statistics, sorted by bucket name. */
     public List<BucketStatsRecord> bucketStats() {
         return database.read("read bucket statistics", BucketStatsTable::all);

@@ -173,6 +173,36 @@ final class Schema {
                         checksums     TEXT,
                         tags          TEXT,
                         PRIMARY KEY (bucket, key, seq)
+                    ) WITHOUT ROWID"""),
+            // 9: reserved for the bucket settings of another branch (ACLs, policies, ...); the merge puts them here
+            List.of(),
+            // 10: lifecycle rules and object lock. A bucket's lifecycle rules (a JSON array of LifecycleRule) and its
+            // object-lock configuration are one row each, gone with the bucket. object_locks holds the retention and
+            // legal hold of single versions (version_id as S3 writes it: "null" for the null version); a row goes when
+            // its version is deleted. The lifecycle sweep reads bucket_lifecycle first, so a store without rules pays
+            // one lookup in an empty table per sweep.
+            List.of(
+                    """
+                    CREATE TABLE bucket_lifecycle (
+                        bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        rules  TEXT NOT NULL
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE bucket_object_lock (
+                        bucket       TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        default_mode TEXT,
+                        default_days INTEGER,
+                        default_years INTEGER
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE object_locks (
+                        bucket       TEXT    NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+                        key          TEXT    NOT NULL,
+                        version_id   TEXT    NOT NULL,
+                        mode         TEXT,
+                        retain_until INTEGER,
+                        legal_hold   INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (bucket, key, version_id)
                     ) WITHOUT ROWID"""));
 
     /** The version this build writes. */

@@ -123,6 +123,17 @@ public interface Tx {
     /** Replaces the bucket's CORS rules (empty: deletes the configuration). The bucket must exist. */
     void setBucketCors(String bucket, List<CorsRule> rules);
 
+    // ---------------------------------------------------------------- lifecycle
+
+    /** The bucket's lifecycle rules; empty when it has no lifecycle configuration. */
+    Optional<List<LifecycleRule>> bucketLifecycle(String bucket);
+
+    /** Replaces the bucket's lifecycle rules (empty: deletes the configuration). The bucket must exist. */
+    void setBucketLifecycle(String bucket, List<LifecycleRule> rules);
+
+    /** The buckets that have lifecycle rules, by name. */
+    List<String> lifecycleBuckets();
+
     // ---------------------------------------------------------------- versioning (the versioning migration in Schema)
 
     /** Sets the bucket's versioning status ({@link BucketRecord#ENABLED} or {@link BucketRecord#SUSPENDED}); false when no such bucket. */
@@ -151,6 +162,9 @@ public interface Tx {
      * marker (moves it into the objects table); returns it when it did.
      */
     Optional<ObjectRecord> promoteNewestVersion(String bucket, String key);
+
+    /** Number of noncurrent versions and delete markers of one key (its current row not counted). */
+    long noncurrentVersionCount(String bucket, String key);
 
     /** Removes every noncurrent version and delete marker of a bucket (a reset); returns their blob ids. */
     List<String> deleteAllNoncurrentVersions(String bucket);

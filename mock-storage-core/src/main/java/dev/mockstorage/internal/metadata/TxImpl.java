@@ -130,6 +130,33 @@ final class TxImpl implements Tx {
     }
 
     @Override
+    public Optional<List<LifecycleRule>> bucketLifecycle(String bucket) {
+        try {
+            return BucketTable.lifecycle(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read lifecycle rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setBucketLifecycle(String bucket, List<LifecycleRule> rules) {
+        try {
+            BucketTable.setLifecycle(db(), bucket, rules);
+        } catch (SQLException e) {
+            throw wrap("set lifecycle rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public List<String> lifecycleBuckets() {
+        try {
+            return BucketTable.lifecycleBuckets(db());
+        } catch (SQLException e) {
+            throw wrap("list buckets with lifecycle rules", e);
+        }
+    }
+
+    @Override
     public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
         try {
             BucketStatsTable.adjust(db(), bucket, objectsDelta, bytesDelta);
@@ -254,6 +281,15 @@ final class TxImpl implements Tx {
             return Optional.of(newest.get().object());
         } catch (SQLException e) {
             throw wrap("make the previous version of " + bucket + "/" + key + " current", e);
+        }
+    }
+
+    @Override
+    public long noncurrentVersionCount(String bucket, String key) {
+        try {
+            return VersionTable.countOfKey(db(), bucket, key);
+        } catch (SQLException e) {
+            throw wrap("count versions of " + bucket + "/" + key, e);
         }
     }
 

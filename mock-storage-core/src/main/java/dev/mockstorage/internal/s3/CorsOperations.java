@@ -125,8 +125,8 @@ final class CorsOperations {
         return headers;
     }
 
-    /** S3 requires Content-MD5 on PutBucketCors; the SDKs' newer flexible checksums stand in for it. */
-    private static void requireIntegrityHeader(HttpRequest http) {
+    /** S3 requires Content-MD5 on PutBucketCors (and the other bucket configurations); the SDKs' newer flexible checksums stand in for it. */
+    static void requireIntegrityHeader(HttpRequest http) {
         if (http.header("content-md5") != null || http.header("x-amz-trailer") != null) {
             return;
         }

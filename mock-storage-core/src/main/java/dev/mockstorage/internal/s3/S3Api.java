@@ -137,6 +137,7 @@ public final class S3Api implements HttpHandler {
         CorsOperations cors = new CorsOperations(service);
         this.corsHeaders = new CorsHeaders(service);
         VersioningOperations versioning = new VersioningOperations(service);
+        LifecycleOperations lifecycle = new LifecycleOperations(service);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
@@ -149,6 +150,9 @@ public final class S3Api implements HttpHandler {
                 new Route("PUT", Level.BUCKET, "?cors", "PutBucketCors", cors::putBucketCors),
                 new Route("DELETE", Level.BUCKET, "?cors", "DeleteBucketCors", cors::deleteBucketCors),
                 new Route("OPTIONS", Level.BUCKET, null, "OptionsBucket", cors::preflight),
+                new Route("GET", Level.BUCKET, "?lifecycle", "GetBucketLifecycleConfiguration", lifecycle::get),
+                new Route("PUT", Level.BUCKET, "?lifecycle", "PutBucketLifecycleConfiguration", lifecycle::put),
+                new Route("DELETE", Level.BUCKET, "?lifecycle", "DeleteBucketLifecycle", lifecycle::delete),
                 new Route("GET", Level.BUCKET, "?uploads", "ListMultipartUploads", multipart::listUploads),
                 new Route("GET", Level.BUCKET, "?versioning", "GetBucketVersioning", versioning::getBucketVersioning),
                 new Route("PUT", Level.BUCKET, "?versioning", "PutBucketVersioning", versioning::putBucketVersioning),
