@@ -34,8 +34,8 @@ class NotImplementedTest {
 
     @Test
     void subResourcesNotImplementedAnswer501WithTheOperationsName() {
-        assertNotImplemented("GET", "/nope/k?retention", "GetObjectRetention");
-        assertNotImplemented("PUT", "/nope/k?legal-hold", "PutObjectLegalHold");
+        assertNotImplemented("GET", "/nope/k?torrent", "GetObjectTorrent");
+        assertNotImplemented("PUT", "/nope?legal-hold", "PutObjectLegalHold");
         assertNotImplemented("GET", "/nope?website", "GetBucketWebsite");
         assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
         // versionId on an operation that does not honour it is refused, never ignored
@@ -55,7 +55,7 @@ class NotImplementedTest {
     @Test
     void sdkCallsOfUnimplementedOperationsFailWith501() {
         assertSdkError(501, "NotImplemented", () -> server.s3().getBucketLogging(b -> b.bucket("nope")));
-        assertSdkError(501, "NotImplemented", () -> server.s3().getObjectRetention(b -> b.bucket("nope").key("k")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketReplication(b -> b.bucket("nope")));
         assertSdkError(501, "NotImplemented", () -> server.s3().getBucketWebsite(b -> b.bucket("nope")));
     }
 }

@@ -96,6 +96,21 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("list buckets with lifecycle rules", BucketTable::lifecycleBuckets);
     }
 
+    /** The bucket's object-lock configuration as last committed; empty when object lock is not enabled on it. */
+    public Optional<ObjectLockConfig> objectLockConfig(String bucket) {
+        return database.read("read the object-lock configuration of " + bucket, db -> ObjectLockTable.config(db, bucket));
+    }
+
+    /** The buckets with object lock enabled. */
+    public Set<String> objectLockBuckets() {
+        return database.read("list buckets with object lock", ObjectLockTable::buckets);
+    }
+
+    /** The lock of one version ({@code "null"}: the null version) as last committed, if it has one. */
+    public Optional<ObjectLock> objectLock(String bucket, String key, String versionId) {
+        return database.read("read the lock of " + bucket + "/" + key, db -> ObjectLockTable.lock(db, bucket, key, versionId));
+    }
+
     /** Every bucket's statistics, sorted by bucket name. */
     public List<BucketStatsRecord> bucketStats() {
         return database.read("read bucket statistics", BucketStatsTable::all);

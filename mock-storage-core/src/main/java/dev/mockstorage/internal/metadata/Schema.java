@@ -177,9 +177,10 @@ final class Schema {
             // 9: reserved for the bucket settings of another branch (ACLs, policies, ...); the merge puts them here
             List.of(),
             // 10: lifecycle rules and object lock. A bucket's lifecycle rules (a JSON array of LifecycleRule) and its
-            // object-lock configuration are one row each, gone with the bucket. object_locks holds the retention and
-            // legal hold of single versions (version_id as S3 writes it: "null" for the null version); a row goes when
-            // its version is deleted. The lifecycle sweep reads bucket_lifecycle first, so a store without rules pays
+            // object-lock configuration are one row each, gone with the bucket (a bucket_object_lock row: object lock is
+            // enabled; its default retention may be NULL). object_locks holds the retention (mode and retain_until NULL:
+            // none) and legal hold (NULL: never set, 0 OFF, 1 ON) of single versions, version_id as S3 writes it ("null"
+            // for the null version); a row goes when its version is deleted. The lifecycle sweep reads bucket_lifecycle first, so a store without rules pays
             // one lookup in an empty table per sweep.
             List.of(
                     """
@@ -201,7 +202,7 @@ final class Schema {
                         version_id   TEXT    NOT NULL,
                         mode         TEXT,
                         retain_until INTEGER,
-                        legal_hold   INTEGER NOT NULL DEFAULT 0,
+                        legal_hold   INTEGER,
                         PRIMARY KEY (bucket, key, version_id)
                     ) WITHOUT ROWID"""));
 

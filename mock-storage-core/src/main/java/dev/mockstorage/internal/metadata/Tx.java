@@ -134,6 +134,20 @@ public interface Tx {
     /** The buckets that have lifecycle rules, by name. */
     List<String> lifecycleBuckets();
 
+    // ---------------------------------------------------------------- object lock
+
+    /** The bucket's object-lock configuration; empty when object lock is not enabled on it. */
+    Optional<ObjectLockConfig> objectLockConfig(String bucket);
+
+    /** Enables object lock on the bucket with this configuration (replacing the one it had). The bucket must exist. */
+    void setObjectLockConfig(String bucket, ObjectLockConfig config);
+
+    /** The lock of one version ({@code versionId} as S3 writes it: {@code "null"} for the null version), if it has one. */
+    Optional<ObjectLock> objectLock(String bucket, String key, String versionId);
+
+    /** Replaces the lock of one version; null or an empty lock removes it (call when the version is deleted). */
+    void setObjectLock(String bucket, String key, String versionId, ObjectLock lock);
+
     // ---------------------------------------------------------------- versioning (the versioning migration in Schema)
 
     /** Sets the bucket's versioning status ({@link BucketRecord#ENABLED} or {@link BucketRecord#SUSPENDED}); false when no such bucket. */

@@ -157,6 +157,42 @@ final class TxImpl implements Tx {
     }
 
     @Override
+    public Optional<ObjectLockConfig> objectLockConfig(String bucket) {
+        try {
+            return ObjectLockTable.config(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read the object-lock configuration of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setObjectLockConfig(String bucket, ObjectLockConfig config) {
+        try {
+            ObjectLockTable.setConfig(db(), bucket, config);
+        } catch (SQLException e) {
+            throw wrap("set the object-lock configuration of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectLock> objectLock(String bucket, String key, String versionId) {
+        try {
+            return ObjectLockTable.lock(db(), bucket, key, versionId);
+        } catch (SQLException e) {
+            throw wrap("read the lock of version " + versionId + " of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public void setObjectLock(String bucket, String key, String versionId, ObjectLock lock) {
+        try {
+            ObjectLockTable.setLock(db(), bucket, key, versionId, lock);
+        } catch (SQLException e) {
+            throw wrap("set the lock of version " + versionId + " of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
     public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
         try {
             BucketStatsTable.adjust(db(), bucket, objectsDelta, bytesDelta);

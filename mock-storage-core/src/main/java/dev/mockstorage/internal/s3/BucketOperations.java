@@ -34,7 +34,8 @@ final class BucketOperations {
             // CreateBucketConfiguration (LocationConstraint etc.): any region is accepted, but it must be well-formed
             Xml.parse(r.http().body(), "CreateBucketConfiguration");
         }
-        service.buckets().create(r.bucket());
+        String lock = r.http().header("x-amz-bucket-object-lock-enabled");
+        service.buckets().create(r.bucket(), lock != null && lock.trim().equalsIgnoreCase("true"));
         return HttpResponse.status(200).header("Location", "/" + r.bucket());
     }
 

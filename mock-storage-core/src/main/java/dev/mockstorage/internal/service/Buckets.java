@@ -4,6 +4,7 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.metadata.ObjectLockConfig;
 import dev.mockstorage.internal.queue.TaskQueue;
 
 import java.time.Clock;
@@ -26,6 +27,8 @@ public final class Buckets {
      * {@code x-amz-version-id: null} without a bucket query. Replaced, never changed.
      */
     private volatile Set<String> versioned = Set.of();
+    /** Buckets with object lock enabled: their writes look for a default retention. Replaced, never changed. */
+    private volatile Set<String> locked = Set.of();
 
     Buckets(MetadataStore metadata, TaskQueue queue, Clock clock) {
         this.metadata = metadata;
@@ -41,13 +44,34 @@ public final class Buckets {
 
     /** Creates a bucket; {@code BucketAlreadyOwnedByYou} when it exists. */
     public BucketRecord create(String name) {
+        return create(name, false);
+    }
+
+    /**
+     * Creates a bucket, with object lock enabled (and so versioning Enabled, in the same transaction) when
+     * {@code objectLock}; {@code BucketAlreadyOwnedByYou} when it exists.
+     */
+    public BucketRecord create(String name, boolean objectLock) {
         BucketNames.validate(name);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        boolean created = metadata.write(tx -> tx.createBucket(name, now));
+        boolean created = metadata.write(tx -> {
+            if (!tx.createBucket(name, now)) {
+                return false;
+            }
+            if (objectLock) {
+                tx.setBucketVersioning(name, BucketRecord.ENABLED);
+                tx.setObjectLockConfig(name, ObjectLockConfig.ENABLED);
+            }
+            return true;
+        });
         if (!created) {
             throw new StorageException(ErrorCode.BucketAlreadyOwnedByYou,
                     "Your previous request to create the named bucket succeeded and you already own it: " + name, name)
                     .with("BucketName", name);
+        }
+        if (objectLock) {
+            refreshVersioned();
+            return new BucketRecord(name, now, BucketRecord.ENABLED);
         }
         return new BucketRecord(name, now);
     }
@@ -70,7 +94,7 @@ public final class Buckets {
             DeleteBlobs.enqueue(tx, tx.deleteUploads(name)); // S3 drops the bucket's unfinished uploads with it
             return tx.deleteBucket(name);
         });
-        if (versioned.contains(name)) {
+        if (versioned.contains(name) || locked.contains(name)) {
             refreshVersioned();
         }
         queue.wakeUp();
@@ -79,6 +103,12 @@ public final class Buckets {
     /** True when the bucket has versioning configured (Enabled or Suspended, now or before); no query. */
     public boolean isVersioned(String bucket) {
         Set<String> names = versioned;
+        return !names.isEmpty() && names.contains(bucket);
+    }
+
+    /** True when the bucket has object lock enabled; no query. */
+    public boolean hasObjectLock(String bucket) {
+        Set<String> names = locked;
         return !names.isEmpty() && names.contains(bucket);
     }
 
@@ -96,15 +126,22 @@ public final class Buckets {
             throw new StorageException(ErrorCode.IllegalVersioningConfigurationException,
                     "The versioning status must be Enabled or Suspended, not '" + status + "'");
         }
-        boolean set = metadata.write(tx -> tx.setBucketVersioning(bucket, status));
+        boolean set = metadata.write(tx -> {
+            if (BucketRecord.SUSPENDED.equals(status) && tx.objectLockConfig(bucket).isPresent()) {
+                throw new StorageException(ErrorCode.InvalidBucketState, "An Object Lock configuration is present on this bucket,"
+                        + " so the versioning state cannot be changed: " + bucket, bucket);
+            }
+            return tx.setBucketVersioning(bucket, status);
+        });
         if (!set) {
             throw NotFound.bucket(bucket);
         }
         refreshVersioned();
     }
 
-    /** Reloads which buckets have versioning configured (after buckets went or their versioning changed). */
+    /** Reloads which buckets have versioning configured and object lock enabled (after buckets went or those changed). */
     void refreshVersioned() {
+        locked = Set.copyOf(metadata.objectLockBuckets());
         Set<String> names = new HashSet<>();
         for (BucketRecord b : metadata.buckets()) {
             if (b.versioning() != null) {

@@ -22,7 +22,7 @@ import java.util.Optional;
  * and unfinished multipart uploads past DaysAfterInitiation are aborted. Queued for every bucket with rules
  * when the clock is moved, periodically, and when a bucket's rules are put. The bucket is read in pages; each
  * page's expiries are one metadata transaction that checks each candidate again (a version written or deleted
- * meanwhile is left alone), so running the task twice changes nothing more. Payload
+ * meanwhile, or under an object lock, is left alone), so running the task twice changes nothing more. Payload
  * {@code <as of, epoch ms> <bucket>}.
  */
 record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
@@ -156,7 +156,10 @@ record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
                         if (current.isPresent() && current.get().s3VersionId().equals(v.versionId())) {
                             continue; // current again
                         }
-                        VersionedWrites.deleteVersion(tx, bucket, v.key(), v.versionId());
+                        if (!ObjectLocks.protects(tx, bucket, v.key(), v.versionId(), asOf)) { // a locked version stays
+                            VersionedWrites.deleteVersion(tx, bucket, v.key(), v.versionId());
+                            tx.setObjectLock(bucket, v.key(), v.versionId(), null);
+                        }
                     }
                     return null;
                 });
