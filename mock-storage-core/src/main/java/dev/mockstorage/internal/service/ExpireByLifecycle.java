@@ -86,6 +86,8 @@ record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
             if (!due.isEmpty()) {
                 metadata.write(tx -> {
                     Optional<BucketRecord> b = tx.bucket(bucket);
+                    List<String> blobIds = new ArrayList<>(); // one delete-blobs task for the page's files
+                    long bytes = 0;
                     for (ObjectRecord o : due) {
                         Optional<ObjectRecord> now = b.isEmpty() ? Optional.empty() : tx.object(bucket, o.key());
                         if (now.isEmpty() || !now.get().blobId().equals(o.blobId())) {
@@ -95,9 +97,13 @@ record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
                             VersionedWrites.deleteLatest(tx, b.get(), o.key(), asOf);
                         } else {
                             tx.deleteObject(bucket, o.key());
-                            DeleteBlob.enqueue(tx, o.blobId());
-                            tx.adjustBucketStats(bucket, -1, -o.size());
+                            blobIds.add(o.blobId());
+                            bytes += o.size();
                         }
+                    }
+                    if (!blobIds.isEmpty()) {
+                        DeleteBlobs.enqueue(tx, blobIds);
+                        tx.adjustBucketStats(bucket, -blobIds.size(), -bytes);
                     }
                     return null;
                 });
