@@ -24,6 +24,7 @@ import dev.mockstorage.internal.s3.S3Api;
 import dev.mockstorage.internal.service.ConsistencyCheck;
 import dev.mockstorage.internal.service.FaultInjection;
 import dev.mockstorage.internal.service.Inspection;
+import dev.mockstorage.internal.service.Lifecycle;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.Tasks;
 import dev.mockstorage.internal.storage.BlobStore;
@@ -95,6 +96,7 @@ final class Wiring implements AutoCloseable {
             ThirdPartySource source = open(new ThirdPartySource(config.thirdParty(),
                     refusal(config.thirdParty()) == null ? thirdParty : null));
             service = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
+            open(service.lifecycle()); // its periodic application stops before the queue closes
             Reset.createConfiguredBuckets(config, service);
             S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator(config, clock),
                     config.auth().accessKey());
@@ -137,6 +139,7 @@ final class Wiring implements AutoCloseable {
             queue.start();
             http.start();
             consistency.startPeriodic(Duration.ofMillis(c.checkIntervalMs()), name + "-consistency");
+            service.lifecycle().startPeriodic(Lifecycle.PERIOD, name + "-lifecycle");
         } catch (IOException | RuntimeException | Error e) {
             try {
                 close();

@@ -16,13 +16,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -38,14 +36,8 @@ class ClockTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @AfterEach
-    void stop() {
-        TestServer.closeQuietly(server);
-    }
+    @StartStop
+    final TestServer server = TestServer.create();
 
     /** {@code a} is within a few seconds after {@code b} (the time the test itself takes on a loaded machine). */
     private static void assertShortlyAfter(Instant b, Instant a) {
@@ -55,7 +47,6 @@ class ClockTest {
 
     @Test
     void storedTimesAndTheJournalFollowTheMovedClock() {
-        server = TestServer.start(dir);
         StorageClock clock = server.server().clock();
         server.createBucket("times");
         Instant before = Instant.now();
@@ -80,7 +71,6 @@ class ClockTest {
 
     @Test
     void theAdminApiReadsAndMovesTheSameClock() throws Exception {
-        server = TestServer.start(dir);
         JsonNode read = call("GET", "/api/v1/clock", 200);
         assertEquals(0, read.get("offset_ms").asLong());
         assertShortlyAfter(Instant.now().minusSeconds(1), Instant.parse(read.get("now").asText()));
@@ -103,27 +93,32 @@ class ClockTest {
         return JSON.readTree(r.body());
     }
 
-    @Test
-    void inStrictModePresignedUrlsExpireOnTheServersClockWhileSignedRequestsGoOn() throws Exception {
-        server = TestServer.start(dir, b -> b.strictAuth());
-        server.createBucket("reports");
-        server.s3().putObject(b -> b.bucket("reports").key("q1.csv"), RequestBody.fromString("a,b\n"));
-        URI url;
-        try (S3Presigner presigner = S3Presigner.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                .credentialsProvider(TestServer.credentials(server.server())).build()) {
-            url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofHours(1))
-                    .getObjectRequest(r -> r.bucket("reports").key("q1.csv"))).url().toURI();
+    @Nested
+    class StrictMode {
+        @StartStop
+        final TestServer server = TestServer.create(b -> b.strictAuth());
+
+        @Test
+        void inStrictModePresignedUrlsExpireOnTheServersClockWhileSignedRequestsGoOn() throws Exception {
+            server.createBucket("reports");
+            server.s3().putObject(b -> b.bucket("reports").key("q1.csv"), RequestBody.fromString("a,b\n"));
+            URI url;
+            try (S3Presigner presigner = S3Presigner.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                    .credentialsProvider(TestServer.credentials(server.server())).build()) {
+                url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofHours(1))
+                        .getObjectRequest(r -> r.bucket("reports").key("q1.csv"))).url().toURI();
+            }
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            server.server().clock().advance(Duration.ofMinutes(61));
+
+            Document error = assertS3Error(server.raw().get(url.getRawPath() + "?" + url.getRawQuery()), 403, "AccessDenied");
+            assertEquals("Request has expired", text(error, "Message"));
+            assertShortlyAfter(server.server().clock().now().minusSeconds(2), Instant.parse(text(error, "ServerTime")));
+            // the SDK signs its headers with the real time: the moved clock does not make them RequestTimeTooSkewed
+            assertEquals("a,b\n", server.s3().getObjectAsBytes(b -> b.bucket("reports").key("q1.csv")).asUtf8String());
+            assertEquals(List.of("reports"), server.s3().listBuckets().buckets().stream().map(b -> b.name()).toList());
         }
-        assertEquals(200, HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-
-        server.server().clock().advance(Duration.ofMinutes(61));
-
-        Document error = assertS3Error(server.raw().get(url.getRawPath() + "?" + url.getRawQuery()), 403, "AccessDenied");
-        assertEquals("Request has expired", text(error, "Message"));
-        assertShortlyAfter(server.server().clock().now().minusSeconds(2), Instant.parse(text(error, "ServerTime")));
-        // the SDK signs its headers with the real time: the moved clock does not make them RequestTimeTooSkewed
-        assertEquals("a,b\n", server.s3().getObjectAsBytes(b -> b.bucket("reports").key("q1.csv")).asUtf8String());
-        assertEquals(List.of("reports"), server.s3().listBuckets().buckets().stream().map(b -> b.name()).toList());
     }
 }

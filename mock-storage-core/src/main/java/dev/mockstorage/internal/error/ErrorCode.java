@@ -31,6 +31,8 @@ public enum ErrorCode {
     InvalidArgument(400, "Invalid Argument"),
     InvalidBucketName(400, "The specified bucket is not valid."),
     InvalidDigest(400, "The Content-MD5 you specified is not valid."),
+    /** PutObjectLockConfiguration without versioning Enabled; PutBucketVersioning Suspended with object lock enabled. */
+    InvalidBucketState(409, "The request is not valid with the current state of the bucket."),
     InvalidChunkSizeError(400, "Only the last chunk is allowed to have a size less than 8192 bytes"),
     InvalidObjectState(403, "The operation is not valid for the current state of the object."),
     InvalidPart(400, "One or more of the specified parts could not be found."),
@@ -49,6 +51,8 @@ public enum ErrorCode {
     NoSuchBucket(404, "The specified bucket does not exist."),
     NoSuchCORSConfiguration(404, "The CORS configuration does not exist"),
     NoSuchKey(404, "The specified key does not exist."),
+    NoSuchLifecycleConfiguration(404, "The lifecycle configuration does not exist"),
+    NoSuchObjectLockConfiguration(404, "The specified object does not have a ObjectLock configuration"),
     /** Admin API only: the storage node id is not one of the server's nodes. */
     NoSuchNode(404, "The specified storage node does not exist."),
     NoSuchScript(404, "The specified third-party script does not exist."),
@@ -69,6 +73,7 @@ public enum ErrorCode {
     NotFound(404, "Not Found"),
     NotImplemented(501, "A header or query you provided implies functionality that is not implemented."),
     NotModified(304, "Not Modified"),
+    ObjectLockConfigurationNotFoundError(404, "Object Lock configuration does not exist for this bucket"),
     /** Admin API only: background tasks were still open when waiting for the queue timed out. */
     NotIdle(409, "Background tasks are still open."),
     PreconditionFailed(412, "At least one of the pre-conditions you specified did not hold."),

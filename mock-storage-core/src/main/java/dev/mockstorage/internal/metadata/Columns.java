@@ -29,6 +29,7 @@ final class Columns {
     private static final ObjectWriter MAP_WRITER = MAPPER.writer();
     private static final ObjectReader CORS_READER = MAPPER.readerFor(new TypeReference<List<CorsRule>>() { });
     private static final TypeReference<List<Grant>> GRANTS = new TypeReference<>() { };
+    private static final ObjectReader LIFECYCLE_READER = MAPPER.readerFor(new TypeReference<List<LifecycleRule>>() { });
 
     /** Binds {@code value}, SQL NULL when null. */
     static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
@@ -112,6 +113,25 @@ final class Columns {
             return List.copyOf(rules);
         } catch (JsonProcessingException e) {
             throw new StorageException(ErrorCode.InternalError, "corrupt CORS rules column: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** A bucket's lifecycle rules as a JSON array, in order. */
+    static String lifecycleToJson(List<LifecycleRule> rules) {
+        try {
+            return MAP_WRITER.writeValueAsString(rules);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "cannot encode lifecycle rules: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The lifecycle rules stored by {@link #lifecycleToJson}; unmodifiable. */
+    static List<LifecycleRule> lifecycleFromJson(String json) {
+        try {
+            List<LifecycleRule> rules = LIFECYCLE_READER.readValue(json);
+            return List.copyOf(rules);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "corrupt lifecycle rules column: " + e.getMessage(), null, e);
         }
     }
 }

@@ -102,6 +102,31 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("read " + setting + " of every bucket", db -> BucketSettingTable.all(db, setting));
     }
 
+    /** The bucket's lifecycle rules as last committed; empty when it has none (or does not exist). */
+    public Optional<List<LifecycleRule>> bucketLifecycle(String bucket) {
+        return database.read("read lifecycle rules of " + bucket, db -> BucketTable.lifecycle(db, bucket));
+    }
+
+    /** The buckets that have lifecycle rules, by name: one read of a table that is empty unless rules were put. */
+    public List<String> lifecycleBuckets() {
+        return database.read("list buckets with lifecycle rules", BucketTable::lifecycleBuckets);
+    }
+
+    /** The bucket's object-lock configuration as last committed; empty when object lock is not enabled on it. */
+    public Optional<ObjectLockConfig> objectLockConfig(String bucket) {
+        return database.read("read the object-lock configuration of " + bucket, db -> ObjectLockTable.config(db, bucket));
+    }
+
+    /** The buckets with object lock enabled. */
+    public Set<String> objectLockBuckets() {
+        return database.read("list buckets with object lock", ObjectLockTable::buckets);
+    }
+
+    /** The lock of one version ({@code "null"}: the null version) as last committed, if it has one. */
+    public Optional<ObjectLock> objectLock(String bucket, String key, String versionId) {
+        return database.read("read the lock of " + bucket + "/" + key, db -> ObjectLockTable.lock(db, bucket, key, versionId));
+    }
+
     /** Every bucket's statistics, sorted by bucket name. */
     public List<BucketStatsRecord> bucketStats() {
         return database.read("read bucket statistics", BucketStatsTable::all);

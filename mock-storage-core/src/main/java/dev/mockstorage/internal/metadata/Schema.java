@@ -188,6 +188,35 @@ final class Schema {
                         name   TEXT NOT NULL,
                         value  TEXT NOT NULL,
                         PRIMARY KEY (bucket, name)
+                    ) WITHOUT ROWID"""),
+            // 10: lifecycle rules and object lock. A bucket's lifecycle rules (a JSON array of LifecycleRule) and its
+            // object-lock configuration are one row each, gone with the bucket (a bucket_object_lock row: object lock is
+            // enabled; its default retention may be NULL). object_locks holds the retention (mode and retain_until NULL:
+            // none) and legal hold (NULL: never set, 0 OFF, 1 ON) of single versions, version_id as S3 writes it ("null"
+            // for the null version); a row goes when its version is deleted. The lifecycle sweep reads bucket_lifecycle first, so a store without rules pays
+            // one lookup in an empty table per sweep.
+            List.of(
+                    """
+                    CREATE TABLE bucket_lifecycle (
+                        bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        rules  TEXT NOT NULL
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE bucket_object_lock (
+                        bucket       TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        default_mode TEXT,
+                        default_days INTEGER,
+                        default_years INTEGER
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE object_locks (
+                        bucket       TEXT    NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+                        key          TEXT    NOT NULL,
+                        version_id   TEXT    NOT NULL,
+                        mode         TEXT,
+                        retain_until INTEGER,
+                        legal_hold   INTEGER,
+                        PRIMARY KEY (bucket, key, version_id)
                     ) WITHOUT ROWID"""));
 
     /** The version this build writes. */

@@ -139,11 +139,74 @@ final class TxImpl implements Tx {
     }
 
     @Override
+    public Optional<List<LifecycleRule>> bucketLifecycle(String bucket) {
+        try {
+            return BucketTable.lifecycle(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read lifecycle rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
     public <T> void setBucketSetting(String bucket, BucketSetting<T> setting, T value) {
         try {
             BucketSettingTable.put(db(), bucket, setting, value);
         } catch (SQLException e) {
             throw wrap("set " + setting + " of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setBucketLifecycle(String bucket, List<LifecycleRule> rules) {
+        try {
+            BucketTable.setLifecycle(db(), bucket, rules);
+        } catch (SQLException e) {
+            throw wrap("set lifecycle rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public List<String> lifecycleBuckets() {
+        try {
+            return BucketTable.lifecycleBuckets(db());
+        } catch (SQLException e) {
+            throw wrap("list buckets with lifecycle rules", e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectLockConfig> objectLockConfig(String bucket) {
+        try {
+            return ObjectLockTable.config(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read the object-lock configuration of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setObjectLockConfig(String bucket, ObjectLockConfig config) {
+        try {
+            ObjectLockTable.setConfig(db(), bucket, config);
+        } catch (SQLException e) {
+            throw wrap("set the object-lock configuration of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectLock> objectLock(String bucket, String key, String versionId) {
+        try {
+            return ObjectLockTable.lock(db(), bucket, key, versionId);
+        } catch (SQLException e) {
+            throw wrap("read the lock of version " + versionId + " of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public void setObjectLock(String bucket, String key, String versionId, ObjectLock lock) {
+        try {
+            ObjectLockTable.setLock(db(), bucket, key, versionId, lock);
+        } catch (SQLException e) {
+            throw wrap("set the lock of version " + versionId + " of " + bucket + "/" + key, e);
         }
     }
 
@@ -282,6 +345,15 @@ final class TxImpl implements Tx {
             return Optional.of(newest.get().object());
         } catch (SQLException e) {
             throw wrap("make the previous version of " + bucket + "/" + key + " current", e);
+        }
+    }
+
+    @Override
+    public long noncurrentVersionCount(String bucket, String key) {
+        try {
+            return VersionTable.countOfKey(db(), bucket, key);
+        } catch (SQLException e) {
+            throw wrap("count versions of " + bucket + "/" + key, e);
         }
     }
 

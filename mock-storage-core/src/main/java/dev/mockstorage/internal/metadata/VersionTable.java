@@ -201,6 +201,17 @@ final class VersionTable {
     }
 
     /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */
+    /** Number of noncurrent versions and delete markers of one key. */
+    static long countOfKey(SqlConnection db, String bucket, String key) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT count(*) FROM object_versions WHERE bucket = ? AND key = ?");
+        ps.setString(1, bucket);
+        ps.setString(2, key);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static long count(SqlConnection db, String bucket) throws SQLException {
         PreparedStatement ps;
         if (bucket == null) {

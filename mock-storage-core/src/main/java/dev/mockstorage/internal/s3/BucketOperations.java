@@ -91,9 +91,10 @@ final class BucketOperations {
             // CreateBucketConfiguration (LocationConstraint etc.): any region is accepted, but it must be well-formed
             Xml.parse(r.http().body(), "CreateBucketConfiguration");
         }
+        String lock = r.http().header("x-amz-bucket-object-lock-enabled");
         String ownership = r.http().header("x-amz-object-ownership");
         service.buckets().create(r.bucket(), new BucketCreation(AclXml.fromHeaders(r.http(), owner, true),
-                ownership == null ? null : ownership.trim()));
+                ownership == null ? null : ownership.trim(), lock != null && lock.trim().equalsIgnoreCase("true")));
         return HttpResponse.status(200).header("Location", "/" + r.bucket());
     }
 

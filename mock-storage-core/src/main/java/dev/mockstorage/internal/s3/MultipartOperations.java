@@ -41,6 +41,11 @@ final class MultipartOperations {
     HttpResponse create(S3Request r) {
         HttpRequest http = r.http();
         ObjectWrite write = ObjectHeaders.write(http, r.bucket(), r.key()).withGrants(AclXml.fromHeaders(http, owner, false));
+        if (write.lock() != null) {
+            throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement x-amz-object-lock-* on"
+                    + " CreateMultipartUpload; the bucket's default retention applies to the completed object, and"
+                    + " PutObjectRetention/PutObjectLegalHold set a lock afterwards");
+        }
         String name = http.header("x-amz-checksum-algorithm");
         ChecksumAlgorithm algorithm = name == null ? null : ChecksumAlgorithm.fromName(name.trim()).orElseThrow(() ->
                 new StorageException(ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported: " + name

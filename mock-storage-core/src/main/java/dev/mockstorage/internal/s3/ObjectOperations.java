@@ -88,6 +88,8 @@ final class ObjectOperations {
         HttpResponse response = HttpResponse.status(range == null ? 200 : 206);
         ObjectHeaders.describe(response, object, http, range == null);
         response.header("x-amz-version-id", versionHeader(service, object));
+        service.objectLocks().lockIfAny(object.bucket(), object.key(), object.s3VersionId())
+                .ifPresent(lock -> ObjectHeaders.lockHeaders(response, lock));
         long length = range == null ? object.size() : range.length();
         if (range != null) {
             response.header("Content-Range", range.contentRange(object.size()));
@@ -130,7 +132,8 @@ final class ObjectOperations {
     }
 
     HttpResponse delete(S3Request r) {
-        DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), r.key(), r.http().queryParameter("versionId"));
+        DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), r.key(), r.http().queryParameter("versionId"),
+                bypassGovernance(r.http()));
         return HttpResponse.status(204).header("x-amz-version-id", outcome.versionId())
                 .header("x-amz-delete-marker", outcome.deleteMarker() ? "true" : null);
     }
@@ -262,7 +265,7 @@ final class ObjectOperations {
                     throw new StorageException(key.isEmpty() ? ErrorCode.InvalidArgument : ErrorCode.KeyTooLongError,
                             key.isEmpty() ? "the object key is empty" : "Your key is too long");
                 }
-                DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), key, versionId);
+                DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), key, versionId, bypassGovernance(r.http()));
                 if (!quiet) {
                     xml.start("Deleted").element("Key", key).element("VersionId", versionId);
                     if (outcome.deleteMarker()) {
@@ -276,6 +279,12 @@ final class ObjectOperations {
             }
         }
         return Xml.response(200, xml);
+    }
+
+    /** {@code x-amz-bypass-governance-retention: true}. */
+    static boolean bypassGovernance(HttpRequest http) {
+        String v = http.header("x-amz-bypass-governance-retention");
+        return v != null && v.trim().equalsIgnoreCase("true");
     }
 
     private static String trim(String s) {

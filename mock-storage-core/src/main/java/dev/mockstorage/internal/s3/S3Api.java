@@ -102,7 +102,8 @@ public final class S3Api implements HttpHandler {
 
     /** Operations that honour {@code ?versionId=}; on any other route it answers 501 rather than being ignored. */
     private static final java.util.Set<String> VERSION_ID_OPERATIONS = java.util.Set.of("GetObject", "HeadObject", "DeleteObject",
-            "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes", "GetObjectAcl", "PutObjectAcl");
+            "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes", "GetObjectAcl", "PutObjectAcl",
+            "GetObjectRetention", "PutObjectRetention", "GetObjectLegalHold", "PutObjectLegalHold");
 
     /** Operation name of requests that match no route. */
     public static final String UNKNOWN_OPERATION = "Unknown";
@@ -152,6 +153,8 @@ public final class S3Api implements HttpHandler {
         this.corsHeaders = new CorsHeaders(service);
         VersioningOperations versioning = new VersioningOperations(service, owner);
         AccessOperations access = new AccessOperations(service, owner);
+        LifecycleOperations lifecycle = new LifecycleOperations(service);
+        ObjectLockOperations locks = new ObjectLockOperations(service);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
@@ -164,6 +167,11 @@ public final class S3Api implements HttpHandler {
                 new Route("PUT", Level.BUCKET, "?cors", "PutBucketCors", cors::putBucketCors),
                 new Route("DELETE", Level.BUCKET, "?cors", "DeleteBucketCors", cors::deleteBucketCors),
                 new Route("OPTIONS", Level.BUCKET, null, "OptionsBucket", cors::preflight),
+                new Route("GET", Level.BUCKET, "?lifecycle", "GetBucketLifecycleConfiguration", lifecycle::get),
+                new Route("PUT", Level.BUCKET, "?lifecycle", "PutBucketLifecycleConfiguration", lifecycle::put),
+                new Route("DELETE", Level.BUCKET, "?lifecycle", "DeleteBucketLifecycle", lifecycle::delete),
+                new Route("GET", Level.BUCKET, "?object-lock", "GetObjectLockConfiguration", locks::getConfiguration),
+                new Route("PUT", Level.BUCKET, "?object-lock", "PutObjectLockConfiguration", locks::putConfiguration),
                 new Route("GET", Level.BUCKET, "?uploads", "ListMultipartUploads", multipart::listUploads),
                 new Route("GET", Level.BUCKET, "?acl", "GetBucketAcl", access::getBucketAcl),
                 new Route("PUT", Level.BUCKET, "?acl", "PutBucketAcl", access::putBucketAcl),
@@ -201,6 +209,10 @@ public final class S3Api implements HttpHandler {
                 new Route("GET", Level.OBJECT, "?attributes", "GetObjectAttributes", tagging::objectAttributes),
                 new Route("GET", Level.OBJECT, "?acl", "GetObjectAcl", access::getObjectAcl),
                 new Route("PUT", Level.OBJECT, "?acl", "PutObjectAcl", access::putObjectAcl),
+                new Route("GET", Level.OBJECT, "?retention", "GetObjectRetention", locks::getRetention),
+                new Route("PUT", Level.OBJECT, "?retention", "PutObjectRetention", locks::putRetention),
+                new Route("GET", Level.OBJECT, "?legal-hold", "GetObjectLegalHold", locks::getLegalHold),
+                new Route("PUT", Level.OBJECT, "?legal-hold", "PutObjectLegalHold", locks::putLegalHold),
 
                 new Route("PUT", Level.OBJECT, "header:x-amz-copy-source", "CopyObject", objects::copy),
                 new Route("PUT", Level.OBJECT, null, "PutObject", objects::put),

@@ -5,6 +5,7 @@ import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.metadata.BucketSetting;
 import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.metadata.ObjectLockConfig;
 import dev.mockstorage.internal.queue.TaskQueue;
 
 import java.time.Clock;
@@ -27,6 +28,8 @@ public final class Buckets {
      * {@code x-amz-version-id: null} without a bucket query. Replaced, never changed.
      */
     private volatile Set<String> versioned = Set.of();
+    /** Buckets with object lock enabled: their writes look for a default retention. Replaced, never changed. */
+    private volatile Set<String> locked = Set.of();
 
     Buckets(MetadataStore metadata, TaskQueue queue, Clock clock) {
         this.metadata = metadata;
@@ -81,12 +84,20 @@ public final class Buckets {
             if (creation.objectOwnership() != null) {
                 tx.setBucketSetting(name, BucketSetting.OBJECT_OWNERSHIP, creation.objectOwnership());
             }
+            if (creation.objectLock()) {
+                tx.setBucketVersioning(name, BucketRecord.ENABLED);
+                tx.setObjectLockConfig(name, ObjectLockConfig.ENABLED);
+            }
             return true;
         });
         if (!created) {
             throw new StorageException(ErrorCode.BucketAlreadyOwnedByYou,
                     "Your previous request to create the named bucket succeeded and you already own it: " + name, name)
                     .with("BucketName", name);
+        }
+        if (creation.objectLock()) {
+            refreshVersioned();
+            return new BucketRecord(name, now, BucketRecord.ENABLED);
         }
         return new BucketRecord(name, now);
     }
@@ -109,7 +120,7 @@ public final class Buckets {
             DeleteBlobs.enqueue(tx, tx.deleteUploads(name)); // S3 drops the bucket's unfinished uploads with it
             return tx.deleteBucket(name);
         });
-        if (versioned.contains(name)) {
+        if (versioned.contains(name) || locked.contains(name)) {
             refreshVersioned();
         }
         queue.wakeUp();
@@ -118,6 +129,12 @@ public final class Buckets {
     /** True when the bucket has versioning configured (Enabled or Suspended, now or before); no query. */
     public boolean isVersioned(String bucket) {
         Set<String> names = versioned;
+        return !names.isEmpty() && names.contains(bucket);
+    }
+
+    /** True when the bucket has object lock enabled; no query. */
+    public boolean hasObjectLock(String bucket) {
+        Set<String> names = locked;
         return !names.isEmpty() && names.contains(bucket);
     }
 
@@ -135,15 +152,22 @@ public final class Buckets {
             throw new StorageException(ErrorCode.IllegalVersioningConfigurationException,
                     "The versioning status must be Enabled or Suspended, not '" + status + "'");
         }
-        boolean set = metadata.write(tx -> tx.setBucketVersioning(bucket, status));
+        boolean set = metadata.write(tx -> {
+            if (BucketRecord.SUSPENDED.equals(status) && tx.objectLockConfig(bucket).isPresent()) {
+                throw new StorageException(ErrorCode.InvalidBucketState, "An Object Lock configuration is present on this bucket,"
+                        + " so the versioning state cannot be changed: " + bucket, bucket);
+            }
+            return tx.setBucketVersioning(bucket, status);
+        });
         if (!set) {
             throw NotFound.bucket(bucket);
         }
         refreshVersioned();
     }
 
-    /** Reloads which buckets have versioning configured (after buckets went or their versioning changed). */
+    /** Reloads which buckets have versioning configured and object lock enabled (after buckets went or those changed). */
     void refreshVersioned() {
+        locked = Set.copyOf(metadata.objectLockBuckets());
         Set<String> names = new HashSet<>();
         for (BucketRecord b : metadata.buckets()) {
             if (b.versioning() != null) {

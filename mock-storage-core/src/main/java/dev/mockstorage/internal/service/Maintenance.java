@@ -29,13 +29,15 @@ public final class Maintenance {
     private final TaskQueue queue;
     private final Buckets buckets;
     private final ServerClock clock;
+    private final Lifecycle lifecycle;
 
-    Maintenance(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Buckets buckets, ServerClock clock) {
+    Maintenance(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Buckets buckets, ServerClock clock, Lifecycle lifecycle) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.queue = queue;
         this.buckets = buckets;
         this.clock = clock;
+        this.lifecycle = lifecycle;
     }
 
     /**
@@ -118,16 +120,20 @@ public final class Maintenance {
     }
 
     /**
-     * Moves the server's clock forward by {@code amount}; returns the new time.
+     * Moves the server's clock forward by {@code amount} and queues the application of every bucket's lifecycle
+     * rules as of the new time ({@link #awaitIdle} waits for it); returns the new time.
      *
      * @throws StorageException InvalidArgument when {@code amount} is negative or too far
      */
     public Instant advanceClock(Duration amount) {
+        Instant now;
         try {
-            return clock.advance(amount);
+            now = clock.advance(amount);
         } catch (IllegalArgumentException e) {
             throw new StorageException(ErrorCode.InvalidArgument, e.getMessage());
         }
+        lifecycle.applyDueRules();
+        return now;
     }
 
     /** Sets the server's clock back to the real time (a reset, once nothing written on the moved clock is left). */

@@ -368,6 +368,9 @@ public final class MultipartService {
                 ObjectRecord version = b.versioning() == null ? record
                         : record.withVersionId(VersionedWrites.versionIdFor(b.versioning()));
                 Optional<ObjectRecord> replaced = VersionedWrites.putCurrent(tx, version, b.versioning());
+                if (buckets.hasObjectLock(bucket)) {
+                    ObjectLocks.onWrite(tx, bucket, version, null, version.lastModified()); // the bucket's default retention
+                }
                 tx.putMultipartLayout(bucket, key, layout);
                 DeleteBlobs.enqueue(tx, tx.deleteUpload(uploadId));
                 tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));

@@ -23,6 +23,8 @@ public final class ObjectService {
     private final Listings listings;
     private final MultipartService multipart;
     private final Maintenance maintenance;
+    private final Lifecycle lifecycle;
+    private final ObjectLocks objectLocks;
 
     public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, ServerClock clock, boolean autoCreateBuckets) {
         this(metadata, blobs, queue, clock, autoCreateBuckets, null);
@@ -43,7 +45,9 @@ public final class ObjectService {
         this.readThrough = new ReadThrough(metadata, reads, writes, new ReadThroughPolicy(thirdParty));
         this.listings = new Listings(metadata, buckets);
         this.multipart = new MultipartService(metadata, blobs, queue, clock, buckets, writer, reads, access);
-        this.maintenance = new Maintenance(metadata, blobs, queue, buckets, clock);
+        this.lifecycle = new Lifecycle(metadata, queue, clock, buckets);
+        this.objectLocks = new ObjectLocks(metadata, clock, buckets);
+        this.maintenance = new Maintenance(metadata, blobs, queue, buckets, clock, lifecycle);
         blobs.onNodeUp(node -> RepairBlob.releaseWaiting(metadata, queue, node.id()));
     }
 
@@ -85,6 +89,16 @@ public final class ObjectService {
     /** Multipart uploads of this service's buckets. */
     public MultipartService multipart() {
         return multipart;
+    }
+
+    /** Buckets' lifecycle configurations and their application on the server's clock. */
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /** Object lock: buckets' configurations, versions' retention and legal holds. */
+    public ObjectLocks objectLocks() {
+        return objectLocks;
     }
 
     /** Reset, health, waiting for the queue, and the server's clock. */

@@ -2,6 +2,7 @@ package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
 import dev.mockstorage.internal.metadata.Grant;
+import dev.mockstorage.internal.metadata.ObjectLock;
 
 import java.util.List;
 import java.util.Map;
@@ -24,19 +25,21 @@ import java.util.function.Supplier;
  * @param declaredLength     the decoded length the client declared, or -1
  * @param tags               object tags to store with the object (x-amz-tagging), validated; empty when none
  * @param grants             the object's ACL ({@code x-amz-acl}, {@code x-amz-grant-*}); null when none was asked for
+ * @param lock               the retention and legal hold asked for ({@code x-amz-object-lock-*}), or null: the bucket's
+ *                           default retention, if it has one
  */
 public record ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
                           Map<String, String> headers, String contentMd5, String contentSha256,
                           Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
                           Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags,
-                          List<Grant> grants) {
-    /** A write without an ACL of its own. */
+                          List<Grant> grants, ObjectLock lock) {
+    /** A write without an ACL or a lock of its own. */
     public ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
                        Map<String, String> headers, String contentMd5, String contentSha256,
                        Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
                        Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags) {
         this(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums, checksumAlgorithms,
-                trailers, declaredLength, tags, null);
+                trailers, declaredLength, tags, null, null);
     }
 
     /** A write without tags. */
@@ -56,6 +59,12 @@ public record ObjectWrite(String bucket, String key, String contentType, Map<Str
     /** This write with an ACL of its own (null: none). */
     public ObjectWrite withGrants(List<Grant> newGrants) {
         return new ObjectWrite(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums,
-                checksumAlgorithms, trailers, declaredLength, tags, newGrants);
+                checksumAlgorithms, trailers, declaredLength, tags, newGrants, lock);
+    }
+
+    /** This write asking for {@code newLock} (null: none of its own). */
+    public ObjectWrite withLock(ObjectLock newLock) {
+        return new ObjectWrite(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums,
+                checksumAlgorithms, trailers, declaredLength, tags, grants, newLock);
     }
 }

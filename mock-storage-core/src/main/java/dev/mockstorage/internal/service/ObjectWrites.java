@@ -68,6 +68,7 @@ public final class ObjectWrites {
         WriteChecks.checkDeclaredLength(write.declaredLength());
         byte[] expectedMd5 = WriteChecks.decodeContentMd5(write.contentMd5());
         WriteChecks.validateChecksumValues(write.checksums());
+        ObjectLocks.validateRequested(write.lock(), clock.instant());
         if (!autoCreateBuckets) {
             buckets.require(write.bucket());
         } else if (metadata.bucket(write.bucket()).isEmpty()) {
@@ -106,6 +107,9 @@ public final class ObjectWrites {
                 }
                 ObjectRecord version = versioning == null ? record : record.withVersionId(VersionedWrites.versionIdFor(versioning));
                 Optional<ObjectRecord> previous = VersionedWrites.putCurrent(tx, version, versioning);
+                if (write.lock() != null || buckets.hasObjectLock(write.bucket())) {
+                    ObjectLocks.onWrite(tx, write.bucket(), version, write.lock(), record.lastModified());
+                }
                 tx.adjustBucketStats(record.bucket(), previous.isPresent() ? 0 : 1,
                         record.size() - previous.map(ObjectRecord::size).orElse(0L));
                 UploadCompleted.enqueue(tx, record, bucketCreated);
@@ -163,6 +167,15 @@ public final class ObjectWrites {
      * one is no error, as on S3. {@code NoSuchBucket} when the bucket is absent.
      */
     public DeleteOutcome deleteObject(String bucket, String key, String versionId) {
+        return deleteObject(bucket, key, versionId, false);
+    }
+
+    /**
+     * DeleteObject as {@link #deleteObject(String, String, String)}; a version deleted by id must not be under a
+     * legal hold or a retention that has not ended ({@code AccessDenied}), but for a governance retention when
+     * {@code bypassGovernance} ({@code x-amz-bypass-governance-retention: true}).
+     */
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId, boolean bypassGovernance) {
         if (versionId != null) {
             VersionedWrites.validateVersionId(versionId);
         }
@@ -171,6 +184,7 @@ public final class ObjectWrites {
         DeleteOutcome outcome = metadata.write(tx -> {
             BucketRecord b = tx.bucket(bucket).orElseThrow(() -> NotFound.bucket(bucket));
             if (versionId != null) {
+                ObjectLocks.releaseForDelete(tx, bucket, key, versionId, now, bypassGovernance);
                 return VersionedWrites.deleteVersion(tx, bucket, key, versionId);
             }
             if (b.versioning() != null) {
