@@ -221,8 +221,10 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     }
 
     private HttpServer serve() throws IOException {
-        HttpServer server = new HttpServer(config.server().host(), config.server().port(), new Observer(
-                request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request), observers));
+        Config.Server c = config.server();
+        HttpServer server = new HttpServer(c.host(), c.port(), new Observer(
+                request -> AdminApi.owns(request) ? admin.handle(request) : s3.handle(request), observers),
+                new HttpServer.Limits(c.maxConnections(), Duration.ofMillis(c.headTimeoutMs())), s3::refusal);
         queue.start();
         server.start();
         startPeriodicCheck.run();

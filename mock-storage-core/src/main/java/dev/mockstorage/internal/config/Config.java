@@ -24,13 +24,23 @@ public record Config(Server server, Storage storage, Database database, Queue qu
 
     /**
      * {@code server.host} (default 127.0.0.1), {@code server.port} (default 8080; 0 = ephemeral),
-     * {@code server.domain} (virtual-host-style service domains, lower case; default {@code localhost}).
+     * {@code server.domain} (virtual-host-style service domains, lower case; default {@code localhost}),
+     * {@code server.max_connections} (default 1000), {@code server.head_timeout_ms} (default 10000).
      */
-    public record Server(String host, int port, List<String> domains) {
+    public record Server(String host, int port, List<String> domains, int maxConnections, int headTimeoutMs) {
         /** The default service domains. */
         public static final List<String> DEFAULT_DOMAINS = List.of("localhost");
+        /** Default of {@code server.max_connections}: above a parallel test suite's client pools (the SDK's holds 50). */
+        public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+        /** Default of {@code server.head_timeout_ms}. */
+        public static final int DEFAULT_HEAD_TIMEOUT_MS = 10_000;
 
-        /** With the default service domain. */
+        /** With the default connection limit and head timeout. */
+        public Server(String host, int port, List<String> domains) {
+            this(host, port, domains, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEAD_TIMEOUT_MS);
+        }
+
+        /** With the default service domain, connection limit and head timeout. */
         public Server(String host, int port) {
             this(host, port, DEFAULT_DOMAINS);
         }

@@ -13,7 +13,7 @@ record ConfigFile(Server server, Storage storage, Database database, Queue queue
                   Journal journal, Metrics metrics, Log log, Auth auth) {
 
     /** {@code domain}: one domain or several, comma separated. */
-    record Server(String host, Integer port, String domain) {
+    record Server(String host, Integer port, String domain, Integer maxConnections, Integer headTimeoutMs) {
     }
 
     record Storage(String dataDir, List<Node> nodes, Boolean autoCreateBuckets, Boolean fsync, List<String> buckets,

@@ -350,6 +350,8 @@ public final class ConfigLoader {
         Src<String> host = Src.of("127.0.0.1", "default", "server.host");
         Src<Integer> port = Src.of(8080, "default", "server.port");
         Src<String> domain = Src.of("localhost", "default", "server.domain");
+        Src<Integer> maxConnections = Src.of(Config.Server.DEFAULT_MAX_CONNECTIONS, "default", "server.max_connections");
+        Src<Integer> headTimeoutMs = Src.of(Config.Server.DEFAULT_HEAD_TIMEOUT_MS, "default", "server.head_timeout_ms");
         Src<String> dataDir = Src.of("./data", "default", "storage.data_dir");
         List<NodeSpec> nodes; // null: stg1..stg3 under data_dir
         String nodesOrigin;
@@ -384,6 +386,10 @@ public final class ConfigLoader {
                 host = f.server().host() == null ? host : Src.of(f.server().host(), where, "server.host");
                 port = f.server().port() == null ? port : Src.of(f.server().port(), where, "server.port");
                 domain = f.server().domain() == null ? domain : Src.of(f.server().domain(), where, "server.domain");
+                maxConnections = f.server().maxConnections() == null ? maxConnections
+                        : Src.of(f.server().maxConnections(), where, "server.max_connections");
+                headTimeoutMs = f.server().headTimeoutMs() == null ? headTimeoutMs
+                        : Src.of(f.server().headTimeoutMs(), where, "server.head_timeout_ms");
             }
             if (f.storage() != null) {
                 ConfigFile.Storage s = f.storage();
@@ -500,6 +506,8 @@ public final class ConfigLoader {
                 case SERVER_HOST -> host = raw;
                 case SERVER_PORT -> port = integer(raw);
                 case SERVER_DOMAIN -> domain = raw;
+                case SERVER_MAX_CONNECTIONS -> maxConnections = integer(raw);
+                case SERVER_HEAD_TIMEOUT_MS -> headTimeoutMs = integer(raw);
                 case STORAGE_DATA_DIR -> dataDir = raw;
                 case STORAGE_NODES -> {
                     nodes = nodesSetting(raw);
@@ -540,6 +548,12 @@ public final class ConfigLoader {
             }
             if (port.value() < 0 || port.value() > 65535) {
                 throw port.fail(port.value() + " is outside 0..65535");
+            }
+            if (maxConnections.value() < 1) {
+                throw maxConnections.fail("must be at least 1, got " + maxConnections.value());
+            }
+            if (headTimeoutMs.value() < 1) {
+                throw headTimeoutMs.fail("must be at least 1, got " + headTimeoutMs.value());
             }
             List<String> domains = new ArrayList<>();
             for (String d : domain.value().split(",")) {
@@ -646,7 +660,7 @@ public final class ConfigLoader {
             String accessLogTarget = log.equalsIgnoreCase("off") ? null
                     : log.equalsIgnoreCase(Config.Observe.STDOUT) ? Config.Observe.STDOUT : path(accessLog, workingDir).toString();
             return new Config(
-                    new Config.Server(h, port.value(), List.copyOf(domains)),
+                    new Config.Server(h, port.value(), List.copyOf(domains), maxConnections.value(), headTimeoutMs.value()),
                     new Config.Storage(data, List.copyOf(resolved), autoCreateBuckets.value(), fsync.value(), buckets,
                             new Config.Consistency(writeQuorum == null ? 0 : writeQuorum.value(), checkIntervalMs.value(),
                                     orphanGraceMs.value(), abandonedUploadMs.value())),

@@ -17,6 +17,13 @@ public enum Setting {
     SERVER_DOMAIN("server.domain", "localhost",
             "Service domains for virtual-host-style requests, comma separated: a request to `bucket.<domain>[:port]` "
                     + "addresses `bucket`; the domain itself, an IP address or any other host is path style."),
+    SERVER_MAX_CONNECTIONS("server.max_connections", String.valueOf(Config.Server.DEFAULT_MAX_CONNECTIONS),
+            "Open client connections at most (at least 1); one more is answered `503 SlowDown` and closed. Idle "
+                    + "keep-alive connections count but hold no thread; requests are served by at most 128 threads."),
+    SERVER_HEAD_TIMEOUT_MS("server.head_timeout_ms", String.valueOf(Config.Server.DEFAULT_HEAD_TIMEOUT_MS),
+            "Milliseconds a client has to send a whole request head (from connecting, or from the first byte of its "
+                    + "next request on a kept-alive connection), else it is closed. Separate from the idle timeout: "
+                    + "120 s between requests and between body bytes."),
     STORAGE_DATA_DIR("storage.data_dir", "./data",
             "Directory below which the nodes and the database live unless configured elsewhere."),
     STORAGE_NODES("storage.nodes", "3",
