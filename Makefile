@@ -8,8 +8,13 @@ TASKS ?= 20000
 TESTS ?= 1000
 # seconds each latency run of make bench, bench-thirdparty and bench-observe measures
 SECONDS ?= 5
+# make soak: clients, minutes, minutes between kill -9s, seed (empty: random)
+CLIENTS ?= 16
+MINUTES ?= 10
+KILL_EVERY ?= 3
+SEED ?=
 
-.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
+.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 soak clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -50,6 +55,11 @@ bench-junit5: ## print what @MockStorage adds per test (median/p99 over TESTS=10
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core,mock-storage-junit5 test-compile exec:exec -Dexec.skip=true -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-cp %classpath dev.mockstorage.junit5.bench.ExtensionBenchmark $(TESTS)"
+
+soak: ## CLIENTS=16 clients for MINUTES=10 of mixed S3 load on the standalone server, with node faults and kill -9 every KILL_EVERY=3 minutes; checks every write; not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-Xmx1g -cp %classpath dev.mockstorage.bench.SoakDriver $(CLIENTS) $(MINUTES) $(KILL_EVERY) $(SEED)"
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean
