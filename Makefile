@@ -13,8 +13,13 @@ CLIENTS ?= 16
 MINUTES ?= 10
 KILL_EVERY ?= 3
 SEED ?=
+# make bench-scale: objects in one bucket, then per extra bucket, extra buckets, object size in bytes
+OBJECTS ?= 1000000
+BUCKET_OBJECTS ?= 100000
+BUCKETS ?= 10
+SIZE ?= 0
 
-.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 soak clean deps fmt
+.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 bench-scale soak clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -55,6 +60,11 @@ bench-junit5: ## print what @MockStorage adds per test (median/p99 over TESTS=10
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core,mock-storage-junit5 test-compile exec:exec -Dexec.skip=true -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-cp %classpath dev.mockstorage.junit5.bench.ExtensionBenchmark $(TESTS)"
+
+bench-scale: ## print costs at 10k, 100k and OBJECTS=1000000 objects (+ BUCKETS=10 x 100000): PUT/GET, listings, search, consistency check, sizes; not a test
+	@bash scripts/prereqs.sh build
+	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-Xmx2g -cp %classpath dev.mockstorage.bench.ScaleBenchmark $(OBJECTS) $(BUCKET_OBJECTS) $(BUCKETS) $(SIZE)"
 
 soak: ## CLIENTS=16 clients for MINUTES=10 of mixed S3 load on the standalone server, with node faults and kill -9 every KILL_EVERY=3 minutes; checks every write; not a test
 	@bash scripts/prereqs.sh build
