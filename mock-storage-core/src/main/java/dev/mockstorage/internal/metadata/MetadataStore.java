@@ -349,7 +349,9 @@ public final class MetadataStore implements AutoCloseable {
     /**
      * Objects across buckets matching {@code query}, ordered by bucket then key (UTF-8 byte order),
      * strictly after ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}.
-     * Filters other than bucket and prefix scan the rows in order; fine for a test store.
+     * The position, the bucket and a prefix (or a glob's literal start) bound the walk of the primary-key
+     * index, so a page costs its rows wherever it starts; other filters (a substring, a glob's rest,
+     * content type, size) are checked row by row within those bounds.
      */
     public List<ObjectRecord> findObjects(ObjectQuery query, String afterBucket, String afterKey, int limit) {
         if (limit <= 0) {
@@ -366,6 +368,7 @@ public final class MetadataStore implements AutoCloseable {
             args.add(query.prefix());
             args.add(query.prefix());
         }
+
         if (query.substring() != null && !query.substring().isEmpty()) {
             sql.append(" AND instr(key, ?) > 0");
             args.add(query.substring());
@@ -387,9 +390,29 @@ public final class MetadataStore implements AutoCloseable {
             sql.append(" AND size <= ?");
             args.add(query.maxSize());
         }
-        if (afterBucket != null) {
-            sql.append(" AND (bucket > ? OR (bucket = ? AND key > ?))");
-            args.add(afterBucket);
+        // Where the walk of the primary-key index starts and ends. With (bucket > ? OR (bucket = ? AND
+        // key > ?)) SQLite walked from the bucket's first row, so every page cost the pages before it.
+        if (query.bucket() != null) {
+            String literal = query.prefix() != null && !query.prefix().isEmpty() ? query.prefix()
+                    : query.glob() != null ? KeyRange.literalPrefix(query.glob()) : "";
+            int position = afterBucket == null ? -1 : afterBucket.compareTo(query.bucket());
+            if (position > 0) {
+                return List.of();                      // the cursor is past this bucket
+            }
+            if (position == 0 && Queries.compareUtf8(afterKey == null ? "" : afterKey, literal) >= 0) {
+                sql.append(" AND key > ?");
+                args.add(afterKey == null ? "" : afterKey);
+            } else if (!literal.isEmpty()) {
+                sql.append(" AND key >= ?");
+                args.add(literal);
+            }
+            String end = literal.isEmpty() ? null : KeyRange.successor(literal);
+            if (end != null) {
+                sql.append(" AND key < ?");
+                args.add(end);
+            }
+        } else if (afterBucket != null) {
+            sql.append(" AND (bucket, key) > (?, ?)");   // a row value: SQLite seeks the index to it
             args.add(afterBucket);
             args.add(afterKey == null ? "" : afterKey);
         }
