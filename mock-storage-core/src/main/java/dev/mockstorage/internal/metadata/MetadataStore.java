@@ -290,17 +290,31 @@ public final class MetadataStore implements AutoCloseable {
      * the first key outside the prefix, so a page costs {@code limit} rows, not the bucket's size.
      */
     public List<ObjectRecord> listObjects(String bucket, String prefix, String afterKey, int limit) {
+        return listObjects(bucket, prefix, afterKey, false, limit);
+    }
+
+    /**
+     * As {@link #listObjects(String, String, String, int)}, but from {@code fromKey} inclusive: for a
+     * listing that rolls keys up into a common prefix and goes on at the prefix's successor
+     * ({@link KeyRange#successor}) instead of reading every key under it.
+     */
+    public List<ObjectRecord> listObjectsFrom(String bucket, String prefix, String fromKey, int limit) {
+        return listObjects(bucket, prefix, fromKey, true, limit);
+    }
+
+    private List<ObjectRecord> listObjects(String bucket, String prefix, String bound, boolean inclusive, int limit) {
         if (limit <= 0) {
             return List.of();
         }
         String p = prefix == null ? "" : prefix;
-        boolean fromAfterKey = afterKey != null && Queries.compareUtf8(afterKey, p) >= 0;
+        int position = bound == null ? -1 : Queries.compareUtf8(bound, p);
+        boolean fromBound = inclusive ? position > 0 : position >= 0;
         String sql = "SELECT " + Rows.OBJECT_COLUMNS + " FROM objects WHERE bucket = ? AND key "
-                + (fromAfterKey ? ">" : ">=") + " ? ORDER BY key LIMIT ?";
+                + (fromBound && !inclusive ? ">" : ">=") + " ? ORDER BY key LIMIT ?";
         return read("list objects of " + bucket, db -> {
             PreparedStatement ps = db.prepare(sql);
             ps.setString(1, bucket);
-            ps.setString(2, fromAfterKey ? afterKey : p);
+            ps.setString(2, fromBound ? bound : p);
             ps.setInt(3, limit);
             List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
             try (ResultSet rs = ps.executeQuery()) {
@@ -539,7 +553,19 @@ public final class MetadataStore implements AutoCloseable {
         if (limit <= 0) {
             return List.of();
         }
-        return read("list versions of " + bucket, db -> VersionQueries.list(db, bucket, prefix, afterKey, afterVersionId, limit));
+        return read("list versions of " + bucket, db -> VersionQueries.list(db, bucket, prefix, afterKey, afterVersionId,
+                null, limit));
+    }
+
+    /**
+     * As {@link #listVersions(String, String, String, String, int)}, from the first version of {@code fromKey}
+     * (inclusive; a key after the prefix's keys gives nothing): to go on after a common prefix.
+     */
+    public List<ObjectVersion> listVersionsFrom(String bucket, String prefix, String fromKey, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return read("list versions of " + bucket, db -> VersionQueries.list(db, bucket, prefix, null, null, fromKey, limit));
     }
 
     /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */

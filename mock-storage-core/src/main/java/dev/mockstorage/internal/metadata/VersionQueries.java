@@ -184,16 +184,18 @@ final class VersionQueries {
     /**
      * Versions and markers of a bucket whose key starts with {@code prefix}, in key order (UTF-8 bytes), newest
      * first within a key, at most {@code limit}; strictly after the position ({@code afterKey},
-     * {@code afterVersionId}) when {@code afterKey} is given (a null or unknown version id: after the whole key).
+     * {@code afterVersionId}) when {@code afterKey} is given (a null or unknown version id: after the whole key),
+     * else from {@code fromKey} inclusive when that is given.
      */
     static List<ObjectVersion> list(SqlConnection db, String bucket, String prefix, String afterKey, String afterVersionId,
-                                    int limit) throws SQLException {
+                                    String fromKey, int limit) throws SQLException {
         String p = prefix == null ? "" : prefix;
         long afterSeq = Long.MIN_VALUE;
         if (afterKey != null && afterVersionId != null) {
             afterSeq = seqOf(db, bucket, afterKey, afterVersionId).orElse(Long.MIN_VALUE);
         }
-        String start = afterKey != null && Queries.compareUtf8(afterKey, p) > 0 ? afterKey : p;
+        String start = afterKey != null && Queries.compareUtf8(afterKey, p) > 0 ? afterKey
+                : afterKey == null && fromKey != null && Queries.compareUtf8(fromKey, p) > 0 ? fromKey : p;
         // each side walks its primary key from the start position and stops after `limit` rows, so a page
         // costs about 2 * limit rows however large the bucket; the outer sort merges those few
         String afterCurrent = afterKey == null ? "" : " AND (key > ? OR (key = ? AND " + CURRENT_SEQ + " < ?))";
