@@ -701,6 +701,14 @@ public final class SoakDriver {
         if (!listed.equals(readable)) {
             problems.add("the listing " + listed.size() + " keys differs from what GET finds (" + readable.size() + ")");
         }
+        // the bucket's statistics are kept in the transactions that change objects: after all the kills they still count
+        JsonNode stats = json.readTree(adminCall("GET", "/api/v1/stats", Duration.ofSeconds(60)).body());
+        for (JsonNode b : stats.path("buckets")) {
+            if (b.path("name").asText().equals(BUCKET) && b.path("objects").asLong() != listed.size()) {
+                problems.add("/api/v1/stats counts " + b.path("objects").asLong() + " objects in " + BUCKET + ", the listing "
+                        + listed.size());
+            }
+        }
         long unexplained = errorsTotal.entrySet().stream().filter(e -> e.getKey().startsWith("unexplained"))
                 .mapToLong(e -> e.getValue().sum()).sum();
         if (unexplained > 0) {
