@@ -469,25 +469,35 @@ public final class MetadataStore implements AutoCloseable {
      * the files on the nodes). Blobs only named in task payloads are not included.
      */
     public Set<String> referencedBlobIds() {
-        return read("list blob ids", db -> {
-            Set<String> ids = new HashSet<>();
+        Set<String> ids = new HashSet<>();
+        forEachReferencedBlobId(ids::add);
+        return ids;
+    }
+
+    /**
+     * Hands every blob id the object, noncurrent version and upload part rows point at to {@code sink}, in no
+     * particular order (an id may come twice), from one snapshot, without holding them: the consistency check
+     * spreads them over files on disk, so a store of millions of blobs does not need their ids in memory.
+     */
+    public void forEachReferencedBlobId(java.util.function.Consumer<String> sink) {
+        read("list blob ids", db -> {
             try (ResultSet rs = db.prepare("SELECT blob_id FROM objects").executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    sink.accept(rs.getString(1));
                 }
             }
             try (ResultSet rs = db.prepare("SELECT blob_id FROM upload_parts").executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    sink.accept(rs.getString(1));
                 }
             }
             // noncurrent versions keep their blobs: a repairing check must never take them for orphans
             try (ResultSet rs = db.prepare("SELECT blob_id FROM object_versions WHERE blob_id IS NOT NULL").executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    sink.accept(rs.getString(1));
                 }
             }
-            return ids;
+            return null;
         });
     }
 

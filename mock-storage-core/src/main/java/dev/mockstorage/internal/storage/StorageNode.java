@@ -292,6 +292,27 @@ public final class StorageNode {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
+     * Ids of the committed blob files in one shard directory ({@code blobs/<shard>}, the ids' first two
+     * hex characters); empty when it does not exist. The consistency check goes through the shards one by one.
+     */
+    public List<String> listBlobIds(String shard) throws IOException {
+        Path dir = blobs.resolve(shard);
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return ids;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (BlobIds.isValid(name) && name.startsWith(shard)) {
+                    ids.add(name);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
      * Blob files on this node and their bytes ({@code [files, bytes]}), by walking its directory (one
      * stat per blob), for statistics and metrics, never for requests. A node whose walk takes under
      * 50 ms is walked on every call, so the figures are exact. A larger one (a million blobs take
