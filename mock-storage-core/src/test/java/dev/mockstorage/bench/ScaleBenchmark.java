@@ -90,10 +90,25 @@ public final class ScaleBenchmark {
         ScaleBenchmark bench = new ScaleBenchmark(dir, size, loaders);
         try {
             bench.run(objects, perBucket, buckets);
+            bench.s3.close();
+            bench.server.close();
+            restart(dir);
         } finally {
             bench.s3.close();
             bench.server.close();
             deleteTree(dir);
+        }
+    }
+
+    /** A new server on the full data directory: start to the first answered request. */
+    private static void restart(Path dir) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long t = System.nanoTime();
+        try (MockStorageServer again = MockStorageServer.builder().dataDirectory(dir).start()) {
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(again.endpoint() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            System.out.printf(Locale.ROOT, "a server started on this data directory answered /health (%d) after %.0f ms%n",
+                    health.statusCode(), (System.nanoTime() - t) / 1e6);
         }
     }
 
