@@ -6,8 +6,9 @@ JAR := mock-storage-core/target/mock-storage.jar
 MVN := mvn -B
 TASKS ?= 20000
 TESTS ?= 1000
-# seconds each latency run of make bench, bench-thirdparty and bench-observe measures
-SECONDS ?= 5
+# seconds each latency run of make bench, bench-thirdparty and bench-observe measures (not SECONDS:
+# that is bash's own, which counts up by itself in the shell the recipe runs in)
+BENCH_SECONDS ?= 5
 # make soak: clients, minutes, minutes between kill -9s, seed (empty: random)
 CLIENTS ?= 16
 MINUTES ?= 10
@@ -19,7 +20,7 @@ BUCKET_OBJECTS ?= 100000
 BUCKETS ?= 10
 SIZE ?= 0
 
-.PHONY: help build run test bench bench-queue bench-thirdparty bench-observe bench-junit5 bench-scale soak clean deps fmt
+.PHONY: help build run test consumer console-screenshots bench bench-queue bench-thirdparty bench-observe bench-junit5 bench-scale soak clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -31,15 +32,23 @@ build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, sk
 run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it)
 	java -jar $(JAR) --config config.json
 
-test: ## install test prerequisites when missing, then run all tests
+test: ## install test prerequisites when missing, then run all tests (mvn install, then samples/consumer)
 	bash scripts/test.sh
+
+consumer: ## build samples/consumer against the installed jars (after make test or mvn install)
+	bash scripts/consumer.sh
+
+console-screenshots: ## refresh docs/console/*.png: the web console's browser tests, saving a screenshot of each page
+	@bash scripts/prereqs.sh test
+	$(MVN) -q -pl mock-storage-core test -Dtest=ConsoleBrowserTest -Dsurefire.failIfNoSpecifiedTests=false \
+		-Dconsole.screenshots=$(CURDIR)/docs/console
 
 bench: ## print the core benchmark's figures (start-up, 4 KiB latency, 1 GiB in 128 MiB of heap); not a test
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-Xmx1g -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS) latency"
+		-Dexec.args="-Xmx1g -cp %classpath dev.mockstorage.bench.CoreBenchmark $(BENCH_SECONDS) latency"
 	$(MVN) -q -pl mock-storage-core exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark $(SECONDS) big"
+		-Dexec.args="-Xmx128m -cp %classpath dev.mockstorage.bench.CoreBenchmark $(BENCH_SECONDS) big"
 
 bench-queue: ## print tasks/s the queue's workers drain (1 and 2 workers, TASKS=20000 of each kind); not a test
 	@bash scripts/prereqs.sh build
@@ -49,12 +58,12 @@ bench-queue: ## print tasks/s the queue's workers drain (1 and 2 workers, TASKS=
 bench-thirdparty: ## print the added latency (p50/p99) of a third-party miss over a hit, local upstream; not a test
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-cp %classpath dev.mockstorage.bench.ThirdPartyBenchmark $(SECONDS)"
+		-Dexec.args="-cp %classpath dev.mockstorage.bench.ThirdPartyBenchmark $(BENCH_SECONDS)"
 
 bench-observe: ## print 4 KiB GET latency with the request journal + metrics on and off; not a test
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-Xmx256m -cp %classpath dev.mockstorage.bench.ObserveBenchmark $(SECONDS)"
+		-Dexec.args="-Xmx256m -cp %classpath dev.mockstorage.bench.ObserveBenchmark $(BENCH_SECONDS)"
 
 bench-junit5: ## print what @MockStorage adds per test (median/p99 over TESTS=1000) vs an empty test and @TempDir+SQLite; not a test
 	@bash scripts/prereqs.sh build

@@ -3,7 +3,8 @@
 #   build: a JDK 17 or newer and Maven
 #   test:  the same, plus curl, the AWS CLI at /usr/bin/aws and boto3 for /usr/bin/python3 (Debian's
 #          awscli and python3-boto3; the tests call them by full path because another `aws` or
-#          `python3` may come first on PATH)
+#          `python3` may come first on PATH), and Debian's chromium and chromium-driver for the web
+#          console's browser tests (/usr/bin/chromium, /usr/bin/chromedriver: Selenium downloads nothing)
 # Installs with apt-get when running as root; otherwise says what to install and fails.
 # Quick and silent when everything is there.
 set -euo pipefail
@@ -22,6 +23,8 @@ if [ "$purpose" = test ]; then
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   [ -x /usr/bin/aws ] || missing+=(awscli)
   { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import boto3' 2>/dev/null; } || missing+=(python3-boto3)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test of every module (`mvn verify`), after installing what the tests need when it is
-# missing (see prereqs.sh). Extra arguments go to Maven, e.g. `scripts/test.sh -o` for offline.
+# Runs every test of every module (`mvn install`: the published jars, with their -sources and -javadoc
+# jars, go to the local repository), then samples/consumer, a project that uses them from their
+# coordinates alone (scripts/consumer.sh). Installs what the tests need when it is missing (see
+# prereqs.sh) first. Extra arguments go to Maven, e.g. `scripts/test.sh -o` for offline.
 #
-# The container tests need a Docker engine and the image. This script starts the engine when it is
-# not running (scripts/ensure-docker.sh, as root), builds a Java base image locally without any
-# registry (scripts/make-jre-base.sh, ~5 s) and runs Maven with -Poffline-docker, which builds the
-# image on that base and runs the container tests against it. Without an engine (not root, no
-# apt-get) the container tests are skipped with that reason; with CI set that is an error instead.
+# The container tests need a Docker engine; MockStorageContainer builds the image itself. This script
+# starts the engine when it is not running (scripts/ensure-docker.sh, as root), builds a Java base image
+# locally without any registry (scripts/make-jre-base.sh, ~5 s) and names it as the image's base
+# (MOCK_STORAGE_BASE_IMAGE; the -Poffline-docker profile passes it to the test JVMs too). Without an
+# engine (not root, no apt-get) the container tests are skipped with that reason; with CI set that is
+# an error instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +24,8 @@ if bash scripts/ensure-docker.sh; then
   # /.dockerenv, so Testcontainers would look for a gateway by pulling alpine). Kept when already set.
   export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
   export TESTCONTAINERS_HOST_OVERRIDE="${TESTCONTAINERS_HOST_OVERRIDE:-localhost}"
+  # what MockStorageContainer builds its image on when the engine lacks it (no registry here)
+  export MOCK_STORAGE_BASE_IMAGE="${MOCK_STORAGE_BASE_IMAGE:-local/jre17:offline}"
 elif [ -n "${CI:-}" ]; then
   echo "test.sh: no Docker engine and CI is set: the container tests must run in CI" >&2
   exit 1
@@ -28,4 +33,5 @@ else
   echo "test.sh: no Docker engine; the container tests will be skipped" >&2
 fi
 
-exec mvn -B "${profile[@]}" verify "$@"
+mvn -B "${profile[@]}" install "$@"
+bash scripts/consumer.sh "$@"

@@ -1,5 +1,6 @@
 package dev.mockstorage;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -31,6 +32,7 @@ class ArchitectureTest {
     private static final String THIRD_PARTY = INTERNAL + "thirdparty..";
     private static final String OBSERVE = INTERNAL + "observe..";
     private static final String AUTH = INTERNAL + "auth..";
+    private static final String CONTRACT = INTERNAL + "contract..";
 
     @ArchTest
     static final ArchRule onlyHttpImportsNanoHttpd = noClasses()
@@ -90,16 +92,26 @@ class ArchitectureTest {
     static final ArchRule authKnowsOnlyHttpAndErrors = noClasses()
             .that().resideInAPackage(AUTH)
             .should().dependOnClassesThat().resideInAnyPackage(S3, ADMIN, SERVICE, METADATA, INTERNAL + "storage..",
-                    INTERNAL + "queue..", THIRD_PARTY, OBSERVE, CLI, INTERNAL + "config..", "dev.mockstorage")
+                    INTERNAL + "queue..", THIRD_PARTY, OBSERVE, CLI, INTERNAL + "config..", "dev.mockstorage",
+                    "dev.mockstorage.server")
             .because("signature checking needs the request as the adapter delivered it (http) and the error vocabulary; "
                     + "body checks reach the adapter through its BodyVerifier hook, so http never depends on auth");
 
     @ArchTest
     static final ArchRule onlyTheS3ApiChecksSignatures = noClasses()
-            .that().resideOutsideOfPackages(AUTH, S3, "dev.mockstorage")
+            .that().resideOutsideOfPackages(AUTH, S3, "dev.mockstorage.server")
             .should().dependOnClassesThat().resideInAPackage(AUTH)
             .because("signatures are checked by the S3 API before dispatch (the composition root builds the checker); "
                     + "the admin API, /health and the adapter are not behind it");
+
+    // console: the web console's files
+    @ArchTest
+    static final ArchRule theConsoleServesFilesOnly = noClasses()
+            .that().resideInAPackage(INTERNAL + "console..")
+            .should().dependOnClassesThat().resideInAnyPackage(S3, ADMIN, SERVICE, METADATA, INTERNAL + "storage..",
+                    INTERNAL + "queue..", THIRD_PARTY, OBSERVE, AUTH, CLI, INTERNAL + "config..", "dev.mockstorage")
+            .because("the console is static files served over http; its pages reach the store through the admin API "
+                    + "like any other client, so nothing on the server is written for the console alone");
 
     @ArchTest
     static final ArchRule httpKnowsNoObserver = noClasses()
@@ -109,19 +121,45 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule publicDataPackagesAreLeaves = noClasses()
-            .that().resideInAnyPackage("dev.mockstorage.journal..", "dev.mockstorage.stats..")
+            .that().resideInAnyPackage("dev.mockstorage.journal..", "dev.mockstorage.stats..",
+                    "dev.mockstorage.verification..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.mockstorage.internal..")
             .orShould().dependOnClassesThat().resideInAnyPackage("dev.mockstorage")
-            .because("journal and stats are plain data with JDK types only, implementable over the admin API "
-                    + "by the container module");
+            .because("journal, stats and verification are plain data with JDK types only, implementable over the "
+                    + "admin API by the container module");
+
+    @ArchTest
+    static final ArchRule verificationIsALeaf = noClasses()
+            .that().resideInAPackage("dev.mockstorage.verification..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.mockstorage.journal..", "dev.mockstorage.thirdparty..",
+                    "dev.mockstorage.stats..")
+            .because("Times and the nearest-miss ranking serve the journal and the third party alike; "
+                    + "a dependency back on either would make a package cycle");
 
     @ArchTest
     static final ArchRule theRemoteHandleKnowsOnlyThePublicApi = noClasses()
             .that().resideInAPackage(INTERNAL + "remote..")
             .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.mockstorage.internal..")
-                    .and(JavaClass.Predicates.resideOutsideOfPackage(INTERNAL + "remote..")))
+                    .and(JavaClass.Predicates.resideOutsideOfPackages(INTERNAL + "remote..", CONTRACT)))
             .because("the remote handle (HttpAdminClient) talks to a server in another process over the admin "
-                    + "API only: public types, JDK and JSON; reaching into the server's layers would only work in-process");
+                    + "API only: its route table and JSON, public types, JDK; reaching into the server's layers would "
+                    + "only work in-process");
+
+    @ArchTest
+    static final ArchRule theAdminContractKnowsOnlyThePublicApi = noClasses()
+            .that().resideInAPackage(CONTRACT)
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.mockstorage.internal..")
+                    .and(JavaClass.Predicates.resideOutsideOfPackage(CONTRACT)))
+            .because("the admin route table and its JSON are shared by the server and the remote handle, which "
+                    + "lives in mock-storage-client: public types, JDK and Jackson only");
+
+    @ArchTest
+    static final ArchRule theServerIsWiredOnce = fields()
+            .that().areDeclaredInClassesThat().resideInAPackage("dev.mockstorage.server")
+            .and().areDeclaredInClassesThat().doNotHaveSimpleName("Builder")
+            .should().beFinal()
+            .because("the server's parts are built once, in order, by Wiring and handed to what needs them at "
+                    + "construction; a field set later is a setter wiring an earlier part into a later one");
 
     @ArchTest
     static final ArchRule nothingDependsOnTheCommandLine = noClasses()
@@ -145,8 +183,9 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule publicApiExposesNoInternalTypes = methods()
-            .that().areDeclaredInClassesThat().resideInAnyPackage("dev.mockstorage", "dev.mockstorage.thirdparty",
-                    "dev.mockstorage.journal", "dev.mockstorage.stats")
+            .that().areDeclaredInClassesThat().resideInAnyPackage("dev.mockstorage", "dev.mockstorage.server",
+                    "dev.mockstorage.thirdparty", "dev.mockstorage.journal", "dev.mockstorage.stats",
+                    "dev.mockstorage.verification")
             .and().areDeclaredInClassesThat().arePublic()
             .and().arePublic()
             .should(notMentionInternalTypes())

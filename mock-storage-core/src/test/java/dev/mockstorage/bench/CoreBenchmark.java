@@ -1,6 +1,6 @@
 package dev.mockstorage.bench;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;

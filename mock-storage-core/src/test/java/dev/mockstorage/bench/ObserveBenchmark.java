@@ -1,6 +1,6 @@
 package dev.mockstorage.bench;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * client thread against a server with journal + metrics on (the defaults) and one with both off
  * ({@code journal.size=0}, {@code metrics.enabled=false}); the access log stays off in both. The two
  * runs alternate so drift hits both. Not a test: figures are printed, never asserted. Run with
- * {@code make bench-observe} ({@code SECONDS=n} per phase, default 5).
+ * {@code make bench-observe} ({@code BENCH_SECONDS=n} per phase, default 5).
  */
 public final class ObserveBenchmark {
     public static void main(String[] args) throws Exception {

@@ -4,6 +4,7 @@ import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.ObjectWrite;
+import dev.mockstorage.internal.service.Tasks;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
 
@@ -44,7 +45,7 @@ public final class QueueBenchmark {
         MetadataStore metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(10));
         BlobStore blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")),
                 new StorageNode("stg2", dir.resolve("stg2")), new StorageNode("stg3", dir.resolve("stg3"))), false);
-        TaskQueue queue = new TaskQueue(metadata, n + 1, workers, ObjectService.taskHandlers(metadata, blobs),
+        TaskQueue queue = new TaskQueue(metadata, n + 1, workers, Tasks.handlers(metadata, blobs),
                 Clock.systemUTC(), "bench");
         try {
             queue.pause();
@@ -52,15 +53,15 @@ public final class QueueBenchmark {
             ObjectService service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
             byte[] body = "x".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             for (int i = 0; i < n; i++) {
-                service.put(new ObjectWrite("bench", "k" + i, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(),
+                service.writes().put(new ObjectWrite("bench", "k" + i, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(),
                         Map::of, -1), new ByteArrayInputStream(body));
             }
-            report(queue, n, workers, ObjectService.UPLOAD_COMPLETED);
+            report(queue, n, workers, "upload-completed");
             queue.pause();
             for (int i = 0; i < n; i++) {
-                service.delete("bench", "k" + i);
+                service.writes().delete("bench", "k" + i);
             }
-            report(queue, n, workers, ObjectService.DELETE_BLOB);
+            report(queue, n, workers, "delete-blob");
         } finally {
             queue.close();
             metadata.close();

@@ -1,6 +1,6 @@
 package dev.mockstorage.bench;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.stats.ConsistencyReport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -34,7 +34,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code make bench-scale} (issue 18): how the store's costs grow with the number of objects. Loads
+ * {@code make bench-scale}: how the store's costs grow with the number of objects. Loads
  * small objects into one bucket through the server's in-process upload path (every node, metadata,
  * tasks; several threads) and, at 10 000, 100 000 and 1 000 000 objects (and once more after 100 000
  * more in each of 10 further buckets), measures: PUT and GET p50 (AWS SDK v2, 4 KiB PUTs, GETs of random

@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * {@code make soak} (issue 18): the standalone server in a child JVM under N clients (default 16) for
+ * {@code make soak}: the standalone server in a child JVM under N clients (default 16) for
  * M minutes (default 10) of mixed AWS SDK v2 operations (PUT, GET, HEAD, DELETE, ListObjectsV2, copy,
  * multipart), a quarter of them on keys every client writes, while a fault driver takes nodes down and
  * up, makes one slow, makes one fail its next write (read-only), corrupts replicas, runs the

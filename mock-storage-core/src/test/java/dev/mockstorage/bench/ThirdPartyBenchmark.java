@@ -1,7 +1,7 @@
 package dev.mockstorage.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * Added latency of a third-party miss (fetch + store on 3 nodes + answer) over a GET hit, with a
  * local upstream (the JDK's HttpServer serving 4 KiB from memory on 127.0.0.1). Reported, never
- * asserted. Run with {@code make bench-thirdparty [SECONDS=n]}.
+ * asserted. Run with {@code make bench-thirdparty [BENCH_SECONDS=n]}.
  */
 public final class ThirdPartyBenchmark {
     private static final int SIZE = 4 * 1024;

@@ -13,15 +13,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** Every admin endpoint over real HTTP (JDK client), with S3 traffic from the AWS SDK. */
@@ -29,11 +26,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class AdminApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private TestServer server;
+    @StartStop
+    private static final TestServer server = TestServer.create();
 
     @BeforeAll
-    void start(@TempDir Path dir) {
-        server = TestServer.start(dir);
+    void start() {
         server.createBucket("photos");
         server.createBucket("docs");
         server.createBucket("empty");
@@ -43,11 +40,6 @@ class AdminApiTest {
         put("docs", "readme.txt", "text/plain", "hello");
         put("docs", "notes/a[1].txt", "text/plain; charset=utf-8", "abc");
         put("docs", "ünïcödé key.md", "text/markdown", "x");
-    }
-
-    @AfterAll
-    void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private void put(String bucket, String key, String type, String body) {

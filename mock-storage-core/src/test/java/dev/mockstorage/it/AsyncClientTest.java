@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -30,21 +27,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class AsyncClientTest {
 
-    @TempDir
-    Path dataDir;
-
-    TestServer server;
+    @StartStop
+    final TestServer server = TestServer.create();
     S3AsyncClient async;
 
     @BeforeEach
     void start() {
-        server = TestServer.start(dataDir);
         async = server.async();
-    }
-
-    @AfterEach
-    void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private static <T> T join(CompletableFuture<T> future) throws Exception {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +36,8 @@ class AwsCliTest {
     @TempDir
     static Path work;
 
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static Path uploadConfig;
     static Path downloadConfig;
 
@@ -48,12 +48,6 @@ class AwsCliTest {
                 "[default]\ns3 =\n    addressing_style = path\n    multipart_threshold = 64MB\n");
         downloadConfig = Files.writeString(work.resolve("aws-download.config"),
                 "[default]\ns3 =\n    addressing_style = path\n");
-        server = TestServer.start(work.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     static ExternalProcess.Result aws(Path config, String... args) {

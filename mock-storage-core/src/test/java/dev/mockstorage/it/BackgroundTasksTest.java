@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.BucketStats;
-import dev.mockstorage.MockStorageServer;
-import dev.mockstorage.QueueStats;
+import dev.mockstorage.server.MockStorageServer;
+import dev.mockstorage.stats.ServerStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,8 +78,8 @@ class BackgroundTasksTest {
             }
             before = blobs("stg1");
             assertEquals(7, before.size(), "nothing deleted yet: the tasks only wait");
-            QueueStats stats = paused.server().queueStats();
-            assertEquals(7 + 5, stats.open(), "7 upload-completed + 5 delete-blob tasks");
+            ServerStats.Queue stats = paused.server().stats().queue();
+            assertEquals(7 + 5, stats.depth(), "7 upload-completed + 5 delete-blob tasks");
             assertEquals(0, stats.workers());
             IllegalStateException notIdle = assertThrows(IllegalStateException.class,
                     () -> paused.server().awaitIdle(Duration.ofMillis(1)));
@@ -95,10 +94,10 @@ class BackgroundTasksTest {
             }
             assertEquals("version 2 of k0", get(restarted.s3(), "k0"));
             assertEquals("version 2 of k1", get(restarted.s3(), "k1"));
-            QueueStats stats = restarted.server().queueStats();
-            assertEquals(0, stats.open());
+            ServerStats.Queue stats = restarted.server().stats().queue();
+            assertEquals(0, stats.depth());
             assertEquals(12, stats.done());
-            BucketStats b = restarted.server().bucketStats().get(0);
+            ServerStats.Bucket b = restarted.server().stats().buckets().get(0);
             assertEquals(List.of(2L, 30L, 7L, 105L), List.of(b.objects(), b.bytes(), b.uploads(), b.uploadedBytes()),
                     "uploads counted by the tasks that ran after the restart");
         }
@@ -112,7 +111,7 @@ class BackgroundTasksTest {
             s3.createBucket(b -> b.bucket("bkt"));
             put(s3, "one", "1");
             put(s3, "two", "2");
-            assertEquals(2, server.queueStats().open());
+            assertEquals(2, server.stats().queue().depth());
 
             S3Exception refused = assertThrows(S3Exception.class, () -> put(s3, "three", "3"));
             assertEquals(503, refused.statusCode());
@@ -127,7 +126,7 @@ class BackgroundTasksTest {
             S3Exception refusedDelete = assertThrows(S3Exception.class, () -> s3.deleteObject(b -> b.bucket("bkt").key("one")));
             assertEquals("SlowDown", refusedDelete.awsErrorDetails().errorCode());
             assertEquals("1", get(s3, "one"), "the refused delete changed nothing");
-            assertEquals(2, server.queueStats().open());
+            assertEquals(2, server.stats().queue().depth());
         }
     }
 
@@ -146,10 +145,11 @@ class BackgroundTasksTest {
             server.s3().deleteObject(b -> b.bucket("bkt").key("k"));
             server.server().awaitIdle(IDLE); // returns once parked: a failed task is not open
 
-            QueueStats stats = server.server().queueStats();
-            assertEquals(1, stats.failed());
+            ServerStats.Queue stats = server.server().stats().queue();
+            assertEquals(1, stats.parked());
+            assertEquals(1, stats.failed(), "parked by this run");
             assertEquals(4, stats.retried());
-            assertEquals(0, stats.open());
+            assertEquals(0, stats.depth());
             List<String> failed = server.server().failedTasks();
             assertEquals(1, failed.size());
             assertTrue(failed.get(0).matches("#\\d+ delete-blob " + blobId + " \\(failed, attempts 5, last error: IOException: "
@@ -176,8 +176,8 @@ class BackgroundTasksTest {
 
             assertArrayEquals(intact, Files.readAllBytes(blobFile("stg1", blobId)));
             assertArrayEquals(intact, Files.readAllBytes(blobFile("stg2", blobId)));
-            QueueStats stats = server.server().queueStats();
-            assertEquals(0, stats.failed());
+            ServerStats.Queue stats = server.server().stats().queue();
+            assertEquals(0, stats.parked());
             assertEquals(2, stats.done(), "the upload's upload-completed and one repair-blob");
             for (String node : NODES) {
                 try (Stream<Path> tmp = Files.list(dir.resolve(node).resolve("tmp"))) {
@@ -200,18 +200,18 @@ class BackgroundTasksTest {
             server.s3().copyObject(b -> b.sourceBucket("bkt").sourceKey("bkt").destinationBucket("other").destinationKey("copy"));
             server.server().awaitIdle(IDLE);
 
-            List<BucketStats> stats = server.server().bucketStats();
+            List<ServerStats.Bucket> stats = server.server().stats().buckets();
             assertEquals(2, stats.size());
-            BucketStats b = stats.get(0);
-            assertEquals(List.of("bkt", 2L, 13L, 4L, 19L), List.of(b.bucket(), b.objects(), b.bytes(), b.uploads(), b.uploadedBytes()));
+            ServerStats.Bucket b = stats.get(0);
+            assertEquals(List.of("bkt", 2L, 13L, 4L, 19L), List.of(b.name(), b.objects(), b.bytes(), b.uploads(), b.uploadedBytes()));
             assertNotNull(b.lastUploadAt());
-            BucketStats other = stats.get(1);
+            ServerStats.Bucket other = stats.get(1);
             assertEquals(List.of("other", 1L, 10L, 1L, 10L),
-                    List.of(other.bucket(), other.objects(), other.bytes(), other.uploads(), other.uploadedBytes()));
+                    List.of(other.name(), other.objects(), other.bytes(), other.uploads(), other.uploadedBytes()));
 
             server.s3().deleteObject(r -> r.bucket("other").key("copy"));
             server.s3().deleteBucket(r -> r.bucket("other"));
-            assertEquals(List.of("bkt"), server.server().bucketStats().stream().map(BucketStats::bucket).toList());
+            assertEquals(List.of("bkt"), server.server().stats().buckets().stream().map(ServerStats.Bucket::name).toList());
         }
     }
 }

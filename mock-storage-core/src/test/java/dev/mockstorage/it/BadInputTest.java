@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.mockstorage.testing.RawHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,10 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,24 +45,18 @@ class BadInputTest {
 
     static final String BUCKET = "bkt";
 
-    @TempDir
+    @StartStop
+    final TestServer server = TestServer.create().withDataDirectory("l1/l2/l3/l4/data");
     Path root;
-
     Path dataDir;
-    TestServer server;
     RawHttp raw;
 
     @BeforeEach
-    void start() throws IOException {
-        dataDir = Files.createDirectories(root.resolve("l1/l2/l3/l4/data"));
-        server = TestServer.start(dataDir);
+    void start() {
+        root = server.directory();
+        dataDir = server.dataDirectory();
         raw = server.raw();
         server.createBucket(BUCKET);
-    }
-
-    @AfterEach
-    void stop() {
-        TestServer.closeQuietly(server);
     }
 
     // ---- bucket names ---------------------------------------------------------------------------

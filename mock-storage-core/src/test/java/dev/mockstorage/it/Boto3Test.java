@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,17 +26,12 @@ class Boto3Test {
 
     @TempDir
     static Path work;
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(work.resolve("data"));
         server.createBucket("python");
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     @Test

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,17 +16,8 @@ class Boto3VersioningTest {
 
     @TempDir
     static Path work;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(work.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
-    }
+    @StartStop
+    static final TestServer server = TestServer.create();
 
     @Test
     void versionedBucketPutListGetDeleteAndRestore() throws Exception {

@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.CreateBucketResponse;
@@ -30,20 +26,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
  */
 class BucketOperationsTest {
 
-    @TempDir
-    Path dataDir;
-
-    TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(dataDir);
-    }
-
-    @AfterEach
-    void stop() {
-        TestServer.closeQuietly(server);
-    }
+    @StartStop
+    final TestServer server = TestServer.create();
 
     @Test
     void listBucketsOfAFreshServerIsEmpty() {

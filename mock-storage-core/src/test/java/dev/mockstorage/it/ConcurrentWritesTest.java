@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedInputStream;
+import dev.mockstorage.testing.RawHttp;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -48,19 +45,12 @@ class ConcurrentWritesTest {
     private static final int WRITERS = 8;
     private static final int ROUNDS = 12;
 
-    @TempDir
-    Path dataDir;
-    TestServer server;
+    @StartStop
+    final TestServer server = TestServer.create();
 
     @BeforeEach
     void start() {
-        server = TestServer.start(dataDir);
         server.createBucket(BUCKET);
-    }
-
-    @AfterEach
-    void stop() {
-        TestServer.closeQuietly(server);
     }
 
     @Test
@@ -131,7 +121,7 @@ class ConcurrentWritesTest {
         assertEquals(List.of(), failures, "seed " + seed);
         server.server().awaitIdle(Duration.ofSeconds(30));
         for (int node = 1; node <= 3; node++) {
-            assertEquals(1, blobFiles(dataDir.resolve("stg" + node)), "stg" + node + " keeps only the winner's blob");
+            assertEquals(1, blobFiles(server.dataDirectory().resolve("stg" + node)), "stg" + node + " keeps only the winner's blob");
         }
         System.out.println("ConcurrentWritesTest: " + ROUNDS + " rounds of " + WRITERS + " concurrent writers of one key ("
                 + writes + " PUTs), " + consistentReads.get() + " racing reads, all consistent (seed " + seed + ")");
@@ -154,13 +144,10 @@ class ConcurrentWritesTest {
         server.s3().putObject(b -> b.bucket(BUCKET).key("slow"), RequestBody.fromBytes(old));
         byte[] next = new byte[256 * 1024];
         new Random(1).nextBytes(next);
-        try (Socket socket = new Socket(server.endpoint().getHost(), server.endpoint().getPort())) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("PUT /bkt/slow HTTP/1.1\r\nHost: x\r\nContent-Length: " + next.length + "\r\n\r\n")
+        try (RawHttp.Connection connection = server.raw().open()) {
+            connection.send(("PUT /bkt/slow HTTP/1.1\r\nHost: x\r\nContent-Length: " + next.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            out.write(next, 0, next.length / 2);
-            out.flush();
+            connection.send(Arrays.copyOfRange(next, 0, next.length / 2));
 
             // the PUT is in progress (half its body is still with us): the reader gets the old version now
             assertArrayEquals(old, server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("slow")).asByteArray());
@@ -168,9 +155,8 @@ class ConcurrentWritesTest {
                     .map(o -> o.key()).toList());
             assertEquals((long) old.length, server.s3().headObject(b -> b.bucket(BUCKET).key("slow")).contentLength());
 
-            out.write(next, next.length / 2, next.length - next.length / 2);
-            out.flush();
-            RawHttp.Response put = RawHttp.read(new BufferedInputStream(socket.getInputStream()), false);
+            connection.send(Arrays.copyOfRange(next, next.length / 2, next.length));
+            RawHttp.Response put = connection.readResponse();
             assertEquals(200, put.status(), put::toString);
         }
         assertArrayEquals(next, server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("slow")).asByteArray());

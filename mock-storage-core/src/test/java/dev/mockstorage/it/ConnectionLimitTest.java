@@ -5,31 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * {@code server.max_connections} end to end (issue 18): a connection beyond the limit gets S3's
+ * {@code server.max_connections} end to end: a connection beyond the limit gets S3's
  * {@code 503 SlowDown} as XML, which the SDK reports (and by default retries), and is closed; once a
  * connection closes there is room again. The refusal is not a request: the journal does not record it.
  * The 3 000-connection, slowloris and timeout cases are {@code ConnectionLimitsTest} (in {@code http}).
  */
 class ConnectionLimitTest {
 
-    @TempDir
-    Path dir;
+    @StartStop
+    final TestServer t = TestServer.create(b -> b.setting("server.max_connections", "2"));
 
     @Test
     void aConnectionBeyondTheLimitIsAnsweredSlowDownAsS3XmlAndThereIsRoomOnceOneCloses() throws Exception {
-        try (TestServer t = TestServer.start(dir, b -> b.setting("server.max_connections", "2"));
-             S3Client noRetries = S3Client.builder().endpointOverride(t.endpoint()).forcePathStyle(true)
+        try (S3Client noRetries = S3Client.builder().endpointOverride(t.endpoint()).forcePathStyle(true)
                      .region(Region.US_EAST_1).credentialsProvider(TestServer.credentials(t.server()))
                      .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
             Socket first = new Socket(t.endpoint().getHost(), t.endpoint().getPort());

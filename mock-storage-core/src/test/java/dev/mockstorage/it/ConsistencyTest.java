@@ -1,5 +1,6 @@
 package dev.mockstorage.it;
 
+import static dev.mockstorage.it.TestData.random;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ConsistencyReport.Finding;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -49,12 +49,6 @@ class ConsistencyTest {
 
     @TempDir
     Path dir;
-
-    private static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
 
     /** An S3 client that does not retry, so a 503 is seen as it is. */
     private static S3Client s3(MockStorageServer server) {

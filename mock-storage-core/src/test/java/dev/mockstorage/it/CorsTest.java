@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mockstorage.testing.RawHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,21 +41,13 @@ class CorsTest {
     /** The Vary value S3 sends with CORS headers. */
     private static final String VARY = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method";
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir.resolve("data"));
         s3 = server.s3();
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private static void putCors(String bucket, CORSRule... rules) {
@@ -342,13 +334,14 @@ class CorsTest {
     @Test
     void awsCliPutsAndGetsTheBucketCors() throws IOException {
         String bucket = server.createBucket("cors-cli");
-        Path cors = Files.writeString(dataDir.resolve("cors.json"), """
+        Path work = server.directory();
+        Path cors = Files.writeString(work.resolve("cors.json"), """
                 {"CORSRules": [{"ID": "cli", "AllowedOrigins": ["http://app.example.com"], "AllowedMethods": ["PUT", "GET"],
                   "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]}
                 """);
-        AwsCli.run(server, dataDir, "s3api", "put-bucket-cors", "--bucket", bucket, "--cors-configuration", "file://" + cors)
+        AwsCli.run(server, work, "s3api", "put-bucket-cors", "--bucket", bucket, "--cors-configuration", "file://" + cors)
                 .assertSuccess();
-        JsonNode rules = new ObjectMapper().readTree(AwsCli.run(server, dataDir, "s3api", "get-bucket-cors", "--bucket", bucket)
+        JsonNode rules = new ObjectMapper().readTree(AwsCli.run(server, work, "s3api", "get-bucket-cors", "--bucket", bucket)
                 .assertSuccess().stdout()).get("CORSRules");
         assertEquals(1, rules.size());
         assertEquals("cli", rules.get(0).get("ID").asText());

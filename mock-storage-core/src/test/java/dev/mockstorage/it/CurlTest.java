@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,18 +27,13 @@ class CurlTest {
     @TempDir
     static Path work;
 
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
 
     @BeforeAll
     static void start() {
         ExternalProcess.requireExecutable(CURL, "apt-get install curl");
-        server = TestServer.start(work.resolve("data"));
         server.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     static ExternalProcess.Result curl(byte[] stdin, String... args) {

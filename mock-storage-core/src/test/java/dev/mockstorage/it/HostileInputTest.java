@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.mockstorage.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,24 +40,18 @@ class HostileInputTest {
     static final String VICTIM = "victim";
     static final byte[] VICTIM_BODY = "the victim's original bytes".getBytes(StandardCharsets.UTF_8);
 
-    @TempDir
+    @StartStop
+    static final TestServer server = TestServer.create().withDataDirectory("a/b/c/data");
     static Path root;
-
     static Path dataDir;
-    static TestServer server;
     Map<Path, Long> outsideBefore;
 
     @BeforeAll
     static void start() {
-        dataDir = root.resolve("a/b/c/data");
-        server = TestServer.start(dataDir);
+        root = server.directory();
+        dataDir = server.dataDirectory();
         server.createBucket(BUCKET);
         server.s3().putObject(b -> b.bucket(BUCKET).key(VICTIM), RequestBody.fromBytes(VICTIM_BODY));
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     @BeforeEach
@@ -190,11 +178,11 @@ class HostileInputTest {
     void aRequestHiddenInTheBodyOfARejectedPutNeverRuns() throws IOException {
         String hidden = "DELETE /bkt/victim HTTP/1.1\r\nHost: x\r\n\r\n";
         String put = "PUT /nosuchbucket/k HTTP/1.1\r\nContent-Length: " + hidden.length() + "\r\n\r\n" + hidden;
-        try (Conversation c = new Conversation()) {
+        try (RawHttp.Connection c = server.raw().open()) {
             c.send(put);
-            assertS3Error(c.response(), 404, "NoSuchBucket");
+            assertS3Error(c.readResponse(), 404, "NoSuchBucket");
             c.sendIfOpen("GET /health HTTP/1.1\r\n\r\n");
-            c.assertHealthOrClosed();
+            assertHealthOrClosed(c.readUntilClosed());
         }
     }
 
@@ -202,13 +190,13 @@ class HostileInputTest {
     void aRequestHiddenInTheBodyOfAGetNeverRuns() throws IOException {
         String hidden = "DELETE /bkt/victim HTTP/1.1\r\nHost: x\r\n\r\n";
         String get = "GET /bkt/victim HTTP/1.1\r\nContent-Length: " + hidden.length() + "\r\n\r\n" + hidden;
-        try (Conversation c = new Conversation()) {
+        try (RawHttp.Connection c = server.raw().open()) {
             c.send(get);
-            RawHttp.Response response = c.response();
+            RawHttp.Response response = c.readResponse();
             assertEquals(200, response.status(), response::toString);
             assertArrayEquals(VICTIM_BODY, response.body());
             c.sendIfOpen("GET /health HTTP/1.1\r\n\r\n");
-            c.assertHealthOrClosed();
+            assertHealthOrClosed(c.readUntilClosed());
         }
     }
 
@@ -219,11 +207,11 @@ class HostileInputTest {
         String smuggled = "DELETE /bkt/victim HTTP/1.1\r\nHost: x\r\n\r\n";
         String body = "0\r\n\r\n" + smuggled;
         String request = "PUT /bkt/k HTTP/1.1\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
-        try (Conversation c = new Conversation()) {
+        try (RawHttp.Connection c = server.raw().open()) {
             c.send(request);
-            assertS3Error(c.response(), 400, "InvalidRequest");
+            assertS3Error(c.readResponse(), 400, "InvalidRequest");
             c.sendIfOpen("GET /health HTTP/1.1\r\n\r\n");
-            c.assertClosed();
+            assertClosed(c.readUntilClosed());
         }
     }
 
@@ -249,75 +237,18 @@ class HostileInputTest {
         return new RawHttp(server.endpoint()).exchange(request, halfClose, false);
     }
 
-    /** A keep-alive connection the test drives request by request. */
-    private final class Conversation implements AutoCloseable {
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
-        private boolean outputBroken;
-
-        Conversation() throws IOException {
-            socket = new Socket(server.endpoint().getHost(), server.endpoint().getPort());
-            socket.setSoTimeout(30_000);
-            in = new BufferedInputStream(socket.getInputStream());
-            out = socket.getOutputStream();
+    /** What a connection answered after the test's last request: /health's 200, or nothing (the server closed it). */
+    private static void assertHealthOrClosed(byte[] rest) {
+        if (rest.length == 0) {
+            return;
         }
+        String text = new String(rest, StandardCharsets.ISO_8859_1);
+        assertTrue(text.startsWith("HTTP/1.1 200"), () -> "expected /health's answer or a close, got: " + text);
+    }
 
-        void send(String bytes) throws IOException {
-            out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        /** Sends unless the server already closed (a reset on write is then expected). */
-        void sendIfOpen(String bytes) {
-            try {
-                send(bytes);
-            } catch (IOException e) {
-                outputBroken = true;
-            }
-        }
-
-        RawHttp.Response response() throws IOException {
-            return RawHttp.read(in, false);
-        }
-
-        /** The next answer is /health's 200, or the server closed the connection (never any other answer). */
-        void assertHealthOrClosed() throws IOException {
-            byte[] rest = readRest();
-            if (rest.length == 0) {
-                return;
-            }
-            String text = new String(rest, StandardCharsets.ISO_8859_1);
-            assertTrue(text.startsWith("HTTP/1.1 200"), () -> "expected /health's answer or a close, got: " + text);
-        }
-
-        /** Nothing more is answered on this connection. */
-        void assertClosed() throws IOException {
-            byte[] rest = readRest();
-            assertEquals("", new String(rest, StandardCharsets.ISO_8859_1), "no further answer on a connection with broken framing");
-        }
-
-        private byte[] readRest() throws IOException {
-            ByteArrayOutputStream rest = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            try {
-                if (!outputBroken) {
-                    socket.shutdownOutput();
-                }
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    rest.write(buf, 0, n);
-                }
-            } catch (java.net.SocketException e) {
-                // reset by the server after it closed: nothing more was answered
-            }
-            return rest.toByteArray();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    /** Nothing more was answered on this connection. */
+    private static void assertClosed(byte[] rest) {
+        assertEquals("", new String(rest, StandardCharsets.ISO_8859_1), "no further answer on a connection with broken framing");
     }
 
     /** Every regular file below the temp dir but outside the data dir, with its size. */

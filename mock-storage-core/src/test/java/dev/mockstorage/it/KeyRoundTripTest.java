@@ -6,13 +6,10 @@ import static dev.mockstorage.it.TestData.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -35,22 +32,14 @@ class KeyRoundTripTest {
                 "colon:at@", "tilde~star*");
     }
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         s3 = server.s3();
         server.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     @ParameterizedTest

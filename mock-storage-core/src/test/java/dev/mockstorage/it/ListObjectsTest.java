@@ -10,15 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -37,21 +35,13 @@ class ListObjectsTest {
     static final List<String> PHOTO_KEYS = List.of(
             "photos/2024/feb.jpg", "photos/2024/jan.jpg", "photos/2025/mar.jpg", "photosynthesis.txt", "videos/a.mp4");
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         s3 = server.s3();
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     static String bucketWith(String bucket, List<String> keys) {

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +25,12 @@ import software.amazon.awssdk.transfer.s3.model.CompletedFileUpload;
 class MultipartClientsTest {
     @TempDir
     static Path work;
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(work.resolve("data"));
         server.createBucket("transfers");
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     static Path file(String name, long size, long seed) throws IOException {

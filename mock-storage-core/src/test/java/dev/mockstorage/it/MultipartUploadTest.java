@@ -19,10 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -46,21 +44,14 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 class MultipartUploadTest {
     static final int MIB = 1024 * 1024;
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir.resolve("data"));
         s3 = server.s3();
         server.createBucket("mpu");
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private static String create(String key) {
@@ -334,7 +325,7 @@ class MultipartUploadTest {
         server.server().awaitIdle(Duration.ofSeconds(10));
         Set<String> all = new TreeSet<>();
         for (String node : List.of("stg1", "stg2", "stg3")) {
-            Path blobs = dir.resolve("data").resolve(node).resolve("blobs");
+            Path blobs = server.dataDirectory().resolve(node).resolve("blobs");
             if (!Files.exists(blobs)) {
                 continue;
             }

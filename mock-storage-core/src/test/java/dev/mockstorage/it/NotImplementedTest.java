@@ -5,12 +5,9 @@ import static dev.mockstorage.it.S3Assertions.assertSdkError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -20,20 +17,13 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * (a PUT of {@code ?uploads} must not create the bucket).
  */
 class NotImplementedTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir.resolve("data"));
         server.createBucket("nope");
         server.s3().putObject(b -> b.bucket("nope").key("k"), RequestBody.fromString("x"));
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private static void assertNotImplemented(String method, String target, String operation) {

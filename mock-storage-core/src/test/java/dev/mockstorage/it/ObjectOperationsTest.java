@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,21 +47,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class ObjectOperationsTest {
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         s3 = server.s3();
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     @Test

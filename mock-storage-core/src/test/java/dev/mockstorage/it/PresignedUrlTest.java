@@ -6,6 +6,7 @@ import static dev.mockstorage.it.S3Assertions.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,23 +46,17 @@ class PresignedUrlTest {
 
     @TempDir
     static Path work;
-    static TestServer open;
-    static TestServer strict;
+    @StartStop
+    static final TestServer open = TestServer.create();
+    @StartStop
+    static final TestServer strict = TestServer.create(b -> b.strictAuth());
 
     @BeforeAll
     static void start() {
-        open = TestServer.start(work.resolve("open"));
-        strict = TestServer.start(work.resolve("strict"), b -> b.strictAuth());
         for (TestServer s : List.of(open, strict)) {
             s.createBucket(BUCKET);
             s.s3().putObject(b -> b.bucket(BUCKET).key(KEY).contentType("text/plain"), RequestBody.fromString("presigned body"));
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(open);
-        TestServer.closeQuietly(strict);
     }
 
     static S3Presigner presigner(TestServer server) {

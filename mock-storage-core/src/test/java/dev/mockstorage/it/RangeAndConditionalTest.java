@@ -4,14 +4,12 @@ import static dev.mockstorage.it.S3Assertions.assertS3Error;
 import static dev.mockstorage.it.S3Assertions.assertSdkError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
+import dev.mockstorage.testing.RawHttp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -29,26 +27,18 @@ class RangeAndConditionalTest {
     static final String KEY = "digits.txt";
     static final String CONTENT = "0123456789abcdefghij";
 
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
     static String etag;
     static Instant lastModified;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         s3 = server.s3();
         server.createBucket(BUCKET);
         etag = s3.putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromString(CONTENT)).eTag();
         lastModified = s3.headObject(b -> b.bucket(BUCKET).key(KEY)).lastModified();
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private static ResponseBytes<GetObjectResponse> getRange(String range) {

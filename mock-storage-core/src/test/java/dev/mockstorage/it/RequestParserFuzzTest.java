@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.mockstorage.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -302,28 +299,9 @@ class RequestParserFuzzTest {
 
     /** Sends the bytes, half-closes, and reads everything the server answers until it closes. */
     private static byte[] exchange(TestServer server, byte[] request) throws IOException {
-        try (Socket socket = new Socket(server.endpoint().getHost(), server.endpoint().getPort())) {
-            socket.setSoTimeout(30_000);
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(request);
-                out.flush();
-                socket.shutdownOutput();
-            } catch (SocketException e) {
-                // the server answered and closed before taking everything: its answer is still readable
-            }
-            InputStream in = socket.getInputStream();
-            byte[] buf = new byte[8192];
-            try {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    answer.write(buf, 0, n);
-                }
-            } catch (SocketException e) {
-                // reset after the answer (the server closed with our bytes unread): keep what arrived
-            }
-            return answer.toByteArray();
+        try (RawHttp.Connection connection = server.raw().open()) {
+            connection.sendIfOpen(request); // the server may answer and close before taking everything
+            return connection.readUntilClosed();
         }
     }
 

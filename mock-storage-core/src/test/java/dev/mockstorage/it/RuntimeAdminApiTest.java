@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mockstorage.internal.contract.AdminRoute;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,20 +27,9 @@ class RuntimeAdminApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path dir;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        // write quorum 2 of 3: corruptingAReplicaTheNodeNeverGotIs404 writes while a node is down
-        server = TestServer.start(dir, b -> b.setting("storage.write_quorum", "2"));
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
-    }
+    // write quorum 2 of 3: corruptingAReplicaTheNodeNeverGotIs404 writes while a node is down
+    @StartStop
+    private static final TestServer server = TestServer.create(b -> b.setting("storage.write_quorum", "2"));
 
     private record Answer(int status, String body) {
         JsonNode json() throws IOException {
@@ -226,9 +214,10 @@ class RuntimeAdminApiTest {
 
     @Test
     void theRuntimeRoutesAreInTheRouteTable() {
-        var routes = dev.mockstorage.internal.admin.AdminApi.routes();
-        for (String r : new String[] {"POST /api/v1/await-idle", "POST /api/v1/reset", "PUT /api/v1/buckets/**",
-                "GET /api/v1/nodes", "POST /api/v1/nodes/**", "PUT /api/v1/nodes/**"}) {
+        var routes = AdminRoute.all();
+        for (String r : new String[] {"POST /api/v1/await-idle", "POST /api/v1/reset", "PUT /api/v1/buckets/{bucket}",
+                "GET /api/v1/nodes", "POST /api/v1/nodes/{node}/down", "POST /api/v1/nodes/{node}/up",
+                "POST /api/v1/nodes/{node}/read-only", "POST /api/v1/nodes/{node}/corrupt", "PUT /api/v1/nodes/{node}/delay"}) {
             assertTrue(routes.contains(r), r + " in " + routes);
         }
     }

@@ -2,11 +2,12 @@ package dev.mockstorage.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.thirdparty.Fault;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
@@ -14,6 +15,7 @@ import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
 import dev.mockstorage.thirdparty.UpstreamCall;
+import dev.mockstorage.verification.Times;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,7 +90,7 @@ class ScriptedThirdPartyTest {
         assertEquals("inline", got.response().contentDisposition());
         assertEquals("meow", get("cat.txt"));
 
-        tp.verify(1, Match.get("photos", "cat.txt"));
+        tp.verify(Times.once(), Match.get("photos", "cat.txt"));
         UpstreamCall call = tp.calls().get(0);
         assertEquals("/photos/cat.txt", call.url());
         assertEquals("script-1", call.scriptId());
@@ -153,7 +155,7 @@ class ScriptedThirdPartyTest {
         tp.script(ThirdPartyScript.when(Match.get("photos", "r"))
                 .respond(Reply.status(503), Reply.fault(Fault.CONNECTION_RESET), Reply.ok("third time")));
         assertEquals("third time", get("r"));
-        tp.verify(3, Match.get("photos", "r"));
+        tp.verify(Times.exactly(3), Match.get("photos", "r"));
     }
 
     @Test
@@ -176,7 +178,7 @@ class ScriptedThirdPartyTest {
         assertEquals(503, e.statusCode());
         assertTrue(e.awsErrorDetails().errorMessage().contains("sent a broken body for photos/cut"), e.awsErrorDetails().errorMessage());
         assertTrue(s3.listObjectsV2(b -> b.bucket("photos")).contents().isEmpty());
-        tp.verify(1, Match.get("photos", "cut"));
+        tp.verify(Times.once(), Match.get("photos", "cut"));
     }
 
     @Test
@@ -203,8 +205,8 @@ class ScriptedThirdPartyTest {
         tp.script(ThirdPartyScript.when(Match.keyPrefix("photos", "2024/")).respond(Reply.ok("override")).withId("newer"));
         assertEquals("override", get("2024/feb.jpg"));
         assertEquals("newer", tp.calls().get(3).scriptId());
-        tp.verify(2, Match.keyPrefix("photos", "2024/"));
-        tp.verify(4, Match.any());
+        tp.verify(Times.exactly(2), Match.keyPrefix("photos", "2024/"));
+        tp.verify(Times.exactly(4), Match.any());
     }
 
     @Test
@@ -227,13 +229,18 @@ class ScriptedThirdPartyTest {
         tp.script(ThirdPartyScript.when(Match.bucket("photos")).respond(Reply.ok("x")));
         get("cat.jpg");
         get("dog.jpg");
-        AssertionError e = assertThrows(AssertionError.class, () -> tp.verify(1, Match.get("photos", "cat.jpeg")));
+        AssertionError e = assertThrows(AssertionError.class, () -> tp.verify(Times.once(), Match.get("photos", "cat.jpeg")));
         String m = e.getMessage();
         assertTrue(m.startsWith("expected 1 third-party call matching GET bucket=photos key=\"cat.jpeg\" but there were 0 (2 recorded in all)"), m);
         assertTrue(m.contains("closest other calls:\n  GET /photos/cat.jpg -> 200 (script script-1)  [differs in key \"cat.jpg\"]"), m);
-        AssertionError twice = assertThrows(AssertionError.class, () -> tp.verify(2, Match.get("photos", "cat.jpg")));
+        AssertionError twice = assertThrows(AssertionError.class, () -> tp.verify(Times.exactly(2), Match.get("photos", "cat.jpg")));
         assertTrue(twice.getMessage().contains("but there was 1"), twice.getMessage());
         assertTrue(twice.getMessage().contains("matching calls:\n  GET /photos/cat.jpg"), twice.getMessage());
+        tp.verify(Times.atLeast(2), Match.bucket("photos"));
+        tp.verify(Match.get("photos", "dog.jpg"));
+        AssertionError range = assertThrows(AssertionError.class, () -> tp.verify(Times.atLeast(3), Match.bucket("photos")));
+        assertTrue(range.getMessage().startsWith("expected at least 3 third-party calls matching any method bucket=photos"
+                + " but there were 2"), range.getMessage());
     }
 
     @Test
@@ -310,8 +317,11 @@ class ScriptedThirdPartyTest {
         assertEquals(List.of("other.txt"), unmatched.stream().map(UpstreamCall::key).toList());
 
         HttpResponse<String> ok = admin("POST", "/api/v1/third-party/verify",
-                ThirdPartyJson.writeVerification(1, Match.get("photos", "hello.txt")));
+                ThirdPartyJson.writeVerification(Times.once(), Match.get("photos", "hello.txt")));
         assertEquals(200, ok.statusCode(), ok.body());
+        HttpResponse<String> range = admin("POST", "/api/v1/third-party/verify",
+                "{\"times\": {\"min\": 1}, \"match\": {\"key\": \"hello.txt\"}}");
+        assertEquals(200, range.statusCode(), range.body());
         HttpResponse<String> failed = admin("POST", "/api/v1/third-party/verify",
                 "{\"times\": 2, \"match\": {\"bucket\": \"photos\", \"key\": \"hello.txt\"}}");
         assertEquals(409, failed.statusCode());
@@ -336,6 +346,9 @@ class ScriptedThirdPartyTest {
         assertEquals(405, wrongMethod.statusCode());
         HttpResponse<String> unknown = admin("GET", "/api/v1/third-party/nope", null);
         assertEquals(404, unknown.statusCode());
-        assertTrue(unknown.body().contains("scripts, calls, verify"), unknown.body());
+        assertTrue(unknown.body().contains("available: GET /api/v1/third-party/scripts,"), unknown.body());
+        assertTrue(unknown.body().contains("DELETE /api/v1/third-party/scripts/{id}"), unknown.body());
+        assertTrue(unknown.body().contains("POST /api/v1/third-party/verify"), unknown.body());
+        assertFalse(unknown.body().contains("/api/v1/stats"), "only the third party's routes: " + unknown.body());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mockstorage.it;
 
+import dev.mockstorage.testing.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

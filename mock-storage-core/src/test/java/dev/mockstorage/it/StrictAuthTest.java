@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.journal.RecordedRequest;
+import dev.mockstorage.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,17 +46,12 @@ class StrictAuthTest {
 
     @TempDir
     static Path work;
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create(b -> b.strictAuth().credentials("AKIDSTRICT", "strict-secret"));
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(work.resolve("data"), b -> b.strictAuth().credentials("AKIDSTRICT", "strict-secret"));
         server.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     static S3Client client(String accessKey, String secretKey) {
@@ -255,7 +250,7 @@ class StrictAuthTest {
         }
         try (MockStorageServer s = MockStorageServer.builder().dataDirectory(work.resolve("defaults")).start()) {
             assertTrue(!s.strictAuth());
-            assertEquals(MockStorageServer.ACCESS_KEY, s.accessKey());
+            assertEquals(MockStorageServer.DEFAULT_ACCESS_KEY, s.accessKey());
         }
     }
 

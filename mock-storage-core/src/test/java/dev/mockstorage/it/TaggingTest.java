@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -22,23 +19,15 @@ import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
 /** Object and bucket tagging through the AWS SDK v2 at its defaults. */
 class TaggingTest {
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
     static String bucket;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir);
         s3 = server.s3();
         bucket = server.createBucket("tags");
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private static Map<String, String> tags(String key) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
@@ -22,6 +23,13 @@ final class TestData {
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The bytes {@code new Random(seed)} gives: for tests that only need content of their own. */
+    static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
     }
 
     /** Deterministic pseudo-random bytes (an LCG), different for each seed. */

@@ -9,9 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.BucketStats;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.stats.ConsistencyReport;
+import dev.mockstorage.stats.ServerStats;
+import dev.mockstorage.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,22 +49,14 @@ import software.amazon.awssdk.services.s3.model.Tag;
  * rest of the server makes of versions (listing, statistics, DeleteBucket, reset, consistency check, restart).
  */
 class VersioningTest {
-    @TempDir
-    static Path dataDir;
-
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create();
     static S3Client s3;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir.resolve("shared"));
         s3 = server.s3();
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     /** A fresh bucket, versioning Enabled when asked. */
@@ -515,12 +507,12 @@ class VersioningTest {
         put(bucket, "a", "123");
         put(bucket, "b", "1");
         s3.deleteObject(b -> b.bucket(bucket).key("b"));
-        BucketStats stats = server.server().bucketStats().stream().filter(s -> s.bucket().equals(bucket)).findFirst().orElseThrow();
+        ServerStats.Bucket stats = server.server().stats().buckets().stream().filter(s -> s.name().equals(bucket)).findFirst().orElseThrow();
         assertEquals(1, stats.objects(), "what ListObjects shows: a; noncurrent versions and markers are not counted");
         assertEquals(3, stats.bytes());
         String marker = versions(bucket).deleteMarkers().get(0).versionId();
         s3.deleteObject(b -> b.bucket(bucket).key("b").versionId(marker));
-        stats = server.server().bucketStats().stream().filter(s -> s.bucket().equals(bucket)).findFirst().orElseThrow();
+        stats = server.server().stats().buckets().stream().filter(s -> s.name().equals(bucket)).findFirst().orElseThrow();
         assertEquals(2, stats.objects(), "b is current again");
         assertEquals(4, stats.bytes());
     }

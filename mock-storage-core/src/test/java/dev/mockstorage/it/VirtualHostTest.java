@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -30,19 +28,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * systemd-resolved would; the SDK itself runs with path style off, at its defaults otherwise.
  */
 class VirtualHostTest {
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @StartStop
+    static final TestServer server = TestServer.create(b -> b.setting("server.domain", "localhost,s3.test.internal"));
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir.resolve("data"), b -> b.setting("server.domain", "localhost,s3.test.internal"));
         server.createBucket("vhost");
-    }
-
-    @AfterAll
-    static void stop() {
-        TestServer.closeQuietly(server);
     }
 
     private static RawHttp.Response send(String method, String host, String target, byte[] body) {

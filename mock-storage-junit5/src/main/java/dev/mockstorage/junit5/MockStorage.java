@@ -25,7 +25,7 @@ import java.lang.annotation.Target;
  *
  * <p>Test methods, {@code @BeforeEach}/{@code @AfterEach} methods (and, with {@link Lifecycle#PER_CLASS},
  * constructors and {@code @BeforeAll}/{@code @AfterAll} methods) may declare parameters of type
- * {@code dev.mockstorage.MockStorageRuntime} or {@code dev.mockstorage.MockStorageServer}: the handle on
+ * {@code dev.mockstorage.MockStorageRuntime} or {@code dev.mockstorage.server.MockStorageServer}: the handle on
  * the server (endpoint, credentials, third-party scripting, request journal, fault injection, reset,
  * stats). When the AWS SDK v2 ({@code software.amazon.awssdk:s3}) is on the test classpath,
  * {@code S3Client} and {@code S3AsyncClient} parameters are resolved too: path-style clients bound to

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.thirdparty.Match;
+import dev.mockstorage.verification.Times;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,7 +138,7 @@ class MockStorageExtensionTest {
             assertEquals(List.of("aaa", "bbb", "docs", "from-config", "photos"), buckets);
             // the script (with its body_file next to it) answers the read-through
             assertEquals("from upstream", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg")).asUtf8String());
-            server.thirdParty().verify(1, Match.get("photos", "cat.jpg"));
+            server.thirdParty().verify(Times.once(), Match.get("photos", "cat.jpg"));
             assertTrue(server.dataDirectory().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()),
                     "the config file's data_dir is overridden");
             assertNotEquals(8080, server.port(), "the config file's port is overridden");
@@ -219,7 +220,7 @@ class MockStorageExtensionTest {
         String message = failure.getMessage();
         assertTrue(message.contains("1 third-party call matched no script"), message);
         assertTrue(message.contains("GET /photos/cat.jpeg"), message);
-        assertTrue(message.contains("closest script: cat (GET bucket=photos key=\"cat.jpg\") differs in key (\"cat.jpeg\")"), message);
+        assertTrue(message.contains("closest script: cat (GET bucket=photos key=\"cat.jpg\") differs in key \"cat.jpeg\""), message);
         assertTrue(message.contains("failOnUnscriptedCalls = false"), message);
     }
 

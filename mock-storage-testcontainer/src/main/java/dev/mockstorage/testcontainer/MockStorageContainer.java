@@ -1,19 +1,14 @@
 package dev.mockstorage.testcontainer;
 
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.MockStorageServer;
-import dev.mockstorage.internal.config.ConfigLoader;
-import dev.mockstorage.internal.config.Setting;
 import dev.mockstorage.internal.remote.HttpAdminClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.Properties;
+import java.util.regex.Pattern;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
@@ -43,9 +38,14 @@ import org.testcontainers.utility.MountableFile;
  * containers on the same network reach it at {@code http://<alias>:8080} after
  * {@code withNetwork(network).withNetworkAliases(alias)}.
  *
- * <p>The default image is {@code mock-storage:<version of this module>}, built from this module's
- * {@code Dockerfile} (there is no {@code latest} tag). Another name is accepted when it is declared
- * compatible: {@code DockerImageName.parse("registry.example/mock-storage:0.1.0").asCompatibleSubstituteFor("mock-storage")}.
+ * <p>The default image is {@code mock-storage:<version of this module>} (there is no {@code latest} tag).
+ * No registry is needed: when the Docker engine does not have it, the first {@link #start()} builds it
+ * from the Dockerfile and the server's standalone jar that this module carries (a few seconds, once;
+ * later starts reuse it). The base image of that build is the system property
+ * {@code mockstorage.baseImage} or the variable {@code MOCK_STORAGE_BASE_IMAGE}, default
+ * {@code eclipse-temurin:17-jre}. Another name is accepted when it is declared compatible:
+ * {@code DockerImageName.parse("registry.example/mock-storage:0.1.0").asCompatibleSubstituteFor("mock-storage")};
+ * such an image is pulled as usual.
  */
 public class MockStorageContainer extends GenericContainer<MockStorageContainer> {
 
@@ -61,14 +61,25 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     /** Where {@link #withThirdPartyScript(Path)} puts the third-party script inside the container. */
     static final String THIRD_PARTY_SCRIPTS_PATH = "/config/third-party.json";
 
-    private static final String DEFAULT_IMAGE = defaultImage();
+    /** The variable naming the server's config.json. */
+    static final String CONFIG_FILE_ENV = "MOCK_STORAGE_CONFIG";
+
+    /** A setting's dotted name: {@code section.name}, lower case, digits and underscores. */
+    private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+
+    /** True for {@code mock-storage:<tag>}: no registry serves it, the engine has it or builds it. */
+    private final boolean ownImage;
+    private final String ownImageName;
 
     /** The handle of the running container, made on the first {@link #runtime()} after each start. */
     private HttpAdminClient runtime;
 
-    /** A container of the default image, {@code mock-storage:<version of this module>}. */
+    /**
+     * A container of the default image, {@code mock-storage:<version of this module>}, built at the first
+     * {@link #start()} when the Docker engine does not have it.
+     */
     public MockStorageContainer() {
-        this(DockerImageName.parse(DEFAULT_IMAGE));
+        this(MockStorageImage.defaultName());
     }
 
     /**
@@ -87,15 +98,57 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     public MockStorageContainer(DockerImageName dockerImageName) {
         super(dockerImageName);
         dockerImageName.assertCompatibleWith(DEFAULT_IMAGE_NAME);
+        ownImage = MockStorageImage.isOwn(dockerImageName);
+        ownImageName = dockerImageName.asCanonicalNameString();
+        if (ownImage) {
+            // no registry serves mock-storage: found in the engine or built there, at start (never a pull)
+            setImage(MockStorageImage.resolveAtStart(dockerImageName));
+        }
         withExposedPorts(PORT);
         // the port alone proves nothing: docker-proxy accepts on the host port before the JVM serves
         waitingFor(Wait.forHttp("/health").forPort(PORT).forStatusCode(200)
                 .withStartupTimeout(Duration.ofSeconds(60)));
     }
 
-    /** The image this module's build tags and the no-argument constructor starts. */
+    /**
+     * Starts the container; with the default image, first builds it when the Docker engine does not have it.
+     *
+     * @throws IllegalStateException within seconds when no Docker engine answers, or when the image is missing
+     *                               and cannot be built; the message names the image, what was tried and the
+     *                               command that builds it
+     */
+    @Override
+    public void start() {
+        if (ownImage) {
+            MockStorageImage.requireEngine(ownImageName);
+        }
+        super.start();
+    }
+
+    /** The image the no-argument constructor starts (and builds when missing): {@code mock-storage:<version>}. */
     public static DockerImageName defaultImageName() {
-        return DockerImageName.parse(DEFAULT_IMAGE);
+        return MockStorageImage.defaultName();
+    }
+
+    /**
+     * Any setting of the server's configuration (the README's table) by its dotted name, e.g.
+     * {@code withSetting("queue.workers", "4")}; it becomes the variable {@code MOCK_STORAGE_QUEUE_WORKERS}.
+     * The server checks the value at start: a bad one stops the container with a message naming the setting
+     * (in the container log).
+     *
+     * @throws IllegalArgumentException when {@code name} is not of the form {@code section.name}
+     */
+    public MockStorageContainer withSetting(String name, String value) {
+        Objects.requireNonNull(value, "value");
+        return withEnv(envName(name), value);
+    }
+
+    /** {@code storage.nodes} -> {@code MOCK_STORAGE_STORAGE_NODES}, the server's naming rule. */
+    static String envName(String setting) {
+        if (setting == null || !SETTING_NAME.matcher(setting).matches()) {
+            throw new IllegalArgumentException("withSetting: \"" + setting + "\" is not a setting name (e.g. queue.workers)");
+        }
+        return "MOCK_STORAGE_" + setting.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
     /**
@@ -107,7 +160,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
         if (count < 1) {
             throw new IllegalArgumentException("withNodes: at least 1 node is needed, got " + count);
         }
-        return withEnv(Setting.STORAGE_NODES.envName(), Integer.toString(count));
+        return withEnv(envName("storage.nodes"), Integer.toString(count));
     }
 
     /**
@@ -117,7 +170,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
      * an expired presigned URL {@code AccessDenied}. The admin API is not affected. Default: any credentials.
      */
     public MockStorageContainer withStrictAuth() {
-        return withEnv(Setting.AUTH_MODE.envName(), "strict");
+        return withEnv(envName("auth.mode"), "strict");
     }
 
     /**
@@ -133,7 +186,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
         if (secretKey == null || secretKey.isEmpty()) {
             throw new IllegalArgumentException("withCredentials: the secret key must not be empty");
         }
-        return withEnv(Setting.AUTH_ACCESS_KEY.envName(), accessKey).withEnv(Setting.AUTH_SECRET_KEY.envName(), secretKey);
+        return withEnv(envName("auth.access_key"), accessKey).withEnv(envName("auth.secret_key"), secretKey);
     }
 
     /**
@@ -152,7 +205,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
                 throw new IllegalArgumentException("withBuckets: \"" + name + "\" is not a bucket name");
             }
         }
-        return withEnv(Setting.STORAGE_BUCKETS.envName(), String.join(",", names));
+        return withEnv(envName("storage.buckets"), String.join(",", names));
     }
 
     /**
@@ -173,7 +226,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("withThirdPartyUrl: \"" + url + "\" is not a URL: " + e.getMessage(), e);
         }
-        return withEnv(Setting.THIRD_PARTY_URL.envName(), url);
+        return withEnv(envName("third_party.url"), url);
     }
 
     /**
@@ -188,14 +241,14 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     public MockStorageContainer withThirdPartyScript(Path jsonFile) {
         requireReadableFile(jsonFile, "withThirdPartyScript");
         withCopyFileToContainer(MountableFile.forHostPath(jsonFile, 0644), THIRD_PARTY_SCRIPTS_PATH);
-        return withEnv(Setting.THIRD_PARTY_SCRIPTS.envName(), THIRD_PARTY_SCRIPTS_PATH);
+        return withEnv(envName("third_party.scripts"), THIRD_PARTY_SCRIPTS_PATH);
     }
 
     /** Like {@link #withThirdPartyScript(Path)}, with the JSON given as text. */
     public MockStorageContainer withThirdPartyScript(String json) {
         Objects.requireNonNull(json, "json");
         withCopyToContainer(Transferable.of(json, 0644), THIRD_PARTY_SCRIPTS_PATH);
-        return withEnv(Setting.THIRD_PARTY_SCRIPTS.envName(), THIRD_PARTY_SCRIPTS_PATH);
+        return withEnv(envName("third_party.scripts"), THIRD_PARTY_SCRIPTS_PATH);
     }
 
     /**
@@ -209,7 +262,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     public MockStorageContainer withConfig(Path configJson) {
         requireReadableFile(configJson, "withConfig");
         withCopyFileToContainer(MountableFile.forHostPath(configJson, 0644), CONFIG_PATH);
-        return withEnv(ConfigLoader.CONFIG_FILE_ENV, CONFIG_PATH);
+        return withEnv(CONFIG_FILE_ENV, CONFIG_PATH);
     }
 
     /** The S3 endpoint as the test's host reaches it, e.g. {@code http://localhost:32768}; path-style. */
@@ -231,7 +284,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
      * MockStorageRuntime storage = container.runtime();
      * storage.thirdParty().script(ThirdPartyScript.when(Match.get("photos", "cat.jpg")).respond(Reply.ok("meow")));
      * // ... the code under test reads photos/cat.jpg through storage.endpoint() ...
-     * storage.thirdParty().verify(1, Match.get("photos", "cat.jpg"));
+     * storage.thirdParty().verify(Times.once(), Match.get("photos", "cat.jpg"));
      * }</pre>
      *
      * What names a file or classpath resource of the test's JVM ({@code Reply.bodyFromFile},
@@ -247,14 +300,14 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
         }
         URI endpoint = getS3Endpoint();
         if (runtime == null || !runtime.endpoint().equals(endpoint)) {
-            runtime = new HttpAdminClient(endpoint);
+            runtime = new HttpAdminClient(endpoint, getAccessKey(), getSecretKey());
         }
         return runtime;
     }
 
     /** The region to configure clients with; the server answers for {@code us-east-1}. */
     public String getRegion() {
-        return MockStorageServer.REGION;
+        return MockStorageRuntime.DEFAULT_REGION;
     }
 
     /**
@@ -262,12 +315,12 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
      * Any key is accepted unless {@link #withStrictAuth()} is on.
      */
     public String getAccessKey() {
-        return getEnvMap().getOrDefault(Setting.AUTH_ACCESS_KEY.envName(), MockStorageServer.ACCESS_KEY);
+        return getEnvMap().getOrDefault(envName("auth.access_key"), MockStorageRuntime.DEFAULT_ACCESS_KEY);
     }
 
     /** The secret key belonging to {@link #getAccessKey()}; checked only with {@link #withStrictAuth()}. */
     public String getSecretKey() {
-        return getEnvMap().getOrDefault(Setting.AUTH_SECRET_KEY.envName(), MockStorageServer.SECRET_KEY);
+        return getEnvMap().getOrDefault(envName("auth.secret_key"), MockStorageRuntime.DEFAULT_SECRET_KEY);
     }
 
     private static void requireReadableFile(Path file, String method) {
@@ -275,18 +328,5 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new IllegalArgumentException(method + ": " + file + " is not a readable file");
         }
-    }
-
-    private static String defaultImage() {
-        Properties p = new Properties();
-        try (InputStream in = MockStorageContainer.class.getResourceAsStream("image.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("image.properties is missing from the mock-storage-testcontainer jar");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p.getProperty("image");
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.internal.config.Setting;
+import dev.mockstorage.verification.Times;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +42,7 @@ class MockStorageContainerIT {
 
     @BeforeAll
     static void startShared() {
-        DockerCheck.requireDockerAndImage();
+        DockerCheck.requireDocker();
         shared = new MockStorageContainer().withNodes(5).withBuckets("preset-one", "preset-two");
         long t0 = System.nanoTime();
         shared.start();
@@ -177,7 +177,7 @@ class MockStorageContainerIT {
     private static GenericContainer<?> healthcheckFrom(Network network, String host) {
         return new GenericContainer<>(MockStorageContainer.defaultImageName())
                 .withNetwork(network)
-                .withEnv(Setting.SERVER_HOST.envName(), host)
+                .withEnv(MockStorageContainer.envName("server.host"), host)
                 .withCommand("healthcheck")
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(30)));
     }
@@ -208,7 +208,7 @@ class MockStorageContainerIT {
             assertEquals(1, s3.listObjectsV2(b -> b.bucket("photos")).keyCount());
             // the server loaded the file: its script and the call are there over the admin API
             assertEquals("cat", c.runtime().thirdParty().scripts().get(0).id());
-            c.runtime().thirdParty().verify(1, dev.mockstorage.thirdparty.Match.get("photos", "cat.txt"));
+            c.runtime().thirdParty().verify(Times.once(), dev.mockstorage.thirdparty.Match.get("photos", "cat.txt"));
             // an unscripted key is no upstream object
             assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
                     () -> s3.getObjectAsBytes(b -> b.bucket("photos").key("dog.txt")));

@@ -1,10 +1,13 @@
 package dev.mockstorage.testcontainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.internal.config.ConfigLoader;
+import dev.mockstorage.internal.config.Setting;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +22,45 @@ class MockStorageContainerTest {
         assertEquals("mock-storage", image.getUnversionedPart());
         assertEquals(System.getProperty("project.version"), image.getVersionPart());
         assertNotEquals("latest", image.getVersionPart());
-        try (MockStorageContainer c = new MockStorageContainer()) {
-            assertEquals("mock-storage:" + image.getVersionPart(), c.getDockerImageName());
+        // constructing a container touches no Docker engine: the image is found or built at start()
+        new MockStorageContainer().close();
+    }
+
+    @Test
+    void theBaseImageOfABuildIsTheSystemPropertyThenTheVariableThenTemurin() {
+        String before = System.getProperty(MockStorageImage.BASE_IMAGE_PROPERTY);
+        try {
+            System.setProperty(MockStorageImage.BASE_IMAGE_PROPERTY, "local/jre17:probe");
+            assertEquals("local/jre17:probe", MockStorageImage.baseImage());
+            System.clearProperty(MockStorageImage.BASE_IMAGE_PROPERTY);
+            String env = System.getenv(MockStorageImage.BASE_IMAGE_ENV);
+            assertEquals(env == null || env.isBlank() ? "eclipse-temurin:17-jre" : env.trim(), MockStorageImage.baseImage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(MockStorageImage.BASE_IMAGE_PROPERTY);
+            } else {
+                System.setProperty(MockStorageImage.BASE_IMAGE_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void theJarCarriesTheImagesBuildContext() {
+        assertTrue(MockStorageImage.embeddedJarSha256().matches("[0-9a-f]{64}"));
+        assertTrue(MockStorageImage.isOwn(DockerImageName.parse("mock-storage:1.2.3")));
+        assertFalse(MockStorageImage.isOwn(DockerImageName.parse("registry.example/mock-storage:1.2.3")));
+    }
+
+    @Test
+    void everySettingNameBecomesTheServersVariable() {
+        for (Setting<?> setting : Setting.values()) {
+            assertEquals(setting.envName(), MockStorageContainer.envName(setting.dottedName()), setting.dottedName());
+        }
+        assertEquals(ConfigLoader.CONFIG_FILE_ENV, MockStorageContainer.CONFIG_FILE_ENV);
+        try (MockStorageContainer c = new MockStorageContainer().withSetting("queue.workers", "4")) {
+            assertEquals("4", c.getEnvMap().get("MOCK_STORAGE_QUEUE_WORKERS"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withSetting("QUEUE_WORKERS", "4"))
+                    .getMessage().startsWith("withSetting"));
         }
     }
 

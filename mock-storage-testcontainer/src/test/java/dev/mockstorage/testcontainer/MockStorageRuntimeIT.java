@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.config.Setting;
 import dev.mockstorage.journal.RequestPattern;
@@ -15,6 +15,7 @@ import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
+import dev.mockstorage.verification.Times;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,11 +48,11 @@ class MockStorageRuntimeIT {
 
     @BeforeAll
     static void startBoth() {
-        DockerCheck.requireDockerAndImage();
+        DockerCheck.requireDocker();
         // the same settings on both: three nodes, and a miss asks the upstream once (no retries)
         server = MockStorageServer.builder().dataDirectory(dir.resolve("data")).nodes(3)
                 .setting(Setting.THIRD_PARTY_RETRIES.dottedName(), "0").start();
-        container = new MockStorageContainer().withNodes(3).withEnv(Setting.THIRD_PARTY_RETRIES.envName(), "0");
+        container = new MockStorageContainer().withNodes(3).withSetting("third_party.retries", "0");
         container.start();
     }
 
@@ -97,12 +98,14 @@ class MockStorageRuntimeIT {
             // 2. run the code under test
             assertEquals("meow", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
             // 3. verify: the upstream was asked once, the S3 request is in the journal
-            storage.thirdParty().verify(1, Match.get("photos", "cat.txt"));
-            assertThrows(AssertionError.class, () -> storage.thirdParty().verify(2, Match.get("photos", "cat.txt")));
+            storage.thirdParty().verify(Times.once(), Match.get("photos", "cat.txt"));
+            assertThrows(AssertionError.class, () -> storage.thirdParty().verify(Times.exactly(2), Match.get("photos", "cat.txt")));
             storage.requests().verify(RequestPattern.getObject("photos", "cat.txt"));
 
             ServerStats stats = storage.stats();
-            assertEquals(List.of(new ServerStats.Bucket("photos", 2, 9)), stats.buckets()); // hello + meow, stored
+            assertEquals(List.of("photos"), stats.buckets().stream().map(ServerStats.Bucket::name).toList());
+            ServerStats.Bucket photos = stats.buckets().get(0);
+            assertEquals(List.of(2L, 9L), List.of(photos.objects(), photos.bytes())); // hello + meow, stored
             assertEquals(hitsBefore + 1, stats.thirdParty().hits());
 
             // background work: a delete removes the blob files from every node once the queue ran

@@ -1,5 +1,8 @@
 package dev.mockstorage.samples;
 
+// README "Testcontainers": copy this class. Without a Docker engine JUnit skips it, saying so
+// ("disabledWithoutDocker"); this project's CI makes sure there is one.
+// sample:container:start
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mockstorage.testcontainer.MockStorageContainer;
@@ -12,9 +15,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-// README "Testcontainers": copy this class. Without a Docker engine JUnit skips it, saying so
-// ("disabledWithoutDocker"); this project's CI makes sure there is one.
-// sample:container:start
 @Testcontainers(disabledWithoutDocker = true)
 class ContainerSampleIT {
 

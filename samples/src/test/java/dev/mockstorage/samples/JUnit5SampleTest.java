@@ -1,19 +1,19 @@
 package dev.mockstorage.samples;
 
+// README "JUnit 5": copy this class.
+// sample:junit5:start
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.journal.RequestPattern;
-import dev.mockstorage.journal.Times;
 import dev.mockstorage.junit5.MockStorage;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
+import dev.mockstorage.verification.Times;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
-// README "JUnit 5": copy this class.
-// sample:junit5:start
 @MockStorage(buckets = "photos") // a fresh in-process server per test, with this bucket
 class JUnit5SampleTest {
 
@@ -28,7 +28,7 @@ class JUnit5SampleTest {
 
         // 3. verify what happened
         assertEquals("meow", cat);
-        storage.thirdParty().verify(1, Match.get("photos", "cat.jpg"));
+        storage.thirdParty().verify(Times.once(), Match.get("photos", "cat.jpg"));
         storage.requests().verify(Times.once(), RequestPattern.getObject("photos", "cat.jpg"));
     }
 }

@@ -1,8 +1,9 @@
 package dev.mockstorage.samples;
 
+// sample:strict-auth-imports:start
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+// sample:strict-auth-imports:end
 
 /** README "Signatures and presigned URLs": a presigned PUT checked by a strict server. */
 class StrictAuthSampleTest {

@@ -1,6 +1,6 @@
 package dev.mockstorage.internal.cli;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.ConfigException;
 import dev.mockstorage.internal.config.ConfigLoader;
@@ -18,8 +18,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code java -jar mock-storage.jar}: serves the defaults, or what {@code --config FILE}, environment
  * variables and {@code --NAME=VALUE} options say (defaults &lt; file &lt; environment &lt; command line).
- * Prints {@code mock-storage listening on http://HOST:PORT (data: DIR)} once it answers requests and
- * closes the server on SIGTERM or Ctrl-C. {@code healthcheck} asks a running server's {@code /health}.
+ * Prints {@code mock-storage listening on http://HOST:PORT (data: DIR)} once it answers requests (see
+ * {@link #listeningLine}) and closes the server on SIGTERM or Ctrl-C. A start that fails prints
+ * {@code mock-storage: could not start: SETTING VALUE: CAUSE} and leaves nothing on disk that it
+ * created. {@code healthcheck} asks a running server's {@code /health}.
  *
  * <p>Exit codes: 0 success, 1 the server could not start or the health check failed, 2 a usage or
  * configuration error (the message names the option or field).
@@ -31,12 +33,24 @@ public final class Main {
     static final int BAD_CONFIG = 2;
 
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
+    private static final String START_FAILED = "mock-storage: could not start: ";
+    /**
+     * The JDK's console log format, on one line: {@code 2026-01-31 12:00:00 WARNING message}, a stack
+     * trace (when there is one) on the lines after it. The JDK's default spends a second line on the
+     * source class.
+     */
+    static final String LOG_FORMAT = "%1$tF %1$tT %4$s %5$s%6$s%n";
 
     private Main() {
     }
 
     /** Entry point of the standalone jar. */
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            // this process is ours (in-process users keep their own logging set-up): one line per record
+            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+        }
         int code = run(args, System.getenv(), System.out, System.err);
         System.exit(code);
     }
@@ -91,12 +105,13 @@ public final class Main {
 
         /**
          * Settings for {@link MockStorageServer.Builder#setting}: everything resolved here plus the
-         * port, because the builder's own default port is 0 (ephemeral) while the jar's is 8080 or the
-         * config file's.
+         * port and the console, because the builder's own defaults are port 0 (ephemeral) and no console
+         * while the jar's are 8080 and the console on, or the config file's.
          */
         Map<String, String> builderSettings() {
             Map<String, String> all = new LinkedHashMap<>(settings);
             all.put(Setting.SERVER_PORT.dottedName(), Integer.toString(config.server().port()));
+            all.put(Setting.CONSOLE_ENABLED.dottedName(), Boolean.toString(config.console()));
             return all;
         }
     }
@@ -114,7 +129,9 @@ public final class Main {
             err.println("mock-storage: configuration error: " + e.getMessage());
             return BAD_CONFIG;
         } catch (RuntimeException e) {
-            err.println("mock-storage: cannot start: " + e);
+            // the builder's start failures already read "mock-storage: could not start: SETTING VALUE: CAUSE"
+            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            err.println(message.startsWith(START_FAILED) ? message : START_FAILED + message);
             return FAILED;
         }
         CountDownLatch closed = new CountDownLatch(1);
@@ -127,7 +144,7 @@ public final class Main {
                 closed.countDown();
             }
         }, "mock-storage-shutdown"));
-        out.println("mock-storage listening on " + server.endpoint() + " (data: " + server.dataDirectory() + ")");
+        out.println(listeningLine(plan.config().server().host(), server.port(), server.dataDirectory()));
         out.flush();
         try {
             closed.await(); // the server's threads may be daemons; the JVM ends when the hook has run
@@ -169,13 +186,39 @@ public final class Main {
         }
     }
 
+    /**
+     * The start line: the address actually bound and, when that is every interface ({@code 0.0.0.0},
+     * as in the image), an address to use from this machine, e.g. {@code mock-storage listening on
+     * http://0.0.0.0:8080 (every interface, e.g. http://127.0.0.1:8080; data: /data)}.
+     */
+    static String listeningLine(String host, int port, Path dataDirectory) {
+        String bound = "http://" + urlHost(host) + ":" + port;
+        if (isWildcard(host)) {
+            return "mock-storage listening on " + bound + " (every interface, e.g. http://" + connectHost(host) + ":" + port
+                    + "; data: " + dataDirectory + ")";
+        }
+        return "mock-storage listening on " + bound + " (data: " + dataDirectory + ")";
+    }
+
     /** Where a local client reaches a server bound to {@code host}. */
     static String connectHost(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0")) {
-            return "127.0.0.1";
-        }
+        return isWildcard(host) ? "127.0.0.1" : urlHost(host);
+    }
+
+    /** Whether {@code host} is the address of every interface ({@code 0.0.0.0}, {@code ::}). */
+    private static boolean isWildcard(String host) {
+        String h = unbracketed(host);
+        return h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0");
+    }
+
+    /** {@code host} as it goes into a URL: an IPv6 address in brackets. */
+    private static String urlHost(String host) {
+        String h = unbracketed(host);
         return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    private static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** The {@code --help} text, listing every {@link Setting} with its environment variable and default. */
@@ -203,7 +246,7 @@ public final class Main {
 
                 Settings (later wins: defaults < config file < environment < command line):
                 """.formatted(ConfigLoader.CONFIG_FILE_ENV));
-        for (Setting s : Setting.values()) {
+        for (Setting<?> s : Setting.values()) {
             sb.append("  ").append(s.dottedName()).append('\n')
                     .append("      env ").append(s.envName()).append(", default ").append(s.defaultText()).append('\n')
                     .append("      ").append(s.description().replace("`", "")).append('\n');

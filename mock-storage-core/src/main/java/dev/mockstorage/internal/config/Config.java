@@ -5,12 +5,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The validated configuration the server runs with. Every field has a default; see
- * {@link ConfigLoader} for how {@code config.json}, environment variables and command-line
- * settings produce it. Paths are absolute.
+ * The validated configuration the server runs with, grouped by what reads it. Each component is a
+ * {@link Setting} (its default and meaning are declared there) or a value resolved from several (see
+ * {@link ConfigResolver}); the shorter constructors take the rest from the declared defaults. Paths are
+ * absolute.
  */
 public record Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
-                     Observe observe, Auth auth) {
+                     Observe observe, Auth auth, boolean console) {
+
+    /** With the web console at its declared default (the jar's: on). */
+    public Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty, Observe observe,
+                  Auth auth) {
+        this(server, storage, database, queue, thirdParty, observe, auth, Setting.CONSOLE_ENABLED.defaultValue());
+    }
 
     /** With authentication at its default (open: any credentials accepted). */
     public Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty, Observe observe) {
@@ -23,33 +30,26 @@ public record Config(Server server, Storage storage, Database database, Queue qu
     }
 
     /**
-     * {@code server.host} (default 127.0.0.1), {@code server.port} (default 8080; 0 = ephemeral),
-     * {@code server.domain} (virtual-host-style service domains, lower case; default {@code localhost}),
-     * {@code server.max_connections} (default 1000), {@code server.head_timeout_ms} (default 10000).
+     * {@code server.host}, {@code server.port} (0 = ephemeral), {@code server.domain} (lower case),
+     * {@code server.max_connections}, {@code server.head_timeout_ms}.
      */
     public record Server(String host, int port, List<String> domains, int maxConnections, int headTimeoutMs) {
-        /** The default service domains. */
-        public static final List<String> DEFAULT_DOMAINS = List.of("localhost");
-        /** Default of {@code server.max_connections}: above a parallel test suite's client pools (the SDK's holds 50). */
-        public static final int DEFAULT_MAX_CONNECTIONS = 1000;
-        /** Default of {@code server.head_timeout_ms}. */
-        public static final int DEFAULT_HEAD_TIMEOUT_MS = 10_000;
-
-        /** With the default connection limit and head timeout. */
+        /** With the declared connection limit and head timeout. */
         public Server(String host, int port, List<String> domains) {
-            this(host, port, domains, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEAD_TIMEOUT_MS);
+            this(host, port, domains, Setting.SERVER_MAX_CONNECTIONS.defaultValue(),
+                    Setting.SERVER_HEAD_TIMEOUT_MS.defaultValue());
         }
 
-        /** With the default service domain, connection limit and head timeout. */
+        /** With the default service domains, connection limit and head timeout. */
         public Server(String host, int port) {
-            this(host, port, DEFAULT_DOMAINS);
+            this(host, port, Setting.SERVER_DOMAIN.defaultValue());
         }
     }
 
     /**
-     * {@code storage.data_dir} (default ./data), {@code storage.nodes} (default stg1..stg3 under the
-     * data dir), {@code storage.auto_create_buckets} (default false), {@code storage.fsync} (default false),
-     * {@code storage.buckets} (created at start; default none; names not validated here but by the server).
+     * {@code storage.data_dir}, {@code storage.nodes}, {@code storage.auto_create_buckets}, {@code storage.fsync},
+     * {@code storage.buckets} (created at start; names not validated here but by the server) and the
+     * consistency settings.
      */
     public record Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync, List<String> buckets,
                           Consistency consistency) {
@@ -71,48 +71,42 @@ public record Config(Server server, Storage storage, Database database, Queue qu
     }
 
     /**
-     * {@code storage.write_quorum} (0: every node, the default), {@code storage.check_interval_ms}
-     * (0: no periodic check, the default), {@code storage.orphan_grace_ms} (default 60000),
-     * {@code storage.abandoned_upload_ms} (default a day; 0: never).
+     * {@code storage.write_quorum} (0: not set, every node), {@code storage.check_interval_ms},
+     * {@code storage.orphan_grace_ms}, {@code storage.abandoned_upload_ms}.
      */
     public record Consistency(int writeQuorum, long checkIntervalMs, long orphanGraceMs, long abandonedUploadMs) {
-        /** Every node, no periodic check, orphans removed after a minute, uploads aborted after a day. */
-        public static final Consistency DEFAULTS = new Consistency(0, 0, 60_000, 86_400_000);
+        /** Every node, and the declared defaults. */
+        public static final Consistency DEFAULTS = new Consistency(0, Setting.STORAGE_CHECK_INTERVAL_MS.defaultValue(),
+                Setting.STORAGE_ORPHAN_GRACE_MS.defaultValue(), Setting.STORAGE_ABANDONED_UPLOAD_MS.defaultValue());
     }
 
     /** One node: {@code id} and the directory {@code path}. */
     public record Node(String id, Path path) {
     }
 
-    /** {@code database.driver} (only {@code sqlite}/{@code sqlite3}), {@code database.dsn} (the file; default data_dir/metadata.db). */
+    /** {@code database.driver}, {@code database.dsn} resolved to the database file. */
     public record Database(String driver, Path file) {
     }
 
-    /**
-     * {@code queue.size} (default 1000), {@code queue.workers} (default 2; 0: none),
-     * {@code queue.full_wait_ms} (default 10000).
-     */
+    /** {@code queue.size}, {@code queue.workers} (0: none), {@code queue.full_wait_ms}. */
     public record Queue(int size, int workers, int fullWaitMs) {
-        /** Default for {@code queue.full_wait_ms}. */
-        public static final int DEFAULT_FULL_WAIT_MS = 10_000;
-
         /** With the default {@code queue.full_wait_ms}. */
         public Queue(int size, int workers) {
-            this(size, workers, DEFAULT_FULL_WAIT_MS);
+            this(size, workers, Setting.QUEUE_FULL_WAIT_MS.defaultValue());
         }
     }
 
     /**
-     * {@code third_party.*}: read-through of missing objects. {@code enabled} (default true), {@code url}
-     * (template with {@code {bucket}} and {@code {key}}; null: the in-process scripted upstream),
-     * {@code buckets} (null: every bucket), {@code headers} sent on every fetch, {@code timeoutMs}
-     * (connect, response head and body idle; default 5000), {@code retries} (on connection errors and
-     * 5xx; default 2), {@code scripts} (a JSON script file loaded at start, or null).
+     * {@code third_party.*}: read-through of missing objects. {@code url} (template with {@code {bucket}}
+     * and {@code {key}}; null: the in-process scripted upstream), {@code buckets} (null: every bucket),
+     * {@code headers} sent on every fetch, {@code timeoutMs}, {@code retries}, {@code scripts} (a JSON
+     * script file loaded at start, or null).
      */
     public record ThirdParty(boolean enabled, String url, List<Bucket> buckets, Map<String, String> headers,
                              int timeoutMs, int retries, Path scripts) {
         /** Every field at its default. */
-        public static final ThirdParty DEFAULTS = new ThirdParty(true, null, null, Map.of(), 5000, 2, null);
+        public static final ThirdParty DEFAULTS = new ThirdParty(Setting.THIRD_PARTY_ENABLED.defaultValue(), null, null,
+                Map.of(), Setting.THIRD_PARTY_TIMEOUT_MS.defaultValue(), Setting.THIRD_PARTY_RETRIES.defaultValue(), null);
     }
 
     /** A bucket that reads through: its {@code name} and its own URL template, or null for {@code third_party.url}. */
@@ -120,26 +114,24 @@ public record Config(Server server, Storage storage, Database database, Queue qu
     }
 
     /**
-     * {@code journal.size} (default 1000; 0 = off), {@code metrics.enabled} (default true),
-     * {@code log.access}: null when off, {@code "stdout"}, or an absolute file path.
+     * {@code journal.size} (0 = off), {@code metrics.enabled}, {@code log.access}: null when off,
+     * {@link #STDOUT}, or an absolute file path.
      */
     public record Observe(int journalSize, boolean metricsEnabled, String accessLog) {
         /** The value of {@link #accessLog()} that means standard output. */
         public static final String STDOUT = "stdout";
-        /** Journal of 1000 requests, metrics on, no access log. */
-        public static final Observe DEFAULTS = new Observe(1000, true, null);
+        /** The declared defaults: no access log. */
+        public static final Observe DEFAULTS = new Observe(Setting.JOURNAL_SIZE.defaultValue(),
+                Setting.METRICS_ENABLED.defaultValue(), null);
     }
 
     /**
-     * {@code auth.mode}: {@code strict} checks Signature Version 4 on every S3 request (default open: any
-     * credentials accepted); {@code auth.access_key}/{@code auth.secret_key}: the one key pair clients sign with.
+     * {@code auth.mode}: {@code strict} checks Signature Version 4 on every S3 request (open: any credentials
+     * accepted); {@code auth.access_key}/{@code auth.secret_key}: the one key pair clients sign with.
      */
     public record Auth(boolean strict, String accessKey, String secretKey) {
-        /** Default access key id (also {@code MockStorageServer.ACCESS_KEY}). */
-        public static final String DEFAULT_ACCESS_KEY = "mock-access-key";
-        /** Default secret key (also {@code MockStorageServer.SECRET_KEY}). */
-        public static final String DEFAULT_SECRET_KEY = "mock-secret-key";
-        /** Open mode with the default keys. */
-        public static final Auth DEFAULTS = new Auth(false, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
+        /** The declared defaults: open mode, the default keys. */
+        public static final Auth DEFAULTS = new Auth(Setting.authMode(Setting.AUTH_MODE.defaultValue()),
+                Setting.AUTH_ACCESS_KEY.defaultValue(), Setting.AUTH_SECRET_KEY.defaultValue());
     }
 }

@@ -48,6 +48,7 @@ public enum ErrorCode {
     NoSuchKey(404, "The specified key does not exist."),
     /** Admin API only: the storage node id is not one of the server's nodes. */
     NoSuchNode(404, "The specified storage node does not exist."),
+    NoSuchScript(404, "The specified third-party script does not exist."),
     NoSuchTagSet(404, "The TagSet does not exist."),
     NoSuchVersion(404, "The specified version does not exist."),
     NoSuchUpload(404, "The specified upload does not exist."),

@@ -115,33 +115,48 @@ public final class HttpServer {
     }
 
     /**
-     * Binds (in the calling thread, so a {@code BindException} surfaces here) and starts accepting.
+     * Binds the address (in the calling thread, so a {@code BindException} surfaces here) without
+     * accepting: clients that connect now wait in the listen backlog, unanswered, until {@link #start()}.
+     * Lets the server claim its port before it sets anything else up. Does nothing when bound already.
      *
      * @throws IOException when the address cannot be bound (e.g. {@code BindException})
      */
-    public synchronized void start() throws IOException {
+    public synchronized void bind() throws IOException {
         if (serverChannel != null) {
-            throw new IllegalStateException("already started on port " + port());
+            return;
         }
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             // a burst of clients (a test suite's pools opening at once) waits in the backlog, not in SYN retries
             channel.bind(new InetSocketAddress(host, requestedPort), 1024);
-            String name = "mock-storage-http-" + channel.socket().getLocalPort();
-            workers = new Workers(limits.maxWorkers(), name + "-worker");
-            dispatcher = new Dispatcher(channel, limits, workers, this::serve, this::refusal);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
         serverChannel = channel;
-        dispatcherThread = new Thread(dispatcher, "mock-storage-http-" + channel.socket().getLocalPort());
+    }
+
+    /**
+     * Binds (unless {@link #bind()} did) and starts accepting.
+     *
+     * @throws IOException when the address cannot be bound (e.g. {@code BindException})
+     */
+    public synchronized void start() throws IOException {
+        if (dispatcherThread != null) {
+            throw new IllegalStateException("already started on port " + port());
+        }
+        bind();
+        ServerSocketChannel channel = serverChannel;
+        String name = "mock-storage-http-" + channel.socket().getLocalPort();
+        workers = new Workers(limits.maxWorkers(), name + "-worker");
+        dispatcher = new Dispatcher(channel, limits, workers, this::serve, this::refusal);
+        dispatcherThread = new Thread(dispatcher, name);
         dispatcherThread.setDaemon(true);
         dispatcherThread.start();
     }
 
-    /** The bound port (the real one when started with port 0); -1 before {@link #start()}. */
+    /** The bound port (the real one when bound with port 0); -1 before {@link #bind()} or {@link #start()}. */
     public int port() {
         ServerSocketChannel channel = serverChannel;
         return channel == null ? -1 : channel.socket().getLocalPort();
@@ -175,10 +190,18 @@ public final class HttpServer {
         return limits;
     }
 
-    /** Closes the listening socket and every open connection. Idempotent; safe before start. */
+    /** Closes the listening socket and every open connection. Idempotent; safe before or after only {@link #bind()}. */
     public synchronized void stop() {
         ServerSocketChannel channel = serverChannel;
         if (channel == null || !channel.isOpen()) {
+            return;
+        }
+        if (dispatcherThread == null) { // bound, never accepted
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
             return;
         }
         dispatcher.stop();

@@ -1,13 +1,16 @@
 package dev.mockstorage.internal.metadata;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
 
 /** One SQLite connection with its prepared statements cached by SQL text. Used by one thread at a time. */
 final class SqlConnection implements AutoCloseable {
@@ -24,7 +27,7 @@ final class SqlConnection implements AutoCloseable {
      * @param readOnly true: {@code query_only}, so a bug cannot write through a read connection
      */
     static SqlConnection open(Path file, boolean fsync, long busyTimeoutMillis, boolean readOnly) throws SQLException {
-        java.util.Properties properties = new java.util.Properties();
+        Properties properties = new Properties();
         // sqlite-jdbc's default runs a regex over every executed statement and, after each INSERT, compiles
         // and runs a second statement (SELECT last_insert_rowid()) for getGeneratedKeys, which we never call
         properties.setProperty("jdbc.get_generated_keys", "false");
@@ -53,6 +56,18 @@ final class SqlConnection implements AutoCloseable {
             statements.put(sql, statement);
         }
         return statement;
+    }
+
+    /**
+     * Runs a query without parameters through the statement cache and hands the values of its first column
+     * to {@code sink}, one row at a time (none are held here).
+     */
+    void selectStrings(String sql, Consumer<String> sink) throws SQLException {
+        try (ResultSet rs = prepare(sql).executeQuery()) {
+            while (rs.next()) {
+                sink.accept(rs.getString(1));
+            }
+        }
     }
 
     /**

@@ -7,7 +7,7 @@ import java.time.Instant;
  *
  * @param id        row id, increasing in insertion order
  * @param kind      task kind name, e.g. {@code delete-blob}
- * @param payload   kind-specific text (JSON)
+ * @param payload   kind-specific text, or null
  * @param state     {@code pending}, {@code running}, {@code failed}
  * @param attempts  how many times a worker has tried it
  * @param createdAt when it was queued

@@ -1,10 +1,24 @@
 package dev.mockstorage.internal.metadata;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
-/** The operations available inside one metadata transaction ({@link MetadataStore#write}). */
+/**
+ * The operations available inside one metadata transaction ({@link MetadataStore#write}): work that
+ * must share a transaction takes its {@code Tx}. Transactions do not nest: a {@code write} inside
+ * another on the same thread is refused; a part that may fail alone is a {@link #savepoint}.
+ */
 public interface Tx {
+    /**
+     * Runs {@code work} on this transaction as a part that fails alone: when it throws, what it
+     * changed is rolled back, the rest of the transaction stays, and the exception is rethrown.
+     * {@code work} is given this {@code Tx}.
+     */
+    void savepoint(Consumer<Tx> work);
+
     Optional<BucketRecord> bucket(String name);
 
     /** Creates the bucket; false when it already exists (nothing changed). */
@@ -39,6 +53,19 @@ public interface Tx {
      */
     boolean enqueueTaskOnce(String kind, String payload, String uniqueKey);
 
+    // ---------------------------------------------------------------- the task queue's side
+
+    /**
+     * Claims up to {@code max} pending tasks whose next_run_at is not after {@code now}, oldest
+     * first, marking them running (attempts + 1); the records returned show the new state.
+     */
+    List<TaskRecord> claimTasks(int max, Instant now);
+
+    /** Removes finished tasks. */
+    void completeTasks(List<Long> ids);
+
+    // ---------------------------------------------------------------- bucket statistics
+
     /**
      * Adds to a bucket's current object count and byte total (negative to subtract); in the same
      * transaction as the object change, so the statistics never disagree with the objects.
@@ -63,13 +90,13 @@ public interface Tx {
     Optional<PartRecord> putPart(PartRecord part);
 
     /** Every part of an upload, by part number. */
-    java.util.List<PartRecord> parts(String uploadId);
+    List<PartRecord> parts(String uploadId);
 
     /** Deletes an upload and its parts; returns the part blob ids (empty when it did not exist). */
-    java.util.List<String> deleteUpload(String uploadId);
+    List<String> deleteUpload(String uploadId);
 
     /** Deletes every upload of a bucket and their parts; returns the part blob ids. */
-    java.util.List<String> deleteUploads(String bucket);
+    List<String> deleteUploads(String bucket);
 
     /**
      * Records the layout of a completed multipart object; call after {@link #putObject} of the row
@@ -80,21 +107,21 @@ public interface Tx {
     // ---------------------------------------------------------------- tagging
 
     /** Replaces the tags of an existing object row (empty: none) without touching anything else; false when no such row. */
-    boolean setObjectTags(String bucket, String key, java.util.Map<String, String> tags);
+    boolean setObjectTags(String bucket, String key, Map<String, String> tags);
 
     /** The bucket's tag set; empty when it has none. */
-    Optional<java.util.Map<String, String>> bucketTags(String bucket);
+    Optional<Map<String, String>> bucketTags(String bucket);
 
     /** Replaces the bucket's tag set (empty: deletes it). The bucket must exist. */
-    void setBucketTags(String bucket, java.util.Map<String, String> tags);
+    void setBucketTags(String bucket, Map<String, String> tags);
 
     // ---------------------------------------------------------------- CORS
 
     /** The bucket's CORS rules; empty when it has no CORS configuration. */
-    Optional<java.util.List<CorsRule>> bucketCors(String bucket);
+    Optional<List<CorsRule>> bucketCors(String bucket);
 
     /** Replaces the bucket's CORS rules (empty: deletes the configuration). The bucket must exist. */
-    void setBucketCors(String bucket, java.util.List<CorsRule> rules);
+    void setBucketCors(String bucket, List<CorsRule> rules);
 
     // ---------------------------------------------------------------- versioning (the versioning migration in Schema)
 
@@ -126,5 +153,5 @@ public interface Tx {
     Optional<ObjectRecord> promoteNewestVersion(String bucket, String key);
 
     /** Removes every noncurrent version and delete marker of a bucket (a reset); returns their blob ids. */
-    java.util.List<String> deleteAllNoncurrentVersions(String bucket);
+    List<String> deleteAllNoncurrentVersions(String bucket);
 }

@@ -1,14 +1,19 @@
 package dev.mockstorage.internal.metadata;
 
 import dev.mockstorage.internal.error.StorageException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
-/** {@link Tx} on the write connection; valid only while its {@link MetadataStore#write} runs. */
+/**
+ * {@link Tx} on the write connection, valid only while its {@link MetadataStore#write} runs. Each
+ * operation is the statements of one or more tables ({@code *Table}); what must change together
+ * (an object row and its damaged mark, a bucket and its statistics row) changes here.
+ */
 final class TxImpl implements Tx {
     private final SqlConnection db;
     private boolean active = true;
@@ -29,13 +34,20 @@ final class TxImpl implements Tx {
     }
 
     private static StorageException wrap(String what, SQLException e) {
-        return MetadataStore.wrap(what, e);
+        return SqlErrors.wrap(what, e);
     }
+
+    @Override
+    public void savepoint(Consumer<Tx> work) {
+        Database.savepoint(db(), () -> work.accept(this));
+    }
+
+    // ---------------------------------------------------------------- buckets
 
     @Override
     public Optional<BucketRecord> bucket(String name) {
         try {
-            return Queries.bucket(db(), name);
+            return BucketTable.find(db(), name);
         } catch (SQLException e) {
             throw wrap("read bucket " + name, e);
         }
@@ -44,15 +56,10 @@ final class TxImpl implements Tx {
     @Override
     public boolean createBucket(String name, Instant createdAt) {
         try {
-            PreparedStatement ps = db().prepare("INSERT OR IGNORE INTO buckets (name, created_at) VALUES (?, ?)");
-            ps.setString(1, name);
-            ps.setLong(2, createdAt.toEpochMilli());
-            if (ps.executeUpdate() != 1) {
+            if (!BucketTable.insert(db(), name, createdAt)) {
                 return false;
             }
-            PreparedStatement stats = db().prepare("INSERT OR IGNORE INTO bucket_stats (bucket) VALUES (?)");
-            stats.setString(1, name);
-            stats.executeUpdate();
+            BucketStatsTable.insert(db, name);
             return true;
         } catch (SQLException e) {
             throw wrap("create bucket " + name, e);
@@ -62,9 +69,7 @@ final class TxImpl implements Tx {
     @Override
     public boolean deleteBucket(String name) {
         try {
-            PreparedStatement ps = db().prepare("DELETE FROM buckets WHERE name = ?");
-            ps.setString(1, name);
-            return ps.executeUpdate() == 1;
+            return BucketTable.delete(db(), name);
         } catch (SQLException e) {
             throw wrap("delete bucket " + name, e);
         }
@@ -73,23 +78,81 @@ final class TxImpl implements Tx {
     @Override
     public boolean bucketIsEmpty(String name) {
         try {
-            // noncurrent versions and delete markers keep a bucket from being empty, as on S3
-            PreparedStatement ps = db().prepare("SELECT 1 FROM objects WHERE bucket = ?"
-                    + " UNION ALL SELECT 1 FROM object_versions WHERE bucket = ? LIMIT 1");
-            ps.setString(1, name);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return !rs.next();
-            }
+            return BucketTable.isEmpty(db(), name);
         } catch (SQLException e) {
             throw wrap("check bucket " + name + " is empty", e);
         }
     }
 
     @Override
+    public boolean setBucketVersioning(String bucket, String status) {
+        try {
+            return BucketTable.setVersioning(db(), bucket, status);
+        } catch (SQLException e) {
+            throw wrap("set versioning of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public Optional<Map<String, String>> bucketTags(String bucket) {
+        try {
+            return BucketTable.tags(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read tags of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setBucketTags(String bucket, Map<String, String> tags) {
+        try {
+            BucketTable.setTags(db(), bucket, tags);
+        } catch (SQLException e) {
+            throw wrap("set tags of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public Optional<List<CorsRule>> bucketCors(String bucket) {
+        try {
+            return BucketTable.cors(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read CORS rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setBucketCors(String bucket, List<CorsRule> rules) {
+        try {
+            BucketTable.setCors(db(), bucket, rules);
+        } catch (SQLException e) {
+            throw wrap("set CORS rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
+        try {
+            BucketStatsTable.adjust(db(), bucket, objectsDelta, bytesDelta);
+        } catch (SQLException e) {
+            throw wrap("update statistics of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void recordUpload(String bucket, Instant bucketCreatedAt, long size, Instant storedAt) {
+        try {
+            BucketStatsTable.recordUpload(db(), bucket, bucketCreatedAt, size, storedAt);
+        } catch (SQLException e) {
+            throw wrap("record an upload in bucket " + bucket, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- objects
+
+    @Override
     public Optional<ObjectRecord> object(String bucket, String key) {
         try {
-            return Queries.object(db(), bucket, key);
+            return ObjectTable.find(db(), bucket, key);
         } catch (SQLException e) {
             throw wrap("read object " + bucket + "/" + key, e);
         }
@@ -98,27 +161,10 @@ final class TxImpl implements Tx {
     @Override
     public Optional<ObjectRecord> putObject(ObjectRecord o) {
         try {
-            Optional<ObjectRecord> previous = Queries.object(db(), o.bucket(), o.key());
-            PreparedStatement ps = db().prepare("INSERT OR REPLACE INTO objects (" + Rows.OBJECT_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            ps.setString(1, o.bucket());
-            ps.setString(2, o.key());
-            ps.setString(3, o.blobId());
-            ps.setLong(4, o.size());
-            ps.setString(5, o.etag());
-            setNullableString(ps, 6, o.contentType());
-            if (o.lastModified() == null) {
-                throw new IllegalArgumentException("object " + o.bucket() + "/" + o.key() + " has no lastModified");
-            }
-            ps.setLong(7, o.lastModified().toEpochMilli());
-            setNullableString(ps, 8, Rows.toJson(o.userMetadata()));
-            setNullableString(ps, 9, Rows.toJson(o.headers()));
-            setNullableString(ps, 10, Rows.toJson(o.checksums()));
-            setNullableString(ps, 11, Rows.toJson(o.tags()));
-            setNullableString(ps, 12, o.versionId());
-            ps.executeUpdate();
+            Optional<ObjectRecord> previous = ObjectTable.find(db(), o.bucket(), o.key());
+            ObjectTable.put(db, o);
             if (previous.isPresent()) {
-                clearDamaged(previous.get().blobId());
+                DamagedBlobTable.unmark(db, previous.get().blobId()); // the replaced version's mark goes with it
             }
             return previous;
         } catch (SQLException e) {
@@ -129,13 +175,10 @@ final class TxImpl implements Tx {
     @Override
     public Optional<ObjectRecord> deleteObject(String bucket, String key) {
         try {
-            Optional<ObjectRecord> previous = Queries.object(db(), bucket, key);
+            Optional<ObjectRecord> previous = ObjectTable.find(db(), bucket, key);
             if (previous.isPresent()) {
-                PreparedStatement ps = db().prepare("DELETE FROM objects WHERE bucket = ? AND key = ?");
-                ps.setString(1, bucket);
-                ps.setString(2, key);
-                ps.executeUpdate();
-                clearDamaged(previous.get().blobId());
+                ObjectTable.delete(db, bucket, key);
+                DamagedBlobTable.unmark(db, previous.get().blobId());
             }
             return previous;
         } catch (SQLException e) {
@@ -144,286 +187,20 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public long enqueueTask(String kind, String payload) {
+    public boolean setObjectTags(String bucket, String key, Map<String, String> tags) {
         try {
-            long now = System.currentTimeMillis();
-            PreparedStatement ps = db().prepare("INSERT INTO tasks (kind, payload, state, attempts, created_at, next_run_at)"
-                    + " VALUES (?, ?, 'pending', 0, ?, ?)");
-            ps.setString(1, kind);
-            setNullableString(ps, 2, payload);
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.executeUpdate();
-            try (ResultSet rs = db().prepare("SELECT last_insert_rowid()").executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw wrap("enqueue task " + kind, e);
-        }
-    }
-
-    /** A replaced or deleted version is no longer damaged: its mark goes with it. */
-    private void clearDamaged(String blobId) throws SQLException {
-        PreparedStatement ps = db().prepare("DELETE FROM damaged_blobs WHERE blob_id = ?");
-        ps.setString(1, blobId);
-        ps.executeUpdate();
-    }
-
-    @Override
-    public void enqueueWaitingTask(String kind, String payload) {
-        try {
-            long now = System.currentTimeMillis();
-            PreparedStatement ps = db().prepare("INSERT INTO tasks (kind, payload, state, attempts, created_at, next_run_at)"
-                    + " VALUES (?, ?, '" + MetadataStore.WAITING + "', 0, ?, ?)");
-            ps.setString(1, kind);
-            setNullableString(ps, 2, payload);
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw wrap("enqueue waiting task " + kind, e);
-        }
-    }
-
-    @Override
-    public boolean enqueueTaskOnce(String kind, String payload, String uniqueKey) {
-        try {
-            long now = System.currentTimeMillis();
-            PreparedStatement ps = db().prepare("INSERT OR IGNORE INTO tasks"
-                    + " (kind, payload, state, attempts, created_at, next_run_at, unique_key)"
-                    + " VALUES (?, ?, 'pending', 0, ?, ?, ?)");
-            ps.setString(1, kind);
-            setNullableString(ps, 2, payload);
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.setString(5, uniqueKey);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw wrap("enqueue task " + kind + " once", e);
-        }
-    }
-
-    @Override
-    public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
-        try {
-            PreparedStatement ps = db().prepare(
-                    "UPDATE bucket_stats SET objects = objects + ?, bytes = bytes + ? WHERE bucket = ?");
-            ps.setLong(1, objectsDelta);
-            ps.setLong(2, bytesDelta);
-            ps.setString(3, bucket);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw wrap("update statistics of bucket " + bucket, e);
-        }
-    }
-
-    @Override
-    public void recordUpload(String bucket, Instant bucketCreatedAt, long size, Instant storedAt) {
-        try {
-            PreparedStatement ps = db().prepare("UPDATE bucket_stats SET uploads = uploads + 1,"
-                    + " uploaded_bytes = uploaded_bytes + ?, last_upload_at = max(coalesce(last_upload_at, 0), ?)"
-                    + " WHERE bucket = ? AND EXISTS (SELECT 1 FROM buckets WHERE name = ? AND created_at = ?)");
-            ps.setLong(1, size);
-            ps.setLong(2, storedAt.toEpochMilli());
-            ps.setString(3, bucket);
-            ps.setString(4, bucket);
-            ps.setLong(5, bucketCreatedAt.toEpochMilli());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw wrap("record an upload in bucket " + bucket, e);
-        }
-    }
-
-    @Override
-    public void createUpload(UploadRecord u) {
-        try {
-            PreparedStatement ps = db().prepare("INSERT INTO uploads (" + Rows.UPLOAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            ps.setString(1, u.bucket());
-            ps.setString(2, u.key());
-            ps.setString(3, u.uploadId());
-            ps.setLong(4, u.initiated().toEpochMilli());
-            setNullableString(ps, 5, u.contentType());
-            setNullableString(ps, 6, Rows.toJson(u.userMetadata()));
-            setNullableString(ps, 7, Rows.toJson(u.headers()));
-            setNullableString(ps, 8, u.checksumAlgorithm());
-            setNullableString(ps, 9, u.checksumType());
-            setNullableString(ps, 10, Rows.toJson(u.tags()));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw wrap("create upload " + u.uploadId(), e);
-        }
-    }
-
-    @Override
-    public Optional<UploadRecord> upload(String uploadId) {
-        try {
-            return Queries.upload(db(), uploadId);
-        } catch (SQLException e) {
-            throw wrap("read upload " + uploadId, e);
-        }
-    }
-
-    @Override
-    public Optional<PartRecord> putPart(PartRecord p) {
-        try {
-            PreparedStatement find = db().prepare("SELECT " + Rows.PART_COLUMNS + " FROM upload_parts WHERE upload_id = ? AND part_number = ?");
-            find.setString(1, p.uploadId());
-            find.setInt(2, p.partNumber());
-            Optional<PartRecord> previous;
-            try (ResultSet rs = find.executeQuery()) {
-                previous = rs.next() ? Optional.of(Rows.part(rs)) : Optional.empty();
-            }
-            PreparedStatement ps = db().prepare("INSERT OR REPLACE INTO upload_parts (" + Rows.PART_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)");
-            ps.setString(1, p.uploadId());
-            ps.setInt(2, p.partNumber());
-            ps.setString(3, p.blobId());
-            ps.setLong(4, p.size());
-            ps.setString(5, p.etag());
-            ps.setLong(6, p.lastModified().toEpochMilli());
-            setNullableString(ps, 7, Rows.toJson(p.checksums()));
-            ps.executeUpdate();
-            return previous;
-        } catch (SQLException e) {
-            throw wrap("put part " + p.partNumber() + " of upload " + p.uploadId(), e);
-        }
-    }
-
-    @Override
-    public java.util.List<PartRecord> parts(String uploadId) {
-        try {
-            return Queries.parts(db(), uploadId, 0, Integer.MAX_VALUE);
-        } catch (SQLException e) {
-            throw wrap("read parts of upload " + uploadId, e);
-        }
-    }
-
-    @Override
-    public java.util.List<String> deleteUpload(String uploadId) {
-        try {
-            java.util.List<String> blobIds = new java.util.ArrayList<>();
-            for (PartRecord p : Queries.parts(db(), uploadId, 0, Integer.MAX_VALUE)) {
-                blobIds.add(p.blobId());
-            }
-            PreparedStatement parts = db().prepare("DELETE FROM upload_parts WHERE upload_id = ?");
-            parts.setString(1, uploadId);
-            parts.executeUpdate();
-            PreparedStatement ps = db().prepare("DELETE FROM uploads WHERE upload_id = ?");
-            ps.setString(1, uploadId);
-            ps.executeUpdate();
-            return blobIds;
-        } catch (SQLException e) {
-            throw wrap("delete upload " + uploadId, e);
-        }
-    }
-
-    @Override
-    public java.util.List<String> deleteUploads(String bucket) {
-        try {
-            java.util.List<String> ids = new java.util.ArrayList<>();
-            PreparedStatement ps = db().prepare("SELECT upload_id FROM uploads WHERE bucket = ?");
-            ps.setString(1, bucket);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-            java.util.List<String> blobIds = new java.util.ArrayList<>();
-            for (String id : ids) {
-                blobIds.addAll(deleteUpload(id));
-            }
-            return blobIds;
-        } catch (SQLException e) {
-            throw wrap("delete uploads of bucket " + bucket, e);
-        }
-    }
-
-    @Override
-    public void putMultipartLayout(String bucket, String key, MultipartLayout layout) {
-        try {
-            PreparedStatement ps = db().prepare("INSERT OR REPLACE INTO multipart_objects (bucket, key, blob_id, content_md5, part_sizes)"
-                    + " VALUES (?, ?, ?, ?, ?)");
-            ps.setString(1, bucket);
-            ps.setString(2, key);
-            ps.setString(3, layout.blobId());
-            ps.setString(4, layout.contentMd5());
-            ps.setString(5, String.join(",", layout.partSizes().stream().map(String::valueOf).toList()));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw wrap("record the parts of " + bucket + "/" + key, e);
-        }
-    }
-
-    static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
-        } else {
-            ps.setString(index, value);
-        }
-    }
-
-    @Override
-    public boolean setObjectTags(String bucket, String key, java.util.Map<String, String> tags) {
-        try {
-            PreparedStatement ps = db().prepare("UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?");
-            setNullableString(ps, 1, Rows.toJson(tags));
-            ps.setString(2, bucket);
-            ps.setString(3, key);
-            return ps.executeUpdate() == 1;
+            return ObjectTable.setTags(db(), bucket, key, tags);
         } catch (SQLException e) {
             throw wrap("set tags of " + bucket + "/" + key, e);
         }
     }
 
-    @Override
-    public Optional<java.util.Map<String, String>> bucketTags(String bucket) {
-        try {
-            PreparedStatement ps = db().prepare("SELECT tags FROM bucket_tags WHERE bucket = ?");
-            ps.setString(1, bucket);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.fromJson(rs.getString(1))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw wrap("read tags of bucket " + bucket, e);
-        }
-    }
-
-    @Override
-    public void setBucketTags(String bucket, java.util.Map<String, String> tags) {
-        try {
-            PreparedStatement ps;
-            if (tags == null || tags.isEmpty()) {
-                ps = db().prepare("DELETE FROM bucket_tags WHERE bucket = ?");
-                ps.setString(1, bucket);
-            } else {
-                ps = db().prepare("INSERT OR REPLACE INTO bucket_tags (bucket, tags) VALUES (?, ?)");
-                ps.setString(1, bucket);
-                ps.setString(2, Rows.toJson(tags));
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw wrap("set tags of bucket " + bucket, e);
-        }
-    }
-
-    // ---------------------------------------------------------------- versioning
-
-    @Override
-    public boolean setBucketVersioning(String bucket, String status) {
-        try {
-            PreparedStatement ps = db().prepare("UPDATE buckets SET versioning = ? WHERE name = ?");
-            ps.setString(1, status);
-            ps.setString(2, bucket);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw wrap("set versioning of bucket " + bucket, e);
-        }
-    }
+    // ---------------------------------------------------------------- versions
 
     @Override
     public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
         try {
-            return VersionQueries.version(db(), bucket, key, versionId);
+            return VersionTable.version(db(), bucket, key, versionId);
         } catch (SQLException e) {
             throw wrap("read version " + versionId + " of " + bucket + "/" + key, e);
         }
@@ -432,7 +209,7 @@ final class TxImpl implements Tx {
     @Override
     public Optional<ObjectVersion> latestVersion(String bucket, String key) {
         try {
-            return VersionQueries.latest(db(), bucket, key);
+            return VersionTable.latest(db(), bucket, key);
         } catch (SQLException e) {
             throw wrap("read latest version of " + bucket + "/" + key, e);
         }
@@ -441,7 +218,7 @@ final class TxImpl implements Tx {
     @Override
     public void addNoncurrentVersion(ObjectRecord version) {
         try {
-            VersionQueries.insert(db(), version.bucket(), version.key(), version.versionId(), version, version.lastModified());
+            VersionTable.insert(db(), version.bucket(), version.key(), version.versionId(), version, version.lastModified());
         } catch (SQLException e) {
             throw wrap("keep a version of " + version.bucket() + "/" + version.key(), e);
         }
@@ -450,7 +227,7 @@ final class TxImpl implements Tx {
     @Override
     public void addDeleteMarker(String bucket, String key, String versionId, Instant at) {
         try {
-            VersionQueries.insert(db(), bucket, key, ObjectVersion.storedId(versionId), null, at);
+            VersionTable.insert(db(), bucket, key, ObjectVersion.storedId(versionId), null, at);
         } catch (SQLException e) {
             throw wrap("add a delete marker to " + bucket + "/" + key, e);
         }
@@ -459,7 +236,7 @@ final class TxImpl implements Tx {
     @Override
     public Optional<ObjectVersion> deleteNoncurrentVersion(String bucket, String key, String versionId) {
         try {
-            return VersionQueries.deleteNoncurrent(db(), bucket, key, versionId);
+            return VersionTable.deleteNoncurrent(db(), bucket, key, versionId);
         } catch (SQLException e) {
             throw wrap("delete version " + versionId + " of " + bucket + "/" + key, e);
         }
@@ -468,11 +245,11 @@ final class TxImpl implements Tx {
     @Override
     public Optional<ObjectRecord> promoteNewestVersion(String bucket, String key) {
         try {
-            Optional<ObjectVersion> newest = VersionQueries.newestNoncurrent(db(), bucket, key, true);
+            Optional<ObjectVersion> newest = VersionTable.newestNoncurrent(db(), bucket, key, true);
             if (newest.isEmpty() || newest.get().deleteMarker()) {
                 return Optional.empty();
             }
-            VersionQueries.deleteNoncurrent(db(), bucket, key, newest.get().versionId());
+            VersionTable.deleteNoncurrent(db, bucket, key, newest.get().versionId());
             putObject(newest.get().object());
             return Optional.of(newest.get().object());
         } catch (SQLException e) {
@@ -481,38 +258,139 @@ final class TxImpl implements Tx {
     }
 
     @Override
-    public java.util.List<String> deleteAllNoncurrentVersions(String bucket) {
+    public List<String> deleteAllNoncurrentVersions(String bucket) {
         try {
-            return VersionQueries.deleteAllNoncurrent(db(), bucket);
+            return VersionTable.deleteAllNoncurrent(db(), bucket);
         } catch (SQLException e) {
             throw wrap("delete the versions of bucket " + bucket, e);
         }
     }
 
+    // ---------------------------------------------------------------- multipart uploads
+
     @Override
-    public Optional<java.util.List<CorsRule>> bucketCors(String bucket) {
+    public void createUpload(UploadRecord upload) {
         try {
-            return Queries.bucketCors(db(), bucket);
+            MultipartTable.insertUpload(db(), upload);
         } catch (SQLException e) {
-            throw wrap("read CORS rules of bucket " + bucket, e);
+            throw wrap("create upload " + upload.uploadId(), e);
         }
     }
 
     @Override
-    public void setBucketCors(String bucket, java.util.List<CorsRule> rules) {
+    public Optional<UploadRecord> upload(String uploadId) {
         try {
-            PreparedStatement ps;
-            if (rules == null || rules.isEmpty()) {
-                ps = db().prepare("DELETE FROM bucket_cors WHERE bucket = ?");
-                ps.setString(1, bucket);
-            } else {
-                ps = db().prepare("INSERT OR REPLACE INTO bucket_cors (bucket, rules) VALUES (?, ?)");
-                ps.setString(1, bucket);
-                ps.setString(2, Rows.corsToJson(rules));
-            }
-            ps.executeUpdate();
+            return MultipartTable.upload(db(), uploadId);
         } catch (SQLException e) {
-            throw wrap("set CORS rules of bucket " + bucket, e);
+            throw wrap("read upload " + uploadId, e);
+        }
+    }
+
+    @Override
+    public Optional<PartRecord> putPart(PartRecord part) {
+        try {
+            Optional<PartRecord> previous = MultipartTable.part(db(), part.uploadId(), part.partNumber());
+            MultipartTable.putPart(db, part);
+            return previous;
+        } catch (SQLException e) {
+            throw wrap("put part " + part.partNumber() + " of upload " + part.uploadId(), e);
+        }
+    }
+
+    @Override
+    public List<PartRecord> parts(String uploadId) {
+        try {
+            return MultipartTable.parts(db(), uploadId, 0, Integer.MAX_VALUE);
+        } catch (SQLException e) {
+            throw wrap("read parts of upload " + uploadId, e);
+        }
+    }
+
+    @Override
+    public List<String> deleteUpload(String uploadId) {
+        try {
+            return deletePartsAndUpload(uploadId);
+        } catch (SQLException e) {
+            throw wrap("delete upload " + uploadId, e);
+        }
+    }
+
+    @Override
+    public List<String> deleteUploads(String bucket) {
+        try {
+            List<String> blobIds = new ArrayList<>();
+            for (String uploadId : MultipartTable.uploadIds(db(), bucket)) {
+                blobIds.addAll(deletePartsAndUpload(uploadId));
+            }
+            return blobIds;
+        } catch (SQLException e) {
+            throw wrap("delete uploads of bucket " + bucket, e);
+        }
+    }
+
+    /** Deletes the upload and its parts; returns the part blob ids. */
+    private List<String> deletePartsAndUpload(String uploadId) throws SQLException {
+        List<String> blobIds = new ArrayList<>();
+        for (PartRecord p : MultipartTable.parts(db(), uploadId, 0, Integer.MAX_VALUE)) {
+            blobIds.add(p.blobId());
+        }
+        MultipartTable.deleteUpload(db, uploadId);
+        return blobIds;
+    }
+
+    @Override
+    public void putMultipartLayout(String bucket, String key, MultipartLayout layout) {
+        try {
+            MultipartTable.putLayout(db(), bucket, key, layout);
+        } catch (SQLException e) {
+            throw wrap("record the parts of " + bucket + "/" + key, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    @Override
+    public long enqueueTask(String kind, String payload) {
+        try {
+            return TaskTable.enqueue(db(), kind, payload);
+        } catch (SQLException e) {
+            throw wrap("enqueue task " + kind, e);
+        }
+    }
+
+    @Override
+    public void enqueueWaitingTask(String kind, String payload) {
+        try {
+            TaskTable.enqueueWaiting(db(), kind, payload);
+        } catch (SQLException e) {
+            throw wrap("enqueue waiting task " + kind, e);
+        }
+    }
+
+    @Override
+    public boolean enqueueTaskOnce(String kind, String payload, String uniqueKey) {
+        try {
+            return TaskTable.enqueueOnce(db(), kind, payload, uniqueKey);
+        } catch (SQLException e) {
+            throw wrap("enqueue task " + kind + " once", e);
+        }
+    }
+
+    @Override
+    public List<TaskRecord> claimTasks(int max, Instant now) {
+        try {
+            return TaskTable.claim(db(), max, now);
+        } catch (SQLException e) {
+            throw wrap("claim tasks", e);
+        }
+    }
+
+    @Override
+    public void completeTasks(List<Long> ids) {
+        try {
+            TaskTable.delete(db(), ids);
+        } catch (SQLException e) {
+            throw wrap("complete " + ids.size() + " task(s)", e);
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.mockstorage.internal.queue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The handler of each task kind, for the {@link TaskQueue}'s construction. Not thread-safe while being filled. */
 public final class TaskHandlers {
@@ -35,6 +37,13 @@ public final class TaskHandlers {
         requireNew(kind);
         inTransaction.put(kind, handler);
         return this;
+    }
+
+    /** The kinds that have a handler. */
+    public Set<String> kinds() {
+        Set<String> kinds = new TreeSet<>(outside.keySet());
+        kinds.addAll(inTransaction.keySet());
+        return kinds;
     }
 
     private void requireNew(String kind) {

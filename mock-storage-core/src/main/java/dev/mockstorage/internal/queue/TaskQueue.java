@@ -7,13 +7,10 @@ import dev.mockstorage.internal.metadata.TaskRecord;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -21,21 +18,20 @@ import java.util.stream.Collectors;
 /**
  * The bounded task queue. Tasks are rows in the metadata database, inserted by the services in the
  * same transaction as the change that causes them, so nothing queued is lost by a crash; this class
- * only runs them: worker threads claim due tasks in batches, run the handler for their kind, and
- * remove them, retry them with exponential backoff, or park them as failed after {@link #MAX_ATTEMPTS}.
- * Bookkeeping tasks ({@link TransactionalTaskHandler}) are applied in the transaction that removes
- * the batch. Zero workers is allowed: tasks then wait in the database for a later start (tests of
- * restarts and of a full queue use it).
+ * only runs them: worker threads claim due tasks in batches and run them through a {@link TaskRunner},
+ * which removes them, retries them with exponential backoff, or parks them as failed after
+ * {@link #MAX_ATTEMPTS}. This class holds the threads, their wake-ups, and the waits for room and
+ * for idleness. Bookkeeping tasks ({@link TransactionalTaskHandler}) are applied in the transaction
+ * that claims and removes them. Zero workers is allowed: tasks then wait in the database for a later
+ * start (tests of restarts and of a full queue use it).
  */
 public final class TaskQueue implements AutoCloseable {
     /** Attempts before a task is parked as failed. */
-    public static final int MAX_ATTEMPTS = 5;
+    public static final int MAX_ATTEMPTS = TaskRunner.MAX_ATTEMPTS;
     /** How long a writer waits for room in a full queue unless configured otherwise ({@code queue.full_wait_ms}). */
     public static final Duration DEFAULT_FULL_WAIT = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(TaskQueue.class.getName());
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
-    /** Tasks claimed (and completed) per transaction. */
-    private static final int BATCH = 32;
     /**
      * How long a worker woken by new tasks waits for more before it claims: one claim and one finish
      * transaction then serve the follow-up tasks of several requests instead of one each. Skipped while
@@ -45,10 +41,8 @@ public final class TaskQueue implements AutoCloseable {
 
     private final MetadataStore metadata;
     private final int capacity;
-    private final Map<String, TaskHandler> handlers;
-    private final Map<String, TransactionalTaskHandler> bookkeeping;
+    private final TaskRunner runner;
     private final Duration fullWait;
-    private final Clock clock;
     private final List<Thread> workers = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     /** workers waiting for new tasks (not gathering) */
@@ -56,11 +50,6 @@ public final class TaskQueue implements AutoCloseable {
     /** workers gathering, woken early only by {@link #hurry()} and {@link #close()} */
     private final Condition gatherCut = lock.newCondition();
     private final Condition progress = lock.newCondition();
-    private final AtomicLong done = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong retried = new AtomicLong();
-    /** earliest next_run_at (epoch ms, by {@link #clock}) of a retry this process scheduled; MAX_VALUE: none */
-    private final AtomicLong retryDue = new AtomicLong(Long.MAX_VALUE);
     private long wakeUps;
     /** guarded by lock: workers waiting for new tasks */
     private int sleeping;
@@ -104,10 +93,8 @@ public final class TaskQueue implements AutoCloseable {
         }
         this.metadata = metadata;
         this.capacity = capacity;
-        this.handlers = handlers.outside();
-        this.bookkeeping = handlers.inTransaction();
+        this.runner = new TaskRunner(metadata, handlers, clock, () -> closed, this::signalProgress);
         this.fullWait = fullWait;
-        this.clock = clock;
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(this::workLoop, threadNamePrefix + "-worker-" + (i + 1));
             t.setDaemon(true);
@@ -233,7 +220,7 @@ public final class TaskQueue implements AutoCloseable {
                 if (left <= 0) {
                     List<TaskRecord> open = metadata.openTasks(20);
                     throw new IllegalStateException("the task queue is not idle after " + timeout.toMillis() + " ms; open tasks: "
-                            + open.stream().map(TaskQueue::describe).collect(Collectors.joining(", ")));
+                            + open.stream().map(TaskRunner::describe).collect(Collectors.joining(", ")));
                 }
                 progress.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
             }
@@ -255,17 +242,17 @@ public final class TaskQueue implements AutoCloseable {
 
     /** Tasks finished successfully since start. */
     public long doneCount() {
-        return done.get();
+        return runner.doneCount();
     }
 
     /** Tasks parked as failed since start. */
     public long failedCount() {
-        return failed.get();
+        return runner.failedCount();
     }
 
     /** Failed attempts that were scheduled again. */
     public long retriedCount() {
-        return retried.get();
+        return runner.retriedCount();
     }
 
     /** Open (pending or running) tasks. */
@@ -290,13 +277,7 @@ public final class TaskQueue implements AutoCloseable {
 
     /** The oldest tasks parked as failed, described with their attempts and last error, at most {@code limit}. */
     public List<String> describeFailed(int limit) {
-        return metadata.failedTasks(limit).stream().map(TaskQueue::describe).toList();
-    }
-
-    /** {@code #id kind payload (state, attempts N, last error: ...)}. */
-    static String describe(TaskRecord t) {
-        return "#" + t.id() + " " + t.kind() + " " + t.payload() + " (" + t.state() + ", attempts " + t.attempts()
-                + (t.lastError() == null ? "" : ", last error: " + t.lastError()) + ")";
+        return metadata.failedTasks(limit).stream().map(TaskRunner::describe).toList();
     }
 
     private void workLoop() {
@@ -308,7 +289,7 @@ public final class TaskQueue implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            Claimed claimed = paused ? Claimed.NOTHING : claim();
+            TaskRunner.Claimed claimed = paused ? TaskRunner.Claimed.NOTHING : runner.claim();
             if (claimed.full()) {
                 callPeer(); // a full batch: more are likely waiting, and a sleeping worker can take them meanwhile
             }
@@ -317,11 +298,11 @@ public final class TaskQueue implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                if (runOne(task)) {
+                if (runner.run(task)) {
                     succeeded.add(task);
                 }
             }
-            finish(succeeded);
+            runner.finish(succeeded);
             if (closed) {
                 return; // tasks claimed but not run stay running; the next start re-queues them
             }
@@ -329,63 +310,6 @@ public final class TaskQueue implements AutoCloseable {
                 idle(seen);
             }
         }
-    }
-
-    /** What one claim returned: tasks to run outside the database, and whether anything was claimed at all. */
-    private record Claimed(List<TaskRecord> toRun, boolean any, boolean full) {
-        static final Claimed NOTHING = new Claimed(List.of(), false, false);
-    }
-
-    /**
-     * Claims a batch of due tasks and, in the same transaction, applies its bookkeeping tasks (each
-     * in a savepoint, so one that throws is rolled back alone) and removes them: a batch of
-     * bookkeeping costs one commit. Returns the tasks left to run outside the database.
-     */
-    private Claimed claim() {
-        Instant now = clock.instant();
-        List<TaskRecord> applied = new ArrayList<>();
-        Map<TaskRecord, RuntimeException> rejected = new LinkedHashMap<>();
-        List<TaskRecord> toRun;
-        try {
-            if (!metadata.hasDueTasks(now)) { // a read: idle polling never takes the write lock
-                return Claimed.NOTHING;
-            }
-            toRun = metadata.write(tx -> {
-                applied.clear();
-                rejected.clear();
-                List<TaskRecord> rest = new ArrayList<>();
-                for (TaskRecord task : metadata.claimTasks(BATCH, now)) {
-                    TransactionalTaskHandler handler = bookkeeping.get(task.kind());
-                    if (handler == null) {
-                        rest.add(task);
-                        continue;
-                    }
-                    try {
-                        metadata.write(inner -> {
-                            handler.apply(inner, task.payload());
-                            return null;
-                        });
-                        applied.add(task);
-                    } catch (RuntimeException e) {
-                        rejected.put(task, e);
-                    }
-                }
-                metadata.completeTasks(applied.stream().map(TaskRecord::id).toList());
-                return rest;
-            });
-        } catch (RuntimeException e) {
-            if (!closed) {
-                LOG.log(System.Logger.Level.WARNING, "could not claim tasks", e);
-            }
-            return Claimed.NOTHING;
-        }
-        done.addAndGet(applied.size());
-        rejected.forEach(this::recordFailure);
-        if (!applied.isEmpty() || !rejected.isEmpty()) {
-            signalProgress();
-        }
-        int claimed = toRun.size() + applied.size() + rejected.size();
-        return new Claimed(toRun, claimed > 0, claimed >= BATCH);
     }
 
     private void signalProgress() {
@@ -402,15 +326,7 @@ public final class TaskQueue implements AutoCloseable {
      * wake-up, gathers more tasks for up to {@link #GATHER_NANOS} unless someone waits on the queue.
      */
     private void idle(long seen) {
-        long waitMs = IDLE_POLL.toMillis();
-        long due = retryDue.get();
-        if (due != Long.MAX_VALUE) {
-            long left = due - clock.millis();
-            if (left <= 0) {
-                retryDue.compareAndSet(due, Long.MAX_VALUE);
-            }
-            waitMs = Math.max(1, Math.min(waitMs, left));
-        }
+        long waitMs = runner.sleepMillis(IDLE_POLL.toMillis());
         lock.lock();
         try {
             if (wakeUps == seen && !closed) {
@@ -437,67 +353,6 @@ public final class TaskQueue implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Removes the batch's finished tasks in one transaction and tells waiters. */
-    private void finish(List<TaskRecord> succeeded) {
-        if (succeeded.isEmpty()) {
-            return;
-        }
-        try {
-            metadata.completeTasks(succeeded.stream().map(TaskRecord::id).toList());
-            done.addAndGet(succeeded.size());
-        } catch (RuntimeException e) {
-            // they ran but stay recorded as running: put them back (running them again is harmless)
-            LOG.log(System.Logger.Level.WARNING, "could not record " + succeeded.size() + " finished task(s)", e);
-            succeeded.forEach(t -> recordFailure(t, e));
-        } finally {
-            signalProgress();
-        }
-    }
-
-    /** Runs one task outside the database; true when it succeeded, otherwise it was rescheduled or parked. */
-    private boolean runOne(TaskRecord task) {
-        TaskHandler handler = handlers.get(task.kind());
-        try {
-            if (handler == null) {
-                throw new IllegalStateException("no handler for task kind '" + task.kind() + "'");
-            }
-            handler.run(task.payload());
-            return true;
-        } catch (Exception e) {
-            if (!closed) {
-                recordFailure(task, e); // when closed it is left running; re-queued at the next start
-            }
-            return false;
-        }
-    }
-
-    /** Schedules the task again after a backoff, or parks it as failed after the last attempt or without a handler. */
-    private void recordFailure(TaskRecord task, Exception e) {
-        String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-        boolean known = handlers.containsKey(task.kind()) || bookkeeping.containsKey(task.kind());
-        try {
-            if (!known || task.attempts() >= MAX_ATTEMPTS) {
-                metadata.failTask(task.id(), error);
-                failed.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "task {0} failed for good: {1}", describe(task), error);
-            } else {
-                Instant next = clock.instant().plus(backoff(task.attempts()));
-                metadata.retryTask(task.id(), error, next);
-                retried.incrementAndGet();
-                retryDue.accumulateAndGet(next.toEpochMilli(), Math::min);
-            }
-        } catch (RuntimeException e2) {
-            LOG.log(System.Logger.Level.WARNING, "could not record the outcome of task " + task.id(), e2);
-        }
-        signalProgress();
-    }
-
-    /** 100 ms, 200 ms, 400 ms, ... capped at 10 s. */
-    static Duration backoff(int attempts) {
-        long ms = 100L << Math.min(Math.max(attempts - 1, 0), 7);
-        return Duration.ofMillis(Math.min(ms, 10_000));
     }
 
     /** Stops the workers; tasks still open stay in the database and run at the next start. */

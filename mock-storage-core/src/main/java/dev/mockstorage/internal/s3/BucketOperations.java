@@ -21,7 +21,7 @@ final class BucketOperations {
         Xml xml = Xml.document("ListAllMyBucketsResult")
                 .start("Owner").element("ID", OWNER_ID).element("DisplayName", OWNER_NAME).end()
                 .start("Buckets");
-        for (BucketRecord b : service.listBuckets()) {
+        for (BucketRecord b : service.buckets().list()) {
             xml.start("Bucket").element("Name", b.name()).element("CreationDate", HttpDates.xml(b.createdAt()))
                     .element("BucketRegion", region).end();
         }
@@ -34,7 +34,7 @@ final class BucketOperations {
             // CreateBucketConfiguration (LocationConstraint etc.): any region is accepted, but it must be well-formed
             Xml.parse(r.http().body(), "CreateBucketConfiguration");
         }
-        service.createBucket(r.bucket());
+        service.buckets().create(r.bucket());
         return HttpResponse.status(200).header("Location", "/" + r.bucket());
     }
 
@@ -44,17 +44,17 @@ final class BucketOperations {
     }
 
     HttpResponse headBucket(S3Request r) {
-        service.requireBucket(r.bucket());
+        service.buckets().require(r.bucket());
         return HttpResponse.status(200).header("x-amz-bucket-region", region).header("x-amz-access-point-alias", "false");
     }
 
     HttpResponse deleteBucket(S3Request r) {
-        service.deleteBucket(r.bucket());
+        service.buckets().delete(r.bucket());
         return HttpResponse.status(204);
     }
 
     HttpResponse location(S3Request r) {
-        service.requireBucket(r.bucket());
+        service.buckets().require(r.bucket());
         // S3 answers an empty LocationConstraint for us-east-1
         Xml xml = Xml.document("LocationConstraint");
         return S3Api.xml(200, "us-east-1".equals(region) ? xml : xml.text(region));

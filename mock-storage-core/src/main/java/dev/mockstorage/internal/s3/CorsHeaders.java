@@ -35,7 +35,7 @@ final class CorsHeaders {
         }
         Optional<List<CorsRule>> rules;
         try {
-            rules = service.corsRules(request.bucket());
+            rules = service.settings().corsRules(request.bucket());
         } catch (StorageException e) {
             return; // the metadata store is busy or closed: the response itself says what matters
         }

@@ -33,7 +33,7 @@ final class CorsOperations {
 
     HttpResponse getBucketCors(S3Request r) {
         Xml xml = Xml.document("CORSConfiguration");
-        for (CorsRule rule : service.bucketCors(r.bucket())) {
+        for (CorsRule rule : service.settings().bucketCors(r.bucket())) {
             xml.start("CORSRule").element("ID", rule.id());
             rule.allowedHeaders().forEach(h -> xml.element("AllowedHeader", h));
             rule.allowedMethods().forEach(m -> xml.element("AllowedMethod", m));
@@ -45,7 +45,7 @@ final class CorsOperations {
     }
 
     HttpResponse putBucketCors(S3Request r) {
-        service.requireBucket(r.bucket());
+        service.buckets().require(r.bucket());
         requireIntegrityHeader(r.http());
         byte[] body = ObjectOperations.readSmallBody(r.http()); // checks the Content-MD5 / checksum sent
         Element root = Xml.parse(new ByteArrayInputStream(body), "CORSConfiguration");
@@ -54,12 +54,12 @@ final class CorsOperations {
             rules.add(new CorsRule(single(rule, "ID"), texts(rule, "AllowedOrigin"), texts(rule, "AllowedMethod"),
                     texts(rule, "AllowedHeader"), texts(rule, "ExposeHeader"), maxAge(single(rule, "MaxAgeSeconds"))));
         }
-        service.setBucketCors(r.bucket(), rules);
+        service.settings().setBucketCors(r.bucket(), rules);
         return HttpResponse.status(200);
     }
 
     HttpResponse deleteBucketCors(S3Request r) {
-        service.deleteBucketCors(r.bucket());
+        service.settings().deleteBucketCors(r.bucket());
         return HttpResponse.status(204);
     }
 
@@ -80,7 +80,7 @@ final class CorsOperations {
         }
         List<String> headers = requestHeaders(http.header("access-control-request-headers"));
         String resourceType = r.level() == Level.OBJECT ? "OBJECT" : "BUCKET";
-        Optional<List<CorsRule>> rules = service.corsRules(r.bucket());
+        Optional<List<CorsRule>> rules = service.settings().corsRules(r.bucket());
         if (rules.isEmpty()) {
             throw forbidden(bucketExists(r.bucket()) ? "CORSResponse: CORS is not enabled for this bucket." : "CORSResponse: Bucket not found",
                     method, resourceType);
@@ -97,7 +97,7 @@ final class CorsOperations {
 
     private boolean bucketExists(String bucket) {
         try {
-            service.requireBucket(bucket);
+            service.buckets().require(bucket);
             return true;
         } catch (StorageException e) {
             if (e.code() == ErrorCode.NoSuchBucket) {

@@ -30,7 +30,7 @@ final class ListOperations {
         String marker = emptyToNull(http.queryParameter("marker"));
         int maxKeys = maxKeys(http);
         UnaryOperator<String> enc = encoder(http);
-        ListPage page = service.list(r.bucket(), prefix, delimiter, marker, maxKeys);
+        ListPage page = service.listings().list(r.bucket(), prefix, delimiter, marker, maxKeys);
 
         Xml xml = Xml.document("ListBucketResult")
                 .element("Name", r.bucket())
@@ -54,7 +54,7 @@ final class ListOperations {
         int maxKeys = maxKeys(http);
         UnaryOperator<String> enc = encoder(http);
         String after = token != null ? decodeToken(token) : startAfter;
-        ListPage page = service.list(r.bucket(), prefix, delimiter, after, maxKeys);
+        ListPage page = service.listings().list(r.bucket(), prefix, delimiter, after, maxKeys);
 
         Xml xml = Xml.document("ListBucketResult")
                 .element("Name", r.bucket())

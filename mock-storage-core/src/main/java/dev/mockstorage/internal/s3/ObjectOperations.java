@@ -14,6 +14,7 @@ import dev.mockstorage.internal.service.DeleteOutcome;
 import dev.mockstorage.internal.metadata.MultipartLayout;
 import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
+import dev.mockstorage.internal.service.WriteChecks;
 import org.w3c.dom.Element;
 
 import java.io.ByteArrayInputStream;
@@ -42,7 +43,7 @@ final class ObjectOperations {
         if (http.header("content-length") == null && http.header("transfer-encoding") == null) {
             throw new StorageException(ErrorCode.MissingContentLength, "You must provide the Content-Length HTTP header.");
         }
-        ObjectRecord stored = service.put(ObjectHeaders.write(http, r.bucket(), r.key()), http.body());
+        ObjectRecord stored = service.writes().put(ObjectHeaders.write(http, r.bucket(), r.key()), http.body());
         HttpResponse response = HttpResponse.status(200).header("ETag", ObjectHeaders.quotedEtag(stored))
                 .header("x-amz-version-id", stored.versionId()); // none for a null version: S3 omits it on writes
         ObjectHeaders.checksumHeaders(response, stored);
@@ -98,7 +99,7 @@ final class ObjectOperations {
         if (headOnly) {
             return response.contentLengthOnly(length);
         }
-        InputStream content = service.read(object, range == null ? 0 : range.first(), length);
+        InputStream content = service.reads().read(object, range == null ? 0 : range.first(), length);
         return response.body(content, length);
     }
 
@@ -130,7 +131,7 @@ final class ObjectOperations {
     }
 
     HttpResponse delete(S3Request r) {
-        DeleteOutcome outcome = service.deleteObject(r.bucket(), r.key(), r.http().queryParameter("versionId"));
+        DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), r.key(), r.http().queryParameter("versionId"));
         return HttpResponse.status(204).header("x-amz-version-id", outcome.versionId())
                 .header("x-amz-delete-marker", outcome.deleteMarker() ? "true" : null);
     }
@@ -141,8 +142,8 @@ final class ObjectOperations {
      */
     static ObjectRecord target(ObjectService service, S3Request r) {
         String versionId = r.http().queryParameter("versionId");
-        return versionId == null ? service.head(r.bucket(), r.key())
-                : service.headVersion(r.bucket(), r.key(), versionId, r.http().method());
+        return versionId == null ? service.readThrough().headOrFetch(r.bucket(), r.key())
+                : service.reads().headVersion(r.bucket(), r.key(), versionId, r.http().method());
     }
 
     /**
@@ -154,7 +155,7 @@ final class ObjectOperations {
         if (object.versionId() != null) {
             return object.versionId();
         }
-        return service.isVersioned(object.bucket()) ? ObjectVersion.NULL_ID : null;
+        return service.buckets().isVersioned(object.bucket()) ? ObjectVersion.NULL_ID : null;
     }
 
     /**
@@ -163,9 +164,9 @@ final class ObjectOperations {
      */
     static ObjectRecord copySourceRecord(ObjectService service, String[] source) {
         if (source[2] == null) {
-            return service.head(source[0], source[1]);
+            return service.readThrough().headOrFetch(source[0], source[1]);
         }
-        ObjectVersion v = service.version(source[0], source[1], source[2]).orElseThrow(() -> new StorageException(
+        ObjectVersion v = service.reads().version(source[0], source[1], source[2]).orElseThrow(() -> new StorageException(
                 ErrorCode.NoSuchVersion, "The specified version does not exist: " + source[2] + " of " + source[0] + "/" + source[1],
                 source[0] + "/" + source[1]).with("Key", source[1]).with("VersionId", source[2]));
         if (v.deleteMarker()) {
@@ -201,7 +202,7 @@ final class ObjectOperations {
                     + "object to itself without changing the object's metadata, storage class, website redirect location or "
                     + "encryption attributes.");
         }
-        ObjectRecord copied = service.copy(src, ObjectHeaders.copyWrite(http, src, r.bucket(), r.key(), replace));
+        ObjectRecord copied = service.writes().copy(src, ObjectHeaders.copyWrite(http, src, r.bucket(), r.key(), replace));
         Xml xml = Xml.document("CopyObjectResult")
                 .element("LastModified", HttpDates.xml(copied.lastModified()))
                 .element("ETag", ObjectHeaders.quotedEtag(copied));
@@ -235,7 +236,7 @@ final class ObjectOperations {
     }
 
     HttpResponse deleteObjects(S3Request r) {
-        service.requireBucket(r.bucket());
+        service.buckets().require(r.bucket());
         byte[] body = readSmallBody(r.http());
         Element root = Xml.parse(new ByteArrayInputStream(body), "Delete");
         boolean quiet = "true".equalsIgnoreCase(trim(Xml.childText(root, "Quiet")));
@@ -261,11 +262,11 @@ final class ObjectOperations {
             String key = entry[0];
             String versionId = entry[1];
             try {
-                if (key.isEmpty() || key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > ObjectService.MAX_KEY_BYTES) {
+                if (key.isEmpty() || key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > WriteChecks.MAX_KEY_BYTES) {
                     throw new StorageException(key.isEmpty() ? ErrorCode.InvalidArgument : ErrorCode.KeyTooLongError,
                             key.isEmpty() ? "the object key is empty" : "Your key is too long");
                 }
-                DeleteOutcome outcome = service.deleteObject(r.bucket(), key, versionId);
+                DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), key, versionId);
                 if (!quiet) {
                     xml.start("Deleted").element("Key", key).element("VersionId", versionId);
                     if (outcome.deleteMarker()) {

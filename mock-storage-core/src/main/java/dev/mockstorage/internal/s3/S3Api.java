@@ -185,6 +185,14 @@ public final class S3Api implements HttpHandler {
         return routes.stream().map(Route::operation).toList();
     }
 
+    /**
+     * True for a virtual-host-style request ({@code Host: bucket.<domain>}): its whole path is an object key,
+     * so paths the server uses for itself ({@code /_console/...}) belong to S3 there.
+     */
+    public boolean addressesBucketByHost(HttpRequest http) {
+        return !domains.isEmpty() && S3Request.virtualHostBucket(http.header("host"), domains) != null;
+    }
+
     @Override
     public HttpResponse handle(HttpRequest http) {
         String requestId = String.format(Locale.ROOT, "%016X", requestCounter.incrementAndGet());
@@ -209,7 +217,6 @@ public final class S3Api implements HttpHandler {
             errorCode = e.code().name();
             response = error(e, http, request);
         } catch (Exception | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + http, e);
             errorCode = ErrorCode.InternalError.name();
             response = error(new StorageException(ErrorCode.InternalError, "We encountered an internal error: " + e, null, e), http, request);
         }
@@ -291,15 +298,35 @@ public final class S3Api implements HttpHandler {
         return null;
     }
 
+    /**
+     * One record for a 5xx answer. A condition the store reports by design (a node down or read-only, a
+     * write quorum not met, a damaged object, the third party failing, a full queue) is logged at DEBUG,
+     * on one line: the client has the message, the journal and metrics count it, and a fault a test
+     * injected on purpose must not fill its output (the SDK alone sends a failing request four times).
+     * A state change behind it is logged once where it happens (a node going down, a repair queued).
+     * An unexpected failure (an InternalError caused by something other than an I/O error) is a defect:
+     * ERROR with its stack trace.
+     */
+    private static void logFailure(StorageException e, HttpRequest http) {
+        if (e.code().status() < 500) {
+            return;
+        }
+        Throwable cause = e.getCause();
+        if (e.code() == ErrorCode.InternalError && cause != null && !(cause instanceof java.io.IOException)) {
+            LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + http + ": " + e.getMessage(), cause);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> http + " -> " + e.code().status() + " " + e.code() + ": "
+                    + String.valueOf(e.getMessage()).replace('\n', ' '));
+        }
+    }
+
     private HttpResponse error(StorageException e, HttpRequest http, S3Request request) {
         HttpResponse response = HttpResponse.status(e.code().status());
         if (http.problem() != null) {
             response.closeConnection();
         }
         e.headers().forEach(response::header);
-        if (e.code() == ErrorCode.InternalError || e.code().status() >= 500) {
-            LOG.log(System.Logger.Level.WARNING, http + " -> " + e.code() + ": " + e.getMessage());
-        }
+        logFailure(e, http);
         if ("HEAD".equals(http.method())) {
             return response; // S3 sends no body for HEAD errors
         }

@@ -40,13 +40,13 @@ final class TaggingOperations {
     HttpResponse putObjectTagging(S3Request r) {
         Map<String, String> tags = readTagging(r, false);
         ObjectRecord object = currentTarget(r); // NoSuchKey, and read-through of a third-party object, before the update
-        service.setObjectTags(r.bucket(), r.key(), tags);
+        service.writes().setObjectTags(r.bucket(), r.key(), tags);
         return HttpResponse.status(200).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 
     HttpResponse deleteObjectTagging(S3Request r) {
         ObjectRecord object = currentTarget(r);
-        service.setObjectTags(r.bucket(), r.key(), Map.of());
+        service.writes().setObjectTags(r.bucket(), r.key(), Map.of());
         return HttpResponse.status(204).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 
@@ -57,7 +57,7 @@ final class TaggingOperations {
     private ObjectRecord currentTarget(S3Request r) {
         ObjectRecord object = ObjectOperations.target(service, r);
         if (r.http().queryParameter("versionId") != null) {
-            ObjectRecord current = service.head(r.bucket(), r.key());
+            ObjectRecord current = service.readThrough().headOrFetch(r.bucket(), r.key());
             if (!current.s3VersionId().equals(object.s3VersionId())) {
                 throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement changing the tags of a "
                         + "noncurrent version (" + r.http().method() + " " + r.resource() + "?" + r.http().rawQuery() + ")");
@@ -67,17 +67,17 @@ final class TaggingOperations {
     }
 
     HttpResponse getBucketTagging(S3Request r) {
-        return S3Api.xml(200, tagging(service.bucketTags(r.bucket())));
+        return S3Api.xml(200, tagging(service.settings().bucketTags(r.bucket())));
     }
 
     HttpResponse putBucketTagging(S3Request r) {
-        service.requireBucket(r.bucket());
-        service.setBucketTags(r.bucket(), readTagging(r, true));
+        service.buckets().require(r.bucket());
+        service.settings().setBucketTags(r.bucket(), readTagging(r, true));
         return HttpResponse.status(204);
     }
 
     HttpResponse deleteBucketTagging(S3Request r) {
-        service.setBucketTags(r.bucket(), Map.of());
+        service.settings().setBucketTags(r.bucket(), Map.of());
         return HttpResponse.status(204);
     }
 

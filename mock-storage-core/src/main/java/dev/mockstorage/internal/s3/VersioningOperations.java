@@ -24,13 +24,13 @@ final class VersioningOperations {
     }
 
     HttpResponse getBucketVersioning(S3Request r) {
-        String status = service.versioning(r.bucket());
+        String status = service.buckets().versioning(r.bucket());
         // a never-versioned bucket answers an empty configuration, as S3
         return S3Api.xml(200, Xml.document("VersioningConfiguration").element("Status", status));
     }
 
     HttpResponse putBucketVersioning(S3Request r) {
-        service.requireBucket(r.bucket());
+        service.buckets().require(r.bucket());
         byte[] body = ObjectOperations.readSmallBody(r.http());
         Element root = Xml.parse(new ByteArrayInputStream(body), "VersioningConfiguration");
         String mfaDelete = trim(Xml.childText(root, "MfaDelete"));
@@ -48,7 +48,7 @@ final class VersioningOperations {
                     ? "The Versioning element must be specified: <Status>Enabled</Status> or <Status>Suspended</Status>"
                     : "The versioning status must be Enabled or Suspended, not '" + status + "'");
         }
-        service.setVersioning(r.bucket(), status);
+        service.buckets().setVersioning(r.bucket(), status);
         return HttpResponse.status(200);
     }
 
@@ -60,7 +60,7 @@ final class VersioningOperations {
         String versionIdMarker = emptyToNull(http.queryParameter("version-id-marker"));
         int maxKeys = ListOperations.maxKeys(http);
         UnaryOperator<String> enc = ListOperations.encoder(http);
-        VersionPage page = service.listVersions(r.bucket(), prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
+        VersionPage page = service.listings().listVersions(r.bucket(), prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
 
         Xml xml = Xml.document("ListVersionsResult")
                 .element("Name", r.bucket())

@@ -6,6 +6,7 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.UploadRecord;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.NodeState;
+import dev.mockstorage.internal.storage.ReplicaState;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ConsistencyReport.Finding;
@@ -24,6 +25,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -159,7 +161,7 @@ public final class ConsistencyCheck implements AutoCloseable {
         }
         long blobFiles = orphans(up, skipped, start, repair, findings);
         if (marksChanged) {
-            objects.refreshDamaged();
+            objects.reads().refreshDamaged();
         }
         abandonedUploads(start, repair, findings);
         return new ConsistencyReport(start, Duration.ofNanos(System.nanoTime() - t0).toMillis(), repair, objectCount,
@@ -299,19 +301,19 @@ public final class ConsistencyCheck implements AutoCloseable {
     /** Checks one object's replicas; true when its damaged mark changed. */
     private boolean checkObject(ObjectRecord o, List<StorageNode> nodes, boolean allNodesUp, boolean repair,
                                 Set<String> damagedBefore, List<Finding> findings) {
-        String md5 = objects.expectedContentMd5(o);
+        String md5 = ContentMd5.expected(metadata, o);
         List<Finding> bad = new ArrayList<>();
         List<String> states = new ArrayList<>();
         int intact = 0;
         for (StorageNode node : nodes) {
-            BlobStore.ReplicaState state;
+            ReplicaState state;
             try {
-                state = blobs.replicaState(node, o.blobId(), o.size(), md5);
+                state = blobs.replicas().state(node, o.blobId(), o.size(), md5);
             } catch (IOException e) {
                 node.markFailed("unreadable: " + e);
                 continue;
             }
-            states.add(node.id() + " " + state.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+            states.add(node.id() + " " + state.name().toLowerCase(Locale.ROOT).replace('_', ' '));
             switch (state) {
                 case INTACT -> intact++;
                 case MISSING -> bad.add(finding(Kind.MISSING_REPLICA, o, node, "no copy on " + node.id()));
@@ -350,7 +352,7 @@ public final class ConsistencyCheck implements AutoCloseable {
         List<String> repaired;
         String failure = null;
         try {
-            repaired = blobs.repair(o.blobId(), o.size(), md5);
+            repaired = blobs.replicas().repair(o.blobId(), o.size(), md5);
         } catch (IOException e) {
             repaired = List.of();
             failure = "failed: " + e.getMessage();
@@ -367,7 +369,7 @@ public final class ConsistencyCheck implements AutoCloseable {
     }
 
     private void orphan(StorageNode node, String blobId, Instant start, boolean repair, List<Finding> findings) {
-        Instant modified = blobs.modifiedAt(node, blobId);
+        Instant modified = blobs.replicas().modifiedAt(node, blobId);
         if (modified == null || modified.plus(orphanGrace).isAfter(start)) {
             return; // gone meanwhile, or young: maybe a write between its rename and its metadata commit
         }
@@ -375,7 +377,7 @@ public final class ConsistencyCheck implements AutoCloseable {
         String action = null;
         if (repair) {
             try {
-                action = blobs.deleteOn(node, blobId) ? "deleted" : "failed: already gone";
+                action = blobs.replicas().deleteOn(node, blobId) ? "deleted" : "failed: already gone";
             } catch (IOException e) {
                 action = "failed: " + e.getMessage();
             }

@@ -81,16 +81,16 @@ public final class FaultInjection {
 
     /** Flips bytes of the node's replica of the object's current content in place, keeping its size. */
     public void corrupt(String bucket, String key, String nodeId) {
-        node(nodeId);
+        StorageNode node = node(nodeId);
         ObjectRecord object = metadata.object(bucket, key).orElseThrow(() -> {
             if (metadata.bucket(bucket).isEmpty()) {
-                return ObjectService.noSuchBucket(bucket);
+                return NotFound.bucket(bucket);
             }
-            return ObjectService.noSuchKey(bucket, key);
+            return NotFound.key(bucket, key);
         });
         boolean done;
         try {
-            done = blobs.corrupt(object.blobId(), nodeId);
+            done = blobs.replicas().corrupt(node, object.blobId());
         } catch (IllegalArgumentException e) {
             throw new StorageException(ErrorCode.InvalidArgument, e.getMessage() + " (" + bucket + "/" + key + ")");
         } catch (IOException e) {

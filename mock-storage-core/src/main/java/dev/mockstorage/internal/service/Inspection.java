@@ -1,11 +1,15 @@
 package dev.mockstorage.internal.service;
 
+import dev.mockstorage.internal.metadata.BucketStatsRecord;
 import dev.mockstorage.internal.metadata.BucketTotals;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectQuery;
 import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.metadata.TaskRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobStore;
+import dev.mockstorage.internal.storage.NodeState;
+import dev.mockstorage.internal.storage.ReplicaState;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.stats.ServerStats;
 
@@ -16,7 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -67,7 +73,56 @@ public final class Inspection {
 
     /** Ids of the nodes holding an intact (right-sized) replica of the object, in node order. */
     public List<String> replicaNodes(ObjectRecord object) {
-        return blobs.nodesHolding(object.blobId(), object.size());
+        return blobs.replicas().nodesHolding(object.blobId(), object.size());
+    }
+
+    /** Every bucket's current objects and their bytes, empty buckets included, by name. */
+    public List<BucketTotals> bucketTotals() {
+        return metadata.bucketTotals();
+    }
+
+    /**
+     * One node's copy of an object: {@code state} is {@code INTACT}, {@code MISSING}, {@code WRONG_SIZE} or
+     * {@code WRONG_CONTENT} ({@link ReplicaState}), {@code UNREADABLE} (with the error in
+     * {@code detail}), or null when the node is down and was not looked at.
+     */
+    public record Replica(String node, boolean nodeUp, String state, String detail) {
+    }
+
+    /**
+     * The state of every node's copy of the object, in node order, reading each copy on a node that is up
+     * whole against the object's content MD5 (as the consistency check does, without repairing anything).
+     */
+    public List<Replica> replicas(ObjectRecord object) {
+        String md5 = ContentMd5.expected(metadata, object);
+        List<Replica> out = new ArrayList<>();
+        for (StorageNode n : blobs.nodes()) {
+            if (n.state() != NodeState.UP) {
+                out.add(new Replica(n.id(), false, null, n.reason()));
+                continue;
+            }
+            try {
+                out.add(new Replica(n.id(), true, blobs.replicas().state(n, object.blobId(), object.size(), md5).name(), null));
+            } catch (IOException e) {
+                out.add(new Replica(n.id(), true, "UNREADABLE", e.toString()));
+            }
+        }
+        return out;
+    }
+
+    /** Open (pending or running) tasks, oldest first, at most {@code limit}. */
+    public List<TaskRecord> openTasks(int limit) {
+        return metadata.openTasks(limit);
+    }
+
+    /** Tasks parked as failed after their last attempt, oldest first, at most {@code limit}. */
+    public List<TaskRecord> failedTasks(int limit) {
+        return metadata.failedTasks(limit);
+    }
+
+    /** How many tasks are open now and how many are parked as failed: {@code [open, failed]}. */
+    public long[] taskCounts() {
+        return new long[] {queue.openCount(), queue.parkedCount()};
     }
 
     /** Milliseconds since this server started. */
@@ -80,8 +135,12 @@ public final class Inspection {
         List<ServerStats.Bucket> buckets = new ArrayList<>();
         long count = 0;
         long bytes = 0;
+        Map<String, BucketStatsRecord> uploads = new HashMap<>();
+        metadata.bucketStats().forEach(b -> uploads.put(b.bucket(), b));
         for (BucketTotals t : metadata.bucketTotals()) {
-            buckets.add(new ServerStats.Bucket(t.bucket(), t.objects(), t.bytes()));
+            BucketStatsRecord u = uploads.get(t.bucket());
+            buckets.add(new ServerStats.Bucket(t.bucket(), t.objects(), t.bytes(), u == null ? 0 : u.uploads(),
+                    u == null ? 0 : u.uploadedBytes(), u == null ? null : u.lastUploadAt()));
             count += t.objects();
             bytes += t.bytes();
         }
@@ -101,7 +160,7 @@ public final class Inspection {
                     total, usable));
         }
         ServerStats.Queue q = new ServerStats.Queue(queue.openCount(), queue.capacity(), queue.doneCount(),
-                queue.failedCount(), queue.retriedCount());
+                queue.failedCount(), queue.retriedCount(), queue.parkedCount(), queue.workerCount());
         return new ServerStats(clock.instant(), uptimeMillis(), new ServerStats.Totals(count, bytes), List.copyOf(buckets),
                 List.copyOf(nodes), q, thirdParty.get(), List.copyOf(requests.get()), consistency.get());
     }

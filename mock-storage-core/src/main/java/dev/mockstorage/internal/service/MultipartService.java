@@ -11,6 +11,7 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.PartRecord;
 import dev.mockstorage.internal.metadata.UploadRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
+import dev.mockstorage.internal.service.BlobWriter.StoredBlob;
 import dev.mockstorage.internal.storage.BlobReader;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.PendingBlob;
@@ -21,6 +22,9 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -35,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Multipart uploads. Every part is its own immutable blob written by the upload flow
- * ({@link ObjectService#storeBlob}) and a row in {@code upload_parts}. Completing streams the listed
+ * ({@link BlobWriter}) and a row in {@code upload_parts}. Completing streams the listed
  * parts into ONE new blob (so an object is always one blob and reads are unchanged), then in one
  * transaction stores the object row and its {@link MultipartLayout}, removes the upload and queues
  * the deletion of every part blob. Aborting removes the rows and queues the same deletion.
@@ -52,17 +56,24 @@ public final class MultipartService {
     private static final int COPY_BUFFER = 64 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ObjectService objects;
     private final MetadataStore metadata;
     private final BlobStore blobs;
     private final TaskQueue queue;
+    private final Clock clock;
+    private final Buckets buckets;
+    private final BlobWriter writer;
+    private final ObjectReads reads;
     private final AtomicInteger sequence = new AtomicInteger();
 
-    MultipartService(ObjectService objects, MetadataStore metadata, BlobStore blobs, TaskQueue queue) {
-        this.objects = objects;
+    MultipartService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, Buckets buckets, BlobWriter writer,
+                     ObjectReads reads) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.queue = queue;
+        this.clock = clock;
+        this.buckets = buckets;
+        this.writer = writer;
+        this.reads = reads;
     }
 
     /** A part as listed in a CompleteMultipartUpload request; {@code checksums} by algorithm, base64. */
@@ -77,16 +88,16 @@ public final class MultipartService {
      * @param checksumType {@code COMPOSITE}, {@code FULL_OBJECT}, or null for the algorithm's default
      */
     public UploadRecord create(ObjectWrite write, ChecksumAlgorithm algorithm, String checksumType) {
-        ObjectService.validateKey(write.key());
-        ObjectService.validateUserMetadata(write.userMetadata());
-        objects.requireBucket(write.bucket());
+        WriteChecks.validateKey(write.key());
+        WriteChecks.validateUserMetadata(write.userMetadata());
+        buckets.require(write.bucket());
         String type = checksumType(algorithm, checksumType);
-        UploadRecord upload = new UploadRecord(write.bucket(), write.key(), newUploadId(), objects.now(), write.contentType(),
+        UploadRecord upload = new UploadRecord(write.bucket(), write.key(), newUploadId(), now(), write.contentType(),
                 new LinkedHashMap<>(write.userMetadata()), new LinkedHashMap<>(write.headers()),
                 algorithm == null ? null : algorithm.name(), type, Map.copyOf(write.tags()));
         metadata.write(tx -> {
             if (tx.bucket(write.bucket()).isEmpty()) {
-                throw ObjectService.noSuchBucket(write.bucket());
+                throw NotFound.bucket(write.bucket());
             }
             tx.createUpload(upload);
             return null;
@@ -131,7 +142,7 @@ public final class MultipartService {
     public UploadRecord upload(String bucket, String key, String uploadId) {
         Optional<UploadRecord> found = uploadId == null ? Optional.empty() : metadata.upload(uploadId);
         if (found.isEmpty() || !found.get().bucket().equals(bucket) || !found.get().key().equals(key)) {
-            objects.requireBucket(bucket);
+            buckets.require(bucket);
             throw noSuchUpload(uploadId);
         }
         return found.get();
@@ -141,10 +152,10 @@ public final class MultipartService {
     public PartRecord uploadPart(String bucket, String key, String uploadId, int partNumber, ObjectWrite write, InputStream body) {
         checkPartNumber(partNumber);
         UploadRecord upload = upload(bucket, key, uploadId);
-        byte[] expectedMd5 = ObjectService.decodeContentMd5(write.contentMd5());
-        ObjectService.validateChecksumValues(write.checksums());
+        byte[] expectedMd5 = WriteChecks.decodeContentMd5(write.contentMd5());
+        WriteChecks.validateChecksumValues(write.checksums());
         queue.awaitRoom();
-        ObjectService.StoredBlob stored = objects.storeBlob(withAlgorithm(write, upload), body, expectedMd5);
+        StoredBlob stored = writer.store(withAlgorithm(write, upload), body, expectedMd5);
         return recordPart(upload, partNumber, stored);
     }
 
@@ -156,28 +167,28 @@ public final class MultipartService {
         queue.awaitRoom();
         ObjectWrite write = new ObjectWrite(bucket, key, null, Map.of(), Map.of(), null, null, Map.of(),
                 Set.of(), Map::of, length);
-        ObjectService.StoredBlob stored;
-        try (InputStream in = objects.read(source, offset, length)) {
-            stored = objects.storeBlob(withAlgorithm(write, upload), in, null);
+        StoredBlob stored;
+        try (InputStream in = reads.read(source, offset, length)) {
+            stored = writer.store(withAlgorithm(write, upload), in, null);
         } catch (IOException e) {
             throw new StorageException(ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
         }
         return recordPart(upload, partNumber, stored);
     }
 
-    private PartRecord recordPart(UploadRecord upload, int partNumber, ObjectService.StoredBlob stored) {
+    private PartRecord recordPart(UploadRecord upload, int partNumber, StoredBlob stored) {
         PartRecord part = new PartRecord(upload.uploadId(), partNumber, stored.blobId(), stored.size(), stored.md5Hex(),
-                objects.now(), stored.checksums());
+                now(), stored.checksums());
         try {
             metadata.write(tx -> {
                 if (tx.upload(upload.uploadId()).isEmpty()) {
                     throw noSuchUpload(upload.uploadId()); // completed or aborted meanwhile
                 }
-                tx.putPart(part).ifPresent(previous -> tx.enqueueTask(ObjectService.DELETE_BLOB, previous.blobId()));
+                tx.putPart(part).ifPresent(previous -> DeleteBlob.enqueue(tx, previous.blobId()));
                 return null;
             });
         } catch (RuntimeException e) {
-            objects.deleteQuietly(stored.blobId());
+            writer.deleteQuietly(stored.blobId());
             throw e;
         }
         queue.wakeUp();
@@ -218,7 +229,7 @@ public final class MultipartService {
 
     /** Uploads in progress in key then initiation order (ListMultipartUploads reads pages of these). */
     public List<UploadRecord> uploads(String bucket, String prefix, String afterKey, String afterUploadId, int limit) {
-        objects.requireBucket(bucket);
+        buckets.require(bucket);
         return metadata.uploads(bucket, prefix, afterKey, afterUploadId, limit);
     }
 
@@ -230,10 +241,7 @@ public final class MultipartService {
             if (tx.upload(uploadId).isEmpty()) {
                 throw noSuchUpload(uploadId);
             }
-            List<String> parts = tx.deleteUpload(uploadId);
-            if (!parts.isEmpty()) {
-                tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", parts));
-            }
+            DeleteBlobs.enqueue(tx, tx.deleteUpload(uploadId));
             return null;
         });
         queue.wakeUp();
@@ -306,7 +314,7 @@ public final class MultipartService {
         for (Map.Entry<ChecksumAlgorithm, String> c : fullObjectChecksums.entrySet()) {
             String actual = checksums.get(c.getKey().name());
             if (actual != null && !actual.equals(c.getValue().trim())) {
-                objects.deleteQuietly(assembled.blobId());
+                writer.deleteQuietly(assembled.blobId());
                 throw new StorageException(ErrorCode.BadDigest, "The " + c.getKey() + " you specified did not match the calculated "
                         + "checksum: sent " + c.getValue() + ", computed " + actual);
             }
@@ -319,14 +327,14 @@ public final class MultipartService {
         }
         String etag = HexFormat.of().formatHex(md5OfMd5s.digest()) + "-" + parts.size();
         ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), etag, upload.contentType(),
-                objects.now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums,
+                now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums,
                 upload.tags());
         MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes));
         queue.awaitRoom();
         ObjectRecord committed;
         try {
             committed = metadata.write(tx -> {
-                BucketRecord b = tx.bucket(bucket).orElseThrow(() -> ObjectService.noSuchBucket(bucket));
+                BucketRecord b = tx.bucket(bucket).orElseThrow(() -> NotFound.bucket(bucket));
                 if (tx.upload(uploadId).isEmpty()) {
                     throw noSuchUpload(uploadId); // completed or aborted meanwhile
                 }
@@ -342,17 +350,17 @@ public final class MultipartService {
                         : record.withVersionId(VersionedWrites.versionIdFor(b.versioning()));
                 Optional<ObjectRecord> replaced = VersionedWrites.putCurrent(tx, version, b.versioning());
                 tx.putMultipartLayout(bucket, key, layout);
-                tx.enqueueTask(ObjectService.DELETE_BLOBS, String.join(" ", tx.deleteUpload(uploadId)));
+                DeleteBlobs.enqueue(tx, tx.deleteUpload(uploadId));
                 tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));
-                tx.enqueueTask(ObjectService.UPLOAD_COMPLETED, BackgroundTasks.uploadCompleted(record, b.createdAt()));
+                UploadCompleted.enqueue(tx, record, b.createdAt());
                 if (assembled.underReplicated()) {
                     // as for a PUT: the nodes that missed the object get it when they return
-                    tx.enqueueWaitingTask(ObjectService.REPAIR_BLOB, BackgroundTasks.repairPayload(record));
+                    RepairBlob.enqueueWaiting(tx, record);
                 }
                 return version;
             });
         } catch (RuntimeException e) {
-            objects.deleteQuietly(assembled.blobId());
+            writer.deleteQuietly(assembled.blobId());
             throw e;
         }
         queue.wakeUp();
@@ -385,7 +393,7 @@ public final class MultipartService {
         Hasher full = whole == null ? null : whole.newHasher();
         byte[] buffer = new byte[COPY_BUFFER];
         long total = 0;
-        try (PendingBlob blob = objects.prepare()) {
+        try (PendingBlob blob = writer.prepare()) {
             OutputStream out = blob.output();
             for (PartRecord p : parts) {
                 Optional<BlobReader> reader = blobs.find(p.blobId(), p.size(), p.etag());
@@ -426,6 +434,10 @@ public final class MultipartService {
                 + "not have been uploaded, or the specified entity tag may not match the part's entity tag: part "
                 + r.partNumber() + ": " + why).with("UploadId", uploadId).with("PartNumber", Integer.toString(r.partNumber()))
                 .with("ETag", r.etag());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     static StorageException noSuchUpload(String uploadId) {

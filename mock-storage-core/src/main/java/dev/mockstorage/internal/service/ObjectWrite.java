@@ -3,6 +3,7 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -23,12 +24,12 @@ import java.util.function.Supplier;
  */
 public record ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
                           Map<String, String> headers, String contentMd5, String contentSha256,
-                          Map<ChecksumAlgorithm, String> checksums, java.util.Set<ChecksumAlgorithm> checksumAlgorithms,
+                          Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
                           Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags) {
     /** A write without tags. */
     public ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
                        Map<String, String> headers, String contentMd5, String contentSha256,
-                       Map<ChecksumAlgorithm, String> checksums, java.util.Set<ChecksumAlgorithm> checksumAlgorithms,
+                       Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
                        Supplier<Map<String, String>> trailers, long declaredLength) {
         this(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums, checksumAlgorithms,
                 trailers, declaredLength, Map.of());

@@ -9,7 +9,10 @@ import dev.mockstorage.internal.metadata.Tx;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -24,8 +27,8 @@ final class VersionedWrites {
     private VersionedWrites() {
     }
 
-    private static final java.time.format.DateTimeFormatter HTTP_DATE =
-            java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ROOT);
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Our version ids: 24 random bytes, URL-safe base64 (32 characters), safe in a query string unescaped. */
     private static final Pattern VERSION_ID = Pattern.compile("[A-Za-z0-9_-]{32}");
@@ -58,7 +61,7 @@ final class VersionedWrites {
     static Optional<ObjectRecord> putCurrent(Tx tx, ObjectRecord record, String versioning) {
         if (versioning == null) {
             Optional<ObjectRecord> previous = tx.putObject(record);
-            previous.ifPresent(p -> tx.enqueueTask(ObjectService.DELETE_BLOB, p.blobId()));
+            previous.ifPresent(p -> DeleteBlob.enqueue(tx, p.blobId()));
             return previous;
         }
         Optional<ObjectRecord> current = tx.object(record.bucket(), record.key());
@@ -71,7 +74,7 @@ final class VersionedWrites {
         }
         tx.putObject(record);
         if (replacesNull) {
-            tx.enqueueTask(ObjectService.DELETE_BLOB, current.get().blobId());
+            DeleteBlob.enqueue(tx, current.get().blobId());
         }
         return current;
     }
@@ -80,7 +83,7 @@ final class VersionedWrites {
     private static void dropNoncurrentNull(Tx tx, String bucket, String key) {
         tx.deleteNoncurrentVersion(bucket, key, ObjectVersion.NULL_ID).ifPresent(v -> {
             if (!v.deleteMarker()) {
-                tx.enqueueTask(ObjectService.DELETE_BLOB, v.object().blobId());
+                DeleteBlob.enqueue(tx, v.object().blobId());
             }
         });
     }
@@ -102,7 +105,7 @@ final class VersionedWrites {
             }
             tx.deleteObject(bucket.name(), key);
             if (dropNull) {
-                tx.enqueueTask(ObjectService.DELETE_BLOB, c.blobId());
+                DeleteBlob.enqueue(tx, c.blobId());
             }
             tx.adjustBucketStats(bucket.name(), -1, -c.size());
         }
@@ -122,7 +125,7 @@ final class VersionedWrites {
         Optional<ObjectRecord> current = tx.object(bucket, key);
         if (current.isPresent() && current.get().s3VersionId().equals(versionId)) {
             tx.deleteObject(bucket, key);
-            tx.enqueueTask(ObjectService.DELETE_BLOB, current.get().blobId());
+            DeleteBlob.enqueue(tx, current.get().blobId());
             tx.adjustBucketStats(bucket, -1, -current.get().size());
             promote(tx, bucket, key);
             return new DeleteOutcome(current, versionId, false);
@@ -132,7 +135,7 @@ final class VersionedWrites {
             return new DeleteOutcome(Optional.empty(), versionId, false);
         }
         if (!removed.get().deleteMarker()) {
-            tx.enqueueTask(ObjectService.DELETE_BLOB, removed.get().object().blobId());
+            DeleteBlob.enqueue(tx, removed.get().object().blobId());
         }
         if (current.isEmpty()) {
             promote(tx, bucket, key); // the marker on top went: the version under it is visible again
@@ -163,6 +166,6 @@ final class VersionedWrites {
     }
 
     static String httpDate(Instant t) {
-        return HTTP_DATE.format(t.atZone(java.time.ZoneOffset.UTC));
+        return HTTP_DATE.format(t.atZone(ZoneOffset.UTC));
     }
 }

@@ -3,36 +3,36 @@ package dev.mockstorage.internal.storage;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.function.Consumer;
 
 /**
- * Replicated blob files across the storage nodes. Request paths never reach the file system: blobs
- * are named by a random id, checked ({@code 32 hex}) before it becomes a path. A blob file never
- * changes once committed, so readers never see a half-written file. Thread-safe.
+ * Replicated blob files across the storage nodes: the request path's writes ({@link #prepare}), reads
+ * of the first intact copy ({@link #find}) and deletions. Request paths never reach the file system:
+ * blobs are named by a random id, checked ({@code 32 hex}) before it becomes a path. A blob file never
+ * changes once committed, so readers never see a half-written file. Work on one node's copy at a
+ * time (check, repair, damage) is {@link #replicas()}. Thread-safe.
  */
 public final class BlobStore implements AutoCloseable {
     private final List<StorageNode> nodes;
     private final boolean fsync;
     private final int writeQuorum;
     private final SecureRandom random = new SecureRandom();
-    private volatile java.util.function.Consumer<StorageNode> nodeUpListener = n -> { };
+    private volatile Consumer<StorageNode> nodeUpListener = n -> { };
     /** reads in progress: their blobs' files are unlinked when deleted, never recycled as spares */
     private final ReadTracker readers = new ReadTracker();
+    private final Replicas replicas;
 
     /**
      * Removes the temp files a crashed process left in every node's {@code tmp/} (half-written
@@ -61,6 +61,7 @@ public final class BlobStore implements AutoCloseable {
         this.nodes = List.copyOf(nodes);
         this.fsync = fsync;
         this.writeQuorum = writeQuorum;
+        this.replicas = new Replicas(this.nodes, fsync, readers);
         for (StorageNode node : this.nodes) {
             removeTempFiles(node);
             node.onUp(() -> nodeUpListener.accept(node));
@@ -73,7 +74,7 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /** Told whenever a node turns from DOWN to UP (after {@link StorageNode#markUp} or a {@link StorageNode#check}). */
-    public void onNodeUp(java.util.function.Consumer<StorageNode> listener) {
+    public void onNodeUp(Consumer<StorageNode> listener) {
         this.nodeUpListener = listener;
     }
 
@@ -94,6 +95,11 @@ public final class BlobStore implements AutoCloseable {
     /** The nodes in read-preference order. */
     public List<StorageNode> nodes() {
         return nodes;
+    }
+
+    /** Each node's copy of a blob: check, repair, remove, damage (never on the request path). */
+    public Replicas replicas() {
+        return replicas;
     }
 
     /** The node with this id, if any. */
@@ -234,98 +240,15 @@ public final class BlobStore implements AutoCloseable {
             } catch (IOException e) {
                 return null;
             }
-            if (content.length != size || !md5Hex.equalsIgnoreCase(HexFormat.of().formatHex(md5().digest(content)))) {
+            if (content.length != size || !Md5.matches(content, md5Hex)) {
                 return null;
             }
             return new MemoryBlobReader(node.id(), content, missingOn);
         }
         if (size <= VERIFY_BEFORE_READ_LIMIT) {
-            return isIntact(file, size, md5Hex) ? new FileBlobReader(node.id(), file, size, missingOn, null, readers, blobId) : null;
+            return Md5.isIntact(file, size, md5Hex) ? new FileBlobReader(node.id(), file, size, missingOn, null, readers, blobId) : null;
         }
         return new FileBlobReader(node.id(), file, size, missingOn, md5Hex, readers, blobId);
-    }
-
-    /** A fresh MD5 digest: cloned from a prototype, far cheaper than a provider lookup per read. */
-    static MessageDigest md5() {
-        try {
-            return (MessageDigest) MD5_PROTOTYPE.clone();
-        } catch (CloneNotSupportedException e) {
-            try {
-                return MessageDigest.getInstance("MD5");
-            } catch (NoSuchAlgorithmException e2) {
-                throw new IllegalStateException(e2);
-            }
-        }
-    }
-
-    private static final MessageDigest MD5_PROTOTYPE;
-
-    static {
-        try {
-            MD5_PROTOTYPE = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /**
-     * Damages one node's copy of a blob in place, keeping its size and name (fault injection: bit
-     * rot): a few bytes spread over the file are inverted.
-     *
-     * @return false when the node has no copy of the blob
-     * @throws IllegalArgumentException for an unknown node id or an empty blob (nothing to damage)
-     * @throws IOException              when the file cannot be written
-     */
-    public boolean corrupt(String blobId, String nodeId) throws IOException {
-        BlobIds.requireValid(blobId);
-        StorageNode node = node(nodeId).orElseThrow(() -> new IllegalArgumentException("no storage node " + nodeId));
-        Path file = node.blobPath(blobId);
-        if (!Files.isRegularFile(file)) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = channel.size();
-            if (size == 0) {
-                throw new IllegalArgumentException("the copy on " + nodeId + " is empty: an empty object cannot be damaged");
-            }
-            for (long position : java.util.stream.LongStream.of(0, size / 2, size - 1).distinct().toArray()) {
-                java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
-                channel.read(one, position);
-                one.flip();
-                byte b = (byte) ~one.get(0);
-                channel.write(java.nio.ByteBuffer.wrap(new byte[] {b}), position);
-            }
-            if (fsync) {
-                channel.force(true);
-            }
-        } catch (NoSuchFileException e) {
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * The ids of the nodes, in order, that are up and hold the blob with exactly {@code size} bytes
-     * (an intact replica, as far as size tells; contents are not re-hashed).
-     *
-     * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
-     */
-    public List<String> nodesHolding(String blobId, long size) {
-        BlobIds.requireValid(blobId);
-        List<String> holding = new ArrayList<>(nodes.size());
-        for (StorageNode node : nodes) {
-            if (node.state() != NodeState.UP) {
-                continue;
-            }
-            try {
-                if (Files.size(node.blobPath(blobId)) == size) {
-                    holding.add(node.id());
-                }
-            } catch (IOException e) {
-                // no copy on this node
-            }
-        }
-        return holding;
     }
 
     /**
@@ -385,8 +308,7 @@ public final class BlobStore implements AutoCloseable {
         boolean kept = false;
         try {
             Path file = node.blobPath(blobId);
-            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file,
-                    java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (attributes.isRegularFile() && attributes.size() <= StorageNode.MAX_SPARE_BYTES) {
                 Path spare = node.sparePath(blobId);
                 Files.move(file, spare, StandardCopyOption.ATOMIC_MOVE);
@@ -398,177 +320,6 @@ public final class BlobStore implements AutoCloseable {
             if (!kept) {
                 node.releaseSpare();
             }
-        }
-    }
-
-    /**
-     * Repairs a blob's replicas: every node that is up and lacks an intact copy (missing, wrong size,
-     * or, when {@code md5Hex} is given, wrong content) gets a copy of the first intact one, written to
-     * the node's {@code tmp/} and renamed over the damaged file in one atomic step, so readers see
-     * the old file or the whole new one. Nodes that are down are skipped. Safe to run twice at once.
-     *
-     * @param size   the blob's size in bytes
-     * @param md5Hex the MD5 of its content in lower-case hex to check every copy against (reads each
-     *               copy whole), or null to trust the size alone
-     * @return the ids of the nodes that were repaired, in node order (empty: nothing was damaged)
-     * @throws IOException      when no node that is up has an intact copy, or a copy could not be
-     *                          written (after trying every damaged node)
-     * @throws StorageException InvalidArgument when {@code blobId} is not a blob id
-     */
-    public List<String> repair(String blobId, long size, String md5Hex) throws IOException {
-        BlobIds.requireValid(blobId);
-        readers.start(blobId);
-        try {
-            return repairCopies(blobId, size, md5Hex);
-        } finally {
-            readers.done(blobId);
-        }
-    }
-
-    private List<String> repairCopies(String blobId, long size, String md5Hex) throws IOException {
-        Path source = null;
-        List<StorageNode> damaged = new ArrayList<>();
-        for (StorageNode node : nodes) {
-            if (node.state() != NodeState.UP) {
-                continue;
-            }
-            Path file = node.blobPath(blobId);
-            if (isIntact(file, size, md5Hex)) {
-                if (source == null) {
-                    source = file;
-                }
-            } else {
-                damaged.add(node);
-            }
-        }
-        if (damaged.isEmpty()) {
-            return List.of();
-        }
-        if (source == null) {
-            throw new IOException("no node that is up holds an intact copy of blob " + blobId + " (" + size + " bytes"
-                    + (md5Hex == null ? "" : ", MD5 " + md5Hex) + ")");
-        }
-        List<String> repaired = new ArrayList<>(damaged.size());
-        IOException failure = null;
-        for (StorageNode node : damaged) {
-            Path tmp = node.tmpDir().resolve(blobId + "." + BlobIds.random(random) + ".repair.tmp");
-            try {
-                node.checkWritable(tmp);
-                Files.copy(source, tmp);
-                if (Files.size(tmp) != size) {
-                    throw new IOException("the source copy changed while it was copied");
-                }
-                if (fsync) {
-                    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                        channel.force(true);
-                    }
-                }
-                Path target = node.blobPath(blobId);
-                Files.createDirectories(target.getParent());
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                if (fsync) {
-                    TeePendingBlob.forceDirectory(target.getParent());
-                }
-                repaired.add(node.id());
-            } catch (IOException e) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // a leftover temp file is removed at the next start
-                }
-                node.markFailed(StorageNode.describe("cannot repair blob " + blobId + " on " + node.root(), e));
-                IOException wrapped = new IOException(node.id() + ": cannot repair blob " + blobId + ": " + e, e);
-                if (failure == null) {
-                    failure = wrapped;
-                } else {
-                    failure.addSuppressed(wrapped);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return repaired;
-    }
-
-    private static boolean isIntact(Path file, long size, String md5Hex) {
-        try {
-            if (Files.size(file) != size) {
-                return false;
-            }
-            if (md5Hex == null) {
-                return true;
-            }
-            MessageDigest md5 = md5();
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[64 * 1024];
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    md5.update(buffer, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md5.digest()).equalsIgnoreCase(md5Hex);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** What the consistency check finds for one replica. */
-    public enum ReplicaState {
-        /** right size and (when checked) right content */
-        INTACT,
-        /** no file */
-        MISSING,
-        /** a file of another size */
-        WRONG_SIZE,
-        /** the right size but other content */
-        WRONG_CONTENT
-    }
-
-    /**
-     * The state of one node's copy of a blob, reading it whole when {@code md5Hex} is given.
-     *
-     * @throws IOException when the node cannot be read (not simply a missing file)
-     */
-    public ReplicaState replicaState(StorageNode node, String blobId, long size, String md5Hex) throws IOException {
-        Path file = node.blobPath(blobId);
-        long actual;
-        try {
-            actual = Files.size(file);
-        } catch (NoSuchFileException e) {
-            return ReplicaState.MISSING;
-        }
-        if (actual != size) {
-            return ReplicaState.WRONG_SIZE;
-        }
-        readers.start(blobId);
-        try {
-            return isIntact(file, size, md5Hex) ? ReplicaState.INTACT : ReplicaState.WRONG_CONTENT;
-        } finally {
-            readers.done(blobId);
-        }
-    }
-
-    /** When the node's copy of the blob was last modified, or null when it has none. */
-    public java.time.Instant modifiedAt(StorageNode node, String blobId) {
-        try {
-            return Files.getLastModifiedTime(node.blobPath(blobId)).toInstant();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Deletes one node's copy of a blob (the consistency check removing an orphan); true when a file was removed.
-     *
-     * @throws IOException when it cannot be deleted
-     */
-    public boolean deleteOn(StorageNode node, String blobId) throws IOException {
-        Path file = node.blobPath(blobId);
-        node.checkWritable(file);
-        try {
-            return Files.deleteIfExists(file);
-        } catch (NoSuchFileException e) {
-            return false;
         }
     }
 

@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /** An intact blob file found on one node. */
 final class FileBlobReader implements BlobReader {
@@ -85,7 +88,7 @@ final class FileBlobReader implements BlobReader {
     private static final class RangeInputStream extends InputStream {
         private final FileChannel channel;
         private final String nodeId;
-        private final java.security.MessageDigest md5;
+        private final MessageDigest md5;
         private final String expectedMd5;
         private final Path file;
         private long remaining;
@@ -99,7 +102,7 @@ final class FileBlobReader implements BlobReader {
             this.remaining = remaining;
             this.nodeId = nodeId;
             this.expectedMd5 = expectedMd5;
-            this.md5 = expectedMd5 == null ? null : BlobStore.md5();
+            this.md5 = expectedMd5 == null ? null : Md5.digest();
             this.file = file;
         }
 
@@ -112,7 +115,7 @@ final class FileBlobReader implements BlobReader {
 
         @Override
         public int read(byte[] bytes, int offset, int length) throws IOException {
-            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            Objects.checkFromIndexSize(offset, length, bytes.length);
             if (remaining == 0) {
                 return -1;
             }
@@ -128,7 +131,7 @@ final class FileBlobReader implements BlobReader {
             if (md5 != null) {
                 md5.update(bytes, offset, n);
                 if (remaining == 0) {
-                    String actual = java.util.HexFormat.of().formatHex(md5.digest());
+                    String actual = HexFormat.of().formatHex(md5.digest());
                     if (!actual.equalsIgnoreCase(expectedMd5)) {
                         throw new DamagedBlobException(nodeId, nodeId + ": the copy of blob " + file.getFileName()
                                 + " is damaged (MD5 " + actual + ", stored as " + expectedMd5 + ")");

@@ -2,6 +2,7 @@ package dev.mockstorage.internal.storage;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * A blob being written: one temp file per node, all fed by {@link #output()}. {@link #commit()}
@@ -15,7 +16,7 @@ public interface PendingBlob extends AutoCloseable {
     String commit() throws IOException;
 
     /** Ids of the nodes that hold (or will hold) this blob. */
-    java.util.List<String> nodeIds();
+    List<String> nodeIds();
 
     /** Before {@link #commit()}: removes every temp file. After a successful commit: does nothing. */
     @Override

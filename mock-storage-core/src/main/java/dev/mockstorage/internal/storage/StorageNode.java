@@ -1,12 +1,18 @@
 package dev.mockstorage.internal.storage;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One storage node: a directory holding immutable blob files ({@code blobs/xx/<id>}) and temp files ({@code tmp/}).
@@ -14,6 +20,8 @@ import java.util.List;
  * Thread-safe.
  */
 public final class StorageNode {
+    private static final System.Logger LOG = System.getLogger(StorageNode.class.getName());
+
     private final String id;
     private final Path root;
     private final Path blobs;
@@ -29,9 +37,9 @@ public final class StorageNode {
     /** told when the node turns from DOWN to UP (the blob store queues the repairs that waited for it) */
     private volatile Runnable onUp = () -> { };
     /** files of deleted small blobs, kept in {@code tmp/} for new blobs to be written into (see {@link Spare}) */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Spare> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Spare> spares = new ConcurrentLinkedQueue<>();
     /** spares kept or reserved; at most {@link #MAX_SPARES} */
-    private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger spareCount = new AtomicInteger();
 
     /** Spare files a node keeps at most. */
     static final int MAX_SPARES = 32;
@@ -139,12 +147,19 @@ public final class StorageNode {
     private void setStatus(Status next) {
         Status previous = status;
         status = next;
+        if (previous != null && previous.state() == NodeState.UP && next.state() == NodeState.DOWN) {
+            // once per change, never per request: the requests it fails are answered with the reason.
+            // A fault injected on purpose is the test's own doing, so it stays below the console's INFO.
+            boolean injected = forcedDownReason != null || readOnly;
+            LOG.log(injected ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    () -> "storage node " + id + " is down: " + next.reason());
+        }
         if (previous != null && previous.state() == NodeState.DOWN && next.state() == NodeState.UP) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "storage node " + id + " is up again");
             try {
                 onUp.run();
             } catch (RuntimeException e) {
-                System.getLogger(StorageNode.class.getName()).log(System.Logger.Level.WARNING,
-                        "could not queue the repairs waiting for node " + id, e);
+                LOG.log(System.Logger.Level.WARNING, "could not queue the repairs waiting for node " + id, e);
             }
         }
     }
@@ -160,17 +175,17 @@ public final class StorageNode {
      * when its directory is usable again.
      */
     public void markFailed(String reason) {
-        status = new Status(NodeState.DOWN, reason);
+        setStatus(new Status(NodeState.DOWN, reason));
     }
 
     /** A node's reason for an I/O error: {@code full: ...}, {@code read-only: ...} or {@code I/O error: ...}. */
     static String describe(String what, IOException e) {
-        String text = String.valueOf(e.getMessage()) + (e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+        String text = String.valueOf(e.getMessage()) + (e instanceof FileSystemException f && f.getReason() != null
                 ? " " + f.getReason() : "");
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        String lower = text.toLowerCase(Locale.ROOT);
         String kind = lower.contains("no space left") || lower.contains("disk quota") ? "full"
                 : lower.contains("read-only file system") ? "read-only"
-                : e instanceof java.nio.file.AccessDeniedException ? "unreadable or not writable" : "I/O error";
+                : e instanceof AccessDeniedException ? "unreadable or not writable" : "I/O error";
         return kind + ": " + what + ": " + e;
     }
 
@@ -190,7 +205,7 @@ public final class StorageNode {
     /** Throws what a read-only file system throws when the read-only fault is on; called before every write. */
     void checkWritable(Path file) throws IOException {
         if (readOnly) {
-            throw new java.nio.file.FileSystemException(file.toString(), null, "Read-only file system");
+            throw new FileSystemException(file.toString(), null, "Read-only file system");
         }
     }
 
@@ -235,7 +250,7 @@ public final class StorageNode {
         long deadline = System.nanoTime() + nanos;
         try {
             for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(left);
+                TimeUnit.NANOSECONDS.sleep(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A blob being written to one temp file per node. One shared 8 KiB buffer (not one per node)
@@ -332,7 +333,7 @@ final class TeePendingBlob implements PendingBlob {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            Objects.checkFromIndexSize(offset, length, bytes.length);
             checkWritable();
             if (length >= BUFFER_SIZE) {
                 flushBuffer();

@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.thirdparty;
 
 import dev.mockstorage.thirdparty.Fault;
-import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
 import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
@@ -9,27 +8,19 @@ import dev.mockstorage.thirdparty.ThirdPartyScript;
 import dev.mockstorage.thirdparty.UpstreamCall;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
-import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,14 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The in-process third party: an HTTP/1.1 server on 127.0.0.1 and an ephemeral port, started on first
- * use, that answers each call from the newest matching script and records it. It writes its answers on
- * the raw socket, so faults are real (a TCP reset, a body cut short, silence) and the server's fetch
- * code meets them exactly as it would meet a real upstream. Every answer closes the connection.
+ * use, that answers each call from the newest matching script and records it. The {@link ReplyWriter}
+ * writes its answers on the raw socket, so faults are real (a TCP reset, a body cut short, silence) and
+ * the server's fetch code meets them exactly as it would meet a real upstream. Every answer closes the
+ * connection.
  */
 public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
-    private static final int MAX_HEAD_BYTES = 64 * 1024;
     private static final int SOCKET_TIMEOUT_MS = 30_000;
-    private static final int CLOSEST_SHOWN = 3;
 
     private final String refusal;
     private final Clock clock;
@@ -174,6 +164,14 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
     }
 
     @Override
+    public void remove(String scriptId) {
+        if (!scripts.removeIf(st -> st.script.id().equals(scriptId))) {
+            throw new IllegalArgumentException("no third-party script with id '" + scriptId + "'; the scripts are "
+                    + (scripts.isEmpty() ? "none" : String.join(", ", scripts.stream().map(st -> st.script.id()).toList())));
+        }
+    }
+
+    @Override
     public void reset() {
         scripts.clear();
         calls.clear();
@@ -192,87 +190,6 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
     @Override
     public List<UpstreamCall> unmatchedCalls() {
         return calls.stream().filter(UpstreamCall::unmatched).toList();
-    }
-
-    @Override
-    public void verify(int times, Match match) {
-        List<UpstreamCall> all = calls();
-        long found = all.stream().filter(match::matches).count();
-        if (found == times) {
-            return;
-        }
-        StringBuilder sb = new StringBuilder();
-        sb.append("expected ").append(times).append(" third-party call").append(times == 1 ? "" : "s")
-                .append(" matching ").append(match).append(" but there ").append(found == 1 ? "was " : "were ")
-                .append(found).append(" (").append(all.size()).append(" recorded in all)");
-        if (found > 0) {
-            sb.append("\nmatching calls:");
-            all.stream().filter(match::matches).forEach(c -> sb.append("\n  ").append(c));
-        }
-        List<UpstreamCall> others = all.stream().filter(c -> !match.matches(c))
-                .sorted(Comparator.comparingInt(c -> distance(match, c))).limit(CLOSEST_SHOWN).toList();
-        if (!others.isEmpty()) {
-            sb.append("\nclosest other calls:");
-            others.forEach(c -> sb.append("\n  ").append(c).append("  [").append(why(match, c)).append("]"));
-        }
-        List<UpstreamCall> unmatched = unmatchedCalls();
-        if (!unmatched.isEmpty()) {
-            sb.append("\nunscripted calls (answered 404): ").append(unmatched.size());
-            unmatched.stream().limit(10).forEach(c -> sb.append("\n  ").append(c));
-        }
-        throw new AssertionError(sb.toString());
-    }
-
-    /** How far a call is from a match: failed conditions first, then edit distance of key or url. */
-    private static int distance(Match m, UpstreamCall c) {
-        int failed = 0;
-        failed += m.method() != null && !m.method().equals(c.method()) ? 1 : 0;
-        failed += m.bucket() != null && !m.bucket().equals(c.bucket()) ? 1 : 0;
-        int edit = 0;
-        if (m.key() != null) {
-            edit = levenshtein(m.key(), c.key() == null ? "" : c.key());
-        } else if (m.url() != null) {
-            edit = levenshtein(m.url(), c.url());
-        }
-        return failed * 1000 + Math.min(edit, 999);
-    }
-
-    private static String why(Match m, UpstreamCall c) {
-        List<String> parts = new ArrayList<>();
-        if (m.method() != null && !m.method().equals(c.method())) {
-            parts.add("method " + c.method());
-        }
-        if (m.bucket() != null && !m.bucket().equals(c.bucket())) {
-            parts.add("bucket " + c.bucket());
-        }
-        if ((m.key() != null || m.keyPrefix() != null || m.keyRegex() != null)
-                && !new Match(null, null, m.key(), m.keyPrefix(), m.keyRegex(), null, null).matches(c.method(), c.url(), c.bucket(), c.key())) {
-            parts.add("key \"" + c.key() + "\"");
-        }
-        if ((m.url() != null || m.urlRegex() != null) && !new Match(null, null, null, null, null, m.url(), m.urlRegex())
-                .matches(c.method(), c.url(), c.bucket(), c.key())) {
-            parts.add("url " + c.url());
-        }
-        return parts.isEmpty() ? "differs" : "differs in " + String.join(", ", parts);
-    }
-
-    private static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     // ---------------------------------------------------------------- serving
@@ -299,63 +216,30 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
             socket.setSoTimeout(SOCKET_TIMEOUT_MS);
             socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String requestLine = readLine(in);
-            if (requestLine == null || requestLine.isEmpty()) {
+            UpstreamRequest request = UpstreamRequest.read(in);
+            if (request == null) {
                 return;
-            }
-            String[] parts = requestLine.split(" ");
-            if (parts.length != 3) {
-                return;
-            }
-            String method = parts[0].toUpperCase(Locale.ROOT);
-            String target = parts[1];
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-                }
-            }
-            long contentLength = parseLong(headers.get("content-length"));
-            if (contentLength > 0) {
-                in.skipNBytes(contentLength);
-            }
-            String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
-            String bucket = null;
-            String key = null;
-            if (path.startsWith("/") && path.length() > 1) {
-                int slash = path.indexOf('/', 1);
-                bucket = decode(slash < 0 ? path.substring(1) : path.substring(1, slash));
-                key = slash < 0 ? null : decode(path.substring(slash + 1));
             }
             State matched = null;
             for (int i = scripts.size() - 1; i >= 0; i--) {
                 State s = scripts.get(i);
-                if (s.script.match().matches(method, target, bucket, key)) {
+                if (s.script.match().matches(request.method(), request.target(), request.bucket(), request.key())) {
                     matched = s;
                     break;
                 }
             }
-            OutputStream out = socket.getOutputStream();
             if (matched == null) {
-                calls.add(new UpstreamCall(clock.instant(), method, target, bucket, key, headers, null, 404, null));
-                byte[] body = ("mock-storage: no third-party script matches " + method + " " + target
-                        + "; add one with thirdParty().script(...) or POST /api/v1/third-party/scripts\n").getBytes(StandardCharsets.UTF_8);
-                writeHead(out, 404, Map.of("Content-Type", "text/plain; charset=utf-8", "X-Mock-Storage-Unmatched", "true"), body.length);
-                if (!method.equals("HEAD")) {
-                    out.write(body);
-                }
-                out.flush();
+                calls.add(call(request, null, 404, null));
+                ReplyWriter.unscripted(socket.getOutputStream(), request);
                 return;
             }
             int index = matched.next();
             Reply reply = matched.script.replies().get(index);
-            calls.add(new UpstreamCall(clock.instant(), method, target, bucket, key, headers, matched.script.id(),
-                    reply.fault() == null ? reply.status() : -1, reply.fault()));
+            calls.add(call(request, matched.script.id(), reply.fault() == null ? reply.status() : -1, reply.fault()));
             if (!reply.delay().isZero()) {
                 Thread.sleep(reply.delay().toMillis()); // the scripted delay itself
             }
-            play(socket, out, in, method, reply, matched.resources.get(index));
+            ReplyWriter.play(socket, in, request.method(), reply, matched.resources.get(index));
         } catch (IOException e) {
             // the caller went away (e.g. it timed out): nothing to answer
         } catch (InterruptedException e) {
@@ -366,143 +250,9 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
         }
     }
 
-    private static void play(Socket socket, OutputStream out, InputStream in, String method, Reply reply, URL resource) throws IOException {
-        if (reply.fault() == Fault.CONNECTION_RESET) {
-            socket.setSoLinger(true, 0); // close() now sends RST
-            return;
-        }
-        if (reply.fault() == Fault.NO_ANSWER) {
-            socket.setSoTimeout(0);
-            while (in.read() >= 0) {
-                // silence until the caller gives up and closes, or the upstream is closed
-            }
-            return;
-        }
-        long length;
-        InputStream body;
-        if (reply.bodyFile() != null) {
-            length = Files.size(reply.bodyFile());
-            body = Files.newInputStream(reply.bodyFile());
-        } else if (reply.bodyClasspath() != null) {
-            URLConnection c = resource.openConnection();
-            length = c.getContentLengthLong();
-            body = c.getInputStream();
-            if (length < 0) {
-                byte[] all = body.readAllBytes();
-                body.close();
-                length = all.length;
-                body = new ByteArrayInputStream(all);
-            }
-        } else {
-            byte[] bytes = reply.body();
-            length = bytes.length;
-            body = new ByteArrayInputStream(bytes);
-        }
-        try (InputStream b = body) {
-            boolean bodiless = method.equals("HEAD") || reply.status() == 204 || reply.status() == 304 || reply.status() < 200;
-            if (reply.fault() == Fault.TRUNCATED_BODY) {
-                long declared = Math.max(length, 1);
-                writeHead(out, reply.status(), reply.headers(), declared);
-                copy(b, out, length / 2);
-                out.flush();
-                return;
-            }
-            writeHead(out, reply.status(), reply.headers(), length);
-            if (!bodiless) {
-                copy(b, out, length);
-            }
-            out.flush();
-        }
-    }
-
-    private static void writeHead(OutputStream out, int status, Map<String, String> headers, long length) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        sb.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-        headers.forEach((n, v) -> {
-            if (!n.equalsIgnoreCase("content-length") && !n.equalsIgnoreCase("connection") && !n.equalsIgnoreCase("transfer-encoding")) {
-                sb.append(n).append(": ").append(v).append("\r\n");
-            }
-        });
-        sb.append("Content-Length: ").append(length).append("\r\n");
-        sb.append("Connection: close\r\n\r\n");
-        out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    private static void copy(InputStream in, OutputStream out, long n) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = n;
-        while (left > 0) {
-            int r = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (r < 0) {
-                throw new IOException("body source ended early");
-            }
-            out.write(buffer, 0, r);
-            left -= r;
-        }
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 204 -> "No Content";
-            case 301 -> "Moved Permanently";
-            case 302 -> "Found";
-            case 304 -> "Not Modified";
-            case 400 -> "Bad Request";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 500 -> "Internal Server Error";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            case 504 -> "Gateway Timeout";
-            default -> "Status";
-        };
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int total = 0;
-        while (true) {
-            int c = in.read();
-            if (c < 0) {
-                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-            }
-            if (c == '\n') {
-                String s = line.toString(StandardCharsets.ISO_8859_1);
-                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-            }
-            if (++total > MAX_HEAD_BYTES) {
-                throw new IOException("request head too large");
-            }
-            line.write(c);
-        }
-    }
-
-    private static long parseLong(String s) {
-        try {
-            return s == null ? -1 : Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** Percent-decoding of a path (UTF-8; {@code +} stays {@code +}). */
-    static String decode(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '%' && i + 2 < bytes.length) {
-                int hi = Character.digit(bytes[i + 1], 16);
-                int lo = Character.digit(bytes[i + 2], 16);
-                if (hi >= 0 && lo >= 0) {
-                    out.write(hi * 16 + lo);
-                    i += 2;
-                    continue;
-                }
-            }
-            out.write(bytes[i]);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+    private UpstreamCall call(UpstreamRequest request, String scriptId, int status, Fault fault) {
+        return new UpstreamCall(clock.instant(), request.method(), request.target(), request.bucket(), request.key(),
+                request.headers(), scriptId, status, fault);
     }
 
     private static URL resource(String name) {

@@ -1,24 +1,33 @@
 package dev.mockstorage.internal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mockstorage.internal.config.Setting;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
@@ -106,7 +115,15 @@ class MainTest {
             Main.Plan p = plan(Map.of());
             assertNull(p.configFile());
             assertEquals(8080, p.config().server().port());
-            assertEquals(Map.of("server.port", "8080"), p.builderSettings());
+            assertEquals(Map.of("server.port", "8080", "console.enabled", "true"), p.builderSettings());
+        }
+
+        @Test
+        void theJarServesTheConsoleUnlessToldNotTo() throws IOException {
+            assertTrue(plan(Map.of()).config().console());
+            assertEquals("false", plan(Map.of("MOCK_STORAGE_CONSOLE_ENABLED", "false")).builderSettings().get("console.enabled"));
+            Path file = Files.writeString(dir.resolve("console-off.json"), "{\"console\": {\"enabled\": false}}");
+            assertEquals("false", plan(Map.of(), "--config", file.toString()).builderSettings().get("console.enabled"));
         }
 
         @Test
@@ -125,7 +142,7 @@ class MainTest {
             Main.Plan p = plan(env, "--config", file, "--server.port=9002");
             assertEquals(9002, p.config().server().port());
             assertEquals(7, p.config().queue().size());
-            assertEquals(Map.of("server.port", "9002", "queue.size", "7"), p.builderSettings());
+            assertEquals(Map.of("server.port", "9002", "queue.size", "7", "console.enabled", "true"), p.builderSettings());
         }
 
         @Test
@@ -174,13 +191,101 @@ class MainTest {
         }
     }
 
+    /** A start that fails says which setting, its value and why, exits 1 and leaves nothing on disk. */
+    @Nested
+    @Timeout(60) // Main.run returns only on failure; a start that wrongly succeeds would wait for SIGTERM
+    class StartErrors {
+        @Test
+        void aTakenPortNamesTheHostThePortAndTheCauseAndCreatesNoDataDirectory() throws IOException {
+            Path data = dir.resolve("data");
+            try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                int port = taken.getLocalPort();
+                Outcome o = run(Map.of(), "--server.port=" + port, "--storage.data_dir=" + data);
+                assertEquals(1, o.code());
+                assertEquals("mock-storage: could not start: server.port " + port + " on 127.0.0.1: address already in use"
+                        + " (another process listens there; choose another server.port, or 0 for any free one)\n", o.err());
+                assertEquals("", o.out());
+            }
+            assertFalse(Files.exists(data), "the failed start created " + data);
+        }
+
+        @Test
+        void aDataDirectoryBelowAFileSaysItIsNotADirectory() throws IOException {
+            Path file = Files.writeString(dir.resolve("file.txt"), "not a directory");
+            Path data = file.resolve("data");
+            Outcome o = run(Map.of(), "--server.port=0", "--storage.data_dir=" + data);
+            assertEquals(1, o.code());
+            assertEquals("mock-storage: could not start: storage.data_dir " + data + ": not a directory (" + file
+                    + " is a file)\n", o.err());
+        }
+
+        @Test
+        void aFailureAfterTheStoreWasSetUpRemovesWhatThisStartCreated() throws IOException {
+            Path data = dir.resolve("data");
+            Path log = Files.writeString(dir.resolve("file.txt"), "").resolve("access.log");
+            Outcome o = run(Map.of(), "--server.port=0", "--storage.data_dir=" + data, "--log.access=" + log);
+            assertEquals(1, o.code());
+            assertEquals("mock-storage: could not start: log.access " + log + ": not a directory ("
+                    + dir.resolve("file.txt") + " is a file)\n", o.err());
+            assertFalse(Files.exists(data), "the failed start left " + data);
+        }
+    }
+
+    @Test
+    void theJarLogsOneLinePerRecord() {
+        String line = String.format(Main.LOG_FORMAT, java.time.ZonedDateTime.now(), "source", "logger", "WARNING",
+                "node stg1 is down", "");
+        assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d WARNING node stg1 is down\\R"), line);
+    }
+
+    @Test
+    void listeningLineSaysWhatIsBoundAndWhereToReachIt() {
+        Path data = Path.of("/srv/data");
+        assertEquals("mock-storage listening on http://127.0.0.1:8080 (data: /srv/data)",
+                Main.listeningLine("127.0.0.1", 8080, data));
+        assertEquals("mock-storage listening on http://[::1]:8080 (data: /srv/data)", Main.listeningLine("::1", 8080, data));
+        assertEquals("mock-storage listening on http://0.0.0.0:8080 (every interface, e.g. http://127.0.0.1:8080;"
+                + " data: /srv/data)", Main.listeningLine("0.0.0.0", 8080, data));
+        assertEquals("mock-storage listening on http://[::]:9000 (every interface, e.g. http://127.0.0.1:9000;"
+                + " data: /srv/data)", Main.listeningLine("::", 9000, data));
+    }
+
+    /** The jar as the image runs it ({@code server.host=0.0.0.0}), in a child JVM: its first line, then SIGTERM. */
+    @Test
+    @Timeout(120)
+    void onEveryInterfaceTheStartLineSaysSoAndTheAddressItSuggestsAnswers() throws Exception {
+        Path data = dir.resolve("data");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", // as CrashRecoveryTest: a quick child
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--server.host=0.0.0.0", "--server.port=0", "--storage.data_dir=" + data);
+        pb.environment().keySet().removeIf(name -> name.startsWith("MOCK_STORAGE_"));
+        pb.redirectError(dir.resolve("stderr.txt").toFile());
+        Process child = pb.start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            Matcher m = Pattern.compile("mock-storage listening on http://0\\.0\\.0\\.0:(\\d+) \\(every interface, "
+                    + "e\\.g\\. http://127\\.0\\.0\\.1:(\\d+); data: (.+)\\)").matcher(String.valueOf(line));
+            assertTrue(m.matches(), line + "\nstderr: " + Files.readString(dir.resolve("stderr.txt")));
+            assertEquals(m.group(1), m.group(2));
+            assertEquals(data.toString(), m.group(3));
+            HttpURLConnection health = (HttpURLConnection) URI.create("http://127.0.0.1:" + m.group(2) + "/health")
+                    .toURL().openConnection();
+            assertEquals(200, health.getResponseCode());
+            health.disconnect();
+        } finally {
+            child.destroy(); // SIGTERM: the shutdown hook closes the server
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
+        }
+    }
+
     @Test
     void helpListsEverySettingWithItsVariableAndDefault() {
         Outcome o = run(Map.of(), "--help");
         assertEquals(0, o.code());
         assertTrue(o.out().contains("--config FILE"));
         assertTrue(o.out().contains("MOCK_STORAGE_CONFIG"));
-        for (Setting s : Setting.values()) {
+        for (Setting<?> s : Setting.values()) {
             assertTrue(o.out().contains("  " + s.dottedName() + "\n      env " + s.envName() + ", default " + s.defaultText()),
                     s.dottedName());
         }

@@ -113,6 +113,18 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void theConsoleIsOnForTheJarAndOffInProcessUnlessTheFileOrASettingTurnsItOn() throws IOException {
+            assertTrue(ConfigLoader.load(null, Map.of(), Map.of(), dir).console());
+            assertFalse(ConfigLoader.loadInProcess(null, Map.of()).console());
+            Path on = write("{\"console\": {\"enabled\": true}}");
+            assertTrue(ConfigLoader.loadInProcess(on, Map.of()).console());
+            assertTrue(ConfigLoader.loadInProcess(null, Map.of("console.enabled", "yes")).console());
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.loadInProcess(null, Map.of("console.enabled", "maybe")));
+            assertTrue(e.getMessage().startsWith("setting: console.enabled: \"maybe\" is not a boolean"), e.getMessage());
+        }
+
+        @Test
         void theRepositoryConfigJsonIsValidAndCreatesBuckets() {
             Path repoConfig = Path.of("..", "config.json");
             Config c = ConfigLoader.load(repoConfig, Map.of(), Map.of(), dir);
@@ -133,13 +145,13 @@ class ConfigLoaderTest {
         @Test
         void unknownTopLevelSection() throws IOException {
             String msg = fileError("{\"serverr\": {}}");
-            assertTrue(msg.startsWith("serverr: unknown field (known here: auth, database, journal, log, metrics, queue, server, storage, third_party)"), msg);
+            assertTrue(msg.startsWith("serverr: unknown field (known here: auth, console, database, journal, log, metrics, queue, server, storage, third_party)"), msg);
         }
 
         @Test
-        void portAsStringIsAWrongType() throws IOException {
-            String msg = fileError("{\"server\": {\"port\": \"8080\"}}");
-            assertTrue(msg.startsWith("server.port: expected a whole number, got string \"8080\" (line 1, column"), msg);
+        void portAsStringThatHoldsNoNumberIsAWrongType() throws IOException {
+            String msg = fileError("{\"server\": {\"port\": \"http\"}}");
+            assertTrue(msg.startsWith("server.port: expected a whole number, got string \"http\" (line 1, column"), msg);
         }
 
         @Test
@@ -269,7 +281,7 @@ class ConfigLoaderTest {
         @Test
         void connectionLimitAndHeadTimeoutComeFromTheFileAndSettings() throws IOException {
             Path file = write("{\"server\": {\"max_connections\": 50, \"head_timeout_ms\": 2500}}");
-            assertEquals(new Config.Server("127.0.0.1", 8080, Config.Server.DEFAULT_DOMAINS, 50, 2500), load(file, Map.of()).server());
+            assertEquals(new Config.Server("127.0.0.1", 8080, List.of("localhost"), 50, 2500), load(file, Map.of()).server());
             Config c = load(file, Map.of("server.max_connections", "7"));
             assertEquals(7, c.server().maxConnections());
             assertEquals(2500, c.server().headTimeoutMs());
@@ -347,7 +359,7 @@ class ConfigLoaderTest {
 
         @Test
         void everySettingHasItsVariable() {
-            for (Setting s : Setting.values()) {
+            for (Setting<?> s : Setting.values()) {
                 assertEquals(Map.of(s.dottedName(), "v"), ConfigLoader.fromEnvironment(Map.of(s.envName(), "v")));
             }
             assertEquals("MOCK_STORAGE_QUEUE_WORKERS", Setting.QUEUE_WORKERS.envName());

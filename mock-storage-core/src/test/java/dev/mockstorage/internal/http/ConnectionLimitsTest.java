@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.testing.RawHttp;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bounded connections (issue 18): many clients that connect and send half a request head, a slowloris,
+ * Bounded connections: many clients that connect and send half a request head, a slowloris,
  * and connections beyond the limit, each while another client keeps being answered. Behaviour is
  * asserted (who is answered, who is refused or closed, how many threads the server runs); latencies
  * and memory are printed, never asserted, because this machine is shared and noisy.
@@ -71,16 +72,16 @@ class ConnectionLimitsTest {
         requireFileDescriptors(2 * FLOOD + 200);
         HttpServer.Limits limits = new HttpServer.Limits(FLOOD + 100, Duration.ofSeconds(60));
         start(limits);
-        try (RawClient probe = new RawClient(server.port())) {
-            assertEquals(200, probe.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().code());
+        try (RawHttp.Connection probe = raw()) {
+            assertEquals(200, probe.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
             long opened = System.nanoTime();
             openFlood(FLOOD);
             await().atMost(Duration.ofSeconds(60)).until(() -> server.openConnections() == FLOOD + 1);
             double openMs = (System.nanoTime() - opened) / 1e6;
 
             long[] nanos = probeLatencies(probe, 200);
-            try (RawClient fresh = new RawClient(server.port())) {
-                assertEquals(200, fresh.send("GET /fresh HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().code(),
+            try (RawHttp.Connection fresh = raw()) {
+                assertEquals(200, fresh.send("GET /fresh HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status(),
                         "a new client is answered too");
             }
             int serverThreads = serverThreads();
@@ -103,8 +104,8 @@ class ConnectionLimitsTest {
         requireFileDescriptors(2 * FLOOD + 200);
         start(HttpServer.Limits.DEFAULTS);
         int limit = HttpServer.Limits.DEFAULT_MAX_CONNECTIONS;
-        try (RawClient probe = new RawClient(server.port())) {
-            assertEquals(200, probe.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().code());
+        try (RawHttp.Connection probe = raw()) {
+            assertEquals(200, probe.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
             openFlood(FLOOD);
             int expectedRefused = FLOOD - (limit - 1);
             Map<SocketChannel, byte[]> answers = new HashMap<>();
@@ -150,7 +151,7 @@ class ConnectionLimitsTest {
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger closedByServer = new AtomicInteger();
         ScheduledExecutorService slowly = Executors.newSingleThreadScheduledExecutor();
-        try (RawClient probe = new RawClient(server.port())) {
+        try (RawHttp.Connection probe = raw()) {
             // one byte per second on every slowloris connection
             slowly.scheduleAtFixedRate(() -> {
                 int i = sent.getAndIncrement();
@@ -176,7 +177,7 @@ class ConnectionLimitsTest {
             int[] maxThreads = {0};
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 long t = System.nanoTime();
-                assertEquals(200, probe.send("GET /probe HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().code());
+                assertEquals(200, probe.send("GET /probe HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
                 probeNanos.add(System.nanoTime() - t);
                 maxThreads[0] = Math.max(maxThreads[0], serverThreads());
                 return closedByServer.get() == lorises;
@@ -198,8 +199,8 @@ class ConnectionLimitsTest {
     @Test
     void aSilentNewConnectionGoesAtTheHeadTimeoutAnIdleKeepAliveOneAtTheIdleTimeout() throws Exception {
         start(new HttpServer.Limits(10, 4, Duration.ofMillis(300), Duration.ofMillis(1500)));
-        try (RawClient silent = new RawClient(server.port()); RawClient idle = new RawClient(server.port())) {
-            assertEquals(200, idle.send("GET /once HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().code());
+        try (RawHttp.Connection silent = raw(); RawHttp.Connection idle = raw()) {
+            assertEquals(200, idle.send("GET /once HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
             long t = System.nanoTime();
             assertTrue(silent.closedByPeer(), "a connection that sends nothing is closed at the head timeout");
             double silentMs = (System.nanoTime() - t) / 1e6;
@@ -214,6 +215,11 @@ class ConnectionLimitsTest {
 
     // ---- helpers ----------------------------------------------------------------------------------
 
+    /** A keep-alive connection to the server that the test drives. */
+    private RawHttp.Connection raw() throws IOException {
+        return new RawHttp("127.0.0.1", server.port()).open();
+    }
+
     private void openFlood(int n) throws IOException {
         for (int i = 0; i < n; i++) {
             SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
@@ -223,14 +229,14 @@ class ConnectionLimitsTest {
         }
     }
 
-    private static long[] probeLatencies(RawClient probe, int requests) throws IOException {
+    private static long[] probeLatencies(RawHttp.Connection probe, int requests) throws IOException {
         long[] nanos = new long[requests];
         for (int i = 0; i < requests; i++) {
             long t = System.nanoTime();
-            RawClient.Response r = probe.send("GET /probe/" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+            RawHttp.Response r = probe.send("GET /probe/" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
             nanos[i] = System.nanoTime() - t;
-            assertEquals(200, r.code());
-            assertEquals("ok /probe/" + i, r.text());
+            assertEquals(200, r.status());
+            assertEquals("ok /probe/" + i, r.bodyText());
         }
         Arrays.sort(nanos);
         return nanos;

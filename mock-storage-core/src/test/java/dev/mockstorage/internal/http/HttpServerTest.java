@@ -1,6 +1,7 @@
 package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -100,23 +102,23 @@ class HttpServerTest {
 
     @Test
     void continueIsSentWhenTheBodyIsReadAndTheBodyThenArrives() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/k HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
             assertEquals("HTTP/1.1 100 Continue", c.readLine());
             assertEquals("", c.readLine());
             c.send("hello");
-            RawClient.Response r = c.readResponse();
-            assertEquals(200, r.code());
-            assertTrue(r.text().endsWith("body=hello"), r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(200, r.status());
+            assertTrue(r.bodyText().endsWith("body=hello"), r.bodyText());
             assertNull(r.header("connection"));
         }
     }
 
     @Test
     void rejectionBeforeReadingSendsNoContinueAndClosesInsteadOfReading() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /reject/k HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
-            RawClient.Response r = c.readResponse();
+            RawHttp.Response r = c.readResponse();
             assertEquals("HTTP/1.1 403 Forbidden", r.statusLine());
             assertEquals("close", r.header("connection"));
             assertTrue(c.closedByPeer());
@@ -138,14 +140,14 @@ class HttpServerTest {
     @Test
     void aRequestHiddenInAnUnreadBodyIsNeverExecuted() throws IOException {
         String hidden = "GET /evil HTTP/1.1\r\nHost: x\r\n\r\n";
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("POST /reject HTTP/1.1\r\nHost: x\r\nContent-Length: " + hidden.length() + "\r\n\r\n" + hidden);
-            RawClient.Response rejected = c.readResponse();
-            assertEquals(403, rejected.code());
+            RawHttp.Response rejected = c.readResponse();
+            assertEquals(403, rejected.status());
             assertNull(rejected.header("connection"), "a small unread body is drained, the connection kept");
             c.send("GET /echo/after HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawClient.Response after = c.readResponse();
-            assertTrue(after.text().contains("path=/echo/after"), after.text());
+            RawHttp.Response after = c.readResponse();
+            assertTrue(after.bodyText().contains("path=/echo/after"), after.bodyText());
         }
         assertEquals(List.of("POST /reject", "GET /echo/after"), seen);
     }
@@ -153,11 +155,11 @@ class HttpServerTest {
     @Test
     void aLargeUnreadBodyClosesTheConnection() throws IOException {
         byte[] big = new byte[200 * 1024];
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /reject HTTP/1.1\r\nHost: x\r\nContent-Length: " + big.length + "\r\n\r\n");
             c.send(big);
-            RawClient.Response r = c.readResponse();
-            assertEquals(403, r.code());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(403, r.status());
             assertEquals("close", r.header("connection"));
             assertTrue(c.closedByPeer());
         }
@@ -165,29 +167,29 @@ class HttpServerTest {
 
     @Test
     void keepAliveServesSeveralRequestsWithFreshQueries() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("POST /bkt/mpu?uploadId=abc HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz");
-            assertTrue(c.readResponse().text().contains("params=[uploadId=abc]"));
+            assertTrue(c.readResponse().bodyText().contains("params=[uploadId=abc]"));
             c.send("GET /bkt/mpu HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawClient.Response plain = c.readResponse();
-            assertTrue(plain.text().contains("query=null\nparams=[]"), plain.text());
+            RawHttp.Response plain = c.readResponse();
+            assertTrue(plain.bodyText().contains("query=null\nparams=[]"), plain.bodyText());
             c.send("POST /bkt?delete HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-            assertTrue(c.readResponse().text().contains("query=delete\nparams=[delete=]"));
+            assertTrue(c.readResponse().bodyText().contains("query=delete\nparams=[delete=]"));
             c.send("DELETE /bkt/small.txt HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawClient.Response last = c.readResponse();
-            assertTrue(last.text().contains("method=DELETE\npath=/bkt/small.txt\nquery=null\nparams=[]"), last.text());
+            RawHttp.Response last = c.readResponse();
+            assertTrue(last.bodyText().contains("method=DELETE\npath=/bkt/small.txt\nquery=null\nparams=[]"), last.bodyText());
         }
     }
 
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/1 HTTP/1.1\r\nContent-Length: 3\r\n\r\none"
                     + "GET /echo/2 HTTP/1.1\r\n\r\n"
                     + "PUT /echo/3 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nthree\r\n0\r\n\r\n");
-            assertTrue(c.readResponse().text().endsWith("body=one"));
-            assertTrue(c.readResponse().text().contains("path=/echo/2"));
-            assertTrue(c.readResponse().text().endsWith("body=three"));
+            assertTrue(c.readResponse().bodyText().endsWith("body=one"));
+            assertTrue(c.readResponse().bodyText().contains("path=/echo/2"));
+            assertTrue(c.readResponse().bodyText().endsWith("body=three"));
         }
     }
 
@@ -196,64 +198,64 @@ class HttpServerTest {
     @Test
     void theRawPathReachesTheHandlerUndecoded() throws IOException {
         String path = "/bkt/a%2Fb+c%252Fd//e/double/%2Fslash/unicod%C3%A9/%E6%97%A5.txt";
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertTrue(c.readResponse().text().contains("path=" + path + "\n"));
+            assertTrue(c.readResponse().bodyText().contains("path=" + path + "\n"));
             c.send("GET /bkt/日本 HTTP/1.1\r\n\r\n");
-            assertTrue(c.readResponse().text().contains("path=/bkt/日本\n"));
+            assertTrue(c.readResponse().bodyText().contains("path=/bkt/日本\n"));
         }
     }
 
     @Test
     void queryParametersAreSplitAndDecodedStrictlyInOrder() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /bkt?list-type=2&prefix=&delimiter=%2F&x&plus=a+b&enc=%2B&k%C3%A9=v=w HTTP/1.1\r\n\r\n");
-            RawClient.Response r = c.readResponse();
-            assertTrue(r.text().contains(
-                    "params=[list-type=2, prefix=, delimiter=/, x=, plus=a+b, enc=+, ké=v=w]"), r.text());
+            RawHttp.Response r = c.readResponse();
+            assertTrue(r.bodyText().contains(
+                    "params=[list-type=2, prefix=, delimiter=/, x=, plus=a+b, enc=+, ké=v=w]"), r.bodyText());
         }
     }
 
     @Test
     void aBadEscapeInTheQueryIsAnInvalidUriProblem() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /bkt?prefix=%zz HTTP/1.1\r\n\r\n");
-            RawClient.Response r = c.readResponse();
-            assertEquals(400, r.code());
-            assertTrue(r.text().startsWith("InvalidURI: ") && r.text().contains("'%zz'"), r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(400, r.status());
+            assertTrue(r.bodyText().startsWith("InvalidURI: ") && r.bodyText().contains("'%zz'"), r.bodyText());
         }
     }
 
     @Test
     void aBadEscapeInThePathStillGetsAnAnswer() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /decode/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawClient.Response r = c.readResponse();
-            assertEquals(400, r.code());
-            assertTrue(r.text().startsWith("InvalidURI: Invalid percent-encoding '%zz'"), r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(400, r.status());
+            assertTrue(r.bodyText().startsWith("InvalidURI: Invalid percent-encoding '%zz'"), r.bodyText());
             c.send("GET /echo/next HTTP/1.1\r\n\r\n");
-            assertEquals(200, c.readResponse().code(), "the connection stays usable");
+            assertEquals(200, c.readResponse().status(), "the connection stays usable");
         }
         assertEquals("GET /decode/%zz", seen.get(0));
     }
 
     @Test
     void anUnknownMethodReachesTheHandler() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("FOO /x HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawClient.Response r = c.readResponse();
-            assertEquals(501, r.code());
-            assertEquals("unsupported method FOO", r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(501, r.status());
+            assertEquals("unsupported method FOO", r.bodyText());
         }
     }
 
     @Test
     void aMalformedRequestLineIsAProblemAndCloses() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GARBAGE\r\nHost: x\r\n\r\n");
-            RawClient.Response r = c.readResponse();
-            assertEquals(400, r.code());
-            assertTrue(r.text().startsWith("InvalidRequest: Malformed request line"), r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(400, r.status());
+            assertTrue(r.bodyText().startsWith("InvalidRequest: Malformed request line"), r.bodyText());
             assertEquals("close", r.header("connection"));
             assertTrue(c.closedByPeer());
         }
@@ -261,11 +263,11 @@ class HttpServerTest {
 
     @Test
     void anOversizedHeaderBlockIsAProblemAndClosesAfterTheAnswer() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /echo/h HTTP/1.1\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n");
-            RawClient.Response r = c.readResponse();
-            assertEquals(431, r.code());
-            assertTrue(r.text().startsWith("RequestHeaderSectionTooLarge"), r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(431, r.status());
+            assertTrue(r.bodyText().startsWith("RequestHeaderSectionTooLarge"), r.bodyText());
             assertEquals("close", r.header("connection"));
             assertTrue(c.closedByPeer());
         }
@@ -275,11 +277,11 @@ class HttpServerTest {
     @Test
     void anInvalidContentLengthIsAProblemAndCloses() throws IOException {
         for (String cl : List.of("-1", "abc", "5, 6")) {
-            try (RawClient c = new RawClient(port)) {
+            try (RawHttp.Connection c = connect()) {
                 c.send("PUT /echo/x HTTP/1.1\r\nContent-Length: " + cl + "\r\n\r\nhello");
-                RawClient.Response r = c.readResponse();
-                assertEquals(400, r.code(), cl);
-                assertTrue(r.text().startsWith("InvalidArgument: Invalid Content-Length"), r.text());
+                RawHttp.Response r = c.readResponse();
+                assertEquals(400, r.status(), cl);
+                assertTrue(r.bodyText().startsWith("InvalidArgument: Invalid Content-Length"), r.bodyText());
                 assertEquals("close", r.header("connection"));
             }
         }
@@ -290,20 +292,20 @@ class HttpServerTest {
         // CL.TE request smuggling: framed by Content-Length, the body hides a second request after "0\r\n\r\n"
         String hidden = "GET /echo/hidden HTTP/1.1\r\n\r\n";
         String body = "0\r\n\r\n" + hidden;
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/x HTTP/1.1\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
-            RawClient.Response r = c.readResponse();
-            assertEquals(400, r.code());
-            assertTrue(r.text().startsWith("InvalidRequest: A request may not carry both"), r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(400, r.status());
+            assertTrue(r.bodyText().startsWith("InvalidRequest: A request may not carry both"), r.bodyText());
             assertEquals("close", r.header("connection"));
         }
     }
 
     @Test
     void headersAreLowerCaseWithoutNanoHttpdInjections() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /echo/h HTTP/1.1\r\nHost: x\r\nX-Amz-Date: 1\r\n\r\n");
-            String text = c.readResponse().text();
+            String text = c.readResponse().bodyText();
             assertTrue(text.contains("headers=[host, x-amz-date]"), text);
             assertTrue(text.contains("remote=127.0.0.1"), text);
         }
@@ -311,13 +313,13 @@ class HttpServerTest {
 
     @Test
     void headerValuesAreUtf8WhenValidElseLatin1AndBlankLinesBeforeTheRequestAreSkipped() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("\r\n\r\nGET /value-of-x-v HTTP/1.1\r\nHost: x\r\nX-V:  caf\u00e9 \u65e5\u672c \r\n\r\n");
-            assertEquals("[caf\u00e9 \u65e5\u672c]", c.readResponse().text());
+            assertEquals("[caf\u00e9 \u65e5\u672c]", c.readResponse().bodyText());
             c.send("GET /value-of-x-v HTTP/1.1\r\nHost: x\r\nX-V: caf".getBytes(StandardCharsets.US_ASCII));
             c.send(new byte[] {(byte) 0xe9});           // a lone Latin-1 byte: not UTF-8
             c.send("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertEquals("[caf\u00e9]", c.readResponse().text());
+            assertEquals("[caf\u00e9]", c.readResponse().bodyText());
         }
     }
 
@@ -325,10 +327,10 @@ class HttpServerTest {
 
     @Test
     void aChunkedTransferEncodingBodyIsDecoded() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nx-trailer: t\r\n\r\n");
-            String text = c.readResponse().text();
+            String text = c.readResponse().bodyText();
             assertTrue(text.contains("declared=-1\ntrailers={x-trailer=t}"), text);
             assertTrue(text.endsWith("body=hello world"), text);
         }
@@ -349,28 +351,28 @@ class HttpServerTest {
         String body = "c;chunk-signature=" + SIG + "\r\nhello world\n\r\n0;chunk-signature=" + SIG + "\r\n"
                 + "x-amz-checksum-crc32:rwg7LQ==\r\nx-amz-trailer-signature:" + SIG + "\r\n\r\n";
         assertEquals(305, body.length(), "the SDK's Content-Length for this body");
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/aws HTTP/1.1\r\ncontent-encoding: aws-chunked\r\ncontent-length: 305\r\n"
                     + "x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER\r\n"
                     + "x-amz-decoded-content-length: 12\r\nx-amz-sdk-checksum-algorithm: CRC32\r\n"
                     + "x-amz-trailer: x-amz-checksum-crc32\r\n\r\n" + body);
-            String text = c.readResponse().text();
+            String text = c.readResponse().bodyText();
             assertTrue(text.contains("declared=12\ntrailers={x-amz-checksum-crc32=rwg7LQ==, "
                     + "x-amz-trailer-signature=" + SIG + "}"), text);
             assertTrue(text.endsWith("body=hello world\n"), text);
             c.send("GET /echo/again HTTP/1.1\r\n\r\n");
-            assertEquals(200, c.readResponse().code(), "nothing of the body was left behind");
+            assertEquals(200, c.readResponse().status(), "nothing of the body was left behind");
         }
     }
 
     @Test
     void anUnsignedAwsChunkedBodyWithTrailerIsDecoded() throws IOException {
         String body = "b\r\nasync hello\r\n0\r\nx-amz-checksum-crc32:MwIDXQ==\r\n\r\n";
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/aws HTTP/1.1\r\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\n"
                     + "content-encoding: aws-chunked\r\nx-amz-trailer: x-amz-checksum-crc32\r\n"
                     + "x-amz-decoded-content-length: 11\r\ncontent-length: " + body.length() + "\r\n\r\n" + body);
-            String text = c.readResponse().text();
+            String text = c.readResponse().bodyText();
             assertTrue(text.contains("declared=11\ntrailers={x-amz-checksum-crc32=MwIDXQ==}"), text);
             assertTrue(text.endsWith("body=async hello"), text);
         }
@@ -381,10 +383,10 @@ class HttpServerTest {
         String aws = "b\r\nasync hello\r\n0\r\nx-amz-checksum-crc32:MwIDXQ==\r\n\r\n";
         String te = Integer.toHexString(10) + "\r\n" + aws.substring(0, 10) + "\r\n"
                 + Integer.toHexString(aws.length() - 10) + "\r\n" + aws.substring(10) + "\r\n0\r\n\r\n";
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/aws HTTP/1.1\r\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\n"
                     + "content-encoding: aws-chunked\r\ntransfer-encoding: chunked\r\n\r\n" + te);
-            String text = c.readResponse().text();
+            String text = c.readResponse().bodyText();
             assertTrue(text.contains("declared=-1\ntrailers={x-amz-checksum-crc32=MwIDXQ==}"), text);
             assertTrue(text.endsWith("body=async hello"), text);
         }
@@ -393,13 +395,13 @@ class HttpServerTest {
     @Test
     void malformedAwsChunkedFramingIsInvalidRequestAndCloses() throws IOException {
         String body = "zz;chunk-signature=" + SIG + "\r\nhello\r\n0\r\n\r\n";
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/aws HTTP/1.1\r\ncontent-encoding: aws-chunked\r\ncontent-length: " + body.length()
                     + "\r\n\r\n" + body);
-            RawClient.Response r = c.readResponse();
-            assertEquals(400, r.code());
-            assertTrue(r.text().startsWith("InvalidRequest: Malformed aws-chunked request body: chunk size 'zz'"),
-                    r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(400, r.status());
+            assertTrue(r.bodyText().startsWith("InvalidRequest: Malformed aws-chunked request body: chunk size 'zz'"),
+                    r.bodyText());
             assertEquals("close", r.header("connection"));
         }
     }
@@ -407,25 +409,25 @@ class HttpServerTest {
     @Test
     void aTruncatedAwsChunkedBodyIsIncompleteBody() throws IOException {
         String body = "c;chunk-signature=" + SIG + "\r\nhello";
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/aws HTTP/1.1\r\ncontent-encoding: aws-chunked\r\nx-amz-decoded-content-length: 12\r\n"
                     + "content-length: " + body.length() + "\r\n\r\n" + body);
-            RawClient.Response r = c.readResponse();
-            assertEquals(400, r.code());
-            assertTrue(r.text().startsWith("IncompleteBody: The aws-chunked request body ended in the middle"),
-                    r.text());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(400, r.status());
+            assertTrue(r.bodyText().startsWith("IncompleteBody: The aws-chunked request body ended in the middle"),
+                    r.bodyText());
         }
     }
 
     @Test
     void aBodyShorterThanContentLengthIsIncompleteBody() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("PUT /echo/short HTTP/1.1\r\nContent-Length: 10\r\n\r\nhello");
             c.halfClose();
-            RawClient.Response r = c.readResponse();
-            assertEquals(400, r.code());
+            RawHttp.Response r = c.readResponse();
+            assertEquals(400, r.status());
             assertEquals("IncompleteBody: The request body ended after 5 of the 10 bytes announced by Content-Length",
-                    r.text());
+                    r.bodyText());
         }
     }
 
@@ -433,23 +435,23 @@ class HttpServerTest {
 
     @Test
     void headAnnouncesTheLengthButWritesNoBody() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("HEAD /head HTTP/1.1\r\n\r\n");
-            RawClient.Response r = c.readResponse(true);
+            RawHttp.Response r = c.readResponse(true);
             assertEquals("12", r.header("content-length"));
             c.send("GET /echo/next HTTP/1.1\r\n\r\n");
-            RawClient.Response next = c.readResponse();
+            RawHttp.Response next = c.readResponse();
             assertEquals("HTTP/1.1 200 OK", next.statusLine(), "no stray body bytes before the next response");
         }
     }
 
     @Test
     void noContentAndNotModifiedHaveNoContentLength() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             for (int code : new int[] {204, 304}) {
                 c.send("GET /status/" + code + " HTTP/1.1\r\n\r\n");
-                RawClient.Response r = c.readResponse();
-                assertEquals(code, r.code());
+                RawHttp.Response r = c.readResponse();
+                assertEquals(code, r.status());
                 assertNull(r.header("content-length"), r.rawHead());
                 assertNull(r.header("transfer-encoding"), r.rawHead());
             }
@@ -460,14 +462,14 @@ class HttpServerTest {
 
     @Test
     void theResponseHeadIsWrittenExactly() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /meta HTTP/1.1\r\n\r\n");
-            RawClient.Response r = c.readResponse();
+            RawHttp.Response r = c.readResponse();
             assertTrue(r.rawHead().matches("HTTP/1\\.1 200 OK\r\nx-amz-meta-name: café 日本\r\nB-Second: 2\r\n"
                     + "A-Third: 3\r\nContent-Type: text/plain; charset=bogus\r\n"
                     + "Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n"
                     + "Content-Length: 2\r\n"), r.rawHead());
-            assertEquals("ok", r.text());
+            assertEquals("ok", r.bodyText());
         }
     }
 
@@ -495,19 +497,19 @@ class HttpServerTest {
 
     @Test
     void aBodyOfUnknownLengthIsSentChunked() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /unknown-length HTTP/1.1\r\n\r\n");
-            RawClient.Response r = c.readResponse();
+            RawHttp.Response r = c.readResponse();
             assertEquals("chunked", r.header("transfer-encoding"));
-            assertEquals("streamed without length", r.text());
+            assertEquals("streamed without length", r.bodyText());
         }
     }
 
     @Test
     void aHandlerExceptionBecomesABare500AndCloses() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /boom HTTP/1.1\r\n\r\n");
-            RawClient.Response r = c.readResponse();
+            RawHttp.Response r = c.readResponse();
             assertEquals("HTTP/1.1 500 Internal Server Error", r.statusLine());
             assertEquals("0", r.header("content-length"));
             assertEquals("close", r.header("connection"));
@@ -517,12 +519,12 @@ class HttpServerTest {
 
     @Test
     void connectionCloseAndHttp10AreHonoured() throws IOException {
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /echo/a HTTP/1.1\r\nConnection: close\r\n\r\n");
             assertEquals("close", c.readResponse().header("connection"));
             assertTrue(c.closedByPeer());
         }
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /echo/b HTTP/1.0\r\n\r\n");
             assertEquals("close", c.readResponse().header("connection"));
             assertTrue(c.closedByPeer());
@@ -534,9 +536,9 @@ class HttpServerTest {
     @Test
     void stopClosesOpenConnectionsAndIsIdempotent() throws IOException {
         assertTrue(port > 0);
-        try (RawClient c = new RawClient(port)) {
+        try (RawHttp.Connection c = connect()) {
             c.send("GET /echo/a HTTP/1.1\r\n\r\n");
-            assertEquals(200, c.readResponse().code());
+            assertEquals(200, c.readResponse().status());
             server.stop();
             assertTrue(c.closedByPeer());
             server.stop();
@@ -558,6 +560,11 @@ class HttpServerTest {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** A raw connection; a read waits 5 s, so a connection the server wrongly keeps open is noticed. */
+    private RawHttp.Connection connect() throws IOException {
+        return new RawHttp("127.0.0.1", port).open(Duration.ofSeconds(5));
     }
 
     private URI uri(String path) {

@@ -46,8 +46,8 @@ class FlatJsonTest {
 
     @Test
     void rowsStillReadWhatOnlyJacksonUnderstands() {
-        assertEquals(Map.of("a", "b"), Rows.fromJson("{ \"a\" : \"b\" }"));
-        assertEquals(Map.of(), Rows.fromJson("{}"));
-        assertNull(Rows.toJson(Map.of()));
+        assertEquals(Map.of("a", "b"), Columns.fromJson("{ \"a\" : \"b\" }"));
+        assertEquals(Map.of(), Columns.fromJson("{}"));
+        assertNull(Columns.toJson(Map.of()));
     }
 }

@@ -70,6 +70,10 @@ class MetadataStoreTest {
         return store.write(work);
     }
 
+    private List<TaskRecord> claim(int max, Instant now) {
+        return store.write(tx -> tx.claimTasks(max, now));
+    }
+
     private void put(ObjectRecord o) {
         store.write(tx -> tx.putObject(o));
     }
@@ -247,21 +251,37 @@ class MetadataStoreTest {
     }
 
     @Test
-    void nestedWriteIsASavepoint() {
+    void aSavepointRollsBackAloneAndTheRestOfTheTransactionCommits() {
         createBucket("b");
         store.write(tx -> {
             tx.putObject(object("b", "outer", "blob1", 1));
-            assertThrows(IllegalArgumentException.class, () -> store.write(inner -> {
-                inner.putObject(object("b", "inner", "blob2", 1));
+            assertThrows(IllegalArgumentException.class, () -> tx.savepoint(part -> {
+                part.putObject(object("b", "inner", "blob2", 1));
                 throw new IllegalArgumentException("inner fails");
             }));
             assertEquals(Optional.empty(), tx.object("b", "inner"), "inner savepoint rolled back");
-            store.write(inner -> inner.putObject(object("b", "inner2", "blob3", 1)));
+            tx.savepoint(part -> part.putObject(object("b", "inner2", "blob3", 1)));
             return null;
         });
         assertTrue(store.object("b", "outer").isPresent());
         assertTrue(store.object("b", "inner2").isPresent());
         assertFalse(store.object("b", "inner").isPresent());
+    }
+
+    @Test
+    void aWriteInsideAWriteOnTheSameThreadIsRefusedAndTheOuterOneGoesOn() {
+        createBucket("b");
+        store.write(tx -> {
+            tx.putObject(object("b", "outer", "blob1", 1));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> store.write(inner -> inner.putObject(object("b", "inner", "blob2", 1))));
+            assertTrue(e.getMessage().startsWith("metadata transaction inside another write on the same thread"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> store.markDamaged("b", "outer", "blob1", "x", T0));
+            return null;
+        });
+        assertTrue(store.object("b", "outer").isPresent());
+        assertFalse(store.object("b", "inner").isPresent());
+        assertEquals(Set.of(), store.damagedBlobIds());
     }
 
     @Test
@@ -412,9 +432,9 @@ class MetadataStoreTest {
         String prefix = "dir/é";
         String successor = KeyRange.successor(prefix);
         for (String extension : List.of("", "x", "\uFFFF", "😀", "\uDBFF\uDFFF\uDBFF\uDFFF")) {
-            assertTrue(Queries.compareUtf8(prefix + extension, successor) < 0, extension);
+            assertTrue(ObjectTable.compareUtf8(prefix + extension, successor) < 0, extension);
         }
-        assertTrue(Queries.compareUtf8("dir/ê", successor) >= 0);
+        assertTrue(ObjectTable.compareUtf8("dir/ê", successor) >= 0);
     }
 
     private static List<String> keysOf(List<ObjectRecord> objects) {
@@ -427,7 +447,7 @@ class MetadataStoreTest {
         for (String x : samples) {
             for (String y : samples) {
                 int expected = Integer.signum(Arrays.compareUnsigned(x.getBytes(UTF_8), y.getBytes(UTF_8)));
-                assertEquals(expected, Integer.signum(Queries.compareUtf8(x, y)), x + " vs " + y);
+                assertEquals(expected, Integer.signum(ObjectTable.compareUtf8(x, y)), x + " vs " + y);
             }
         }
     }
@@ -454,7 +474,7 @@ class MetadataStoreTest {
         assertEquals(2, store.openTaskCount());
 
         Instant later = Instant.now().plusSeconds(60);
-        List<TaskRecord> claimed = store.claimTasks(10, later);
+        List<TaskRecord> claimed = claim(10, later);
         assertEquals(List.of(first, second), claimed.stream().map(TaskRecord::id).toList());
         TaskRecord t = claimed.get(0);
         assertEquals("delete-blob", t.kind());
@@ -462,20 +482,20 @@ class MetadataStoreTest {
         assertEquals("running", t.state());
         assertEquals(1, t.attempts());
         assertNull(claimed.get(1).payload());
-        assertEquals(List.of(), store.claimTasks(10, later), "running tasks are not claimed twice");
+        assertEquals(List.of(), claim(10, later), "running tasks are not claimed twice");
         assertEquals(2, store.openTaskCount());
 
         Instant retryAt = later.plusSeconds(30);
         store.retryTask(first, "node down", retryAt);
-        assertEquals(List.of(), store.claimTasks(10, later), "not before next_run_at");
-        TaskRecord retried = store.claimTasks(10, retryAt).get(0);
+        assertEquals(List.of(), claim(10, later), "not before next_run_at");
+        TaskRecord retried = claim(10, retryAt).get(0);
         assertEquals(first, retried.id());
         assertEquals(2, retried.attempts());
         assertEquals("node down", retried.lastError());
         assertEquals(retryAt.toEpochMilli(), retried.nextRunAt().toEpochMilli());
 
         store.failTask(first, "gave up");
-        store.completeTask(second);
+        store.completeTasks(List.of(second));
         assertEquals(0, store.openTaskCount());
         assertEquals(List.of(), store.openTasks(10));
         List<TaskRecord> failed = store.failedTasks(10);
@@ -489,10 +509,10 @@ class MetadataStoreTest {
         for (int i = 0; i < 5; i++) {
             store.write(tx -> tx.enqueueTask("k", null));
         }
-        assertEquals(List.of(), store.claimTasks(10, Instant.now().minusSeconds(60)), "nothing is due yet");
-        assertEquals(2, store.claimTasks(2, Instant.now().plusSeconds(1)).size());
-        assertEquals(3, store.claimTasks(10, Instant.now().plusSeconds(1)).size());
-        assertEquals(List.of(), store.claimTasks(0, Instant.now().plusSeconds(1)));
+        assertEquals(List.of(), claim(10, Instant.now().minusSeconds(60)), "nothing is due yet");
+        assertEquals(2, claim(2, Instant.now().plusSeconds(1)).size());
+        assertEquals(3, claim(10, Instant.now().plusSeconds(1)).size());
+        assertEquals(List.of(), claim(0, Instant.now().plusSeconds(1)));
     }
 
     @Test
@@ -502,7 +522,7 @@ class MetadataStoreTest {
             tx.enqueueTask("b", null);
             return null;
         });
-        assertEquals(2, store.claimTasks(10, Instant.now().plusSeconds(1)).size());
+        assertEquals(2, claim(10, Instant.now().plusSeconds(1)).size());
         store.close();
 
         store = MetadataStore.open(dbFile, false, Duration.ofSeconds(5));
@@ -510,7 +530,7 @@ class MetadataStoreTest {
         assertEquals(2, store.resetRunningTasks());
         assertEquals(List.of("pending", "pending"), store.openTasks(10).stream().map(TaskRecord::state).toList());
         assertEquals(1, store.openTasks(1).size());
-        List<TaskRecord> again = store.claimTasks(10, Instant.now().plusSeconds(1));
+        List<TaskRecord> again = claim(10, Instant.now().plusSeconds(1));
         assertEquals(List.of(2, 2), again.stream().map(TaskRecord::attempts).toList());
     }
 

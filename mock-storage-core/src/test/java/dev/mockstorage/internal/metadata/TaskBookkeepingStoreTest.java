@@ -89,8 +89,8 @@ class TaskBookkeepingStoreTest {
             assertTrue(store.hasTask("repair:1"));
             assertEquals(4, store.openTaskCount());
 
-            List<TaskRecord> claimed = store.claimTasks(10, Instant.now().plusSeconds(1));
-            store.completeTask(claimed.get(0).id());
+            List<TaskRecord> claimed = store.write(tx -> tx.claimTasks(10, Instant.now().plusSeconds(1)));
+            store.completeTasks(List.of(claimed.get(0).id()));
             store.failTask(claimed.get(1).id(), "boom");
             assertFalse(store.hasTask("repair:1"), "done: free again");
             assertTrue(store.<Boolean>write(tx -> tx.enqueueTaskOnce("repair-blob", "p1", "repair:1")));

@@ -111,10 +111,10 @@ class TaskQueueTest {
 
     @Test
     void backoffDoublesFromOneHundredMillisecondsUpToTenSeconds() {
-        assertEquals(Duration.ofMillis(100), TaskQueue.backoff(1));
-        assertEquals(Duration.ofMillis(200), TaskQueue.backoff(2));
-        assertEquals(Duration.ofMillis(800), TaskQueue.backoff(4));
-        assertEquals(Duration.ofSeconds(10), TaskQueue.backoff(50));
+        assertEquals(Duration.ofMillis(100), TaskRunner.backoff(1));
+        assertEquals(Duration.ofMillis(200), TaskRunner.backoff(2));
+        assertEquals(Duration.ofMillis(800), TaskRunner.backoff(4));
+        assertEquals(Duration.ofSeconds(10), TaskRunner.backoff(50));
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.internal.contract.AdminJson;
+import dev.mockstorage.internal.contract.AdminRoute;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestPattern;
-import dev.mockstorage.journal.Times;
+import dev.mockstorage.verification.Times;
 import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
@@ -103,11 +105,16 @@ class HttpAdminClientTest {
     @Test
     void statsOverTheWireAreTheServersStats() {
         s3.putObject(b -> b.bucket("photos").key("k"), RequestBody.fromString("12345"));
+        server.awaitIdle(java.time.Duration.ofSeconds(10)); // the upload is counted
         ServerStats local = server.stats();
         ServerStats wire = remote.stats();
         assertEquals(local.objects(), wire.objects());
-        assertEquals(List.of(new ServerStats.Bucket("photos", 1, 5)), wire.buckets());
-        assertEquals(local.queue().capacity(), wire.queue().capacity());
+        ServerStats.Bucket photos = wire.buckets().get(0);
+        assertEquals(List.of("photos", 1L, 5L, 1L, 5L), List.of(photos.name(), photos.objects(), photos.bytes(),
+                photos.uploads(), photos.uploadedBytes()));
+        assertEquals(local.buckets(), wire.buckets(), "the last upload's time too");
+        assertEquals(local.queue(), wire.queue());
+        assertEquals(local.consistency(), wire.consistency());
         assertEquals(local.nodes().stream().map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes()).toList(),
                 wire.nodes().stream().map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes()).toList());
         assertEquals(local.thirdParty(), wire.thirdParty());
@@ -131,9 +138,9 @@ class HttpAdminClientTest {
 
         assertEquals(server.thirdParty().calls(), remote.thirdParty().calls());
         assertEquals(server.thirdParty().scripts(), remote.thirdParty().scripts());
-        remote.thirdParty().verify(1, Match.get("photos", "cat.bin"));
-        AssertionError e = assertThrows(AssertionError.class, () -> remote.thirdParty().verify(3, Match.get("photos", "cat.bin")));
-        AssertionError inProcess = assertThrows(AssertionError.class, () -> server.thirdParty().verify(3, Match.get("photos", "cat.bin")));
+        remote.thirdParty().verify(Times.once(), Match.get("photos", "cat.bin"));
+        AssertionError e = assertThrows(AssertionError.class, () -> remote.thirdParty().verify(Times.exactly(3), Match.get("photos", "cat.bin")));
+        AssertionError inProcess = assertThrows(AssertionError.class, () -> server.thirdParty().verify(Times.exactly(3), Match.get("photos", "cat.bin")));
         assertEquals(inProcess.getMessage(), e.getMessage());
     }
 
@@ -220,16 +227,16 @@ class HttpAdminClientTest {
     @Test
     void errorAnswersBecomeTheInProcessExceptionTypes() {
         assertInstanceOf(IllegalArgumentException.class, HttpAdminClient.failureOf("POST", "/api/v1/nodes/x/down", 404,
-                "{\"error\":\"NoSuchNode\",\"message\":\"no node x; nodes: stg1, stg2\"}"));
+                AdminJson.readError("{\"error\":\"NoSuchNode\",\"message\":\"no node x; nodes: stg1, stg2\"}")));
         RuntimeException notIdle = HttpAdminClient.failureOf("POST", "/api/v1/await-idle?timeout_ms=5", 409,
-                "{\"error\":\"NotIdle\",\"message\":\"2 tasks still open: #1 delete-blob\"}");
+                AdminJson.readError("{\"error\":\"NotIdle\",\"message\":\"2 tasks still open: #1 delete-blob\"}"));
         assertInstanceOf(IllegalStateException.class, notIdle);
         assertEquals("2 tasks still open: #1 delete-blob", notIdle.getMessage());
         assertInstanceOf(IllegalStateException.class, HttpAdminClient.failureOf("POST", "/api/v1/third-party/scripts", 400,
-                "{\"error\":\"InvalidRequest\",\"message\":\"read-through is off\"}"));
+                AdminJson.readError("{\"error\":\"InvalidRequest\",\"message\":\"read-through is off\"}")));
         assertInstanceOf(IllegalStateException.class, HttpAdminClient.failureOf("GET", "/api/v1/stats", 500,
-                "{\"error\":\"InternalError\",\"message\":\"boom\"}"));
-        assertEquals("a%20b%2F%C3%BC~", HttpAdminClient.encode("a b/ü~"));
+                AdminJson.readError("{\"error\":\"InternalError\",\"message\":\"boom\"}")));
+        assertEquals("a%20b%2F%C3%BC~", AdminRoute.Request.encode("a b/ü~"));
     }
 
     @Test

@@ -48,10 +48,10 @@ class ObjectServiceTest {
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(5));
         blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2")),
                 new StorageNode("stg3", dir.resolve("stg3"))), false);
-        queue = new TaskQueue(metadata, 100, 1, ObjectService.taskHandlers(metadata, blobs), Clock.systemUTC(), "test");
+        queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
         service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), false);
-        service.createBucket("bkt");
+        service.buckets().create("bkt");
     }
 
     @AfterEach
@@ -64,8 +64,8 @@ class ObjectServiceTest {
     void overwriteKeepsOneBlobPerNodeOnceTheQueueRan() throws IOException {
         put("k", "first");
         ObjectRecord second = put("k", "second version");
-        service.awaitIdle(Duration.ofSeconds(10));
-        assertEquals("second version", read(service.head("bkt", "k")));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
+        assertEquals("second version", read(service.readThrough().headOrFetch("bkt", "k")));
         for (String node : List.of("stg1", "stg2", "stg3")) {
             assertEquals(List.of(second.blobId()), blobFiles(dir.resolve(node)), "node " + node);
         }
@@ -75,10 +75,10 @@ class ObjectServiceTest {
     void badDigestLeavesTheOldObjectAndNoNewFiles() throws IOException {
         ObjectRecord old = put("k", "original");
         String wrongMd5 = Base64.getEncoder().encodeToString(new byte[16]);
-        StorageException e = assertThrows(StorageException.class, () -> service.put(write("k", wrongMd5, Map.of()), body("new")));
+        StorageException e = assertThrows(StorageException.class, () -> service.writes().put(write("k", wrongMd5, Map.of()), body("new")));
         assertEquals(ErrorCode.BadDigest, e.code());
-        assertEquals(old.blobId(), service.head("bkt", "k").blobId());
-        assertEquals("original", read(service.head("bkt", "k")));
+        assertEquals(old.blobId(), service.readThrough().headOrFetch("bkt", "k").blobId());
+        assertEquals("original", read(service.readThrough().headOrFetch("bkt", "k")));
         assertEquals(List.of(old.blobId()), blobFiles(dir.resolve("stg1")));
         assertEquals(List.of(), tmpFiles(dir.resolve("stg1")));
     }
@@ -92,8 +92,8 @@ class ObjectServiceTest {
             }
         };
         ObjectWrite huge = new ObjectWrite("bkt", "huge", null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of,
-                ObjectService.MAX_OBJECT_BYTES + 1);
-        StorageException e = assertThrows(StorageException.class, () -> service.put(huge, unreadable));
+                WriteChecks.MAX_OBJECT_BYTES + 1);
+        StorageException e = assertThrows(StorageException.class, () -> service.writes().put(huge, unreadable));
         assertEquals(ErrorCode.EntityTooLarge, e.code());
         assertEquals(List.of(), blobFiles(dir.resolve("stg1")));
         assertEquals(List.of(), tmpFiles(dir.resolve("stg1")));
@@ -102,20 +102,20 @@ class ObjectServiceTest {
     @Test
     void checksumsAreVerifiedAndStored() {
         Map<ChecksumAlgorithm, String> good = Map.of(ChecksumAlgorithm.CRC32, "rwg7LQ==");
-        ObjectRecord stored = service.put(write("c", null, good), body("hello world\n"));
+        ObjectRecord stored = service.writes().put(write("c", null, good), body("hello world\n"));
         assertEquals("rwg7LQ==", stored.checksums().get("CRC32"));
         StorageException e = assertThrows(StorageException.class,
-                () -> service.put(write("d", null, Map.of(ChecksumAlgorithm.CRC32, "AAAAAA==")), body("hello world\n")));
+                () -> service.writes().put(write("d", null, Map.of(ChecksumAlgorithm.CRC32, "AAAAAA==")), body("hello world\n")));
         assertEquals(ErrorCode.BadDigest, e.code());
-        assertEquals(ErrorCode.NoSuchKey, assertThrows(StorageException.class, () -> service.head("bkt", "d")).code());
+        assertEquals(ErrorCode.NoSuchKey, assertThrows(StorageException.class, () -> service.readThrough().headOrFetch("bkt", "d")).code());
     }
 
     @Test
     void deleteQueuesTheBlobDeletion() throws IOException {
         put("gone", "x");
-        assertTrue(service.delete("bkt", "gone").isPresent());
-        assertFalse(service.delete("bkt", "gone").isPresent(), "deleting a missing key is not an error");
-        service.awaitIdle(Duration.ofSeconds(10));
+        assertTrue(service.writes().delete("bkt", "gone").isPresent());
+        assertFalse(service.writes().delete("bkt", "gone").isPresent(), "deleting a missing key is not an error");
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
         assertEquals(List.of(), blobFiles(dir.resolve("stg2")));
     }
 
@@ -124,7 +124,7 @@ class ObjectServiceTest {
         for (String k : List.of("a.txt", "photos/2024/x.jpg", "photos/2024/y.jpg", "photos/2025/z.jpg", "videos/v.mp4", "z.txt")) {
             put(k, k);
         }
-        ListPage all = service.list("bkt", "", "/", null, 1000);
+        ListPage all = service.listings().list("bkt", "", "/", null, 1000);
         assertEquals(List.of("a.txt", "z.txt"), keys(all));
         assertEquals(List.of("photos/", "videos/"), all.commonPrefixes());
 
@@ -132,33 +132,33 @@ class ObjectServiceTest {
         String after = null;
         ListPage page;
         do {
-            page = service.list("bkt", "", "/", after, 1);
+            page = service.listings().list("bkt", "", "/", after, 1);
             paged.addAll(keys(page));
             paged.addAll(page.commonPrefixes());
             after = page.lastEntry();
         } while (page.truncated());
         assertEquals(List.of("a.txt", "photos/", "videos/", "z.txt"), paged);
 
-        ListPage nested = service.list("bkt", "photos/", "/", null, 1000);
+        ListPage nested = service.listings().list("bkt", "photos/", "/", null, 1000);
         assertEquals(List.of("photos/2024/", "photos/2025/"), nested.commonPrefixes());
-        ListPage flat = service.list("bkt", "photos/", null, "photos/2024/x.jpg", 1000);
+        ListPage flat = service.listings().list("bkt", "photos/", null, "photos/2024/x.jpg", 1000);
         assertEquals(List.of("photos/2024/y.jpg", "photos/2025/z.jpg"), keys(flat));
     }
 
     @Test
     void bucketRulesAndNotEmpty() {
-        assertEquals(ErrorCode.InvalidBucketName, assertThrows(StorageException.class, () -> service.createBucket("api")).code());
-        assertEquals(ErrorCode.InvalidBucketName, assertThrows(StorageException.class, () -> service.createBucket("Upper")).code());
-        assertEquals(ErrorCode.BucketAlreadyOwnedByYou, assertThrows(StorageException.class, () -> service.createBucket("bkt")).code());
+        assertEquals(ErrorCode.InvalidBucketName, assertThrows(StorageException.class, () -> service.buckets().create("api")).code());
+        assertEquals(ErrorCode.InvalidBucketName, assertThrows(StorageException.class, () -> service.buckets().create("Upper")).code());
+        assertEquals(ErrorCode.BucketAlreadyOwnedByYou, assertThrows(StorageException.class, () -> service.buckets().create("bkt")).code());
         put("k", "v");
-        assertEquals(ErrorCode.BucketNotEmpty, assertThrows(StorageException.class, () -> service.deleteBucket("bkt")).code());
-        service.delete("bkt", "k");
-        service.deleteBucket("bkt");
-        assertEquals(ErrorCode.NoSuchBucket, assertThrows(StorageException.class, () -> service.requireBucket("bkt")).code());
+        assertEquals(ErrorCode.BucketNotEmpty, assertThrows(StorageException.class, () -> service.buckets().delete("bkt")).code());
+        service.writes().delete("bkt", "k");
+        service.buckets().delete("bkt");
+        assertEquals(ErrorCode.NoSuchBucket, assertThrows(StorageException.class, () -> service.buckets().require("bkt")).code());
     }
 
     private ObjectRecord put(String key, String content) {
-        return service.put(write(key, null, Map.of()), body(content));
+        return service.writes().put(write(key, null, Map.of()), body(content));
     }
 
     private static ObjectWrite write(String key, String md5, Map<ChecksumAlgorithm, String> checksums) {
@@ -170,7 +170,7 @@ class ObjectServiceTest {
     }
 
     private String read(ObjectRecord r) throws IOException {
-        try (InputStream in = service.read(r, 0, r.size())) {
+        try (InputStream in = service.reads().read(r, 0, r.size())) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -6,23 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.TaskRecord;
-import dev.mockstorage.internal.queue.TaskQueue;
-import dev.mockstorage.internal.storage.BlobStore;
-import dev.mockstorage.internal.storage.StorageNode;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,101 +21,77 @@ import org.junit.jupiter.api.io.TempDir;
 class RepairTaskTest {
     @TempDir
     Path dir;
-    private MetadataStore metadata;
-    private BlobStore blobs;
-    private TaskQueue queue;
-    private ObjectService service;
+    private ServiceFixture f;
 
     @BeforeEach
     void setUp() {
-        metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(5));
-        blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2"))),
-                false);
-        queue = new TaskQueue(metadata, 100, 1, ObjectService.taskHandlers(metadata, blobs), Clock.systemUTC(), "test");
-        queue.start();
-        service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
+        f = new ServiceFixture(dir);
     }
 
     @AfterEach
     void tearDown() {
-        queue.close();
-        metadata.close();
-    }
-
-    private ObjectRecord put(String key, String content) {
-        return service.put(new ObjectWrite("bkt", key, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, -1),
-                new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private String read(ObjectRecord o) throws IOException {
-        try (InputStream in = service.read(o, 0, o.size())) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private Path file(String node, String blobId) {
-        return dir.resolve(node).resolve("blobs").resolve(blobId.substring(0, 2)).resolve(blobId);
+        f.close();
     }
 
     private List<TaskRecord> open(String kind) {
-        return metadata.openTasks(100).stream().filter(t -> t.kind().equals(kind)).toList();
+        return f.metadata.openTasks(100).stream().filter(t -> t.kind().equals(kind)).toList();
     }
 
     @Test
     void readsOfADamagedBlobQueueOneRepairThatRestoresTheCopy() throws IOException {
-        ObjectRecord o = put("k", "some content");
-        service.awaitIdle(Duration.ofSeconds(10));
-        byte[] intact = Files.readAllBytes(file("stg2", o.blobId()));
-        Files.delete(file("stg1", o.blobId()));
-        queue.pause();
-        assertEquals("some content", read(o));
-        assertEquals("some content", read(o));
-        List<TaskRecord> repairs = open(ObjectService.REPAIR_BLOB);
+        ObjectRecord o = f.put("k", "some content");
+        f.awaitIdle();
+        byte[] intact = Files.readAllBytes(f.file("stg2", o.blobId()));
+        Files.delete(f.file("stg1", o.blobId()));
+        f.queue.pause();
+        assertEquals("some content", f.read(o));
+        assertEquals("some content", f.read(o));
+        List<TaskRecord> repairs = open(RepairBlob.KIND);
         assertEquals(1, repairs.size(), "one repair however many reads");
         assertEquals(o.blobId() + " 12 " + o.etag() + " bkt k", repairs.get(0).payload());
 
-        queue.resume();
-        service.awaitIdle(Duration.ofSeconds(10));
-        assertArrayEquals(intact, Files.readAllBytes(file("stg1", o.blobId())));
-        assertTrue(metadata.failedTasks(10).isEmpty());
+        f.queue.resume();
+        f.awaitIdle();
+        assertArrayEquals(intact, Files.readAllBytes(f.file("stg1", o.blobId())));
+        assertTrue(f.metadata.failedTasks(10).isEmpty());
     }
 
     @Test
     void aReadOfAnIntactBlobQueuesNothing() throws IOException {
-        ObjectRecord o = put("k", "fine");
-        service.awaitIdle(Duration.ofSeconds(10));
-        queue.pause();
-        read(o);
-        assertEquals(0, metadata.openTaskCount());
+        ObjectRecord o = f.put("k", "fine");
+        f.awaitIdle();
+        f.queue.pause();
+        f.read(o);
+        assertEquals(0, f.metadata.openTaskCount());
     }
 
     @Test
     void theRepairOfAnOverwrittenObjectsBlobBringsNothingBack() throws IOException {
-        ObjectRecord old = put("k", "old");
-        service.awaitIdle(Duration.ofSeconds(10));
-        Files.delete(file("stg1", old.blobId()));
-        queue.pause();
-        read(old); // queues the repair of the old blob
-        put("k", "new"); // queues the old blob's deletion after it
-        queue.resume();
-        service.awaitIdle(Duration.ofSeconds(10));
-        assertFalse(Files.exists(file("stg1", old.blobId())));
-        assertFalse(Files.exists(file("stg2", old.blobId())));
-        assertTrue(metadata.failedTasks(10).isEmpty());
+        ObjectRecord old = f.put("k", "old");
+        f.awaitIdle();
+        Files.delete(f.file("stg1", old.blobId()));
+        f.queue.pause();
+        f.read(old); // queues the repair of the old blob
+        f.put("k", "new"); // queues the old blob's deletion after it
+        f.queue.resume();
+        f.awaitIdle();
+        assertFalse(Files.exists(f.file("stg1", old.blobId())));
+        assertFalse(Files.exists(f.file("stg2", old.blobId())));
+        assertTrue(f.metadata.failedTasks(10).isEmpty());
     }
 
     @Test
     void repairChecksTheContentAndRefusesWhenNoCopyIsIntact() throws IOException {
-        ObjectRecord o = put("k", "abcdef");
-        service.awaitIdle(Duration.ofSeconds(10));
-        Files.writeString(file("stg1", o.blobId()), "abcdeX"); // same size, other bytes: only the MD5 tells
-        assertEquals(List.of("stg1"), blobs.repair(o.blobId(), o.size(), o.etag()));
-        assertEquals("abcdef", Files.readString(file("stg1", o.blobId())));
-        assertEquals(List.of(), blobs.repair(o.blobId(), o.size(), o.etag()), "nothing left to repair");
+        ObjectRecord o = f.put("k", "abcdef");
+        f.awaitIdle();
+        Files.writeString(f.file("stg1", o.blobId()), "abcdeX"); // same size, other bytes: only the MD5 tells
+        assertEquals(List.of("stg1"), f.blobs.replicas().repair(o.blobId(), o.size(), o.etag()));
+        assertEquals("abcdef", Files.readString(f.file("stg1", o.blobId())));
+        assertEquals(List.of(), f.blobs.replicas().repair(o.blobId(), o.size(), o.etag()), "nothing left to repair");
 
-        Files.writeString(file("stg1", o.blobId()), "zzzzzz");
-        Files.writeString(file("stg2", o.blobId()), "yyyyyy");
-        IOException e = assertThrows(IOException.class, () -> blobs.repair(o.blobId(), o.size(), o.etag()));
+        Files.writeString(f.file("stg1", o.blobId()), "zzzzzz");
+        Files.writeString(f.file("stg2", o.blobId()), "yyyyyy");
+        IOException e = assertThrows(IOException.class, () -> f.blobs.replicas().repair(o.blobId(), o.size(), o.etag()));
         assertTrue(e.getMessage().startsWith("no node that is up holds an intact copy of blob " + o.blobId()), e.getMessage());
     }
 }

@@ -51,10 +51,10 @@ class WriteLockTimeoutTest {
     void setUp() {
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, LOCK_TIMEOUT);
         BlobStore blobs = new BlobStore(NODES.stream().map(n -> new StorageNode(n, dir.resolve(n))).toList(), false);
-        queue = new TaskQueue(metadata, 100, 1, ObjectService.taskHandlers(metadata, blobs), Clock.systemUTC(), "test");
+        queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
         service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), false);
-        service.createBucket("bkt");
+        service.buckets().create("bkt");
     }
 
     @AfterEach
@@ -65,8 +65,8 @@ class WriteLockTimeoutTest {
 
     @Test
     void anUploadWaitingBeyondTheLockTimeoutIsSlowDownAndLeavesNothingBehind() throws Exception {
-        ObjectRecord old = service.put(write("k"), body("the old version"));
-        service.awaitIdle(Duration.ofSeconds(10));
+        ObjectRecord old = service.writes().put(write("k"), body("the old version"));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread holder = new Thread(() -> metadata.write(tx -> {
@@ -82,12 +82,12 @@ class WriteLockTimeoutTest {
         assertTrue(held.await(30, TimeUnit.SECONDS), "the holder took the write lock");
         try {
             StorageException e = assertThrows(StorageException.class,
-                    () -> service.put(write("k"), body("a new version that must not land")));
+                    () -> service.writes().put(write("k"), body("a new version that must not land")));
             assertEquals(ErrorCode.SlowDown, e.code(), e::getMessage);
             assertEquals(503, e.code().status());
 
             // readers are not blocked by the held write lock: the old version is served meanwhile
-            ObjectRecord current = service.head("bkt", "k");
+            ObjectRecord current = service.readThrough().headOrFetch("bkt", "k");
             assertEquals(old.blobId(), current.blobId());
             assertEquals("the old version", read(current));
             for (String node : NODES) {
@@ -100,9 +100,9 @@ class WriteLockTimeoutTest {
             holder.join(30_000);
         }
         // the failed upload released the lock: the next one lands, and the old blob goes
-        ObjectRecord next = service.put(write("k"), body("the next version"));
-        service.awaitIdle(Duration.ofSeconds(10));
-        assertEquals("the next version", read(service.head("bkt", "k")));
+        ObjectRecord next = service.writes().put(write("k"), body("the next version"));
+        service.maintenance().awaitIdle(Duration.ofSeconds(10));
+        assertEquals("the next version", read(service.readThrough().headOrFetch("bkt", "k")));
         for (String node : NODES) {
             assertEquals(List.of(next.blobId()), blobFiles(dir.resolve(node)), "one blob on " + node);
         }
@@ -117,7 +117,7 @@ class WriteLockTimeoutTest {
     }
 
     private String read(ObjectRecord r) throws IOException {
-        try (InputStream in = service.read(r, 0, r.size())) {
+        try (InputStream in = service.reads().read(r, 0, r.size())) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -378,7 +378,7 @@ class BlobStoreTest {
         }
         String id = put("written anyway".getBytes(UTF_8));
         assertArrayEquals("written anyway".getBytes(UTF_8), Files.readAllBytes(stg1.blobPath(id)));
-        assertEquals(List.of(stg1.id(), stg2.id(), stg3.id()), store.nodesHolding(id, 14));
+        assertEquals(List.of(stg1.id(), stg2.id(), stg3.id()), store.replicas().nodesHolding(id, 14));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.mockstorage.junit5.internal;
 
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.junit5.MockStorage;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -1,6 +1,6 @@
 package dev.mockstorage.junit5.internal;
 
-import dev.mockstorage.MockStorageServer;
+import dev.mockstorage.server.MockStorageServer;
 
 import java.io.IOException;
 import java.io.InputStream;

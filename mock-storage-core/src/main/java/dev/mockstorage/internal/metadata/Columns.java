@@ -1,0 +1,92 @@
+package dev.mockstorage.internal.metadata;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the tables store values SQL has no type for: maps as JSON objects via {@link FlatJson} (Jackson
+ * for anything else), CORS rules as a JSON array, and null text as SQL NULL.
+ */
+final class Columns {
+    private Columns() {
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectReader MAP_READER =
+            MAPPER.readerFor(new TypeReference<LinkedHashMap<String, String>>() { });
+    private static final ObjectWriter MAP_WRITER = MAPPER.writer();
+    private static final ObjectReader CORS_READER = MAPPER.readerFor(new TypeReference<List<CorsRule>>() { });
+
+    /** Binds {@code value}, SQL NULL when null. */
+    static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+
+    /** Null or empty: SQL NULL (nothing to parse on read); else a JSON object keeping the map's order. */
+    static String toJson(Map<String, String> map) {
+        if (map == null || map.isEmpty()) {
+            return null;
+        }
+        String flat = FlatJson.write(map);
+        if (flat != null) {
+            return flat;
+        }
+        try {
+            return MAP_WRITER.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "cannot encode metadata map: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Never null: an unmodifiable map in stored order, empty for SQL NULL. */
+    static Map<String, String> fromJson(String json) {
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> flat = FlatJson.read(json);
+        if (flat != null) {
+            return Collections.unmodifiableMap(flat);
+        }
+        try {
+            Map<String, String> map = MAP_READER.readValue(json);
+            return map == null ? Map.of() : Collections.unmodifiableMap(map);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "corrupt JSON column: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** A bucket's CORS rules as a JSON array, in order. */
+    static String corsToJson(List<CorsRule> rules) {
+        try {
+            return MAP_WRITER.writeValueAsString(rules);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "cannot encode CORS rules: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The CORS rules stored by {@link #corsToJson}; unmodifiable. */
+    static List<CorsRule> corsFromJson(String json) {
+        try {
+            List<CorsRule> rules = CORS_READER.readValue(json);
+            return List.copyOf(rules);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "corrupt CORS rules column: " + e.getMessage(), null, e);
+        }
+    }
+}

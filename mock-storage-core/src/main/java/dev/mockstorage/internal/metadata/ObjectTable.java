@@ -1,0 +1,272 @@
+package dev.mockstorage.internal.metadata;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The SQL of the {@code objects} table: the current version of each key (one primary-key lookup
+ * for a GET), listings that walk the primary key in S3's order, and the aggregates over it.
+ */
+final class ObjectTable {
+    private ObjectTable() {
+    }
+
+    private static final String COLUMNS =
+            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key = ?";
+    private static final String LIST_FROM = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?";
+    private static final String LIST_AFTER = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?";
+
+    /** Maps a row selected with {@link #COLUMNS}. */
+    private static ObjectRecord row(ResultSet rs) throws SQLException {
+        return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
+                Columns.fromJson(rs.getString(8)), Columns.fromJson(rs.getString(9)), Columns.fromJson(rs.getString(10)),
+                Columns.fromJson(rs.getString(11)), rs.getString(12));
+    }
+
+    static Optional<ObjectRecord> find(SqlConnection db, String bucket, String key) throws SQLException {
+        PreparedStatement ps = db.prepare(SELECT);
+        ps.setString(1, bucket);
+        ps.setString(2, key);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        }
+    }
+
+    /** Inserts the row, or replaces the key's row. */
+    static void put(SqlConnection db, ObjectRecord o) throws SQLException {
+        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO objects (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ps.setString(1, o.bucket());
+        ps.setString(2, o.key());
+        ps.setString(3, o.blobId());
+        ps.setLong(4, o.size());
+        ps.setString(5, o.etag());
+        Columns.setNullableString(ps, 6, o.contentType());
+        if (o.lastModified() == null) {
+            throw new IllegalArgumentException("object " + o.bucket() + "/" + o.key() + " has no lastModified");
+        }
+        ps.setLong(7, o.lastModified().toEpochMilli());
+        Columns.setNullableString(ps, 8, Columns.toJson(o.userMetadata()));
+        Columns.setNullableString(ps, 9, Columns.toJson(o.headers()));
+        Columns.setNullableString(ps, 10, Columns.toJson(o.checksums()));
+        Columns.setNullableString(ps, 11, Columns.toJson(o.tags()));
+        Columns.setNullableString(ps, 12, o.versionId());
+        ps.executeUpdate();
+    }
+
+    static void delete(SqlConnection db, String bucket, String key) throws SQLException {
+        PreparedStatement ps = db.prepare("DELETE FROM objects WHERE bucket = ? AND key = ?");
+        ps.setString(1, bucket);
+        ps.setString(2, key);
+        ps.executeUpdate();
+    }
+
+    /** Replaces the tags of a row (empty: none); false when there is no such row. */
+    static boolean setTags(SqlConnection db, String bucket, String key, Map<String, String> tags) throws SQLException {
+        PreparedStatement ps = db.prepare("UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?");
+        Columns.setNullableString(ps, 1, Columns.toJson(tags));
+        ps.setString(2, bucket);
+        ps.setString(3, key);
+        return ps.executeUpdate() == 1;
+    }
+
+    /**
+     * Rows of a bucket whose key starts with {@code prefix} and sorts strictly after {@code afterKey}
+     * (null: from the start), ascending by the key's UTF-8 bytes, at most {@code limit}. Walks the
+     * primary key from the later of {@code prefix} and {@code afterKey} and stops at the first key
+     * outside the prefix, so a page costs {@code limit} rows, not the bucket's size.
+     */
+    static List<ObjectRecord> list(SqlConnection db, String bucket, String prefix, String afterKey, int limit)
+            throws SQLException {
+        return list(db, bucket, prefix, afterKey, false, limit);
+    }
+
+    /**
+     * As {@link #list(SqlConnection, String, String, String, int)}, but from {@code fromKey} inclusive: for a
+     * listing that rolls keys up into a common prefix and goes on at the prefix's successor
+     * ({@link KeyRange#successor}) instead of reading every key under it.
+     */
+    static List<ObjectRecord> listFrom(SqlConnection db, String bucket, String prefix, String fromKey, int limit)
+            throws SQLException {
+        return list(db, bucket, prefix, fromKey, true, limit);
+    }
+
+    private static List<ObjectRecord> list(SqlConnection db, String bucket, String prefix, String bound, boolean inclusive,
+                                           int limit) throws SQLException {
+        String p = prefix == null ? "" : prefix;
+        int position = bound == null ? -1 : compareUtf8(bound, p);
+        boolean fromBound = inclusive ? position > 0 : position >= 0;
+        PreparedStatement ps = db.prepare(fromBound && !inclusive ? LIST_AFTER : LIST_FROM);
+        ps.setString(1, bucket);
+        ps.setString(2, fromBound ? bound : p);
+        ps.setInt(3, limit);
+        List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (!rs.getString(2).startsWith(p)) {
+                    break;
+                }
+                objects.add(row(rs));
+            }
+        }
+        return objects;
+    }
+
+    /**
+     * Rows across buckets matching {@code query}, ordered by bucket then key, strictly after
+     * ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}. The position, the bucket
+     * and a prefix (or a glob's literal start) bound the walk of the primary-key index, so a page costs its
+     * rows wherever it starts; other filters (a substring, a glob's rest, content type, size) are checked
+     * row by row within those bounds.
+     */
+    static List<ObjectRecord> search(SqlConnection db, ObjectQuery query, String afterBucket, String afterKey, int limit)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM objects WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (query.bucket() != null) {
+            sql.append(" AND bucket = ?");
+            args.add(query.bucket());
+        }
+        if (query.prefix() != null && !query.prefix().isEmpty()) {
+            sql.append(" AND substr(key, 1, length(?)) = ?");
+            args.add(query.prefix());
+            args.add(query.prefix());
+        }
+        if (query.substring() != null && !query.substring().isEmpty()) {
+            sql.append(" AND instr(key, ?) > 0");
+            args.add(query.substring());
+        }
+        if (query.glob() != null) {
+            sql.append(" AND key GLOB ?");
+            args.add(sqliteGlob(query.glob()));
+        }
+        if (query.contentTypePrefix() != null && !query.contentTypePrefix().isEmpty()) {
+            sql.append(" AND substr(coalesce(content_type, ''), 1, length(?)) = ?");
+            args.add(query.contentTypePrefix());
+            args.add(query.contentTypePrefix());
+        }
+        if (query.minSize() != null) {
+            sql.append(" AND size >= ?");
+            args.add(query.minSize());
+        }
+        if (query.maxSize() != null) {
+            sql.append(" AND size <= ?");
+            args.add(query.maxSize());
+        }
+        // Where the walk of the primary-key index starts and ends. With (bucket > ? OR (bucket = ? AND
+        // key > ?)) SQLite walked from the bucket's first row, so every page cost the pages before it.
+        if (query.bucket() != null) {
+            String literal = query.prefix() != null && !query.prefix().isEmpty() ? query.prefix()
+                    : query.glob() != null ? KeyRange.literalPrefix(query.glob()) : "";
+            int position = afterBucket == null ? -1 : afterBucket.compareTo(query.bucket());
+            if (position > 0) {
+                return List.of();                      // the cursor is past this bucket
+            }
+            if (position == 0 && compareUtf8(afterKey == null ? "" : afterKey, literal) >= 0) {
+                sql.append(" AND key > ?");
+                args.add(afterKey == null ? "" : afterKey);
+            } else if (!literal.isEmpty()) {
+                sql.append(" AND key >= ?");
+                args.add(literal);
+            }
+            String end = literal.isEmpty() ? null : KeyRange.successor(literal);
+            if (end != null) {
+                sql.append(" AND key < ?");
+                args.add(end);
+            }
+        } else if (afterBucket != null) {
+            sql.append(" AND (bucket, key) > (?, ?)");   // a row value: SQLite seeks the index to it
+            args.add(afterBucket);
+            args.add(afterKey == null ? "" : afterKey);
+        }
+        sql.append(" ORDER BY bucket, key LIMIT ?");
+        args.add(limit);
+        PreparedStatement ps = db.prepare(sql.toString());
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            if (a instanceof String str) {
+                ps.setString(i + 1, str);
+            } else if (a instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else {
+                ps.setInt(i + 1, (Integer) a);
+            }
+        }
+        List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                objects.add(row(rs));
+            }
+        }
+        return objects;
+    }
+
+    /** Our glob (only {@code *} and {@code ?} special) as SQLite GLOB: {@code [} becomes the class {@code [[]}. */
+    private static String sqliteGlob(String glob) {
+        return glob.replace("[", "[[]");
+    }
+
+    /** Number of rows and total bytes ({@code [count, bytes]}) in a bucket (null: all buckets). */
+    static long[] countAndBytes(SqlConnection db, String bucket) throws SQLException {
+        PreparedStatement ps;
+        if (bucket == null) {
+            ps = db.prepare("SELECT count(*), coalesce(sum(size), 0) FROM objects");
+        } else {
+            ps = db.prepare("SELECT count(*), coalesce(sum(size), 0) FROM objects WHERE bucket = ?");
+            ps.setString(1, bucket);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    /**
+     * Every bucket with its object count and bytes (empty buckets included), by name: from the statistics
+     * kept in the transactions that change the objects, not by counting rows (a million objects took a full
+     * scan per /api/v1/stats call and /metrics scrape).
+     */
+    static List<BucketTotals> totals(SqlConnection db) throws SQLException {
+        List<BucketTotals> out = new ArrayList<>();
+        try (ResultSet rs = db.prepare("SELECT b.name, coalesce(s.objects, 0), coalesce(s.bytes, 0) FROM buckets b"
+                + " LEFT JOIN bucket_stats s ON s.bucket = b.name ORDER BY b.name").executeQuery()) {
+            while (rs.next()) {
+                out.add(new BucketTotals(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+            }
+        }
+        return out;
+    }
+
+    /** Hands the blob id of every row to {@code sink}. */
+    static void blobIds(SqlConnection db, Consumer<String> sink) throws SQLException {
+        db.selectStrings("SELECT blob_id FROM objects", sink);
+    }
+
+    /**
+     * Compares as S3 (and SQLite's BINARY collation on UTF-8 text) does: by UTF-8 bytes, which is
+     * code point order. {@link String#compareTo} differs for supplementary characters.
+     */
+    static int compareUtf8(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.mockstorage.internal.service;
+
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+
+/** The errors of a bucket or key that is not there, as S3 words them. */
+final class NotFound {
+    private NotFound() {
+    }
+
+    static StorageException bucket(String bucket) {
+        return new StorageException(ErrorCode.NoSuchBucket, "The specified bucket does not exist: " + bucket, bucket)
+                .with("BucketName", bucket);
+    }
+
+    static StorageException key(String bucket, String key) {
+        return new StorageException(ErrorCode.NoSuchKey, "The specified key does not exist.", bucket + "/" + key)
+                .with("Key", key);
+    }
+}

@@ -1,5 +1,0 @@
-/**
- * The public API of mock-storage: {@link dev.mockstorage.MockStorageServer} and its builder.
- * Everything under {@code dev.mockstorage.internal} has no compatibility promise.
- */
-package dev.mockstorage;
