@@ -20,6 +20,12 @@ BUCKET_OBJECTS ?= 100000
 BUCKETS ?= 10
 SIZE ?= 0
 
+# bench-scale and soak: compiled in one reactor with the client module, so they run this tree's client
+# classes, not whatever copy of them the local Maven repository holds
+BENCH_CLASSPATH := -pl mock-storage-client,mock-storage-core test-compile dependency:build-classpath \
+	-Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt
+BENCH_CP = mock-storage-core/target/test-classes:mock-storage-core/target/classes:$$(cat mock-storage-core/target/classpath.txt)
+
 .PHONY: help build run test consumer console-screenshots bench bench-queue bench-thirdparty bench-observe bench-junit5 bench-scale soak clean deps fmt
 
 help: ## list these targets
@@ -72,13 +78,13 @@ bench-junit5: ## print what @MockStorage adds per test (median/p99 over TESTS=10
 
 bench-scale: ## print costs at 10k, 100k and OBJECTS=1000000 objects (+ BUCKETS=10 x 100000): PUT/GET, listings, search, consistency check, sizes; not a test
 	@bash scripts/prereqs.sh build
-	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-Xmx2g -cp %classpath dev.mockstorage.bench.ScaleBenchmark $(OBJECTS) $(BUCKET_OBJECTS) $(BUCKETS) $(SIZE)"
+	$(MVN) -q $(BENCH_CLASSPATH)
+	java -Xmx2g -cp $(BENCH_CP) dev.mockstorage.bench.ScaleBenchmark $(OBJECTS) $(BUCKET_OBJECTS) $(BUCKETS) $(SIZE)
 
 soak: ## CLIENTS=16 clients for MINUTES=10 of mixed S3 load on the standalone server, with node faults and kill -9 every KILL_EVERY=3 minutes; checks every write; not a test
 	@bash scripts/prereqs.sh build
-	$(MVN) -q -pl mock-storage-core test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
-		-Dexec.args="-Xmx1g -cp %classpath dev.mockstorage.bench.SoakDriver $(CLIENTS) $(MINUTES) $(KILL_EVERY) $(SEED)"
+	$(MVN) -q $(BENCH_CLASSPATH)
+	java -Xmx1g -cp $(BENCH_CP) dev.mockstorage.bench.SoakDriver $(CLIENTS) $(MINUTES) $(KILL_EVERY) $(SEED)
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean
