@@ -14,7 +14,12 @@ import java.util.function.Supplier;
  */
 public final class BlobGoneException extends StorageException {
     private static final long serialVersionUID = 1L;
-    private static final int ATTEMPTS = 3;
+    /**
+     * Lookups at most. Each attempt loses only if yet another overwrite's cleanup deletes the blob between
+     * its lookup and its open; with 3 a reader lost to a writer overwriting in a loop about once in 150
+     * reads on a loaded 2-core machine (a slow node widens the gap), so a few more cost nothing.
+     */
+    private static final int ATTEMPTS = 10;
 
     private final String blobId;
 
