@@ -9,6 +9,7 @@ import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.Setting;
 import dev.mockstorage.internal.console.Console;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.ConnectionLimits;
 import dev.mockstorage.internal.http.HttpHandler;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
@@ -51,6 +52,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The parts of one server, each built once, in the order they depend on each other, and kept in final
@@ -76,6 +78,8 @@ final class Wiring implements AutoCloseable {
     final Reset reset;
     /** What {@link #http} hands requests to: the router behind the observers. */
     private final Observer requests;
+    /** Renders the answer to a connection {@link #http} refuses (past {@code server.max_connections}). */
+    private final S3Api s3;
     /** Closed in reverse order of opening. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -85,7 +89,7 @@ final class Wiring implements AutoCloseable {
         try {
             ServerClock clock = new ServerClock(); // the time everything decided by the date reads; tests move it
             String name = "mock-storage-" + INSTANCES.incrementAndGet();
-            http = bind(config, this::dispatch);
+            http = bind(config, this::dispatch, this::refuse);
             resources.push(lockDataDirectory(config.storage().dataDir(), created));
             MetadataStore metadata = open(openMetadata(config, created));
             BlobStore blobs = open(new BlobStore(nodes(config, created), config.storage().fsync(), config.storage().writeQuorum()));
@@ -98,7 +102,7 @@ final class Wiring implements AutoCloseable {
             service = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
             open(service.lifecycle()); // its periodic application stops before the queue closes
             Reset.createConfiguredBuckets(config, service);
-            S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator(config, clock),
+            s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator(config, clock),
                     config.auth().accessKey());
             FaultInjection faults = new FaultInjection(metadata, blobs);
             nodes = new ServerStorageNodes(faults);
@@ -155,17 +159,27 @@ final class Wiring implements AutoCloseable {
         return requests.handle(request);
     }
 
+    private HttpResponse refuse(StorageException e) {
+        return s3.refusal(e);
+    }
+
     /** Registers a part to close with the server (in reverse order of opening). */
     private <T extends AutoCloseable> T open(T part) {
         resources.push(part);
         return part;
     }
 
-    /** Binds {@code server.host}:{@code server.port} without accepting yet. */
-    private static HttpServer bind(Config config, HttpHandler handler) throws StartFailure {
-        String host = config.server().host();
-        int port = config.server().port();
-        HttpServer server = new HttpServer(host, port, handler);
+    /**
+     * Binds {@code server.host}:{@code server.port} without accepting yet, with {@code server.max_connections}
+     * and {@code server.head_timeout_ms}.
+     */
+    private static HttpServer bind(Config config, HttpHandler handler, Function<StorageException, HttpResponse> refusal)
+            throws StartFailure {
+        Config.Server c = config.server();
+        String host = c.host();
+        int port = c.port();
+        HttpServer server = new HttpServer(host, port, handler,
+                new ConnectionLimits(c.maxConnections(), Duration.ofMillis(c.headTimeoutMs())), refusal);
         try {
             server.bind();
         } catch (IOException e) {

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The SQL of multipart uploads: {@code uploads} in progress, their {@code upload_parts} (each its
@@ -171,9 +171,9 @@ final class MultipartTable {
         return parts;
     }
 
-    /** Adds the blob id of every part of every upload to {@code ids}. */
-    static void addPartBlobIds(SqlConnection db, Set<String> ids) throws SQLException {
-        db.selectStrings("SELECT blob_id FROM upload_parts", ids);
+    /** Hands the blob id of every part of every upload to {@code sink}. */
+    static void partBlobIds(SqlConnection db, Consumer<String> sink) throws SQLException {
+        db.selectStrings("SELECT blob_id FROM upload_parts", sink);
     }
 
     // ---------------------------------------------------------------- completed objects

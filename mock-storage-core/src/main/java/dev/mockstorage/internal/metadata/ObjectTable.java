@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The SQL of the {@code objects} table: the current version of each key (one primary-key lookup
@@ -98,11 +98,27 @@ final class ObjectTable {
      */
     static List<ObjectRecord> list(SqlConnection db, String bucket, String prefix, String afterKey, int limit)
             throws SQLException {
+        return list(db, bucket, prefix, afterKey, false, limit);
+    }
+
+    /**
+     * As {@link #list(SqlConnection, String, String, String, int)}, but from {@code fromKey} inclusive: for a
+     * listing that rolls keys up into a common prefix and goes on at the prefix's successor
+     * ({@link KeyRange#successor}) instead of reading every key under it.
+     */
+    static List<ObjectRecord> listFrom(SqlConnection db, String bucket, String prefix, String fromKey, int limit)
+            throws SQLException {
+        return list(db, bucket, prefix, fromKey, true, limit);
+    }
+
+    private static List<ObjectRecord> list(SqlConnection db, String bucket, String prefix, String bound, boolean inclusive,
+                                           int limit) throws SQLException {
         String p = prefix == null ? "" : prefix;
-        boolean fromAfterKey = afterKey != null && compareUtf8(afterKey, p) >= 0;
-        PreparedStatement ps = db.prepare(fromAfterKey ? LIST_AFTER : LIST_FROM);
+        int position = bound == null ? -1 : compareUtf8(bound, p);
+        boolean fromBound = inclusive ? position > 0 : position >= 0;
+        PreparedStatement ps = db.prepare(fromBound && !inclusive ? LIST_AFTER : LIST_FROM);
         ps.setString(1, bucket);
-        ps.setString(2, fromAfterKey ? afterKey : p);
+        ps.setString(2, fromBound ? bound : p);
         ps.setInt(3, limit);
         List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
         try (ResultSet rs = ps.executeQuery()) {
@@ -118,8 +134,10 @@ final class ObjectTable {
 
     /**
      * Rows across buckets matching {@code query}, ordered by bucket then key, strictly after
-     * ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}. Filters other than
-     * bucket and prefix scan the rows in order; fine for a test store.
+     * ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}. The position, the bucket
+     * and a prefix (or a glob's literal start) bound the walk of the primary-key index, so a page costs its
+     * rows wherever it starts; other filters (a substring, a glob's rest, content type, size) are checked
+     * row by row within those bounds.
      */
     static List<ObjectRecord> search(SqlConnection db, ObjectQuery query, String afterBucket, String afterKey, int limit)
             throws SQLException {
@@ -155,9 +173,29 @@ final class ObjectTable {
             sql.append(" AND size <= ?");
             args.add(query.maxSize());
         }
-        if (afterBucket != null) {
-            sql.append(" AND (bucket > ? OR (bucket = ? AND key > ?))");
-            args.add(afterBucket);
+        // Where the walk of the primary-key index starts and ends. With (bucket > ? OR (bucket = ? AND
+        // key > ?)) SQLite walked from the bucket's first row, so every page cost the pages before it.
+        if (query.bucket() != null) {
+            String literal = query.prefix() != null && !query.prefix().isEmpty() ? query.prefix()
+                    : query.glob() != null ? KeyRange.literalPrefix(query.glob()) : "";
+            int position = afterBucket == null ? -1 : afterBucket.compareTo(query.bucket());
+            if (position > 0) {
+                return List.of();                      // the cursor is past this bucket
+            }
+            if (position == 0 && compareUtf8(afterKey == null ? "" : afterKey, literal) >= 0) {
+                sql.append(" AND key > ?");
+                args.add(afterKey == null ? "" : afterKey);
+            } else if (!literal.isEmpty()) {
+                sql.append(" AND key >= ?");
+                args.add(literal);
+            }
+            String end = literal.isEmpty() ? null : KeyRange.successor(literal);
+            if (end != null) {
+                sql.append(" AND key < ?");
+                args.add(end);
+            }
+        } else if (afterBucket != null) {
+            sql.append(" AND (bucket, key) > (?, ?)");   // a row value: SQLite seeks the index to it
             args.add(afterBucket);
             args.add(afterKey == null ? "" : afterKey);
         }
@@ -203,11 +241,15 @@ final class ObjectTable {
         }
     }
 
-    /** Every bucket with its object count and bytes (empty buckets included), by name. */
+    /**
+     * Every bucket with its object count and bytes (empty buckets included), by name: from the statistics
+     * kept in the transactions that change the objects, not by counting rows (a million objects took a full
+     * scan per /api/v1/stats call and /metrics scrape).
+     */
     static List<BucketTotals> totals(SqlConnection db) throws SQLException {
         List<BucketTotals> out = new ArrayList<>();
-        try (ResultSet rs = db.prepare("SELECT b.name, count(o.key), coalesce(sum(o.size), 0) FROM buckets b"
-                + " LEFT JOIN objects o ON o.bucket = b.name GROUP BY b.name ORDER BY b.name").executeQuery()) {
+        try (ResultSet rs = db.prepare("SELECT b.name, coalesce(s.objects, 0), coalesce(s.bytes, 0) FROM buckets b"
+                + " LEFT JOIN bucket_stats s ON s.bucket = b.name ORDER BY b.name").executeQuery()) {
             while (rs.next()) {
                 out.add(new BucketTotals(rs.getString(1), rs.getLong(2), rs.getLong(3)));
             }
@@ -215,9 +257,9 @@ final class ObjectTable {
         return out;
     }
 
-    /** Adds the blob id of every row to {@code ids}. */
-    static void addBlobIds(SqlConnection db, Set<String> ids) throws SQLException {
-        db.selectStrings("SELECT blob_id FROM objects", ids);
+    /** Hands the blob id of every row to {@code sink}. */
+    static void blobIds(SqlConnection db, Consumer<String> sink) throws SQLException {
+        db.selectStrings("SELECT blob_id FROM objects", sink);
     }
 
     /**

@@ -7,10 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /** One SQLite connection with its prepared statements cached by SQL text. Used by one thread at a time. */
 final class SqlConnection implements AutoCloseable {
@@ -58,11 +58,14 @@ final class SqlConnection implements AutoCloseable {
         return statement;
     }
 
-    /** Runs a query without parameters through the statement cache and adds the values of its first column to {@code into}. */
-    void selectStrings(String sql, Collection<String> into) throws SQLException {
+    /**
+     * Runs a query without parameters through the statement cache and hands the values of its first column
+     * to {@code sink}, one row at a time (none are held here).
+     */
+    void selectStrings(String sql, Consumer<String> sink) throws SQLException {
         try (ResultSet rs = prepare(sql).executeQuery()) {
             while (rs.next()) {
-                into.add(rs.getString(1));
+                sink.accept(rs.getString(1));
             }
         }
     }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The SQL of the {@code object_versions} table (the versioning migration in {@link Schema}): {@code objects}
@@ -195,9 +195,9 @@ final class VersionTable {
         return blobIds;
     }
 
-    /** Adds the blob id of every noncurrent version (not markers) to {@code ids}. */
-    static void addBlobIds(SqlConnection db, Set<String> ids) throws SQLException {
-        db.selectStrings("SELECT blob_id FROM object_versions WHERE blob_id IS NOT NULL", ids);
+    /** Hands the blob id of every noncurrent version (not markers) to {@code sink}. */
+    static void blobIds(SqlConnection db, Consumer<String> sink) throws SQLException {
+        db.selectStrings("SELECT blob_id FROM object_versions WHERE blob_id IS NOT NULL", sink);
     }
 
     /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */
@@ -229,16 +229,18 @@ final class VersionTable {
     /**
      * Versions and markers of a bucket whose key starts with {@code prefix}, in key order (UTF-8 bytes), newest
      * first within a key, at most {@code limit}; strictly after the position ({@code afterKey},
-     * {@code afterVersionId}) when {@code afterKey} is given (a null or unknown version id: after the whole key).
+     * {@code afterVersionId}) when {@code afterKey} is given (a null or unknown version id: after the whole key),
+     * else from {@code fromKey} inclusive when that is given.
      */
     static List<ObjectVersion> list(SqlConnection db, String bucket, String prefix, String afterKey, String afterVersionId,
-                                    int limit) throws SQLException {
+                                    String fromKey, int limit) throws SQLException {
         String p = prefix == null ? "" : prefix;
         long afterSeq = Long.MIN_VALUE;
         if (afterKey != null && afterVersionId != null) {
             afterSeq = seqOf(db, bucket, afterKey, afterVersionId).orElse(Long.MIN_VALUE);
         }
-        String start = afterKey != null && ObjectTable.compareUtf8(afterKey, p) > 0 ? afterKey : p;
+        String start = afterKey != null && ObjectTable.compareUtf8(afterKey, p) > 0 ? afterKey
+                : afterKey == null && fromKey != null && ObjectTable.compareUtf8(fromKey, p) > 0 ? fromKey : p;
         // each side walks its primary key from the start position and stops after `limit` rows, so a page
         // costs about 2 * limit rows however large the bucket; the outer sort merges those few
         String afterCurrent = afterKey == null ? "" : " AND (key > ? OR (key = ? AND " + CURRENT_SEQ + " < ?))";

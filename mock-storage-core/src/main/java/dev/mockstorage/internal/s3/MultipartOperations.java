@@ -8,6 +8,7 @@ import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.PartRecord;
 import dev.mockstorage.internal.metadata.UploadRecord;
+import dev.mockstorage.internal.service.BlobGoneException;
 import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.ObjectWrite;
@@ -78,7 +79,12 @@ final class MultipartOperations {
         String[] source = ObjectOperations.copySource(http.header("x-amz-copy-source"));
         int partNumber = partNumber(http);
         multipart.upload(r.bucket(), r.key(), http.queryParameter("uploadId"));
-        ObjectRecord src = ObjectOperations.copySourceRecord(service, source);
+        return BlobGoneException.retrying(() -> ObjectOperations.copySourceRecord(service, source), ObjectRecord::blobId,
+                src -> uploadPartCopy(r, source, partNumber, src));
+    }
+
+    private HttpResponse uploadPartCopy(S3Request r, String[] source, int partNumber, ObjectRecord src) {
+        HttpRequest http = r.http();
         Conditions.evaluate(src, http.header("x-amz-copy-source-if-match"), http.header("x-amz-copy-source-if-unmodified-since"),
                 http.header("x-amz-copy-source-if-none-match"), http.header("x-amz-copy-source-if-modified-since"), true);
         long first = 0;

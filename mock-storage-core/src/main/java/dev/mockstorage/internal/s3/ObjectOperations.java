@@ -9,6 +9,7 @@ import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
+import dev.mockstorage.internal.service.BlobGoneException;
 import dev.mockstorage.internal.service.DeleteOutcome;
 import dev.mockstorage.internal.metadata.MultipartLayout;
 import dev.mockstorage.internal.service.MultipartService;
@@ -61,8 +62,11 @@ final class ObjectOperations {
     }
 
     private HttpResponse read(S3Request r, boolean headOnly) {
+        return BlobGoneException.retrying(() -> target(service, r), ObjectRecord::blobId, object -> read(r, object, headOnly));
+    }
+
+    private HttpResponse read(S3Request r, ObjectRecord object, boolean headOnly) {
         HttpRequest http = r.http();
-        ObjectRecord object = target(service, r);
         String partNumber = http.queryParameter("partNumber");
         ByteRange part = null;
         int partsCount = 0;
@@ -181,7 +185,12 @@ final class ObjectOperations {
     HttpResponse copy(S3Request r) {
         HttpRequest http = r.http();
         String[] source = copySource(http.header("x-amz-copy-source"));
-        ObjectRecord src = copySourceRecord(service, source);
+        return BlobGoneException.retrying(() -> copySourceRecord(service, source), ObjectRecord::blobId,
+                src -> copy(r, source, src));
+    }
+
+    private HttpResponse copy(S3Request r, String[] source, ObjectRecord src) {
+        HttpRequest http = r.http();
         Conditions.evaluate(src, http.header("x-amz-copy-source-if-match"), http.header("x-amz-copy-source-if-unmodified-since"),
                 http.header("x-amz-copy-source-if-none-match"), http.header("x-amz-copy-source-if-modified-since"), true);
         String directive = http.header("x-amz-metadata-directive");

@@ -272,6 +272,19 @@ public final class S3Api implements HttpHandler {
         return response.header("x-amz-request-id", requestId).header("x-amz-id-2", hostId).header("Server", "MockStorage");
     }
 
+    /**
+     * The answer to a connection the adapter refuses before reading a request from it (more than
+     * {@code server.max_connections} open): the S3 error, closing the connection. Not observed: no
+     * request was read.
+     */
+    public HttpResponse refusal(StorageException e) {
+        String requestId = String.format(Locale.ROOT, "%016X", requestCounter.incrementAndGet());
+        Xml xml = Xml.plainDocument("Error").element("Code", e.code().name()).element("Message", e.getMessage())
+                .element("RequestId", requestId).element("HostId", hostId);
+        return Xml.response(e.code().status(), xml).header("x-amz-request-id", requestId).header("x-amz-id-2", hostId)
+                .header("Server", "MockStorage").closeConnection();
+    }
+
     /** The name of the operation a request maps to (e.g. {@code PutObject}), or null when none. */
     public String operationOf(HttpRequest http) {
         try {
