@@ -10,7 +10,7 @@ TESTS ?= 1000
 # that is bash's own, which counts up by itself in the shell the recipe runs in)
 BENCH_SECONDS ?= 5
 
-.PHONY: help build run test consumer console-screenshots bench bench-queue bench-thirdparty bench-observe bench-junit5 clean deps fmt
+.PHONY: help build run test consumer console-screenshots bench bench-queue bench-thirdparty bench-observe bench-junit5 bench-start clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,6 +59,10 @@ bench-junit5: ## print what @MockStorage adds per test (median/p99 over TESTS=10
 	@bash scripts/prereqs.sh build
 	$(MVN) -q -pl mock-storage-core,mock-storage-junit5 test-compile exec:exec -Dexec.skip=true -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-cp %classpath dev.mockstorage.junit5.bench.ExtensionBenchmark $(TESTS)"
+
+bench-start: ## print start to first 200 on /health (jar, launcher, docker run; median/p90 of RUNS=20) next to a socket-only JVM, CPU time, and @MockStorage per test; not a test
+	@bash scripts/prereqs.sh build
+	bash scripts/bench-start.sh
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean
