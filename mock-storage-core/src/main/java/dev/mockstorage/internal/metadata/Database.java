@@ -45,6 +45,7 @@ final class Database implements AutoCloseable {
      * @throws StorageException InternalError when the file cannot be opened or has a newer schema
      */
     static Database open(Path file, boolean fsync, Duration lockTimeout) {
+        SqliteLibrary.prepare();
         Path absolute = file.toAbsolutePath();
         SqlConnection writer = null;
         try {
