@@ -10,10 +10,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A directory of this user's where what SQLite needs at every start is made once and reused by later
- * starts and other JVMs: the driver's native library ({@link SqliteLibrary}). By default {@code <java.io.tmpdir>/mock-storage-cache-<user>}.
+ * starts and other JVMs: the driver's native library ({@link SqliteLibrary}) and a database at the
+ * current schema ({@link SchemaTemplate}). By default {@code <java.io.tmpdir>/mock-storage-cache-<user>}.
  *
  * <p>A shared temporary directory is writable by every local user, and a native library found there is
  * loaded into this process, so the directory is used only when it is a real directory (not a link)
@@ -26,6 +28,9 @@ final class StartCache {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OTHERS_WRITE = Set.of(PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_WRITE);
+
+    /** Directories found trusted in this JVM (every {@code @MockStorage} test opens a database). */
+    private static final Set<Path> TRUSTED = ConcurrentHashMap.newKeySet();
 
     private StartCache() {
     }
@@ -41,9 +46,17 @@ final class StartCache {
      * a trusted directory of this user's or cannot be made one.
      */
     static Path directory(Path root, String name) {
+        Path dir = root.resolve(name);
+        if (TRUSTED.contains(dir) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return dir; // checked earlier in this JVM: only this user (or root) can remove it from its parent
+        }
         try {
-            Path dir = trusted(root);
-            return dir == null ? null : trusted(dir.resolve(name));
+            Path parent = trusted(root);
+            if (parent == null || trusted(dir) == null) {
+                return null;
+            }
+            TRUSTED.add(dir);
+            return dir;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null;
         }
