@@ -19,8 +19,8 @@ build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, sk
 	@bash scripts/prereqs.sh build
 	$(MVN) -q package -DskipTests
 
-run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it)
-	java -jar $(JAR) --config config.json
+run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it); scripts/mock-storage: java -jar with a CDS archive
+	scripts/mock-storage --config config.json
 
 test: ## install test prerequisites when missing, then run all tests (mvn install, then samples/consumer)
 	bash scripts/test.sh
