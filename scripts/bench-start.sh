@@ -43,8 +43,8 @@ else
   echo "bench-start: no Docker engine answers: the container lines are left out"
 fi
 
-CP="$($MVN -q -pl mock-storage-core dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)"
-java -cp "mock-storage-core/target/test-classes:mock-storage-core/target/classes:$CP" dev.mockstorage.bench.StartBenchmark "${args[@]}"
+# StartBenchmark and its floor use JDK classes only
+java -cp mock-storage-core/target/test-classes dev.mockstorage.bench.StartBenchmark "${args[@]}"
 
 $MVN -q -pl mock-storage-client,mock-storage-core,mock-storage-junit5 test-compile exec:exec -Dexec.skip=true -Dexec.classpathScope=test \
   -Dexec.executable=java -Dexec.args="-cp %classpath dev.mockstorage.junit5.bench.ExtensionBenchmark $TESTS"
