@@ -4,6 +4,7 @@ import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.admin.AdminApi;
 import dev.mockstorage.internal.auth.Authenticator;
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.Setting;
 import dev.mockstorage.internal.console.Console;
@@ -81,20 +82,22 @@ final class Wiring implements AutoCloseable {
     Wiring(Config config) throws IOException {
         CreatedPaths created = new CreatedPaths();
         try {
-            Clock clock = Clock.systemUTC();
+            ServerClock clock = new ServerClock(); // the time everything decided by the date reads; tests move it
             String name = "mock-storage-" + INSTANCES.incrementAndGet();
             http = bind(config, this::dispatch);
             resources.push(lockDataDirectory(config.storage().dataDir(), created));
             MetadataStore metadata = open(openMetadata(config, created));
             BlobStore blobs = open(new BlobStore(nodes(config, created), config.storage().fsync(), config.storage().writeQuorum()));
+            // the queue schedules retries in real time, as the task table's times are
             queue = open(new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
-                    Tasks.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name));
+                    Tasks.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), Clock.systemUTC(), name));
             thirdParty = open(scriptedUpstream(config.thirdParty(), clock));
             ThirdPartySource source = open(new ThirdPartySource(config.thirdParty(),
                     refusal(config.thirdParty()) == null ? thirdParty : null));
             service = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
             Reset.createConfiguredBuckets(config, service);
-            S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator(config, clock));
+            S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator(config, clock),
+                    config.auth().accessKey());
             FaultInjection faults = new FaultInjection(metadata, blobs);
             nodes = new ServerStorageNodes(faults);
 
@@ -128,7 +131,7 @@ final class Wiring implements AutoCloseable {
             reset = new Reset(config, faults, service, thirdParty, journal);
             AdminApi admin = new AdminApi(service, inspection, journal, metrics, thirdParty, faults, reset, consistency::run,
                     config);
-            requests = new Observer(new RequestRouter(admin, new Console(config.console()), s3), observers);
+            requests = new Observer(new RequestRouter(admin, new Console(config.console()), s3), observers, clock);
 
             // ready: start the workers, accept connections
             queue.start();
@@ -248,10 +251,13 @@ final class Wiring implements AutoCloseable {
                 : null;
     }
 
-    /** auth: strict mode checks Signature V4 on every S3 request; open mode (null) does no work per request. */
+    /**
+     * auth: strict mode checks Signature V4 on every S3 request; open mode (null) does no work per request.
+     * Presigned URLs expire on the server's clock; clients sign with the real time.
+     */
     private static Authenticator authenticator(Config config, Clock clock) {
         Config.Auth auth = config.auth();
-        return auth.strict() ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock) : null;
+        return auth.strict() ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock, Clock.systemUTC()) : null;
     }
 
     /** {@code log.access}: stdout, a file (appended to), or null when off. */

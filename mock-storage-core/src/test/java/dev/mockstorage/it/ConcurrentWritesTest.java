@@ -32,7 +32,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * Issue 8, locks and atomicity at the whole-server level: concurrent writers of one key leave exactly
+ * Locks and atomicity at the whole-server level: concurrent writers of one key leave exactly
  * one writer's complete body with that same writer's metadata, readers racing them never see a mix,
  * overwritten blobs do not leak, and a reader is never blocked by a slow writer of the same key. (The
  * lock timeout is proven at the service level by {@code WriteLockTimeoutTest}.)

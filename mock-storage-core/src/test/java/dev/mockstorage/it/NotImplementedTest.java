@@ -37,7 +37,7 @@ class NotImplementedTest {
         assertNotImplemented("GET", "/nope/k?retention", "GetObjectRetention");
         assertNotImplemented("PUT", "/nope/k?legal-hold", "PutObjectLegalHold");
         assertNotImplemented("GET", "/nope?website", "GetBucketWebsite");
-        assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
+        assertNotImplemented("DELETE", "/nope?acl", "DeleteAcl"); // the ACL has Get and Put only: not a DeleteBucket
         // versionId on an operation that does not honour it is refused, never ignored
         assertNotImplemented("PUT", "/nope/k?versionId=" + "A".repeat(32), "PutObject with versionId");
         // bucket sub-resources on an object are not a PutObject/GetObject

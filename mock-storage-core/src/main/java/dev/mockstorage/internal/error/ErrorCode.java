@@ -17,6 +17,9 @@ public enum ErrorCode {
     BucketAlreadyExists(409, "The requested bucket name is not available."),
     BucketAlreadyOwnedByYou(409, "Your previous request to create the named bucket succeeded and you already own it."),
     BucketNotEmpty(409, "The bucket you tried to delete is not empty."),
+    /** A conditional write whose condition held when it started and no longer did when it committed: another write won. */
+    ConditionalRequestConflict(409, "A conflicting operation occurred. If using PutObject you can retry the request. If using "
+            + "multipart upload you should initiate another CreateMultipartUpload request and re-upload each part."),
     EntityTooLarge(400, "Your proposed upload exceeds the maximum allowed size."),
     EntityTooSmall(400, "Your proposed upload is smaller than the minimum allowed object size."),
     /** PutBucketVersioning with a status other than Enabled or Suspended, or none. */
@@ -52,6 +55,17 @@ public enum ErrorCode {
     NoSuchTagSet(404, "The TagSet does not exist."),
     NoSuchVersion(404, "The specified version does not exist."),
     NoSuchUpload(404, "The specified upload does not exist."),
+    // ACLs and the bucket access settings (policy, public access block, ownership controls)
+    /** An ACL write to a bucket whose ownership controls are BucketOwnerEnforced (ACLs disabled). */
+    AccessControlListNotSupported(400, "The bucket does not allow ACLs"),
+    InvalidBucketAclWithObjectOwnership(400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
+    MalformedACLError(400, "The XML you provided was not well-formed or did not validate against our published schema"),
+    MalformedPolicy(400, "Policies must be valid JSON and the first byte must be '{'"),
+    NoSuchBucketPolicy(404, "The bucket policy does not exist"),
+    NoSuchPublicAccessBlockConfiguration(404, "The public access block configuration was not found"),
+    OwnershipControlsNotFoundError(404, "The bucket ownership controls were not found"),
+    UnexpectedContent(400, "This request does not support content"),
+    UnresolvableGrantByEmailAddress(400, "The e-mail address you provided does not match any account on record."),
     NotFound(404, "Not Found"),
     NotImplemented(501, "A header or query you provided implies functionality that is not implemented."),
     NotModified(304, "Not Modified"),

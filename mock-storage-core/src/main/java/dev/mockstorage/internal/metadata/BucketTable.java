@@ -40,6 +40,23 @@ final class BucketTable {
         return buckets;
     }
 
+    /** Up to {@code limit} buckets named after {@code after} ("" for from the first) that start with {@code prefix}, by name. */
+    static List<BucketRecord> page(SqlConnection db, String prefix, String after, int limit) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT name, created_at, versioning FROM buckets WHERE name > ? AND substr(name, 1, ?) = ? "
+                + "ORDER BY name LIMIT ?");
+        ps.setString(1, after);
+        ps.setInt(2, prefix.length());
+        ps.setString(3, prefix);
+        ps.setInt(4, limit);
+        List<BucketRecord> buckets = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                buckets.add(row(rs));
+            }
+        }
+        return buckets;
+    }
+
     /** Inserts the bucket; false when it exists (nothing changed). */
     static boolean insert(SqlConnection db, String name, Instant createdAt) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT OR IGNORE INTO buckets (name, created_at) VALUES (?, ?)");

@@ -6,12 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * SQLite metadata: buckets, objects, versions, multipart uploads, statistics and the task table;
+ * SQLite metadata: buckets and their settings, objects, versions, multipart uploads, statistics and the task table;
  * what the rest of the server calls. Its methods run alone: each read on a read connection (the
  * last committed state; it never waits for a writer) and each change in its own transaction. Work
  * that must share a transaction goes through {@link #write}, whose {@link Tx} it is given; the
@@ -78,12 +79,27 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("list buckets", BucketTable::all);
     }
 
+    /** Up to {@code limit} buckets named after {@code after} ("": from the first) that start with {@code prefix}, sorted by name. */
+    public List<BucketRecord> buckets(String prefix, String after, int limit) {
+        return database.read("list buckets", db -> BucketTable.page(db, prefix, after, limit));
+    }
+
     /**
      * The bucket's CORS rules as last committed (one primary-key lookup); empty when the bucket has no
      * CORS configuration or does not exist.
      */
     public Optional<List<CorsRule>> bucketCors(String bucket) {
         return database.read("read CORS rules of bucket " + bucket, db -> BucketTable.cors(db, bucket));
+    }
+
+    /** The bucket's setting as last committed (one primary-key lookup); empty when it has none or does not exist. */
+    public <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting) {
+        return database.read("read " + setting + " of bucket " + bucket, db -> BucketSettingTable.find(db, bucket, setting));
+    }
+
+    /** Every bucket that has the setting, with its value, by bucket name. */
+    public <T> Map<String, T> bucketSettings(BucketSetting<T> setting) {
+        return database.read("read " + setting + " of every bucket", db -> BucketSettingTable.all(db, setting));
     }
 
     /** Every bucket's statistics, sorted by bucket name. */

@@ -19,7 +19,7 @@ final class ObjectTable {
     }
 
     private static final String COLUMNS =
-            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id";
+            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id, grants";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key = ?";
     private static final String LIST_FROM = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?";
     private static final String LIST_AFTER = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?";
@@ -29,7 +29,7 @@ final class ObjectTable {
         return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
                 Columns.fromJson(rs.getString(8)), Columns.fromJson(rs.getString(9)), Columns.fromJson(rs.getString(10)),
-                Columns.fromJson(rs.getString(11)), rs.getString(12));
+                Columns.fromJson(rs.getString(11)), rs.getString(12), Columns.grantsFromJson(rs.getString(13)));
     }
 
     static Optional<ObjectRecord> find(SqlConnection db, String bucket, String key) throws SQLException {
@@ -44,7 +44,7 @@ final class ObjectTable {
     /** Inserts the row, or replaces the key's row. */
     static void put(SqlConnection db, ObjectRecord o) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO objects (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, o.bucket());
         ps.setString(2, o.key());
         ps.setString(3, o.blobId());
@@ -60,6 +60,7 @@ final class ObjectTable {
         Columns.setNullableString(ps, 10, Columns.toJson(o.checksums()));
         Columns.setNullableString(ps, 11, Columns.toJson(o.tags()));
         Columns.setNullableString(ps, 12, o.versionId());
+        Columns.setNullableString(ps, 13, Columns.grantsToJson(o.grants()));
         ps.executeUpdate();
     }
 
@@ -76,6 +77,16 @@ final class ObjectTable {
         Columns.setNullableString(ps, 1, Columns.toJson(tags));
         ps.setString(2, bucket);
         ps.setString(3, key);
+        return ps.executeUpdate() == 1;
+    }
+
+    /** Replaces the grants of the key's current row if it is version {@code versionId} (null: the null version); false when it is not. */
+    static boolean setGrants(SqlConnection db, String bucket, String key, String versionId, List<Grant> grants) throws SQLException {
+        PreparedStatement ps = db.prepare("UPDATE objects SET grants = ? WHERE bucket = ? AND key = ? AND version_id IS ?");
+        Columns.setNullableString(ps, 1, Columns.grantsToJson(grants));
+        ps.setString(2, bucket);
+        ps.setString(3, key);
+        Columns.setNullableString(ps, 4, versionId);
         return ps.executeUpdate() == 1;
     }
 

@@ -173,6 +173,21 @@ final class Schema {
                         checksums     TEXT,
                         tags          TEXT,
                         PRIMARY KEY (bucket, key, seq)
+                    ) WITHOUT ROWID"""),
+            // 9: ACLs and the bucket settings infrastructure code sets and reads back. An object version's grants
+            // live in its row (JSON, NULL for none given: the owner's FULL_CONTROL) and move with it; an upload keeps
+            // those asked for on CreateMultipartUpload. A bucket's settings (ACL, policy, public access block,
+            // ownership controls, ...) are one row each, named as BucketSetting names them, gone with the bucket.
+            List.of(
+                    "ALTER TABLE objects ADD COLUMN grants TEXT",
+                    "ALTER TABLE object_versions ADD COLUMN grants TEXT",
+                    "ALTER TABLE uploads ADD COLUMN grants TEXT",
+                    """
+                    CREATE TABLE bucket_settings (
+                        bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+                        name   TEXT NOT NULL,
+                        value  TEXT NOT NULL,
+                        PRIMARY KEY (bucket, name)
                     ) WITHOUT ROWID"""));
 
     /** The version this build writes. */

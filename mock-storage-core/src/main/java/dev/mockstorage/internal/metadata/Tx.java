@@ -123,6 +123,21 @@ public interface Tx {
     /** Replaces the bucket's CORS rules (empty: deletes the configuration). The bucket must exist. */
     void setBucketCors(String bucket, List<CorsRule> rules);
 
+    // ---------------------------------------------------------------- bucket settings and ACLs (the ACL migration in Schema)
+
+    /** The bucket's setting; empty when it has none. */
+    <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting);
+
+    /** Sets the bucket's setting (null: removes it). The bucket must exist. */
+    <T> void setBucketSetting(String bucket, BucketSetting<T> setting, T value);
+
+    /**
+     * Replaces the grants of one version of an object ({@code versionId} S3's, {@code "null"} for the null version),
+     * current or noncurrent (null: none of its own, the owner's FULL_CONTROL); false when there is no such version
+     * (or it is a delete marker).
+     */
+    boolean setObjectGrants(String bucket, String key, String versionId, List<Grant> grants);
+
     // ---------------------------------------------------------------- versioning (the versioning migration in Schema)
 
     /** Sets the bucket's versioning status ({@link BucketRecord#ENABLED} or {@link BucketRecord#SUSPENDED}); false when no such bucket. */

@@ -130,6 +130,24 @@ final class TxImpl implements Tx {
     }
 
     @Override
+    public <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting) {
+        try {
+            return BucketSettingTable.find(db(), bucket, setting);
+        } catch (SQLException e) {
+            throw wrap("read " + setting + " of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public <T> void setBucketSetting(String bucket, BucketSetting<T> setting, T value) {
+        try {
+            BucketSettingTable.put(db(), bucket, setting, value);
+        } catch (SQLException e) {
+            throw wrap("set " + setting + " of bucket " + bucket, e);
+        }
+    }
+
+    @Override
     public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
         try {
             BucketStatsTable.adjust(db(), bucket, objectsDelta, bytesDelta);
@@ -192,6 +210,16 @@ final class TxImpl implements Tx {
             return ObjectTable.setTags(db(), bucket, key, tags);
         } catch (SQLException e) {
             throw wrap("set tags of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public boolean setObjectGrants(String bucket, String key, String versionId, List<Grant> grants) {
+        try {
+            String stored = ObjectVersion.storedId(versionId);
+            return ObjectTable.setGrants(db(), bucket, key, stored, grants) || VersionTable.setGrants(db, bucket, key, stored, grants);
+        } catch (SQLException e) {
+            throw wrap("set the ACL of " + bucket + "/" + key, e);
         }
     }
 

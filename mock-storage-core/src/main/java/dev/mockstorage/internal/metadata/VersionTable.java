@@ -24,10 +24,10 @@ final class VersionTable {
     private static final long CURRENT_SEQ = Long.MAX_VALUE;
 
     private static final String VERSION_COLUMNS = "bucket, key, seq, version_id, delete_marker, blob_id, size, etag, content_type,"
-            + " last_modified, user_metadata, headers, checksums, tags";
+            + " last_modified, user_metadata, headers, checksums, tags, grants";
     /** The objects table's rows in {@link #VERSION_COLUMNS} order. */
     private static final String CURRENT_AS_VERSION = "bucket, key, " + CURRENT_SEQ + " AS seq, version_id, 0 AS delete_marker,"
-            + " blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags";
+            + " blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, grants";
 
     /** Maps a row selected with {@link #VERSION_COLUMNS}. */
     private static ObjectVersion version(ResultSet rs, boolean latest) throws SQLException {
@@ -38,7 +38,8 @@ final class VersionTable {
         Instant lastModified = Instant.ofEpochMilli(rs.getLong(10));
         ObjectRecord object = marker ? null : new ObjectRecord(bucket, key, rs.getString(6), rs.getLong(7), rs.getString(8),
                 rs.getString(9), lastModified, Columns.fromJson(rs.getString(11)), Columns.fromJson(rs.getString(12)),
-                Columns.fromJson(rs.getString(13)), Columns.fromJson(rs.getString(14)), versionId);
+                Columns.fromJson(rs.getString(13)), Columns.fromJson(rs.getString(14)), versionId,
+                Columns.grantsFromJson(rs.getString(15)));
         return new ObjectVersion(bucket, key, versionId == null ? ObjectVersion.NULL_ID : versionId, marker, latest,
                 lastModified, object);
     }
@@ -132,7 +133,7 @@ final class VersionTable {
             throws SQLException {
         long seq = maxSeq(db, bucket, key) + 1;
         PreparedStatement ps = db.prepare("INSERT INTO object_versions (" + VERSION_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, bucket);
         ps.setString(2, key);
         ps.setLong(3, seq);
@@ -147,6 +148,7 @@ final class VersionTable {
         Columns.setNullableString(ps, 12, object == null ? null : Columns.toJson(object.headers()));
         Columns.setNullableString(ps, 13, object == null ? null : Columns.toJson(object.checksums()));
         Columns.setNullableString(ps, 14, object == null ? null : Columns.toJson(object.tags()));
+        Columns.setNullableString(ps, 15, object == null ? null : Columns.grantsToJson(object.grants()));
         ps.executeUpdate();
     }
 
@@ -163,6 +165,18 @@ final class VersionTable {
         ps.setLong(3, found.get().seq());
         ps.executeUpdate();
         return Optional.of(found.get().version());
+    }
+
+    /** Replaces the grants of a noncurrent version (not a marker) by stored version id; false when there is none. */
+    static boolean setGrants(SqlConnection db, String bucket, String key, String storedVersionId, List<Grant> grants)
+            throws SQLException {
+        PreparedStatement ps = db.prepare("UPDATE object_versions SET grants = ? WHERE bucket = ? AND key = ? AND version_id IS ?"
+                + " AND delete_marker = 0");
+        Columns.setNullableString(ps, 1, Columns.grantsToJson(grants));
+        ps.setString(2, bucket);
+        ps.setString(3, key);
+        Columns.setNullableString(ps, 4, storedVersionId);
+        return ps.executeUpdate() == 1;
     }
 
     /** Removes every noncurrent version and marker of a bucket; returns the blob ids of the versions. */

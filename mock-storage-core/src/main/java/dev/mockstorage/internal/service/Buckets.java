@@ -3,6 +3,7 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
+import dev.mockstorage.internal.metadata.BucketSetting;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
 
@@ -39,11 +40,49 @@ public final class Buckets {
         return metadata.buckets();
     }
 
+    /**
+     * One page of ListBuckets: up to {@code max} buckets whose names start with {@code prefix}, after the bucket
+     * named {@code after} (null: from the first), in name order.
+     */
+    public BucketPage page(String prefix, String after, int max) {
+        List<BucketRecord> found = metadata.buckets(prefix, after == null ? "" : after, max + 1);
+        if (found.size() <= max) {
+            return new BucketPage(found, false);
+        }
+        return new BucketPage(List.copyOf(found.subList(0, max)), true);
+    }
+
+    /**
+     * A page of buckets.
+     *
+     * @param buckets   the page's buckets, in name order
+     * @param truncated whether more follow the last one
+     */
+    public record BucketPage(List<BucketRecord> buckets, boolean truncated) {
+    }
+
     /** Creates a bucket; {@code BucketAlreadyOwnedByYou} when it exists. */
     public BucketRecord create(String name) {
+        return create(name, BucketCreation.PLAIN);
+    }
+
+    /** Creates a bucket with the settings CreateBucket asked for, in one transaction; {@code BucketAlreadyOwnedByYou} when it exists. */
+    public BucketRecord create(String name, BucketCreation creation) {
         BucketNames.validate(name);
+        Acls.checkCreation(creation);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        boolean created = metadata.write(tx -> tx.createBucket(name, now));
+        boolean created = metadata.write(tx -> {
+            if (!tx.createBucket(name, now)) {
+                return false;
+            }
+            if (creation.grants() != null) {
+                tx.setBucketSetting(name, BucketSetting.ACL, creation.grants());
+            }
+            if (creation.objectOwnership() != null) {
+                tx.setBucketSetting(name, BucketSetting.OBJECT_OWNERSHIP, creation.objectOwnership());
+            }
+            return true;
+        });
         if (!created) {
             throw new StorageException(ErrorCode.BucketAlreadyOwnedByYou,
                     "Your previous request to create the named bucket succeeded and you already own it: " + name, name)

@@ -58,7 +58,9 @@ public final class ConsistencyCheck implements AutoCloseable {
     private ScheduledExecutorService periodic;
 
     /**
-     * @param orphanGrace    how old an unreferenced blob file must be before it counts as an orphan
+     * @param clock          the server's clock: the report's time, the age of multipart uploads and of damaged marks
+     * @param orphanGrace    how old an unreferenced blob file must be before it counts as an orphan (on the file
+     *                       system's clock)
      * @param abandonedAfter how old a multipart upload must be before it counts as abandoned; zero: never
      */
     public ConsistencyCheck(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, Duration orphanGrace,
@@ -127,6 +129,9 @@ public final class ConsistencyCheck implements AutoCloseable {
 
     private ConsistencyReport check(boolean repair) {
         Instant start = clock.instant();
+        // blob files carry the file system's times: their age is measured on its clock, never on the server's,
+        // which a test may have moved ahead (a file written a moment ago would look old enough to delete)
+        Instant filesNow = Instant.now();
         long t0 = System.nanoTime();
         List<String> skipped = new ArrayList<>();
         Map<StorageNode, Set<String>> files = new LinkedHashMap<>();
@@ -167,7 +172,7 @@ public final class ConsistencyCheck implements AutoCloseable {
         for (Map.Entry<StorageNode, Set<String>> e : files.entrySet()) {
             for (String blobId : e.getValue()) {
                 if (!keep.contains(blobId)) {
-                    orphan(e.getKey(), blobId, start, repair, findings);
+                    orphan(e.getKey(), blobId, filesNow, repair, findings);
                 }
             }
         }
@@ -271,9 +276,9 @@ public final class ConsistencyCheck implements AutoCloseable {
         return unmarked;
     }
 
-    private void orphan(StorageNode node, String blobId, Instant start, boolean repair, List<Finding> findings) {
+    private void orphan(StorageNode node, String blobId, Instant filesNow, boolean repair, List<Finding> findings) {
         Instant modified = blobs.replicas().modifiedAt(node, blobId);
-        if (modified == null || modified.plus(orphanGrace).isAfter(start)) {
+        if (modified == null || modified.plus(orphanGrace).isAfter(filesNow)) {
             return; // gone meanwhile, or young: maybe a write between its rename and its metadata commit
         }
         String detail = "blob file on " + node.id() + " modified at " + modified + " that no object or task refers to";

@@ -33,9 +33,10 @@ public final class ObjectWrites {
     private final Buckets buckets;
     private final BlobWriter writer;
     private final ObjectReads reads;
+    private final AccessControls access;
 
     ObjectWrites(MetadataStore metadata, TaskQueue queue, Clock clock, boolean autoCreateBuckets, Buckets buckets,
-                 BlobWriter writer, ObjectReads reads) {
+                 BlobWriter writer, ObjectReads reads, AccessControls access) {
         this.metadata = metadata;
         this.queue = queue;
         this.clock = clock;
@@ -43,6 +44,7 @@ public final class ObjectWrites {
         this.buckets = buckets;
         this.writer = writer;
         this.reads = reads;
+        this.access = access;
     }
 
     /**
@@ -51,6 +53,16 @@ public final class ObjectWrites {
      * @return the stored record
      */
     public ObjectRecord put(ObjectWrite write, InputStream body) {
+        return put(write, body, WriteCondition.NONE);
+    }
+
+    /**
+     * Stores an object if {@code condition} holds of the key's current object, before the body is stored and
+     * again when it commits (see {@link WriteCondition}).
+     *
+     * @return the stored record
+     */
+    public ObjectRecord put(ObjectWrite write, InputStream body, WriteCondition condition) {
         WriteChecks.validateKey(write.key());
         WriteChecks.validateUserMetadata(write.userMetadata());
         WriteChecks.checkDeclaredLength(write.declaredLength());
@@ -61,6 +73,10 @@ public final class ObjectWrites {
         } else if (metadata.bucket(write.bucket()).isEmpty()) {
             BucketNames.validate(write.bucket());
         }
+        access.checkAclWrite(write.bucket(), write.grants());
+        if (condition.any()) {
+            condition.checkBefore(write.bucket(), write.key(), metadata.object(write.bucket(), write.key()));
+        }
         queue.awaitRoom();
 
         StoredBlob stored = writer.store(write, body, expectedMd5);
@@ -68,7 +84,7 @@ public final class ObjectWrites {
         boolean underReplicated = stored.underReplicated();
         ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, stored.size(), stored.md5Hex(),
                 write.contentType(), now(), new LinkedHashMap<>(write.userMetadata()),
-                new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags());
+                new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags(), null, write.grants());
         ObjectRecord committed;
         try {
             committed = metadata.write(tx -> {
@@ -84,6 +100,9 @@ public final class ObjectWrites {
                     }
                     tx.createBucket(write.bucket(), record.lastModified());
                     bucketCreated = record.lastModified();
+                }
+                if (condition.any()) {
+                    condition.checkCommitting(write.bucket(), write.key(), tx.object(write.bucket(), write.key()));
                 }
                 ObjectRecord version = versioning == null ? record : record.withVersionId(VersionedWrites.versionIdFor(versioning));
                 Optional<ObjectRecord> previous = VersionedWrites.putCurrent(tx, version, versioning);
@@ -110,8 +129,20 @@ public final class ObjectWrites {
      * @param source the source's current record (conditions already checked by the caller)
      */
     public ObjectRecord copy(ObjectRecord source, ObjectWrite target) {
+        return copy(source, target, WriteCondition.NONE);
+    }
+
+    /**
+     * Copies an object if {@code condition} holds of the destination key's current object (see {@link WriteCondition}).
+     *
+     * @param source the source's current record (its own conditions already checked by the caller)
+     */
+    public ObjectRecord copy(ObjectRecord source, ObjectWrite target, WriteCondition condition) {
+        if (condition.any()) {
+            condition.checkBefore(target.bucket(), target.key(), metadata.object(target.bucket(), target.key()));
+        }
         try (InputStream in = reads.read(source, 0, source.size())) {
-            return put(target, in);
+            return put(target, in, condition);
         } catch (IOException e) {
             throw new StorageException(ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
         }

@@ -125,6 +125,31 @@ class MetadataStoreTest {
     }
 
     @Test
+    void aDatabaseFromBeforeAclsIsMigratedAndItsObjectsHaveNoAclOfTheirOwn() throws SQLException {
+        store.close();
+        Path old = dir.resolve("before-acls.db");
+        int beforeAcls = 9;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
+             Statement s = c.createStatement()) {
+            for (List<String> migration : Schema.MIGRATIONS.subList(0, beforeAcls)) {
+                for (String statement : migration) {
+                    s.execute(statement);
+                }
+            }
+            s.execute("PRAGMA user_version = " + beforeAcls);
+            s.execute("INSERT INTO buckets (name, created_at) VALUES ('b', 0)");
+            s.execute("INSERT INTO objects (bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, "
+                    + "checksums, tags, version_id) VALUES ('b', 'k', 'blob1', 3, 'e', NULL, 0, NULL, NULL, NULL, NULL, NULL)");
+        }
+        store = MetadataStore.open(old, false, Duration.ofSeconds(5));
+        assertEquals(Schema.currentVersion(), ((Number) pragma(old, "user_version")).intValue());
+        ObjectRecord kept = store.object("b", "k").orElseThrow();
+        assertEquals("blob1", kept.blobId());
+        assertNull(kept.grants(), "no ACL given: the owner's FULL_CONTROL");
+        assertEquals(Optional.empty(), store.bucketSetting("b", BucketSetting.POLICY));
+    }
+
+    @Test
     void newerSchemaIsRefused() throws SQLException {
         store.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);

@@ -62,6 +62,17 @@ class HttpAdminClientTest {
     }
 
     @Test
+    void theClockCrossesTheWire() {
+        java.time.Instant moved = remote.clock().advance(java.time.Duration.ofDays(400));
+        assertEquals(java.time.Duration.ofDays(400), server.clock().offset(), "the remote handle moved the server's clock");
+        assertEquals(java.time.Duration.ofDays(400), remote.clock().offset());
+        assertTrue(!remote.clock().now().isBefore(moved), "the clock goes on from where it was moved to");
+        s3.putObject(b -> b.bucket("photos").key("later"), RequestBody.fromString("x"));
+        assertTrue(!s3.headObject(b -> b.bucket("photos").key("later")).lastModified().isBefore(moved.minusSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> remote.clock().advance(java.time.Duration.ofMillis(-1)));
+    }
+
+    @Test
     void theConsistencyCheckCrossesTheWire() {
         remote.putObject("photos", "k", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain");
         remote.nodes().corrupt("photos", "k", "stg2");

@@ -1,0 +1,16 @@
+package dev.mockstorage.internal.service;
+
+import dev.mockstorage.internal.metadata.Grant;
+
+import java.util.List;
+
+/**
+ * What a CreateBucket asks for beyond the name, stored in the transaction that creates the bucket.
+ *
+ * @param grants          the bucket's ACL ({@code x-amz-acl}, {@code x-amz-grant-*}); null when none was asked for
+ * @param objectOwnership {@code x-amz-object-ownership} (BucketOwnerPreferred, ObjectWriter, BucketOwnerEnforced); null for none
+ */
+public record BucketCreation(List<Grant> grants, String objectOwnership) {
+    /** A plain bucket. */
+    public static final BucketCreation PLAIN = new BucketCreation(null, null);
+}
