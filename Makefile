@@ -26,7 +26,7 @@ BENCH_CLASSPATH := -pl mock-storage-client,mock-storage-core test-compile depend
 	-Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt
 BENCH_CP = mock-storage-core/target/test-classes:mock-storage-core/target/classes:$$(cat mock-storage-core/target/classpath.txt)
 
-.PHONY: help build run test consumer console-screenshots bench bench-queue bench-thirdparty bench-observe bench-junit5 bench-scale soak clean deps fmt
+.PHONY: help build run test consumer console-screenshots bench bench-queue bench-thirdparty bench-observe bench-junit5 bench-scale soak bench-start clean deps fmt
 
 help: ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,8 +35,8 @@ build: ## build the standalone jar mock-storage-core/target/mock-storage.jar, sk
 	@bash scripts/prereqs.sh build
 	$(MVN) -q package -DskipTests
 
-run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it)
-	java -jar $(JAR) --config config.json
+run: build ## serve on http://localhost:8080 with ./config.json (Ctrl-C stops it); scripts/mock-storage: java -jar with a CDS archive
+	scripts/mock-storage --config config.json
 
 test: ## install test prerequisites when missing, then run all tests (mvn install, then samples/consumer)
 	bash scripts/test.sh
@@ -85,6 +85,10 @@ soak: ## CLIENTS=16 clients for MINUTES=10 of mixed S3 load on the standalone se
 	@bash scripts/prereqs.sh build
 	$(MVN) -q $(BENCH_CLASSPATH)
 	java -Xmx1g -cp $(BENCH_CP) dev.mockstorage.bench.SoakDriver $(CLIENTS) $(MINUTES) $(KILL_EVERY) $(SEED)
+
+bench-start: ## print start to first 200 on /health (jar, launcher, docker run; median/p90 of RUNS=20) next to a socket-only JVM, CPU time, and @MockStorage per test; not a test
+	@bash scripts/prereqs.sh build
+	bash scripts/bench-start.sh
 
 clean: ## delete build output (target/); the ./data directory of `make run` is kept
 	$(MVN) -q clean
