@@ -72,6 +72,12 @@ public interface MockStorageRuntime {
     /** Fault injection on the storage nodes: take one down, make it slow, corrupt a replica. */
     StorageNodes nodes();
 
+    /**
+     * The server's clock: read it, or move it forward to make lifecycle expiry, object-lock retention and
+     * presigned-URL expiry happen without waiting (the same as {@code POST /api/v1/clock/advance}).
+     */
+    StorageClock clock();
+
     /** Creates a bucket; nothing happens when it exists already. */
     void createBucket(String bucket);
 
@@ -80,8 +86,8 @@ public interface MockStorageRuntime {
 
     /**
      * Back to an empty store: every object and bucket deleted (their files removed once the queue
-     * ran), third-party scripts and recorded calls, the request journal, and every node back up
-     * and without delay. Buckets configured with {@code storage.buckets} are created again, and
+     * ran), third-party scripts and recorded calls, the request journal, every node back up
+     * and without delay, and the clock back at the real time. Buckets configured with {@code storage.buckets} are created again, and
      * scripts configured with {@code third_party.scripts} loaded again.
      */
     void reset();

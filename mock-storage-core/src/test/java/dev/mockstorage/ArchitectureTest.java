@@ -5,7 +5,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -14,6 +16,12 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.TreeSet;
+import java.util.TreeMap;
+import java.util.Set;
+import java.util.Map;
+import java.util.List;
+import java.util.ArrayList;
 
 /**
  * The layering of DESIGN.md as executable rules; INVARIANTS.md at the repository root lists them.
@@ -163,6 +171,28 @@ class ArchitectureTest {
                     + "construction; a field set later is a setter wiring an earlier part into a later one");
 
     @ArchTest
+    static final ArchRule timeComesFromTheServersClock = noClasses()
+            .that().doNotHaveFullyQualifiedName("dev.mockstorage.internal.clock.ServerClock")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.server.Wiring")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.internal.metadata.TaskTable")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.internal.service.ConsistencyCheck")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.internal.http.RawResponse")
+            .and().doNotHaveFullyQualifiedName("dev.mockstorage.internal.remote.AdminSigner")
+            .should().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(java.time.Instant.class, "now")
+            .orShould().callMethod(java.time.Clock.class, "systemUTC")
+            .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+            .orShould().callMethod(java.time.LocalDate.class, "now")
+            .orShould().callMethod(java.time.LocalDateTime.class, "now")
+            .orShould().callMethod(java.time.OffsetDateTime.class, "now")
+            .orShould().callMethod(java.time.ZonedDateTime.class, "now")
+            .because("everything decided by the date reads the server's one clock (ServerClock), which tests move "
+                    + "forward; only what measures time that really passes reads the system's: the task queue's "
+                    + "schedule (Wiring hands it the system clock, TaskTable stamps its rows), the age of blob files "
+                    + "(ConsistencyCheck), the HTTP Date header (RawResponse), the signature skew check (Wiring) and the "
+                    + "time the remote handle signs admin calls with (AdminSigner), which that check compares");
+
+    @ArchTest
     static final ArchRule nothingDependsOnTheCommandLine = noClasses()
             .that().resideOutsideOfPackage(CLI)
             .should().dependOnClassesThat().resideInAPackage(CLI)
@@ -181,6 +211,68 @@ class ArchitectureTest {
             .matching("dev.mockstorage.internal.(*)..")
             .should().beFreeOfCycles()
             .because("layering is one direction: http -> s3|admin -> service -> metadata/storage/queue/thirdparty");
+
+    /**
+     * The package rule above cannot see cycles between the classes of one package (a flow class that calls
+     * a helper which calls back into it): here each top-level class (its nested classes counted with it)
+     * may not reach itself again through classes of its own package.
+     */
+    @ArchTest
+    static void noClassCyclesInsideAPackage(JavaClasses classes) {
+        Map<String, Set<String>> edges = new TreeMap<>();
+        for (JavaClass c : classes) {
+            String from = topLevel(c);
+            Set<String> to = edges.computeIfAbsent(from, k -> new TreeSet<>());
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                JavaClass target = d.getTargetClass();
+                String other = topLevel(target);
+                if (!other.equals(from) && target.getPackageName().equals(c.getPackageName())
+                        && target.getPackageName().startsWith("dev.mockstorage")) {
+                    to.add(other);
+                }
+            }
+        }
+        List<List<String>> cycles = new ArrayList<>();
+        for (String start : edges.keySet()) {
+            List<String> path = cycleBack(start, start, edges, new ArrayList<>(List.of(start)), new TreeSet<>());
+            if (path != null && path.stream().min(String::compareTo).orElseThrow().equals(start)) {
+                cycles.add(path); // each cycle once, from its smallest class name
+            }
+        }
+        if (!cycles.isEmpty()) {
+            throw new AssertionError("classes of one package that depend on each other in a cycle (split out what both"
+                    + " need, or pass it in):\n  " + String.join("\n  ", cycles.stream().map(c -> String.join(" -> ", c)).toList()));
+        }
+    }
+
+    private static String topLevel(JavaClass c) {
+        JavaClass outer = c;
+        while (outer.getEnclosingClass().isPresent()) {
+            outer = outer.getEnclosingClass().get();
+        }
+        return outer.getName();
+    }
+
+    /** A path from {@code at} back to {@code start}, or null. */
+    private static List<String> cycleBack(String start, String at, Map<String, Set<String>> edges, List<String> path,
+                                          Set<String> seen) {
+        for (String next : edges.getOrDefault(at, Set.of())) {
+            if (next.equals(start)) {
+                List<String> cycle = new ArrayList<>(path);
+                cycle.add(start);
+                return cycle;
+            }
+            if (seen.add(next)) {
+                path.add(next);
+                List<String> found = cycleBack(start, next, edges, path, seen);
+                if (found != null) {
+                    return found;
+                }
+                path.remove(path.size() - 1);
+            }
+        }
+        return null;
+    }
 
     @ArchTest
     static final ArchRule publicApiExposesNoInternalTypes = methods()

@@ -1,6 +1,7 @@
 package dev.mockstorage.server;
 
 import dev.mockstorage.MockStorageRuntime;
+import dev.mockstorage.StorageClock;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.ConfigLoader;
@@ -44,6 +45,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
 
     private final Config config;
     private final Wiring parts;
+    private final StorageClock clock;
 
     /**
      * Binds the port first, so that a taken one fails before anything touches the disk; then sets up
@@ -53,6 +55,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     private MockStorageServer(Config config) throws IOException {
         this.config = config;
         this.parts = new Wiring(config);
+        this.clock = new ServerStorageClock(parts.service.maintenance());
     }
 
     /** A builder with every setting at its default, except port 0 (ephemeral). */
@@ -179,6 +182,17 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     }
 
     /**
+     * The server's clock, which everything decided by the date reads: Last-Modified, lifecycle expiry,
+     * object-lock retention, presigned-URL expiry (strict mode), the request journal's times.
+     * {@code clock().advance(Duration.ofDays(31))} moves it forward and queues the lifecycle rules due by
+     * then ({@link #awaitIdle} waits for them); {@link #reset()} sets it back to the real time.
+     */
+    @Override
+    public StorageClock clock() {
+        return clock;
+    }
+
+    /**
      * Creates a bucket; nothing happens when it exists already.
      *
      * @throws IllegalArgumentException for a name S3 does not allow (the message says why)
@@ -219,8 +233,8 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
      * Back to an empty store, quickly and without waiting for the queue: every node up and without
      * delay, every object and bucket deleted in a few metadata transactions (their files are deleted
      * by queued tasks afterwards; {@link #awaitIdle} waits for that), third-party scripts and recorded
-     * calls cleared, the request journal cleared, and the {@code storage.buckets} created again (and
-     * the {@code third_party.scripts} file loaded again).
+     * calls cleared, the request journal cleared, the clock set back to the real time, and the
+     * {@code storage.buckets} created again (and the {@code third_party.scripts} file loaded again).
      * Statistics counted so far (requests, queue totals, metrics) are kept.
      */
     @Override

@@ -33,6 +33,7 @@ final class Reset implements Runnable {
     public synchronized void run() {
         faults.clear();
         service.maintenance().deleteEverything();
+        service.maintenance().rewindClock(); // after the delete: nothing written on the moved clock is left
         thirdParty.reset();
         if (config.thirdParty().scripts() != null) {
             thirdParty.loadScripts(config.thirdParty().scripts()); // back to the start state, as storage.buckets

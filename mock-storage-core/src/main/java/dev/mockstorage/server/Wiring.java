@@ -4,10 +4,12 @@ import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.admin.AdminApi;
 import dev.mockstorage.internal.auth.Authenticator;
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.Setting;
 import dev.mockstorage.internal.console.Console;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.ConnectionLimits;
 import dev.mockstorage.internal.http.HttpHandler;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
@@ -23,6 +25,7 @@ import dev.mockstorage.internal.s3.S3Api;
 import dev.mockstorage.internal.service.ConsistencyCheck;
 import dev.mockstorage.internal.service.FaultInjection;
 import dev.mockstorage.internal.service.Inspection;
+import dev.mockstorage.internal.service.Lifecycle;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.Tasks;
 import dev.mockstorage.internal.storage.BlobStore;
@@ -49,6 +52,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The parts of one server, each built once, in the order they depend on each other, and kept in final
@@ -74,6 +78,8 @@ final class Wiring implements AutoCloseable {
     final Reset reset;
     /** What {@link #http} hands requests to: the router behind the observers. */
     private final Observer requests;
+    /** Renders the answer to a connection {@link #http} refuses (past {@code server.max_connections}). */
+    private final S3Api s3;
     /** Closed in reverse order of opening. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -81,21 +87,24 @@ final class Wiring implements AutoCloseable {
     Wiring(Config config) throws IOException {
         CreatedPaths created = new CreatedPaths();
         try {
-            Clock clock = Clock.systemUTC();
+            ServerClock clock = new ServerClock(); // the time everything decided by the date reads; tests move it
             String name = "mock-storage-" + INSTANCES.incrementAndGet();
-            http = bind(config, this::dispatch);
+            http = bind(config, this::dispatch, this::refuse);
             resources.push(lockDataDirectory(config.storage().dataDir(), created));
             MetadataStore metadata = open(openMetadata(config, created));
             BlobStore blobs = open(new BlobStore(nodes(config, created), config.storage().fsync(), config.storage().writeQuorum()));
+            // the queue schedules retries in real time, as the task table's times are
             queue = open(new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
-                    Tasks.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), clock, name));
+                    Tasks.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), Clock.systemUTC(), name));
             thirdParty = open(scriptedUpstream(config.thirdParty(), clock));
             ThirdPartySource source = open(new ThirdPartySource(config.thirdParty(),
                     refusal(config.thirdParty()) == null ? thirdParty : null));
             service = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
+            open(service.lifecycle()); // its periodic application stops before the queue closes
             Reset.createConfiguredBuckets(config, service);
             Authenticator authenticator = authenticator(config, clock);
-            S3Api s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator);
+            s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator,
+                    config.auth().accessKey());
             FaultInjection faults = new FaultInjection(metadata, blobs);
             nodes = new ServerStorageNodes(faults);
 
@@ -129,12 +138,13 @@ final class Wiring implements AutoCloseable {
             reset = new Reset(config, faults, service, thirdParty, journal);
             AdminApi admin = new AdminApi(service, inspection, journal, metrics, thirdParty, faults, reset, consistency::run,
                     config, authenticator == null ? null : authenticator::authenticate);
-            requests = new Observer(new RequestRouter(admin, new Console(config.console()), s3), observers);
+            requests = new Observer(new RequestRouter(admin, new Console(config.console()), s3), observers, clock);
 
             // ready: start the workers, accept connections
             queue.start();
             http.start();
             consistency.startPeriodic(Duration.ofMillis(c.checkIntervalMs()), name + "-consistency");
+            service.lifecycle().startPeriodic(Lifecycle.PERIOD, name + "-lifecycle");
         } catch (IOException | RuntimeException | Error e) {
             try {
                 close();
@@ -150,17 +160,27 @@ final class Wiring implements AutoCloseable {
         return requests.handle(request);
     }
 
+    private HttpResponse refuse(StorageException e) {
+        return s3.refusal(e);
+    }
+
     /** Registers a part to close with the server (in reverse order of opening). */
     private <T extends AutoCloseable> T open(T part) {
         resources.push(part);
         return part;
     }
 
-    /** Binds {@code server.host}:{@code server.port} without accepting yet. */
-    private static HttpServer bind(Config config, HttpHandler handler) throws StartFailure {
-        String host = config.server().host();
-        int port = config.server().port();
-        HttpServer server = new HttpServer(host, port, handler);
+    /**
+     * Binds {@code server.host}:{@code server.port} without accepting yet, with {@code server.max_connections}
+     * and {@code server.head_timeout_ms}.
+     */
+    private static HttpServer bind(Config config, HttpHandler handler, Function<StorageException, HttpResponse> refusal)
+            throws StartFailure {
+        Config.Server c = config.server();
+        String host = c.host();
+        int port = c.port();
+        HttpServer server = new HttpServer(host, port, handler,
+                new ConnectionLimits(c.maxConnections(), Duration.ofMillis(c.headTimeoutMs())), refusal);
         try {
             server.bind();
         } catch (IOException e) {
@@ -251,11 +271,12 @@ final class Wiring implements AutoCloseable {
 
     /**
      * auth: strict mode checks Signature V4 on every S3 request and every admin request but {@code /health} and
-     * {@code /metrics}; open mode (null) does no work per request.
+     * {@code /metrics}; open mode (null) does no work per request. Presigned URLs expire on the server's clock;
+     * clients sign with the real time.
      */
     private static Authenticator authenticator(Config config, Clock clock) {
         Config.Auth auth = config.auth();
-        return auth.strict() ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock) : null;
+        return auth.strict() ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock, Clock.systemUTC()) : null;
     }
 
     /** {@code log.access}: stdout, a file (appended to), or null when off. */

@@ -1,5 +1,6 @@
 package dev.mockstorage.bench;
 
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.service.ObjectService;
@@ -22,8 +23,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Prints how many tasks per second the queue's workers drain, with 1 and 2 workers (issue 4's bench
- * figure). Tasks pile up with the workers paused: N uploads queue N {@code upload-completed} tasks
+ * Prints how many tasks per second the queue's workers drain, with 1 and 2 workers.
+ * Tasks pile up with the workers paused: N uploads queue N {@code upload-completed} tasks
  * (bookkeeping, applied in the completing transaction), then N deletes queue N {@code delete-blob}
  * tasks (three files each, one per node); each pile is then timed from resume to idle. Runs at the
  * service level (no HTTP) over real SQLite and node directories. Not a test: figures from a shared
@@ -50,7 +51,7 @@ public final class QueueBenchmark {
         try {
             queue.pause();
             queue.start();
-            ObjectService service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
+            ObjectService service = new ObjectService(metadata, blobs, queue, new ServerClock(), true);
             byte[] body = "x".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             for (int i = 0; i < n; i++) {
                 service.writes().put(new ObjectWrite("bench", "k" + i, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(),

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Issue 8: the consistency check and repair (each kind of finding, the admin endpoint, the periodic
+ * The consistency check and repair (each kind of finding, the admin endpoint, the periodic
  * check, damaged objects) and node failures (write quorum, read-only fault, a vanished directory).
  */
 class ConsistencyTest {

@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Crash recovery (issue 8): the standalone server ({@code dev.mockstorage.internal.cli.Main}, the jar's
+ * Crash recovery: the standalone server ({@code dev.mockstorage.internal.cli.Main}, the jar's
  * main class) runs as a child JVM on one data directory; writer threads PUT (0 B to 1.5 MiB, often
  * overwriting), and DELETE known keys; after a random number of acknowledged operations the child is
  * killed with SIGKILL ({@link Process#destroyForcibly()}) in the middle of the load, restarted on the

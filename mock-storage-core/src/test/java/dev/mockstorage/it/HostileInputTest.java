@@ -27,7 +27,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Hostile and broken input over raw sockets against the whole server (issue 8), for the cases
+ * Hostile and broken input over raw sockets against the whole server, for the cases
  * {@link BadInputTest} (bucket names, traversal, XML, aws-chunked basics) and the http package's
  * {@code HttpServerTest} do not already cover end to end: every request is answered with the right
  * 4xx S3 error (never a 500, never a dropped connection), nothing is stored (the bucket holds only the

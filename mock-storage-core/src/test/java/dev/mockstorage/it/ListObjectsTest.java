@@ -187,6 +187,71 @@ class ListObjectsTest {
         assertEquals(List.of(List.of("a/"), List.of("b"), List.of("c/"), List.of("d")), pages);
     }
 
+    /**
+     * A delimiter listing seeks past the keys under each common prefix (issue 18: it used to read them
+     * all, a million rows for a page of prefixes). The seek lands on the prefix's successor inclusive, so
+     * keys right there ({@code d1} after {@code d0/}, {@code d10} after {@code d1/...}) are listed.
+     */
+    @Test
+    void delimiterPagesAreExactAcrossManyKeysUnderEachPrefix() {
+        List<String> keys = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            for (int k = 0; k < 12; k++) {
+                keys.add("d" + d + "/" + (k % 5 == 0 ? "sub/" : "") + "k" + k);
+            }
+        }
+        keys.addAll(List.of("d1", "d10", "d1/", "d1-x", "d0\uFFFD", "d0/\uD83D\uDE00", "e"));
+        String bucket = bucketWith("many-under-prefixes", keys);
+        List<String> sorted = new ArrayList<>(keys);
+        sorted.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)));
+        for (String prefix : List.of("", "d1/")) {
+            List<String> expected = new ArrayList<>();
+            for (String key : sorted) {
+                if (!key.startsWith(prefix)) {
+                    continue;
+                }
+                int i = key.indexOf('/', prefix.length());
+                String entry = i >= 0 ? key.substring(0, i + 1) : key;
+                if (!expected.contains(entry)) {
+                    expected.add(entry);
+                }
+            }
+            for (int maxKeys : prefix.isEmpty() ? List.of(4, 1000) : List.of(1, 1000)) {
+                List<String> listed = new ArrayList<>();
+                String token = null;
+                do {
+                    String t = token;
+                    ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).delimiter("/")
+                            .maxKeys(maxKeys).continuationToken(t));
+                    List<String> entries = new ArrayList<>(page.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+                    entries.addAll(page.contents().stream().map(S3Object::key).toList());
+                    entries.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8),
+                            y.getBytes(StandardCharsets.UTF_8)));
+                    listed.addAll(entries);
+                    token = page.isTruncated() ? page.nextContinuationToken() : null;
+                } while (token != null);
+                assertEquals(expected, listed, "prefix '" + prefix + "', max-keys " + maxKeys);
+
+                List<String> versions = new ArrayList<>();
+                String keyMarker = null;
+                boolean truncated;
+                do {
+                    String m = keyMarker;
+                    var page = s3.listObjectVersions(b -> b.bucket(bucket).prefix(prefix).delimiter("/").maxKeys(maxKeys)
+                            .keyMarker(m));
+                    List<String> entries = new ArrayList<>(page.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+                    entries.addAll(page.versions().stream().map(v -> v.key()).toList());
+                    entries.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8),
+                            y.getBytes(StandardCharsets.UTF_8)));
+                    versions.addAll(entries);
+                    truncated = page.isTruncated();
+                    keyMarker = page.nextKeyMarker();
+                } while (truncated);
+                assertEquals(expected, versions, "versions, prefix '" + prefix + "', max-keys " + maxKeys);
+            }
+        }
+    }
+
     @Test
     void v1PagesWithMaxKeysAndMarker() {
         String bucket = bucketWith("v1-paging", PHOTO_KEYS);

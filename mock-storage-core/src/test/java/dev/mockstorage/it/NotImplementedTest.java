@@ -34,16 +34,16 @@ class NotImplementedTest {
 
     @Test
     void subResourcesNotImplementedAnswer501WithTheOperationsName() {
-        assertNotImplemented("GET", "/nope/k?retention", "GetObjectRetention");
-        assertNotImplemented("PUT", "/nope/k?legal-hold", "PutObjectLegalHold");
+        assertNotImplemented("GET", "/nope/k?torrent", "GetObjectTorrent");
+        assertNotImplemented("PUT", "/nope?legal-hold", "PutObjectLegalHold");
         assertNotImplemented("GET", "/nope?website", "GetBucketWebsite");
-        assertNotImplemented("GET", "/nope/k?acl", "GetAcl");
+        assertNotImplemented("DELETE", "/nope?acl", "DeleteAcl"); // the ACL has Get and Put only: not a DeleteBucket
         // versionId on an operation that does not honour it is refused, never ignored
         assertNotImplemented("PUT", "/nope/k?versionId=" + "A".repeat(32), "PutObject with versionId");
         // bucket sub-resources on an object are not a PutObject/GetObject
         assertNotImplemented("PUT", "/nope/k?versioning", "PutBucketVersioning");
         assertNotImplemented("GET", "/nope/k?versions", "GetObjectVersions");
-        assertNotImplemented("GET", "/nope?lifecycle", "GetBucketLifecycleConfiguration");
+        assertNotImplemented("GET", "/nope/k?lifecycle", "GetBucketLifecycleConfiguration");
         assertNotImplemented("POST", "/nope/k?select&select-type=2", "PostSelectObjectContent");
         // multipart sub-resources on a method/level without a multipart operation
         assertNotImplemented("PUT", "/nope?uploads", "PutMultipartUploads");
@@ -54,8 +54,8 @@ class NotImplementedTest {
 
     @Test
     void sdkCallsOfUnimplementedOperationsFailWith501() {
-        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketLifecycleConfiguration(b -> b.bucket("nope")));
-        assertSdkError(501, "NotImplemented", () -> server.s3().getObjectRetention(b -> b.bucket("nope").key("k")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketLogging(b -> b.bucket("nope")));
+        assertSdkError(501, "NotImplemented", () -> server.s3().getBucketReplication(b -> b.bucket("nope")));
         assertSdkError(501, "NotImplemented", () -> server.s3().getBucketWebsite(b -> b.bucket("nope")));
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A seeded random fuzzer of the request parser, end to end (issue 8): request lines with random and
+ * A seeded random fuzzer of the request parser, end to end: request lines with random and
  * unknown methods, targets with random bytes and good and bad {@code %} escapes, HTTP versions, header
  * blocks with random, duplicated, oversized and lying framing headers ({@code Content-Length},
  * {@code Transfer-Encoding}, {@code aws-chunked}, {@code Expect}), bodies with plain, chunked and

@@ -10,6 +10,7 @@ import static dev.mockstorage.verification.Times.*;
 // sample:journal-imports:end
 
 import dev.mockstorage.MockStorageRuntime;
+import dev.mockstorage.StorageClock;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.junit5.MockStorage;
@@ -24,10 +25,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The README's shorter Java snippets (third party, fault injection, consistency check, request journal), each
+ * The README's shorter Java snippets (third party, fault injection, consistency check, request journal, the clock), each
  * run here as written, with what it claims checked after it. {@code ReadmeSamplesTest} keeps the README's
  * blocks equal to the marked text.
  */
@@ -105,5 +107,23 @@ class ReadmeSnippetsTest {
         assertTrue(e.getMessage().startsWith("Expected exactly 1 request(s) matching [PutObject photos/b.png] but got 0."),
                 e.getMessage());
         assertThrows(S3Exception.class, () -> s3.getObject(b -> b.bucket("photos").key("missing")));
+    }
+
+    @Test
+    void lifecycleOnTheServersClock(MockStorageRuntime server, S3Client s3) {
+        s3.putObject(b -> b.bucket("photos").key("thumbs/a.png"), RequestBody.fromString("png"));
+        // sample:clock:start
+        s3.putBucketLifecycleConfiguration(b -> b.bucket("photos").lifecycleConfiguration(c -> c.rules(r -> r
+                .id("thumbnails").status(ExpirationStatus.ENABLED)
+                .filter(f -> f.prefix("thumbs/")).expiration(e -> e.days(30)))));
+        StorageClock clock = server.clock();
+        clock.now();                               // the server's time
+        clock.advance(Duration.ofDays(31));        // a month later; lifecycle rules due by then are queued now
+        server.awaitIdle(Duration.ofSeconds(10));  // ... and have run: thumbs/ is empty
+        clock.offset();                            // PT744H: how far ahead of the real time
+        // sample:clock:end
+
+        assertEquals(Duration.ofDays(31), clock.offset());
+        assertEquals(0, s3.listObjectsV2(b -> b.bucket("photos").prefix("thumbs/")).keyCount());
     }
 }

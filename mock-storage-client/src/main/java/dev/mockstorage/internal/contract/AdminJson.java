@@ -23,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * The JSON of what crosses the admin API between the server and the remote handle: stats, consistency
- * reports, recorded requests, storage nodes and errors, each written by the server's admin handlers and
+ * reports, recorded requests, storage nodes, the clock and errors, each written by the server's admin handlers and
  * read back by {@code HttpAdminClient} with the methods of the same name. (Third-party scripts, calls and
  * verifications have theirs in the public {@code ThirdPartyJson}, which is also their file format.)
  * Field names are snake_case; answers are pretty-printed.
@@ -244,6 +244,21 @@ public final class AdminJson {
                     Duration.ofMillis(n.path("delay_ms").asLong())));
         }
         return List.copyOf(list);
+    }
+
+    // ---------------------------------------------------------------- the clock
+
+    /** The server's clock as {@code GET /api/v1/clock} answers it: its time and how far it is ahead of the real time. */
+    public record ClockReading(Instant now, Duration offset) {
+    }
+
+    /** {@code {"now": ISO-8601, "offset_ms": N}}. */
+    public static ObjectNode writeClock(ClockReading c) {
+        return object().put("now", string(c.now())).put("offset_ms", c.offset().toMillis());
+    }
+
+    public static ClockReading readClock(JsonNode root) {
+        return new ClockReading(instant(root.get("now")), Duration.ofMillis(root.path("offset_ms").asLong()));
     }
 
     // ---------------------------------------------------------------- values

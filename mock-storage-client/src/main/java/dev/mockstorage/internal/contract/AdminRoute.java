@@ -26,7 +26,7 @@ public enum AdminRoute {
     SEARCH("GET", "/api/v1/search", "AdminSearch", "q", "bucket", "content_type", "min_size", "max_size", "limit", "cursor"),
     GET_REQUESTS("GET", "/api/v1/requests", "AdminGetRequests", "operation", "bucket", "key", "status", "limit"),
     CLEAR_REQUESTS("DELETE", "/api/v1/requests", "AdminClearRequests"),
-    // ---- runtime: waiting, reset, buckets and fault injection (MockStorageRuntime over HTTP)
+    // ---- runtime: waiting, reset, buckets, fault injection and the clock (MockStorageRuntime over HTTP)
     AWAIT_IDLE("POST", "/api/v1/await-idle", "AdminAwaitIdle", "timeout_ms"),
     RESET("POST", "/api/v1/reset", "AdminReset"),
     CREATE_BUCKET("PUT", "/api/v1/buckets/{bucket}", "AdminCreateBucket"),
@@ -37,6 +37,8 @@ public enum AdminRoute {
     NODE_CORRUPT("POST", "/api/v1/nodes/{node}/corrupt", "AdminNodeFault", "bucket", "key"),
     NODE_DELAY("PUT", "/api/v1/nodes/{node}/delay", "AdminNodeDelay", "ms"),
     CONSISTENCY_CHECK("POST", "/api/v1/consistency/check", "AdminConsistencyCheck", "repair"),
+    CLOCK("GET", "/api/v1/clock", "AdminClock"),
+    ADVANCE_CLOCK("POST", "/api/v1/clock/advance", "AdminAdvanceClock", "ms"),
     // ---- what the web console shows
     INFO("GET", "/api/v1/info", "AdminInfo"),
     LIST_BUCKETS("GET", "/api/v1/buckets", "AdminListBuckets"),

@@ -2,6 +2,7 @@ package dev.mockstorage.internal.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mockstorage.MockStorageRuntime;
+import dev.mockstorage.StorageClock;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.contract.AdminJson;
 import dev.mockstorage.internal.contract.AdminRoute;
@@ -28,8 +29,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -78,6 +79,7 @@ public final class HttpAdminClient implements MockStorageRuntime {
     private final RemoteThirdParty thirdParty = new RemoteThirdParty();
     private final RemoteJournal journal = new RemoteJournal();
     private final RemoteNodes nodes = new RemoteNodes();
+    private final RemoteClock clock = new RemoteClock();
 
     /** A server with the default credentials ({@link #DEFAULT_ACCESS_KEY}/{@link #DEFAULT_SECRET_KEY}). */
     public HttpAdminClient(URI endpoint) {
@@ -97,7 +99,7 @@ public final class HttpAdminClient implements MockStorageRuntime {
         this.endpoint = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         // NanoHTTPD speaks HTTP/1.1 only; asking for h2c would cost an upgrade attempt per connection
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-        this.signer = new AdminSigner(accessKey, secretKey, Clock.systemUTC());
+        this.signer = new AdminSigner(accessKey, secretKey);
     }
 
     @Override
@@ -133,6 +135,11 @@ public final class HttpAdminClient implements MockStorageRuntime {
     @Override
     public StorageNodes nodes() {
         return nodes;
+    }
+
+    @Override
+    public StorageClock clock() {
+        return clock;
     }
 
     @Override
@@ -311,6 +318,32 @@ public final class HttpAdminClient implements MockStorageRuntime {
 
         private static String node(String nodeId) {
             return Objects.requireNonNull(nodeId, "nodeId");
+        }
+    }
+
+    private final class RemoteClock implements StorageClock {
+        @Override
+        public Instant now() {
+            return AdminJson.readClock(json(call(AdminRoute.CLOCK.request()))).now();
+        }
+
+        @Override
+        public Instant advance(Duration amount) {
+            Objects.requireNonNull(amount, "amount");
+            if (amount.isNegative()) {
+                throw new IllegalArgumentException("the clock only moves forward: cannot advance it by " + amount);
+            }
+            return AdminJson.readClock(json(call(AdminRoute.ADVANCE_CLOCK.request().with("ms", amount.toMillis())))).now();
+        }
+
+        @Override
+        public Duration offset() {
+            return AdminJson.readClock(json(call(AdminRoute.CLOCK.request()))).offset();
+        }
+
+        @Override
+        public String toString() {
+            return "StorageClock of " + HttpAdminClient.this;
         }
     }
 

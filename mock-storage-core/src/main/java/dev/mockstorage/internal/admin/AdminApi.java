@@ -105,6 +105,8 @@ public final class AdminApi implements HttpHandler {
             case NODE_CORRUPT -> runtime::corrupt;
             case NODE_DELAY -> runtime::delay;
             case CONSISTENCY_CHECK -> runtime::consistencyCheck;
+            case CLOCK -> runtime::clock;
+            case ADVANCE_CLOCK -> runtime::advanceClock;
             case INFO -> inspect::info;
             case LIST_BUCKETS -> inspect::buckets;
             case DELETE_BUCKET -> inspect::deleteBucket;

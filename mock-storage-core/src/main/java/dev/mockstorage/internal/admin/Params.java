@@ -25,8 +25,12 @@ final class Params {
     }
 
     static int intParameter(String name, String text, int min, int max) {
+        return (int) longParameter(name, text, min, max);
+    }
+
+    static long longParameter(String name, String text, long min, long max) {
         try {
-            int v = Integer.parseInt(text);
+            long v = Long.parseLong(text);
             if (v >= min && v <= max) {
                 return v;
             }
@@ -34,7 +38,7 @@ final class Params {
             // below
         }
         throw badParameter(name, "'" + name + "' must be a whole number from " + min
-                + (max == Integer.MAX_VALUE ? " up" : " to " + max) + ", got '" + text + "'");
+                + (max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? " up" : " to " + max) + ", got '" + text + "'");
     }
 
     /** A size in bytes (0 or more), or null when the parameter is absent. */

@@ -2,6 +2,7 @@ package dev.mockstorage.internal.admin;
 
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.contract.AdminJson;
+import dev.mockstorage.internal.contract.AdminJson.ClockReading;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
@@ -16,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * {@code MockStorageRuntime} over HTTP, calling what the in-process handle calls: waiting for the queue,
- * reset, buckets, fault injection on the nodes and the consistency check.
+ * reset, buckets, fault injection on the nodes, the consistency check and the clock.
  */
 final class RuntimeRoutes {
     /** Default wait of {@code POST /api/v1/await-idle} without {@code timeout_ms}. */
@@ -107,6 +108,22 @@ final class RuntimeRoutes {
         int ms = Params.intParameter("ms", text, 0, MAX_MILLIS);
         faults.slow(path.get("node"), Duration.ofMillis(ms));
         return Replies.noContent();
+    }
+
+    /** {@code GET /api/v1/clock}: the server's time and how far it is ahead of the real time. */
+    HttpResponse clock(HttpRequest request, Map<String, String> path) {
+        return Replies.json(200, AdminJson.writeClock(new ClockReading(service.maintenance().clock().instant(),
+                service.maintenance().clock().offset())));
+    }
+
+    /** {@code POST /api/v1/clock/advance?ms=N}: moves the clock forward (lifecycle rules due by then are queued); the clock after. */
+    HttpResponse advanceClock(HttpRequest request, Map<String, String> path) {
+        String text = request.queryParameter("ms");
+        if (text == null) {
+            throw Params.badParameter("ms", "'ms' is required: how far to move the clock forward, in milliseconds");
+        }
+        service.maintenance().advanceClock(Duration.ofMillis(Params.longParameter("ms", text, 0, Long.MAX_VALUE / 1_000_000)));
+        return clock(request, path);
     }
 
     /** {@code POST /api/v1/consistency/check?repair=true|false}: the report. */

@@ -3,6 +3,7 @@ package dev.mockstorage.internal.checksum;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import java.util.zip.CRC32;
 
 /** The checksum algorithms S3 supports for {@code x-amz-checksum-*}; values are base64 of the big-endian digest. */
 public enum ChecksumAlgorithm {
@@ -20,7 +21,7 @@ public enum ChecksumAlgorithm {
     /** A fresh incremental hasher. */
     public Hasher newHasher() {
         return switch (this) {
-            case CRC32 -> new Hashers.ChecksumHasher(new java.util.zip.CRC32(), 4);
+            case CRC32 -> new Hashers.ChecksumHasher(new CRC32(), 4);
             case CRC32C -> new Hashers.ChecksumHasher(new CRC32C(), 4);
             case CRC64NVME -> new Crc64Nvme();
             case SHA1 -> Hashers.digest("SHA-1");

@@ -1,5 +1,7 @@
 package dev.mockstorage.internal.checksum;
 
+import java.util.Objects;
+
 /**
  * CRC-64/NVME (the {@code CRC64NVME} of S3): polynomial 0xad93d23594c93659, reflected input and
  * output, init and xorout all ones; check value for ASCII {@code 123456789} is 0xae8b14860a799888.
@@ -32,7 +34,7 @@ final class Crc64Nvme implements Hasher {
 
     @Override
     public void update(byte[] bytes, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         long c = crc;
         long[] t0 = TABLES[0], t1 = TABLES[1], t2 = TABLES[2], t3 = TABLES[3];
         long[] t4 = TABLES[4], t5 = TABLES[5], t6 = TABLES[6], t7 = TABLES[7];

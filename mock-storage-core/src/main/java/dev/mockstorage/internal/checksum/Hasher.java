@@ -1,5 +1,7 @@
 package dev.mockstorage.internal.checksum;
 
+import java.util.Base64;
+
 /** An incremental checksum or digest. */
 public interface Hasher {
     void update(byte[] bytes, int offset, int length);
@@ -9,6 +11,6 @@ public interface Hasher {
 
     /** Base64 of {@link #digest()}, as S3 headers carry it. */
     default String base64() {
-        return java.util.Base64.getEncoder().encodeToString(digest());
+        return Base64.getEncoder().encodeToString(digest());
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 record Arguments(Command command, Path configFile, Map<String, String> settings, Map<String, String> origins) {
 
     /** What the invocation asks for. */
-    enum Command { SERVE, HEALTHCHECK, HELP }
+    enum Command { SERVE, HEALTHCHECK, WARMUP, HELP }
 
     Arguments {
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
@@ -35,11 +35,11 @@ record Arguments(Command command, Path configFile, Map<String, String> settings,
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
                 return new Arguments(Command.HELP, null, Map.of(), Map.of());
-            } else if (arg.equals("serve") || arg.equals("healthcheck")) {
+            } else if (arg.equals("serve") || arg.equals("healthcheck") || arg.equals("warmup")) {
                 if (command != null) {
                     throw new UsageException("\"" + arg + "\": only one command may be given");
                 }
-                command = arg.equals("serve") ? Command.SERVE : Command.HEALTHCHECK;
+                command = arg.equals("serve") ? Command.SERVE : arg.equals("warmup") ? Command.WARMUP : Command.HEALTHCHECK;
             } else if (arg.equals("--config") || arg.startsWith("--config=")) {
                 String file = arg.equals("--config") ? next(args, ++i, "--config FILE") : arg.substring("--config=".length());
                 if (file.isEmpty()) {

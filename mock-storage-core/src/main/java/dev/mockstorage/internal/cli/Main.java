@@ -6,14 +6,21 @@ import dev.mockstorage.internal.config.ConfigException;
 import dev.mockstorage.internal.config.ConfigLoader;
 import dev.mockstorage.internal.config.Setting;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * {@code java -jar mock-storage.jar}: serves the defaults, or what {@code --config FILE}, environment
@@ -77,6 +84,7 @@ public final class Main {
         }
         return switch (plan.command()) {
             case HEALTHCHECK -> healthcheck(plan.config(), out, err);
+            case WARMUP -> warmup(plan, out, err);
             default -> serve(plan, out, err);
         };
     }
@@ -154,6 +162,86 @@ public final class Main {
         return OK;
     }
 
+    /**
+     * {@code warmup}: starts a server on these settings but on an ephemeral port of 127.0.0.1 in a new
+     * temporary data directory, sends it the requests of a short session (health, a bucket, an object put,
+     * read, listed and deleted, stats, metrics, the console), then stops it and deletes the directory. Run
+     * under {@code -XX:ArchiveClassesAtExit} it records what a start and the first requests load, for a
+     * class-data-sharing archive (the image's build, {@code scripts/mock-storage}); it also fills the
+     * start cache (SQLite's library, the schema template) of the user it runs as.
+     */
+    static int warmup(Plan plan, PrintStream out, PrintStream err) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("mock-storage-warmup-");
+        } catch (IOException e) {
+            err.println(START_FAILED + "warmup: cannot create a temporary directory: " + e);
+            return FAILED;
+        }
+        try {
+            MockStorageServer.Builder builder = MockStorageServer.builder();
+            plan.builderSettings().forEach(builder::setting);
+            builder.setting(Setting.DATABASE_DSN.dottedName(), dir.resolve("metadata.db").toString());
+            builder.host("127.0.0.1").port(0).dataDirectory(dir);
+            int requests = 0;
+            try (MockStorageServer server = builder.start()) {
+                String base = "http://127.0.0.1:" + server.port();
+                String[][] session = {
+                    {"GET", "/health"}, {"PUT", "/warmup"}, {"PUT", "/warmup/object.txt"}, {"HEAD", "/warmup/object.txt"},
+                    {"GET", "/warmup/object.txt"}, {"GET", "/warmup?list-type=2"}, {"GET", "/"},
+                    {"DELETE", "/warmup/object.txt"}, {"GET", "/api/v1/stats"}, {"GET", "/metrics"}, {"GET", "/console/"},
+                };
+                for (String[] request : session) {
+                    send(request[0], URI.create(base + request[1]));
+                    requests++;
+                }
+            }
+            out.println("mock-storage warmed up: started, answered " + requests + " requests, stopped");
+            return OK;
+        } catch (IOException | RuntimeException e) {
+            err.println(START_FAILED + "warmup: " + e);
+            return FAILED;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** One request with a small body for PUT; the answer's status is not checked, its body is read. */
+    private static void send(String method, URI uri) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        try {
+            connection.setRequestMethod(method);
+            connection.setConnectTimeout((int) HEALTH_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) HEALTH_TIMEOUT.toMillis());
+            if (method.equals("PUT")) {
+                byte[] body = "warmup".getBytes(StandardCharsets.UTF_8);
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(body.length);
+                try (OutputStream o = connection.getOutputStream()) {
+                    o.write(body);
+                }
+            }
+            int status = connection.getResponseCode();
+            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+                if (in != null) {
+                    in.readAllBytes();
+                }
+            }
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory: the system cleans it
+        }
+    }
+
     /** GET http://HOST:PORT/health, where HOST is 127.0.0.1 when the server binds every interface. */
     static int healthcheck(Config config, PrintStream out, PrintStream err) {
         int port = config.server().port();
@@ -227,6 +315,7 @@ public final class Main {
         sb.append("""
                 Usage: java -jar mock-storage.jar [serve] [OPTIONS]
                        java -jar mock-storage.jar healthcheck [OPTIONS]
+                       java -jar mock-storage.jar warmup [OPTIONS]
                        java -jar mock-storage.jar --help
 
                 mock-storage: an S3-compatible object store to run inside tests.
@@ -237,6 +326,9 @@ public final class Main {
                                  stop it with SIGTERM or Ctrl-C
                   healthcheck    GET /health of the server these settings describe (on 127.0.0.1
                                  when it binds 0.0.0.0); exit 0 on 200, else 1
+                  warmup         start on an ephemeral port in a temporary directory, answer a
+                                 few requests, stop: a training run for a class-data-sharing
+                                 archive (scripts/mock-storage, the Docker image)
 
                 Options:
                   --config FILE     read a config.json (or set %s=FILE)

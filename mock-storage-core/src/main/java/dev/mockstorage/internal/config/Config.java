@@ -29,9 +29,18 @@ public record Config(Server server, Storage storage, Database database, Queue qu
         this(server, storage, database, queue, ThirdParty.DEFAULTS, Observe.DEFAULTS);
     }
 
-    /** {@code server.host}, {@code server.port} (0 = ephemeral), {@code server.domain} (lower case). */
-    public record Server(String host, int port, List<String> domains) {
-        /** With the default service domains. */
+    /**
+     * {@code server.host}, {@code server.port} (0 = ephemeral), {@code server.domain} (lower case),
+     * {@code server.max_connections}, {@code server.head_timeout_ms}.
+     */
+    public record Server(String host, int port, List<String> domains, int maxConnections, int headTimeoutMs) {
+        /** With the declared connection limit and head timeout. */
+        public Server(String host, int port, List<String> domains) {
+            this(host, port, domains, Setting.SERVER_MAX_CONNECTIONS.defaultValue(),
+                    Setting.SERVER_HEAD_TIMEOUT_MS.defaultValue());
+        }
+
+        /** With the default service domains, connection limit and head timeout. */
         public Server(String host, int port) {
             this(host, port, Setting.SERVER_DOMAIN.defaultValue());
         }

@@ -13,7 +13,9 @@ import static dev.mockstorage.internal.config.Setting.QUEUE_FULL_WAIT_MS;
 import static dev.mockstorage.internal.config.Setting.QUEUE_SIZE;
 import static dev.mockstorage.internal.config.Setting.QUEUE_WORKERS;
 import static dev.mockstorage.internal.config.Setting.SERVER_DOMAIN;
+import static dev.mockstorage.internal.config.Setting.SERVER_HEAD_TIMEOUT_MS;
 import static dev.mockstorage.internal.config.Setting.SERVER_HOST;
+import static dev.mockstorage.internal.config.Setting.SERVER_MAX_CONNECTIONS;
 import static dev.mockstorage.internal.config.Setting.SERVER_PORT;
 import static dev.mockstorage.internal.config.Setting.STORAGE_ABANDONED_UPLOAD_MS;
 import static dev.mockstorage.internal.config.Setting.STORAGE_AUTO_CREATE_BUCKETS;
@@ -61,7 +63,8 @@ final class ConfigResolver {
         Path dataDir = path(values.value(STORAGE_DATA_DIR));
         List<Config.Node> nodes = nodes(dataDir);
         return new Config(
-                new Config.Server(values.get(SERVER_HOST), values.get(SERVER_PORT), values.get(SERVER_DOMAIN)),
+                new Config.Server(values.get(SERVER_HOST), values.get(SERVER_PORT), values.get(SERVER_DOMAIN),
+                        values.get(SERVER_MAX_CONNECTIONS), values.get(SERVER_HEAD_TIMEOUT_MS)),
                 new Config.Storage(dataDir, nodes, values.get(STORAGE_AUTO_CREATE_BUCKETS), values.get(STORAGE_FSYNC),
                         values.get(STORAGE_BUCKETS), new Config.Consistency(writeQuorum(nodes.size()),
                         values.get(STORAGE_CHECK_INTERVAL_MS), values.get(STORAGE_ORPHAN_GRACE_MS),

@@ -43,6 +43,15 @@ public final class Setting<T> {
             List.of("localhost"), "localhost",
             "Service domains for virtual-host-style requests, comma separated: a request to `bucket.<domain>[:port]` "
                     + "addresses `bucket`; the domain itself, an IP address or any other host is path style.");
+    public static final Setting<Integer> SERVER_MAX_CONNECTIONS = declare("server.max_connections", Types.INT, 1000,
+            "Open client connections at most (at least 1); one more is answered `503 SlowDown` and closed. Idle "
+                    + "keep-alive connections count but hold no thread; requests are served by at most 128 threads.")
+            .require(n -> n >= 1, "at least 1");
+    public static final Setting<Integer> SERVER_HEAD_TIMEOUT_MS = declare("server.head_timeout_ms", Types.INT, 10_000,
+            "Milliseconds a client has to send a whole request head (from connecting, or from the first byte of its "
+                    + "next request on a kept-alive connection), else it is closed. Separate from the idle timeout: "
+                    + "120 s between requests and between body bytes.")
+            .require(n -> n >= 1, "at least 1");
     public static final Setting<String> STORAGE_DATA_DIR = declare("storage.data_dir", Types.STRING, "./data",
             "Directory below which the nodes and the database live unless configured elsewhere.")
             .check(Types::checkPath);

@@ -17,6 +17,9 @@ public enum ErrorCode {
     BucketAlreadyExists(409, "The requested bucket name is not available."),
     BucketAlreadyOwnedByYou(409, "Your previous request to create the named bucket succeeded and you already own it."),
     BucketNotEmpty(409, "The bucket you tried to delete is not empty."),
+    /** A conditional write whose condition held when it started and no longer did when it committed: another write won. */
+    ConditionalRequestConflict(409, "A conflicting operation occurred. If using PutObject you can retry the request. If using "
+            + "multipart upload you should initiate another CreateMultipartUpload request and re-upload each part."),
     EntityTooLarge(400, "Your proposed upload exceeds the maximum allowed size."),
     EntityTooSmall(400, "Your proposed upload is smaller than the minimum allowed object size."),
     /** PutBucketVersioning with a status other than Enabled or Suspended, or none. */
@@ -28,6 +31,8 @@ public enum ErrorCode {
     InvalidArgument(400, "Invalid Argument"),
     InvalidBucketName(400, "The specified bucket is not valid."),
     InvalidDigest(400, "The Content-MD5 you specified is not valid."),
+    /** PutObjectLockConfiguration without versioning Enabled; PutBucketVersioning Suspended with object lock enabled. */
+    InvalidBucketState(409, "The request is not valid with the current state of the bucket."),
     InvalidChunkSizeError(400, "Only the last chunk is allowed to have a size less than 8192 bytes"),
     InvalidObjectState(403, "The operation is not valid for the current state of the object."),
     InvalidPart(400, "One or more of the specified parts could not be found."),
@@ -46,15 +51,29 @@ public enum ErrorCode {
     NoSuchBucket(404, "The specified bucket does not exist."),
     NoSuchCORSConfiguration(404, "The CORS configuration does not exist"),
     NoSuchKey(404, "The specified key does not exist."),
+    NoSuchLifecycleConfiguration(404, "The lifecycle configuration does not exist"),
+    NoSuchObjectLockConfiguration(404, "The specified object does not have a ObjectLock configuration"),
     /** Admin API only: the storage node id is not one of the server's nodes. */
     NoSuchNode(404, "The specified storage node does not exist."),
     NoSuchScript(404, "The specified third-party script does not exist."),
     NoSuchTagSet(404, "The TagSet does not exist."),
     NoSuchVersion(404, "The specified version does not exist."),
     NoSuchUpload(404, "The specified upload does not exist."),
+    // ACLs and the bucket access settings (policy, public access block, ownership controls)
+    /** An ACL write to a bucket whose ownership controls are BucketOwnerEnforced (ACLs disabled). */
+    AccessControlListNotSupported(400, "The bucket does not allow ACLs"),
+    InvalidBucketAclWithObjectOwnership(400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
+    MalformedACLError(400, "The XML you provided was not well-formed or did not validate against our published schema"),
+    MalformedPolicy(400, "Policies must be valid JSON and the first byte must be '{'"),
+    NoSuchBucketPolicy(404, "The bucket policy does not exist"),
+    NoSuchPublicAccessBlockConfiguration(404, "The public access block configuration was not found"),
+    OwnershipControlsNotFoundError(404, "The bucket ownership controls were not found"),
+    UnexpectedContent(400, "This request does not support content"),
+    UnresolvableGrantByEmailAddress(400, "The e-mail address you provided does not match any account on record."),
     NotFound(404, "Not Found"),
     NotImplemented(501, "A header or query you provided implies functionality that is not implemented."),
     NotModified(304, "Not Modified"),
+    ObjectLockConfigurationNotFoundError(404, "Object Lock configuration does not exist for this bucket"),
     /** Admin API only: background tasks were still open when waiting for the queue timed out. */
     NotIdle(409, "Background tasks are still open."),
     PreconditionFailed(412, "At least one of the pre-conditions you specified did not hold."),

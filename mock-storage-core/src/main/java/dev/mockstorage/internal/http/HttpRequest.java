@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Locale;
 
 /**
  * One HTTP request, in the server's own terms.
@@ -87,7 +88,7 @@ public final class HttpRequest {
 
     /** The value of a header (name in any case), or null. */
     public String header(String name) {
-        return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
     /** Query parameters in order, names and values percent-decoded ({@code +} is kept as {@code +}); {@code ?x} gives ("x", ""). */

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
+import java.util.Arrays;
 
 /**
  * One HTTP response, in the server's own terms. Headers are ordered and may repeat; the adapter
@@ -144,7 +145,7 @@ public final class HttpResponse {
             }
         }
         if (attributeCount == attributes.length) {
-            attributes = java.util.Arrays.copyOf(attributes, attributes.length * 2);
+            attributes = Arrays.copyOf(attributes, attributes.length * 2);
         }
         attributes[attributeCount++] = name;
         attributes[attributeCount++] = value;

@@ -1,23 +1,30 @@
 package dev.mockstorage.internal.http;
 
-import fi.iki.elonen.NanoHTTPD;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.function.Function;
 
 /**
- * The HTTP/1.1 server: one thread per connection (keep-alive connections keep theirs), TCP_NODELAY,
- * 120 s socket read timeout, daemon threads, bound to exactly the given host. Each request goes to the
- * {@link HttpHandler} as an {@link HttpRequest}; whatever the client sends, the handler is called and the
- * client gets an answer (a bare 500 with {@code Connection: close} if the handler throws).
+ * The HTTP/1.1 server, with threads and memory bounded whatever the clients do. One dispatcher
+ * thread accepts connections and holds every connection that is waiting for a request (idle keep-alive
+ * connections, heads still arriving); a connection gets a worker thread (at most
+ * {@link ConnectionLimits#maxWorkers()}) only once its request head is complete, and keeps it while the request
+ * is served, then goes back to the dispatcher. At most {@link ConnectionLimits#maxConnections()} connections are
+ * open; one more is answered {@code 503 SlowDown} and closed. A head that is not complete within
+ * {@link ConnectionLimits#headTimeout()} and a connection idle for {@link ConnectionLimits#idleTimeout()} are closed; while
+ * a request is served, the idle timeout applies between body bytes. TCP_NODELAY, bound to exactly the
+ * given host. Each request goes to the {@link HttpHandler} as an {@link HttpRequest}; whatever the client
+ * sends, the handler is called and the client gets an answer (a bare 500 with {@code Connection: close}
+ * if the handler throws).
  *
  * <pre>{@code
  * HttpServer server = new HttpServer("127.0.0.1", 0, request -> HttpResponse.status(200));
@@ -27,32 +34,48 @@ import java.util.logging.Logger;
  * }</pre>
  */
 public final class HttpServer {
-    /** Socket read timeout: longer than clients' idle timeouts, so clients close idle connections first. */
-    static final int SOCKET_TIMEOUT_MS = 120_000;
+    /**
+     * After an answer a worker waits this long for the client's next request before handing the
+     * connection back to the dispatcher: a client sending requests back to back (or nearly) then costs no
+     * hand-over, which is two thread switches and a handful of system calls; one that pauses longer does
+     * not notice the hand-over. Only while at most half the workers are busy, so waiting never keeps a
+     * ready request from a worker.
+     */
+    static final int KEEP_WORKER_MS = 50;
 
-    // NanoHTTPD logs every client disconnect at SEVERE; its noise carries nothing we need. Held
-    // strongly so java.util.logging keeps the level.
-    private static final Logger NANO_LOG = Logger.getLogger(NanoHTTPD.class.getName());
-
-    static {
-        NANO_LOG.setLevel(Level.OFF);
-    }
-
-    private final Nano nano;
     private final String host;
     private final int requestedPort;
-    private volatile ServerSocket serverSocket;
-    private Thread listener;
+    private final HttpHandler handler;
+    private final ConnectionLimits limits;
+    private final Function<StorageException, HttpResponse> errors;
+    private final int idleMillis;
+    private volatile ServerSocketChannel serverChannel;
+    private Dispatcher dispatcher;
+    private Workers workers;
+    private Thread dispatcherThread;
 
     /**
      * @param host    the address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
      * @param port    the port, or 0 for an ephemeral one (see {@link #port()})
-     * @param handler called for every request, on the connection's thread
+     * @param handler called for every request, on a worker thread
      */
     public HttpServer(String host, int port, HttpHandler handler) {
+        this(host, port, handler, ConnectionLimits.DEFAULTS,
+                e -> HttpResponse.status(e.code().status()).body(e.code().name() + ": " + e.getMessage(), "text/plain"));
+    }
+
+    /**
+     * @param limits the connection limit, worker threads and timeouts
+     * @param errors renders the answer to a refused connection ({@code SlowDown}) in the API's error format
+     */
+    public HttpServer(String host, int port, HttpHandler handler, ConnectionLimits limits,
+                      Function<StorageException, HttpResponse> errors) {
         this.host = Objects.requireNonNull(host, "host");
         this.requestedPort = port;
-        this.nano = new Nano(host, port, Objects.requireNonNull(handler, "handler"));
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.errors = Objects.requireNonNull(errors, "errors");
+        this.idleMillis = (int) limits.idleTimeout().toMillis();
     }
 
     /**
@@ -63,134 +86,151 @@ public final class HttpServer {
      * @throws IOException when the address cannot be bound (e.g. {@code BindException})
      */
     public synchronized void bind() throws IOException {
-        if (serverSocket != null) {
+        if (serverChannel != null) {
             return;
         }
-        ServerSocket socket = new ServerSocket();
+        ServerSocketChannel channel = ServerSocketChannel.open();
         try {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(host, requestedPort));
-        } catch (IOException e) {
-            socket.close();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            // a burst of clients (a test suite's pools opening at once) waits in the backlog, not in SYN retries
+            channel.bind(new InetSocketAddress(host, requestedPort), 1024);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
             throw e;
         }
-        serverSocket = socket;
+        serverChannel = channel;
     }
 
     /**
-     * Binds (unless {@link #bind()} did) and starts accepting. NanoHTTPD's own {@code start()} is not
-     * used: it polls for the bind in 10 ms sleeps, which would be most of a test server's start-up time.
+     * Binds (unless {@link #bind()} did) and starts accepting.
      *
      * @throws IOException when the address cannot be bound (e.g. {@code BindException})
      */
     public synchronized void start() throws IOException {
-        if (listener != null) {
+        if (dispatcherThread != null) {
             throw new IllegalStateException("already started on port " + port());
         }
         bind();
-        ServerSocket socket = serverSocket;
-        listener = new Thread(() -> acceptLoop(socket), "mock-storage-http-" + socket.getLocalPort());
-        listener.setDaemon(true);
-        listener.start();
-    }
-
-    private void acceptLoop(ServerSocket socket) {
-        while (!socket.isClosed()) {
-            try {
-                Socket client = socket.accept();
-                client.setSoTimeout(SOCKET_TIMEOUT_MS);
-                nano.serveConnection(client);
-            } catch (IOException e) {
-                // the listener was closed (stop) or one client's connection broke: keep accepting others
-            }
-        }
+        ServerSocketChannel channel = serverChannel;
+        String name = "mock-storage-http-" + channel.socket().getLocalPort();
+        workers = new Workers(limits.maxWorkers(), name + "-worker");
+        dispatcher = new Dispatcher(channel, limits, workers, this::serve, this::refusal);
+        dispatcherThread = new Thread(dispatcher, name);
+        dispatcherThread.setDaemon(true);
+        dispatcherThread.start();
     }
 
     /** The bound port (the real one when bound with port 0); -1 before {@link #bind()} or {@link #start()}. */
     public int port() {
-        ServerSocket socket = serverSocket;
-        return socket == null ? -1 : socket.getLocalPort();
+        ServerSocketChannel channel = serverChannel;
+        return channel == null ? -1 : channel.socket().getLocalPort();
+    }
+
+    /** Connections open now (waiting for a request, being served, or being closed). */
+    public int openConnections() {
+        Dispatcher d = dispatcher;
+        return d == null ? 0 : d.openConnections();
+    }
+
+    /** Connections refused ({@code 503 SlowDown}) since start because the limit was reached. */
+    public long refusedConnections() {
+        Dispatcher d = dispatcher;
+        return d == null ? 0 : d.refusedConnections();
+    }
+
+    /** Connections closed since start because their request head took longer than the head timeout. */
+    public long headTimeouts() {
+        Dispatcher d = dispatcher;
+        return d == null ? 0 : d.headTimeouts();
+    }
+
+    /** Threads serving requests now (the dispatcher thread not counted). */
+    public int workerThreads() {
+        Workers w = workers;
+        return w == null ? 0 : w.threads();
+    }
+
+    public ConnectionLimits limits() {
+        return limits;
     }
 
     /** Closes the listening socket and every open connection. Idempotent; safe before or after only {@link #bind()}. */
     public synchronized void stop() {
-        ServerSocket socket = serverSocket;
-        if (socket == null) {
+        ServerSocketChannel channel = serverChannel;
+        if (channel == null || !channel.isOpen()) {
             return;
         }
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing anyway
+        if (dispatcherThread == null) { // bound, never accepted
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            return;
         }
-        nano.stop(); // closes every open connection
-        if (listener == null) {
-            return; // bound, never accepted
-        }
+        dispatcher.stop();
         try {
-            listener.join(2000);
+            dispatcherThread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        workers.stop();
     }
 
     /**
-     * NanoHTTPD's thread-per-connection runner (its threads, and {@code stop()} closing every open
-     * connection); the request loop on each connection is ours: read a head, answer, repeat.
+     * On a worker: answers requests while their heads are complete in the buffer (pipelined) or arrive
+     * within {@link #KEEP_WORKER_MS}, then gives the connection back to the dispatcher; closes it when
+     * the client goes away, a response closes it, or the socket fails.
      */
-    private static final class Nano extends NanoHTTPD {
-        private final HttpHandler handler;
-
-        Nano(String host, int port, HttpHandler handler) {
-            super(host, port);
-            this.handler = handler;
-        }
-
-        /** Runs the connection on its own thread, registered so that {@link #stop()} closes it. */
-        void serveConnection(Socket socket) throws IOException {
-            asyncRunner.exec(createClientHandler(socket, socket.getInputStream()));
-        }
-
-        @Override
-        protected ClientHandler createClientHandler(Socket socket, InputStream socketInput) {
-            try {
-                socket.setTcpNoDelay(true);
-            } catch (SocketException ignored) {
-                // a socket that cannot take options fails on first use anyway
-            }
-            Connection connection = new Connection(socket, socketInput);
-            return new ClientHandler(socketInput, socket) {
-                @Override
-                public void run() {
-                    try {
-                        serveRequests(socket, connection);
-                    } finally {
-                        close();
-                        asyncRunner.closed(this);
-                    }
+    private void serve(Connection connection) {
+        try {
+            connection.input().workingBuffer();
+            connection.channel().socket().setSoTimeout(idleMillis);
+            OutputStream out = connection.output();
+            while (true) {
+                if (!connection.nextRequest()) {
+                    dispatcher.closeNow(connection);
+                    return;
                 }
-            };
-        }
-
-        /** Answers requests until the client closes, a response closes the connection, or the socket fails. */
-        private void serveRequests(Socket socket, Connection connection) {
-            try {
-                OutputStream out = socket.getOutputStream();
-                while (!socket.isClosed() && connection.nextRequest()) {
-                    RawResponse response;
-                    try {
-                        response = Exchange.run(connection, handler);
-                    } catch (Throwable t) {
-                        response = RawResponse.internalError(connection);
-                    }
-                    response.send(out);
-                    if (response.isCloseConnection()) {
-                        return;
-                    }
+                RawResponse response;
+                try {
+                    response = Exchange.run(connection, handler);
+                } catch (Throwable t) {
+                    response = RawResponse.internalError(connection);
                 }
-            } catch (IOException | RuntimeException e) {
-                // the client went away, broke off mid-head or idled past the timeout: close
+                response.send(out);
+                if (response.isCloseConnection()) {
+                    dispatcher.giveBack(connection);    // drained a little, then closed
+                    return;
+                }
+                if (connection.input().headReady()) {
+                    continue;                           // pipelined
+                }
+                if (workers.busy() * 2 <= workers.max() && connection.awaitBytes(KEEP_WORKER_MS, idleMillis)
+                        && connection.input().headReady()) {
+                    continue;
+                }
+                dispatcher.giveBack(connection);
+                return;
             }
+        } catch (IOException | RuntimeException e) {
+            // the client went away, broke off mid-head or idled past the timeout: close
+            dispatcher.closeNow(connection);
         }
+    }
+
+    /** The bytes answering a refused connection: the API's SlowDown error, closing the connection. */
+    private byte[] refusal() {
+        HttpResponse response = errors.apply(new StorageException(ErrorCode.SlowDown,
+                "The server has " + limits.maxConnections() + " open connections, the most it accepts; "
+                        + "close idle connections or retry later"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        new RawResponse(response, false, true, null).send(bytes);
+        return bytes.toByteArray();
     }
 }

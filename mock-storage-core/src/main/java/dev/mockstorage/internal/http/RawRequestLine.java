@@ -2,6 +2,7 @@ package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import java.util.Locale;
 
 /**
  * The first line of a request, exactly as sent: {@code METHOD SP target SP HTTP/1.x}. Nothing is
@@ -90,7 +91,7 @@ record RawRequestLine(String method, String rawPath, String rawQuery, String ver
     }
 
     private static String stripAbsoluteForm(String target) {
-        String lower = target.substring(0, Math.min(8, target.length())).toLowerCase(java.util.Locale.ROOT);
+        String lower = target.substring(0, Math.min(8, target.length())).toLowerCase(Locale.ROOT);
         int start = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
         if (start < 0) {
             return target;

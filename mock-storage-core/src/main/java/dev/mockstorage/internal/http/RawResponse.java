@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Locale;
+import java.time.Instant;
 
 /**
  * Writes an {@link HttpResponse} byte for byte in place of NanoHTTPD's own {@code send()}: status line
@@ -155,7 +156,7 @@ final class RawResponse extends NanoHTTPD.Response {
         long second = System.currentTimeMillis() / 1000;
         CachedDate cached = lastDate;
         if (cached == null || cached.second() != second) {
-            cached = new CachedDate(second, HTTP_DATE.format(java.time.Instant.ofEpochSecond(second)));
+            cached = new CachedDate(second, HTTP_DATE.format(Instant.ofEpochSecond(second)));
             lastDate = cached;
         }
         return cached.text();

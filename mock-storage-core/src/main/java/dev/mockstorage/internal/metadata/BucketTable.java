@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The SQL of the {@code buckets} table and of the bucket's settings that live and go with its row:
- * {@code bucket_tags} and {@code bucket_cors} (one row each at most, deleted with the bucket).
+ * {@code bucket_tags}, {@code bucket_cors} and {@code bucket_lifecycle} (one row each at most, deleted with the bucket).
  */
 final class BucketTable {
     private BucketTable() {
@@ -33,6 +33,23 @@ final class BucketTable {
     static List<BucketRecord> all(SqlConnection db) throws SQLException {
         List<BucketRecord> buckets = new ArrayList<>();
         try (ResultSet rs = db.prepare("SELECT name, created_at, versioning FROM buckets ORDER BY name").executeQuery()) {
+            while (rs.next()) {
+                buckets.add(row(rs));
+            }
+        }
+        return buckets;
+    }
+
+    /** Up to {@code limit} buckets named after {@code after} ("" for from the first) that start with {@code prefix}, by name. */
+    static List<BucketRecord> page(SqlConnection db, String prefix, String after, int limit) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT name, created_at, versioning FROM buckets WHERE name > ? AND substr(name, 1, ?) = ? "
+                + "ORDER BY name LIMIT ?");
+        ps.setString(1, after);
+        ps.setInt(2, prefix.length());
+        ps.setString(3, prefix);
+        ps.setInt(4, limit);
+        List<BucketRecord> buckets = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 buckets.add(row(rs));
             }
@@ -103,6 +120,33 @@ final class BucketTable {
         setSetting(db, "DELETE FROM bucket_cors WHERE bucket = ?",
                 "INSERT OR REPLACE INTO bucket_cors (bucket, rules) VALUES (?, ?)", bucket,
                 rules == null || rules.isEmpty() ? null : Columns.corsToJson(rules));
+    }
+
+    /** The bucket's lifecycle rules, if it has a lifecycle configuration. */
+    static Optional<List<LifecycleRule>> lifecycle(SqlConnection db, String bucket) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT rules FROM bucket_lifecycle WHERE bucket = ?");
+        ps.setString(1, bucket);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(Columns.lifecycleFromJson(rs.getString(1))) : Optional.empty();
+        }
+    }
+
+    /** Replaces the bucket's lifecycle rules (null or empty: deletes the configuration). */
+    static void setLifecycle(SqlConnection db, String bucket, List<LifecycleRule> rules) throws SQLException {
+        setSetting(db, "DELETE FROM bucket_lifecycle WHERE bucket = ?",
+                "INSERT OR REPLACE INTO bucket_lifecycle (bucket, rules) VALUES (?, ?)", bucket,
+                rules == null || rules.isEmpty() ? null : Columns.lifecycleToJson(rules));
+    }
+
+    /** The buckets that have lifecycle rules, by name. */
+    static List<String> lifecycleBuckets(SqlConnection db) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (ResultSet rs = db.prepare("SELECT bucket FROM bucket_lifecycle ORDER BY bucket").executeQuery()) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     /** Writes a bucket's row of a settings table with {@code upsert}, or removes it with {@code delete} when {@code json} is null. */

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * How the tables store values SQL has no type for: maps as JSON objects via {@link FlatJson} (Jackson
- * for anything else), CORS rules as a JSON array, and null text as SQL NULL.
+ * for anything else), CORS rules, ACL grants and bucket settings as JSON (Jackson), and null text as SQL NULL.
  */
 final class Columns {
     private Columns() {
@@ -28,6 +28,8 @@ final class Columns {
             MAPPER.readerFor(new TypeReference<LinkedHashMap<String, String>>() { });
     private static final ObjectWriter MAP_WRITER = MAPPER.writer();
     private static final ObjectReader CORS_READER = MAPPER.readerFor(new TypeReference<List<CorsRule>>() { });
+    private static final TypeReference<List<Grant>> GRANTS = new TypeReference<>() { };
+    private static final ObjectReader LIFECYCLE_READER = MAPPER.readerFor(new TypeReference<List<LifecycleRule>>() { });
 
     /** Binds {@code value}, SQL NULL when null. */
     static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
@@ -73,10 +75,34 @@ final class Columns {
 
     /** A bucket's CORS rules as a JSON array, in order. */
     static String corsToJson(List<CorsRule> rules) {
+        return settingToJson("CORS rules", rules);
+    }
+
+    /** An ACL's grants as a JSON array, in order; null (SQL NULL) for none set: the owner's FULL_CONTROL. */
+    static String grantsToJson(List<Grant> grants) {
+        return grants == null ? null : settingToJson("ACL", grants);
+    }
+
+    /** The grants stored by {@link #grantsToJson}, unmodifiable; null for SQL NULL. */
+    static List<Grant> grantsFromJson(String json) {
+        return json == null ? null : List.copyOf(settingFromJson("ACL", json, GRANTS));
+    }
+
+    /** A value as JSON ({@code what} names it in errors). */
+    static String settingToJson(String what, Object value) {
         try {
-            return MAP_WRITER.writeValueAsString(rules);
+            return MAP_WRITER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new StorageException(ErrorCode.InternalError, "cannot encode CORS rules: " + e.getMessage(), null, e);
+            throw new StorageException(ErrorCode.InternalError, "cannot encode " + what + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** A value written by {@link #settingToJson}. */
+    static <T> T settingFromJson(String what, String json, TypeReference<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "corrupt " + what + " setting: " + e.getMessage(), null, e);
         }
     }
 
@@ -87,6 +113,25 @@ final class Columns {
             return List.copyOf(rules);
         } catch (JsonProcessingException e) {
             throw new StorageException(ErrorCode.InternalError, "corrupt CORS rules column: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** A bucket's lifecycle rules as a JSON array, in order. */
+    static String lifecycleToJson(List<LifecycleRule> rules) {
+        try {
+            return MAP_WRITER.writeValueAsString(rules);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "cannot encode lifecycle rules: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The lifecycle rules stored by {@link #lifecycleToJson}; unmodifiable. */
+    static List<LifecycleRule> lifecycleFromJson(String json) {
+        try {
+            List<LifecycleRule> rules = LIFECYCLE_READER.readValue(json);
+            return List.copyOf(rules);
+        } catch (JsonProcessingException e) {
+            throw new StorageException(ErrorCode.InternalError, "corrupt lifecycle rules column: " + e.getMessage(), null, e);
         }
     }
 }

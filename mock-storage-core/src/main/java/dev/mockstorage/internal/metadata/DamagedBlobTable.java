@@ -39,7 +39,7 @@ final class DamagedBlobTable {
     static Set<String> ofCurrentObjects(SqlConnection db) throws SQLException {
         Set<String> ids = new HashSet<>();
         db.selectStrings("SELECT d.blob_id FROM damaged_blobs d JOIN objects o"
-                + " ON o.bucket = d.bucket AND o.key = d.key AND o.blob_id = d.blob_id", ids);
+                + " ON o.bucket = d.bucket AND o.key = d.key AND o.blob_id = d.blob_id", ids::add);
         return ids;
     }
 }

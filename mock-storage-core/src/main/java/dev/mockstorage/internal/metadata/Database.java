@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Thread-safe.
  */
 final class Database implements AutoCloseable {
+    private static final String[] SIDECARS = {"-wal", "-shm", "-journal"};
     private final Path file;
     private final Duration lockTimeout;
     private final long lockTimeoutNanos;
@@ -45,15 +46,40 @@ final class Database implements AutoCloseable {
      * @throws StorageException InternalError when the file cannot be opened or has a newer schema
      */
     static Database open(Path file, boolean fsync, Duration lockTimeout) {
+        return open(file, fsync, lockTimeout, SchemaTemplate.inDefaultCache());
+    }
+
+    /**
+     * {@link #open(Path, boolean, Duration)} with the templates of a new database taken from
+     * {@code templates} (null: none; a new database is migrated).
+     */
+    static Database open(Path file, boolean fsync, Duration lockTimeout, SchemaTemplate templates) {
+        SqliteLibrary.prepare();
         Path absolute = file.toAbsolutePath();
         SqlConnection writer = null;
         try {
             if (absolute.getParent() != null) {
                 Files.createDirectories(absolute.getParent());
             }
-            writer = SqlConnection.open(absolute, fsync, lockTimeout.toMillis(), false);
-            writer.execute("PRAGMA journal_mode = WAL");
+            boolean fresh = templates != null && isFresh(absolute);
+            SchemaTemplate.Copy copied = fresh ? templates.copyTo(absolute) : null;
+            if (copied != null) {
+                writer = openCopy(absolute, fsync, lockTimeout, copied);
+                if (writer == null) {
+                    // not what the migrations make (stale, damaged or foreign): never used
+                    deleteWithSidecars(absolute);
+                    templates.discard(copied);
+                    copied = null;
+                }
+            }
+            if (writer == null) {
+                writer = SqlConnection.open(absolute, fsync, lockTimeout.toMillis(), false);
+                writer.execute("PRAGMA journal_mode = WAL");
+            }
             Schema.migrate(writer);
+            if (fresh && copied == null) {
+                templates.save(writer);
+            }
             return new Database(absolute, fsync, lockTimeout, writer);
         } catch (IOException | SQLException | RuntimeException e) {
             if (writer != null) {
@@ -69,6 +95,42 @@ final class Database implements AutoCloseable {
 
     Path file() {
         return file;
+    }
+
+    /** The write connection on a copy of a template if it holds its schema; else null, the connection closed. */
+    private static SqlConnection openCopy(Path db, boolean fsync, Duration lockTimeout, SchemaTemplate.Copy copy) {
+        SqlConnection writer = null;
+        try {
+            writer = SqlConnection.open(db, fsync, lockTimeout.toMillis(), false);
+            writer.execute("PRAGMA journal_mode = WAL");
+            if (copy.checked() || SchemaTemplate.holds(writer, copy.schemaHash())) {
+                SchemaTemplate.checked(copy);
+                return writer;
+            }
+        } catch (SQLException | RuntimeException e) {
+            // not a database, or not ours: the caller migrates a new one
+        }
+        if (writer != null) {
+            writer.close();
+        }
+        return null;
+    }
+
+    /** Neither the database nor a journal of it exists: a new database, which a template may give. */
+    private static boolean isFresh(Path db) {
+        for (String suffix : SIDECARS) {
+            if (Files.exists(db.resolveSibling(db.getFileName() + suffix))) {
+                return false;
+            }
+        }
+        return !Files.exists(db);
+    }
+
+    private static void deleteWithSidecars(Path db) throws IOException {
+        Files.deleteIfExists(db);
+        for (String suffix : SIDECARS) {
+            Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+        }
     }
 
     /**

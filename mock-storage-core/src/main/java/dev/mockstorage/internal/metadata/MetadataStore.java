@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * SQLite metadata: buckets, objects, versions, multipart uploads, statistics and the task table;
+ * SQLite metadata: buckets and their settings, objects, versions, multipart uploads, statistics and the task table;
  * what the rest of the server calls. Its methods run alone: each read on a read connection (the
  * last committed state; it never waits for a writer) and each change in its own transaction. Work
  * that must share a transaction goes through {@link #write}, whose {@link Tx} it is given; the
@@ -78,12 +80,52 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("list buckets", BucketTable::all);
     }
 
+    /** Up to {@code limit} buckets named after {@code after} ("": from the first) that start with {@code prefix}, sorted by name. */
+    public List<BucketRecord> buckets(String prefix, String after, int limit) {
+        return database.read("list buckets", db -> BucketTable.page(db, prefix, after, limit));
+    }
+
     /**
      * The bucket's CORS rules as last committed (one primary-key lookup); empty when the bucket has no
      * CORS configuration or does not exist.
      */
     public Optional<List<CorsRule>> bucketCors(String bucket) {
         return database.read("read CORS rules of bucket " + bucket, db -> BucketTable.cors(db, bucket));
+    }
+
+    /** The bucket's setting as last committed (one primary-key lookup); empty when it has none or does not exist. */
+    public <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting) {
+        return database.read("read " + setting + " of bucket " + bucket, db -> BucketSettingTable.find(db, bucket, setting));
+    }
+
+    /** Every bucket that has the setting, with its value, by bucket name. */
+    public <T> Map<String, T> bucketSettings(BucketSetting<T> setting) {
+        return database.read("read " + setting + " of every bucket", db -> BucketSettingTable.all(db, setting));
+    }
+
+    /** The bucket's lifecycle rules as last committed; empty when it has none (or does not exist). */
+    public Optional<List<LifecycleRule>> bucketLifecycle(String bucket) {
+        return database.read("read lifecycle rules of " + bucket, db -> BucketTable.lifecycle(db, bucket));
+    }
+
+    /** The buckets that have lifecycle rules, by name: one read of a table that is empty unless rules were put. */
+    public List<String> lifecycleBuckets() {
+        return database.read("list buckets with lifecycle rules", BucketTable::lifecycleBuckets);
+    }
+
+    /** The bucket's object-lock configuration as last committed; empty when object lock is not enabled on it. */
+    public Optional<ObjectLockConfig> objectLockConfig(String bucket) {
+        return database.read("read the object-lock configuration of " + bucket, db -> ObjectLockTable.config(db, bucket));
+    }
+
+    /** The buckets with object lock enabled. */
+    public Set<String> objectLockBuckets() {
+        return database.read("list buckets with object lock", ObjectLockTable::buckets);
+    }
+
+    /** The lock of one version ({@code "null"}: the null version) as last committed, if it has one. */
+    public Optional<ObjectLock> objectLock(String bucket, String key, String versionId) {
+        return database.read("read the lock of " + bucket + "/" + key, db -> ObjectLockTable.lock(db, bucket, key, versionId));
     }
 
     /** Every bucket's statistics, sorted by bucket name. */
@@ -96,7 +138,10 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("read statistics of bucket " + bucket, db -> BucketStatsTable.find(db, bucket));
     }
 
-    /** Every bucket with its object count and bytes (empty buckets included), by name. */
+    /**
+     * Every bucket with its object count and bytes (empty buckets included), by name, from the bucket
+     * statistics (no count of the object rows).
+     */
     public List<BucketTotals> bucketTotals() {
         return database.read("count objects per bucket", ObjectTable::totals);
     }
@@ -121,6 +166,18 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("list objects of " + bucket, db -> ObjectTable.list(db, bucket, prefix, afterKey, limit));
     }
 
+    /**
+     * As {@link #listObjects(String, String, String, int)}, but from {@code fromKey} inclusive: for a
+     * listing that rolls keys up into a common prefix and goes on at the prefix's successor
+     * ({@link KeyRange#successor}) instead of reading every key under it.
+     */
+    public List<ObjectRecord> listObjectsFrom(String bucket, String prefix, String fromKey, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return database.read("list objects of " + bucket, db -> ObjectTable.listFrom(db, bucket, prefix, fromKey, limit));
+    }
+
     /** Number of objects and total bytes ({@code [count, bytes]}) in a bucket (null: all buckets). */
     public long[] countAndBytes(String bucket) {
         return database.read("count objects", db -> ObjectTable.countAndBytes(db, bucket));
@@ -129,7 +186,8 @@ public final class MetadataStore implements AutoCloseable {
     /**
      * Objects across buckets matching {@code query}, ordered by bucket then key (UTF-8 byte order),
      * strictly after ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}.
-     * Filters other than bucket and prefix scan the rows in order; fine for a test store.
+     * A page costs its rows wherever it starts (see {@link ObjectTable}); filters other than bucket and
+     * prefix are checked row by row within the prefix's range.
      */
     public List<ObjectRecord> findObjects(ObjectQuery query, String afterBucket, String afterKey, int limit) {
         if (limit <= 0) {
@@ -143,13 +201,23 @@ public final class MetadataStore implements AutoCloseable {
      * the files on the nodes). Blobs only named in task payloads are not included.
      */
     public Set<String> referencedBlobIds() {
-        return database.read("list blob ids", db -> {
-            Set<String> ids = new HashSet<>();
-            ObjectTable.addBlobIds(db, ids);
-            MultipartTable.addPartBlobIds(db, ids);
+        Set<String> ids = new HashSet<>();
+        forEachReferencedBlobId(ids::add);
+        return ids;
+    }
+
+    /**
+     * Hands every blob id the object, noncurrent version and upload part rows point at to {@code sink}, in no
+     * particular order (an id may come twice), from one snapshot, without holding them: the consistency check
+     * spreads them over files on disk, so a store of millions of blobs does not need their ids in memory.
+     */
+    public void forEachReferencedBlobId(Consumer<String> sink) {
+        database.read("list blob ids", db -> {
+            ObjectTable.blobIds(db, sink);
+            MultipartTable.partBlobIds(db, sink);
             // noncurrent versions keep their blobs: a repairing check must never take them for orphans
-            VersionTable.addBlobIds(db, ids);
-            return ids;
+            VersionTable.blobIds(db, sink);
+            return null;
         });
     }
 
@@ -175,7 +243,19 @@ public final class MetadataStore implements AutoCloseable {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read("list versions of " + bucket, db -> VersionTable.list(db, bucket, prefix, afterKey, afterVersionId, limit));
+        return database.read("list versions of " + bucket,
+                db -> VersionTable.list(db, bucket, prefix, afterKey, afterVersionId, null, limit));
+    }
+
+    /**
+     * As {@link #listVersions(String, String, String, String, int)}, from the first version of {@code fromKey}
+     * (inclusive; a key after the prefix's keys gives nothing): to go on after a common prefix.
+     */
+    public List<ObjectVersion> listVersionsFrom(String bucket, String prefix, String fromKey, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return database.read("list versions of " + bucket, db -> VersionTable.list(db, bucket, prefix, null, null, fromKey, limit));
     }
 
     /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */

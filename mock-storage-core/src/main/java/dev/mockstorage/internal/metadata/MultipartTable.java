@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The SQL of multipart uploads: {@code uploads} in progress, their {@code upload_parts} (each its
@@ -19,13 +19,13 @@ final class MultipartTable {
     }
 
     private static final String UPLOAD_COLUMNS =
-            "bucket, key, upload_id, initiated, content_type, user_metadata, headers, checksum_algorithm, checksum_type, tags";
+            "bucket, key, upload_id, initiated, content_type, user_metadata, headers, checksum_algorithm, checksum_type, tags, grants";
     private static final String PART_COLUMNS = "upload_id, part_number, blob_id, size, etag, last_modified, checksums, started";
 
     private static UploadRecord uploadRow(ResultSet rs) throws SQLException {
         return new UploadRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
                 rs.getString(5), Columns.fromJson(rs.getString(6)), Columns.fromJson(rs.getString(7)), rs.getString(8),
-                rs.getString(9), Columns.fromJson(rs.getString(10)));
+                rs.getString(9), Columns.fromJson(rs.getString(10)), Columns.grantsFromJson(rs.getString(11)));
     }
 
     private static PartRecord partRow(ResultSet rs) throws SQLException {
@@ -36,7 +36,7 @@ final class MultipartTable {
     // ---------------------------------------------------------------- uploads
 
     static void insertUpload(SqlConnection db, UploadRecord u) throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT INTO uploads (" + UPLOAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement ps = db.prepare("INSERT INTO uploads (" + UPLOAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, u.bucket());
         ps.setString(2, u.key());
         ps.setString(3, u.uploadId());
@@ -47,6 +47,7 @@ final class MultipartTable {
         Columns.setNullableString(ps, 8, u.checksumAlgorithm());
         Columns.setNullableString(ps, 9, u.checksumType());
         Columns.setNullableString(ps, 10, Columns.toJson(u.tags()));
+        Columns.setNullableString(ps, 11, Columns.grantsToJson(u.grants()));
         ps.executeUpdate();
     }
 
@@ -179,9 +180,9 @@ final class MultipartTable {
         return parts;
     }
 
-    /** Adds the blob id of every part of every upload to {@code ids}. */
-    static void addPartBlobIds(SqlConnection db, Set<String> ids) throws SQLException {
-        db.selectStrings("SELECT blob_id FROM upload_parts", ids);
+    /** Hands the blob id of every part of every upload to {@code sink}. */
+    static void partBlobIds(SqlConnection db, Consumer<String> sink) throws SQLException {
+        db.selectStrings("SELECT blob_id FROM upload_parts", sink);
     }
 
     // ---------------------------------------------------------------- completed objects

@@ -1,6 +1,7 @@
 package dev.mockstorage.internal.metadata;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,11 +22,20 @@ import java.util.Map;
  * @param tags         object tags (S3 tagging), key to value, in order; empty when none
  * @param versionId    S3 version id of this version; null for S3's "null" version (every object of a
  *                     never-versioned bucket, and those written while versioning was suspended)
+ * @param grants       the version's ACL; null when none was given (the owner's FULL_CONTROL)
  */
 public record ObjectRecord(String bucket, String key, String blobId, long size, String etag,
                            String contentType, Instant lastModified, Map<String, String> userMetadata,
                            Map<String, String> headers, Map<String, String> checksums, Map<String, String> tags,
-                           String versionId) {
+                           String versionId, List<Grant> grants) {
+    /** A version without an ACL of its own. */
+    public ObjectRecord(String bucket, String key, String blobId, long size, String etag,
+                        String contentType, Instant lastModified, Map<String, String> userMetadata,
+                        Map<String, String> headers, Map<String, String> checksums, Map<String, String> tags,
+                        String versionId) {
+        this(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, tags, versionId, null);
+    }
+
     /** The "null" version of an object with tags. */
     public ObjectRecord(String bucket, String key, String blobId, long size, String etag,
                         String contentType, Instant lastModified, Map<String, String> userMetadata,
@@ -48,13 +58,13 @@ public record ObjectRecord(String bucket, String key, String blobId, long size, 
     /** This object with other tags. */
     public ObjectRecord withTags(Map<String, String> newTags) {
         return new ObjectRecord(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, newTags,
-                versionId);
+                versionId, grants);
     }
 
     /** This object as another version ({@code null}: the "null" version). */
     public ObjectRecord withVersionId(String newVersionId) {
         return new ObjectRecord(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, tags,
-                newVersionId);
+                newVersionId, grants);
     }
 
     /** The version id as S3 writes it: the id, or {@code "null"} for the null version. */

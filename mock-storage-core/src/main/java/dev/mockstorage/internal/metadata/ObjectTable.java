@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The SQL of the {@code objects} table: the current version of each key (one primary-key lookup
@@ -19,7 +19,7 @@ final class ObjectTable {
     }
 
     private static final String COLUMNS =
-            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id";
+            "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id, grants";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key = ?";
     private static final String LIST_FROM = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?";
     private static final String LIST_AFTER = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?";
@@ -29,7 +29,7 @@ final class ObjectTable {
         return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
                 Columns.fromJson(rs.getString(8)), Columns.fromJson(rs.getString(9)), Columns.fromJson(rs.getString(10)),
-                Columns.fromJson(rs.getString(11)), rs.getString(12));
+                Columns.fromJson(rs.getString(11)), rs.getString(12), Columns.grantsFromJson(rs.getString(13)));
     }
 
     static Optional<ObjectRecord> find(SqlConnection db, String bucket, String key) throws SQLException {
@@ -44,7 +44,7 @@ final class ObjectTable {
     /** Inserts the row, or replaces the key's row. */
     static void put(SqlConnection db, ObjectRecord o) throws SQLException {
         PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO objects (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, o.bucket());
         ps.setString(2, o.key());
         ps.setString(3, o.blobId());
@@ -60,6 +60,7 @@ final class ObjectTable {
         Columns.setNullableString(ps, 10, Columns.toJson(o.checksums()));
         Columns.setNullableString(ps, 11, Columns.toJson(o.tags()));
         Columns.setNullableString(ps, 12, o.versionId());
+        Columns.setNullableString(ps, 13, Columns.grantsToJson(o.grants()));
         ps.executeUpdate();
     }
 
@@ -79,6 +80,16 @@ final class ObjectTable {
         return ps.executeUpdate() == 1;
     }
 
+    /** Replaces the grants of the key's current row if it is version {@code versionId} (null: the null version); false when it is not. */
+    static boolean setGrants(SqlConnection db, String bucket, String key, String versionId, List<Grant> grants) throws SQLException {
+        PreparedStatement ps = db.prepare("UPDATE objects SET grants = ? WHERE bucket = ? AND key = ? AND version_id IS ?");
+        Columns.setNullableString(ps, 1, Columns.grantsToJson(grants));
+        ps.setString(2, bucket);
+        ps.setString(3, key);
+        Columns.setNullableString(ps, 4, versionId);
+        return ps.executeUpdate() == 1;
+    }
+
     /**
      * Rows of a bucket whose key starts with {@code prefix} and sorts strictly after {@code afterKey}
      * (null: from the start), ascending by the key's UTF-8 bytes, at most {@code limit}. Walks the
@@ -87,11 +98,27 @@ final class ObjectTable {
      */
     static List<ObjectRecord> list(SqlConnection db, String bucket, String prefix, String afterKey, int limit)
             throws SQLException {
+        return list(db, bucket, prefix, afterKey, false, limit);
+    }
+
+    /**
+     * As {@link #list(SqlConnection, String, String, String, int)}, but from {@code fromKey} inclusive: for a
+     * listing that rolls keys up into a common prefix and goes on at the prefix's successor
+     * ({@link KeyRange#successor}) instead of reading every key under it.
+     */
+    static List<ObjectRecord> listFrom(SqlConnection db, String bucket, String prefix, String fromKey, int limit)
+            throws SQLException {
+        return list(db, bucket, prefix, fromKey, true, limit);
+    }
+
+    private static List<ObjectRecord> list(SqlConnection db, String bucket, String prefix, String bound, boolean inclusive,
+                                           int limit) throws SQLException {
         String p = prefix == null ? "" : prefix;
-        boolean fromAfterKey = afterKey != null && compareUtf8(afterKey, p) >= 0;
-        PreparedStatement ps = db.prepare(fromAfterKey ? LIST_AFTER : LIST_FROM);
+        int position = bound == null ? -1 : compareUtf8(bound, p);
+        boolean fromBound = inclusive ? position > 0 : position >= 0;
+        PreparedStatement ps = db.prepare(fromBound && !inclusive ? LIST_AFTER : LIST_FROM);
         ps.setString(1, bucket);
-        ps.setString(2, fromAfterKey ? afterKey : p);
+        ps.setString(2, fromBound ? bound : p);
         ps.setInt(3, limit);
         List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
         try (ResultSet rs = ps.executeQuery()) {
@@ -107,8 +134,10 @@ final class ObjectTable {
 
     /**
      * Rows across buckets matching {@code query}, ordered by bucket then key, strictly after
-     * ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}. Filters other than
-     * bucket and prefix scan the rows in order; fine for a test store.
+     * ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}. The position, the bucket
+     * and a prefix (or a glob's literal start) bound the walk of the primary-key index, so a page costs its
+     * rows wherever it starts; other filters (a substring, a glob's rest, content type, size) are checked
+     * row by row within those bounds.
      */
     static List<ObjectRecord> search(SqlConnection db, ObjectQuery query, String afterBucket, String afterKey, int limit)
             throws SQLException {
@@ -144,9 +173,29 @@ final class ObjectTable {
             sql.append(" AND size <= ?");
             args.add(query.maxSize());
         }
-        if (afterBucket != null) {
-            sql.append(" AND (bucket > ? OR (bucket = ? AND key > ?))");
-            args.add(afterBucket);
+        // Where the walk of the primary-key index starts and ends. With (bucket > ? OR (bucket = ? AND
+        // key > ?)) SQLite walked from the bucket's first row, so every page cost the pages before it.
+        if (query.bucket() != null) {
+            String literal = query.prefix() != null && !query.prefix().isEmpty() ? query.prefix()
+                    : query.glob() != null ? KeyRange.literalPrefix(query.glob()) : "";
+            int position = afterBucket == null ? -1 : afterBucket.compareTo(query.bucket());
+            if (position > 0) {
+                return List.of();                      // the cursor is past this bucket
+            }
+            if (position == 0 && compareUtf8(afterKey == null ? "" : afterKey, literal) >= 0) {
+                sql.append(" AND key > ?");
+                args.add(afterKey == null ? "" : afterKey);
+            } else if (!literal.isEmpty()) {
+                sql.append(" AND key >= ?");
+                args.add(literal);
+            }
+            String end = literal.isEmpty() ? null : KeyRange.successor(literal);
+            if (end != null) {
+                sql.append(" AND key < ?");
+                args.add(end);
+            }
+        } else if (afterBucket != null) {
+            sql.append(" AND (bucket, key) > (?, ?)");   // a row value: SQLite seeks the index to it
             args.add(afterBucket);
             args.add(afterKey == null ? "" : afterKey);
         }
@@ -192,11 +241,15 @@ final class ObjectTable {
         }
     }
 
-    /** Every bucket with its object count and bytes (empty buckets included), by name. */
+    /**
+     * Every bucket with its object count and bytes (empty buckets included), by name: from the statistics
+     * kept in the transactions that change the objects, not by counting rows (a million objects took a full
+     * scan per /api/v1/stats call and /metrics scrape).
+     */
     static List<BucketTotals> totals(SqlConnection db) throws SQLException {
         List<BucketTotals> out = new ArrayList<>();
-        try (ResultSet rs = db.prepare("SELECT b.name, count(o.key), coalesce(sum(o.size), 0) FROM buckets b"
-                + " LEFT JOIN objects o ON o.bucket = b.name GROUP BY b.name ORDER BY b.name").executeQuery()) {
+        try (ResultSet rs = db.prepare("SELECT b.name, coalesce(s.objects, 0), coalesce(s.bytes, 0) FROM buckets b"
+                + " LEFT JOIN bucket_stats s ON s.bucket = b.name ORDER BY b.name").executeQuery()) {
             while (rs.next()) {
                 out.add(new BucketTotals(rs.getString(1), rs.getLong(2), rs.getLong(3)));
             }
@@ -204,9 +257,9 @@ final class ObjectTable {
         return out;
     }
 
-    /** Adds the blob id of every row to {@code ids}. */
-    static void addBlobIds(SqlConnection db, Set<String> ids) throws SQLException {
-        db.selectStrings("SELECT blob_id FROM objects", ids);
+    /** Hands the blob id of every row to {@code sink}. */
+    static void blobIds(SqlConnection db, Consumer<String> sink) throws SQLException {
+        db.selectStrings("SELECT blob_id FROM objects", sink);
     }
 
     /**

@@ -174,10 +174,50 @@ final class Schema {
                         tags          TEXT,
                         PRIMARY KEY (bucket, key, seq)
                     ) WITHOUT ROWID"""),
-            // 9: reserved for the bucket settings of another branch (ACLs, policies, ...); the merge puts them here
-            List.of(),
-            // 10: reserved for the lifecycle rules and object lock of another branch; the merge puts them here
-            List.of(),
+            // 9: ACLs and the bucket settings infrastructure code sets and reads back. An object version's grants
+            // live in its row (JSON, NULL for none given: the owner's FULL_CONTROL) and move with it; an upload keeps
+            // those asked for on CreateMultipartUpload. A bucket's settings (ACL, policy, public access block,
+            // ownership controls, ...) are one row each, named as BucketSetting names them, gone with the bucket.
+            List.of(
+                    "ALTER TABLE objects ADD COLUMN grants TEXT",
+                    "ALTER TABLE object_versions ADD COLUMN grants TEXT",
+                    "ALTER TABLE uploads ADD COLUMN grants TEXT",
+                    """
+                    CREATE TABLE bucket_settings (
+                        bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+                        name   TEXT NOT NULL,
+                        value  TEXT NOT NULL,
+                        PRIMARY KEY (bucket, name)
+                    ) WITHOUT ROWID"""),
+            // 10: lifecycle rules and object lock. A bucket's lifecycle rules (a JSON array of LifecycleRule) and its
+            // object-lock configuration are one row each, gone with the bucket (a bucket_object_lock row: object lock is
+            // enabled; its default retention may be NULL). object_locks holds the retention (mode and retain_until NULL:
+            // none) and legal hold (NULL: never set, 0 OFF, 1 ON) of single versions, version_id as S3 writes it ("null"
+            // for the null version); a row goes when its version is deleted. The lifecycle sweep reads bucket_lifecycle first, so a store without rules pays
+            // one lookup in an empty table per sweep.
+            List.of(
+                    """
+                    CREATE TABLE bucket_lifecycle (
+                        bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        rules  TEXT NOT NULL
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE bucket_object_lock (
+                        bucket       TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
+                        default_mode TEXT,
+                        default_days INTEGER,
+                        default_years INTEGER
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE object_locks (
+                        bucket       TEXT    NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+                        key          TEXT    NOT NULL,
+                        version_id   TEXT    NOT NULL,
+                        mode         TEXT,
+                        retain_until INTEGER,
+                        legal_hold   INTEGER,
+                        PRIMARY KEY (bucket, key, version_id)
+                    ) WITHOUT ROWID"""),
             // 11: multipart retries and races. upload_parts.started orders the uploads of one part number by when they
             // STARTED (a sequence, larger = later): a part is replaced only by an upload started after it, as on S3,
             // whichever finishes last. multipart_objects.upload_id names the upload a completed object came from, so

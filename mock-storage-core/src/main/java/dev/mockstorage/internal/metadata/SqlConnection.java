@@ -2,15 +2,15 @@ package dev.mockstorage.internal.metadata;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
+import org.sqlite.JDBC;
 
 /** One SQLite connection with its prepared statements cached by SQL text. Used by one thread at a time. */
 final class SqlConnection implements AutoCloseable {
@@ -31,7 +31,8 @@ final class SqlConnection implements AutoCloseable {
         // sqlite-jdbc's default runs a regex over every executed statement and, after each INSERT, compiles
         // and runs a second statement (SELECT last_insert_rowid()) for getGeneratedKeys, which we never call
         properties.setProperty("jdbc.get_generated_keys", "false");
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), properties);
+        // the driver itself, not DriverManager: no scan of the class path for other drivers, no caller check
+        Connection connection = JDBC.createConnection(JDBC.PREFIX + file.toAbsolutePath(), properties);
         SqlConnection sql = new SqlConnection(connection);
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = " + Math.max(0, Math.min(busyTimeoutMillis, Integer.MAX_VALUE)));
@@ -58,11 +59,14 @@ final class SqlConnection implements AutoCloseable {
         return statement;
     }
 
-    /** Runs a query without parameters through the statement cache and adds the values of its first column to {@code into}. */
-    void selectStrings(String sql, Collection<String> into) throws SQLException {
+    /**
+     * Runs a query without parameters through the statement cache and hands the values of its first column
+     * to {@code sink}, one row at a time (none are held here).
+     */
+    void selectStrings(String sql, Consumer<String> sink) throws SQLException {
         try (ResultSet rs = prepare(sql).executeQuery()) {
             while (rs.next()) {
-                into.add(rs.getString(1));
+                sink.accept(rs.getString(1));
             }
         }
     }

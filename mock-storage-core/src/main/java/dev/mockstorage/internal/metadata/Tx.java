@@ -130,6 +130,46 @@ public interface Tx {
     /** Replaces the bucket's CORS rules (empty: deletes the configuration). The bucket must exist. */
     void setBucketCors(String bucket, List<CorsRule> rules);
 
+    // ---------------------------------------------------------------- bucket settings and ACLs (the ACL migration in Schema)
+
+    /** The bucket's setting; empty when it has none. */
+    <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting);
+
+    /** Sets the bucket's setting (null: removes it). The bucket must exist. */
+    <T> void setBucketSetting(String bucket, BucketSetting<T> setting, T value);
+
+    /**
+     * Replaces the grants of one version of an object ({@code versionId} S3's, {@code "null"} for the null version),
+     * current or noncurrent (null: none of its own, the owner's FULL_CONTROL); false when there is no such version
+     * (or it is a delete marker).
+     */
+    boolean setObjectGrants(String bucket, String key, String versionId, List<Grant> grants);
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** The bucket's lifecycle rules; empty when it has no lifecycle configuration. */
+    Optional<List<LifecycleRule>> bucketLifecycle(String bucket);
+
+    /** Replaces the bucket's lifecycle rules (empty: deletes the configuration). The bucket must exist. */
+    void setBucketLifecycle(String bucket, List<LifecycleRule> rules);
+
+    /** The buckets that have lifecycle rules, by name. */
+    List<String> lifecycleBuckets();
+
+    // ---------------------------------------------------------------- object lock
+
+    /** The bucket's object-lock configuration; empty when object lock is not enabled on it. */
+    Optional<ObjectLockConfig> objectLockConfig(String bucket);
+
+    /** Enables object lock on the bucket with this configuration (replacing the one it had). The bucket must exist. */
+    void setObjectLockConfig(String bucket, ObjectLockConfig config);
+
+    /** The lock of one version ({@code versionId} as S3 writes it: {@code "null"} for the null version), if it has one. */
+    Optional<ObjectLock> objectLock(String bucket, String key, String versionId);
+
+    /** Replaces the lock of one version; null or an empty lock removes it (call when the version is deleted). */
+    void setObjectLock(String bucket, String key, String versionId, ObjectLock lock);
+
     // ---------------------------------------------------------------- versioning (the versioning migration in Schema)
 
     /** Sets the bucket's versioning status ({@link BucketRecord#ENABLED} or {@link BucketRecord#SUSPENDED}); false when no such bucket. */
@@ -158,6 +198,9 @@ public interface Tx {
      * marker (moves it into the objects table); returns it when it did.
      */
     Optional<ObjectRecord> promoteNewestVersion(String bucket, String key);
+
+    /** Number of noncurrent versions and delete markers of one key (its current row not counted). */
+    long noncurrentVersionCount(String bucket, String key);
 
     /** Removes every noncurrent version and delete marker of a bucket (a reset); returns their blob ids. */
     List<String> deleteAllNoncurrentVersions(String bucket);

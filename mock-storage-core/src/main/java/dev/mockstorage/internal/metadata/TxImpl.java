@@ -130,6 +130,87 @@ final class TxImpl implements Tx {
     }
 
     @Override
+    public <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting) {
+        try {
+            return BucketSettingTable.find(db(), bucket, setting);
+        } catch (SQLException e) {
+            throw wrap("read " + setting + " of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public Optional<List<LifecycleRule>> bucketLifecycle(String bucket) {
+        try {
+            return BucketTable.lifecycle(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read lifecycle rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public <T> void setBucketSetting(String bucket, BucketSetting<T> setting, T value) {
+        try {
+            BucketSettingTable.put(db(), bucket, setting, value);
+        } catch (SQLException e) {
+            throw wrap("set " + setting + " of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setBucketLifecycle(String bucket, List<LifecycleRule> rules) {
+        try {
+            BucketTable.setLifecycle(db(), bucket, rules);
+        } catch (SQLException e) {
+            throw wrap("set lifecycle rules of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public List<String> lifecycleBuckets() {
+        try {
+            return BucketTable.lifecycleBuckets(db());
+        } catch (SQLException e) {
+            throw wrap("list buckets with lifecycle rules", e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectLockConfig> objectLockConfig(String bucket) {
+        try {
+            return ObjectLockTable.config(db(), bucket);
+        } catch (SQLException e) {
+            throw wrap("read the object-lock configuration of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public void setObjectLockConfig(String bucket, ObjectLockConfig config) {
+        try {
+            ObjectLockTable.setConfig(db(), bucket, config);
+        } catch (SQLException e) {
+            throw wrap("set the object-lock configuration of bucket " + bucket, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectLock> objectLock(String bucket, String key, String versionId) {
+        try {
+            return ObjectLockTable.lock(db(), bucket, key, versionId);
+        } catch (SQLException e) {
+            throw wrap("read the lock of version " + versionId + " of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public void setObjectLock(String bucket, String key, String versionId, ObjectLock lock) {
+        try {
+            ObjectLockTable.setLock(db(), bucket, key, versionId, lock);
+        } catch (SQLException e) {
+            throw wrap("set the lock of version " + versionId + " of " + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
     public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
         try {
             BucketStatsTable.adjust(db(), bucket, objectsDelta, bytesDelta);
@@ -195,6 +276,16 @@ final class TxImpl implements Tx {
         }
     }
 
+    @Override
+    public boolean setObjectGrants(String bucket, String key, String versionId, List<Grant> grants) {
+        try {
+            String stored = ObjectVersion.storedId(versionId);
+            return ObjectTable.setGrants(db(), bucket, key, stored, grants) || VersionTable.setGrants(db, bucket, key, stored, grants);
+        } catch (SQLException e) {
+            throw wrap("set the ACL of " + bucket + "/" + key, e);
+        }
+    }
+
     // ---------------------------------------------------------------- versions
 
     @Override
@@ -254,6 +345,15 @@ final class TxImpl implements Tx {
             return Optional.of(newest.get().object());
         } catch (SQLException e) {
             throw wrap("make the previous version of " + bucket + "/" + key + " current", e);
+        }
+    }
+
+    @Override
+    public long noncurrentVersionCount(String bucket, String key) {
+        try {
+            return VersionTable.countOfKey(db(), bucket, key);
+        } catch (SQLException e) {
+            throw wrap("count versions of " + bucket + "/" + key, e);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The SQL of the {@code object_versions} table (the versioning migration in {@link Schema}): {@code objects}
@@ -24,10 +24,10 @@ final class VersionTable {
     private static final long CURRENT_SEQ = Long.MAX_VALUE;
 
     private static final String VERSION_COLUMNS = "bucket, key, seq, version_id, delete_marker, blob_id, size, etag, content_type,"
-            + " last_modified, user_metadata, headers, checksums, tags";
+            + " last_modified, user_metadata, headers, checksums, tags, grants";
     /** The objects table's rows in {@link #VERSION_COLUMNS} order. */
     private static final String CURRENT_AS_VERSION = "bucket, key, " + CURRENT_SEQ + " AS seq, version_id, 0 AS delete_marker,"
-            + " blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags";
+            + " blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, grants";
 
     /** Maps a row selected with {@link #VERSION_COLUMNS}. */
     private static ObjectVersion version(ResultSet rs, boolean latest) throws SQLException {
@@ -38,7 +38,8 @@ final class VersionTable {
         Instant lastModified = Instant.ofEpochMilli(rs.getLong(10));
         ObjectRecord object = marker ? null : new ObjectRecord(bucket, key, rs.getString(6), rs.getLong(7), rs.getString(8),
                 rs.getString(9), lastModified, Columns.fromJson(rs.getString(11)), Columns.fromJson(rs.getString(12)),
-                Columns.fromJson(rs.getString(13)), Columns.fromJson(rs.getString(14)), versionId);
+                Columns.fromJson(rs.getString(13)), Columns.fromJson(rs.getString(14)), versionId,
+                Columns.grantsFromJson(rs.getString(15)));
         return new ObjectVersion(bucket, key, versionId == null ? ObjectVersion.NULL_ID : versionId, marker, latest,
                 lastModified, object);
     }
@@ -132,7 +133,7 @@ final class VersionTable {
             throws SQLException {
         long seq = maxSeq(db, bucket, key) + 1;
         PreparedStatement ps = db.prepare("INSERT INTO object_versions (" + VERSION_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, bucket);
         ps.setString(2, key);
         ps.setLong(3, seq);
@@ -147,6 +148,7 @@ final class VersionTable {
         Columns.setNullableString(ps, 12, object == null ? null : Columns.toJson(object.headers()));
         Columns.setNullableString(ps, 13, object == null ? null : Columns.toJson(object.checksums()));
         Columns.setNullableString(ps, 14, object == null ? null : Columns.toJson(object.tags()));
+        Columns.setNullableString(ps, 15, object == null ? null : Columns.grantsToJson(object.grants()));
         ps.executeUpdate();
     }
 
@@ -165,6 +167,18 @@ final class VersionTable {
         return Optional.of(found.get().version());
     }
 
+    /** Replaces the grants of a noncurrent version (not a marker) by stored version id; false when there is none. */
+    static boolean setGrants(SqlConnection db, String bucket, String key, String storedVersionId, List<Grant> grants)
+            throws SQLException {
+        PreparedStatement ps = db.prepare("UPDATE object_versions SET grants = ? WHERE bucket = ? AND key = ? AND version_id IS ?"
+                + " AND delete_marker = 0");
+        Columns.setNullableString(ps, 1, Columns.grantsToJson(grants));
+        ps.setString(2, bucket);
+        ps.setString(3, key);
+        Columns.setNullableString(ps, 4, storedVersionId);
+        return ps.executeUpdate() == 1;
+    }
+
     /** Removes every noncurrent version and marker of a bucket; returns the blob ids of the versions. */
     static List<String> deleteAllNoncurrent(SqlConnection db, String bucket) throws SQLException {
         List<String> blobIds = new ArrayList<>();
@@ -181,12 +195,23 @@ final class VersionTable {
         return blobIds;
     }
 
-    /** Adds the blob id of every noncurrent version (not markers) to {@code ids}. */
-    static void addBlobIds(SqlConnection db, Set<String> ids) throws SQLException {
-        db.selectStrings("SELECT blob_id FROM object_versions WHERE blob_id IS NOT NULL", ids);
+    /** Hands the blob id of every noncurrent version (not markers) to {@code sink}. */
+    static void blobIds(SqlConnection db, Consumer<String> sink) throws SQLException {
+        db.selectStrings("SELECT blob_id FROM object_versions WHERE blob_id IS NOT NULL", sink);
     }
 
     /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */
+    /** Number of noncurrent versions and delete markers of one key. */
+    static long countOfKey(SqlConnection db, String bucket, String key) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT count(*) FROM object_versions WHERE bucket = ? AND key = ?");
+        ps.setString(1, bucket);
+        ps.setString(2, key);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static long count(SqlConnection db, String bucket) throws SQLException {
         PreparedStatement ps;
         if (bucket == null) {
@@ -204,16 +229,18 @@ final class VersionTable {
     /**
      * Versions and markers of a bucket whose key starts with {@code prefix}, in key order (UTF-8 bytes), newest
      * first within a key, at most {@code limit}; strictly after the position ({@code afterKey},
-     * {@code afterVersionId}) when {@code afterKey} is given (a null or unknown version id: after the whole key).
+     * {@code afterVersionId}) when {@code afterKey} is given (a null or unknown version id: after the whole key),
+     * else from {@code fromKey} inclusive when that is given.
      */
     static List<ObjectVersion> list(SqlConnection db, String bucket, String prefix, String afterKey, String afterVersionId,
-                                    int limit) throws SQLException {
+                                    String fromKey, int limit) throws SQLException {
         String p = prefix == null ? "" : prefix;
         long afterSeq = Long.MIN_VALUE;
         if (afterKey != null && afterVersionId != null) {
             afterSeq = seqOf(db, bucket, afterKey, afterVersionId).orElse(Long.MIN_VALUE);
         }
-        String start = afterKey != null && ObjectTable.compareUtf8(afterKey, p) > 0 ? afterKey : p;
+        String start = afterKey != null && ObjectTable.compareUtf8(afterKey, p) > 0 ? afterKey
+                : afterKey == null && fromKey != null && ObjectTable.compareUtf8(fromKey, p) > 0 ? fromKey : p;
         // each side walks its primary key from the start position and stops after `limit` rows, so a page
         // costs about 2 * limit rows however large the bucket; the outer sort merges those few
         String afterCurrent = afterKey == null ? "" : " AND (key > ? OR (key = ? AND " + CURRENT_SEQ + " < ?))";

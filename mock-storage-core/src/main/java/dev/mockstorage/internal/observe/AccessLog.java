@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.function.Consumer;
+import java.util.List;
 
 /**
  * The JSON access log: one line per answered request (S3 and admin), written and flushed before
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  */
 public final class AccessLog implements Consumer<RequestEvent>, AutoCloseable {
     /** The fields of every line, in order. */
-    public static final java.util.List<String> FIELDS = java.util.List.of("time", "request_id", "remote_addr", "api",
+    public static final List<String> FIELDS = List.of("time", "request_id", "remote_addr", "api",
             "method", "operation", "bucket", "key", "status", "error", "bytes_in", "bytes_out", "duration_ms");
 
     private static final JsonFactory JSON = new JsonFactory();

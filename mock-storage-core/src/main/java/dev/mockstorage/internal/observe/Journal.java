@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.Arrays;
 
 /**
  * The in-process request journal: a ring of the last {@code capacity} S3 requests (admin API calls
@@ -73,7 +74,7 @@ public final class Journal implements RequestJournal, Consumer<RequestEvent> {
 
     @Override
     public synchronized void clear() {
-        java.util.Arrays.fill(ring, null);
+        Arrays.fill(ring, null);
         next = 0;
         size = 0;
     }

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
+import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * The server's Prometheus metrics, in a registry of its own (never the library's static default:
@@ -33,7 +35,7 @@ import java.util.function.Supplier;
  *
  * <p>Metric names are listed in README "Metrics" and used by {@code docs/grafana-dashboard.json}.
  */
-public final class Metrics implements java.util.function.Consumer<RequestEvent> {
+public final class Metrics implements Consumer<RequestEvent> {
     /** Content type of {@link #scrape()}. */
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
     /** Latency buckets (seconds): fine below a millisecond, where a local test server lives. */
@@ -128,7 +130,7 @@ public final class Metrics implements java.util.function.Consumer<RequestEvent> 
         GaugeWithCallback.builder().name("mockstorage_consistency_last_check_timestamp_seconds")
                 .help("When the last consistency check started (epoch seconds; 0: none yet)")
                 .callback(cb -> {
-                    java.time.Instant at = snapshot().consistency().lastCheckAt();
+                    Instant at = snapshot().consistency().lastCheckAt();
                     cb.call(at == null ? 0 : at.toEpochMilli() / 1000.0);
                 }).register(registry);
         GaugeWithCallback.builder().name("mockstorage_damaged_objects")

@@ -4,6 +4,7 @@ import dev.mockstorage.internal.http.HttpHandler;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -19,11 +20,14 @@ public final class Observer implements HttpHandler {
 
     private final HttpHandler delegate;
     private final Consumer<RequestEvent>[] sinks;
+    private final Clock clock;
 
+    /** @param clock the server's clock: each event's time (the journal's and the access log's) */
     @SuppressWarnings("unchecked")
-    public Observer(HttpHandler delegate, List<Consumer<RequestEvent>> sinks) {
+    public Observer(HttpHandler delegate, List<Consumer<RequestEvent>> sinks, Clock clock) {
         this.delegate = delegate;
         this.sinks = sinks.toArray(new Consumer[0]);
+        this.clock = clock;
     }
 
     @Override
@@ -32,7 +36,7 @@ public final class Observer implements HttpHandler {
             return delegate.handle(request);
         }
         long start = System.nanoTime();
-        long epochMillis = System.currentTimeMillis();
+        long epochMillis = clock.millis();
         HttpResponse response = delegate.handle(request);
         if (response != null) {
             response.onComplete(bytesOut -> emit(request, response, start, epochMillis, bytesOut));

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * One answered request, as the observers see it.
  *
- * @param epochMillis    wall-clock time the handler started
+ * @param epochMillis    the server's time (its clock) when the handler started
  * @param requestId      the request id answered with, or null
  * @param remoteAddress  client IP
  * @param method         HTTP method

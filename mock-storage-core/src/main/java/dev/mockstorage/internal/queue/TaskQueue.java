@@ -7,6 +7,7 @@ import dev.mockstorage.internal.metadata.TaskRecord;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class TaskQueue implements AutoCloseable {
     private final MetadataStore metadata;
     private final int capacity;
     private final TaskRunner runner;
+    private final Clock clock;
     private final Duration fullWait;
     private final List<Thread> workers = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -83,7 +85,8 @@ public final class TaskQueue implements AutoCloseable {
      * @param workers  worker threads (0: none; tasks stay queued)
      * @param handlers handler per task kind
      * @param fullWait how long {@link #awaitRoom()} waits for room before answering SlowDown
-     * @param clock    for next_run_at of retries and for claiming due tasks
+     * @param clock    for next_run_at of retries and for claiming due tasks: the system's, as the task table's
+     *                 times are (retries wait real time, whatever the server's clock says)
      */
     public TaskQueue(MetadataStore metadata, int capacity, int workers, TaskHandlers handlers, Duration fullWait,
                      Clock clock, String threadNamePrefix) {
@@ -94,12 +97,18 @@ public final class TaskQueue implements AutoCloseable {
         this.metadata = metadata;
         this.capacity = capacity;
         this.runner = new TaskRunner(metadata, handlers, clock, () -> closed, this::signalProgress);
+        this.clock = clock;
         this.fullWait = fullWait;
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(this::workLoop, threadNamePrefix + "-worker-" + (i + 1));
             t.setDaemon(true);
             this.workers.add(t);
         }
+    }
+
+    /** The time tasks are scheduled by (when they are due, when a retry runs). */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** Re-queues tasks a previous process left running and starts the workers. */

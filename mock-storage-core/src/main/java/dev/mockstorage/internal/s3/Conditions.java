@@ -2,7 +2,9 @@ package dev.mockstorage.internal.s3;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.metadata.ObjectRecord;
+import dev.mockstorage.internal.service.WriteCondition;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,6 +50,31 @@ final class Conditions {
             }
         }
         return Outcome.PROCEED;
+    }
+
+    /**
+     * The condition of a write ({@code If-None-Match: *}, {@code If-Match: "etag"}) on the key it writes. S3 takes
+     * no other {@code If-None-Match} on a write: anything but {@code *} is {@code 501 NotImplemented}.
+     */
+    static WriteCondition write(HttpRequest http) {
+        String ifNoneMatch = http.header("if-none-match");
+        String ifMatch = http.header("if-match");
+        if (ifNoneMatch == null && ifMatch == null) {
+            return WriteCondition.NONE;
+        }
+        if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
+            throw new StorageException(ErrorCode.NotImplemented, "A header you provided implies functionality that is not "
+                    + "implemented: a write takes If-None-Match: * only, not " + ifNoneMatch).with("Header", "If-None-Match");
+        }
+        String etag = null;
+        if (ifMatch != null) {
+            etag = ifMatch.trim();
+            if (etag.startsWith("W/")) {
+                etag = etag.substring(2);
+            }
+            etag = unquote(etag);
+        }
+        return new WriteCondition(ifNoneMatch != null, etag);
     }
 
     static boolean etagMatches(String condition, String etag) {

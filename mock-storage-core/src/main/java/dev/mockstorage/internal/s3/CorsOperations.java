@@ -41,13 +41,12 @@ final class CorsOperations {
             rule.exposeHeaders().forEach(h -> xml.element("ExposeHeader", h));
             xml.element("MaxAgeSeconds", rule.maxAgeSeconds()).end();
         }
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     HttpResponse putBucketCors(S3Request r) {
         service.buckets().require(r.bucket());
-        requireIntegrityHeader(r.http());
-        byte[] body = ObjectOperations.readSmallBody(r.http()); // checks the Content-MD5 / checksum sent
+        byte[] body = ObjectOperations.readSmallBodyWithIntegrity(r.http()); // S3 requires Content-MD5 here, and checks it
         Element root = Xml.parse(new ByteArrayInputStream(body), "CORSConfiguration");
         List<CorsRule> rules = new ArrayList<>();
         for (Element rule : Xml.children(root, "CORSRule")) {
@@ -125,8 +124,8 @@ final class CorsOperations {
         return headers;
     }
 
-    /** S3 requires Content-MD5 on PutBucketCors; the SDKs' newer flexible checksums stand in for it. */
-    private static void requireIntegrityHeader(HttpRequest http) {
+    /** S3 requires Content-MD5 on PutBucketCors (and the other bucket configurations); the SDKs' newer flexible checksums stand in for it. */
+    static void requireIntegrityHeader(HttpRequest http) {
         if (http.header("content-md5") != null || http.header("x-amz-trailer") != null) {
             return;
         }

@@ -18,9 +18,11 @@ final class ListOperations {
     private static final int MAX_KEYS = 1000;
 
     private final ObjectService service;
+    private final Owner owner;
 
-    ListOperations(ObjectService service) {
+    ListOperations(ObjectService service, Owner owner) {
         this.service = service;
+        this.owner = owner;
     }
 
     HttpResponse listV1(S3Request r) {
@@ -42,7 +44,7 @@ final class ListOperations {
                 .element("NextMarker", page.truncated() ? enc.apply(page.lastEntry()) : null)
                 .element("EncodingType", http.queryParameter("encoding-type"));
         contents(xml, page, enc, true);
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     HttpResponse listV2(S3Request r) {
@@ -68,7 +70,7 @@ final class ListOperations {
                 .element("StartAfter", startAfter == null ? null : enc.apply(startAfter))
                 .element("EncodingType", http.queryParameter("encoding-type"));
         contents(xml, page, enc, "true".equals(http.queryParameter("fetch-owner")));
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     /** A listed object's ChecksumAlgorithm and ChecksumType, when it has a checksum (listings and ListObjectVersions). */
@@ -78,7 +80,7 @@ final class ListOperations {
                 .element("ChecksumType", c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT"));
     }
 
-    private static void contents(Xml xml, ListPage page, UnaryOperator<String> enc, boolean owner) {
+    private void contents(Xml xml, ListPage page, UnaryOperator<String> enc, boolean withOwner) {
         for (ObjectRecord o : page.objects()) {
             xml.start("Contents")
                     .element("Key", enc.apply(o.key()))
@@ -87,8 +89,8 @@ final class ListOperations {
                     .element("Size", o.size())
                     .element("StorageClass", "STANDARD");
             ListOperations.checksumElements(xml, o);
-            if (owner) {
-                xml.start("Owner").element("ID", BucketOperations.OWNER_ID).element("DisplayName", BucketOperations.OWNER_NAME).end();
+            if (withOwner) {
+                owner.write(xml, "Owner");
             }
             xml.end();
         }

@@ -8,6 +8,7 @@ import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.PartRecord;
 import dev.mockstorage.internal.metadata.UploadRecord;
+import dev.mockstorage.internal.service.BlobGoneException;
 import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.ObjectWrite;
@@ -27,19 +28,25 @@ import java.util.function.UnaryOperator;
 final class MultipartOperations {
     private static final int MAX_PARTS = 1000;
     private static final int MAX_UPLOADS = 1000;
-    private static final String OWNER_ID = "mock-storage";
 
     private final ObjectService service;
     private final MultipartService multipart;
+    private final Owner owner;
 
-    MultipartOperations(ObjectService service, MultipartService multipart) {
+    MultipartOperations(ObjectService service, MultipartService multipart, Owner owner) {
         this.service = service;
         this.multipart = multipart;
+        this.owner = owner;
     }
 
     HttpResponse create(S3Request r) {
         HttpRequest http = r.http();
-        ObjectWrite write = ObjectHeaders.write(http, r.bucket(), r.key());
+        ObjectWrite write = ObjectHeaders.write(http, r.bucket(), r.key()).withGrants(AclXml.fromHeaders(http, owner, false));
+        if (write.lock() != null) {
+            throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement x-amz-object-lock-* on"
+                    + " CreateMultipartUpload; the bucket's default retention applies to the completed object, and"
+                    + " PutObjectRetention/PutObjectLegalHold set a lock afterwards");
+        }
         String name = http.header("x-amz-checksum-algorithm");
         ChecksumAlgorithm algorithm = name == null ? null : ChecksumAlgorithm.fromName(name.trim()).orElseThrow(() ->
                 new StorageException(ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported: " + name
@@ -47,7 +54,7 @@ final class MultipartOperations {
         UploadRecord upload = multipart.create(write, algorithm, http.header("x-amz-checksum-type"));
         Xml xml = Xml.document("InitiateMultipartUploadResult")
                 .element("Bucket", r.bucket()).element("Key", r.key()).element("UploadId", upload.uploadId());
-        HttpResponse response = S3Api.xml(200, xml);
+        HttpResponse response = Xml.response(200, xml);
         if (upload.checksumAlgorithm() != null) {
             response.header("x-amz-checksum-algorithm", upload.checksumAlgorithm())
                     .header("x-amz-checksum-type", upload.checksumType());
@@ -72,7 +79,12 @@ final class MultipartOperations {
         String[] source = ObjectOperations.copySource(http.header("x-amz-copy-source"));
         int partNumber = partNumber(http);
         multipart.upload(r.bucket(), r.key(), http.queryParameter("uploadId"));
-        ObjectRecord src = ObjectOperations.copySourceRecord(service, source);
+        return BlobGoneException.retrying(() -> ObjectOperations.copySourceRecord(service, source), ObjectRecord::blobId,
+                src -> uploadPartCopy(r, source, partNumber, src));
+    }
+
+    private HttpResponse uploadPartCopy(S3Request r, String[] source, int partNumber, ObjectRecord src) {
+        HttpRequest http = r.http();
         Conditions.evaluate(src, http.header("x-amz-copy-source-if-match"), http.header("x-amz-copy-source-if-unmodified-since"),
                 http.header("x-amz-copy-source-if-none-match"), http.header("x-amz-copy-source-if-modified-since"), true);
         long first = 0;
@@ -88,7 +100,7 @@ final class MultipartOperations {
                 .element("LastModified", HttpDates.xml(part.lastModified()))
                 .element("ETag", "\"" + part.etag() + "\"");
         part.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
-        return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", ObjectOperations.versionHeader(service, src));
+        return Xml.response(200, xml).header("x-amz-copy-source-version-id", ObjectOperations.versionHeader(service, src));
     }
 
     /** {@code bytes=first-last}, both given and inside the source, as S3 requires for a copy. */
@@ -147,7 +159,7 @@ final class MultipartOperations {
                 fullObject.put(a, v);
             }
         }
-        ObjectRecord object = multipart.complete(r.bucket(), r.key(), uploadId, parts, fullObject);
+        ObjectRecord object = multipart.complete(r.bucket(), r.key(), uploadId, parts, fullObject, Conditions.write(r.http()));
         Xml xml = Xml.document("CompleteMultipartUploadResult")
                 .element("Location", "/" + r.bucket() + "/" + r.key())
                 .element("Bucket", r.bucket())
@@ -159,7 +171,7 @@ final class MultipartOperations {
             type = c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT";
         }
         xml.element("ChecksumType", type);
-        return S3Api.xml(200, xml).header("x-amz-version-id", object.versionId());
+        return Xml.response(200, xml).header("x-amz-version-id", object.versionId());
     }
 
     HttpResponse abort(S3Request r) {
@@ -187,8 +199,8 @@ final class MultipartOperations {
                 .element("MaxParts", maxParts)
                 .element("IsTruncated", truncated)
                 .element("EncodingType", http.queryParameter("encoding-type"));
-        owner(xml, "Initiator");
-        owner(xml, "Owner");
+        owner.write(xml, "Initiator");
+        owner.write(xml, "Owner");
         xml.element("StorageClass", "STANDARD")
                 .element("ChecksumAlgorithm", upload.checksumAlgorithm())
                 .element("ChecksumType", upload.checksumType());
@@ -201,7 +213,7 @@ final class MultipartOperations {
             p.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
             xml.end();
         }
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
     }
 
     HttpResponse listUploads(S3Request r) {
@@ -276,8 +288,8 @@ final class MultipartOperations {
             xml.start("Upload")
                     .element("Key", enc.apply(u.key()))
                     .element("UploadId", u.uploadId());
-            owner(xml, "Initiator");
-            owner(xml, "Owner");
+            owner.write(xml, "Initiator");
+            owner.write(xml, "Owner");
             xml.element("StorageClass", "STANDARD")
                     .element("Initiated", HttpDates.xml(u.initiated()))
                     .element("ChecksumAlgorithm", u.checksumAlgorithm())
@@ -287,11 +299,7 @@ final class MultipartOperations {
         for (String p : prefixes) {
             xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         }
-        return S3Api.xml(200, xml);
-    }
-
-    private static void owner(Xml xml, String element) {
-        xml.start(element).element("ID", OWNER_ID).element("DisplayName", OWNER_ID).end();
+        return Xml.response(200, xml);
     }
 
     private static int partNumber(HttpRequest http) {

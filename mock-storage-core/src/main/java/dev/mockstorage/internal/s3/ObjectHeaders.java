@@ -5,12 +5,15 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
+import dev.mockstorage.internal.metadata.ObjectLock;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.service.ObjectWrite;
 import dev.mockstorage.internal.service.Tags;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -52,7 +55,52 @@ final class ObjectHeaders {
     static ObjectWrite write(HttpRequest request, String bucket, String key) {
         return new ObjectWrite(bucket, key, request.header("content-type"), userMetadata(request), storedHeaders(request),
                 request.header("content-md5"), payloadSha256(request), checksumValues(request),
-                checksumAlgorithms(request), request::trailers, request.declaredBodyLength(), requestTags(request));
+                checksumAlgorithms(request), request::trailers, request.declaredBodyLength(), requestTags(request), null,
+                requestedLock(request));
+    }
+
+    /**
+     * The lock of {@code x-amz-object-lock-mode}, {@code -retain-until-date} (ISO 8601) and {@code -legal-hold}
+     * (ON or OFF); null without any of them.
+     */
+    static ObjectLock requestedLock(HttpRequest request) {
+        String mode = request.header("x-amz-object-lock-mode");
+        String until = request.header("x-amz-object-lock-retain-until-date");
+        String hold = request.header("x-amz-object-lock-legal-hold");
+        if (mode == null && until == null && hold == null) {
+            return null;
+        }
+        Instant retainUntil = null;
+        if (until != null) {
+            try {
+                retainUntil = Instant.parse(until.trim());
+            } catch (DateTimeParseException e) {
+                throw new StorageException(ErrorCode.InvalidArgument, "The retain until date is not a valid ISO 8601 date: " + until)
+                        .with("ArgumentName", "x-amz-object-lock-retain-until-date").with("ArgumentValue", until);
+            }
+        }
+        return new ObjectLock(mode == null ? null : mode.trim(), retainUntil, hold == null ? null : legalHold(hold.trim()));
+    }
+
+    /** ON or OFF, as {@code <Status>} of a LegalHold and {@code x-amz-object-lock-legal-hold} take it. */
+    static boolean legalHold(String status) {
+        return switch (status) {
+            case "ON" -> true;
+            case "OFF" -> false;
+            default -> throw new StorageException(ErrorCode.InvalidArgument, "The legal hold status must be ON or OFF, not '"
+                    + status + "'").with("ArgumentName", "x-amz-object-lock-legal-hold").with("ArgumentValue", status);
+        };
+    }
+
+    /** The headers GET and HEAD answer for a version's lock. */
+    static void lockHeaders(HttpResponse response, ObjectLock lock) {
+        if (lock.mode() != null) {
+            response.header("x-amz-object-lock-mode", lock.mode())
+                    .header("x-amz-object-lock-retain-until-date", HttpDates.xml(lock.retainUntil()));
+        }
+        if (lock.legalHold() != null) {
+            response.header("x-amz-object-lock-legal-hold", lock.legalHold() ? "ON" : "OFF");
+        }
     }
 
     /** The tags of {@code x-amz-tagging} ({@code k1=v1&k2=v2}, URL-encoded), validated; empty without the header. */
@@ -95,12 +143,13 @@ final class ObjectHeaders {
             throw new StorageException(ErrorCode.InvalidArgument, "Unknown tagging directive: " + tagging + " (COPY or REPLACE)")
                     .with("ArgumentName", "x-amz-tagging-directive").with("ArgumentValue", tagging);
         }
+        ObjectLock lock = requestedLock(request); // a copy is a new version: the source's lock is not copied
         if (replace) {
             return new ObjectWrite(bucket, key, request.header("content-type"), userMetadata(request), storedHeaders(request),
-                    null, null, Map.of(), algorithms, Map::of, source.size(), tags);
+                    null, null, Map.of(), algorithms, Map::of, source.size(), tags, null, lock);
         }
         return new ObjectWrite(bucket, key, source.contentType(), source.userMetadata(), source.headers(),
-                null, null, Map.of(), algorithms, Map::of, source.size(), tags);
+                null, null, Map.of(), algorithms, Map::of, source.size(), tags, null, lock);
     }
 
     static Map<String, String> userMetadata(HttpRequest request) {

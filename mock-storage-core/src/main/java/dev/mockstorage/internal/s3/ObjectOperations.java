@@ -9,6 +9,7 @@ import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
+import dev.mockstorage.internal.service.BlobGoneException;
 import dev.mockstorage.internal.service.DeleteOutcome;
 import dev.mockstorage.internal.metadata.MultipartLayout;
 import dev.mockstorage.internal.service.MultipartService;
@@ -31,10 +32,12 @@ final class ObjectOperations {
 
     private final ObjectService service;
     private final MultipartService multipart;
+    private final Owner owner;
 
-    ObjectOperations(ObjectService service, MultipartService multipart) {
+    ObjectOperations(ObjectService service, MultipartService multipart, Owner owner) {
         this.service = service;
         this.multipart = multipart;
+        this.owner = owner;
     }
 
     HttpResponse put(S3Request r) {
@@ -42,7 +45,8 @@ final class ObjectOperations {
         if (http.header("content-length") == null && http.header("transfer-encoding") == null) {
             throw new StorageException(ErrorCode.MissingContentLength, "You must provide the Content-Length HTTP header.");
         }
-        ObjectRecord stored = service.writes().put(ObjectHeaders.write(http, r.bucket(), r.key()), http.body());
+        ObjectRecord stored = service.writes().put(ObjectHeaders.write(http, r.bucket(), r.key())
+                .withGrants(AclXml.fromHeaders(http, owner, false)), http.body(), Conditions.write(http));
         HttpResponse response = HttpResponse.status(200).header("ETag", ObjectHeaders.quotedEtag(stored))
                 .header("x-amz-version-id", stored.versionId()); // none for a null version: S3 omits it on writes
         ObjectHeaders.checksumHeaders(response, stored);
@@ -58,8 +62,11 @@ final class ObjectOperations {
     }
 
     private HttpResponse read(S3Request r, boolean headOnly) {
+        return BlobGoneException.retrying(() -> target(service, r), ObjectRecord::blobId, object -> read(r, object, headOnly));
+    }
+
+    private HttpResponse read(S3Request r, ObjectRecord object, boolean headOnly) {
         HttpRequest http = r.http();
-        ObjectRecord object = target(service, r);
         String partNumber = http.queryParameter("partNumber");
         ByteRange part = null;
         int partsCount = 0;
@@ -88,6 +95,8 @@ final class ObjectOperations {
         HttpResponse response = HttpResponse.status(range == null ? 200 : 206);
         ObjectHeaders.describe(response, object, http, range == null);
         response.header("x-amz-version-id", versionHeader(service, object));
+        service.objectLocks().lockIfAny(object.bucket(), object.key(), object.s3VersionId())
+                .ifPresent(lock -> ObjectHeaders.lockHeaders(response, lock));
         long length = range == null ? object.size() : range.length();
         if (range != null) {
             response.header("Content-Range", range.contentRange(object.size()));
@@ -136,7 +145,8 @@ final class ObjectOperations {
     }
 
     HttpResponse delete(S3Request r) {
-        DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), r.key(), r.http().queryParameter("versionId"));
+        DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), r.key(), r.http().queryParameter("versionId"),
+                bypassGovernance(r.http()));
         return HttpResponse.status(204).header("x-amz-version-id", outcome.versionId())
                 .header("x-amz-delete-marker", outcome.deleteMarker() ? "true" : null);
     }
@@ -184,7 +194,12 @@ final class ObjectOperations {
     HttpResponse copy(S3Request r) {
         HttpRequest http = r.http();
         String[] source = copySource(http.header("x-amz-copy-source"));
-        ObjectRecord src = copySourceRecord(service, source);
+        return BlobGoneException.retrying(() -> copySourceRecord(service, source), ObjectRecord::blobId,
+                src -> copy(r, source, src));
+    }
+
+    private HttpResponse copy(S3Request r, String[] source, ObjectRecord src) {
+        HttpRequest http = r.http();
         Conditions.evaluate(src, http.header("x-amz-copy-source-if-match"), http.header("x-amz-copy-source-if-unmodified-since"),
                 http.header("x-amz-copy-source-if-none-match"), http.header("x-amz-copy-source-if-modified-since"), true);
         String directive = http.header("x-amz-metadata-directive");
@@ -202,12 +217,14 @@ final class ObjectOperations {
                     + "object to itself without changing the object's metadata, storage class, website redirect location or "
                     + "encryption attributes.");
         }
-        ObjectRecord copied = service.writes().copy(src, ObjectHeaders.copyWrite(http, src, r.bucket(), r.key(), replace));
+        ObjectRecord copied = service.writes().copy(src, ObjectHeaders.copyWrite(http, src, r.bucket(), r.key(), replace)
+                .withGrants(AclXml.fromHeaders(http, owner, false)), // a copy's ACL is the request's, never the source's
+                Conditions.write(http)); // If-Match/If-None-Match: the destination's; x-amz-copy-source-if-*: the source's
         Xml xml = Xml.document("CopyObjectResult")
                 .element("LastModified", HttpDates.xml(copied.lastModified()))
                 .element("ETag", ObjectHeaders.quotedEtag(copied));
         copied.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
-        return S3Api.xml(200, xml).header("x-amz-copy-source-version-id", versionHeader(service, src))
+        return Xml.response(200, xml).header("x-amz-copy-source-version-id", versionHeader(service, src))
                 .header("x-amz-version-id", copied.versionId());
     }
 
@@ -266,7 +283,7 @@ final class ObjectOperations {
                     throw new StorageException(key.isEmpty() ? ErrorCode.InvalidArgument : ErrorCode.KeyTooLongError,
                             key.isEmpty() ? "the object key is empty" : "Your key is too long");
                 }
-                DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), key, versionId);
+                DeleteOutcome outcome = service.writes().deleteObject(r.bucket(), key, versionId, bypassGovernance(r.http()));
                 if (!quiet) {
                     xml.start("Deleted").element("Key", key).element("VersionId", versionId);
                     if (outcome.deleteMarker()) {
@@ -279,11 +296,34 @@ final class ObjectOperations {
                         .element("Message", e.getMessage()).end();
             }
         }
-        return S3Api.xml(200, xml);
+        return Xml.response(200, xml);
+    }
+
+    /** {@code x-amz-bypass-governance-retention: true}. */
+    static boolean bypassGovernance(HttpRequest http) {
+        String v = http.header("x-amz-bypass-governance-retention");
+        return v != null && v.trim().equalsIgnoreCase("true");
     }
 
     private static String trim(String s) {
         return s == null ? null : s.trim();
+    }
+
+    /**
+     * {@link #readSmallBody} for the requests S3 refuses without Content-MD5 (PutBucketCors, PutBucketLifecycleConfiguration,
+     * PutObjectRetention, ...); the SDKs' newer flexible checksums stand in for it.
+     */
+    static byte[] readSmallBodyWithIntegrity(HttpRequest http) {
+        boolean integrity = http.header("content-md5") != null || http.header("x-amz-trailer") != null;
+        for (String name : http.headers().keySet()) {
+            integrity |= name.startsWith("x-amz-checksum-") && !name.equals("x-amz-checksum-algorithm")
+                    && !name.equals("x-amz-checksum-type");
+        }
+        if (!integrity) {
+            throw new StorageException(ErrorCode.InvalidRequest,
+                    "Missing required header for this request: Content-MD5 (or an x-amz-checksum-* header)");
+        }
+        return readSmallBody(http);
     }
 
     /** Reads a small XML body and checks Content-MD5 and any x-amz-checksum-* header against it. */

@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.s3;
 
+import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.internal.auth.Authenticator;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
@@ -76,7 +77,10 @@ public final class S3Api implements HttpHandler {
         }
     }
 
-    /** Sub-resources S3 has and this server does not implement yet: answered 501 naming the operation. */
+    /**
+     * Sub-resources S3 has: a request naming one that no route claims (this server does not implement it, or not
+     * with that method or on that level) is answered 501 naming the operation, never taken for a plain request.
+     */
     private static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("accelerate", "BucketAccelerateConfiguration"), Map.entry("acl", "Acl"),
             Map.entry("analytics", "BucketAnalyticsConfiguration"),
@@ -98,7 +102,8 @@ public final class S3Api implements HttpHandler {
 
     /** Operations that honour {@code ?versionId=}; on any other route it answers 501 rather than being ignored. */
     private static final java.util.Set<String> VERSION_ID_OPERATIONS = java.util.Set.of("GetObject", "HeadObject", "DeleteObject",
-            "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes");
+            "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes", "GetObjectAcl", "PutObjectAcl",
+            "GetObjectRetention", "PutObjectRetention", "GetObjectLegalHold", "PutObjectLegalHold");
 
     /** Operation name of requests that match no route. */
     public static final String UNKNOWN_OPERATION = "Unknown";
@@ -125,18 +130,31 @@ public final class S3Api implements HttpHandler {
      * @param authenticator checks every request's signature before dispatch (strict mode), or null to accept any credentials
      */
     public S3Api(ObjectService service, String region, List<String> domains, Authenticator authenticator) {
+        this(service, region, domains, authenticator, MockStorageRuntime.DEFAULT_ACCESS_KEY);
+    }
+
+    /**
+     * @param domains       service domains: a request to {@code bucket.<domain>} addresses {@code bucket} (virtual-host style)
+     * @param authenticator checks every request's signature before dispatch (strict mode), or null to accept any credentials
+     * @param accessKey     the configured access key: the owner of every bucket and object (ACLs, listings)
+     */
+    public S3Api(ObjectService service, String region, List<String> domains, Authenticator authenticator, String accessKey) {
         this.authenticator = authenticator;
         this.domains = List.copyOf(domains);
-        BucketOperations buckets = new BucketOperations(service, region);
+        Owner owner = Owner.of(accessKey);
+        BucketOperations buckets = new BucketOperations(service, region, owner);
         // a null service gives the route table alone (operations()), for documentation checks
         MultipartService mp = service == null ? null : service.multipart();
-        ObjectOperations objects = new ObjectOperations(service, mp);
-        ListOperations lists = new ListOperations(service);
-        MultipartOperations multipart = new MultipartOperations(service, mp);
+        ObjectOperations objects = new ObjectOperations(service, mp, owner);
+        ListOperations lists = new ListOperations(service, owner);
+        MultipartOperations multipart = new MultipartOperations(service, mp, owner);
         TaggingOperations tagging = new TaggingOperations(service, mp);
         CorsOperations cors = new CorsOperations(service);
         this.corsHeaders = new CorsHeaders(service);
-        VersioningOperations versioning = new VersioningOperations(service);
+        VersioningOperations versioning = new VersioningOperations(service, owner);
+        AccessOperations access = new AccessOperations(service, owner);
+        LifecycleOperations lifecycle = new LifecycleOperations(service);
+        ObjectLockOperations locks = new ObjectLockOperations(service);
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
@@ -149,7 +167,25 @@ public final class S3Api implements HttpHandler {
                 new Route("PUT", Level.BUCKET, "?cors", "PutBucketCors", cors::putBucketCors),
                 new Route("DELETE", Level.BUCKET, "?cors", "DeleteBucketCors", cors::deleteBucketCors),
                 new Route("OPTIONS", Level.BUCKET, null, "OptionsBucket", cors::preflight),
+                new Route("GET", Level.BUCKET, "?lifecycle", "GetBucketLifecycleConfiguration", lifecycle::get),
+                new Route("PUT", Level.BUCKET, "?lifecycle", "PutBucketLifecycleConfiguration", lifecycle::put),
+                new Route("DELETE", Level.BUCKET, "?lifecycle", "DeleteBucketLifecycle", lifecycle::delete),
+                new Route("GET", Level.BUCKET, "?object-lock", "GetObjectLockConfiguration", locks::getConfiguration),
+                new Route("PUT", Level.BUCKET, "?object-lock", "PutObjectLockConfiguration", locks::putConfiguration),
                 new Route("GET", Level.BUCKET, "?uploads", "ListMultipartUploads", multipart::listUploads),
+                new Route("GET", Level.BUCKET, "?acl", "GetBucketAcl", access::getBucketAcl),
+                new Route("PUT", Level.BUCKET, "?acl", "PutBucketAcl", access::putBucketAcl),
+                new Route("GET", Level.BUCKET, "?policy", "GetBucketPolicy", access::getBucketPolicy),
+                new Route("PUT", Level.BUCKET, "?policy", "PutBucketPolicy", access::putBucketPolicy),
+                new Route("DELETE", Level.BUCKET, "?policy", "DeleteBucketPolicy", access::deleteBucketPolicy),
+                new Route("GET", Level.BUCKET, "?policyStatus", "GetBucketPolicyStatus", access::getBucketPolicyStatus),
+                new Route("GET", Level.BUCKET, "?publicAccessBlock", "GetPublicAccessBlock", access::getPublicAccessBlock),
+                new Route("PUT", Level.BUCKET, "?publicAccessBlock", "PutPublicAccessBlock", access::putPublicAccessBlock),
+                new Route("DELETE", Level.BUCKET, "?publicAccessBlock", "DeletePublicAccessBlock", access::deletePublicAccessBlock),
+                new Route("GET", Level.BUCKET, "?ownershipControls", "GetBucketOwnershipControls", access::getBucketOwnershipControls),
+                new Route("PUT", Level.BUCKET, "?ownershipControls", "PutBucketOwnershipControls", access::putBucketOwnershipControls),
+                new Route("DELETE", Level.BUCKET, "?ownershipControls", "DeleteBucketOwnershipControls",
+                        access::deleteBucketOwnershipControls),
                 new Route("GET", Level.BUCKET, "?versioning", "GetBucketVersioning", versioning::getBucketVersioning),
                 new Route("PUT", Level.BUCKET, "?versioning", "PutBucketVersioning", versioning::putBucketVersioning),
                 new Route("GET", Level.BUCKET, "?versions", "ListObjectVersions", versioning::listObjectVersions),
@@ -171,6 +207,12 @@ public final class S3Api implements HttpHandler {
                 new Route("PUT", Level.OBJECT, "?tagging", "PutObjectTagging", tagging::putObjectTagging),
                 new Route("DELETE", Level.OBJECT, "?tagging", "DeleteObjectTagging", tagging::deleteObjectTagging),
                 new Route("GET", Level.OBJECT, "?attributes", "GetObjectAttributes", tagging::objectAttributes),
+                new Route("GET", Level.OBJECT, "?acl", "GetObjectAcl", access::getObjectAcl),
+                new Route("PUT", Level.OBJECT, "?acl", "PutObjectAcl", access::putObjectAcl),
+                new Route("GET", Level.OBJECT, "?retention", "GetObjectRetention", locks::getRetention),
+                new Route("PUT", Level.OBJECT, "?retention", "PutObjectRetention", locks::putRetention),
+                new Route("GET", Level.OBJECT, "?legal-hold", "GetObjectLegalHold", locks::getLegalHold),
+                new Route("PUT", Level.OBJECT, "?legal-hold", "PutObjectLegalHold", locks::putLegalHold),
 
                 new Route("PUT", Level.OBJECT, "header:x-amz-copy-source", "CopyObject", objects::copy),
                 new Route("PUT", Level.OBJECT, null, "PutObject", objects::put),
@@ -228,6 +270,19 @@ public final class S3Api implements HttpHandler {
             response.attribute(HttpResponse.ATTR_BUCKET, request.bucket()).attribute(HttpResponse.ATTR_KEY, request.key());
         }
         return response.header("x-amz-request-id", requestId).header("x-amz-id-2", hostId).header("Server", "MockStorage");
+    }
+
+    /**
+     * The answer to a connection the adapter refuses before reading a request from it (more than
+     * {@code server.max_connections} open): the S3 error, closing the connection. Not observed: no
+     * request was read.
+     */
+    public HttpResponse refusal(StorageException e) {
+        String requestId = String.format(Locale.ROOT, "%016X", requestCounter.incrementAndGet());
+        Xml xml = Xml.plainDocument("Error").element("Code", e.code().name()).element("Message", e.getMessage())
+                .element("RequestId", requestId).element("HostId", hostId);
+        return Xml.response(e.code().status(), xml).header("x-amz-request-id", requestId).header("x-amz-id-2", hostId)
+                .header("Server", "MockStorage").closeConnection();
     }
 
     /** The name of the operation a request maps to (e.g. {@code PutObject}), or null when none. */
@@ -326,9 +381,5 @@ public final class S3Api implements HttpHandler {
             response.header("Content-Range", "bytes */" + e.details().get("ActualObjectSize"));
         }
         return response.body(xml.toBytes()).header("Content-Type", "application/xml");
-    }
-
-    static HttpResponse xml(int status, Xml xml) {
-        return HttpResponse.status(status).header("Content-Type", "application/xml").body(xml.toBytes());
     }
 }

@@ -34,7 +34,7 @@ final class TaggingOperations {
 
     HttpResponse getObjectTagging(S3Request r) {
         ObjectRecord object = ObjectOperations.target(service, r);
-        return S3Api.xml(200, tagging(object.tags())).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
+        return Xml.response(200, tagging(object.tags())).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 
     HttpResponse putObjectTagging(S3Request r) {
@@ -67,7 +67,7 @@ final class TaggingOperations {
     }
 
     HttpResponse getBucketTagging(S3Request r) {
-        return S3Api.xml(200, tagging(service.settings().bucketTags(r.bucket())));
+        return Xml.response(200, tagging(service.settings().bucketTags(r.bucket())));
     }
 
     HttpResponse putBucketTagging(S3Request r) {
@@ -152,7 +152,7 @@ final class TaggingOperations {
         if (wanted.contains("ObjectSize")) {
             xml.element("ObjectSize", object.size());
         }
-        return S3Api.xml(200, xml).header("Last-Modified", HttpDates.header(object.lastModified()))
+        return Xml.response(200, xml).header("Last-Modified", HttpDates.header(object.lastModified()))
                 .header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 

@@ -18,15 +18,17 @@ import java.util.function.UnaryOperator;
 /** PutBucketVersioning, GetBucketVersioning, ListObjectVersions. */
 final class VersioningOperations {
     private final ObjectService service;
+    private final Owner owner;
 
-    VersioningOperations(ObjectService service) {
+    VersioningOperations(ObjectService service, Owner owner) {
         this.service = service;
+        this.owner = owner;
     }
 
     HttpResponse getBucketVersioning(S3Request r) {
         String status = service.buckets().versioning(r.bucket());
         // a never-versioned bucket answers an empty configuration, as S3
-        return S3Api.xml(200, Xml.document("VersioningConfiguration").element("Status", status));
+        return Xml.response(200, Xml.document("VersioningConfiguration").element("Status", status));
     }
 
     HttpResponse putBucketVersioning(S3Request r) {
@@ -80,7 +82,7 @@ final class VersioningOperations {
                         .element("VersionId", v.versionId())
                         .element("IsLatest", v.latest())
                         .element("LastModified", HttpDates.xml(v.lastModified()));
-                owner(xml).end();
+                owner.write(xml, "Owner").end();
                 continue;
             }
             ObjectRecord o = v.object();
@@ -93,17 +95,13 @@ final class VersioningOperations {
                     .element("Size", o.size())
                     .element("StorageClass", "STANDARD");
             ListOperations.checksumElements(xml, o);
-            owner(xml).end();
+            owner.write(xml, "Owner").end();
         }
         List<String> prefixes = page.commonPrefixes();
         for (String p : prefixes) {
             xml.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         }
-        return S3Api.xml(200, xml);
-    }
-
-    private static Xml owner(Xml xml) {
-        return xml.start("Owner").element("ID", BucketOperations.OWNER_ID).element("DisplayName", BucketOperations.OWNER_NAME).end();
+        return Xml.response(200, xml);
     }
 
     private static String trim(String s) {

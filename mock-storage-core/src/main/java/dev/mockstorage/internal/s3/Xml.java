@@ -2,6 +2,7 @@ package dev.mockstorage.internal.s3;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.http.HttpResponse;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -45,6 +46,19 @@ final class Xml {
 
     Xml start(String name) {
         out.append('<').append(name).append('>');
+        open.add(name);
+        return this;
+    }
+
+    /** Starts an element with attributes: {@code attributes} are name, value, name, value, ... (values escaped). */
+    Xml start(String name, String... attributes) {
+        out.append('<').append(name);
+        for (int i = 0; i + 1 < attributes.length; i += 2) {
+            out.append(' ').append(attributes[i]).append("=\"");
+            escape(attributes[i + 1]);
+            out.append('"');
+        }
+        out.append('>');
         open.add(name);
         return this;
     }
@@ -141,6 +155,16 @@ final class Xml {
         return result;
     }
 
+    /** The text of the only child element {@code name} (trimmed), null without one; {@code MalformedXML} when there are several. */
+    static String single(Element parent, String name) {
+        List<Element> c = children(parent, name);
+        if (c.size() > 1) {
+            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
+                    + "against our published schema: more than one <" + name + "> in <" + localName(parent) + ">");
+        }
+        return c.isEmpty() ? null : c.get(0).getTextContent().trim();
+    }
+
     static String childText(Element parent, String name) {
         List<Element> c = children(parent, name);
         return c.isEmpty() ? null : c.get(0).getTextContent();
@@ -166,5 +190,10 @@ final class Xml {
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A response of {@code status} with {@code body} and S3's XML content type. */
+    static HttpResponse response(int status, Xml body) {
+        return HttpResponse.status(status).header("Content-Type", "application/xml").body(body.toBytes());
     }
 }

@@ -2,14 +2,21 @@ package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.metadata.BucketSetting;
 import dev.mockstorage.internal.metadata.CorsRule;
 import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.metadata.Tx;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** A bucket's tag set and CORS configuration (its versioning status is {@link Buckets}'). */
+/**
+ * A bucket's tag set and CORS configuration (its versioning status is {@link Buckets}'), and the reading and
+ * writing of its other settings ({@link BucketSetting}s) for the flows that give them meaning.
+ */
 public final class BucketSettings {
     private final MetadataStore metadata;
     private final Buckets buckets;
@@ -38,6 +45,29 @@ public final class BucketSettings {
                 throw NotFound.bucket(bucket);
             }
             tx.setBucketTags(bucket, checked);
+            return null;
+        });
+    }
+
+    /** The bucket's setting; {@code missing} when it has none, {@code NoSuchBucket} when the bucket is absent. */
+    <T> T require(String bucket, BucketSetting<T> setting, Supplier<StorageException> missing) {
+        return metadata.bucketSetting(bucket, setting).orElseThrow(() -> {
+            buckets.require(bucket);
+            return missing.get();
+        });
+    }
+
+    /**
+     * Sets (null: removes) the bucket's setting in one transaction, after {@code check} has seen the transaction
+     * (e.g. the bucket's other settings); {@code NoSuchBucket} when the bucket is absent.
+     */
+    <T> void put(String bucket, BucketSetting<T> setting, T value, Consumer<Tx> check) {
+        metadata.write(tx -> {
+            if (tx.bucket(bucket).isEmpty()) {
+                throw NotFound.bucket(bucket);
+            }
+            check.accept(tx);
+            tx.setBucketSetting(bucket, setting, value);
             return null;
         });
     }

@@ -3,7 +3,9 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
+import dev.mockstorage.internal.metadata.BucketSetting;
 import dev.mockstorage.internal.metadata.MetadataStore;
+import dev.mockstorage.internal.metadata.ObjectLockConfig;
 import dev.mockstorage.internal.queue.TaskQueue;
 
 import java.time.Clock;
@@ -26,6 +28,8 @@ public final class Buckets {
      * {@code x-amz-version-id: null} without a bucket query. Replaced, never changed.
      */
     private volatile Set<String> versioned = Set.of();
+    /** Buckets with object lock enabled: their writes look for a default retention. Replaced, never changed. */
+    private volatile Set<String> locked = Set.of();
 
     Buckets(MetadataStore metadata, TaskQueue queue, Clock clock) {
         this.metadata = metadata;
@@ -39,15 +43,61 @@ public final class Buckets {
         return metadata.buckets();
     }
 
+    /**
+     * One page of ListBuckets: up to {@code max} buckets whose names start with {@code prefix}, after the bucket
+     * named {@code after} (null: from the first), in name order.
+     */
+    public BucketPage page(String prefix, String after, int max) {
+        List<BucketRecord> found = metadata.buckets(prefix, after == null ? "" : after, max + 1);
+        if (found.size() <= max) {
+            return new BucketPage(found, false);
+        }
+        return new BucketPage(List.copyOf(found.subList(0, max)), true);
+    }
+
+    /**
+     * A page of buckets.
+     *
+     * @param buckets   the page's buckets, in name order
+     * @param truncated whether more follow the last one
+     */
+    public record BucketPage(List<BucketRecord> buckets, boolean truncated) {
+    }
+
     /** Creates a bucket; {@code BucketAlreadyOwnedByYou} when it exists. */
     public BucketRecord create(String name) {
+        return create(name, BucketCreation.PLAIN);
+    }
+
+    /** Creates a bucket with the settings CreateBucket asked for, in one transaction; {@code BucketAlreadyOwnedByYou} when it exists. */
+    public BucketRecord create(String name, BucketCreation creation) {
         BucketNames.validate(name);
+        Acls.checkCreation(creation);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        boolean created = metadata.write(tx -> tx.createBucket(name, now));
+        boolean created = metadata.write(tx -> {
+            if (!tx.createBucket(name, now)) {
+                return false;
+            }
+            if (creation.grants() != null) {
+                tx.setBucketSetting(name, BucketSetting.ACL, creation.grants());
+            }
+            if (creation.objectOwnership() != null) {
+                tx.setBucketSetting(name, BucketSetting.OBJECT_OWNERSHIP, creation.objectOwnership());
+            }
+            if (creation.objectLock()) {
+                tx.setBucketVersioning(name, BucketRecord.ENABLED);
+                tx.setObjectLockConfig(name, ObjectLockConfig.ENABLED);
+            }
+            return true;
+        });
         if (!created) {
             throw new StorageException(ErrorCode.BucketAlreadyOwnedByYou,
                     "Your previous request to create the named bucket succeeded and you already own it: " + name, name)
                     .with("BucketName", name);
+        }
+        if (creation.objectLock()) {
+            refreshVersioned();
+            return new BucketRecord(name, now, BucketRecord.ENABLED);
         }
         return new BucketRecord(name, now);
     }
@@ -70,7 +120,7 @@ public final class Buckets {
             DeleteBlobs.enqueue(tx, tx.deleteUploads(name)); // S3 drops the bucket's unfinished uploads with it
             return tx.deleteBucket(name);
         });
-        if (versioned.contains(name)) {
+        if (versioned.contains(name) || locked.contains(name)) {
             refreshVersioned();
         }
         queue.wakeUp();
@@ -79,6 +129,12 @@ public final class Buckets {
     /** True when the bucket has versioning configured (Enabled or Suspended, now or before); no query. */
     public boolean isVersioned(String bucket) {
         Set<String> names = versioned;
+        return !names.isEmpty() && names.contains(bucket);
+    }
+
+    /** True when the bucket has object lock enabled; no query. */
+    public boolean hasObjectLock(String bucket) {
+        Set<String> names = locked;
         return !names.isEmpty() && names.contains(bucket);
     }
 
@@ -96,15 +152,22 @@ public final class Buckets {
             throw new StorageException(ErrorCode.IllegalVersioningConfigurationException,
                     "The versioning status must be Enabled or Suspended, not '" + status + "'");
         }
-        boolean set = metadata.write(tx -> tx.setBucketVersioning(bucket, status));
+        boolean set = metadata.write(tx -> {
+            if (BucketRecord.SUSPENDED.equals(status) && tx.objectLockConfig(bucket).isPresent()) {
+                throw new StorageException(ErrorCode.InvalidBucketState, "An Object Lock configuration is present on this bucket,"
+                        + " so the versioning state cannot be changed: " + bucket, bucket);
+            }
+            return tx.setBucketVersioning(bucket, status);
+        });
         if (!set) {
             throw NotFound.bucket(bucket);
         }
         refreshVersioned();
     }
 
-    /** Reloads which buckets have versioning configured (after buckets went or their versioning changed). */
+    /** Reloads which buckets have versioning configured and object lock enabled (after buckets went or those changed). */
     void refreshVersioned() {
+        locked = Set.copyOf(metadata.objectLockBuckets());
         Set<String> names = new HashSet<>();
         for (BucketRecord b : metadata.buckets()) {
             if (b.versioning() != null) {

@@ -14,6 +14,9 @@ import dev.mockstorage.stats.ConsistencyReport.Kind;
 import dev.mockstorage.stats.ServerStats;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +61,9 @@ public final class ConsistencyCheck implements AutoCloseable {
     private ScheduledExecutorService periodic;
 
     /**
-     * @param orphanGrace    how old an unreferenced blob file must be before it counts as an orphan
+     * @param clock          the server's clock: the report's time, the age of multipart uploads and of damaged marks
+     * @param orphanGrace    how old an unreferenced blob file must be before it counts as an orphan (on the file
+     *                       system's clock)
      * @param abandonedAfter how old a multipart upload must be before it counts as abandoned; zero: never
      */
     public ConsistencyCheck(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, Duration orphanGrace,
@@ -127,22 +132,20 @@ public final class ConsistencyCheck implements AutoCloseable {
 
     private ConsistencyReport check(boolean repair) {
         Instant start = clock.instant();
+        // blob files carry the file system's times: their age is measured on its clock, never on the server's,
+        // which a test may have moved ahead (a file written a moment ago would look old enough to delete)
+        Instant filesNow = Instant.now();
         long t0 = System.nanoTime();
         List<String> skipped = new ArrayList<>();
-        Map<StorageNode, Set<String>> files = new LinkedHashMap<>();
+        List<StorageNode> up = new ArrayList<>();
         for (StorageNode node : blobs.nodes()) {
             if (node.check() != NodeState.UP) {
                 skipped.add(node.id() + ": " + node.reason());
-                continue;
-            }
-            try {
-                files.put(node, new HashSet<>(node.listBlobIds()));
-            } catch (IOException e) {
-                node.markFailed("unreadable: cannot list " + node.root() + ": " + e);
-                skipped.add(node.id() + ": " + node.reason());
+            } else {
+                up.add(node);
             }
         }
-        long blobFiles = files.values().stream().mapToLong(Set::size).sum();
+        boolean allUp = skipped.isEmpty();
         List<Finding> findings = new ArrayList<>();
         Set<String> damagedBefore = metadata.damagedBlobIds();
         boolean marksChanged = false;
@@ -153,7 +156,7 @@ public final class ConsistencyCheck implements AutoCloseable {
             List<ObjectRecord> page = metadata.findObjects(ObjectQuery.all(), afterBucket, afterKey, PAGE);
             for (ObjectRecord o : page) {
                 objectCount++;
-                marksChanged |= checkObject(o, files.keySet(), skipped.isEmpty(), repair, damagedBefore, findings);
+                marksChanged |= checkObject(o, up, allUp, repair, damagedBefore, findings);
             }
             if (page.size() < PAGE) {
                 break;
@@ -161,22 +164,121 @@ public final class ConsistencyCheck implements AutoCloseable {
             afterBucket = page.get(page.size() - 1).bucket();
             afterKey = page.get(page.size() - 1).key();
         }
-        // read after the listing: a blob committed meanwhile is referenced by now (or young, below the grace period)
-        Set<String> keep = new HashSet<>(metadata.referencedBlobIds());
-        keep.addAll(metadata.taskBlobIds());
-        for (Map.Entry<StorageNode, Set<String>> e : files.entrySet()) {
-            for (String blobId : e.getValue()) {
-                if (!keep.contains(blobId)) {
-                    orphan(e.getKey(), blobId, start, repair, findings);
-                }
-            }
-        }
+        long blobFiles = orphans(up, skipped, filesNow, repair, findings);
         if (marksChanged) {
             objects.reads().refreshDamaged();
         }
         abandonedUploads(start, repair, findings);
         return new ConsistencyReport(start, Duration.ofNanos(System.nanoTime() - t0).toMillis(), repair, objectCount,
                 blobFiles, List.copyOf(skipped), List.copyOf(findings));
+    }
+
+    /**
+     * Finds (and with repair, deletes) the blob files on {@code nodes} that no row and no task names; returns
+     * how many blob files the nodes hold. The ids the metadata names are read after the objects were checked
+     * (a blob committed meanwhile is named by then, or younger than the grace period) and spread over one
+     * temporary file per shard ({@code blobs/<first two hex characters>/}); then each shard's ids are held
+     * while that shard's files are compared on every node. So the memory a check needs is a 256th of the
+     * store's ids, not all of them (which made it the largest heap user of a store with a million objects).
+     */
+    private long orphans(List<StorageNode> nodes, List<String> skipped, Instant filesNow, boolean repair, List<Finding> findings) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("mock-storage-check-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the consistency check", e);
+        }
+        try {
+            try (ShardedIds referenced = new ShardedIds(dir)) {
+                metadata.forEachReferencedBlobId(referenced::add);
+            }
+            Set<String> tasks = metadata.taskBlobIds();
+            List<StorageNode> readable = new ArrayList<>(nodes);
+            long files = 0;
+            for (int s = 0; s < ShardedIds.SHARDS; s++) {
+                String shard = ShardedIds.name(s);
+                Set<String> keep = ShardedIds.read(dir, shard);
+                for (StorageNode node : List.copyOf(readable)) {
+                    List<String> ids;
+                    try {
+                        ids = node.listBlobIds(shard);
+                    } catch (IOException e) {
+                        node.markFailed("unreadable: cannot list " + node.root() + ": " + e);
+                        skipped.add(node.id() + ": " + node.reason());
+                        readable.remove(node);
+                        continue;
+                    }
+                    files += ids.size();
+                    for (String blobId : ids) {
+                        if (!keep.contains(blobId) && !tasks.contains(blobId)) {
+                            orphan(node, blobId, filesNow, repair, findings);
+                        }
+                    }
+                }
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the consistency check's temporary files in " + dir + " failed", e);
+        } finally {
+            ShardedIds.delete(dir);
+        }
+    }
+
+    /** Blob ids spread over one file per shard (the first two hex characters), written through small buffers. */
+    private static final class ShardedIds implements AutoCloseable {
+        static final int SHARDS = 256;
+        private final Path dir;
+        private final java.io.Writer[] writers = new java.io.Writer[SHARDS];
+
+        ShardedIds(Path dir) {
+            this.dir = dir;
+        }
+
+        static String name(int shard) {
+            return String.format(java.util.Locale.ROOT, "%02x", shard);
+        }
+
+        void add(String blobId) {
+            if (!BlobStore.isBlobId(blobId)) {
+                return;     // not a file name the nodes can hold
+            }
+            int shard = Integer.parseInt(blobId, 0, 2, 16);
+            try {
+                if (writers[shard] == null) {
+                    writers[shard] = Files.newBufferedWriter(dir.resolve(name(shard)), java.nio.charset.StandardCharsets.US_ASCII);
+                }
+                writers[shard].write(blobId);
+                writers[shard].write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static Set<String> read(Path dir, String shard) throws IOException {
+            Path file = dir.resolve(shard);
+            return Files.exists(file) ? new HashSet<>(Files.readAllLines(file, java.nio.charset.StandardCharsets.US_ASCII))
+                    : Set.of();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (java.io.Writer w : writers) {
+                if (w != null) {
+                    w.close();
+                }
+            }
+        }
+
+        static void delete(Path dir) {
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not delete the consistency check's temporary files in " + dir, e);
+            }
+        }
     }
 
     /** Uploads initiated before {@code start - abandonedAfter}; with repair, aborts them (parts deleted by the queue). */
@@ -202,7 +304,7 @@ public final class ConsistencyCheck implements AutoCloseable {
     }
 
     /** Checks one object's replicas; true when its damaged mark changed. */
-    private boolean checkObject(ObjectRecord o, Set<StorageNode> nodes, boolean allNodesUp, boolean repair,
+    private boolean checkObject(ObjectRecord o, List<StorageNode> nodes, boolean allNodesUp, boolean repair,
                                 Set<String> damagedBefore, List<Finding> findings) {
         String md5 = ContentMd5.expected(metadata, o);
         List<Finding> bad = new ArrayList<>();
@@ -271,9 +373,9 @@ public final class ConsistencyCheck implements AutoCloseable {
         return unmarked;
     }
 
-    private void orphan(StorageNode node, String blobId, Instant start, boolean repair, List<Finding> findings) {
+    private void orphan(StorageNode node, String blobId, Instant filesNow, boolean repair, List<Finding> findings) {
         Instant modified = blobs.replicas().modifiedAt(node, blobId);
-        if (modified == null || modified.plus(orphanGrace).isAfter(start)) {
+        if (modified == null || modified.plus(orphanGrace).isAfter(filesNow)) {
             return; // gone meanwhile, or young: maybe a write between its rename and its metadata commit
         }
         String detail = "blob file on " + node.id() + " modified at " + modified + " that no object or task refers to";

@@ -18,7 +18,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class Inspection {
     private final BlobStore blobs;
     private final TaskQueue queue;
     private final Clock clock;
-    private final Instant started;
+    private final long startedNanos = System.nanoTime();
     private volatile Supplier<ServerStats.ThirdParty> thirdParty = () -> ServerStats.ThirdParty.NONE;
     private volatile Supplier<List<ServerStats.Requests>> requests = List::of;
     private volatile Supplier<ServerStats.Consistency> consistency = () -> ServerStats.Consistency.NONE;
@@ -45,7 +44,6 @@ public final class Inspection {
         this.blobs = blobs;
         this.queue = queue;
         this.clock = clock;
-        this.started = clock.instant();
     }
 
     /**
@@ -125,9 +123,9 @@ public final class Inspection {
         return new long[] {queue.openCount(), queue.parkedCount()};
     }
 
-    /** Milliseconds since this server started. */
+    /** Milliseconds since this server started (real time: moving the server's clock does not change it). */
     public long uptimeMillis() {
-        return Duration.between(started, clock.instant()).toMillis();
+        return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
     }
 
     /** The server's figures now. Walks every node's blob directory (one stat per blob). */

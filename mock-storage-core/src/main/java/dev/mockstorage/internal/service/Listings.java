@@ -2,6 +2,7 @@ package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.metadata.KeyRange;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
@@ -41,14 +42,25 @@ public final class Listings {
         List<String> prefixes = new ArrayList<>();
         String lastPrefix = d != null && after != null && isCommonPrefix(after, p, d) ? after : null;
         String cursor = after;
+        String from = null;                 // after a common prefix: go on at its successor, inclusive
         String lastEntry = null;
         int batchSize = Math.min(Math.max(maxKeys + 1, 2), 1000);
+        int limit = batchSize;
         while (true) {
-            List<ObjectRecord> batch = metadata.listObjects(bucket, p, cursor, batchSize);
+            List<ObjectRecord> batch = from != null ? metadata.listObjectsFrom(bucket, p, from, limit)
+                    : metadata.listObjects(bucket, p, cursor, limit);
+            from = null;
+            boolean skipped = false;
             for (ObjectRecord o : batch) {
                 cursor = o.key();
                 String rollUp = rollUp(o.key(), p, d);
                 if (rollUp != null && rollUp.equals(lastPrefix)) {
+                    // the rest of this prefix's keys add nothing: seek past them instead of reading them all
+                    from = KeyRange.successor(rollUp);
+                    if (from != null) {
+                        skipped = true;
+                        break;
+                    }
                     continue;
                 }
                 if (objects.size() + prefixes.size() >= maxKeys) {
@@ -63,9 +75,11 @@ public final class Listings {
                     lastEntry = o.key();
                 }
             }
-            if (batch.size() < batchSize) {
+            if (!skipped && batch.size() < limit) {
                 return new ListPage(objects, prefixes, false, lastEntry);
             }
+            // after a seek only a few rows are wanted (the next prefix may start a run to skip again)
+            limit = skipped ? SEEK_BATCH : Math.min(limit * 4, batchSize);
         }
     }
 
@@ -96,16 +110,26 @@ public final class Listings {
                 ? keyMarker : null;
         String afterKey = keyMarker;
         String afterVersion = versionIdMarker;
+        String from = null;                 // after a common prefix: go on at its successor, inclusive
         ObjectVersion last = null;
         String lastEntryPrefix = null;
         int batchSize = Math.min(Math.max(maxKeys + 1, 2), 1000);
+        int limit = batchSize;
         while (true) {
-            List<ObjectVersion> batch = metadata.listVersions(bucket, p, afterKey, afterVersion, batchSize);
+            List<ObjectVersion> batch = from != null ? metadata.listVersionsFrom(bucket, p, from, limit)
+                    : metadata.listVersions(bucket, p, afterKey, afterVersion, limit);
+            from = null;
+            boolean skipped = false;
             for (ObjectVersion v : batch) {
                 afterKey = v.key();
                 afterVersion = v.versionId();
                 String rollUp = rollUp(v.key(), p, d);
                 if (rollUp != null && rollUp.equals(lastPrefix)) {
+                    from = KeyRange.successor(rollUp); // seek past the prefix's other versions
+                    if (from != null) {
+                        skipped = true;
+                        break;
+                    }
                     continue;
                 }
                 if (versions.size() + prefixes.size() >= maxKeys) {
@@ -126,11 +150,15 @@ public final class Listings {
                     lastEntryPrefix = null;
                 }
             }
-            if (batch.size() < batchSize) {
+            if (!skipped && batch.size() < limit) {
                 return new VersionPage(versions, prefixes, false, null, null);
             }
+            limit = skipped ? SEEK_BATCH : Math.min(limit * 4, batchSize);
         }
     }
+
+    /** Rows read after seeking past a common prefix: enough to find the next key and its own prefix. */
+    private static final int SEEK_BATCH = 4;
 
     /** The common prefix {@code key} rolls up into: up to the first delimiter after the prefix; null when none. */
     private static String rollUp(String key, String prefix, String delimiter) {

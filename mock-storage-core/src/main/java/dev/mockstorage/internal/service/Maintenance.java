@@ -1,5 +1,8 @@
 package dev.mockstorage.internal.service;
 
+import dev.mockstorage.internal.clock.ServerClock;
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
@@ -9,13 +12,14 @@ import dev.mockstorage.internal.storage.NodeState;
 import dev.mockstorage.internal.storage.StorageNode;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What a test fixture asks of the store as a whole: empty it (a reset), report its health, and wait
- * until the follow-up work of what it did has run.
+ * What a test fixture asks of the store as a whole: empty it (a reset), report its health, wait
+ * until the follow-up work of what it did has run, and move the server's clock.
  */
 public final class Maintenance {
     private static final int RESET_BATCH = 1000;
@@ -24,12 +28,16 @@ public final class Maintenance {
     private final BlobStore blobs;
     private final TaskQueue queue;
     private final Buckets buckets;
+    private final ServerClock clock;
+    private final Lifecycle lifecycle;
 
-    Maintenance(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Buckets buckets) {
+    Maintenance(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Buckets buckets, ServerClock clock, Lifecycle lifecycle) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.queue = queue;
         this.buckets = buckets;
+        this.clock = clock;
+        this.lifecycle = lifecycle;
     }
 
     /**
@@ -104,5 +112,32 @@ public final class Maintenance {
     /** Waits for every queued task to finish. */
     public void awaitIdle(Duration timeout) {
         queue.awaitIdle(timeout);
+    }
+
+    /** The server's clock (read it here; move it with {@link #advanceClock}). */
+    public ServerClock clock() {
+        return clock;
+    }
+
+    /**
+     * Moves the server's clock forward by {@code amount} and queues the application of every bucket's lifecycle
+     * rules as of the new time ({@link #awaitIdle} waits for it); returns the new time.
+     *
+     * @throws StorageException InvalidArgument when {@code amount} is negative or too far
+     */
+    public Instant advanceClock(Duration amount) {
+        Instant now;
+        try {
+            now = clock.advance(amount);
+        } catch (IllegalArgumentException e) {
+            throw new StorageException(ErrorCode.InvalidArgument, e.getMessage());
+        }
+        lifecycle.applyDueRules();
+        return now;
+    }
+
+    /** Sets the server's clock back to the real time (a reset, once nothing written on the moved clock is left). */
+    public void rewindClock() {
+        clock.rewind();
     }
 }

@@ -69,12 +69,13 @@ public final class MultipartService {
     private final Buckets buckets;
     private final BlobWriter writer;
     private final ObjectReads reads;
+    private final AccessControls access;
     private final AtomicInteger sequence = new AtomicInteger();
     /** Numbers part uploads in the order they start; goes on from the largest stored, so it orders across restarts. */
     private final AtomicLong partStarts;
 
     MultipartService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, Buckets buckets, BlobWriter writer,
-                     ObjectReads reads) {
+                     ObjectReads reads, AccessControls access) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.queue = queue;
@@ -82,6 +83,7 @@ public final class MultipartService {
         this.buckets = buckets;
         this.writer = writer;
         this.reads = reads;
+        this.access = access;
         this.partStarts = new AtomicLong(metadata.lastPartStart());
     }
 
@@ -100,10 +102,11 @@ public final class MultipartService {
         WriteChecks.validateKey(write.key());
         WriteChecks.validateUserMetadata(write.userMetadata());
         buckets.require(write.bucket());
+        access.checkAclWrite(write.bucket(), write.grants());
         String type = checksumType(algorithm, checksumType);
         UploadRecord upload = new UploadRecord(write.bucket(), write.key(), newUploadId(), now(), write.contentType(),
                 new LinkedHashMap<>(write.userMetadata()), new LinkedHashMap<>(write.headers()),
-                algorithm == null ? null : algorithm.name(), type, Map.copyOf(write.tags()));
+                algorithm == null ? null : algorithm.name(), type, Map.copyOf(write.tags()), write.grants());
         metadata.write(tx -> {
             if (tx.bucket(write.bucket()).isEmpty()) {
                 throw NotFound.bucket(write.bucket());
@@ -139,11 +142,11 @@ public final class MultipartService {
         return type;
     }
 
-    /** Upload ids sort in initiation order: creation time, a sequence, then randomness. */
+    /** Upload ids sort in initiation order: creation time (the server's clock, as {@code initiated}), a sequence, then randomness. */
     private String newUploadId() {
         byte[] random = new byte[12];
         RANDOM.nextBytes(random);
-        return String.format(Locale.ROOT, "%012x%08x", System.currentTimeMillis(), sequence.incrementAndGet() & 0xffffffffL)
+        return String.format(Locale.ROOT, "%012x%08x", clock.millis(), sequence.incrementAndGet() & 0xffffffffL)
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
@@ -280,12 +283,26 @@ public final class MultipartService {
      */
     public ObjectRecord complete(String bucket, String key, String uploadId, List<RequestedPart> requested,
                                  Map<ChecksumAlgorithm, String> fullObjectChecksums) {
+        return complete(bucket, key, uploadId, requested, fullObjectChecksums, WriteCondition.NONE);
+    }
+
+    /**
+     * CompleteMultipartUpload if {@code condition} holds of the key's current object, before the parts are
+     * assembled and again when the object commits (see {@link WriteCondition}); a failed condition leaves the
+     * upload as it was. A retry of a Complete that succeeded answers its object before any condition is looked at:
+     * the object the condition would now see is the one that Complete made.
+     */
+    public ObjectRecord complete(String bucket, String key, String uploadId, List<RequestedPart> requested,
+                                 Map<ChecksumAlgorithm, String> fullObjectChecksums, WriteCondition condition) {
         Optional<UploadRecord> inProgress = inProgress(bucket, key, uploadId);
         if (inProgress.isEmpty()) {
             return (uploadId == null ? Optional.<ObjectRecord>empty() : metadata.completedUpload(bucket, key, uploadId))
                     .orElseThrow(() -> noSuchUpload(bucket, uploadId));
         }
         UploadRecord upload = inProgress.get();
+        if (condition.any()) {
+            condition.checkBefore(bucket, key, metadata.object(bucket, key));
+        }
         if (requested.isEmpty()) {
             throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
                     + "against our published schema: CompleteMultipartUpload lists no Part");
@@ -357,7 +374,7 @@ public final class MultipartService {
         String etag = HexFormat.of().formatHex(md5OfMd5s.digest()) + "-" + parts.size();
         ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), etag, upload.contentType(),
                 now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums,
-                upload.tags());
+                upload.tags(), null, upload.grants());
         MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes), uploadId);
         queue.awaitRoom();
         ObjectRecord committed;
@@ -378,9 +395,15 @@ public final class MultipartService {
                                 + "other content while the upload was being completed; complete it again").with("UploadId", uploadId);
                     }
                 }
+                if (condition.any()) {
+                    condition.checkCommitting(bucket, key, tx.object(bucket, key));
+                }
                 ObjectRecord version = b.versioning() == null ? record
                         : record.withVersionId(VersionedWrites.versionIdFor(b.versioning()));
                 Optional<ObjectRecord> replaced = VersionedWrites.putCurrent(tx, version, b.versioning());
+                if (buckets.hasObjectLock(bucket)) {
+                    ObjectLocks.onWrite(tx, bucket, version, null, version.lastModified()); // the bucket's default retention
+                }
                 tx.putMultipartLayout(bucket, key, layout);
                 DeleteBlobs.enqueue(tx, tx.deleteUpload(uploadId));
                 tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));

@@ -13,6 +13,11 @@ final class NotFound {
                 .with("BucketName", bucket);
     }
 
+    static StorageException version(String bucket, String key, String versionId) {
+        return new StorageException(ErrorCode.NoSuchVersion, "The specified version does not exist: " + versionId + " of "
+                + bucket + "/" + key, bucket + "/" + key).with("Key", key).with("VersionId", versionId);
+    }
+
     static StorageException key(String bucket, String key) {
         return new StorageException(ErrorCode.NoSuchKey, "The specified key does not exist.", bucket + "/" + key)
                 .with("Key", key);

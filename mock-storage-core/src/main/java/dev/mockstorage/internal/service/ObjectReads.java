@@ -109,9 +109,9 @@ public final class ObjectReads {
         String md5 = ContentMd5.expected(metadata, object);
         Optional<BlobReader> reader = blobs.find(object.blobId(), object.size(), md5);
         if (reader.isEmpty()) {
-            throw new StorageException(ErrorCode.InternalError, "no storage node holds an intact copy of "
+            throw new BlobGoneException("no storage node holds an intact copy of "
                     + object.bucket() + "/" + object.key() + " (blob " + object.blobId() + ")",
-                    object.bucket() + "/" + object.key());
+                    object.bucket() + "/" + object.key(), object.blobId(), null);
         }
         if (!reader.get().missingOn().isEmpty()) {
             requestRepair(object, reader.get().missingOn());
@@ -120,9 +120,9 @@ public final class ObjectReads {
         try {
             in = reader.get().open(offset, length);
         } catch (NoSuchFileException e) {
-            // overwritten and cleaned up between lookup and open: a retryable answer, never wrong bytes
-            throw new StorageException(ErrorCode.InternalError, "the object " + object.bucket() + "/" + object.key()
-                    + " changed while it was being read; try again", object.bucket() + "/" + object.key(), e);
+            // overwritten and cleaned up between lookup and open: never wrong bytes; the caller looks again
+            throw new BlobGoneException("the object " + object.bucket() + "/" + object.key()
+                    + " changed while it was being read; try again", object.bucket() + "/" + object.key(), object.blobId(), e);
         } catch (IOException e) {
             throw new StorageException(ErrorCode.InternalError, "could not read blob " + object.blobId()
                     + " from node " + reader.get().nodeId() + ": " + e.getMessage(), object.bucket() + "/" + object.key(), e);

@@ -1,7 +1,10 @@
 package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
+import dev.mockstorage.internal.metadata.Grant;
+import dev.mockstorage.internal.metadata.ObjectLock;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -21,11 +24,24 @@ import java.util.function.Supplier;
  * @param trailers           trailers of the body, complete once it was read (aws-chunked checksums)
  * @param declaredLength     the decoded length the client declared, or -1
  * @param tags               object tags to store with the object (x-amz-tagging), validated; empty when none
+ * @param grants             the object's ACL ({@code x-amz-acl}, {@code x-amz-grant-*}); null when none was asked for
+ * @param lock               the retention and legal hold asked for ({@code x-amz-object-lock-*}), or null: the bucket's
+ *                           default retention, if it has one
  */
 public record ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
                           Map<String, String> headers, String contentMd5, String contentSha256,
                           Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
-                          Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags) {
+                          Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags,
+                          List<Grant> grants, ObjectLock lock) {
+    /** A write without an ACL or a lock of its own. */
+    public ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
+                       Map<String, String> headers, String contentMd5, String contentSha256,
+                       Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
+                       Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags) {
+        this(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums, checksumAlgorithms,
+                trailers, declaredLength, tags, null, null);
+    }
+
     /** A write without tags. */
     public ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
                        Map<String, String> headers, String contentMd5, String contentSha256,
@@ -38,5 +54,17 @@ public record ObjectWrite(String bucket, String key, String contentType, Map<Str
     /** Never null. */
     public ObjectWrite {
         tags = tags == null ? Map.of() : tags;
+    }
+
+    /** This write with an ACL of its own (null: none). */
+    public ObjectWrite withGrants(List<Grant> newGrants) {
+        return new ObjectWrite(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums,
+                checksumAlgorithms, trailers, declaredLength, tags, newGrants, lock);
+    }
+
+    /** This write asking for {@code newLock} (null: none of its own). */
+    public ObjectWrite withLock(ObjectLock newLock) {
+        return new ObjectWrite(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums,
+                checksumAlgorithms, trailers, declaredLength, tags, grants, newLock);
     }
 }

@@ -33,9 +33,10 @@ public final class ObjectWrites {
     private final Buckets buckets;
     private final BlobWriter writer;
     private final ObjectReads reads;
+    private final AccessControls access;
 
     ObjectWrites(MetadataStore metadata, TaskQueue queue, Clock clock, boolean autoCreateBuckets, Buckets buckets,
-                 BlobWriter writer, ObjectReads reads) {
+                 BlobWriter writer, ObjectReads reads, AccessControls access) {
         this.metadata = metadata;
         this.queue = queue;
         this.clock = clock;
@@ -43,6 +44,7 @@ public final class ObjectWrites {
         this.buckets = buckets;
         this.writer = writer;
         this.reads = reads;
+        this.access = access;
     }
 
     /**
@@ -51,15 +53,30 @@ public final class ObjectWrites {
      * @return the stored record
      */
     public ObjectRecord put(ObjectWrite write, InputStream body) {
+        return put(write, body, WriteCondition.NONE);
+    }
+
+    /**
+     * Stores an object if {@code condition} holds of the key's current object, before the body is stored and
+     * again when it commits (see {@link WriteCondition}).
+     *
+     * @return the stored record
+     */
+    public ObjectRecord put(ObjectWrite write, InputStream body, WriteCondition condition) {
         WriteChecks.validateKey(write.key());
         WriteChecks.validateUserMetadata(write.userMetadata());
         WriteChecks.checkDeclaredLength(write.declaredLength());
         byte[] expectedMd5 = WriteChecks.decodeContentMd5(write.contentMd5());
         WriteChecks.validateChecksumValues(write.checksums());
+        ObjectLocks.validateRequested(write.lock(), clock.instant());
         if (!autoCreateBuckets) {
             buckets.require(write.bucket());
         } else if (metadata.bucket(write.bucket()).isEmpty()) {
             BucketNames.validate(write.bucket());
+        }
+        access.checkAclWrite(write.bucket(), write.grants());
+        if (condition.any()) {
+            condition.checkBefore(write.bucket(), write.key(), metadata.object(write.bucket(), write.key()));
         }
         queue.awaitRoom();
 
@@ -68,7 +85,7 @@ public final class ObjectWrites {
         boolean underReplicated = stored.underReplicated();
         ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, stored.size(), stored.md5Hex(),
                 write.contentType(), now(), new LinkedHashMap<>(write.userMetadata()),
-                new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags());
+                new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags(), null, write.grants());
         ObjectRecord committed;
         try {
             committed = metadata.write(tx -> {
@@ -85,8 +102,14 @@ public final class ObjectWrites {
                     tx.createBucket(write.bucket(), record.lastModified());
                     bucketCreated = record.lastModified();
                 }
+                if (condition.any()) {
+                    condition.checkCommitting(write.bucket(), write.key(), tx.object(write.bucket(), write.key()));
+                }
                 ObjectRecord version = versioning == null ? record : record.withVersionId(VersionedWrites.versionIdFor(versioning));
                 Optional<ObjectRecord> previous = VersionedWrites.putCurrent(tx, version, versioning);
+                if (write.lock() != null || buckets.hasObjectLock(write.bucket())) {
+                    ObjectLocks.onWrite(tx, write.bucket(), version, write.lock(), record.lastModified());
+                }
                 tx.adjustBucketStats(record.bucket(), previous.isPresent() ? 0 : 1,
                         record.size() - previous.map(ObjectRecord::size).orElse(0L));
                 UploadCompleted.enqueue(tx, record, bucketCreated);
@@ -110,8 +133,20 @@ public final class ObjectWrites {
      * @param source the source's current record (conditions already checked by the caller)
      */
     public ObjectRecord copy(ObjectRecord source, ObjectWrite target) {
+        return copy(source, target, WriteCondition.NONE);
+    }
+
+    /**
+     * Copies an object if {@code condition} holds of the destination key's current object (see {@link WriteCondition}).
+     *
+     * @param source the source's current record (its own conditions already checked by the caller)
+     */
+    public ObjectRecord copy(ObjectRecord source, ObjectWrite target, WriteCondition condition) {
+        if (condition.any()) {
+            condition.checkBefore(target.bucket(), target.key(), metadata.object(target.bucket(), target.key()));
+        }
         try (InputStream in = reads.read(source, 0, source.size())) {
-            return put(target, in);
+            return put(target, in, condition);
         } catch (IOException e) {
             throw new StorageException(ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
         }
@@ -132,6 +167,15 @@ public final class ObjectWrites {
      * one is no error, as on S3. {@code NoSuchBucket} when the bucket is absent.
      */
     public DeleteOutcome deleteObject(String bucket, String key, String versionId) {
+        return deleteObject(bucket, key, versionId, false);
+    }
+
+    /**
+     * DeleteObject as {@link #deleteObject(String, String, String)}; a version deleted by id must not be under a
+     * legal hold or a retention that has not ended ({@code AccessDenied}), but for a governance retention when
+     * {@code bypassGovernance} ({@code x-amz-bypass-governance-retention: true}).
+     */
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId, boolean bypassGovernance) {
         if (versionId != null) {
             VersionedWrites.validateVersionId(versionId);
         }
@@ -140,6 +184,7 @@ public final class ObjectWrites {
         DeleteOutcome outcome = metadata.write(tx -> {
             BucketRecord b = tx.bucket(bucket).orElseThrow(() -> NotFound.bucket(bucket));
             if (versionId != null) {
+                ObjectLocks.releaseForDelete(tx, bucket, key, versionId, now, bypassGovernance);
                 return VersionedWrites.deleteVersion(tx, bucket, key, versionId);
             }
             if (b.versioning() != null) {

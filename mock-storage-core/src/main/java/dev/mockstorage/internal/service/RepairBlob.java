@@ -10,7 +10,6 @@ import dev.mockstorage.internal.storage.NodeState;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,9 +59,9 @@ record RepairBlob(String blobId, long size, String etag, String bucket, String k
      * A node returned: the repairs of blobs written while it (or another node) was down become due.
      * Never throws: a failure leaves them waiting for the next return or consistency check.
      */
-    static void releaseWaiting(MetadataStore metadata, TaskQueue queue, Clock clock, String nodeId) {
+    static void releaseWaiting(MetadataStore metadata, TaskQueue queue, String nodeId) {
         try {
-            int released = metadata.releaseWaitingTasks(clock.instant());
+            int released = metadata.releaseWaitingTasks(queue.now());
             if (released > 0) {
                 LOG.log(Level.INFO, "node {0} is up again: {1} repair(s) queued", nodeId, released);
                 queue.wakeUp();

@@ -9,7 +9,7 @@ package dev.mockstorage.internal.service;
  * last. Rows written by an earlier version must still run, so a kind's name and payload format never
  * change: a new format is a new kind.
  */
-public sealed interface Task permits DeleteBlob, DeleteBlobs, UploadCompleted, RepairBlob {
+public sealed interface Task permits DeleteBlob, DeleteBlobs, UploadCompleted, RepairBlob, ExpireByLifecycle {
     /** The kind name stored in the task row. */
     String kind();
 

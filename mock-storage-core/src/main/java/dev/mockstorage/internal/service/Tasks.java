@@ -16,6 +16,7 @@ public final class Tasks {
         DeleteBlobs.register(handlers, blobs);
         UploadCompleted.register(handlers);
         RepairBlob.register(handlers, metadata, blobs);
+        ExpireByLifecycle.register(handlers, metadata);
         return handlers;
     }
 }

@@ -150,8 +150,7 @@ final class VersionedWrites {
     /** The version of a key by id for GET/HEAD: {@code NoSuchVersion}, or {@code MethodNotAllowed} for a delete marker, as S3. */
     static ObjectRecord readable(Optional<ObjectVersion> found, String bucket, String key, String versionId, String method) {
         if (found.isEmpty()) {
-            throw new StorageException(ErrorCode.NoSuchVersion, "The specified version does not exist: " + versionId + " of "
-                    + bucket + "/" + key, bucket + "/" + key).with("Key", key).with("VersionId", versionId);
+            throw NotFound.version(bucket, key, versionId);
         }
         ObjectVersion v = found.get();
         if (v.deleteMarker()) {

@@ -21,10 +21,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -288,6 +290,23 @@ class MainTest {
         for (Setting<?> s : Setting.values()) {
             assertTrue(o.out().contains("  " + s.dottedName() + "\n      env " + s.envName() + ", default " + s.defaultText()),
                     s.dottedName());
+        }
+    }
+
+    @Test
+    void warmupStartsAnswersAndStopsLeavingNoDataDirectoryBehind() throws IOException {
+        List<Path> before = warmupDirectories();
+
+        Outcome o = run(Map.of(), "warmup", "--server.port=1", "--storage.nodes=2");
+
+        assertEquals(0, o.code(), o.err());
+        assertEquals("mock-storage warmed up: started, answered 11 requests, stopped\n", o.out().replace("\r", ""));
+        assertEquals(before, warmupDirectories());
+    }
+
+    private static List<Path> warmupDirectories() throws IOException {
+        try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return dirs.filter(p -> p.getFileName().toString().startsWith("mock-storage-warmup-")).sorted().toList();
         }
     }
 

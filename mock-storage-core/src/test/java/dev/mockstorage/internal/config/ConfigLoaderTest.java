@@ -243,6 +243,8 @@ class ConfigLoaderTest {
             "{\"server\": {\"port\": 65536}}                          | server.port: 65536 is outside 0..65535",
             "{\"server\": {\"port\": -1}}                             | server.port: -1 is outside 0..65535",
             "{\"server\": {\"host\": \" \"}}                          | server.host: \" \" is not a host name or address",
+            "{\"server\": {\"max_connections\": 0}}                | server.max_connections: must be at least 1, got 0",
+            "{\"server\": {\"head_timeout_ms\": 0}}                | server.head_timeout_ms: must be at least 1, got 0",
             "{\"storage\": {\"nodes\": []}}                           | storage.nodes: no nodes; at least 1 is needed",
             "{\"storage\": {\"nodes\": [{\"id\": \"\"}]}}             | storage.nodes[0].id: must not be empty",
             "{\"storage\": {\"nodes\": [{\"id\": \"a b\"}]}}          | storage.nodes[0].id: \"a b\" may contain only letters, digits, '_' and '-'",
@@ -274,6 +276,15 @@ class ConfigLoaderTest {
             assertEquals(new Config.Server("0.0.0.0", 0), c.server());
             assertEquals(4, c.queue().workers());
             assertTrue(c.storage().autoCreateBuckets());
+        }
+
+        @Test
+        void connectionLimitAndHeadTimeoutComeFromTheFileAndSettings() throws IOException {
+            Path file = write("{\"server\": {\"max_connections\": 50, \"head_timeout_ms\": 2500}}");
+            assertEquals(new Config.Server("127.0.0.1", 8080, List.of("localhost"), 50, 2500), load(file, Map.of()).server());
+            Config c = load(file, Map.of("server.max_connections", "7"));
+            assertEquals(7, c.server().maxConnections());
+            assertEquals(2500, c.server().headTimeoutMs());
         }
 
         @Test

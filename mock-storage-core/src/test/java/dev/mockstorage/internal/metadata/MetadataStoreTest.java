@@ -125,6 +125,31 @@ class MetadataStoreTest {
     }
 
     @Test
+    void aDatabaseFromBeforeAclsIsMigratedAndItsObjectsHaveNoAclOfTheirOwn() throws SQLException {
+        store.close();
+        Path old = dir.resolve("before-acls.db");
+        int beforeAcls = 9;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
+             Statement s = c.createStatement()) {
+            for (List<String> migration : Schema.MIGRATIONS.subList(0, beforeAcls)) {
+                for (String statement : migration) {
+                    s.execute(statement);
+                }
+            }
+            s.execute("PRAGMA user_version = " + beforeAcls);
+            s.execute("INSERT INTO buckets (name, created_at) VALUES ('b', 0)");
+            s.execute("INSERT INTO objects (bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, "
+                    + "checksums, tags, version_id) VALUES ('b', 'k', 'blob1', 3, 'e', NULL, 0, NULL, NULL, NULL, NULL, NULL)");
+        }
+        store = MetadataStore.open(old, false, Duration.ofSeconds(5));
+        assertEquals(Schema.currentVersion(), ((Number) pragma(old, "user_version")).intValue());
+        ObjectRecord kept = store.object("b", "k").orElseThrow();
+        assertEquals("blob1", kept.blobId());
+        assertNull(kept.grants(), "no ACL given: the owner's FULL_CONTROL");
+        assertEquals(Optional.empty(), store.bucketSetting("b", BucketSetting.POLICY));
+    }
+
+    @Test
     void newerSchemaIsRefused() throws SQLException {
         store.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
@@ -373,6 +398,68 @@ class MetadataStoreTest {
         assertEquals(List.of(), keysOf(store.listObjects("b", "", null, 0)));
         assertEquals(List.of("b/1"), keysOf(store.listObjects("b", "", "a0", 100)));
         assertEquals(List.of(), keysOf(store.listObjects("nope", "", null, 100)));
+    }
+
+    @Test
+    void findObjectsPagesByCursorPrefixAndGlobAcrossBuckets() {
+        createBucket("a");
+        createBucket("b");
+        List<String> keys = List.of("a", "a/1", "a/2", "a/\uFFFD", "a/😀", "a0", "b/1", "b/x.png", "\uDBFF\uDFFF", "z");
+        for (String bucket : List.of("a", "b")) {
+            for (String key : keys) {
+                put(object(bucket, key, "blob", 1));
+            }
+        }
+        List<String> all = new ArrayList<>();
+        for (String bucket : List.of("a", "b")) {
+            keys.stream().sorted((x, y) -> Arrays.compareUnsigned(x.getBytes(UTF_8), y.getBytes(UTF_8)))
+                    .forEach(k -> all.add(bucket + "/" + k));
+        }
+        assertEquals(all, find(ObjectQuery.all(), 3), "every object, paged across buckets");
+        assertEquals(all.subList(0, keys.size()), find(new ObjectQuery("a", null, null, null, null, null, null), 4));
+        assertEquals(List.of("b/a/1", "b/a/2", "b/a/\uFFFD", "b/a/😀"),
+                find(new ObjectQuery("b", "a/", null, null, null, null, null), 3), "a prefix, paged");
+        assertEquals(List.of("b/a/1", "b/a/2", "b/a/\uFFFD", "b/a/😀"),
+                find(new ObjectQuery("b", null, null, "a/?", null, null, null), 1), "a glob with a literal start");
+        assertEquals(List.of("a/b/x.png", "b/b/x.png"), find(new ObjectQuery(null, null, null, "*.png", null, null, null), 1));
+        assertEquals(List.of("a/\uDBFF\uDFFF"), find(new ObjectQuery("a", "\uDBFF\uDFFF", null, null, null, null, null), 5),
+                "a prefix without a successor");
+        assertEquals(List.of(), store.findObjects(new ObjectQuery("a", null, null, null, null, null, null), "b", "", 10),
+                "a cursor past the bucket");
+        assertEquals(keys.size(), store.findObjects(new ObjectQuery("b", null, null, null, null, null, null), "a", "z", 100).size(),
+                "a cursor before the bucket");
+    }
+
+    /** Every page of a findObjects query, walked by its cursor, as bucket/key. */
+    private List<String> find(ObjectQuery query, int pageSize) {
+        List<String> found = new ArrayList<>();
+        String afterBucket = null;
+        String afterKey = null;
+        while (true) {
+            List<ObjectRecord> page = store.findObjects(query, afterBucket, afterKey, pageSize);
+            page.forEach(o -> found.add(o.bucket() + "/" + o.key()));
+            if (page.size() < pageSize) {
+                return found;
+            }
+            afterBucket = page.get(page.size() - 1).bucket();
+            afterKey = page.get(page.size() - 1).key();
+        }
+    }
+
+    @Test
+    void keyRangeSuccessorIsTheLeastStringAfterEveryExtension() {
+        assertEquals("a0", KeyRange.successor("a/"));
+        assertEquals("b", KeyRange.successor("a"));
+        assertEquals("a\uE000", KeyRange.successor("a\uD7FF"), "the surrogate range holds no code points");
+        assertEquals("b", KeyRange.successor("a\uDBFF\uDFFF"), "a trailing U+10FFFF is dropped");
+        assertNull(KeyRange.successor("\uDBFF\uDFFF"));
+        assertNull(KeyRange.successor(""));
+        String prefix = "dir/é";
+        String successor = KeyRange.successor(prefix);
+        for (String extension : List.of("", "x", "\uFFFF", "😀", "\uDBFF\uDFFF\uDBFF\uDFFF")) {
+            assertTrue(ObjectTable.compareUtf8(prefix + extension, successor) < 0, extension);
+        }
+        assertTrue(ObjectTable.compareUtf8("dir/ê", successor) >= 0);
     }
 
     private static List<String> keysOf(List<ObjectRecord> objects) {

@@ -20,6 +20,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +32,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 
 /**
  * The remote handle against an in-process server over a real socket: what it reads over the admin API
@@ -59,6 +63,22 @@ class HttpAdminClientTest {
     void stop() {
         s3.close();
         server.close();
+    }
+
+    @Test
+    void theClockCrossesTheWireAndLifecycleRulesApplyOnIt() {
+        s3.putObject(b -> b.bucket("photos").key("old/a.png"), RequestBody.fromString("a"));
+        s3.putBucketLifecycleConfiguration(b -> b.bucket("photos").lifecycleConfiguration(c -> c.rules(LifecycleRule.builder()
+                .id("old").status(ExpirationStatus.ENABLED).filter(f -> f.prefix("old/")).expiration(e -> e.days(30)).build())));
+        Instant moved = remote.clock().advance(Duration.ofDays(400));
+        assertEquals(Duration.ofDays(400), server.clock().offset(), "the remote handle moved the server's clock");
+        assertEquals(Duration.ofDays(400), remote.clock().offset());
+        assertTrue(!remote.clock().now().isBefore(moved), "the clock goes on from where it was moved to");
+        remote.awaitIdle(Duration.ofSeconds(30));
+        assertEquals(0, s3.listObjectsV2(b -> b.bucket("photos").prefix("old/")).keyCount(), "expired by the rule");
+        s3.putObject(b -> b.bucket("photos").key("later"), RequestBody.fromString("x"));
+        assertTrue(!s3.headObject(b -> b.bucket("photos").key("later")).lastModified().isBefore(moved.minusSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> remote.clock().advance(Duration.ofMillis(-1)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.MetadataStore;
@@ -50,7 +51,7 @@ class ObjectServiceTest {
                 new StorageNode("stg3", dir.resolve("stg3"))), false);
         queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
-        service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), false);
+        service = new ObjectService(metadata, blobs, queue, new ServerClock(), false);
         service.buckets().create("bkt");
     }
 

@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.service;
 
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
@@ -34,7 +35,7 @@ final class ServiceFixture implements AutoCloseable {
                 false);
         queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
-        service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), true);
+        service = new ObjectService(metadata, blobs, queue, new ServerClock(), true);
     }
 
     /** Stores {@code content} as {@code bkt/key}. */

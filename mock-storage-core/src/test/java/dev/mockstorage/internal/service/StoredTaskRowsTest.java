@@ -61,6 +61,7 @@ class StoredTaskRowsTest {
         insert("delete-blobs", first + " " + second);
         insert("upload-completed", "bkt " + bucketCreated.toEpochMilli() + " 7 1700000000000");
         insert("repair-blob", damaged.blobId() + " 12 " + damaged.etag() + " bkt a key with spaces");
+        insert("lifecycle-expiry", "1700000000000 bkt"); // a bucket without rules: nothing to do
         f.queue.resume();
         f.awaitIdle();
 
@@ -88,8 +89,11 @@ class StoredTaskRowsTest {
         RepairBlob repairBlob = new RepairBlob("0123456789abcdef0123456789abcdef", 12, "9a0364b9e99bb480dd25e1f0284c8555", "bkt",
                 "a/b c");
         assertEquals(repairBlob, RepairBlob.decode(repairBlob.payload()));
-        assertEquals(List.of("delete-blob", "delete-blobs", "upload-completed", "repair-blob"),
-                List.of(deleteBlob.kind(), deleteBlobs.kind(), uploadCompleted.kind(), repairBlob.kind()));
+        ExpireByLifecycle expire = new ExpireByLifecycle(Instant.ofEpochMilli(1_700_000_000_000L), "my-bucket");
+        assertEquals("1700000000000 my-bucket", expire.payload());
+        assertEquals(expire, ExpireByLifecycle.decode(expire.payload()));
+        assertEquals(List.of("delete-blob", "delete-blobs", "upload-completed", "repair-blob", "lifecycle-expiry"),
+                List.of(deleteBlob.kind(), deleteBlobs.kind(), uploadCompleted.kind(), repairBlob.kind(), expire.kind()));
     }
 
     @Test
@@ -98,7 +102,7 @@ class StoredTaskRowsTest {
         for (Class<?> kind : Task.class.getPermittedSubclasses()) {
             kinds.add((String) kind.getDeclaredField("KIND").get(null));
         }
-        assertEquals(Set.of("delete-blob", "delete-blobs", "repair-blob", "upload-completed"), kinds);
+        assertEquals(Set.of("delete-blob", "delete-blobs", "repair-blob", "upload-completed", "lifecycle-expiry"), kinds);
         assertEquals(kinds, Tasks.handlers(f.metadata, f.blobs).kinds());
     }
 

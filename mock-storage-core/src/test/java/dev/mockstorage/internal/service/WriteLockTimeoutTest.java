@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.MetadataStore;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 8, locks: an upload whose metadata transaction waits for the write lock longer than the lock
+ * Locks: an upload whose metadata transaction waits for the write lock longer than the lock
  * timeout fails with {@code SlowDown} (503) and releases everything it took: its blob files on every
  * node, its temp files, and the lock (the next upload succeeds); the old object stays readable, and
  * reads are served while the lock is held. The lock is held deterministically by a transaction that
@@ -53,7 +54,7 @@ class WriteLockTimeoutTest {
         BlobStore blobs = new BlobStore(NODES.stream().map(n -> new StorageNode(n, dir.resolve(n))).toList(), false);
         queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
-        service = new ObjectService(metadata, blobs, queue, Clock.systemUTC(), false);
+        service = new ObjectService(metadata, blobs, queue, new ServerClock(), false);
         service.buckets().create("bkt");
     }
 

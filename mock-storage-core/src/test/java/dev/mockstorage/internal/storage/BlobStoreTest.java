@@ -89,6 +89,16 @@ class BlobStoreTest {
     }
 
     @Test
+    void usageCountsBlobFilesAndBytesExactlyWhileWalkingIsQuick() throws IOException {
+        assertArrayEquals(new long[] {0, 0}, stg1.usage(), "the first walk of a small node answers at once");
+        String a = put("12345".getBytes(UTF_8));
+        put("123".getBytes(UTF_8));
+        assertArrayEquals(new long[] {2, 8}, stg1.usage());
+        store.delete(a);
+        assertArrayEquals(new long[] {1, 3}, stg1.usage(), "walked again: a quick walk is never reused");
+    }
+
+    @Test
     void writeCommitFindOnEveryNode() throws IOException {
         byte[] data = "hello world\n".getBytes(UTF_8);
         String id = put(data);

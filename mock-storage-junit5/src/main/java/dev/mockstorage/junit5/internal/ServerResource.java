@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One running server with its temporary directory and, once asked for, its AWS SDK clients. Closed by
@@ -157,7 +158,7 @@ final class ServerResource implements AutoCloseable, ExtensionContext.Store.Clos
                     server.thirdParty().loadScripts(file); // relative body_file resolves against its folder
                 } else {
                     try (InputStream in = url.openStream()) {
-                        server.thirdParty().loadScripts(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                        server.thirdParty().loadScripts(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                     }
                 }
             } catch (IllegalArgumentException | IllegalStateException e) {
