@@ -81,6 +81,17 @@ class StrictAdminApiTest {
     }
 
     @Test
+    void theRemoteHandleStillSignsItsCallsAfterItMovedTheServersClockAMonthAhead(@TempDir Path dir) {
+        try (TestServer own = TestServer.start(dir, b -> b.strictAuth())) {
+            HttpAdminClient remote = new HttpAdminClient(own.endpoint(), own.server().accessKey(), own.server().secretKey());
+            remote.clock().advance(Duration.ofDays(31));
+            assertEquals(Duration.ofDays(31), remote.clock().offset(), "signed with the real time, checked against it");
+            remote.createBucket("after-a-month");
+            own.s3().headBucket(b -> b.bucket("after-a-month"));
+        }
+    }
+
+    @Test
     void theInProcessRuntimeNeedsNoSignature(@TempDir Path dir) {
         try (TestServer own = TestServer.start(dir, b -> b.strictAuth())) {
             own.server().createBucket("in-process");
