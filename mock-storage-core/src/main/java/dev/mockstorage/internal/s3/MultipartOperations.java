@@ -10,6 +10,7 @@ import dev.mockstorage.internal.metadata.PartRecord;
 import dev.mockstorage.internal.metadata.UploadRecord;
 import dev.mockstorage.internal.service.BlobGoneException;
 import dev.mockstorage.internal.service.MultipartService;
+import dev.mockstorage.internal.service.RequestedPart;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.ObjectWrite;
 import org.w3c.dom.Element;
@@ -133,7 +134,7 @@ final class MultipartOperations {
                     + "against our published schema: CompleteMultipartUpload needs a <CompleteMultipartUpload> body listing the parts");
         }
         Element root = Xml.parse(new ByteArrayInputStream(body), "CompleteMultipartUpload");
-        List<MultipartService.RequestedPart> parts = new ArrayList<>();
+        List<RequestedPart> parts = new ArrayList<>();
         for (Element p : Xml.children(root, "Part")) {
             String number = Xml.childText(p, "PartNumber");
             int n;
@@ -150,7 +151,7 @@ final class MultipartOperations {
                     checksums.put(a, v.trim());
                 }
             }
-            parts.add(new MultipartService.RequestedPart(n, Xml.childText(p, "ETag"), checksums));
+            parts.add(new RequestedPart(n, Xml.childText(p, "ETag"), checksums));
         }
         Map<ChecksumAlgorithm, String> fullObject = new EnumMap<>(ChecksumAlgorithm.class);
         for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {

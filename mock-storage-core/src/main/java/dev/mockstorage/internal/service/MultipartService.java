@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Multipart uploads. Every part is its own immutable blob written by the upload flow
- * ({@link BlobWriter}) and a row in {@code upload_parts}. Completing streams the listed
- * parts into ONE new blob (so an object is always one blob and reads are unchanged), then in one
+ * ({@link BlobWriter}) and a row in {@code upload_parts}. Completing checks and streams the listed
+ * parts into ONE new blob ({@link PartAssembly}) (so an object is always one blob and reads are unchanged), then in one
  * transaction stores the object row and its {@link MultipartLayout}, removes the upload and queues
  * the deletion of every part blob. Aborting removes the rows and queues the same deletion.
  *
@@ -52,24 +52,23 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MultipartService {
     /** Smallest size of every part but the last, as on S3. */
-    public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+    public static final long MIN_PART_SIZE = PartAssembly.MIN_PART_SIZE;
     /** Highest part number, as on S3. */
     public static final int MAX_PART_NUMBER = 10_000;
     /** {@code x-amz-checksum-type} values. */
-    public static final String COMPOSITE = "COMPOSITE";
-    public static final String FULL_OBJECT = "FULL_OBJECT";
+    public static final String COMPOSITE = PartAssembly.COMPOSITE;
+    public static final String FULL_OBJECT = PartAssembly.FULL_OBJECT;
 
-    private static final int COPY_BUFFER = 64 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MetadataStore metadata;
-    private final BlobStore blobs;
     private final TaskQueue queue;
     private final Clock clock;
     private final Buckets buckets;
     private final BlobWriter writer;
     private final ObjectReads reads;
     private final AccessControls access;
+    private final PartAssembly assembly;
     private final AtomicInteger sequence = new AtomicInteger();
     /** Numbers part uploads in the order they start; goes on from the largest stored, so it orders across restarts. */
     private final AtomicLong partStarts;
@@ -77,18 +76,14 @@ public final class MultipartService {
     MultipartService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, Buckets buckets, BlobWriter writer,
                      ObjectReads reads, AccessControls access) {
         this.metadata = metadata;
-        this.blobs = blobs;
         this.queue = queue;
         this.clock = clock;
         this.buckets = buckets;
         this.writer = writer;
         this.reads = reads;
         this.access = access;
+        this.assembly = new PartAssembly(metadata, blobs, writer);
         this.partStarts = new AtomicLong(metadata.lastPartStart());
-    }
-
-    /** A part as listed in a CompleteMultipartUpload request; {@code checksums} by algorithm, base64. */
-    public record RequestedPart(int partNumber, String etag, Map<ChecksumAlgorithm, String> checksums) {
     }
 
     /**
@@ -307,75 +302,11 @@ public final class MultipartService {
             throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
                     + "against our published schema: CompleteMultipartUpload lists no Part");
         }
-        Map<Integer, PartRecord> stored = new LinkedHashMap<>();
-        for (PartRecord p : metadata.parts(uploadId, 0, Integer.MAX_VALUE)) {
-            stored.put(p.partNumber(), p);
-        }
-        List<PartRecord> parts = new ArrayList<>();
-        int previous = 0;
-        for (RequestedPart r : requested) {
-            if (r.partNumber() <= previous) {
-                throw new StorageException(ErrorCode.InvalidPartOrder, "The list of parts was not in ascending order. "
-                        + "Parts must be ordered by part number: part " + r.partNumber() + " follows part " + previous)
-                        .with("UploadId", uploadId);
-            }
-            previous = r.partNumber();
-            PartRecord p = stored.get(r.partNumber());
-            String etag = r.etag() == null ? null : r.etag().trim().replace("\"", "");
-            if (p == null || etag == null || !p.etag().equalsIgnoreCase(etag)) {
-                throw invalidPart(uploadId, r, p == null ? "it was not uploaded" : "its ETag is \"" + p.etag() + "\", not " + r.etag());
-            }
-            for (Map.Entry<ChecksumAlgorithm, String> c : r.checksums().entrySet()) {
-                String actual = p.checksums().get(c.getKey().name());
-                if (actual == null || !actual.equals(c.getValue().trim())) {
-                    throw invalidPart(uploadId, r, "its " + c.getKey() + " is " + (actual == null ? "not known" : actual)
-                            + ", not " + c.getValue());
-                }
-            }
-            parts.add(p);
-        }
-        for (int i = 0; i < parts.size() - 1; i++) {
-            PartRecord p = parts.get(i);
-            if (p.size() < MIN_PART_SIZE) {
-                throw new StorageException(ErrorCode.EntityTooSmall, "Your proposed upload is smaller than the minimum allowed "
-                        + "object size: part " + p.partNumber() + " has " + p.size() + " bytes; every part but the last needs at least "
-                        + MIN_PART_SIZE).with("ProposedSize", Long.toString(p.size()))
-                        .with("MinSizeAllowed", Long.toString(MIN_PART_SIZE)).with("PartNumber", Integer.toString(p.partNumber()))
-                        .with("ETag", "\"" + p.etag() + "\"");
-            }
-        }
-        ChecksumAlgorithm algorithm = upload.checksumAlgorithm() == null ? null : ChecksumAlgorithm.valueOf(upload.checksumAlgorithm());
-        Map<String, String> checksums = new LinkedHashMap<>();
-        if (algorithm != null && COMPOSITE.equals(upload.checksumType())) {
-            checksums.put(algorithm.name(), composite(algorithm, parts, uploadId));
-        }
-        // S3 keeps a full-object CRC64NVME of an upload created without an algorithm
-        ChecksumAlgorithm whole = algorithm == null ? ChecksumAlgorithm.CRC64NVME
-                : FULL_OBJECT.equals(upload.checksumType()) ? algorithm : null;
-
-        Assembled assembled = assemble(parts, whole);
-        if (whole != null) {
-            checksums.put(whole.name(), assembled.fullChecksum());
-        }
-        for (Map.Entry<ChecksumAlgorithm, String> c : fullObjectChecksums.entrySet()) {
-            String actual = checksums.get(c.getKey().name());
-            if (actual != null && !actual.equals(c.getValue().trim())) {
-                writer.deleteQuietly(assembled.blobId());
-                throw new StorageException(ErrorCode.BadDigest, "The " + c.getKey() + " you specified did not match the calculated "
-                        + "checksum: sent " + c.getValue() + ", computed " + actual);
-            }
-        }
-        MessageDigest md5OfMd5s = md5();
-        List<Long> sizes = new ArrayList<>();
-        for (PartRecord p : parts) {
-            md5OfMd5s.update(HexFormat.of().parseHex(p.etag()));
-            sizes.add(p.size());
-        }
-        String etag = HexFormat.of().formatHex(md5OfMd5s.digest()) + "-" + parts.size();
-        ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), etag, upload.contentType(),
-                now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()), checksums,
-                upload.tags(), null, upload.grants());
-        MultipartLayout layout = new MultipartLayout(assembled.blobId(), assembled.md5Hex(), List.copyOf(sizes), uploadId);
+        PartAssembly.Assembled assembled = assembly.assemble(upload, assembly.check(upload, requested), fullObjectChecksums);
+        ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), assembled.etag(),
+                upload.contentType(), now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()),
+                assembled.checksums(), upload.tags(), null, upload.grants());
+        MultipartLayout layout = assembled.layout();
         queue.awaitRoom();
         ObjectRecord committed;
         try {
@@ -387,7 +318,7 @@ public final class MultipartService {
                 }
                 Map<Integer, PartRecord> now = new LinkedHashMap<>();
                 tx.parts(uploadId).forEach(p -> now.put(p.partNumber(), p));
-                for (PartRecord p : parts) {
+                for (PartRecord p : assembled.parts()) {
                     // a part uploaded again with the same bytes (a retry) while assembling changes nothing
                     PartRecord current = now.get(p.partNumber());
                     if (current == null || !current.etag().equals(p.etag()) || current.size() != p.size()) {
@@ -423,75 +354,6 @@ public final class MultipartService {
         }
         queue.wakeUp();
         return committed;
-    }
-
-    /** S3's composite checksum: the algorithm over the concatenated binary part checksums, then {@code -N}. */
-    private static String composite(ChecksumAlgorithm algorithm, List<PartRecord> parts, String uploadId) {
-        Hasher h = algorithm.newHasher();
-        for (PartRecord p : parts) {
-            String value = p.checksums().get(algorithm.name());
-            if (value == null) {
-                throw new StorageException(ErrorCode.InvalidRequest, "The upload was created with the " + algorithm
-                        + " checksum algorithm but part " + p.partNumber() + " has no " + algorithm + " checksum")
-                        .with("UploadId", uploadId);
-            }
-            byte[] raw = Base64.getDecoder().decode(value);
-            h.update(raw, 0, raw.length);
-        }
-        return h.base64() + "-" + parts.size();
-    }
-
-    /** @param underReplicated whether the blob reached fewer nodes than there are (storage.write_quorum below the count) */
-    private record Assembled(String blobId, long size, String md5Hex, String fullChecksum, boolean underReplicated) {
-    }
-
-    /** Streams the parts' bytes, in order, into one new committed blob, hashing MD5 (and {@code whole}) on the way. */
-    private Assembled assemble(List<PartRecord> parts, ChecksumAlgorithm whole) {
-        MessageDigest md5 = md5();
-        Hasher full = whole == null ? null : whole.newHasher();
-        byte[] buffer = new byte[COPY_BUFFER];
-        long total = 0;
-        try (PendingBlob blob = writer.prepare()) {
-            OutputStream out = blob.output();
-            for (PartRecord p : parts) {
-                Optional<BlobReader> reader = blobs.find(p.blobId(), p.size(), p.etag());
-                if (reader.isEmpty()) {
-                    throw new StorageException(ErrorCode.InternalError, "no storage node holds an intact copy of part "
-                            + p.partNumber() + " of upload " + p.uploadId() + " (blob " + p.blobId() + ")");
-                }
-                try (InputStream in = reader.get().open(0, p.size())) {
-                    int n;
-                    while ((n = in.read(buffer)) > 0) {
-                        md5.update(buffer, 0, n);
-                        if (full != null) {
-                            full.update(buffer, 0, n);
-                        }
-                        out.write(buffer, 0, n);
-                        total += n;
-                    }
-                }
-            }
-            String blobId = blob.commit();
-            return new Assembled(blobId, total, HexFormat.of().formatHex(md5.digest()), full == null ? null : full.base64(),
-                    blob.nodeIds().size() < blobs.nodes().size());
-        } catch (IOException e) {
-            throw new StorageException(ErrorCode.InternalError, "could not assemble the parts: " + e.getMessage(), null, e);
-        }
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static StorageException invalidPart(String uploadId, RequestedPart r, String why) {
-        return new StorageException(ErrorCode.InvalidPart, "One or more of the specified parts could not be found. The part may "
-                + "not have been uploaded, or the specified entity tag may not match the part's entity tag: part "
-                + r.partNumber() + ": " + why).with("UploadId", uploadId).with("PartNumber", Integer.toString(r.partNumber()))
-                .with("ETag", r.etag());
     }
 
     private Instant now() {
