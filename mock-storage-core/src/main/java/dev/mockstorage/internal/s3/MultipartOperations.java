@@ -21,6 +21,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload,
@@ -106,7 +108,7 @@ final class MultipartOperations {
 
     /** {@code bytes=first-last}, both given and inside the source, as S3 requires for a copy. */
     private static ByteRange copyRange(String header, long size) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes=(\\d+)-(\\d+)").matcher(header.trim());
+        Matcher m = Pattern.compile("bytes=(\\d+)-(\\d+)").matcher(header.trim());
         if (!m.matches()) {
             throw new StorageException(ErrorCode.InvalidArgument, "The x-amz-copy-source-range value must be of the form "
                     + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy: "

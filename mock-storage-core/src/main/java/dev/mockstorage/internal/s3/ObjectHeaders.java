@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.ArrayList;
 
 /** Translates between an object's HTTP headers and what is stored about it. */
 final class ObjectHeaders {
@@ -109,7 +110,7 @@ final class ObjectHeaders {
         if (header == null) {
             return Map.of();
         }
-        List<String[]> pairs = new java.util.ArrayList<>();
+        List<String[]> pairs = new ArrayList<>();
         for (String pair : header.split("&")) {
             if (pair.isEmpty()) {
                 continue;

@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 
 /** PutObject, GetObject, HeadObject, DeleteObject, CopyObject, DeleteObjects. */
 final class ObjectOperations {
@@ -279,7 +280,7 @@ final class ObjectOperations {
             String key = entry[0];
             String versionId = entry[1];
             try {
-                if (key.isEmpty() || key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > WriteChecks.MAX_KEY_BYTES) {
+                if (key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > WriteChecks.MAX_KEY_BYTES) {
                     throw new StorageException(key.isEmpty() ? ErrorCode.InvalidArgument : ErrorCode.KeyTooLongError,
                             key.isEmpty() ? "the object key is empty" : "Your key is too long");
                 }

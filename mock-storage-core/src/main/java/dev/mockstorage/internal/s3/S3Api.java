@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.io.IOException;
+import java.util.Set;
 
 /**
  * The S3 REST API (path style, or virtual-host style: see {@link S3Request#of}). {@link #ROUTES} is its table of contents: the first route whose
@@ -101,7 +103,7 @@ public final class S3Api implements HttpHandler {
             Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"));
 
     /** Operations that honour {@code ?versionId=}; on any other route it answers 501 rather than being ignored. */
-    private static final java.util.Set<String> VERSION_ID_OPERATIONS = java.util.Set.of("GetObject", "HeadObject", "DeleteObject",
+    private static final Set<String> VERSION_ID_OPERATIONS = Set.of("GetObject", "HeadObject", "DeleteObject",
             "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes", "GetObjectAcl", "PutObjectAcl",
             "GetObjectRetention", "PutObjectRetention", "GetObjectLegalHold", "PutObjectLegalHold");
 
@@ -354,7 +356,7 @@ public final class S3Api implements HttpHandler {
             return;
         }
         Throwable cause = e.getCause();
-        if (e.code() == ErrorCode.InternalError && cause != null && !(cause instanceof java.io.IOException)) {
+        if (e.code() == ErrorCode.InternalError && cause != null && !(cause instanceof IOException)) {
             LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + http + ": " + e.getMessage(), cause);
         } else {
             LOG.log(System.Logger.Level.DEBUG, () -> http + " -> " + e.status() + " " + e.code() + ": "

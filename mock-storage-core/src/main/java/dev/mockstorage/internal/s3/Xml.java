@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.xml.sax.helpers.DefaultHandler;
 
 /** XML out (a tiny writer that escapes everything) and in (DOM with DTDs and external entities disabled). */
 final class Xml {
@@ -185,7 +186,7 @@ final class Xml {
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
             DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // fatal errors throw; nothing printed
+            b.setErrorHandler(new DefaultHandler()); // fatal errors throw; nothing printed
             return b;
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);

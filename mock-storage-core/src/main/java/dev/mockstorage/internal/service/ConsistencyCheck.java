@@ -33,6 +33,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 
 /**
  * The consistency check: compares the metadata with every storage node that is up and reports each
@@ -228,14 +231,14 @@ public final class ConsistencyCheck implements AutoCloseable {
     private static final class ShardedIds implements AutoCloseable {
         static final int SHARDS = 256;
         private final Path dir;
-        private final java.io.Writer[] writers = new java.io.Writer[SHARDS];
+        private final Writer[] writers = new Writer[SHARDS];
 
         ShardedIds(Path dir) {
             this.dir = dir;
         }
 
         static String name(int shard) {
-            return String.format(java.util.Locale.ROOT, "%02x", shard);
+            return String.format(Locale.ROOT, "%02x", shard);
         }
 
         void add(String blobId) {
@@ -245,7 +248,7 @@ public final class ConsistencyCheck implements AutoCloseable {
             int shard = Integer.parseInt(blobId, 0, 2, 16);
             try {
                 if (writers[shard] == null) {
-                    writers[shard] = Files.newBufferedWriter(dir.resolve(name(shard)), java.nio.charset.StandardCharsets.US_ASCII);
+                    writers[shard] = Files.newBufferedWriter(dir.resolve(name(shard)), StandardCharsets.US_ASCII);
                 }
                 writers[shard].write(blobId);
                 writers[shard].write('\n');
@@ -256,13 +259,13 @@ public final class ConsistencyCheck implements AutoCloseable {
 
         static Set<String> read(Path dir, String shard) throws IOException {
             Path file = dir.resolve(shard);
-            return Files.exists(file) ? new HashSet<>(Files.readAllLines(file, java.nio.charset.StandardCharsets.US_ASCII))
+            return Files.exists(file) ? new HashSet<>(Files.readAllLines(file, StandardCharsets.US_ASCII))
                     : Set.of();
         }
 
         @Override
         public void close() throws IOException {
-            for (java.io.Writer w : writers) {
+            for (Writer w : writers) {
                 if (w != null) {
                     w.close();
                 }
@@ -270,7 +273,7 @@ public final class ConsistencyCheck implements AutoCloseable {
         }
 
         static void delete(Path dir) {
-            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.toList()) {
                     Files.deleteIfExists(f);
                 }

@@ -13,6 +13,10 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One storage node: a directory holding immutable blob files ({@code blobs/xx/<id>}) and temp files ({@code tmp/}).
@@ -292,7 +296,7 @@ public final class StorageNode {
     }
 
     /** A walk of the blob directory slower than this is not repeated on every {@link #usage()} call. */
-    private static final long SLOW_WALK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long SLOW_WALK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** A slow walk's figures serve this many times its duration before a new walk starts (at most 5 % of a core). */
     private static final int REUSE_FACTOR = 20;
     /** How long the first call waits for the first walk before answering "not counted yet". */
@@ -303,8 +307,8 @@ public final class StorageNode {
     }
 
     private volatile Usage lastUsage;
-    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Usage>> walking =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Usage>> walking =
+            new AtomicReference<>();
 
     /**
      * Ids of the committed blob files in one shard directory ({@code blobs/<shard>}, the ids' first two
@@ -346,9 +350,9 @@ public final class StorageNode {
         if (last != null && now - last.endedNanos() < REUSE_FACTOR * last.tookNanos()) {
             return new long[] {last.files(), last.bytes()};
         }
-        java.util.concurrent.CompletableFuture<Usage> walk = walking.get();
+        CompletableFuture<Usage> walk = walking.get();
         if (walk == null) {
-            java.util.concurrent.CompletableFuture<Usage> started = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Usage> started = new CompletableFuture<>();
             if (walking.compareAndSet(null, started)) {
                 Thread t = new Thread(() -> {
                     try {
@@ -368,9 +372,9 @@ public final class StorageNode {
         }
         if (last == null && walk != null) {
             try {
-                Usage first = walk.get(FIRST_WALK_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                Usage first = walk.get(FIRST_WALK_WAIT_MS, TimeUnit.MILLISECONDS);
                 return new long[] {first.files(), first.bytes()};
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            } catch (TimeoutException | ExecutionException e) {
                 return new long[] {-1, -1};
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
