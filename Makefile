@@ -97,5 +97,5 @@ deps: ## download every dependency and plugin, for offline builds later
 	@bash scripts/prereqs.sh build
 	$(MVN) dependency:go-offline
 
-fmt: ## no formatter is configured: prints so and changes nothing
-	@echo "fmt: no code formatter is configured for this project; nothing changed"
+fmt: ## format all Java sources (palantir-java-format via Spotless); the build checks the same format
+	mvn -B -q spotless:apply
