@@ -17,9 +17,7 @@ import dev.mockstorage.thirdparty.ThirdPartyJson;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
 import dev.mockstorage.thirdparty.UpstreamCall;
 import dev.mockstorage.verification.Times;
-
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -62,14 +60,15 @@ import java.util.Set;
 public final class HttpAdminClient implements MockStorageRuntime {
 
     /** The largest body a script may carry inline from a file or classpath resource (the admin API takes 16 MiB per request). */
-    public static final int MAX_INLINE_BODY_BYTES = 8 * 1024 * 1024;
+    public static final int MAX_INLINE_BODY_BYTES = InlineBodies.MAX_BYTES;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String JSON_TYPE = "application/json";
     /** Where the third party's routes live: a 404 there means the server has no scripted third party. */
     private static final String THIRD_PARTY = AdminRoute.API + "/third-party/";
     /** Error codes for which the in-process method throws IllegalStateException rather than IllegalArgumentException. */
-    private static final Set<String> STATE_ERRORS = Set.of("NotIdle", "InvalidRequest", "ServiceUnavailable", "SlowDown");
+    private static final Set<String> STATE_ERRORS =
+            Set.of("NotIdle", "InvalidRequest", "ServiceUnavailable", "SlowDown");
 
     private final URI endpoint;
     private final String accessKey;
@@ -98,7 +97,10 @@ public final class HttpAdminClient implements MockStorageRuntime {
         String text = endpoint.toString();
         this.endpoint = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         // NanoHTTPD speaks HTTP/1.1 only; asking for h2c would cost an upgrade attempt per connection
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         this.signer = new AdminSigner(accessKey, secretKey);
     }
 
@@ -150,8 +152,8 @@ public final class HttpAdminClient implements MockStorageRuntime {
     @Override
     public ConsistencyReport checkConsistency(boolean repair) {
         // a check reads every replica whole: give it longer than an ordinary admin call
-        return AdminJson.readConsistencyReport(json(send(AdminRoute.CONSISTENCY_CHECK.request().with("repair", repair),
-                null, null, TIMEOUT.multipliedBy(10))));
+        return AdminJson.readConsistencyReport(json(send(
+                AdminRoute.CONSISTENCY_CHECK.request().with("repair", repair), null, null, TIMEOUT.multipliedBy(10))));
     }
 
     @Override
@@ -194,11 +196,11 @@ public final class HttpAdminClient implements MockStorageRuntime {
         public List<ThirdPartyScript> script(ThirdPartyScript... scripts) {
             List<ThirdPartyScript> inlined = new ArrayList<>();
             for (ThirdPartyScript s : scripts) {
-                inlined.add(inline(s));
+                inlined.add(InlineBodies.inline(s));
             }
             byte[] body = ThirdPartyJson.writeScripts(inlined).getBytes(StandardCharsets.UTF_8);
-            return ThirdPartyJson.parseScripts(text(send(AdminRoute.THIRD_PARTY_ADD_SCRIPTS.request(), body, JSON_TYPE, TIMEOUT)),
-                    null);
+            return ThirdPartyJson.parseScripts(
+                    text(send(AdminRoute.THIRD_PARTY_ADD_SCRIPTS.request(), body, JSON_TYPE, TIMEOUT)), null);
         }
 
         @Override
@@ -252,7 +254,8 @@ public final class HttpAdminClient implements MockStorageRuntime {
 
         @Override
         public List<UpstreamCall> unmatchedCalls() {
-            return ThirdPartyJson.parseCalls(text(call(AdminRoute.THIRD_PARTY_CALLS.request().with("unmatched", true))));
+            return ThirdPartyJson.parseCalls(
+                    text(call(AdminRoute.THIRD_PARTY_CALLS.request().with("unmatched", true))));
         }
 
         /** Verified by the server (one request, its message), as in-process. */
@@ -313,7 +316,10 @@ public final class HttpAdminClient implements MockStorageRuntime {
         public void corrupt(String bucket, String key, String nodeId) {
             Objects.requireNonNull(bucket, "bucket");
             Objects.requireNonNull(key, "key");
-            call(AdminRoute.NODE_CORRUPT.request(node(nodeId)).with("bucket", bucket).with("key", key));
+            call(AdminRoute.NODE_CORRUPT
+                    .request(node(nodeId))
+                    .with("bucket", bucket)
+                    .with("key", key));
         }
 
         private static String node(String nodeId) {
@@ -333,7 +339,9 @@ public final class HttpAdminClient implements MockStorageRuntime {
             if (amount.isNegative()) {
                 throw new IllegalArgumentException("the clock only moves forward: cannot advance it by " + amount);
             }
-            return AdminJson.readClock(json(call(AdminRoute.ADVANCE_CLOCK.request().with("ms", amount.toMillis())))).now();
+            return AdminJson.readClock(
+                            json(call(AdminRoute.ADVANCE_CLOCK.request().with("ms", amount.toMillis()))))
+                    .now();
         }
 
         @Override
@@ -344,65 +352,6 @@ public final class HttpAdminClient implements MockStorageRuntime {
         @Override
         public String toString() {
             return "StorageClock of " + HttpAdminClient.this;
-        }
-    }
-
-    // ---------------------------------------------------------------- bodies that cannot cross the wire
-
-    /** A script whose file and classpath bodies are read here and carried inline. */
-    static ThirdPartyScript inline(ThirdPartyScript script) {
-        List<Reply> replies = new ArrayList<>();
-        boolean changed = false;
-        for (Reply r : script.replies()) {
-            Reply inlined = inline(r);
-            changed |= inlined != r;
-            replies.add(inlined);
-        }
-        return changed ? new ThirdPartyScript(script.id(), script.match(), replies) : script;
-    }
-
-    private static Reply inline(Reply r) {
-        if (r.bodyFile() != null) {
-            Path file = r.bodyFile();
-            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                throw new IllegalArgumentException("body file " + file + " does not exist or is not readable (it is read in "
-                        + "this JVM and sent to the server inline)");
-            }
-            try {
-                long size = Files.size(file);
-                requireInlineSize(size, "Reply.bodyFromFile(" + file + ")");
-                return r.body(Files.readAllBytes(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the body file " + file, e);
-            }
-        }
-        if (r.bodyClasspath() != null) {
-            String resource = r.bodyClasspath();
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            if (loader == null) {
-                loader = HttpAdminClient.class.getClassLoader();
-            }
-            try (InputStream in = loader.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalArgumentException("body resource " + resource + " is not on the classpath (it is read "
-                            + "in this JVM and sent to the server inline)");
-                }
-                byte[] bytes = in.readNBytes(MAX_INLINE_BODY_BYTES + 1);
-                requireInlineSize(bytes.length, "Reply.bodyFromClasspath(\"" + resource + "\")");
-                return r.body(bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the body resource " + resource, e);
-            }
-        }
-        return r;
-    }
-
-    private static void requireInlineSize(long size, String what) {
-        if (size > MAX_INLINE_BODY_BYTES) {
-            throw new IllegalArgumentException(what + " has " + size + " bytes, more than the " + MAX_INLINE_BODY_BYTES
-                    + " a script can carry inline over the admin API; copy the file into the container"
-                    + " (withCopyFileToContainer) and script it there with \"body_file\": \"/its/container/path\""
-                    + " in withThirdPartyScript(...)");
         }
     }
 
@@ -418,8 +367,13 @@ public final class HttpAdminClient implements MockStorageRuntime {
         String method = request.method();
         String target = request.target();
         URI uri = URI.create(endpoint + target);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -428,8 +382,10 @@ public final class HttpAdminClient implements MockStorageRuntime {
         try {
             response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
-            throw new UncheckedIOException("mock-storage at " + endpoint + " does not answer (" + method + " " + target
-                    + "): is the container running?", e);
+            throw new UncheckedIOException(
+                    "mock-storage at " + endpoint + " does not answer (" + method + " " + target
+                            + "): is the container running?",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + uri + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -460,22 +416,26 @@ public final class HttpAdminClient implements MockStorageRuntime {
                     + " (an older image than this client?): " + message);
         }
         if (status == 403) {
-            // strict mode and keys the server does not know (InvalidAccessKeyId, SignatureDoesNotMatch), or a clock far off
-            return new IllegalArgumentException("the server refused " + method + " " + target + ": " + code + ": " + message);
+            // strict mode and keys the server does not know (InvalidAccessKeyId, SignatureDoesNotMatch), or a clock far
+            // off
+            return new IllegalArgumentException(
+                    "the server refused " + method + " " + target + ": " + code + ": " + message);
         }
         if (status >= 400 && status < 500 && (code == null || !STATE_ERRORS.contains(code))) {
             return new IllegalArgumentException(message);
         }
-        return new IllegalStateException(status >= 500 ? method + " " + target + " answered " + status + " "
-                + code + ": " + message : message);
+        return new IllegalStateException(
+                status >= 500 ? method + " " + target + " answered " + status + " " + code + ": " + message : message);
     }
 
     private static JsonNode json(HttpResponse<byte[]> response) {
         try {
             return AdminJson.read(response.body());
         } catch (UncheckedIOException e) {
-            throw new IllegalStateException(response.request().method() + " " + response.uri()
-                    + " answered something that is " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    response.request().method() + " " + response.uri() + " answered something that is "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -37,6 +37,15 @@ final class TxImpl implements Tx {
         return SqlErrors.wrap(what, e);
     }
 
+    /** {@code work} on this transaction's connection; an SQL error becomes the StorageException that says {@code what}. */
+    private <T> T call(String what, SqlWork<T> work) {
+        try {
+            return work.run(db());
+        } catch (SQLException e) {
+            throw wrap(what, e);
+        }
+    }
+
     @Override
     public void savepoint(Consumer<Tx> work) {
         Database.savepoint(db(), () -> work.accept(this));
@@ -46,11 +55,7 @@ final class TxImpl implements Tx {
 
     @Override
     public Optional<BucketRecord> bucket(String name) {
-        try {
-            return BucketTable.find(db(), name);
-        } catch (SQLException e) {
-            throw wrap("read bucket " + name, e);
-        }
+        return call("read bucket " + name, c -> BucketTable.find(c, name));
     }
 
     @Override
@@ -68,175 +73,125 @@ final class TxImpl implements Tx {
 
     @Override
     public boolean deleteBucket(String name) {
-        try {
-            return BucketTable.delete(db(), name);
-        } catch (SQLException e) {
-            throw wrap("delete bucket " + name, e);
-        }
+        return call("delete bucket " + name, c -> BucketTable.delete(c, name));
     }
 
     @Override
     public boolean bucketIsEmpty(String name) {
-        try {
-            return BucketTable.isEmpty(db(), name);
-        } catch (SQLException e) {
-            throw wrap("check bucket " + name + " is empty", e);
-        }
+        return call("check bucket " + name + " is empty", c -> BucketTable.isEmpty(c, name));
     }
 
     @Override
     public boolean setBucketVersioning(String bucket, String status) {
-        try {
-            return BucketTable.setVersioning(db(), bucket, status);
-        } catch (SQLException e) {
-            throw wrap("set versioning of bucket " + bucket, e);
-        }
+        return call("set versioning of bucket " + bucket, c -> BucketTable.setVersioning(c, bucket, status));
     }
 
     @Override
     public Optional<Map<String, String>> bucketTags(String bucket) {
-        try {
-            return BucketTable.tags(db(), bucket);
-        } catch (SQLException e) {
-            throw wrap("read tags of bucket " + bucket, e);
-        }
+        return call("read tags of bucket " + bucket, c -> BucketTable.tags(c, bucket));
     }
 
     @Override
     public void setBucketTags(String bucket, Map<String, String> tags) {
-        try {
-            BucketTable.setTags(db(), bucket, tags);
-        } catch (SQLException e) {
-            throw wrap("set tags of bucket " + bucket, e);
-        }
+        call("set tags of bucket " + bucket, c -> {
+            BucketTable.setTags(c, bucket, tags);
+            return null;
+        });
     }
 
     @Override
     public Optional<List<CorsRule>> bucketCors(String bucket) {
-        try {
-            return BucketTable.cors(db(), bucket);
-        } catch (SQLException e) {
-            throw wrap("read CORS rules of bucket " + bucket, e);
-        }
+        return call("read CORS rules of bucket " + bucket, c -> BucketTable.cors(c, bucket));
     }
 
     @Override
     public void setBucketCors(String bucket, List<CorsRule> rules) {
-        try {
-            BucketTable.setCors(db(), bucket, rules);
-        } catch (SQLException e) {
-            throw wrap("set CORS rules of bucket " + bucket, e);
-        }
+        call("set CORS rules of bucket " + bucket, c -> {
+            BucketTable.setCors(c, bucket, rules);
+            return null;
+        });
     }
 
     @Override
     public <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting) {
-        try {
-            return BucketSettingTable.find(db(), bucket, setting);
-        } catch (SQLException e) {
-            throw wrap("read " + setting + " of bucket " + bucket, e);
-        }
+        return call("read " + setting + " of bucket " + bucket, c -> BucketSettingTable.find(c, bucket, setting));
     }
 
     @Override
     public Optional<List<LifecycleRule>> bucketLifecycle(String bucket) {
-        try {
-            return BucketTable.lifecycle(db(), bucket);
-        } catch (SQLException e) {
-            throw wrap("read lifecycle rules of bucket " + bucket, e);
-        }
+        return call("read lifecycle rules of bucket " + bucket, c -> BucketTable.lifecycle(c, bucket));
     }
 
     @Override
     public <T> void setBucketSetting(String bucket, BucketSetting<T> setting, T value) {
-        try {
-            BucketSettingTable.put(db(), bucket, setting, value);
-        } catch (SQLException e) {
-            throw wrap("set " + setting + " of bucket " + bucket, e);
-        }
+        call("set " + setting + " of bucket " + bucket, c -> {
+            BucketSettingTable.put(c, bucket, setting, value);
+            return null;
+        });
     }
 
     @Override
     public void setBucketLifecycle(String bucket, List<LifecycleRule> rules) {
-        try {
-            BucketTable.setLifecycle(db(), bucket, rules);
-        } catch (SQLException e) {
-            throw wrap("set lifecycle rules of bucket " + bucket, e);
-        }
+        call("set lifecycle rules of bucket " + bucket, c -> {
+            BucketTable.setLifecycle(c, bucket, rules);
+            return null;
+        });
     }
 
     @Override
     public List<String> lifecycleBuckets() {
-        try {
-            return BucketTable.lifecycleBuckets(db());
-        } catch (SQLException e) {
-            throw wrap("list buckets with lifecycle rules", e);
-        }
+        return call("list buckets with lifecycle rules", c -> BucketTable.lifecycleBuckets(c));
     }
 
     @Override
     public Optional<ObjectLockConfig> objectLockConfig(String bucket) {
-        try {
-            return ObjectLockTable.config(db(), bucket);
-        } catch (SQLException e) {
-            throw wrap("read the object-lock configuration of bucket " + bucket, e);
-        }
+        return call("read the object-lock configuration of bucket " + bucket, c -> ObjectLockTable.config(c, bucket));
     }
 
     @Override
     public void setObjectLockConfig(String bucket, ObjectLockConfig config) {
-        try {
-            ObjectLockTable.setConfig(db(), bucket, config);
-        } catch (SQLException e) {
-            throw wrap("set the object-lock configuration of bucket " + bucket, e);
-        }
+        call("set the object-lock configuration of bucket " + bucket, c -> {
+            ObjectLockTable.setConfig(c, bucket, config);
+            return null;
+        });
     }
 
     @Override
     public Optional<ObjectLock> objectLock(String bucket, String key, String versionId) {
-        try {
-            return ObjectLockTable.lock(db(), bucket, key, versionId);
-        } catch (SQLException e) {
-            throw wrap("read the lock of version " + versionId + " of " + bucket + "/" + key, e);
-        }
+        return call(
+                "read the lock of version " + versionId + " of " + bucket + "/" + key,
+                c -> ObjectLockTable.lock(c, bucket, key, versionId));
     }
 
     @Override
     public void setObjectLock(String bucket, String key, String versionId, ObjectLock lock) {
-        try {
-            ObjectLockTable.setLock(db(), bucket, key, versionId, lock);
-        } catch (SQLException e) {
-            throw wrap("set the lock of version " + versionId + " of " + bucket + "/" + key, e);
-        }
+        call("set the lock of version " + versionId + " of " + bucket + "/" + key, c -> {
+            ObjectLockTable.setLock(c, bucket, key, versionId, lock);
+            return null;
+        });
     }
 
     @Override
     public void adjustBucketStats(String bucket, long objectsDelta, long bytesDelta) {
-        try {
-            BucketStatsTable.adjust(db(), bucket, objectsDelta, bytesDelta);
-        } catch (SQLException e) {
-            throw wrap("update statistics of bucket " + bucket, e);
-        }
+        call("update statistics of bucket " + bucket, c -> {
+            BucketStatsTable.adjust(c, bucket, objectsDelta, bytesDelta);
+            return null;
+        });
     }
 
     @Override
     public void recordUpload(String bucket, Instant bucketCreatedAt, long size, Instant storedAt) {
-        try {
-            BucketStatsTable.recordUpload(db(), bucket, bucketCreatedAt, size, storedAt);
-        } catch (SQLException e) {
-            throw wrap("record an upload in bucket " + bucket, e);
-        }
+        call("record an upload in bucket " + bucket, c -> {
+            BucketStatsTable.recordUpload(c, bucket, bucketCreatedAt, size, storedAt);
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- objects
 
     @Override
     public Optional<ObjectRecord> object(String bucket, String key) {
-        try {
-            return ObjectTable.find(db(), bucket, key);
-        } catch (SQLException e) {
-            throw wrap("read object " + bucket + "/" + key, e);
-        }
+        return call("read object " + bucket + "/" + key, c -> ObjectTable.find(c, bucket, key));
     }
 
     @Override
@@ -269,18 +224,15 @@ final class TxImpl implements Tx {
 
     @Override
     public boolean setObjectTags(String bucket, String key, Map<String, String> tags) {
-        try {
-            return ObjectTable.setTags(db(), bucket, key, tags);
-        } catch (SQLException e) {
-            throw wrap("set tags of " + bucket + "/" + key, e);
-        }
+        return call("set tags of " + bucket + "/" + key, c -> ObjectTable.setTags(c, bucket, key, tags));
     }
 
     @Override
     public boolean setObjectGrants(String bucket, String key, String versionId, List<Grant> grants) {
         try {
             String stored = ObjectVersion.storedId(versionId);
-            return ObjectTable.setGrants(db(), bucket, key, stored, grants) || VersionTable.setGrants(db, bucket, key, stored, grants);
+            return ObjectTable.setGrants(db(), bucket, key, stored, grants)
+                    || VersionTable.setGrants(db, bucket, key, stored, grants);
         } catch (SQLException e) {
             throw wrap("set the ACL of " + bucket + "/" + key, e);
         }
@@ -290,47 +242,38 @@ final class TxImpl implements Tx {
 
     @Override
     public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
-        try {
-            return VersionTable.version(db(), bucket, key, versionId);
-        } catch (SQLException e) {
-            throw wrap("read version " + versionId + " of " + bucket + "/" + key, e);
-        }
+        return call(
+                "read version " + versionId + " of " + bucket + "/" + key,
+                c -> VersionTable.version(c, bucket, key, versionId));
     }
 
     @Override
     public Optional<ObjectVersion> latestVersion(String bucket, String key) {
-        try {
-            return VersionTable.latest(db(), bucket, key);
-        } catch (SQLException e) {
-            throw wrap("read latest version of " + bucket + "/" + key, e);
-        }
+        return call("read latest version of " + bucket + "/" + key, c -> VersionTable.latest(c, bucket, key));
     }
 
     @Override
     public void addNoncurrentVersion(ObjectRecord version) {
-        try {
-            VersionTable.insert(db(), version.bucket(), version.key(), version.versionId(), version, version.lastModified());
-        } catch (SQLException e) {
-            throw wrap("keep a version of " + version.bucket() + "/" + version.key(), e);
-        }
+        call("keep a version of " + version.bucket() + "/" + version.key(), c -> {
+            VersionTable.insert(
+                    c, version.bucket(), version.key(), version.versionId(), version, version.lastModified());
+            return null;
+        });
     }
 
     @Override
     public void addDeleteMarker(String bucket, String key, String versionId, Instant at) {
-        try {
-            VersionTable.insert(db(), bucket, key, ObjectVersion.storedId(versionId), null, at);
-        } catch (SQLException e) {
-            throw wrap("add a delete marker to " + bucket + "/" + key, e);
-        }
+        call("add a delete marker to " + bucket + "/" + key, c -> {
+            VersionTable.insert(c, bucket, key, ObjectVersion.storedId(versionId), null, at);
+            return null;
+        });
     }
 
     @Override
     public Optional<ObjectVersion> deleteNoncurrentVersion(String bucket, String key, String versionId) {
-        try {
-            return VersionTable.deleteNoncurrent(db(), bucket, key, versionId);
-        } catch (SQLException e) {
-            throw wrap("delete version " + versionId + " of " + bucket + "/" + key, e);
-        }
+        return call(
+                "delete version " + versionId + " of " + bucket + "/" + key,
+                c -> VersionTable.deleteNoncurrent(c, bucket, key, versionId));
     }
 
     @Override
@@ -350,40 +293,27 @@ final class TxImpl implements Tx {
 
     @Override
     public long noncurrentVersionCount(String bucket, String key) {
-        try {
-            return VersionTable.countOfKey(db(), bucket, key);
-        } catch (SQLException e) {
-            throw wrap("count versions of " + bucket + "/" + key, e);
-        }
+        return call("count versions of " + bucket + "/" + key, c -> VersionTable.countOfKey(c, bucket, key));
     }
 
     @Override
     public List<String> deleteAllNoncurrentVersions(String bucket) {
-        try {
-            return VersionTable.deleteAllNoncurrent(db(), bucket);
-        } catch (SQLException e) {
-            throw wrap("delete the versions of bucket " + bucket, e);
-        }
+        return call("delete the versions of bucket " + bucket, c -> VersionTable.deleteAllNoncurrent(c, bucket));
     }
 
     // ---------------------------------------------------------------- multipart uploads
 
     @Override
     public void createUpload(UploadRecord upload) {
-        try {
-            MultipartTable.insertUpload(db(), upload);
-        } catch (SQLException e) {
-            throw wrap("create upload " + upload.uploadId(), e);
-        }
+        call("create upload " + upload.uploadId(), c -> {
+            MultipartTable.insertUpload(c, upload);
+            return null;
+        });
     }
 
     @Override
     public Optional<UploadRecord> upload(String uploadId) {
-        try {
-            return MultipartTable.upload(db(), uploadId);
-        } catch (SQLException e) {
-            throw wrap("read upload " + uploadId, e);
-        }
+        return call("read upload " + uploadId, c -> MultipartTable.upload(c, uploadId));
     }
 
     @Override
@@ -402,11 +332,7 @@ final class TxImpl implements Tx {
 
     @Override
     public List<PartRecord> parts(String uploadId) {
-        try {
-            return MultipartTable.parts(db(), uploadId, 0, Integer.MAX_VALUE);
-        } catch (SQLException e) {
-            throw wrap("read parts of upload " + uploadId, e);
-        }
+        return call("read parts of upload " + uploadId, c -> MultipartTable.parts(c, uploadId, 0, Integer.MAX_VALUE));
     }
 
     @Override
@@ -443,66 +369,49 @@ final class TxImpl implements Tx {
 
     @Override
     public void putMultipartLayout(String bucket, String key, MultipartLayout layout) {
-        try {
-            MultipartTable.putLayout(db(), bucket, key, layout);
-        } catch (SQLException e) {
-            throw wrap("record the parts of " + bucket + "/" + key, e);
-        }
+        call("record the parts of " + bucket + "/" + key, c -> {
+            MultipartTable.putLayout(c, bucket, key, layout);
+            return null;
+        });
     }
 
     @Override
     public Optional<ObjectRecord> completedUpload(String bucket, String key, String uploadId) {
-        try {
-            return MultipartTable.completedBy(db(), bucket, key, uploadId);
-        } catch (SQLException e) {
-            throw wrap("read the object completed from upload " + uploadId, e);
-        }
+        return call(
+                "read the object completed from upload " + uploadId,
+                c -> MultipartTable.completedBy(c, bucket, key, uploadId));
     }
 
     // ---------------------------------------------------------------- tasks
 
     @Override
     public long enqueueTask(String kind, String payload) {
-        try {
-            return TaskTable.enqueue(db(), kind, payload);
-        } catch (SQLException e) {
-            throw wrap("enqueue task " + kind, e);
-        }
+        return call("enqueue task " + kind, c -> TaskTable.enqueue(c, kind, payload));
     }
 
     @Override
     public void enqueueWaitingTask(String kind, String payload) {
-        try {
-            TaskTable.enqueueWaiting(db(), kind, payload);
-        } catch (SQLException e) {
-            throw wrap("enqueue waiting task " + kind, e);
-        }
+        call("enqueue waiting task " + kind, c -> {
+            TaskTable.enqueueWaiting(c, kind, payload);
+            return null;
+        });
     }
 
     @Override
     public boolean enqueueTaskOnce(String kind, String payload, String uniqueKey) {
-        try {
-            return TaskTable.enqueueOnce(db(), kind, payload, uniqueKey);
-        } catch (SQLException e) {
-            throw wrap("enqueue task " + kind + " once", e);
-        }
+        return call("enqueue task " + kind + " once", c -> TaskTable.enqueueOnce(c, kind, payload, uniqueKey));
     }
 
     @Override
     public List<TaskRecord> claimTasks(int max, Instant now) {
-        try {
-            return TaskTable.claim(db(), max, now);
-        } catch (SQLException e) {
-            throw wrap("claim tasks", e);
-        }
+        return call("claim tasks", c -> TaskTable.claim(c, max, now));
     }
 
     @Override
     public void completeTasks(List<Long> ids) {
-        try {
-            TaskTable.delete(db(), ids);
-        } catch (SQLException e) {
-            throw wrap("complete " + ids.size() + " task(s)", e);
-        }
+        call("complete " + ids.size() + " task(s)", c -> {
+            TaskTable.delete(c, ids);
+            return null;
+        });
     }
 }
