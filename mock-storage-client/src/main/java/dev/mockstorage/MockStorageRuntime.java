@@ -4,7 +4,6 @@ import dev.mockstorage.journal.RequestJournal;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.ThirdParty;
-
 import java.net.URI;
 import java.time.Duration;
 

@@ -10,8 +10,7 @@ import java.util.List;
 public interface StorageNodes {
 
     /** One node as it is now. */
-    record Node(String id, boolean up, String reason, Duration delay) {
-    }
+    record Node(String id, boolean up, String reason, Duration delay) {}
 
     /** Every node, in read-preference order. */
     List<Node> list();

@@ -22,9 +22,20 @@ import java.util.Map;
  * @param headers       selected request headers (lower-case names): content-type, content-length,
  *                      range, user-agent, if-match, if-none-match, x-amz-copy-source, x-amz-content-sha256
  */
-public record RecordedRequest(Instant time, String requestId, String remoteAddress, String method, String operation,
-                              String bucket, String key, int status, String errorCode, long bytesIn, long bytesOut,
-                              long durationNanos, Map<String, String> headers) {
+public record RecordedRequest(
+        Instant time,
+        String requestId,
+        String remoteAddress,
+        String method,
+        String operation,
+        String bucket,
+        String key,
+        int status,
+        String errorCode,
+        long bytesIn,
+        long bytesOut,
+        long durationNanos,
+        Map<String, String> headers) {
 
     /** Compact form used in verification messages: {@code PutObject b/k -> 200}. */
     @Override

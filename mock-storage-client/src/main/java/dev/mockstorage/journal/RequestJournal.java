@@ -1,7 +1,6 @@
 package dev.mockstorage.journal;
 
 import dev.mockstorage.verification.Times;
-
 import java.util.List;
 
 /**

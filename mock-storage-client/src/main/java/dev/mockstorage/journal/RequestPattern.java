@@ -1,7 +1,6 @@
 package dev.mockstorage.journal;
 
 import dev.mockstorage.verification.NearestMiss;
-
 import java.util.Objects;
 
 /**

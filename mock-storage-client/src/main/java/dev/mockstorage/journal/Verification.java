@@ -2,7 +2,6 @@ package dev.mockstorage.journal;
 
 import dev.mockstorage.verification.NearestMiss;
 import dev.mockstorage.verification.Times;
-
 import java.util.List;
 
 /** Builds the failure message of {@link RequestJournal#verify}: expectation, closest miss, what was received. */
@@ -10,8 +9,7 @@ final class Verification {
     /** Most requests listed in a failure message. */
     static final int LISTED = 50;
 
-    private Verification() {
-    }
+    private Verification() {}
 
     static void verify(List<RecordedRequest> received, Times times, RequestPattern pattern) {
         int count = 0;
@@ -24,8 +22,13 @@ final class Verification {
             return;
         }
         StringBuilder msg = new StringBuilder();
-        msg.append("Expected ").append(times).append(" request(s) matching [").append(pattern).append("] but got ")
-                .append(count).append('.');
+        msg.append("Expected ")
+                .append(times)
+                .append(" request(s) matching [")
+                .append(pattern)
+                .append("] but got ")
+                .append(count)
+                .append('.');
         List<NearestMiss.Candidate<RecordedRequest>> closest = NearestMiss.nearest(
                 received.stream().filter(r -> !pattern.matches(r)).toList(), pattern::difference, 1);
         if (!closest.isEmpty() && count < times.min()) {

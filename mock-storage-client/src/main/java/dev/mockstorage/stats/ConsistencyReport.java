@@ -16,8 +16,14 @@ import java.util.List;
  * @param skippedNodes   nodes that were down and not checked, as {@code id: reason}
  * @param findings       every problem, in the order found
  */
-public record ConsistencyReport(Instant startedAt, long durationMillis, boolean repair, long objects, long blobFiles,
-                                List<String> skippedNodes, List<Finding> findings) {
+public record ConsistencyReport(
+        Instant startedAt,
+        long durationMillis,
+        boolean repair,
+        long objects,
+        long blobFiles,
+        List<String> skippedNodes,
+        List<Finding> findings) {
 
     /** What kind of problem a finding is. */
     public enum Kind {
@@ -51,9 +57,8 @@ public record ConsistencyReport(Instant startedAt, long durationMillis, boolean 
      *               {@code marked damaged}, {@code already marked damaged}, {@code failed: ...}), or null
      *               when the check did not repair
      */
-    public record Finding(Kind kind, String bucket, String key, String blobId, String nodeId, String detail,
-                          String action) {
-    }
+    public record Finding(
+            Kind kind, String bucket, String key, String blobId, String nodeId, String detail, String action) {}
 
     /** True when nothing was found. */
     public boolean clean() {
@@ -67,7 +72,10 @@ public record ConsistencyReport(Instant startedAt, long durationMillis, boolean 
 
     /** Findings the repair fixed (copied, deleted or newly marked damaged; not those that failed or were marked before). */
     public long repaired() {
-        return findings.stream().filter(f -> f.action() != null && !f.action().startsWith("failed")
-                && !f.action().startsWith("already")).count();
+        return findings.stream()
+                .filter(f -> f.action() != null
+                        && !f.action().startsWith("failed")
+                        && !f.action().startsWith("already"))
+                .count();
     }
 }

@@ -18,12 +18,27 @@ import java.util.Map;
  *                     {@code metrics.enabled} is false)
  * @param consistency  consistency checks since start and damaged objects now
  */
-public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<Bucket> buckets, List<Node> nodes,
-                          Queue queue, ThirdParty thirdParty, List<Requests> requests, Consistency consistency) {
+public record ServerStats(
+        Instant time,
+        long uptimeMillis,
+        Totals objects,
+        List<Bucket> buckets,
+        List<Node> nodes,
+        Queue queue,
+        ThirdParty thirdParty,
+        List<Requests> requests,
+        Consistency consistency) {
 
     /** Without consistency figures ({@link Consistency#NONE}). */
-    public ServerStats(Instant time, long uptimeMillis, Totals objects, List<Bucket> buckets, List<Node> nodes,
-                       Queue queue, ThirdParty thirdParty, List<Requests> requests) {
+    public ServerStats(
+            Instant time,
+            long uptimeMillis,
+            Totals objects,
+            List<Bucket> buckets,
+            List<Node> nodes,
+            Queue queue,
+            ThirdParty thirdParty,
+            List<Requests> requests) {
         this(time, uptimeMillis, objects, buckets, nodes, queue, thirdParty, requests, Consistency.NONE);
     }
 
@@ -38,15 +53,20 @@ public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<
      * @param damagedObjects objects marked damaged now (no intact replica found; GET/HEAD answer 500)
      * @param waitingRepairs repairs waiting for a storage node to return
      */
-    public record Consistency(long checks, Instant lastCheckAt, long lastFindings, Map<String, Long> findingsByKind,
-                              long repairs, long damagedObjects, long waitingRepairs) {
+    public record Consistency(
+            long checks,
+            Instant lastCheckAt,
+            long lastFindings,
+            Map<String, Long> findingsByKind,
+            long repairs,
+            long damagedObjects,
+            long waitingRepairs) {
         /** No check ran, nothing damaged. */
         public static final Consistency NONE = new Consistency(0, null, 0, Map.of(), 0, 0, 0);
     }
 
     /** Object count and their bytes. */
-    public record Totals(long count, long bytes) {
-    }
+    public record Totals(long count, long bytes) {}
 
     /**
      * One bucket.
@@ -60,8 +80,8 @@ public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<
      * @param uploadedBytes bytes of those uploads
      * @param lastUploadAt  when the last counted upload was stored, or null before the first
      */
-    public record Bucket(String name, long objects, long bytes, long uploads, long uploadedBytes, Instant lastUploadAt) {
-    }
+    public record Bucket(
+            String name, long objects, long bytes, long uploads, long uploadedBytes, Instant lastUploadAt) {}
 
     /**
      * One storage node.
@@ -75,9 +95,15 @@ public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<
      * @param diskTotalBytes size of the file system holding the node (-1 when unknown)
      * @param diskUsableBytes free bytes there usable by this process (-1 when unknown)
      */
-    public record Node(String id, String path, String state, String reason, long blobs, long bytes,
-                       long diskTotalBytes, long diskUsableBytes) {
-    }
+    public record Node(
+            String id,
+            String path,
+            String state,
+            String reason,
+            long blobs,
+            long bytes,
+            long diskTotalBytes,
+            long diskUsableBytes) {}
 
     /**
      * The task queue.
@@ -91,8 +117,7 @@ public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<
      *                 the same data); {@code MockStorageServer.failedTasks()} lists them
      * @param workers  worker threads ({@code queue.workers}; 0: tasks only wait)
      */
-    public record Queue(long depth, long capacity, long done, long failed, long retried, long parked, int workers) {
-    }
+    public record Queue(long depth, long capacity, long done, long failed, long retried, long parked, int workers) {}
 
     /** Third-party read-through outcomes since start. */
     public record ThirdParty(long hits, long misses, long errors) {
@@ -101,6 +126,5 @@ public record ServerStats(Instant time, long uptimeMillis, Totals objects, List<
     }
 
     /** Requests of one operation answered with one status. */
-    public record Requests(String operation, int status, long count) {
-    }
+    public record Requests(String operation, int status, long count) {}
 }

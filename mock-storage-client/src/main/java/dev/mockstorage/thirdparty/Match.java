@@ -1,7 +1,6 @@
 package dev.mockstorage.thirdparty;
 
 import dev.mockstorage.verification.NearestMiss;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +31,8 @@ import java.util.regex.PatternSyntaxException;
  * @param url       exact request target (path and query as sent, percent-encoded), or null
  * @param urlRegex  regex the whole request target matches, or null
  */
-public record Match(String method, String bucket, String key, String keyPrefix, String keyRegex,
-                    String url, String urlRegex) {
+public record Match(
+        String method, String bucket, String key, String keyPrefix, String keyRegex, String url, String urlRegex) {
 
     /**
      * @throws IllegalArgumentException when two key or two url conditions are set or a regex does not compile
@@ -105,18 +104,23 @@ public record Match(String method, String bucket, String key, String keyPrefix, 
     public boolean matches(String method, String url, String bucket, String key) {
         return (this.method == null || this.method.equalsIgnoreCase(method))
                 && (this.bucket == null || this.bucket.equals(bucket))
-                && keyMatches(key) && urlMatches(url);
+                && keyMatches(key)
+                && urlMatches(url);
     }
 
     private boolean keyMatches(String key) {
         return (this.key == null || this.key.equals(key))
                 && (keyPrefix == null || (key != null && key.startsWith(keyPrefix)))
-                && (keyRegex == null || (key != null && Pattern.compile(keyRegex).matcher(key).matches()));
+                && (keyRegex == null
+                        || (key != null
+                                && Pattern.compile(keyRegex).matcher(key).matches()));
     }
 
     private boolean urlMatches(String url) {
         return (this.url == null || this.url.equals(url))
-                && (urlRegex == null || (url != null && Pattern.compile(urlRegex).matcher(url).matches()));
+                && (urlRegex == null
+                        || (url != null
+                                && Pattern.compile(urlRegex).matcher(url).matches()));
     }
 
     /** Whether the recorded call matches. */
@@ -146,8 +150,8 @@ public record Match(String method, String bucket, String key, String keyPrefix, 
         return describe(method, bucket, key, keyPrefix, keyRegex, url, urlRegex);
     }
 
-    private static String describe(String method, String bucket, String key, String keyPrefix, String keyRegex,
-                                   String url, String urlRegex) {
+    private static String describe(
+            String method, String bucket, String key, String keyPrefix, String keyRegex, String url, String urlRegex) {
         List<String> parts = new ArrayList<>();
         parts.add(method == null ? "any method" : method);
         if (bucket != null) {
@@ -189,7 +193,8 @@ public record Match(String method, String bucket, String key, String keyPrefix, 
         try {
             Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(field + ": not a valid regex: " + e.getDescription() + " in /" + regex + "/", e);
+            throw new IllegalArgumentException(
+                    field + ": not a valid regex: " + e.getDescription() + " in /" + regex + "/", e);
         }
     }
 }

@@ -32,8 +32,14 @@ public final class Reply {
     private final Duration delay;
     private final Fault fault;
 
-    private Reply(int status, Map<String, String> headers, byte[] body, String bodyClasspath, Path bodyFile,
-                  Duration delay, Fault fault) {
+    private Reply(
+            int status,
+            Map<String, String> headers,
+            byte[] body,
+            String bodyClasspath,
+            Path bodyFile,
+            Duration delay,
+            Fault fault) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status " + status + " is not an HTTP status (100..999)");
         }
@@ -99,7 +105,14 @@ public final class Reply {
 
     /** The body streamed from a file, which must exist when the script is added. */
     public Reply bodyFromFile(Path file) {
-        return new Reply(status, headers, null, null, Objects.requireNonNull(file, "file").toAbsolutePath(), delay, fault);
+        return new Reply(
+                status,
+                headers,
+                null,
+                null,
+                Objects.requireNonNull(file, "file").toAbsolutePath(),
+                delay,
+                fault);
     }
 
     /** Waits this long after reading the request before answering (or playing the fault). */
@@ -147,9 +160,14 @@ public final class Reply {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Reply r && status == r.status && headers.equals(r.headers) && Arrays.equals(body, r.body)
-                && Objects.equals(bodyClasspath, r.bodyClasspath) && Objects.equals(bodyFile, r.bodyFile)
-                && delay.equals(r.delay) && fault == r.fault;
+        return o instanceof Reply r
+                && status == r.status
+                && headers.equals(r.headers)
+                && Arrays.equals(body, r.body)
+                && Objects.equals(bodyClasspath, r.bodyClasspath)
+                && Objects.equals(bodyFile, r.bodyFile)
+                && delay.equals(r.delay)
+                && fault == r.fault;
     }
 
     @Override
@@ -160,7 +178,9 @@ public final class Reply {
     @Override
     public String toString() {
         String what = fault != null ? fault.name() : Integer.toString(status);
-        String source = body != null ? body.length + " bytes" : bodyClasspath != null ? "classpath:" + bodyClasspath : "file:" + bodyFile;
+        String source = body != null
+                ? body.length + " bytes"
+                : bodyClasspath != null ? "classpath:" + bodyClasspath : "file:" + bodyFile;
         return "Reply[" + what + ", " + source + (headers.isEmpty() ? "" : ", " + headers)
                 + (delay.isZero() ? "" : ", delay " + delay.toMillis() + " ms") + "]";
     }

@@ -1,7 +1,6 @@
 package dev.mockstorage.thirdparty;
 
 import dev.mockstorage.verification.Times;
-
 import java.nio.file.Path;
 import java.util.List;
 

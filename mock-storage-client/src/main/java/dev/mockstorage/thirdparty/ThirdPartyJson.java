@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mockstorage.verification.Times;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -52,16 +51,18 @@ import java.util.TreeSet;
  * {@code delay_ms}, {@code fault} ({@link Fault} name).
  */
 public final class ThirdPartyJson {
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final Set<String> SCRIPT_FIELDS = Set.of("id", "match", "response", "responses");
-    private static final Set<String> MATCH_FIELDS = Set.of("method", "bucket", "key", "key_prefix", "key_regex", "url", "url_regex");
-    private static final Set<String> REPLY_FIELDS = Set.of("status", "headers", "body", "body_base64", "body_file",
-            "body_classpath", "delay_ms", "fault");
+    private static final Set<String> MATCH_FIELDS =
+            Set.of("method", "bucket", "key", "key_prefix", "key_regex", "url", "url_regex");
+    private static final Set<String> REPLY_FIELDS =
+            Set.of("status", "headers", "body", "body_base64", "body_file", "body_classpath", "delay_ms", "fault");
     private static final Set<String> VERIFY_FIELDS = Set.of("times", "match");
     private static final Set<String> TIMES_FIELDS = Set.of("min", "max");
 
-    private ThirdPartyJson() {
-    }
+    private ThirdPartyJson() {}
 
     /** Scripts from a JSON document; {@code baseDir} resolves relative {@code body_file}s (null: working directory). */
     public static List<ThirdPartyScript> parseScripts(String json, Path baseDir) {
@@ -179,9 +180,18 @@ public final class ThirdPartyJson {
         List<UpstreamCall> calls = new ArrayList<>();
         for (JsonNode o : root) {
             Map<String, String> headers = new LinkedHashMap<>();
-            o.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
-            calls.add(new UpstreamCall(Instant.parse(o.get("time").asText()), o.get("method").asText(), o.get("url").asText(),
-                    text(o.get("bucket")), text(o.get("key")), headers, text(o.get("script_id")), o.get("status").asInt(),
+            o.path("headers")
+                    .fields()
+                    .forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+            calls.add(new UpstreamCall(
+                    Instant.parse(o.get("time").asText()),
+                    o.get("method").asText(),
+                    o.get("url").asText(),
+                    text(o.get("bucket")),
+                    text(o.get("key")),
+                    headers,
+                    text(o.get("script_id")),
+                    o.get("status").asInt(),
                     o.hasNonNull("fault") ? Fault.valueOf(o.get("fault").asText()) : null));
         }
         return calls;
@@ -247,8 +257,13 @@ public final class ThirdPartyJson {
         }
         fields(node, path, MATCH_FIELDS);
         try {
-            return new Match(string(node, path, "method"), string(node, path, "bucket"), string(node, path, "key"),
-                    string(node, path, "key_prefix"), string(node, path, "key_regex"), string(node, path, "url"),
+            return new Match(
+                    string(node, path, "method"),
+                    string(node, path, "bucket"),
+                    string(node, path, "key"),
+                    string(node, path, "key_prefix"),
+                    string(node, path, "key_regex"),
+                    string(node, path, "url"),
                     string(node, path, "url_regex"));
         } catch (IllegalArgumentException e) {
             throw fail(path, e.getMessage());
@@ -315,7 +330,9 @@ public final class ThirdPartyJson {
             try {
                 r = r.withFault(Fault.valueOf(f));
             } catch (IllegalArgumentException e) {
-                throw fail(join(path, "fault"), "\"" + f + "\" is not a fault (known: " + Arrays.toString(Fault.values()) + ")");
+                throw fail(
+                        join(path, "fault"),
+                        "\"" + f + "\" is not a fault (known: " + Arrays.toString(Fault.values()) + ")");
             }
         }
         return r;
@@ -328,8 +345,13 @@ public final class ThirdPartyJson {
         try {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"), e);
+            throw new IllegalArgumentException(
+                    "malformed JSON: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ", column "
+                                            + e.getLocation().getColumnNr() + ")"),
+                    e);
         }
     }
 
@@ -337,7 +359,9 @@ public final class ThirdPartyJson {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
-                throw fail(join(path, name), "unknown field (known here: " + String.join(", ", new TreeSet<>(known)) + ")");
+                throw fail(
+                        join(path, name),
+                        "unknown field (known here: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }
@@ -405,7 +429,12 @@ public final class ThirdPartyJson {
         byte[] body = r.body();
         if (body != null && body.length > 0) {
             try {
-                o.put("body", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
+                o.put(
+                        "body",
+                        StandardCharsets.UTF_8
+                                .newDecoder()
+                                .decode(ByteBuffer.wrap(body))
+                                .toString());
             } catch (CharacterCodingException e) {
                 o.put("body_base64", Base64.getEncoder().encodeToString(body));
             }

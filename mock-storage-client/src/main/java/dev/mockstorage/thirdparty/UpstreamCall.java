@@ -16,8 +16,16 @@ import java.util.Map;
  * @param status   the status answered, or -1 when a {@link Fault} was played instead
  * @param fault    the fault played, or null
  */
-public record UpstreamCall(Instant time, String method, String url, String bucket, String key,
-                           Map<String, String> headers, String scriptId, int status, Fault fault) {
+public record UpstreamCall(
+        Instant time,
+        String method,
+        String url,
+        String bucket,
+        String key,
+        Map<String, String> headers,
+        String scriptId,
+        int status,
+        Fault fault) {
 
     public UpstreamCall {
         headers = Map.copyOf(headers);
@@ -32,6 +40,7 @@ public record UpstreamCall(Instant time, String method, String url, String bucke
     @Override
     public String toString() {
         String answer = fault != null ? fault.name() : Integer.toString(status);
-        return method + " " + url + " -> " + answer + (scriptId == null ? " (unmatched)" : " (script " + scriptId + ")");
+        return method + " " + url + " -> " + answer
+                + (scriptId == null ? " (unmatched)" : " (script " + scriptId + ")");
     }
 }

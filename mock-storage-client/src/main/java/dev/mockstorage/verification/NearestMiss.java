@@ -18,16 +18,14 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class NearestMiss {
-    private NearestMiss() {
-    }
+    private NearestMiss() {}
 
     /** A candidate and how it differs from the expectation. */
-    public record Candidate<T>(T value, Difference difference) {
-    }
+    public record Candidate<T>(T value, Difference difference) {}
 
     /** The candidates nearest first, at most {@code limit}; those that tie keep their order. */
-    public static <T> List<Candidate<T>> nearest(Collection<? extends T> candidates, Function<? super T, Difference> measure,
-                                                 int limit) {
+    public static <T> List<Candidate<T>> nearest(
+            Collection<? extends T> candidates, Function<? super T, Difference> measure, int limit) {
         List<Candidate<T>> measured = new ArrayList<>(candidates.size());
         for (T c : candidates) {
             measured.add(new Candidate<>(c, measure.apply(c)));

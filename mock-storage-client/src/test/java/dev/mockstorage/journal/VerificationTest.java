@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class VerificationTest {
 
     private static RecordedRequest req(String op, String bucket, String key, int status) {
-        return new RecordedRequest(Instant.EPOCH, "1", "127.0.0.1", "GET", op, bucket, key, status, null, 0, 0, 1, Map.of());
+        return new RecordedRequest(
+                Instant.EPOCH, "1", "127.0.0.1", "GET", op, bucket, key, status, null, 0, 0, 1, Map.of());
     }
 
     private static RequestJournal journal(List<RecordedRequest> list) {
@@ -50,17 +51,23 @@ class VerificationTest {
         RecordedRequest r = req("PutObject", "b", "k", 200);
         assertTrue(RequestPattern.putObject("b", "k").matches(r));
         assertTrue(RequestPattern.anyRequest().matches(r));
-        assertTrue(RequestPattern.operation("PutObject").withStatus(200).withMethod("get").matches(r));
+        assertTrue(RequestPattern.operation("PutObject")
+                .withStatus(200)
+                .withMethod("get")
+                .matches(r));
         assertFalse(RequestPattern.putObject("b", "other").matches(r));
         assertFalse(RequestPattern.operation("PutObject").withStatus(404).matches(r));
     }
 
     @Test
     void failureNamesTheClosestRequestAndListsWhatWasReceived() {
-        RequestJournal j = journal(new ArrayList<>(List.of(req("CreateBucket", "b", null, 200),
-                req("PutObject", "b", "a", 200), req("GetObject", "c", "z", 404))));
+        RequestJournal j = journal(new ArrayList<>(List.of(
+                req("CreateBucket", "b", null, 200),
+                req("PutObject", "b", "a", 200),
+                req("GetObject", "c", "z", 404))));
         assertDoesNotThrow(() -> j.verify(RequestPattern.putObject("b", "a")));
-        AssertionError e = assertThrows(AssertionError.class, () -> j.verify(Times.exactly(1), RequestPattern.putObject("b", "x")));
+        AssertionError e = assertThrows(
+                AssertionError.class, () -> j.verify(Times.exactly(1), RequestPattern.putObject("b", "x")));
         assertEquals("""
                 Expected exactly 1 request(s) matching [PutObject b/x] but got 0.
                 Closest request: PutObject b/a -> 200
@@ -68,7 +75,8 @@ class VerificationTest {
                     CreateBucket b -> 200
                     PutObject b/a -> 200
                     GetObject c/z -> 404""", e.getMessage());
-        AssertionError tooMany = assertThrows(AssertionError.class, () -> j.verify(Times.never(), RequestPattern.anyRequest()));
+        AssertionError tooMany =
+                assertThrows(AssertionError.class, () -> j.verify(Times.never(), RequestPattern.anyRequest()));
         assertTrue(tooMany.getMessage().startsWith("Expected exactly 0 request(s) matching [any request] but got 3."));
         assertTrue(tooMany.getMessage().contains("  * PutObject b/a -> 200"), tooMany.getMessage());
         j.clear();

@@ -22,7 +22,8 @@ final class CreatedPaths {
     /** Call before creating {@code path} (and any missing parent): remembers the outermost one missing. */
     void before(Path path) {
         Path outermost = null;
-        for (Path p = path.toAbsolutePath().normalize(); p != null && Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
+        for (Path p = path.toAbsolutePath().normalize();
+                p != null && Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
                 p = p.getParent()) {
             outermost = p;
         }

@@ -13,7 +13,6 @@ import dev.mockstorage.journal.RequestJournal;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.ThirdParty;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -220,8 +219,8 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
     @Override
     public void putObject(String bucket, String key, byte[] content, String contentType) {
         Objects.requireNonNull(content, "content");
-        ObjectWrite write = new ObjectWrite(bucket, key, contentType, Map.of(), Map.of(), null, null, Map.of(),
-                Set.of(), Map::of, content.length);
+        ObjectWrite write = new ObjectWrite(
+                bucket, key, contentType, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, content.length);
         try {
             parts.service.writes().put(write, new ByteArrayInputStream(content));
         } catch (StorageException e) {
@@ -253,8 +252,7 @@ public final class MockStorageServer implements MockStorageRuntime, AutoCloseabl
         private final Map<String, String> settings = new LinkedHashMap<>();
         private Path configFile;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Reads a {@code config.json} first; settings made on this builder win over it. With a file, the

@@ -20,7 +20,12 @@ final class Reset implements Runnable {
     private final ScriptedUpstream thirdParty;
     private final RequestJournal journal;
 
-    Reset(Config config, FaultInjection faults, ObjectService service, ScriptedUpstream thirdParty, RequestJournal journal) {
+    Reset(
+            Config config,
+            FaultInjection faults,
+            ObjectService service,
+            ScriptedUpstream thirdParty,
+            RequestJournal journal) {
         this.config = config;
         this.faults = faults;
         this.service = service;

@@ -3,7 +3,6 @@ package dev.mockstorage.server;
 import dev.mockstorage.StorageClock;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.service.Maintenance;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -4,7 +4,6 @@ import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.service.FaultInjection;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +18,9 @@ final class ServerStorageNodes implements StorageNodes {
 
     @Override
     public List<Node> list() {
-        return faults.list().stream().map(n -> new Node(n.id(), n.up(), n.reason(), n.delay())).toList();
+        return faults.list().stream()
+                .map(n -> new Node(n.id(), n.up(), n.reason(), n.delay()))
+                .toList();
     }
 
     @Override
@@ -60,7 +61,8 @@ final class ServerStorageNodes implements StorageNodes {
     static RuntimeException translate(StorageException e) {
         int status = e.code().status();
         return status >= 400 && status < 500 && e.code() != ErrorCode.SlowDown
-                ? new IllegalArgumentException(e.getMessage(), e) : new IllegalStateException(e.getMessage(), e);
+                ? new IllegalArgumentException(e.getMessage(), e)
+                : new IllegalStateException(e.getMessage(), e);
     }
 
     @Override

@@ -21,7 +21,8 @@ import java.util.Locale;
 final class StartFailure extends IOException {
     private static final long serialVersionUID = 1L;
     private static final String PREFIX = "mock-storage: could not start: ";
-    private static final String ADDRESSES = "use 127.0.0.1, 0.0.0.0 for every interface, or an address this machine has";
+    private static final String ADDRESSES =
+            "use 127.0.0.1, 0.0.0.0 for every interface, or an address this machine has";
 
     StartFailure(String message, Throwable cause) {
         super(message, cause);
@@ -61,10 +62,13 @@ final class StartFailure extends IOException {
      */
     static StartFailure path(String setting, Path value, Throwable e) {
         Throwable innermost = e;
-        while (!(innermost instanceof IOException) && innermost.getCause() != null && innermost.getCause() != innermost) {
+        while (!(innermost instanceof IOException)
+                && innermost.getCause() != null
+                && innermost.getCause() != innermost) {
             innermost = innermost.getCause();
         }
-        String cause = innermost instanceof IOException io ? cause(value, io)
+        String cause = innermost instanceof IOException io
+                ? cause(value, io)
                 : String.valueOf(innermost.getMessage() != null ? innermost.getMessage() : innermost);
         return new StartFailure(setting + " " + value + ": " + cause, innermost instanceof IOException ? innermost : e);
     }

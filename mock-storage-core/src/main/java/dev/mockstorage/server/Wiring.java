@@ -33,7 +33,6 @@ import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.internal.thirdparty.ScriptedUpstream;
 import dev.mockstorage.internal.thirdparty.ThirdPartySource;
 import dev.mockstorage.journal.RequestJournal;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -82,6 +81,7 @@ final class Wiring implements AutoCloseable {
     private final S3Api s3;
     /** Closed in reverse order of opening. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Wiring(Config config) throws IOException {
@@ -92,18 +92,32 @@ final class Wiring implements AutoCloseable {
             http = bind(config, this::dispatch, this::refuse);
             resources.push(lockDataDirectory(config.storage().dataDir(), created));
             MetadataStore metadata = open(openMetadata(config, created));
-            BlobStore blobs = open(new BlobStore(nodes(config, created), config.storage().fsync(), config.storage().writeQuorum()));
+            BlobStore blobs = open(new BlobStore(
+                    nodes(config, created),
+                    config.storage().fsync(),
+                    config.storage().writeQuorum()));
             // the queue schedules retries in real time, as the task table's times are
-            queue = open(new TaskQueue(metadata, config.queue().size(), config.queue().workers(),
-                    Tasks.handlers(metadata, blobs), Duration.ofMillis(config.queue().fullWaitMs()), Clock.systemUTC(), name));
+            queue = open(new TaskQueue(
+                    metadata,
+                    config.queue().size(),
+                    config.queue().workers(),
+                    Tasks.handlers(metadata, blobs),
+                    Duration.ofMillis(config.queue().fullWaitMs()),
+                    Clock.systemUTC(),
+                    name));
             thirdParty = open(scriptedUpstream(config.thirdParty(), clock));
-            ThirdPartySource source = open(new ThirdPartySource(config.thirdParty(),
-                    refusal(config.thirdParty()) == null ? thirdParty : null));
-            service = new ObjectService(metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
+            ThirdPartySource source = open(new ThirdPartySource(
+                    config.thirdParty(), refusal(config.thirdParty()) == null ? thirdParty : null));
+            service = new ObjectService(
+                    metadata, blobs, queue, clock, config.storage().autoCreateBuckets(), source);
             open(service.lifecycle()); // its periodic application stops before the queue closes
             Reset.createConfiguredBuckets(config, service);
             Authenticator authenticator = authenticator(config, clock);
-            s3 = new S3Api(service, MockStorageRuntime.DEFAULT_REGION, config.server().domains(), authenticator,
+            s3 = new S3Api(
+                    service,
+                    MockStorageRuntime.DEFAULT_REGION,
+                    config.server().domains(),
+                    authenticator,
                     config.auth().accessKey());
             FaultInjection faults = new FaultInjection(metadata, blobs);
             nodes = new ServerStorageNodes(faults);
@@ -131,13 +145,27 @@ final class Wiring implements AutoCloseable {
 
             // consistency: on demand, over the admin API, periodically (storage.check_interval_ms)
             Config.Consistency c = config.storage().consistency();
-            consistency = open(new ConsistencyCheck(metadata, blobs, service, clock, Duration.ofMillis(c.orphanGraceMs()),
+            consistency = open(new ConsistencyCheck(
+                    metadata,
+                    blobs,
+                    service,
+                    clock,
+                    Duration.ofMillis(c.orphanGraceMs()),
                     Duration.ofMillis(c.abandonedUploadMs())));
             inspection.consistencySource(consistency::stats);
 
             reset = new Reset(config, faults, service, thirdParty, journal);
-            AdminApi admin = new AdminApi(service, inspection, journal, metrics, thirdParty, faults, reset, consistency::run,
-                    config, authenticator == null ? null : authenticator::authenticate);
+            AdminApi admin = new AdminApi(
+                    service,
+                    inspection,
+                    journal,
+                    metrics,
+                    thirdParty,
+                    faults,
+                    reset,
+                    consistency::run,
+                    config,
+                    authenticator == null ? null : authenticator::authenticate);
             requests = new Observer(new RequestRouter(admin, new Console(config.console()), s3), observers, clock);
 
             // ready: start the workers, accept connections
@@ -179,8 +207,12 @@ final class Wiring implements AutoCloseable {
         Config.Server c = config.server();
         String host = c.host();
         int port = c.port();
-        HttpServer server = new HttpServer(host, port, handler,
-                new ConnectionLimits(c.maxConnections(), Duration.ofMillis(c.headTimeoutMs())), refusal);
+        HttpServer server = new HttpServer(
+                host,
+                port,
+                handler,
+                new ConnectionLimits(c.maxConnections(), Duration.ofMillis(c.headTimeoutMs())),
+                refusal);
         try {
             server.bind();
         } catch (IOException e) {
@@ -206,8 +238,11 @@ final class Wiring implements AutoCloseable {
             if (lock == null) {
                 channel.close();
                 created.forget(); // whatever looked new here is the other server's
-                throw new StartFailure(Setting.STORAGE_DATA_DIR.dottedName() + " " + dataDir + ": in use by another"
-                        + " mock-storage server (lock file " + lockFile + "); give each server its own data directory", null);
+                throw new StartFailure(
+                        Setting.STORAGE_DATA_DIR.dottedName() + " " + dataDir + ": in use by another"
+                                + " mock-storage server (lock file " + lockFile
+                                + "); give each server its own data directory",
+                        null);
             }
             FileLock held = lock;
             return () -> {
@@ -239,10 +274,12 @@ final class Wiring implements AutoCloseable {
 
     /** {@code storage.nodes}: a directory a node cannot create leaves that node down, not the start. */
     private static List<StorageNode> nodes(Config config, CreatedPaths created) {
-        return config.storage().nodes().stream().map(n -> {
-            created.before(n.path());
-            return new StorageNode(n.id(), n.path());
-        }).toList();
+        return config.storage().nodes().stream()
+                .map(n -> {
+                    created.before(n.path());
+                    return new StorageNode(n.id(), n.path());
+                })
+                .toList();
     }
 
     /** The scripted upstream (started on first use) with the {@code third_party.scripts} file loaded. */
@@ -264,9 +301,10 @@ final class Wiring implements AutoCloseable {
         return !tp.enabled()
                 ? "third-party read-through is off (third_party.enabled=false); turn it on to script the third party"
                 : tp.url() != null
-                ? "third_party.url is set (" + tp.url() + "), so misses read through from that upstream, not from scripts;"
-                        + " leave third_party.url unset to script the third party"
-                : null;
+                        ? "third_party.url is set (" + tp.url()
+                                + "), so misses read through from that upstream, not from scripts;"
+                                + " leave third_party.url unset to script the third party"
+                        : null;
     }
 
     /**
@@ -276,7 +314,9 @@ final class Wiring implements AutoCloseable {
      */
     private static Authenticator authenticator(Config config, Clock clock) {
         Config.Auth auth = config.auth();
-        return auth.strict() ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock, Clock.systemUTC()) : null;
+        return auth.strict()
+                ? new Authenticator(Map.of(auth.accessKey(), auth.secretKey()), clock, Clock.systemUTC())
+                : null;
     }
 
     /** {@code log.access}: stdout, a file (appended to), or null when off. */

@@ -31,13 +31,18 @@ final class CannedResponder implements AutoCloseable {
     CannedResponder(byte[] body) throws IOException {
         CRC32 crc = new CRC32();
         crc.update(body);
-        String crc32 = Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        String crc32 = Base64.getEncoder()
+                .encodeToString(
+                        ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         String common = "ETag: \"6520213d3695a344f306efffa2523807\"\r\nx-amz-checksum-crc32: " + crc32
                 + "\r\nx-amz-checksum-type: FULL_OBJECT\r\nx-amz-request-id: 0000000000000002\r\nx-amz-id-2: 59f99ea\r\n"
                 + "Server: MockStorage\r\nDate: " + DATE + "\r\n";
-        putResponse = ("HTTP/1.1 200 OK\r\n" + common + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        byte[] head = ("HTTP/1.1 200 OK\r\nLast-Modified: " + DATE + "\r\nAccept-Ranges: bytes\r\nContent-Type: binary/octet-stream\r\n"
-                + common + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        putResponse =
+                ("HTTP/1.1 200 OK\r\n" + common + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] head = ("HTTP/1.1 200 OK\r\nLast-Modified: " + DATE
+                        + "\r\nAccept-Ranges: bytes\r\nContent-Type: binary/octet-stream\r\n" + common
+                        + "Content-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
         getResponse = Arrays.copyOf(head, head.length + body.length);
         System.arraycopy(body, 0, getResponse, head.length, body.length);
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

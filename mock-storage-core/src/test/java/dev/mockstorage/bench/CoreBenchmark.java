@@ -1,14 +1,6 @@
 package dev.mockstorage.bench;
 
 import dev.mockstorage.server.MockStorageServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.CompilationMXBean;
@@ -24,8 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +26,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Prints the core server's speed and memory figures (issue: core server). Not a test: numbers on a
@@ -66,8 +65,11 @@ public final class CoreBenchmark {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 && !args[0].isBlank() ? Double.parseDouble(args[0]) : 5;
         String part = args.length > 1 ? args[1] : "all";
-        System.out.printf(Locale.ROOT, "mock-storage core benchmark: java %s, %d cores, max heap %d MiB%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+        System.out.printf(
+                Locale.ROOT,
+                "mock-storage core benchmark: java %s, %d cores, max heap %d MiB%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         boolean latency = !part.equals("big");
         boolean big = !part.equals("latency");
@@ -75,8 +77,9 @@ public final class CoreBenchmark {
             startup();
         }
         Path dir = Files.createTempDirectory("bench");
-        try (MockStorageServer server = MockStorageServer.builder().dataDirectory(dir).start();
-             S3Client s3 = client(server)) {
+        try (MockStorageServer server =
+                        MockStorageServer.builder().dataDirectory(dir).start();
+                S3Client s3 = client(server)) {
             s3.createBucket(b -> b.bucket("bench"));
             if (latency) {
                 oneThread(server, s3, seconds);
@@ -99,8 +102,11 @@ public final class CoreBenchmark {
         for (int i = 0; i < warmup + runs; i++) {
             Path dir = Files.createTempDirectory("bench-start");
             long t0 = System.nanoTime();
-            try (MockStorageServer server = MockStorageServer.builder().dataDirectory(dir).nodes(3).start()) {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(server.endpoint().resolve("/health")).build(),
+            try (MockStorageServer server =
+                    MockStorageServer.builder().dataDirectory(dir).nodes(3).start()) {
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(server.endpoint().resolve("/health"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 long t1 = System.nanoTime();
                 if (r.statusCode() != 200) {
@@ -114,8 +120,13 @@ public final class CoreBenchmark {
             }
         }
         Arrays.sort(ms);
-        System.out.printf(Locale.ROOT, "start to first response (3 nodes, fresh dir, warm JVM, %d runs): median %.2f ms, p90 %.2f ms, min %.2f ms%n",
-                runs, ms[runs / 2], ms[runs * 9 / 10], ms[0]);
+        System.out.printf(
+                Locale.ROOT,
+                "start to first response (3 nodes, fresh dir, warm JVM, %d runs): median %.2f ms, p90 %.2f ms, min %.2f ms%n",
+                runs,
+                ms[runs / 2],
+                ms[runs * 9 / 10],
+                ms[0]);
     }
 
     /** What each client thread of a 4 KiB run does, over its own 1000 keys. */
@@ -145,19 +156,23 @@ public final class CoreBenchmark {
         Map<String, Figures> figures = new LinkedHashMap<>();
         String floor = "the SDK alone, PUT then GET against a canned responder that stores nothing";
         try (CannedResponder canned = new CannedResponder(body);
-             S3Client cannedClient = client(canned.endpoint(), "floor", "floor")) {
+                S3Client cannedClient = client(canned.endpoint(), "floor", "floor")) {
             run(cannedClient, 1, 2.0, body, Mix.PUT_THEN_GET);
             for (int round = 0; round < ROUNDS; round++) {
                 for (Mix mix : Mix.values()) {
                     server.requests().clear();
-                    figures.computeIfAbsent(mix.label, l -> new Figures()).add(measure(s3, 1, seconds, body, mix),
-                            serverSide(server));
+                    figures.computeIfAbsent(mix.label, l -> new Figures())
+                            .add(measure(s3, 1, seconds, body, mix), serverSide(server));
                 }
-                figures.computeIfAbsent(floor, l -> new Figures()).add(measure(cannedClient, 1, seconds, body, Mix.PUT_THEN_GET), null);
+                figures.computeIfAbsent(floor, l -> new Figures())
+                        .add(measure(cannedClient, 1, seconds, body, Mix.PUT_THEN_GET), null);
             }
         }
-        System.out.printf(Locale.ROOT, "4 KiB, 1 client thread, SDK sync (Apache5) at its defaults, keep-alive; median of %d rounds of %.0f s (each round's p50 in brackets):%n",
-                ROUNDS, seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "4 KiB, 1 client thread, SDK sync (Apache5) at its defaults, keep-alive; median of %d rounds of %.0f s (each round's p50 in brackets):%n",
+                ROUNDS,
+                seconds);
         figures.forEach((label, f) -> f.print(label));
     }
 
@@ -169,7 +184,10 @@ public final class CoreBenchmark {
         server.requests().clear();
         Figures f = new Figures();
         f.add(measure(s3, 8, seconds, body, Mix.PUT_THEN_GET), serverSide(server));
-        System.out.printf(Locale.ROOT, "4 KiB, 8 client threads, SDK sync (Apache5) at its defaults, keep-alive, one run of %.0f s:%n", seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "4 KiB, 8 client threads, SDK sync (Apache5) at its defaults, keep-alive, one run of %.0f s:%n",
+                seconds);
         f.print(Mix.PUT_THEN_GET.label);
     }
 
@@ -203,11 +221,16 @@ public final class CoreBenchmark {
             StringBuilder line = new StringBuilder("  ").append(label).append(':');
             appendOps(line, "PUT", runs.stream().map(r -> r.samples().puts()).toList());
             appendOps(line, "GET", runs.stream().map(r -> r.samples().gets()).toList());
-            line.append(String.format(Locale.ROOT, " %.0f ops/s (JIT compiled %d ms meanwhile)",
-                    median(runs.stream().map(Run::opsPerSecond).toList()), runs.stream().mapToLong(Run::jitMillis).sum()));
+            line.append(String.format(
+                    Locale.ROOT,
+                    " %.0f ops/s (JIT compiled %d ms meanwhile)",
+                    median(runs.stream().map(Run::opsPerSecond).toList()),
+                    runs.stream().mapToLong(Run::jitMillis).sum()));
             System.out.println(line);
             if (!server.isEmpty()) {
-                StringBuilder seen = new StringBuilder(String.format(Locale.ROOT, "    as the server saw the last %d of each run:",
+                StringBuilder seen = new StringBuilder(String.format(
+                        Locale.ROOT,
+                        "    as the server saw the last %d of each run:",
                         server.get(0).puts().size() + server.get(0).gets().size()));
                 appendOps(seen, "PutObject", server.stream().map(Samples::puts).toList());
                 appendOps(seen, "GetObject", server.stream().map(Samples::gets).toList());
@@ -224,7 +247,9 @@ public final class CoreBenchmark {
             List<Double> p99 = perRun.stream().map(r -> pct(r, 99)).toList();
             line.append(String.format(Locale.ROOT, " %s p50 %.3f ms", name, median(p50)));
             if (p50.size() > 1) {
-                line.append(p50.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).collect(Collectors.joining(" ", " [", "]")));
+                line.append(p50.stream()
+                        .map(v -> String.format(Locale.ROOT, "%.2f", v))
+                        .collect(Collectors.joining(" ", " [", "]")));
             }
             line.append(String.format(Locale.ROOT, " p99 %.3f ms |", median(p99)));
         }
@@ -237,8 +262,7 @@ public final class CoreBenchmark {
     }
 
     /** Request latencies in nanoseconds, sorted. */
-    private record Samples(List<Long> puts, List<Long> gets) {
-    }
+    private record Samples(List<Long> puts, List<Long> gets) {}
 
     /**
      * Runs the 4 KiB loop in rounds until the JIT compiler goes quiet. A request of the SDK and the
@@ -259,8 +283,13 @@ public final class CoreBenchmark {
             compiled = jit.getTotalCompilationTime() - before;
             elapsed = (System.nanoTime() - start) / 1e9;
         } while (compiled >= QUIET_JIT_MS && elapsed < MAX_WARM_UP_SECONDS);
-        System.out.printf(Locale.ROOT, "warm-up: %.0f s of 4 KiB PUT/GET until the JIT compiled under %d ms in a %.0f s round (last round: %d ms%s)%n",
-                elapsed, QUIET_JIT_MS, WARM_UP_ROUND_SECONDS, compiled,
+        System.out.printf(
+                Locale.ROOT,
+                "warm-up: %.0f s of 4 KiB PUT/GET until the JIT compiled under %d ms in a %.0f s round (last round: %d ms%s)%n",
+                elapsed,
+                QUIET_JIT_MS,
+                WARM_UP_ROUND_SECONDS,
+                compiled,
                 compiled >= QUIET_JIT_MS ? "; gave up waiting, the figures below still include compiling" : "");
     }
 
@@ -300,7 +329,9 @@ public final class CoreBenchmark {
                         }
                         if (mix != Mix.PUTS_ONLY) {
                             long a = System.nanoTime();
-                            byte[] got = s3.getObjectAsBytes(b -> b.bucket("bench").key(key)).asByteArrayUnsafe();
+                            byte[] got = s3.getObjectAsBytes(
+                                            b -> b.bucket("bench").key(key))
+                                    .asByteArrayUnsafe();
                             gets.add(System.nanoTime() - a);
                             if (got.length != body.length) {
                                 throw new IllegalStateException("short read");
@@ -333,7 +364,8 @@ public final class CoreBenchmark {
         long t1 = System.nanoTime();
         long read = 0;
         byte[] buf = new byte[64 * 1024];
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket("bench").key("big"))) {
+        try (ResponseInputStream<GetObjectResponse> in =
+                s3.getObject(b -> b.bucket("bench").key("big"))) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 read += n;
             }
@@ -342,9 +374,15 @@ public final class CoreBenchmark {
         if (read != BIG) {
             throw new IllegalStateException("read " + read + " of " + BIG);
         }
-        System.out.printf(Locale.ROOT, "1 GiB PutObject (SDK default: aws-chunked, CRC32 trailer): %.1f s, %.0f MiB/s | GetObject: %.1f s, %.0f MiB/s | peak heap (client + server) %d MiB of max %d MiB%n",
-                (t1 - t0) / 1e9, 1024 / ((t1 - t0) / 1e9), (t2 - t1) / 1e9, 1024 / ((t2 - t1) / 1e9),
-                peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "1 GiB PutObject (SDK default: aws-chunked, CRC32 trailer): %.1f s, %.0f MiB/s | GetObject: %.1f s, %.0f MiB/s | peak heap (client + server) %d MiB of max %d MiB%n",
+                (t1 - t0) / 1e9,
+                1024 / ((t1 - t0) / 1e9),
+                (t2 - t1) / 1e9,
+                1024 / ((t2 - t1) / 1e9),
+                peakHeap() >> 20,
+                Runtime.getRuntime().maxMemory() >> 20);
     }
 
     private static void resetPeaks() {
@@ -377,7 +415,10 @@ public final class CoreBenchmark {
     }
 
     private static S3Client client(URI endpoint, String accessKey, String secretKey) {
-        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .build();
     }

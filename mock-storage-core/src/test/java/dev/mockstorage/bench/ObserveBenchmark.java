@@ -1,12 +1,6 @@
 package dev.mockstorage.bench;
 
 import dev.mockstorage.server.MockStorageServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +8,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The per-request cost of the request journal and metrics: 4 KiB GetObject latency from one SDK
@@ -26,11 +25,16 @@ public final class ObserveBenchmark {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
         Path dir = Files.createTempDirectory("bench-observe");
-        try (MockStorageServer on = MockStorageServer.builder().dataDirectory(dir.resolve("on")).start();
-             MockStorageServer off = MockStorageServer.builder().dataDirectory(dir.resolve("off"))
-                     .setting("journal.size", "0").setting("metrics.enabled", "false").start();
-             S3Client s3on = client(on);
-             S3Client s3off = client(off)) {
+        try (MockStorageServer on = MockStorageServer.builder()
+                        .dataDirectory(dir.resolve("on"))
+                        .start();
+                MockStorageServer off = MockStorageServer.builder()
+                        .dataDirectory(dir.resolve("off"))
+                        .setting("journal.size", "0")
+                        .setting("metrics.enabled", "false")
+                        .start();
+                S3Client s3on = client(on);
+                S3Client s3off = client(off)) {
             byte[] body = new byte[4096];
             for (S3Client c : new S3Client[] {s3on, s3off}) {
                 c.createBucket(b -> b.bucket("bench"));
@@ -72,8 +76,15 @@ public final class ObserveBenchmark {
 
     private static void report(String label, long[] nanos, double seconds) {
         Arrays.sort(nanos);
-        System.out.printf(Locale.ROOT, "4 KiB GET, 1 thread, %s: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  (%d requests, %.0f/s)%n",
-                label, at(nanos, 50), at(nanos, 90), at(nanos, 99), nanos.length, nanos.length / seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "4 KiB GET, 1 thread, %s: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  (%d requests, %.0f/s)%n",
+                label,
+                at(nanos, 50),
+                at(nanos, 90),
+                at(nanos, 99),
+                nanos.length,
+                nanos.length / seconds);
     }
 
     private static double at(long[] sorted, int p) {
@@ -81,8 +92,12 @@ public final class ObserveBenchmark {
     }
 
     private static S3Client client(MockStorageServer server) {
-        return S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(server.accessKey(), server.secretKey()))).build();
+                        AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
+                .build();
     }
 }

@@ -8,7 +8,6 @@ import dev.mockstorage.internal.service.ObjectWrite;
 import dev.mockstorage.internal.service.Tasks;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,8 +33,12 @@ import java.util.stream.Stream;
 public final class QueueBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-        System.out.printf(Locale.ROOT, "mock-storage queue benchmark: java %s, %d cores, %d tasks of each kind%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), n);
+        System.out.printf(
+                Locale.ROOT,
+                "mock-storage queue benchmark: java %s, %d cores, %d tasks of each kind%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                n);
         for (int workers : List.of(1, 2)) {
             run(n, workers);
         }
@@ -44,18 +47,26 @@ public final class QueueBenchmark {
     private static void run(int n, int workers) throws IOException {
         Path dir = Files.createTempDirectory("queue-bench");
         MetadataStore metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(10));
-        BlobStore blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")),
-                new StorageNode("stg2", dir.resolve("stg2")), new StorageNode("stg3", dir.resolve("stg3"))), false);
-        TaskQueue queue = new TaskQueue(metadata, n + 1, workers, Tasks.handlers(metadata, blobs),
-                Clock.systemUTC(), "bench");
+        BlobStore blobs = new BlobStore(
+                List.of(
+                        new StorageNode("stg1", dir.resolve("stg1")),
+                        new StorageNode("stg2", dir.resolve("stg2")),
+                        new StorageNode("stg3", dir.resolve("stg3"))),
+                false);
+        TaskQueue queue =
+                new TaskQueue(metadata, n + 1, workers, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "bench");
         try {
             queue.pause();
             queue.start();
             ObjectService service = new ObjectService(metadata, blobs, queue, new ServerClock(), true);
             byte[] body = "x".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             for (int i = 0; i < n; i++) {
-                service.writes().put(new ObjectWrite("bench", "k" + i, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(),
-                        Map::of, -1), new ByteArrayInputStream(body));
+                service.writes()
+                        .put(
+                                new ObjectWrite(
+                                        "bench", "k" + i, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(),
+                                        Map::of, -1),
+                                new ByteArrayInputStream(body));
             }
             report(queue, n, workers, "upload-completed");
             queue.pause();
@@ -75,8 +86,14 @@ public final class QueueBenchmark {
         queue.resume();
         queue.awaitIdle(Duration.ofMinutes(10));
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "  %d worker(s): %6d %-16s tasks drained in %6.2f s = %8.0f tasks/s%n",
-                workers, n, kind, seconds, n / seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "  %d worker(s): %6d %-16s tasks drained in %6.2f s = %8.0f tasks/s%n",
+                workers,
+                n,
+                kind,
+                seconds,
+                n / seconds);
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -59,7 +59,8 @@ public final class ScaleBenchmark {
 
     private final MockStorageServer server;
     private final S3Client s3;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Path dir;
     private final byte[] content;
     private final int loaders;
@@ -72,8 +73,12 @@ public final class ScaleBenchmark {
         this.content = new byte[size];
         this.loaders = loaders;
         this.server = MockStorageServer.builder().dataDirectory(dir).start();
-        this.s3 = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))).build();
+        this.s3 = S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,10 +88,20 @@ public final class ScaleBenchmark {
         int size = (int) arg(args, 3, 0);
         int loaders = (int) arg(args, 4, 3);
         Path dir = Files.createTempDirectory("mock-storage-scale-");
-        System.out.printf(Locale.ROOT, "mock-storage scale benchmark: %d objects in one bucket, then %d in each of %d more; "
+        System.out.printf(
+                Locale.ROOT,
+                "mock-storage scale benchmark: %d objects in one bucket, then %d in each of %d more; "
                         + "%d-byte objects, %d loader threads; java %s, %d cores, max heap %d MiB; load average %s; data in %s%n",
-                objects, perBucket, buckets, size, loaders, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, loadAverage(), dir);
+                objects,
+                perBucket,
+                buckets,
+                size,
+                loaders,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                loadAverage(),
+                dir);
         ScaleBenchmark bench = new ScaleBenchmark(dir, size, loaders);
         try {
             bench.run(objects, perBucket, buckets);
@@ -102,13 +117,20 @@ public final class ScaleBenchmark {
 
     /** A new server on the full data directory: start to the first answered request. */
     private static void restart(Path dir) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long t = System.nanoTime();
-        try (MockStorageServer again = MockStorageServer.builder().dataDirectory(dir).start()) {
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(again.endpoint() + "/health")).build(),
+        try (MockStorageServer again =
+                MockStorageServer.builder().dataDirectory(dir).start()) {
+            HttpResponse<String> health = http.send(
+                    HttpRequest.newBuilder(URI.create(again.endpoint() + "/health"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            System.out.printf(Locale.ROOT, "a server started on this data directory answered /health (%d) after %.0f ms%n",
-                    health.statusCode(), (System.nanoTime() - t) / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "a server started on this data directory answered /health (%d) after %.0f ms%n",
+                    health.statusCode(),
+                    (System.nanoTime() - t) / 1e6);
         }
     }
 
@@ -135,13 +157,15 @@ public final class ScaleBenchmark {
             measure(String.format(Locale.ROOT, "%,d + %d x %,d", loaded, buckets, perBucket), loaded);
         }
         System.out.println();
-        System.out.println("| objects | PUT p50 | GET p50 | list first page | list middle page | list first page, delimiter | "
-                + "list middle page, delimiter | versions page (first, middle) | admin page (middle) | search substring / glob | "
-                + "stats / metrics | consistency check | live heap during the check | database | data dir | heap after GC |");
+        System.out.println(
+                "| objects | PUT p50 | GET p50 | list first page | list middle page | list first page, delimiter | "
+                        + "list middle page, delimiter | versions page (first, middle) | admin page (middle) | search substring / glob | "
+                        + "stats / metrics | consistency check | live heap during the check | database | data dir | heap after GC |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
-        System.out.println("(list, versions, admin and search times: median of 5; ms unless said otherwise; load average at the end "
-                + loadAverage() + ")");
+        System.out.println(
+                "(list, versions, admin and search times: median of 5; ms unless said otherwise; load average at the end "
+                        + loadAverage() + ")");
     }
 
     // ---- loading -----------------------------------------------------------------------------------------------
@@ -174,7 +198,12 @@ public final class ScaleBenchmark {
                 } catch (java.util.concurrent.TimeoutException e) {
                     if (System.nanoTime() - lastReport > 60e9) {
                         lastReport = System.nanoTime();
-                        System.out.printf(Locale.ROOT, "  loading %s: %,d of %,d (%.0f/s)%n", bucket, next.get() - from, to - from,
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  loading %s: %,d of %,d (%.0f/s)%n",
+                                bucket,
+                                next.get() - from,
+                                to - from,
                                 (next.get() - from) / ((System.nanoTime() - t0) / 1e9));
                     }
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -186,7 +215,12 @@ public final class ScaleBenchmark {
         pool.shutdown();
         server.awaitIdle(Duration.ofMinutes(10));
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "loaded %,d objects into %s in %.0f s (%.0f/s, queue drained)%n", to - from, bucket, s,
+        System.out.printf(
+                Locale.ROOT,
+                "loaded %,d objects into %s in %.0f s (%.0f/s, queue drained)%n",
+                to - from,
+                bucket,
+                s,
                 (to - from) / s);
     }
 
@@ -222,19 +256,32 @@ public final class ScaleBenchmark {
         server.awaitIdle(Duration.ofMinutes(1));
         String middle = key(loaded / 2);
         String middleDir = String.format(Locale.ROOT, "dir-%03d/", DIRS / 2);
-        double listFirst = median(() -> s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(1000)).keyCount());
-        double listMiddle = median(() -> s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(1000).startAfter(middle)).keyCount());
-        double delimFirst = median(() -> s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(1000).delimiter("/")).keyCount());
-        double delimMiddle = median(() -> s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(1000).delimiter("/")
-                .startAfter(middleDir)).keyCount());
-        double versionsFirst = median(() -> s3.listObjectVersions(b -> b.bucket(BUCKET).maxKeys(1000)).versions().size());
-        double versionsMiddle = median(() -> s3.listObjectVersions(b -> b.bucket(BUCKET).maxKeys(1000).keyMarker(middle))
-                .versions().size());
-        String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString((BUCKET + "\n" + middle)
-                .getBytes(StandardCharsets.UTF_8));
+        double listFirst = median(
+                () -> s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(1000)).keyCount());
+        double listMiddle = median(
+                () -> s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(1000).startAfter(middle))
+                        .keyCount());
+        double delimFirst = median(
+                () -> s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(1000).delimiter("/"))
+                        .keyCount());
+        double delimMiddle = median(() -> s3.listObjectsV2(
+                        b -> b.bucket(BUCKET).maxKeys(1000).delimiter("/").startAfter(middleDir))
+                .keyCount());
+        double versionsFirst =
+                median(() -> s3.listObjectVersions(b -> b.bucket(BUCKET).maxKeys(1000))
+                        .versions()
+                        .size());
+        double versionsMiddle = median(
+                () -> s3.listObjectVersions(b -> b.bucket(BUCKET).maxKeys(1000).keyMarker(middle))
+                        .versions()
+                        .size());
+        String cursor = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((BUCKET + "\n" + middle).getBytes(StandardCharsets.UTF_8));
         double adminMiddle = median(() -> admin("/api/v1/objects?limit=100&cursor=" + cursor));
         double searchSubstring = median(() -> admin("/api/v1/search?bucket=" + BUCKET + "&limit=100&q=key-0000042"));
-        double searchGlob = median(() -> admin("/api/v1/search?bucket=" + BUCKET + "&limit=100&q=" + middleDir + "key-00*"));
+        double searchGlob =
+                median(() -> admin("/api/v1/search?bucket=" + BUCKET + "&limit=100&q=" + middleDir + "key-00*"));
         double stats = median(() -> admin("/api/v1/stats"));
         double metrics = median(() -> admin("/metrics"));
 
@@ -270,12 +317,33 @@ public final class ScaleBenchmark {
         long dataKiB = du(dir);
         Arrays.sort(put);
         Arrays.sort(get);
-        String row = String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f, %.1f | %.1f | %.1f / %.1f "
+        String row = String.format(
+                Locale.ROOT,
+                "| %s | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f, %.1f | %.1f | %.1f / %.1f "
                         + "| %.1f / %.1f | %.1f s (%,d objects, %,d files, %d findings) | %d MiB (%d MiB before) | %d MiB | %d MiB | %d MiB |",
-                label, put[PROBES / 2] / 1e6, get[PROBES / 2] / 1e6, listFirst, listMiddle, delimFirst, delimMiddle,
-                versionsFirst, versionsMiddle, adminMiddle, searchSubstring, searchGlob, stats, metrics, checkSeconds,
-                report.objects(), report.blobFiles(), report.findings().size(), peak.get() >> 20, before >> 20, db >> 20,
-                dataKiB >> 10, heapAfterGc >> 20);
+                label,
+                put[PROBES / 2] / 1e6,
+                get[PROBES / 2] / 1e6,
+                listFirst,
+                listMiddle,
+                delimFirst,
+                delimMiddle,
+                versionsFirst,
+                versionsMiddle,
+                adminMiddle,
+                searchSubstring,
+                searchGlob,
+                stats,
+                metrics,
+                checkSeconds,
+                report.objects(),
+                report.blobFiles(),
+                report.findings().size(),
+                peak.get() >> 20,
+                before >> 20,
+                db >> 20,
+                dataKiB >> 10,
+                heapAfterGc >> 20);
         rows.add(row);
         System.out.println(row);
     }
@@ -295,7 +363,8 @@ public final class ScaleBenchmark {
 
     private Object admin(String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + path)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(server.endpoint() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
@@ -319,7 +388,9 @@ public final class ScaleBenchmark {
 
     /** Disk usage of the directory in KiB ({@code du -sk}: blocks, not file lengths; empty files count as 0). */
     private static long du(Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("du", "-sk", dir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("du", "-sk", dir.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return Long.parseLong(out.trim().split("\\s+")[0]);

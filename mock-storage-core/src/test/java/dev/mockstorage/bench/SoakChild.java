@@ -50,16 +50,24 @@ final class SoakChild implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path gcLog = logDir.resolve("gc-" + generation + ".log");
         Path log = logDir.resolve("server-" + generation + ".log");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xlog:gc:file=" + gcLog,
-                "-cp", System.getProperty("java.class.path"), "dev.mockstorage.internal.cli.Main",
-                "--server.host=127.0.0.1", "--server.port=" + port, "--storage.data_dir=" + dataDir));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx" + heap,
+                "-Xlog:gc:file=" + gcLog,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.mockstorage.internal.cli.Main",
+                "--server.host=127.0.0.1",
+                "--server.port=" + port,
+                "--storage.data_dir=" + dataDir));
         command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("MOCK_STORAGE_"));
         Process process = builder.start();
         CountDownLatch ready = new CountDownLatch(1);
         URI[] endpoint = new URI[1];
-        Thread reader = new Thread(() -> drain(process.getInputStream(), endpoint, ready), "soak-server-stdout-" + generation);
+        Thread reader =
+                new Thread(() -> drain(process.getInputStream(), endpoint, ready), "soak-server-stdout-" + generation);
         reader.setDaemon(true);
         reader.start();
         if (!ready.await(60, TimeUnit.SECONDS) || endpoint[0] == null) {

@@ -92,8 +92,10 @@ public final class SoakDriver {
     private final Map<String, SoakModel.Key> keys = new LinkedHashMap<>();
     private final List<SoakModel.Key> shared = new ArrayList<>();
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient admin = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient admin = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final AtomicReference<Server> server = new AtomicReference<>();
     private volatile boolean stopping;
@@ -104,9 +106,11 @@ public final class SoakDriver {
     private final List<Window> windows = new CopyOnWriteArrayList<>();
     /** Keys whose replica was corrupted (a 500 on them can be the corruption, with a node down). */
     private final Set<String> corrupted = ConcurrentHashMap.newKeySet();
+
     private final List<String> killLog = new CopyOnWriteArrayList<>();
     /** every fault with its times, for reading the errors against */
     private final List<String> timeline = new CopyOnWriteArrayList<>();
+
     private final Map<String, LongAdder> consistencyFindings = new ConcurrentHashMap<>();
     private final AtomicLong consistencyChecks = new AtomicLong();
     private final Map<String, LongAdder> faultsDone = new ConcurrentHashMap<>();
@@ -124,8 +128,7 @@ public final class SoakDriver {
     /** server-side requests answered, per generation: the last /api/v1/stats figure seen */
     private final Map<Integer, Long> servedByGeneration = new ConcurrentHashMap<>();
 
-    private record Server(SoakChild child, S3Client s3) {
-    }
+    private record Server(SoakChild child, S3Client s3) {}
 
     private record Window(String kind, long start, long end) {
         boolean overlaps(long t0, long t1) {
@@ -145,7 +148,9 @@ public final class SoakDriver {
         }
 
         void ok(String op, long nanos) {
-            latencies.computeIfAbsent(op, o -> java.util.Collections.synchronizedList(new ArrayList<>())).add(nanos);
+            latencies
+                    .computeIfAbsent(op, o -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(nanos);
             ops.increment();
         }
 
@@ -198,10 +203,19 @@ public final class SoakDriver {
     }
 
     private boolean run() throws Exception {
-        System.out.printf(Locale.ROOT, "mock-storage soak: %d clients, %.1f minutes, kill -9 every %.1f minutes, seed %d "
+        System.out.printf(
+                Locale.ROOT,
+                "mock-storage soak: %d clients, %.1f minutes, kill -9 every %.1f minutes, seed %d "
                         + "(replay: make soak SEED=%d); java %s, %d cores; load average at start %s; data in %s%n",
-                clients, minutes, killEveryMinutes, seed, seed, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), loadAverage(), root);
+                clients,
+                minutes,
+                killEveryMinutes,
+                seed,
+                seed,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                loadAverage(),
+                root);
         Files.createDirectories(root.resolve("data"));
         startServer(0);
         List<Thread> threads = new ArrayList<>();
@@ -238,21 +252,30 @@ public final class SoakDriver {
                 port = s.getLocalPort();
             }
         }
-        List<String> options = List.of("--storage.buckets=" + BUCKET, "--storage.nodes=" + NODES,
-                "--storage.write_quorum=" + (NODES - 1), "--queue.full_wait_ms=2000",
+        List<String> options = List.of(
+                "--storage.buckets=" + BUCKET,
+                "--storage.nodes=" + NODES,
+                "--storage.write_quorum=" + (NODES - 1),
+                "--queue.full_wait_ms=2000",
                 "--storage.orphan_grace_ms=" + ORPHAN_GRACE.toMillis());
         SoakChild child;
         try {
             child = SoakChild.start(root.resolve("data"), root, generation, port, "256m", options);
         } catch (IllegalStateException e) {
-            port = 0;                       // the port was taken meanwhile: take another, clients follow
+            port = 0; // the port was taken meanwhile: take another, clients follow
             child = SoakChild.start(root.resolve("data"), root, generation, 0, "256m", options);
             port = child.endpoint.getPort();
         }
-        S3Client s3 = S3Client.builder().endpointOverride(child.endpoint).forcePathStyle(true).region(Region.US_EAST_1)
+        S3Client s3 = S3Client.builder()
+                .endpointOverride(child.endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("soak", "soak")))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT))
-                .httpClient(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder().maxConnections(clients + 8).build())
+                .overrideConfiguration(
+                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT))
+                .httpClient(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()
+                        .maxConnections(clients + 8)
+                        .build())
                 .build();
         Server old = server.getAndSet(new Server(child, s3));
         if (old != null) {
@@ -274,7 +297,11 @@ public final class SoakDriver {
         long ready = System.nanoTime();
         windows.remove(window);
         windows.add(new Window("kill", t, ready));
-        String line = String.format(Locale.ROOT, "kill -9 #%d at %s: restarted in %.0f ms", generation, elapsed(t),
+        String line = String.format(
+                Locale.ROOT,
+                "kill -9 #%d at %s: restarted in %.0f ms",
+                generation,
+                elapsed(t),
                 (ready - restart) / 1e6);
         killLog.add(line);
         timeline.add(elapsed(t) + " " + line);
@@ -292,7 +319,8 @@ public final class SoakDriver {
         while (!stopping) {
             String op = pick(random);
             boolean onShared = random.nextInt(4) == 0 && !op.equals("COPY") && !op.equals("MULTIPART");
-            SoakModel.Key key = onShared ? shared.get(random.nextInt(shared.size())) : owned.get(random.nextInt(owned.size()));
+            SoakModel.Key key =
+                    onShared ? shared.get(random.nextInt(shared.size())) : owned.get(random.nextInt(owned.size()));
             S3Client s3 = server.get().s3();
             long t0 = System.nanoTime();
             SoakModel.Write write = null;
@@ -302,15 +330,20 @@ public final class SoakDriver {
                         byte[] body = body(id, ++seq, random, size(random));
                         String sha = sha256(body);
                         write = key.begin(sha, t0);
-                        s3.putObject(b -> b.bucket(BUCKET).key(key.name).metadata(Map.of("sha256", sha)),
+                        s3.putObject(
+                                b -> b.bucket(BUCKET).key(key.name).metadata(Map.of("sha256", sha)),
                                 RequestBody.fromBytes(body));
                         requestsTotal.incrementAndGet();
                     }
                     case "GET" -> {
                         ResponseBytes<GetObjectResponse> got = getOrNull(s3, key.name);
                         requestsTotal.incrementAndGet();
-                        checkRead(key, got == null ? null : sha256(got.asByteArray()),
-                                got == null ? null : got.response().metadata().get("sha256"), t0, System.nanoTime());
+                        checkRead(
+                                key,
+                                got == null ? null : sha256(got.asByteArray()),
+                                got == null ? null : got.response().metadata().get("sha256"),
+                                t0,
+                                System.nanoTime());
                     }
                     case "HEAD" -> {
                         String sha = headOrNull(s3, key.name);
@@ -325,8 +358,10 @@ public final class SoakDriver {
                     case "LIST" -> {
                         String prefix = onShared ? "shared/" : "c" + id + "/";
                         boolean delimited = random.nextBoolean();
-                        var page = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix(delimited ? "" : prefix)
-                                .delimiter(delimited ? "/" : null).maxKeys(100));
+                        var page = s3.listObjectsV2(b -> b.bucket(BUCKET)
+                                .prefix(delimited ? "" : prefix)
+                                .delimiter(delimited ? "/" : null)
+                                .maxKeys(100));
                         requestsTotal.incrementAndGet();
                         for (S3Object o : page.contents()) {
                             if (!keys.containsKey(o.key())) {
@@ -338,10 +373,12 @@ public final class SoakDriver {
                         SoakModel.Key source = owned.get(random.nextInt(owned.size()));
                         SoakModel.Write settled = source.settled();
                         if (source == key || settled == null || settled.value == null) {
-                            continue;   // only a copy whose source is known for sure
+                            continue; // only a copy whose source is known for sure
                         }
                         write = key.begin(settled.value, t0);
-                        s3.copyObject(b -> b.sourceBucket(BUCKET).sourceKey(source.name).destinationBucket(BUCKET)
+                        s3.copyObject(b -> b.sourceBucket(BUCKET)
+                                .sourceKey(source.name)
+                                .destinationBucket(BUCKET)
                                 .destinationKey(key.name));
                         requestsTotal.incrementAndGet();
                     }
@@ -350,15 +387,35 @@ public final class SoakDriver {
                         byte[] second = body(id, ++seq, random, 1 + random.nextInt(MIB));
                         String sha = sha256(first, second);
                         write = key.begin(sha, t0);
-                        String upload = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key.name)
-                                .metadata(Map.of("sha256", sha))).uploadId();
-                        String e1 = s3.uploadPart(b -> b.bucket(BUCKET).key(key.name).uploadId(upload).partNumber(1),
-                                RequestBody.fromBytes(first)).eTag();
-                        String e2 = s3.uploadPart(b -> b.bucket(BUCKET).key(key.name).uploadId(upload).partNumber(2),
-                                RequestBody.fromBytes(second)).eTag();
-                        s3.completeMultipartUpload(b -> b.bucket(BUCKET).key(key.name).uploadId(upload)
-                                .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(e1).build(),
-                                        CompletedPart.builder().partNumber(2).eTag(e2).build())));
+                        String upload = s3.createMultipartUpload(
+                                        b -> b.bucket(BUCKET).key(key.name).metadata(Map.of("sha256", sha)))
+                                .uploadId();
+                        String e1 = s3.uploadPart(
+                                        b -> b.bucket(BUCKET)
+                                                .key(key.name)
+                                                .uploadId(upload)
+                                                .partNumber(1),
+                                        RequestBody.fromBytes(first))
+                                .eTag();
+                        String e2 = s3.uploadPart(
+                                        b -> b.bucket(BUCKET)
+                                                .key(key.name)
+                                                .uploadId(upload)
+                                                .partNumber(2),
+                                        RequestBody.fromBytes(second))
+                                .eTag();
+                        s3.completeMultipartUpload(b -> b.bucket(BUCKET)
+                                .key(key.name)
+                                .uploadId(upload)
+                                .multipartUpload(m -> m.parts(
+                                        CompletedPart.builder()
+                                                .partNumber(1)
+                                                .eTag(e1)
+                                                .build(),
+                                        CompletedPart.builder()
+                                                .partNumber(2)
+                                                .eTag(e2)
+                                                .build())));
                         requestsTotal.addAndGet(4);
                     }
                     default -> throw new IllegalStateException(op);
@@ -376,9 +433,9 @@ public final class SoakDriver {
                 boolean answered = e instanceof S3Exception s && s.statusCode() > 0;
                 if (write != null) {
                     if (answered) {
-                        key.refused(write);                 // an S3 error: nothing changed
+                        key.refused(write); // an S3 error: nothing changed
                     } else {
-                        key.unknown(write, t1);             // no answer: may have landed
+                        key.unknown(write, t1); // no answer: may have landed
                     }
                 }
                 String kind = classify(op, key.name, e, t0, t1);
@@ -392,7 +449,7 @@ public final class SoakDriver {
                     samples.get(kind).add(elapsed(t1) + " " + op + " " + key.name + ": " + e.getMessage());
                 }
                 if (!answered) {
-                    sleep(100);     // the server is down or restarting: do not spin on refused connections
+                    sleep(100); // the server is down or restarting: do not spin on refused connections
                 }
             }
         }
@@ -427,7 +484,7 @@ public final class SoakDriver {
             return null;
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return null;            // HEAD errors carry no body, so no NoSuchKey code
+                return null; // HEAD errors carry no body, so no NoSuchKey code
             }
             throw e;
         }
@@ -440,8 +497,10 @@ public final class SoakDriver {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        String what = status > 0 ? status + " " + ((S3Exception) e).awsErrorDetails().errorCode()
-                : e.getClass().getSimpleName() + (cause == e ? "" : " (" + cause.getClass().getSimpleName() + ")");
+        String what = status > 0
+                ? status + " " + ((S3Exception) e).awsErrorDetails().errorCode()
+                : e.getClass().getSimpleName()
+                        + (cause == e ? "" : " (" + cause.getClass().getSimpleName() + ")");
         for (Window w : windows) {
             if (w.overlaps(t0, t1) && w.kind().equals("kill")) {
                 return "injected kill: " + what;
@@ -449,7 +508,8 @@ public final class SoakDriver {
         }
         // with storage.write_quorum = nodes - 1, one node down, slow or failing its writes costs no request;
         // only a second fault at once (a corrupted replica while another node is down) may
-        boolean nodeFault = windows.stream().anyMatch(w -> w.overlaps(t0, t1) && !w.kind().equals("kill"));
+        boolean nodeFault =
+                windows.stream().anyMatch(w -> w.overlaps(t0, t1) && !w.kind().equals("kill"));
         if (nodeFault && status == 500 && corrupted.contains(key)) {
             return "injected corrupt + node fault: " + what;
         }
@@ -476,19 +536,36 @@ public final class SoakDriver {
                 }
                 String node = nodes[random.nextInt(NODES)];
                 switch (random.nextInt(5)) {
-                    case 0 -> fault("node down", random, 5, 15, () -> post("/api/v1/nodes/" + node + "/down"),
-                            () -> post("/api/v1/nodes/" + node + "/up"));
-                    case 1 -> fault("node slow", random, 5, 15,
-                            () -> put("/api/v1/nodes/" + node + "/delay?ms=" + (50 + random.nextInt(150))),
-                            () -> put("/api/v1/nodes/" + node + "/delay?ms=0"));
-                    case 2 -> fault("node read-only", random, 5, 15, () -> post("/api/v1/nodes/" + node + "/read-only"),
-                            () -> post("/api/v1/nodes/" + node + "/up"));
+                    case 0 ->
+                        fault(
+                                "node down",
+                                random,
+                                5,
+                                15,
+                                () -> post("/api/v1/nodes/" + node + "/down"),
+                                () -> post("/api/v1/nodes/" + node + "/up"));
+                    case 1 ->
+                        fault(
+                                "node slow",
+                                random,
+                                5,
+                                15,
+                                () -> put("/api/v1/nodes/" + node + "/delay?ms=" + (50 + random.nextInt(150))),
+                                () -> put("/api/v1/nodes/" + node + "/delay?ms=0"));
+                    case 2 ->
+                        fault(
+                                "node read-only",
+                                random,
+                                5,
+                                15,
+                                () -> post("/api/v1/nodes/" + node + "/read-only"),
+                                () -> post("/api/v1/nodes/" + node + "/up"));
                     case 3 -> {
                         for (int i = 0; i < 3; i++) {
                             List<String> names = new ArrayList<>(keys.keySet());
                             String key = names.get(random.nextInt(names.size()));
                             if (corrupted.contains(key)) {
-                                continue;   // one damaged replica per object until a check repaired it
+                                continue; // one damaged replica per object until a check repaired it
                             }
                             int status = post("/api/v1/nodes/" + node + "/corrupt?bucket=" + BUCKET + "&key=" + key);
                             if (status == 204) {
@@ -503,7 +580,7 @@ public final class SoakDriver {
                         JsonNode report = consistencyCheck(true);
                         timeline.add(elapsed(t) + " consistency check with repair: " + kinds(report) + " in "
                                 + report.path("duration_ms").asLong() + " ms");
-                        corrupted.clear();  // every node is up between faults: the check repaired them
+                        corrupted.clear(); // every node is up between faults: the check repaired them
                         done("consistency check");
                     }
                 }
@@ -521,7 +598,8 @@ public final class SoakDriver {
         int run() throws Exception;
     }
 
-    private void fault(String kind, Random random, int minSeconds, int maxSeconds, Call begin, Call end) throws Exception {
+    private void fault(String kind, Random random, int minSeconds, int maxSeconds, Call begin, Call end)
+            throws Exception {
         long t = System.nanoTime();
         Window open = new Window(kind, t, Long.MAX_VALUE);
         windows.add(open);
@@ -553,7 +631,9 @@ public final class SoakDriver {
         JsonNode report = json.readTree(r.body());
         consistencyChecks.incrementAndGet();
         for (JsonNode f : report.path("findings")) {
-            consistencyFindings.computeIfAbsent(f.path("kind").asText(), k -> new LongAdder()).increment();
+            consistencyFindings
+                    .computeIfAbsent(f.path("kind").asText(), k -> new LongAdder())
+                    .increment();
         }
         return report;
     }
@@ -566,10 +646,15 @@ public final class SoakDriver {
         return adminCall("PUT", path, Duration.ofSeconds(30)).statusCode();
     }
 
-    private HttpResponse<String> adminCall(String method, String path, Duration timeout) throws IOException, InterruptedException {
+    private HttpResponse<String> adminCall(String method, String path, Duration timeout)
+            throws IOException, InterruptedException {
         URI uri = server.get().child().endpoint.resolve(path);
-        return admin.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).timeout(timeout)
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return admin.send(
+                HttpRequest.newBuilder(uri)
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .timeout(timeout)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- reporting ----------------------------------------------------------------------------------
@@ -577,7 +662,8 @@ public final class SoakDriver {
     private void reporter() {
         long next = startNanos + 60_000_000_000L;
         long nextPoll = System.nanoTime() + 10_000_000_000L;
-        System.out.println("minute | ops | ops/s | errors (injected / unexplained) | p50/p99 ms per operation | server: heap after GC max, RSS, threads");
+        System.out.println(
+                "minute | ops | ops/s | errors (injected / unexplained) | p50/p99 ms per operation | server: heap after GC max, RSS, threads");
         while (true) {
             try {
                 Thread.sleep(200);
@@ -621,15 +707,29 @@ public final class SoakDriver {
             synchronized (l) {
                 sorted = l.stream().mapToLong(Long::longValue).sorted().toArray();
             }
-            latencies.append(String.format(Locale.ROOT, " %s %.1f/%.0f", op, sorted[sorted.length / 2] / 1e6,
+            latencies.append(String.format(
+                    Locale.ROOT,
+                    " %s %.1f/%.0f",
+                    op,
+                    sorted[sorted.length / 2] / 1e6,
                     sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] / 1e6));
         }
         Server s = server.get();
         long heap = s.child().heapAfterGcMiB();
         long[] rss = s.child().rssMiBAndThreads();
         double seconds = last ? Math.max(1, ((System.nanoTime() - startNanos) / 1e9) - m.index * 60) : 60;
-        String line = String.format(Locale.ROOT, "%6d | %6d | %5.0f | %d / %d |%s | %s MiB, %d MiB, %d%s", m.index + 1, ops,
-                ops / seconds, injected, unexplained, latencies, heap < 0 ? "-" : String.valueOf(heap), rss[0], rss[1],
+        String line = String.format(
+                Locale.ROOT,
+                "%6d | %6d | %5.0f | %d / %d |%s | %s MiB, %d MiB, %d%s",
+                m.index + 1,
+                ops,
+                ops / seconds,
+                injected,
+                unexplained,
+                latencies,
+                heap < 0 ? "-" : String.valueOf(heap),
+                rss[0],
+                rss[1],
                 last ? " (last, partial minute)" : "");
         minuteLines.add(line);
         System.out.println(line);
@@ -637,8 +737,11 @@ public final class SoakDriver {
 
     private void pollServed(Server s) {
         try {
-            HttpResponse<String> r = admin.send(HttpRequest.newBuilder(s.child().endpoint.resolve("/api/v1/stats"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = admin.send(
+                    HttpRequest.newBuilder(s.child().endpoint.resolve("/api/v1/stats"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             long sum = 0;
             for (JsonNode req : json.readTree(r.body()).path("requests")) {
                 sum += req.path("count").asLong();
@@ -697,20 +800,27 @@ public final class SoakDriver {
             }
         }
         Set<String> listed = new TreeSet<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key).forEach(listed::add);
+        s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+                .map(S3Object::key)
+                .forEach(listed::add);
         if (!listed.equals(readable)) {
-            problems.add("the listing " + listed.size() + " keys differs from what GET finds (" + readable.size() + ")");
+            problems.add(
+                    "the listing " + listed.size() + " keys differs from what GET finds (" + readable.size() + ")");
         }
-        // the bucket's statistics are kept in the transactions that change objects: after all the kills they still count
-        JsonNode stats = json.readTree(adminCall("GET", "/api/v1/stats", Duration.ofSeconds(60)).body());
+        // the bucket's statistics are kept in the transactions that change objects: after all the kills they still
+        // count
+        JsonNode stats = json.readTree(
+                adminCall("GET", "/api/v1/stats", Duration.ofSeconds(60)).body());
         for (JsonNode b : stats.path("buckets")) {
             if (b.path("name").asText().equals(BUCKET) && b.path("objects").asLong() != listed.size()) {
-                problems.add("/api/v1/stats counts " + b.path("objects").asLong() + " objects in " + BUCKET + ", the listing "
-                        + listed.size());
+                problems.add("/api/v1/stats counts " + b.path("objects").asLong() + " objects in " + BUCKET
+                        + ", the listing " + listed.size());
             }
         }
-        long unexplained = errorsTotal.entrySet().stream().filter(e -> e.getKey().startsWith("unexplained"))
-                .mapToLong(e -> e.getValue().sum()).sum();
+        long unexplained = errorsTotal.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("unexplained"))
+                .mapToLong(e -> e.getValue().sum())
+                .sum();
         if (unexplained > 0) {
             problems.add(unexplained + " errors no injected fault explains, e.g. " + unexplainedSamples);
         }
@@ -719,14 +829,28 @@ public final class SoakDriver {
         s.child().close();
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "soak summary (%d clients, %.1f minutes, seed %d; load average at the end %s)%n",
-                clients, minutes, seed, loadAverage());
-        System.out.printf(Locale.ROOT, "  operations: %d (%d S3 requests sent); server-side requests answered: %d over %d "
-                        + "server lifetimes (each counted until its last poll, 10 s apart)%n", opsTotal.get(),
-                requestsTotal.get(), servedByGeneration.values().stream().mapToLong(Long::longValue).sum(),
+        System.out.printf(
+                Locale.ROOT,
+                "soak summary (%d clients, %.1f minutes, seed %d; load average at the end %s)%n",
+                clients,
+                minutes,
+                seed,
+                loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "  operations: %d (%d S3 requests sent); server-side requests answered: %d over %d "
+                        + "server lifetimes (each counted until its last poll, 10 s apart)%n",
+                opsTotal.get(),
+                requestsTotal.get(),
+                servedByGeneration.values().stream().mapToLong(Long::longValue).sum(),
                 servedByGeneration.size());
-        System.out.printf(Locale.ROOT, "  reads checked while running: %d; keys checked at the end: %d (%d present, %d absent)%n",
-                checkedReads.get(), keys.size(), present, absent);
+        System.out.printf(
+                Locale.ROOT,
+                "  reads checked while running: %d; keys checked at the end: %d (%d present, %d absent)%n",
+                checkedReads.get(),
+                keys.size(),
+                present,
+                absent);
         System.out.println("  faults injected: " + new TreeMap<>(sum(faultsDone)));
         System.out.println("  kill cycles: " + killLog.size());
         killLog.forEach(l -> System.out.println("    " + l));
@@ -734,7 +858,8 @@ public final class SoakDriver {
         timeline.forEach(l -> System.out.println("    " + l));
         System.out.println("  consistency checks: " + consistencyChecks.get() + ", findings by kind: "
                 + new TreeMap<>(sum(consistencyFindings)) + "; the last repairing check found "
-                + repaired.path("findings").size() + ", the check after it " + second.path("findings").size());
+                + repaired.path("findings").size() + ", the check after it "
+                + second.path("findings").size());
         System.out.println("  errors by kind:");
         new TreeMap<>(sum(errorsTotal)).forEach((k, v) -> {
             System.out.println("    " + v + "  " + k);
@@ -743,8 +868,9 @@ public final class SoakDriver {
         System.out.println("  per minute:");
         minuteLines.forEach(l -> System.out.println("    " + l));
         if (problems.isEmpty()) {
-            System.out.println("VERDICT: OK: no lost, torn or wrong object; every error explained by an injected fault; "
-                    + "the consistency check is clean");
+            System.out.println(
+                    "VERDICT: OK: no lost, torn or wrong object; every error explained by an injected fault; "
+                            + "the consistency check is clean");
             return true;
         }
         System.out.println("VERDICT: FAILED (" + problems.size() + " problems):");
@@ -769,7 +895,9 @@ public final class SoakDriver {
     /** Mostly small: 0-4 KiB (60 %), 4-64 KiB (30 %), 64 KiB-1 MiB (10 %). */
     private static int size(Random random) {
         int r = random.nextInt(10);
-        return r < 6 ? random.nextInt(4096) : r < 9 ? 4096 + random.nextInt(60 * 1024) : 65536 + random.nextInt(MIB - 65536);
+        return r < 6
+                ? random.nextInt(4096)
+                : r < 9 ? 4096 + random.nextInt(60 * 1024) : 65536 + random.nextInt(MIB - 65536);
     }
 
     /** A body unique to (client, seq): those 16 bytes, then a slice of the random pool. */
@@ -824,13 +952,15 @@ public final class SoakDriver {
     }
 
     private static Thread thread(String name, Runnable r) {
-        Thread t = new Thread(() -> {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                e.printStackTrace();
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        e.printStackTrace();
+                    }
+                },
+                name);
         t.setDaemon(true);
         return t;
     }

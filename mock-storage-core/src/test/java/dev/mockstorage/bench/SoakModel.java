@@ -36,6 +36,7 @@ final class SoakModel {
         final long start;
         /** acknowledged: when the answer came; unknown outcome: the latest it may have landed; open: MAX */
         volatile long end = Long.MAX_VALUE;
+
         volatile boolean acked;
         volatile boolean unknown;
 
@@ -127,7 +128,8 @@ final class SoakModel {
             StringBuilder sb = new StringBuilder();
             for (Write w : writes) {
                 if (w.latestEffect() >= replacedBefore) {
-                    sb.append(sb.length() == 0 ? "" : ", ").append(w.value == null ? "absent" : w.value.substring(0, 12))
+                    sb.append(sb.length() == 0 ? "" : ", ")
+                            .append(w.value == null ? "absent" : w.value.substring(0, 12))
                             .append(w.acked ? " (acked)" : w.unknown ? " (unknown outcome)" : " (in flight)");
                 }
             }

@@ -13,11 +13,10 @@ import java.nio.charset.StandardCharsets;
  * class runs on the host and, mounted, in a Java base image.
  */
 public final class SocketOnly {
-    private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK =
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
 
-    private SocketOnly() {
-    }
+    private SocketOnly() {}
 
     /** @param args {@code PORT [HOST]} (host 127.0.0.1 unless given) */
     public static void main(String[] args) throws IOException {

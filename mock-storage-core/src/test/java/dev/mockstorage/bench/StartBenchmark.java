@@ -35,19 +35,16 @@ import java.util.stream.Stream;
  */
 public final class StartBenchmark {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final byte[] HEALTH = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEALTH =
+            "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** One way to start a server: argv with {@code {port}}, {@code {dir}} and {@code {name}} to fill in. */
-    private record Variant(String name, List<String> argv, boolean docker) {
-    }
+    private record Variant(String name, List<String> argv, boolean docker) {}
 
     /** One start: wall time to the first 200 and CPU time used by then (NaN when unknown). */
-    private record Sample(double ms, double cpuMs) {
-    }
+    private record Sample(double ms, double cpuMs) {}
 
-    private StartBenchmark() {
-    }
+    private StartBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int runs = 20;
@@ -55,8 +52,10 @@ public final class StartBenchmark {
         List<String[]> images = new ArrayList<>();
         String baseImage = "local/jre17:offline";
         String classes = classesDirectory();
-        variants.add(new Variant("floor: a JVM that only opens a socket",
-                List.of(java(), "-cp", classes, SocketOnly.class.getName(), "{port}"), false));
+        variants.add(new Variant(
+                "floor: a JVM that only opens a socket",
+                List.of(java(), "-cp", classes, SocketOnly.class.getName(), "{port}"),
+                false));
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -64,9 +63,13 @@ public final class StartBenchmark {
             }
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(value);
-                case "--jar" -> variants.add(new Variant(name(value), List.of(java(), "-jar", path(value),
-                        "--server.port={port}", "--storage.data_dir={dir}"), false));
-                case "--cmd" -> variants.add(new Variant(name(value), List.of(path(value).split(" ")), false));
+                case "--jar" ->
+                    variants.add(new Variant(
+                            name(value),
+                            List.of(java(), "-jar", path(value), "--server.port={port}", "--storage.data_dir={dir}"),
+                            false));
+                case "--cmd" ->
+                    variants.add(new Variant(name(value), List.of(path(value).split(" ")), false));
                 case "--image" -> images.add(new String[] {name(value), path(value)});
                 case "--base-image" -> baseImage = value;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -76,13 +79,41 @@ public final class StartBenchmark {
             if (!dockerAnswers()) {
                 System.out.println("(no Docker engine answers: the container lines are left out)");
             } else {
-                variants.add(new Variant("floor: docker run, socket-only JVM (" + baseImage + ")",
-                        List.of("docker", "run", "-d", "--rm", "--name", "{name}", "-p", "127.0.0.1:{port}:8080",
-                                "-v", classes + ":/bench:ro", baseImage, "java", "-cp", "/bench",
-                                SocketOnly.class.getName(), "8080", "0.0.0.0"), true));
+                variants.add(new Variant(
+                        "floor: docker run, socket-only JVM (" + baseImage + ")",
+                        List.of(
+                                "docker",
+                                "run",
+                                "-d",
+                                "--rm",
+                                "--name",
+                                "{name}",
+                                "-p",
+                                "127.0.0.1:{port}:8080",
+                                "-v",
+                                classes + ":/bench:ro",
+                                baseImage,
+                                "java",
+                                "-cp",
+                                "/bench",
+                                SocketOnly.class.getName(),
+                                "8080",
+                                "0.0.0.0"),
+                        true));
                 for (String[] image : images) {
-                    variants.add(new Variant(image[0], List.of("docker", "run", "-d", "--rm", "--name", "{name}",
-                            "-p", "127.0.0.1:{port}:8080", image[1]), true));
+                    variants.add(new Variant(
+                            image[0],
+                            List.of(
+                                    "docker",
+                                    "run",
+                                    "-d",
+                                    "--rm",
+                                    "--name",
+                                    "{name}",
+                                    "-p",
+                                    "127.0.0.1:{port}:8080",
+                                    image[1]),
+                            true));
                 }
             }
         }
@@ -98,15 +129,30 @@ public final class StartBenchmark {
                 samples.get(v).add(start(v));
             }
         }
-        System.out.printf(Locale.ROOT, "start to the first 200 on /health: %d starts each, interleaved; java %s, %d cores;"
-                        + " load average %s before, %s after%n", runs, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "start to the first 200 on /health: %d starts each, interleaved; java %s, %d cores;"
+                        + " load average %s before, %s after%n",
+                runs,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                loadBefore,
+                loadAverage());
         System.out.printf(Locale.ROOT, "  %-62s %9s %9s %12s%n", "", "median", "p90", "CPU median");
         for (Map.Entry<Variant, List<Sample>> e : samples.entrySet()) {
             double[] ms = e.getValue().stream().mapToDouble(Sample::ms).sorted().toArray();
-            double[] cpu = e.getValue().stream().mapToDouble(Sample::cpuMs).filter(c -> !Double.isNaN(c)).sorted().toArray();
-            System.out.printf(Locale.ROOT, "  %-62s %6.0f ms %6.0f ms %9s%n", e.getKey().name(), percentile(ms, 50),
-                    percentile(ms, 90), cpu.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f ms", percentile(cpu, 50)));
+            double[] cpu = e.getValue().stream()
+                    .mapToDouble(Sample::cpuMs)
+                    .filter(c -> !Double.isNaN(c))
+                    .sorted()
+                    .toArray();
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-62s %6.0f ms %6.0f ms %9s%n",
+                    e.getKey().name(),
+                    percentile(ms, 50),
+                    percentile(ms, 90),
+                    cpu.length == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f ms", percentile(cpu, 50)));
         }
     }
 
@@ -116,19 +162,26 @@ public final class StartBenchmark {
         Path dir = Files.createTempDirectory("mock-storage-bench-start-");
         String name = "mock-storage-bench-start-" + port;
         List<String> argv = v.argv().stream()
-                .map(a -> a.replace("{port}", Integer.toString(port)).replace("{dir}", dir.toString()).replace("{name}", name))
+                .map(a -> a.replace("{port}", Integer.toString(port))
+                        .replace("{dir}", dir.toString())
+                        .replace("{name}", name))
                 .toList();
         Path log = Files.createTempFile("mock-storage-bench-start-", ".log");
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             long deadline = t0 + READY_TIMEOUT.toNanos();
             while (!healthy(port)) {
                 if (!v.docker() && !p.isAlive()) {
-                    throw new IllegalStateException(v.name() + " exited with " + p.exitValue() + ": " + Files.readString(log));
+                    throw new IllegalStateException(
+                            v.name() + " exited with " + p.exitValue() + ": " + Files.readString(log));
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(v.name() + " did not answer within " + READY_TIMEOUT + ": " + Files.readString(log));
+                    throw new IllegalStateException(
+                            v.name() + " did not answer within " + READY_TIMEOUT + ": " + Files.readString(log));
                 }
                 Thread.sleep(2);
             }
@@ -138,13 +191,20 @@ public final class StartBenchmark {
                 p.waitFor();
                 cpu = containerCpuMs(lastLine(Files.readString(log)));
             } else {
-                cpu = p.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
+                cpu = p.toHandle()
+                        .info()
+                        .totalCpuDuration()
+                        .map(d -> d.toNanos() / 1e6)
+                        .orElse(Double.NaN);
             }
             return new Sample(ms, cpu);
         } finally {
             if (v.docker()) {
-                new ProcessBuilder("docker", "rm", "-f", name).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+                new ProcessBuilder("docker", "rm", "-f", name)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor();
             }
             p.destroy();
             if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -173,8 +233,10 @@ public final class StartBenchmark {
 
     /** CPU the container used, from its cgroup (v1 cpuacct, or v2 cpu.stat); NaN when neither is readable. */
     private static double containerCpuMs(String id) {
-        for (String file : new String[] {"/sys/fs/cgroup/cpuacct/docker/" + id + "/cpuacct.usage",
-                "/sys/fs/cgroup/cpu,cpuacct/docker/" + id + "/cpuacct.usage"}) {
+        for (String file : new String[] {
+            "/sys/fs/cgroup/cpuacct/docker/" + id + "/cpuacct.usage",
+            "/sys/fs/cgroup/cpu,cpuacct/docker/" + id + "/cpuacct.usage"
+        }) {
             try {
                 return Long.parseLong(Files.readString(Path.of(file)).strip()) / 1e6;
             } catch (IOException | NumberFormatException e) {
@@ -182,7 +244,8 @@ public final class StartBenchmark {
             }
         }
         try {
-            for (String line : Files.readAllLines(Path.of("/sys/fs/cgroup/system.slice/docker-" + id + ".scope/cpu.stat"))) {
+            for (String line :
+                    Files.readAllLines(Path.of("/sys/fs/cgroup/system.slice/docker-" + id + ".scope/cpu.stat"))) {
                 if (line.startsWith("usage_usec ")) {
                     return Long.parseLong(line.substring("usage_usec ".length()).strip()) / 1e3;
                 }
@@ -201,8 +264,10 @@ public final class StartBenchmark {
 
     private static boolean dockerAnswers() {
         try {
-            Process p = new ProcessBuilder("docker", "info").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder("docker", "info")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
             return false;
@@ -230,7 +295,12 @@ public final class StartBenchmark {
 
     /** The directory (or jar) holding this class, so that a child JVM or a container can run {@link SocketOnly}. */
     private static String classesDirectory() throws URISyntaxException {
-        return Path.of(SocketOnly.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(SocketOnly.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
     }
 
     private static String name(String nameIsValue) {

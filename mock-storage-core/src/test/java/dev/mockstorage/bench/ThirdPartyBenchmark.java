@@ -2,7 +2,6 @@ package dev.mockstorage.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mockstorage.server.MockStorageServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -46,21 +45,35 @@ public final class ThirdPartyBenchmark {
         Path dir = Files.createTempDirectory("bench-third-party");
         String template = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/{bucket}/{key}";
         HttpClient http = HttpClient.newHttpClient();
-        try (MockStorageServer server = MockStorageServer.builder().dataDirectory(dir)
-                .setting("third_party.url", template).start()) {
+        try (MockStorageServer server = MockStorageServer.builder()
+                .dataDirectory(dir)
+                .setting("third_party.url", template)
+                .start()) {
             String base = server.endpoint() + "/bench/";
-            send(http, HttpRequest.newBuilder(URI.create(server.endpoint() + "/bench")).PUT(HttpRequest.BodyPublishers.noBody()).build());
+            send(
+                    http,
+                    HttpRequest.newBuilder(URI.create(server.endpoint() + "/bench"))
+                            .PUT(HttpRequest.BodyPublishers.noBody())
+                            .build());
             // direct upstream round trip, for reference
-            double[] direct = measure(seconds / 3, i -> get(http, "http://127.0.0.1:" + upstream.getAddress().getPort() + "/bench/d" + i));
+            double[] direct = measure(
+                    seconds / 3,
+                    i -> get(http, "http://127.0.0.1:" + upstream.getAddress().getPort() + "/bench/d" + i));
             double[] miss = measure(seconds / 3, i -> get(http, base + "miss-" + i));
             int stored = miss.length;
             double[] hit = measure(seconds / 3, i -> get(http, base + "miss-" + (i % stored)));
-            System.out.printf(Locale.ROOT, "third-party read-through, %d B objects, java %s, %d cores%n", SIZE,
-                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    Locale.ROOT,
+                    "third-party read-through, %d B objects, java %s, %d cores%n",
+                    SIZE,
+                    System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors());
             report("upstream GET direct", direct);
             report("GET miss (fetch+store+answer)", miss);
             report("GET hit", hit);
-            System.out.printf(Locale.ROOT, "added latency of a miss over a hit (p50): %.2f ms%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "added latency of a miss over a hit (p50): %.2f ms%n",
                     percentile(miss, 50) - percentile(hit, 50));
         } finally {
             upstream.stop(0);
@@ -91,9 +104,11 @@ public final class ThirdPartyBenchmark {
     }
 
     private static void get(HttpClient http, String url) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r =
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200 || r.body().length != SIZE) {
-            throw new IllegalStateException(url + " answered " + r.statusCode() + " with " + r.body().length + " bytes");
+            throw new IllegalStateException(
+                    url + " answered " + r.statusCode() + " with " + r.body().length + " bytes");
         }
     }
 
@@ -105,7 +120,13 @@ public final class ThirdPartyBenchmark {
     }
 
     private static void report(String what, double[] ms) {
-        System.out.printf(Locale.ROOT, "  %-32s n=%6d  p50 %7.2f ms  p99 %7.2f ms%n", what, ms.length, percentile(ms, 50), percentile(ms, 99));
+        System.out.printf(
+                Locale.ROOT,
+                "  %-32s n=%6d  p50 %7.2f ms  p99 %7.2f ms%n",
+                what,
+                ms.length,
+                percentile(ms, 50),
+                percentile(ms, 99));
     }
 
     private static double percentile(double[] ms, double p) {

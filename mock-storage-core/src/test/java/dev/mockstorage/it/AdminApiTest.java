@@ -26,6 +26,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class AdminApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
+
     @StartStop
     private static final TestServer server = TestServer.create();
 
@@ -43,15 +44,17 @@ class AdminApiTest {
     }
 
     private void put(String bucket, String key, String type, String body) {
-        server.s3().putObject(b -> b.bucket(bucket).key(key).contentType(type).metadata(java.util.Map.of("owner", "t")),
-                RequestBody.fromString(body));
+        server.s3()
+                .putObject(
+                        b -> b.bucket(bucket).key(key).contentType(type).metadata(java.util.Map.of("owner", "t")),
+                        RequestBody.fromString(body));
     }
 
-    record Answer(int status, JsonNode json, HttpResponse<String> raw) {
-    }
+    record Answer(int status, JsonNode json, HttpResponse<String> raw) {}
 
     Answer call(String method, String pathAndQuery) throws IOException, InterruptedException {
-        return call(HttpRequest.newBuilder(URI.create(server.url() + pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody()));
+        return call(HttpRequest.newBuilder(URI.create(server.url() + pathAndQuery))
+                .method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
     Answer call(HttpRequest.Builder request) throws IOException, InterruptedException {
@@ -66,18 +69,24 @@ class AdminApiTest {
 
     static void assertError(Answer a, int status, String code, String parameter) {
         assertEquals(status, a.status(), () -> a.raw().body());
-        assertEquals("application/json", a.raw().headers().firstValue("content-type").orElse(""));
+        assertEquals(
+                "application/json", a.raw().headers().firstValue("content-type").orElse(""));
         assertEquals(code, a.json().get("error").asText(), () -> a.raw().body());
         assertFalse(a.json().get("message").asText().isBlank());
         if (parameter != null) {
-            assertEquals(parameter, a.json().get("parameter").asText(), () -> a.raw().body());
-            assertTrue(a.json().get("message").asText().contains(parameter), () -> a.raw().body());
+            assertEquals(
+                    parameter, a.json().get("parameter").asText(), () -> a.raw().body());
+            assertTrue(
+                    a.json().get("message").asText().contains(parameter),
+                    () -> a.raw().body());
         }
     }
 
     static List<String> keys(JsonNode page) {
         List<String> keys = new ArrayList<>();
-        page.get("objects").forEach(o -> keys.add(o.get("bucket").asText() + "/" + o.get("key").asText()));
+        page.get("objects")
+                .forEach(o ->
+                        keys.add(o.get("bucket").asText() + "/" + o.get("key").asText()));
         return keys;
     }
 
@@ -93,14 +102,24 @@ class AdminApiTest {
                 assertEquals(200, a.status(), () -> a.raw().body());
                 seen.addAll(keys(a.json()));
                 assertTrue(a.json().get("count").asInt() <= 3);
-                cursor = a.json().get("next_cursor").isNull() ? null : a.json().get("next_cursor").asText();
+                cursor = a.json().get("next_cursor").isNull()
+                        ? null
+                        : a.json().get("next_cursor").asText();
                 assertEquals(cursor != null, a.json().get("truncated").asBoolean());
                 pages++;
             } while (cursor != null);
             assertEquals(3, pages);
-            assertEquals(List.of("docs/notes/a[1].txt", "docs/readme.txt", "docs/ünïcödé key.md",
-                    "photos/2024/img-0.png", "photos/2024/img-1.png", "photos/2024/img-2.png", "photos/2024/img-3.png",
-                    "photos/2024/img-4.png"), seen);
+            assertEquals(
+                    List.of(
+                            "docs/notes/a[1].txt",
+                            "docs/readme.txt",
+                            "docs/ünïcödé key.md",
+                            "photos/2024/img-0.png",
+                            "photos/2024/img-1.png",
+                            "photos/2024/img-2.png",
+                            "photos/2024/img-3.png",
+                            "photos/2024/img-4.png"),
+                    seen);
         }
 
         @Test
@@ -112,7 +131,12 @@ class AdminApiTest {
             JsonNode first = docs.json().get("objects").get(0);
             assertEquals("text/plain; charset=utf-8", first.get("content_type").asText());
             assertEquals(3, first.get("size").asLong());
-            assertEquals(0, call("GET", "/api/v1/objects?bucket=empty").json().get("count").asInt());
+            assertEquals(
+                    0,
+                    call("GET", "/api/v1/objects?bucket=empty")
+                            .json()
+                            .get("count")
+                            .asInt());
         }
 
         @Test
@@ -129,7 +153,9 @@ class AdminApiTest {
         void wrongMethodIs405NamingTheAllowedOnes() throws Exception {
             Answer a = call("PUT", "/api/v1/objects");
             assertError(a, 405, "MethodNotAllowed", null);
-            assertTrue(a.json().get("message").asText().contains("GET or POST"), a.raw().body());
+            assertTrue(
+                    a.json().get("message").asText().contains("GET or POST"),
+                    a.raw().body());
             assertError(call("GET", "/api/v1/nothing-here"), 404, "NotFound", null);
         }
     }
@@ -145,7 +171,9 @@ class AdminApiTest {
             assertEquals("readme.txt", o.get("key").asText());
             assertEquals(5, o.get("size").asLong());
             assertEquals("\"5d41402abc4b2a76b9719d911017c592\"", o.get("etag").asText());
-            assertEquals("5d41402abc4b2a76b9719d911017c592", o.get("checksums").get("MD5").asText());
+            assertEquals(
+                    "5d41402abc4b2a76b9719d911017c592",
+                    o.get("checksums").get("MD5").asText());
             assertEquals("text/plain", o.get("content_type").asText());
             assertEquals("t", o.get("user_metadata").get("owner").asText());
             assertFalse(o.get("created").asText().isEmpty());
@@ -159,7 +187,8 @@ class AdminApiTest {
             Answer a = call("GET", "/api/v1/objects/docs/" + q("ünïcödé key.md"));
             assertEquals(200, a.status(), () -> a.raw().body());
             assertEquals("ünïcödé key.md", a.json().get("key").asText());
-            assertEquals(200, call("GET", "/api/v1/objects/photos/2024/img-0.png").status());
+            assertEquals(
+                    200, call("GET", "/api/v1/objects/photos/2024/img-0.png").status());
         }
 
         @Test
@@ -175,15 +204,21 @@ class AdminApiTest {
     class UploadAndDelete {
         @Test
         void rawBodyUploadThenDelete() throws Exception {
-            Answer up = call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects?bucket=empty&key=" + q("raw/one.bin")))
+            Answer up = call(HttpRequest.newBuilder(
+                            URI.create(server.url() + "/api/v1/objects?bucket=empty&key=" + q("raw/one.bin")))
                     .header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofString("raw bytes")));
             assertEquals(201, up.status(), () -> up.raw().body());
             assertEquals(9, up.json().get("size").asLong());
             assertEquals(3, up.json().get("replicas").size());
-            assertEquals("raw bytes", server.s3().getObjectAsBytes(b -> b.bucket("empty").key("raw/one.bin")).asUtf8String());
+            assertEquals(
+                    "raw bytes",
+                    server.s3()
+                            .getObjectAsBytes(b -> b.bucket("empty").key("raw/one.bin"))
+                            .asUtf8String());
 
-            assertEquals(204, call("DELETE", "/api/v1/objects/empty/raw/one.bin").status());
+            assertEquals(
+                    204, call("DELETE", "/api/v1/objects/empty/raw/one.bin").status());
             assertError(call("DELETE", "/api/v1/objects/empty/raw/one.bin"), 404, "NoSuchKey", null);
             assertError(call("GET", "/api/v1/objects/empty/raw/one.bin"), 404, "NoSuchKey", null);
         }
@@ -199,9 +234,12 @@ class AdminApiTest {
             String boundary = "XyZ0123";
             java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"bucket\"\r\n\r\nempty\r\n"
-                    + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nform/file.bin\r\n"
-                    + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n"
-                    + "Content-Type: application/x-test\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                            + "--" + boundary
+                            + "\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nform/file.bin\r\n"
+                            + "--" + boundary
+                            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n"
+                            + "Content-Type: application/x-test\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             body.writeBytes(file);
             body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
             Answer up = call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects"))
@@ -210,29 +248,52 @@ class AdminApiTest {
             assertEquals(201, up.status(), () -> up.raw().body());
             assertEquals("form/file.bin", up.json().get("key").asText());
             assertEquals("application/x-test", up.json().get("content_type").asText());
-            byte[] stored = server.s3().getObjectAsBytes(b -> b.bucket("empty").key("form/file.bin")).asByteArray();
+            byte[] stored = server.s3()
+                    .getObjectAsBytes(b -> b.bucket("empty").key("form/file.bin"))
+                    .asByteArray();
             org.junit.jupiter.api.Assertions.assertArrayEquals(file, stored);
-            assertEquals(204, call("DELETE", "/api/v1/objects/empty/form/file.bin").status());
+            assertEquals(
+                    204, call("DELETE", "/api/v1/objects/empty/form/file.bin").status());
         }
 
         @Test
         void missingOrBadUploadParametersAreNamed() throws Exception {
-            assertError(call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects?bucket=empty"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x"))), 400, "InvalidArgument", "key");
-            assertError(call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects?key=k"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x"))), 400, "InvalidArgument", "bucket");
-            assertError(call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects?bucket=nobucket&key=k"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x"))), 404, "NoSuchBucket", null);
+            assertError(
+                    call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects?bucket=empty"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))),
+                    400,
+                    "InvalidArgument",
+                    "key");
+            assertError(
+                    call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects?key=k"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))),
+                    400,
+                    "InvalidArgument",
+                    "bucket");
+            assertError(
+                    call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects?bucket=nobucket&key=k"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))),
+                    404,
+                    "NoSuchBucket",
+                    null);
             String noFile = "--b\r\nContent-Disposition: form-data; name=\"bucket\"\r\n\r\nempty\r\n--b--\r\n";
-            assertError(call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects"))
-                    .header("Content-Type", "multipart/form-data; boundary=b")
-                    .POST(HttpRequest.BodyPublishers.ofString(noFile))), 400, "InvalidArgument", "file");
+            assertError(
+                    call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects"))
+                            .header("Content-Type", "multipart/form-data; boundary=b")
+                            .POST(HttpRequest.BodyPublishers.ofString(noFile))),
+                    400,
+                    "InvalidArgument",
+                    "file");
             String truncated = "--b\r\nContent-Disposition: form-data; name=\"bucket\"\r\n\r\nempty\r\n--b\r\n"
                     + "Content-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--b\r\n"
                     + "Content-Disposition: form-data; name=\"file\"\r\n\r\nno end";
-            assertError(call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects"))
-                    .header("Content-Type", "multipart/form-data; boundary=b")
-                    .POST(HttpRequest.BodyPublishers.ofString(truncated))), 400, "InvalidArgument", "body");
+            assertError(
+                    call(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/objects"))
+                            .header("Content-Type", "multipart/form-data; boundary=b")
+                            .POST(HttpRequest.BodyPublishers.ofString(truncated))),
+                    400,
+                    "InvalidArgument",
+                    "body");
             assertError(call("GET", "/api/v1/objects/empty/k"), 404, "NoSuchKey", null);
         }
     }
@@ -245,7 +306,9 @@ class AdminApiTest {
             assertEquals("substring", a.json().get("mode").asText());
             assertEquals(List.of("photos/2024/img-3.png"), keys(a.json()));
             // "[" is literal in both modes
-            assertEquals(List.of("docs/notes/a[1].txt"), keys(call("GET", "/api/v1/search?q=" + q("a[1]")).json()));
+            assertEquals(
+                    List.of("docs/notes/a[1].txt"),
+                    keys(call("GET", "/api/v1/search?q=" + q("a[1]")).json()));
         }
 
         @Test
@@ -253,21 +316,34 @@ class AdminApiTest {
             Answer a = call("GET", "/api/v1/search?q=" + q("*.txt"));
             assertEquals("glob", a.json().get("mode").asText());
             assertEquals(List.of("docs/notes/a[1].txt", "docs/readme.txt"), keys(a.json()));
-            assertEquals(List.of("photos/2024/img-2.png"), keys(call("GET", "/api/v1/search?q=" + q("2024/img-?.png")
-                    + "&min_size=300&max_size=300").json()));
-            assertEquals(List.of(), keys(call("GET", "/api/v1/search?q=" + q("img-?")).json()));
-            assertEquals(List.of("docs/notes/a[1].txt"), keys(call("GET", "/api/v1/search?q=" + q("*[1]*")).json()));
+            assertEquals(
+                    List.of("photos/2024/img-2.png"),
+                    keys(call("GET", "/api/v1/search?q=" + q("2024/img-?.png") + "&min_size=300&max_size=300")
+                            .json()));
+            assertEquals(
+                    List.of(),
+                    keys(call("GET", "/api/v1/search?q=" + q("img-?")).json()));
+            assertEquals(
+                    List.of("docs/notes/a[1].txt"),
+                    keys(call("GET", "/api/v1/search?q=" + q("*[1]*")).json()));
         }
 
         @Test
         void filtersByBucketContentTypeAndSizeAndPages() throws Exception {
-            assertEquals(List.of("docs/notes/a[1].txt", "docs/readme.txt"),
-                    keys(call("GET", "/api/v1/search?q=e&content_type=text/plain").json()));
-            assertEquals(List.of("photos/2024/img-3.png", "photos/2024/img-4.png"),
-                    keys(call("GET", "/api/v1/search?q=img&bucket=photos&min_size=400").json()));
+            assertEquals(
+                    List.of("docs/notes/a[1].txt", "docs/readme.txt"),
+                    keys(call("GET", "/api/v1/search?q=e&content_type=text/plain")
+                            .json()));
+            assertEquals(
+                    List.of("photos/2024/img-3.png", "photos/2024/img-4.png"),
+                    keys(call("GET", "/api/v1/search?q=img&bucket=photos&min_size=400")
+                            .json()));
             Answer first = call("GET", "/api/v1/search?q=img&max_size=300&limit=2");
             assertEquals(List.of("photos/2024/img-0.png", "photos/2024/img-1.png"), keys(first.json()));
-            Answer second = call("GET", "/api/v1/search?q=img&max_size=300&limit=2&cursor=" + first.json().get("next_cursor").asText());
+            Answer second = call(
+                    "GET",
+                    "/api/v1/search?q=img&max_size=300&limit=2&cursor="
+                            + first.json().get("next_cursor").asText());
             assertEquals(List.of("photos/2024/img-2.png"), keys(second.json()));
             assertFalse(second.json().get("truncated").asBoolean());
         }
@@ -310,7 +386,8 @@ class AdminApiTest {
             assertEquals(0, s.get("third_party").get("hits").asLong());
             boolean puts = false;
             for (JsonNode r : s.get("requests")) {
-                puts |= r.get("operation").asText().equals("PutObject") && r.get("status").asInt() == 200
+                puts |= r.get("operation").asText().equals("PutObject")
+                        && r.get("status").asInt() == 200
                         && r.get("count").asLong() >= 8;
             }
             assertTrue(puts, a.raw().body());
@@ -322,7 +399,10 @@ class AdminApiTest {
         @Test
         void theJavaAccessorAgreesWithTheEndpoint() {
             var stats = server.server().stats();
-            var photos = stats.buckets().stream().filter(b -> b.name().equals("photos")).findFirst().orElseThrow();
+            var photos = stats.buckets().stream()
+                    .filter(b -> b.name().equals("photos"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(5, photos.objects());
             assertEquals(3, stats.nodes().size());
             assertTrue(stats.nodes().get(0).bytes() >= 1500);

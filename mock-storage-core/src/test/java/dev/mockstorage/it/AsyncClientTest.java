@@ -29,6 +29,7 @@ class AsyncClientTest {
 
     @StartStop
     final TestServer server = TestServer.create();
+
     S3AsyncClient async;
 
     @BeforeEach
@@ -46,30 +47,41 @@ class AsyncClientTest {
         byte[] big = TestData.pattern(2 * 1024 * 1024 + 3, 5);
         byte[] small = TestData.utf8("async hello");
 
-        PutObjectResponse putBig = join(async.putObject(b -> b.bucket("async-bucket").key("dir/big.bin"),
-                AsyncRequestBody.fromBytes(big)));
-        PutObjectResponse putSmall = join(async.putObject(b -> b.bucket("async-bucket").key("dir/small.txt"),
-                AsyncRequestBody.fromBytes(small)));
+        PutObjectResponse putBig = join(
+                async.putObject(b -> b.bucket("async-bucket").key("dir/big.bin"), AsyncRequestBody.fromBytes(big)));
+        PutObjectResponse putSmall = join(
+                async.putObject(b -> b.bucket("async-bucket").key("dir/small.txt"), AsyncRequestBody.fromBytes(small)));
         assertEquals(TestData.etag(big), putBig.eTag());
         assertEquals(TestData.etag(small), putSmall.eTag());
 
-        ResponseBytes<GetObjectResponse> gotBig = join(async.getObject(b -> b.bucket("async-bucket").key("dir/big.bin"),
-                AsyncResponseTransformer.toBytes()));
+        ResponseBytes<GetObjectResponse> gotBig = join(
+                async.getObject(b -> b.bucket("async-bucket").key("dir/big.bin"), AsyncResponseTransformer.toBytes()));
         assertArrayEquals(big, gotBig.asByteArray());
-        ResponseBytes<GetObjectResponse> gotSmall = join(async.getObject(b -> b.bucket("async-bucket").key("dir/small.txt"),
-                AsyncResponseTransformer.toBytes()));
+        ResponseBytes<GetObjectResponse> gotSmall = join(async.getObject(
+                b -> b.bucket("async-bucket").key("dir/small.txt"), AsyncResponseTransformer.toBytes()));
         assertArrayEquals(small, gotSmall.asByteArray());
 
-        List<String> keys = join(async.listObjectsV2(b -> b.bucket("async-bucket").prefix("dir/"))).contents().stream()
-                .map(S3Object::key).toList();
+        List<String> keys = join(
+                        async.listObjectsV2(b -> b.bucket("async-bucket").prefix("dir/")))
+                .contents()
+                .stream()
+                .map(S3Object::key)
+                .toList();
         assertEquals(List.of("dir/big.bin", "dir/small.txt"), keys);
 
-        assertEquals(204, join(async.deleteObject(b -> b.bucket("async-bucket").key("dir/big.bin"))).sdkHttpResponse().statusCode());
-        assertEquals(List.of("dir/small.txt"), join(async.listObjectsV2(b -> b.bucket("async-bucket"))).contents().stream()
-                .map(S3Object::key).toList());
+        assertEquals(
+                204,
+                join(async.deleteObject(b -> b.bucket("async-bucket").key("dir/big.bin")))
+                        .sdkHttpResponse()
+                        .statusCode());
+        assertEquals(
+                List.of("dir/small.txt"),
+                join(async.listObjectsV2(b -> b.bucket("async-bucket"))).contents().stream()
+                        .map(S3Object::key)
+                        .toList());
 
-        CompletableFuture<ResponseBytes<GetObjectResponse>> missing = async.getObject(
-                b -> b.bucket("async-bucket").key("dir/big.bin"), AsyncResponseTransformer.toBytes());
+        CompletableFuture<ResponseBytes<GetObjectResponse>> missing =
+                async.getObject(b -> b.bucket("async-bucket").key("dir/big.bin"), AsyncResponseTransformer.toBytes());
         CompletionException e = assertThrows(CompletionException.class, missing::join);
         assertInstanceOf(NoSuchKeyException.class, e.getCause());
     }
@@ -80,14 +92,17 @@ class AsyncClientTest {
         List<CompletableFuture<PutObjectResponse>> puts = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String key = "k" + i;
-            puts.add(async.putObject(b -> b.bucket("async-many").key(key), AsyncRequestBody.fromString("value " + key)));
+            puts.add(
+                    async.putObject(b -> b.bucket("async-many").key(key), AsyncRequestBody.fromString("value " + key)));
         }
         join(CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)));
         assertEquals(8, join(async.listObjectsV2(b -> b.bucket("async-many"))).keyCount());
         for (int i = 0; i < 8; i++) {
             String key = "k" + i;
-            assertEquals("value " + key, join(async.getObject(b -> b.bucket("async-many").key(key),
-                    AsyncResponseTransformer.toBytes())).asUtf8String());
+            assertEquals(
+                    "value " + key,
+                    join(async.getObject(b -> b.bucket("async-many").key(key), AsyncResponseTransformer.toBytes()))
+                            .asUtf8String());
         }
     }
 }

@@ -18,8 +18,7 @@ import java.util.Map;
 final class AwsCli {
     static final Path AWS = Path.of("/usr/bin/aws");
 
-    private AwsCli() {
-    }
+    private AwsCli() {}
 
     /** A config file in {@code workDir} with path-style addressing and everything else at its defaults. */
     static Path pathStyleConfig(Path workDir) {
@@ -36,11 +35,18 @@ final class AwsCli {
 
     /** {@code aws --endpoint-url <server> args...} with the server's keys and the path-style config. */
     static ExternalProcess.Result run(TestServer server, Path workDir, String... args) {
-        return run(server.url(), server.server().accessKey(), server.server().secretKey(), pathStyleConfig(workDir), workDir, args);
+        return run(
+                server.url(),
+                server.server().accessKey(),
+                server.server().secretKey(),
+                pathStyleConfig(workDir),
+                workDir,
+                args);
     }
 
     /** {@code aws --endpoint-url <endpoint> args...} signing with these keys and reading {@code config}; skipped or failed when not installed. */
-    static ExternalProcess.Result run(String endpoint, String accessKey, String secretKey, Path config, Path workDir, String... args) {
+    static ExternalProcess.Result run(
+            String endpoint, String accessKey, String secretKey, Path config, Path workDir, String... args) {
         ExternalProcess.requireExecutable(AWS, "apt-get install awscli");
         List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", endpoint, "--no-cli-pager"));
         command.addAll(List.of(args));
@@ -50,7 +56,9 @@ final class AwsCli {
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_CONFIG_FILE", config.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-credentials-file").toString());
+        env.put(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                workDir.resolve("no-credentials-file").toString());
         env.put("AWS_PAGER", "");
         return ExternalProcess.run(command, workDir, env, "AWS_", null, ExternalProcess.DEFAULT_TIMEOUT);
     }

@@ -38,20 +38,23 @@ class AwsCliTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static Path uploadConfig;
     static Path downloadConfig;
 
     @BeforeAll
     static void start() throws IOException {
         ExternalProcess.requireExecutable(AWS, "apt-get install awscli");
-        uploadConfig = Files.writeString(work.resolve("aws-upload.config"),
+        uploadConfig = Files.writeString(
+                work.resolve("aws-upload.config"),
                 "[default]\ns3 =\n    addressing_style = path\n    multipart_threshold = 64MB\n");
-        downloadConfig = Files.writeString(work.resolve("aws-download.config"),
-                "[default]\ns3 =\n    addressing_style = path\n");
+        downloadConfig = Files.writeString(
+                work.resolve("aws-download.config"), "[default]\ns3 =\n    addressing_style = path\n");
     }
 
     static ExternalProcess.Result aws(Path config, String... args) {
-        return AwsCli.run(server.url(), server.server().accessKey(), server.server().secretKey(), config, work, args);
+        return AwsCli.run(
+                server.url(), server.server().accessKey(), server.server().secretKey(), config, work, args);
     }
 
     static ExternalProcess.Result aws(String... args) {
@@ -66,7 +69,12 @@ class AwsCliTest {
     void makeBucketAndListBuckets() {
         ExternalProcess.Result mb = aws("s3", "mb", "s3://cli-mb");
         assertTrue(mb.stdout().contains("make_bucket: cli-mb"), mb::describe);
-        assertEquals(200, server.s3().headBucket(b -> b.bucket("cli-mb")).sdkHttpResponse().statusCode());
+        assertEquals(
+                200,
+                server.s3()
+                        .headBucket(b -> b.bucket("cli-mb"))
+                        .sdkHttpResponse()
+                        .statusCode());
 
         ExternalProcess.Result ls = aws("s3", "ls");
         assertTrue(ls.stdout().lines().anyMatch(l -> l.endsWith(" cli-mb")), ls::describe);
@@ -79,8 +87,11 @@ class AwsCliTest {
         String url = "s3://cli-cp/dir/with space+plus.txt";
 
         aws("s3", "cp", up.toString(), url);
-        assertEquals("hello from the aws cli\n",
-                server.s3().getObjectAsBytes(b -> b.bucket("cli-cp").key("dir/with space+plus.txt")).asUtf8String());
+        assertEquals(
+                "hello from the aws cli\n",
+                server.s3()
+                        .getObjectAsBytes(b -> b.bucket("cli-cp").key("dir/with space+plus.txt"))
+                        .asUtf8String());
 
         ExternalProcess.Result ls = aws("s3", "ls", "s3://cli-cp/dir/");
         assertTrue(ls.stdout().lines().anyMatch(l -> l.endsWith(" 23 with space+plus.txt")), ls::describe);
@@ -90,7 +101,8 @@ class AwsCliTest {
         assertEquals("hello from the aws cli\n", Files.readString(down));
 
         aws("s3", "rm", url);
-        assertEquals(List.of(), server.s3().listObjectsV2(b -> b.bucket("cli-cp")).contents());
+        assertEquals(
+                List.of(), server.s3().listObjectsV2(b -> b.bucket("cli-cp")).contents());
     }
 
     @Test
@@ -104,7 +116,8 @@ class AwsCliTest {
         String md5 = TestData.md5HexOf(Files.newInputStream(up));
 
         aws("s3", "cp", up.toString(), "s3://cli-big/big.bin");
-        HeadObjectResponse head = server.s3().headObject(b -> b.bucket("cli-big").key("big.bin"));
+        HeadObjectResponse head =
+                server.s3().headObject(b -> b.bucket("cli-big").key("big.bin"));
         assertEquals(size, head.contentLength());
         assertEquals("\"" + md5 + "\"", head.eTag(), "a single PutObject: the ETag is the plain MD5");
 
@@ -121,17 +134,33 @@ class AwsCliTest {
         server.createBucket("cli-meta");
         Path body = Files.writeString(work.resolve("meta.txt"), "metadata body");
 
-        JsonNode put = awsJson("s3api", "put-object", "--bucket", "cli-meta", "--key", "docs/meta.txt",
-                "--body", body.toString(), "--metadata", "color=blue,owner=cli", "--content-type", "text/plain");
-        assertEquals(TestData.etag(TestData.utf8("metadata body")), put.get("ETag").asText());
+        JsonNode put = awsJson(
+                "s3api",
+                "put-object",
+                "--bucket",
+                "cli-meta",
+                "--key",
+                "docs/meta.txt",
+                "--body",
+                body.toString(),
+                "--metadata",
+                "color=blue,owner=cli",
+                "--content-type",
+                "text/plain");
+        assertEquals(
+                TestData.etag(TestData.utf8("metadata body")), put.get("ETag").asText());
 
         JsonNode head = awsJson("s3api", "head-object", "--bucket", "cli-meta", "--key", "docs/meta.txt");
         assertEquals("text/plain", head.get("ContentType").asText());
         assertEquals(13, head.get("ContentLength").asLong());
-        assertEquals(TestData.etag(TestData.utf8("metadata body")), head.get("ETag").asText());
+        assertEquals(
+                TestData.etag(TestData.utf8("metadata body")), head.get("ETag").asText());
         assertEquals(Map.of("color", "blue", "owner", "cli"), JSON.convertValue(head.get("Metadata"), Map.class));
-        assertEquals(Map.of("color", "blue", "owner", "cli"),
-                server.s3().headObject(b -> b.bucket("cli-meta").key("docs/meta.txt")).metadata());
+        assertEquals(
+                Map.of("color", "blue", "owner", "cli"),
+                server.s3()
+                        .headObject(b -> b.bucket("cli-meta").key("docs/meta.txt"))
+                        .metadata());
     }
 
     @Test
@@ -141,11 +170,13 @@ class AwsCliTest {
             server.s3().putObject(b -> b.bucket("cli-list").key(key), RequestBody.fromString(key));
         }
 
-        JsonNode all = awsJson("s3api", "list-objects-v2", "--bucket", "cli-list", "--no-paginate"); // paginated output drops KeyCount
+        JsonNode all = awsJson(
+                "s3api", "list-objects-v2", "--bucket", "cli-list", "--no-paginate"); // paginated output drops KeyCount
         assertEquals(List.of("a.txt", "dir/b c+d.txt", "dir/sub/e.txt", "é.txt"), texts(all.get("Contents"), "Key"));
         assertEquals(4, all.get("KeyCount").asInt());
 
-        JsonNode grouped = awsJson("s3api", "list-objects-v2", "--bucket", "cli-list", "--prefix", "dir/", "--delimiter", "/");
+        JsonNode grouped =
+                awsJson("s3api", "list-objects-v2", "--bucket", "cli-list", "--prefix", "dir/", "--delimiter", "/");
         assertEquals(List.of("dir/b c+d.txt"), texts(grouped.get("Contents"), "Key"));
         assertEquals(List.of("dir/sub/"), texts(grouped.get("CommonPrefixes"), "Prefix"));
     }
@@ -157,20 +188,35 @@ class AwsCliTest {
             server.s3().putObject(b -> b.bucket("cli-delete").key(key), RequestBody.fromString(key));
         }
 
-        JsonNode deleted = awsJson("s3api", "delete-objects", "--bucket", "cli-delete", "--delete",
+        JsonNode deleted = awsJson(
+                "s3api",
+                "delete-objects",
+                "--bucket",
+                "cli-delete",
+                "--delete",
                 "{\"Objects\":[{\"Key\":\"a.txt\"},{\"Key\":\"dir/b c+d.txt\"},{\"Key\":\"missing\"}],\"Quiet\":false}");
         List<String> keys = new ArrayList<>(texts(deleted.get("Deleted"), "Key"));
         keys.sort(null);
         assertEquals(List.of("a.txt", "dir/b c+d.txt", "missing"), keys);
-        assertEquals(List.of("keep.txt"), server.s3().listObjectsV2(b -> b.bucket("cli-delete")).contents().stream()
-                .map(S3Object::key).toList());
+        assertEquals(
+                List.of("keep.txt"),
+                server.s3().listObjectsV2(b -> b.bucket("cli-delete")).contents().stream()
+                        .map(S3Object::key)
+                        .toList());
     }
 
     @Test
     void missingKeyIsReportedAsAnErrorByTheCli() {
         server.createBucket("cli-errors");
-        ExternalProcess.Result result = aws(uploadConfig, "s3api", "get-object", "--bucket", "cli-errors",
-                "--key", "missing.txt", work.resolve("never-written.txt").toString());
+        ExternalProcess.Result result = aws(
+                uploadConfig,
+                "s3api",
+                "get-object",
+                "--bucket",
+                "cli-errors",
+                "--key",
+                "missing.txt",
+                work.resolve("never-written.txt").toString());
         assertNotEquals(0, result.exitCode(), result::describe);
         assertTrue(result.stderr().contains("NoSuchKey"), result::describe);
     }

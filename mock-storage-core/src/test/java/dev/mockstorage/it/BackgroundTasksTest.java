@@ -48,19 +48,27 @@ class BackgroundTasksTest {
     /** Blob file names on one node. */
     private Set<String> blobs(String node) throws IOException {
         try (Stream<Path> files = Files.walk(dir.resolve(node).resolve("blobs"))) {
-            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+            return files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
                     .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
         }
     }
 
     private Path blobFile(String node, String blobId) {
-        return dir.resolve(node).resolve("blobs").resolve(blobId.substring(0, 2)).resolve(blobId);
+        return dir.resolve(node)
+                .resolve("blobs")
+                .resolve(blobId.substring(0, 2))
+                .resolve(blobId);
     }
 
     private static S3Client clientWithoutRetries(MockStorageServer server) {
-        return S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(TestServer.credentials(server))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     @Test
@@ -81,8 +89,8 @@ class BackgroundTasksTest {
             ServerStats.Queue stats = paused.server().stats().queue();
             assertEquals(7 + 5, stats.depth(), "7 upload-completed + 5 delete-blob tasks");
             assertEquals(0, stats.workers());
-            IllegalStateException notIdle = assertThrows(IllegalStateException.class,
-                    () -> paused.server().awaitIdle(Duration.ofMillis(1)));
+            IllegalStateException notIdle = assertThrows(
+                    IllegalStateException.class, () -> paused.server().awaitIdle(Duration.ofMillis(1)));
             assertTrue(notIdle.getMessage().contains("delete-blob"), notIdle.getMessage());
         }
 
@@ -98,16 +106,22 @@ class BackgroundTasksTest {
             assertEquals(0, stats.depth());
             assertEquals(12, stats.done());
             ServerStats.Bucket b = restarted.server().stats().buckets().get(0);
-            assertEquals(List.of(2L, 30L, 7L, 105L), List.of(b.objects(), b.bytes(), b.uploads(), b.uploadedBytes()),
+            assertEquals(
+                    List.of(2L, 30L, 7L, 105L),
+                    List.of(b.objects(), b.bytes(), b.uploads(), b.uploadedBytes()),
                     "uploads counted by the tasks that ran after the restart");
         }
     }
 
     @Test
     void aFullQueueAnswersSlowDownAndStoresNothingOfTheRefusedRequest() throws IOException {
-        try (MockStorageServer server = MockStorageServer.builder().dataDirectory(dir)
-                .setting("queue.workers", "0").setting("queue.size", "2").setting("queue.full_wait_ms", "20").start();
-             S3Client s3 = clientWithoutRetries(server)) {
+        try (MockStorageServer server = MockStorageServer.builder()
+                        .dataDirectory(dir)
+                        .setting("queue.workers", "0")
+                        .setting("queue.size", "2")
+                        .setting("queue.full_wait_ms", "20")
+                        .start();
+                S3Client s3 = clientWithoutRetries(server)) {
             s3.createBucket(b -> b.bucket("bkt"));
             put(s3, "one", "1");
             put(s3, "two", "2");
@@ -116,14 +130,18 @@ class BackgroundTasksTest {
             S3Exception refused = assertThrows(S3Exception.class, () -> put(s3, "three", "3"));
             assertEquals(503, refused.statusCode());
             assertEquals("SlowDown", refused.awsErrorDetails().errorCode());
-            assertThrows(NoSuchKeyException.class, () -> s3.headObject(b -> b.bucket("bkt").key("three")));
+            assertThrows(
+                    NoSuchKeyException.class,
+                    () -> s3.headObject(b -> b.bucket("bkt").key("three")));
             for (String node : NODES) {
                 assertEquals(2, blobs(node).size(), node + " has no file of the refused upload");
                 try (Stream<Path> tmp = Files.list(dir.resolve(node).resolve("tmp"))) {
                     assertEquals(0, tmp.count(), node + " has no temp file left");
                 }
             }
-            S3Exception refusedDelete = assertThrows(S3Exception.class, () -> s3.deleteObject(b -> b.bucket("bkt").key("one")));
+            S3Exception refusedDelete = assertThrows(
+                    S3Exception.class,
+                    () -> s3.deleteObject(b -> b.bucket("bkt").key("one")));
             assertEquals("SlowDown", refusedDelete.awsErrorDetails().errorCode());
             assertEquals("1", get(s3, "one"), "the refused delete changed nothing");
             assertEquals(2, server.stats().queue().depth());
@@ -152,8 +170,11 @@ class BackgroundTasksTest {
             assertEquals(0, stats.depth());
             List<String> failed = server.server().failedTasks();
             assertEquals(1, failed.size());
-            assertTrue(failed.get(0).matches("#\\d+ delete-blob " + blobId + " \\(failed, attempts 5, last error: IOException: "
-                    + "stg2: cannot delete blob " + blobId + ": .*DirectoryNotEmptyException.*\\)"), failed.get(0));
+            assertTrue(
+                    failed.get(0)
+                            .matches("#\\d+ delete-blob " + blobId + " \\(failed, attempts 5, last error: IOException: "
+                                    + "stg2: cannot delete blob " + blobId + ": .*DirectoryNotEmptyException.*\\)"),
+                    failed.get(0));
             assertEquals(Set.of(), blobs("stg1"), "the other nodes deleted their copy on the first attempt");
         }
     }
@@ -197,21 +218,32 @@ class BackgroundTasksTest {
             put(server.s3(), "a", "123"); // overwrite: one object fewer bytes, one more upload
             put(server.s3(), "c", "x");
             server.s3().deleteObject(b -> b.bucket("bkt").key("c"));
-            server.s3().copyObject(b -> b.sourceBucket("bkt").sourceKey("bkt").destinationBucket("other").destinationKey("copy"));
+            server.s3()
+                    .copyObject(b -> b.sourceBucket("bkt")
+                            .sourceKey("bkt")
+                            .destinationBucket("other")
+                            .destinationKey("copy"));
             server.server().awaitIdle(IDLE);
 
             List<ServerStats.Bucket> stats = server.server().stats().buckets();
             assertEquals(2, stats.size());
             ServerStats.Bucket b = stats.get(0);
-            assertEquals(List.of("bkt", 2L, 13L, 4L, 19L), List.of(b.name(), b.objects(), b.bytes(), b.uploads(), b.uploadedBytes()));
+            assertEquals(
+                    List.of("bkt", 2L, 13L, 4L, 19L),
+                    List.of(b.name(), b.objects(), b.bytes(), b.uploads(), b.uploadedBytes()));
             assertNotNull(b.lastUploadAt());
             ServerStats.Bucket other = stats.get(1);
-            assertEquals(List.of("other", 1L, 10L, 1L, 10L),
+            assertEquals(
+                    List.of("other", 1L, 10L, 1L, 10L),
                     List.of(other.name(), other.objects(), other.bytes(), other.uploads(), other.uploadedBytes()));
 
             server.s3().deleteObject(r -> r.bucket("other").key("copy"));
             server.s3().deleteBucket(r -> r.bucket("other"));
-            assertEquals(List.of("bkt"), server.server().stats().buckets().stream().map(ServerStats.Bucket::name).toList());
+            assertEquals(
+                    List.of("bkt"),
+                    server.server().stats().buckets().stream()
+                            .map(ServerStats.Bucket::name)
+                            .toList());
         }
     }
 }

@@ -47,6 +47,7 @@ class BadInputTest {
 
     @StartStop
     final TestServer server = TestServer.create().withDataDirectory("l1/l2/l3/l4/data");
+
     Path root;
     Path dataDir;
     RawHttp raw;
@@ -62,8 +63,19 @@ class BadInputTest {
     // ---- bucket names ---------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"AB", "a", "ab", "-abc", "abc-", "a..b", "abc_def", "Upper-Case", "192.168.1.1",
-            "a234567890123456789012345678901234567890123456789012345678901234"})
+    @ValueSource(
+            strings = {
+                "AB",
+                "a",
+                "ab",
+                "-abc",
+                "abc-",
+                "a..b",
+                "abc_def",
+                "Upper-Case",
+                "192.168.1.1",
+                "a234567890123456789012345678901234567890123456789012345678901234"
+            })
     void invalidBucketNameIsRejected(String name) {
         assertS3Error(raw.put("/" + name, Map.of(), new byte[0]), 400, "InvalidBucketName");
         assertEquals(List.of(BUCKET), bucketNames(), "no bucket was created");
@@ -102,8 +114,8 @@ class BadInputTest {
 
     @Test
     void wrongContentMd5IsBadDigestAndNothingIsStored() {
-        RawHttp.Response response = raw.put("/" + BUCKET + "/md5", Map.of("Content-MD5", md5Base64(utf8("something else"))),
-                utf8("the body"));
+        RawHttp.Response response = raw.put(
+                "/" + BUCKET + "/md5", Map.of("Content-MD5", md5Base64(utf8("something else"))), utf8("the body"));
         assertS3Error(response, 400, "BadDigest");
         assertNoKeys();
     }
@@ -118,8 +130,10 @@ class BadInputTest {
 
     @Test
     void wrongChecksumHeaderIsBadDigest() {
-        RawHttp.Response response = raw.put("/" + BUCKET + "/crc",
-                Map.of("x-amz-checksum-crc32c", TestData.crc32cBase64(utf8("something else"))), utf8("the body"));
+        RawHttp.Response response = raw.put(
+                "/" + BUCKET + "/crc",
+                Map.of("x-amz-checksum-crc32c", TestData.crc32cBase64(utf8("something else"))),
+                utf8("the body"));
         assertS3Error(response, 400, "BadDigest");
         assertNoKeys();
     }
@@ -138,8 +152,8 @@ class BadInputTest {
     void malformedSignedAwsChunkedFramingIs400() {
         String sig = "0".repeat(64);
         String body = "zz;chunk-signature=" + sig + "\r\nhello\r\n0;chunk-signature=" + sig + "\r\n\r\n";
-        RawHttp.Response response = raw.put("/" + BUCKET + "/framing",
-                awsChunkedHeaders("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", 5), utf8(body));
+        RawHttp.Response response = raw.put(
+                "/" + BUCKET + "/framing", awsChunkedHeaders("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", 5), utf8(body));
         assertS3ErrorAnyCode(response, 400);
         assertNoKeys();
     }
@@ -156,8 +170,8 @@ class BadInputTest {
     @Test
     void awsChunkedBodyShorterThanItsDecodedLengthIs400() {
         String body = "5\r\nhello\r\n0\r\n\r\n";
-        RawHttp.Response response = raw.put("/" + BUCKET + "/short",
-                awsChunkedHeaders("STREAMING-UNSIGNED-PAYLOAD-TRAILER", 10), utf8(body));
+        RawHttp.Response response = raw.put(
+                "/" + BUCKET + "/short", awsChunkedHeaders("STREAMING-UNSIGNED-PAYLOAD-TRAILER", 10), utf8(body));
         assertS3ErrorAnyCode(response, 400);
         assertNoKeys();
     }
@@ -165,8 +179,8 @@ class BadInputTest {
     @Test
     void chunkLongerThanItsDeclaredSizeIs400() {
         String body = "3\r\nhello\r\n0\r\n\r\n";
-        RawHttp.Response response = raw.put("/" + BUCKET + "/long-chunk",
-                awsChunkedHeaders("STREAMING-UNSIGNED-PAYLOAD-TRAILER", 3), utf8(body));
+        RawHttp.Response response = raw.put(
+                "/" + BUCKET + "/long-chunk", awsChunkedHeaders("STREAMING-UNSIGNED-PAYLOAD-TRAILER", 3), utf8(body));
         assertS3ErrorAnyCode(response, 400);
         assertNoKeys();
     }
@@ -174,22 +188,26 @@ class BadInputTest {
     @Test
     void bodyShorterThanContentLengthThenHalfCloseIsIncompleteBody() {
         s3Put("truncated", "version one");
-        String head = "PUT /" + BUCKET + "/truncated HTTP/1.1\r\nHost: " + server.endpoint().getAuthority()
-                + "\r\nContent-Length: 100\r\nConnection: close\r\n\r\n";
+        String head = "PUT /" + BUCKET + "/truncated HTTP/1.1\r\nHost: "
+                + server.endpoint().getAuthority() + "\r\nContent-Length: 100\r\nConnection: close\r\n\r\n";
         byte[] bytes = utf8(head + "x".repeat(50));
 
         RawHttp.Response response = raw.exchange(bytes, true, false);
 
         assertS3Error(response, 400, "IncompleteBody");
-        assertEquals("version one", server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("truncated")).asUtf8String(),
+        assertEquals(
+                "version one",
+                server.s3()
+                        .getObjectAsBytes(b -> b.bucket(BUCKET).key("truncated"))
+                        .asUtf8String(),
                 "the previous version stays");
         assertEquals(List.of("truncated"), keys());
     }
 
     @Test
     void chunkedTransferEndingEarlyIsIncompleteBody() {
-        String head = "PUT /" + BUCKET + "/chunked-cut HTTP/1.1\r\nHost: " + server.endpoint().getAuthority()
-                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        String head = "PUT /" + BUCKET + "/chunked-cut HTTP/1.1\r\nHost: "
+                + server.endpoint().getAuthority() + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
         byte[] bytes = utf8(head + "a\r\n12345");
 
         RawHttp.Response response = raw.exchange(bytes, true, false);
@@ -201,12 +219,20 @@ class BadInputTest {
     // ---- XML --------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"<Delete><Object><Key>keep</Key></Object>", "not xml at all", "<Delete><Object><Key>keep</Key></Wrong></Delete>"})
+    @ValueSource(
+            strings = {
+                "<Delete><Object><Key>keep</Key></Object>",
+                "not xml at all",
+                "<Delete><Object><Key>keep</Key></Wrong></Delete>"
+            })
     void malformedDeleteObjectsXmlIsMalformedXml(String xml) {
         s3Put("keep", "still here");
         byte[] body = utf8(xml);
-        RawHttp.Response response = raw.send("POST", "/" + BUCKET + "?delete",
-                Map.of("Content-MD5", md5Base64(body), "Content-Type", "application/xml"), body);
+        RawHttp.Response response = raw.send(
+                "POST",
+                "/" + BUCKET + "?delete",
+                Map.of("Content-MD5", md5Base64(body), "Content-Type", "application/xml"),
+                body);
         assertS3Error(response, 400, "MalformedXML");
         assertEquals(List.of("keep"), keys());
     }
@@ -218,8 +244,11 @@ class BadInputTest {
         String xml = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"" + secret.toUri() + "\">]>"
                 + "<Delete><Object><Key>&x;</Key></Object></Delete>";
         byte[] body = utf8(xml);
-        RawHttp.Response response = raw.send("POST", "/" + BUCKET + "?delete",
-                Map.of("Content-MD5", md5Base64(body), "Content-Type", "application/xml"), body);
+        RawHttp.Response response = raw.send(
+                "POST",
+                "/" + BUCKET + "?delete",
+                Map.of("Content-MD5", md5Base64(body), "Content-Type", "application/xml"),
+                body);
         assertFalse(response.bodyText().contains("TOP-SECRET"), response::toString);
         if (response.status() != 200) {
             assertS3Error(response, 400, "MalformedXML");
@@ -230,13 +259,16 @@ class BadInputTest {
     // ---- path traversal ---------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0} -> key {1}")
-    @CsvSource(delimiter = '|', value = {
-            "/bkt/../../etc/passwd | ../../etc/passwd",
-            "/bkt/%2e%2e/%2e%2e/etc/passwd | ../../etc/passwd",
-            "/bkt/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd | ../../etc/passwd",
-            "/bkt/a/../../b | a/../../b",
-            "/bkt/../../../../../../x | ../../../../../../x",
-            "/bkt/..%5c..%5cwin | ..\\..\\win"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/bkt/../../etc/passwd | ../../etc/passwd",
+                "/bkt/%2e%2e/%2e%2e/etc/passwd | ../../etc/passwd",
+                "/bkt/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd | ../../etc/passwd",
+                "/bkt/a/../../b | a/../../b",
+                "/bkt/../../../../../../x | ../../../../../../x",
+                "/bkt/..%5c..%5cwin | ..\\..\\win"
+            })
     void pathsWithDotDotAreLiteralKeysOrRejectedButNeverLeaveTheDataDirectory(String target, String literalKey)
             throws IOException {
         Map<Path, Long> outsideBefore = snapshotOutsideDataDir();
@@ -249,7 +281,11 @@ class BadInputTest {
             assertEquals(200, get.status(), get::toString);
             assertArrayEquals(body, get.body(), "the same raw path reads the same object");
             assertEquals(List.of(literalKey), keys(), "stored under the exact literal key");
-            assertArrayEquals(body, server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(literalKey)).asByteArray());
+            assertArrayEquals(
+                    body,
+                    server.s3()
+                            .getObjectAsBytes(b -> b.bucket(BUCKET).key(literalKey))
+                            .asByteArray());
         } else {
             assertS3ErrorAnyCode(put, 400);
             assertNoKeys();
@@ -260,7 +296,11 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/bkt/../../../../../../../../etc/passwd", "/bkt/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"})
+    @ValueSource(
+            strings = {
+                "/bkt/../../../../../../../../etc/passwd",
+                "/bkt/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"
+            })
     void getWithDotDotNeverServesAFileOutsideTheStore(String target) {
         RawHttp.Response response = raw.get(target);
         assertFalse(response.bodyText().contains("root:"), response::toString);
@@ -278,7 +318,9 @@ class BadInputTest {
     }
 
     private List<String> keys() {
-        return server.s3().listObjectsV2(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key).toList();
+        return server.s3().listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
+                .map(S3Object::key)
+                .toList();
     }
 
     private void assertNoKeys() {
@@ -294,7 +336,8 @@ class BadInputTest {
     private Map<Path, Long> snapshotOutsideDataDir() {
         try (Stream<Path> files = Files.walk(root)) {
             Map<Path, Long> out = new TreeMap<>();
-            files.filter(p -> !p.startsWith(dataDir)).filter(Files::isRegularFile)
+            files.filter(p -> !p.startsWith(dataDir))
+                    .filter(Files::isRegularFile)
                     .forEach(p -> out.put(root.relativize(p), size(p)));
             return out;
         } catch (IOException e) {
@@ -325,5 +368,4 @@ class BadInputTest {
             throw new UncheckedIOException(e);
         }
     }
-
 }

@@ -29,8 +29,7 @@ final class Boto3 {
                               config=Config(s3={"addressing_style": "path"}))
             """;
 
-    private Boto3() {
-    }
+    private Boto3() {}
 
     /**
      * Requires {@code /usr/bin/python3} with boto3. Missing: a test fails when the environment variable
@@ -38,10 +37,16 @@ final class Boto3 {
      */
     static void require(Path workDir) {
         ExternalProcess.requireExecutable(PYTHON, "apt-get install python3-boto3");
-        ExternalProcess.Result probe = ExternalProcess.run(List.of(PYTHON.toString(), "-c", "import boto3"), workDir,
-                Map.of(), null, null, ExternalProcess.DEFAULT_TIMEOUT);
+        ExternalProcess.Result probe = ExternalProcess.run(
+                List.of(PYTHON.toString(), "-c", "import boto3"),
+                workDir,
+                Map.of(),
+                null,
+                null,
+                ExternalProcess.DEFAULT_TIMEOUT);
         if (probe.exitCode() != 0) {
-            String reason = "boto3 is not importable by " + PYTHON + " (apt-get install python3-boto3): " + probe.stderr().strip();
+            String reason = "boto3 is not importable by " + PYTHON + " (apt-get install python3-boto3): "
+                    + probe.stderr().strip();
             if (System.getenv("CI") != null) {
                 fail(reason + "; CI is set, so this test must not be skipped");
             }
@@ -58,10 +63,17 @@ final class Boto3 {
         env.put("AWS_SECRET_ACCESS_KEY", server.server().secretKey());
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_CONFIG_FILE", workDir.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-aws-credentials").toString());
+        env.put(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                workDir.resolve("no-aws-credentials").toString());
         env.put("PYTHONDONTWRITEBYTECODE", "1");
-        ExternalProcess.Result result = ExternalProcess.run(List.of(PYTHON.toString(), "-"), workDir, env, "AWS_",
-                (PRELUDE + script).getBytes(StandardCharsets.UTF_8), ExternalProcess.DEFAULT_TIMEOUT);
+        ExternalProcess.Result result = ExternalProcess.run(
+                List.of(PYTHON.toString(), "-"),
+                workDir,
+                env,
+                "AWS_",
+                (PRELUDE + script).getBytes(StandardCharsets.UTF_8),
+                ExternalProcess.DEFAULT_TIMEOUT);
         return result.assertSuccess().stdout();
     }
 }

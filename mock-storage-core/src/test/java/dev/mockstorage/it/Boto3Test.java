@@ -26,6 +26,7 @@ class Boto3Test {
 
     @TempDir
     static Path work;
+
     @StartStop
     static final TestServer server = TestServer.create();
 
@@ -37,7 +38,8 @@ class Boto3Test {
     @Test
     void uploadFileSplitsIntoPartsAndDownloadFileRoundTripsByteExact() throws Exception {
         Path source = work.resolve("boto3-source.bin");
-        try (InputStream in = new TestData.PatternInputStream(23L * 1024 * 1024 + 17, 31); OutputStream out = Files.newOutputStream(source)) {
+        try (InputStream in = new TestData.PatternInputStream(23L * 1024 * 1024 + 17, 31);
+                OutputStream out = Files.newOutputStream(source)) {
             in.transferTo(out);
         }
         JsonNode out = JSON.readTree(Boto3.run(server, work, """
@@ -48,12 +50,16 @@ class Boto3Test {
                 s3.download_file("python", "transfers/big.bin", "%s", Config=config)
                 digest = hashlib.sha256(open("%s", "rb").read()).hexdigest()
                 print(json.dumps({"etag": head["ETag"], "size": head["ContentLength"], "sha256": digest}))
-                """.formatted(source, work.resolve("boto3-target.bin"), work.resolve("boto3-target.bin"))));
+                """.formatted(
+                        source, work.resolve("boto3-target.bin"), work.resolve("boto3-target.bin"))));
 
         assertTrue(out.get("etag").asText().matches("\"[0-9a-f]{32}-5\""), "five parts of 5 MiB: " + out);
         assertEquals(Files.size(source), out.get("size").asLong());
-        assertEquals(sha256(Files.readAllBytes(source)), out.get("sha256").asText(), "boto3 downloaded what it uploaded");
-        byte[] stored = server.s3().getObjectAsBytes(b -> b.bucket("python").key("transfers/big.bin")).asByteArray();
+        assertEquals(
+                sha256(Files.readAllBytes(source)), out.get("sha256").asText(), "boto3 downloaded what it uploaded");
+        byte[] stored = server.s3()
+                .getObjectAsBytes(b -> b.bucket("python").key("transfers/big.bin"))
+                .asByteArray();
         assertArrayEquals(Files.readAllBytes(source), stored, "the Java SDK reads the same bytes");
     }
 

@@ -16,6 +16,7 @@ class Boto3VersioningTest {
 
     @TempDir
     static Path work;
+
     @StartStop
     static final TestServer server = TestServer.create();
 
@@ -62,8 +63,16 @@ class Boto3VersioningTest {
         assertEquals(JSON.readTree("[[\"" + out.get("markerId").asText() + "\", true]]"), out.get("markers"));
         assertEquals("second", out.get("restored").asText(), "deleting the marker restored the object");
         assertEquals(v2, out.get("restoredVersion").asText());
-        assertEquals(JSON.readTree("[\"" + v2 + "\", \"" + v1 + "\"]"), out.get("paged"), "boto3's paginator follows the markers");
-        assertEquals("first", server.s3().getObjectAsBytes(b -> b.bucket("pyversions").key("doc.txt").versionId(v1)).asUtf8String(),
+        assertEquals(
+                JSON.readTree("[\"" + v2 + "\", \"" + v1 + "\"]"),
+                out.get("paged"),
+                "boto3's paginator follows the markers");
+        assertEquals(
+                "first",
+                server.s3()
+                        .getObjectAsBytes(
+                                b -> b.bucket("pyversions").key("doc.txt").versionId(v1))
+                        .asUtf8String(),
                 "the Java SDK reads the same version");
     }
 }

@@ -35,6 +35,7 @@ final class Browser implements AutoCloseable {
     static final Path CHROMEDRIVER = Path.of(System.getProperty("console.chromedriver", "/usr/bin/chromedriver"));
     /** Where screenshots go, or null (the default: none are taken). */
     static final String SCREENSHOTS = System.getProperty("console.screenshots");
+
     static final Dimension DESKTOP = new Dimension(1280, 800);
     static final Dimension PHONE = new Dimension(390, 844);
 
@@ -64,18 +65,36 @@ final class Browser implements AutoCloseable {
         try {
             Path profile = Files.createTempDirectory("mock-storage-chromium-");
             Path downloads = Files.createDirectories(profile.resolve("downloads"));
-            ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                    .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                            "--disable-dev-shm-usage", "--user-data-dir=" + profile.resolve("profile"),
+            ChromeOptions options = new ChromeOptions()
+                    .setBinary(CHROMIUM.toFile())
+                    .addArguments(
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-quic",
+                            "--no-first-run",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--disable-dev-shm-usage",
+                            "--user-data-dir=" + profile.resolve("profile"),
                             "--window-size=" + DESKTOP.width + "," + DESKTOP.height)
-                    .setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-                            "download.prompt_for_download", false, "safebrowsing.enabled", false));
+                    .setExperimentalOption(
+                            "prefs",
+                            Map.of(
+                                    "download.default_directory",
+                                    downloads.toString(),
+                                    "download.prompt_for_download",
+                                    false,
+                                    "safebrowsing.enabled",
+                                    false));
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                    .usingAnyFreePort().build();
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             return new Browser(driver, downloads, profile);
@@ -104,8 +123,11 @@ final class Browser implements AutoCloseable {
             sleep(50);
         }
         String page = driver.findElement(org.openqa.selenium.By.tagName("body")).getText();
-        throw new AssertionError("waited 10 s for " + what + (last == null ? "" : " (last: " + last.getMessage().lines()
-                .findFirst().orElse("") + ")") + "; the page shows:\n" + page);
+        throw new AssertionError("waited 10 s for " + what
+                + (last == null
+                        ? ""
+                        : " (last: " + last.getMessage().lines().findFirst().orElse("") + ")") + "; the page shows:\n"
+                + page);
     }
 
     /** The browser log's entries since the last call (console messages, failed loads, uncaught errors). */
@@ -115,7 +137,10 @@ final class Browser implements AutoCloseable {
 
     /** The log's errors since the last call. */
     List<String> errors() {
-        return log().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::toString).toList();
+        return log().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::toString)
+                .toList();
     }
 
     void size(Dimension size) {
@@ -160,7 +185,8 @@ final class Browser implements AutoCloseable {
 
     private static void deleteTree(Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a temp directory left behind is harmless
         }

@@ -47,11 +47,15 @@ class BucketOperationsTest {
 
         List<Bucket> buckets = server.s3().listBuckets().buckets();
 
-        assertEquals(List.of("alpha.bucket", "mid-0-bucket", "zeta-bucket"), buckets.stream().map(Bucket::name).toList());
+        assertEquals(
+                List.of("alpha.bucket", "mid-0-bucket", "zeta-bucket"),
+                buckets.stream().map(Bucket::name).toList());
         for (Bucket bucket : buckets) {
             assertNotNull(bucket.creationDate(), bucket.name());
-            assertTrue(!bucket.creationDate().isBefore(before)
-                    && bucket.creationDate().isBefore(Instant.now().plus(Duration.ofMinutes(1))), bucket.toString());
+            assertTrue(
+                    !bucket.creationDate().isBefore(before)
+                            && bucket.creationDate().isBefore(Instant.now().plus(Duration.ofMinutes(1))),
+                    bucket.toString());
         }
     }
 
@@ -69,8 +73,8 @@ class BucketOperationsTest {
         assertEquals(200, head.sdkHttpResponse().statusCode());
         assertRequestId(head);
 
-        NoSuchBucketException missing = (NoSuchBucketException) assertSdkError(404, null,
-                () -> server.s3().headBucket(b -> b.bucket("absent")));
+        NoSuchBucketException missing = (NoSuchBucketException)
+                assertSdkError(404, null, () -> server.s3().headBucket(b -> b.bucket("absent")));
         assertEquals(404, missing.statusCode());
     }
 
@@ -80,7 +84,9 @@ class BucketOperationsTest {
         server.s3().putObject(b -> b.bucket("full").key("a/b.txt"), RequestBody.fromString("x"));
 
         assertSdkError(409, "BucketNotEmpty", () -> server.s3().deleteBucket(b -> b.bucket("full")));
-        assertEquals(200, server.s3().headBucket(b -> b.bucket("full")).sdkHttpResponse().statusCode());
+        assertEquals(
+                200,
+                server.s3().headBucket(b -> b.bucket("full")).sdkHttpResponse().statusCode());
         assertEquals(1, server.s3().listObjectsV2(b -> b.bucket("full")).keyCount());
 
         server.s3().deleteObject(b -> b.bucket("full").key("a/b.txt"));
@@ -113,7 +119,8 @@ class BucketOperationsTest {
         server.createBucket("located");
         GetBucketLocationResponse location = server.s3().getBucketLocation(b -> b.bucket("located"));
         String constraint = location.locationConstraintAsString();
-        assertTrue(constraint == null || constraint.isEmpty(),
+        assertTrue(
+                constraint == null || constraint.isEmpty(),
                 "us-east-1 buckets have an empty <LocationConstraint/> in S3, was: " + constraint);
         assertSdkError(404, "NoSuchBucket", () -> server.s3().getBucketLocation(b -> b.bucket("nowhere")));
     }

@@ -58,9 +58,13 @@ class ClockTest {
         assertEquals(Duration.ofDays(31), clock.offset());
 
         server.s3().putObject(b -> b.bucket("times").key("later.txt"), RequestBody.fromString("x"));
-        Instant lastModified = server.s3().headObject(b -> b.bucket("times").key("later.txt")).lastModified();
+        Instant lastModified =
+                server.s3().headObject(b -> b.bucket("times").key("later.txt")).lastModified();
         assertShortlyAfter(moved.minusSeconds(1), lastModified); // HTTP dates have whole seconds
-        RecordedRequest put = server.server().requests().find(RequestPattern.putObject("times", "later.txt")).get(0);
+        RecordedRequest put = server.server()
+                .requests()
+                .find(RequestPattern.putObject("times", "later.txt"))
+                .get(0);
         assertShortlyAfter(moved, put.time());
 
         assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofDays(-1)));
@@ -73,22 +77,38 @@ class ClockTest {
     void theAdminApiReadsAndMovesTheSameClock() throws Exception {
         JsonNode read = call("GET", "/api/v1/clock", 200);
         assertEquals(0, read.get("offset_ms").asLong());
-        assertShortlyAfter(Instant.now().minusSeconds(1), Instant.parse(read.get("now").asText()));
+        assertShortlyAfter(
+                Instant.now().minusSeconds(1), Instant.parse(read.get("now").asText()));
 
         long month = Duration.ofDays(31).toMillis(); // beyond an int of milliseconds
         JsonNode moved = call("POST", "/api/v1/clock/advance?ms=" + month, 200);
         assertEquals(month, moved.get("offset_ms").asLong());
-        assertEquals(Duration.ofMillis(month), server.server().clock().offset(), "the in-process handle sees the same clock");
-        assertShortlyAfter(Instant.parse(moved.get("now").asText()), server.server().clock().now());
+        assertEquals(
+                Duration.ofMillis(month),
+                server.server().clock().offset(),
+                "the in-process handle sees the same clock");
+        assertShortlyAfter(
+                Instant.parse(moved.get("now").asText()),
+                server.server().clock().now());
 
-        assertEquals("ms", call("POST", "/api/v1/clock/advance?ms=-5", 400).get("parameter").asText());
-        assertEquals("InvalidArgument", call("POST", "/api/v1/clock/advance", 400).get("error").asText());
-        assertEquals(month, call("GET", "/api/v1/clock", 200).get("offset_ms").asLong(), "refused moves change nothing");
+        assertEquals(
+                "ms",
+                call("POST", "/api/v1/clock/advance?ms=-5", 400)
+                        .get("parameter")
+                        .asText());
+        assertEquals(
+                "InvalidArgument",
+                call("POST", "/api/v1/clock/advance", 400).get("error").asText());
+        assertEquals(
+                month, call("GET", "/api/v1/clock", 200).get("offset_ms").asLong(), "refused moves change nothing");
     }
 
     private JsonNode call(String method, String path, int status) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(status, r.statusCode(), method + " " + path + ": " + r.body());
         return JSON.readTree(r.body());
     }
@@ -103,22 +123,42 @@ class ClockTest {
             server.createBucket("reports");
             server.s3().putObject(b -> b.bucket("reports").key("q1.csv"), RequestBody.fromString("a,b\n"));
             URI url;
-            try (S3Presigner presigner = S3Presigner.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                    .credentialsProvider(TestServer.credentials(server.server())).build()) {
-                url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofHours(1))
-                        .getObjectRequest(r -> r.bucket("reports").key("q1.csv"))).url().toURI();
+            try (S3Presigner presigner = S3Presigner.builder()
+                    .endpointOverride(server.endpoint())
+                    .region(Region.US_EAST_1)
+                    .serviceConfiguration(S3Configuration.builder()
+                            .pathStyleAccessEnabled(true)
+                            .build())
+                    .credentialsProvider(TestServer.credentials(server.server()))
+                    .build()) {
+                url = presigner
+                        .presignGetObject(p -> p.signatureDuration(Duration.ofHours(1))
+                                .getObjectRequest(r -> r.bucket("reports").key("q1.csv")))
+                        .url()
+                        .toURI();
             }
-            assertEquals(200, HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(
+                    200,
+                    HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
 
             server.server().clock().advance(Duration.ofMinutes(61));
 
-            Document error = assertS3Error(server.raw().get(url.getRawPath() + "?" + url.getRawQuery()), 403, "AccessDenied");
+            Document error =
+                    assertS3Error(server.raw().get(url.getRawPath() + "?" + url.getRawQuery()), 403, "AccessDenied");
             assertEquals("Request has expired", text(error, "Message"));
             assertShortlyAfter(server.server().clock().now().minusSeconds(2), Instant.parse(text(error, "ServerTime")));
             // the SDK signs its headers with the real time: the moved clock does not make them RequestTimeTooSkewed
-            assertEquals("a,b\n", server.s3().getObjectAsBytes(b -> b.bucket("reports").key("q1.csv")).asUtf8String());
-            assertEquals(List.of("reports"), server.s3().listBuckets().buckets().stream().map(b -> b.name()).toList());
+            assertEquals(
+                    "a,b\n",
+                    server.s3()
+                            .getObjectAsBytes(b -> b.bucket("reports").key("q1.csv"))
+                            .asUtf8String());
+            assertEquals(
+                    List.of("reports"),
+                    server.s3().listBuckets().buckets().stream()
+                            .map(b -> b.name())
+                            .toList());
         }
     }
 }

@@ -62,20 +62,28 @@ class ConcurrentWritesTest {
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong consistentReads = new AtomicLong();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        server.s3().putObject(b -> b.bucket(BUCKET).key("k").contentType("application/x-writer-none")
-                .metadata(Map.of("writer", "none", "sha256", sha256(new byte[0]))), RequestBody.empty());
-        Thread reader = new Thread(() -> {
-            while (!done.get()) {
-                try {
-                    ResponseBytes<GetObjectResponse> got = server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("k"));
-                    assertConsistent(got);
-                    consistentReads.incrementAndGet();
-                } catch (Throwable t) {
-                    failures.add(t);
-                    return;
-                }
-            }
-        }, "racing-reader");
+        server.s3()
+                .putObject(
+                        b -> b.bucket(BUCKET)
+                                .key("k")
+                                .contentType("application/x-writer-none")
+                                .metadata(Map.of("writer", "none", "sha256", sha256(new byte[0]))),
+                        RequestBody.empty());
+        Thread reader = new Thread(
+                () -> {
+                    while (!done.get()) {
+                        try {
+                            ResponseBytes<GetObjectResponse> got = server.s3()
+                                    .getObjectAsBytes(b -> b.bucket(BUCKET).key("k"));
+                            assertConsistent(got);
+                            consistentReads.incrementAndGet();
+                        } catch (Throwable t) {
+                            failures.add(t);
+                            return;
+                        }
+                    }
+                },
+                "racing-reader");
         reader.start();
         long writes = 0;
         try {
@@ -90,17 +98,27 @@ class ConcurrentWritesTest {
                 List<Thread> threads = new ArrayList<>();
                 for (int w = 0; w < WRITERS; w++) {
                     int id = w;
-                    Thread t = new Thread(() -> {
-                        try {
-                            start.await(30, TimeUnit.SECONDS);
-                            byte[] body = bodies.get(id);
-                            server.s3().putObject(b -> b.bucket(BUCKET).key("k").contentType("application/x-writer-" + id)
-                                    .metadata(Map.of("writer", Integer.toString(id), "sha256", sha256(body))),
-                                    RequestBody.fromBytes(body));
-                        } catch (Throwable e) {
-                            failures.add(e);
-                        }
-                    }, "writer-" + w);
+                    Thread t = new Thread(
+                            () -> {
+                                try {
+                                    start.await(30, TimeUnit.SECONDS);
+                                    byte[] body = bodies.get(id);
+                                    server.s3()
+                                            .putObject(
+                                                    b -> b.bucket(BUCKET)
+                                                            .key("k")
+                                                            .contentType("application/x-writer-" + id)
+                                                            .metadata(Map.of(
+                                                                    "writer",
+                                                                    Integer.toString(id),
+                                                                    "sha256",
+                                                                    sha256(body))),
+                                                    RequestBody.fromBytes(body));
+                                } catch (Throwable e) {
+                                    failures.add(e);
+                                }
+                            },
+                            "writer-" + w);
                     threads.add(t);
                     t.start();
                 }
@@ -109,9 +127,12 @@ class ConcurrentWritesTest {
                 }
                 assertEquals(List.of(), failures, "round " + round + " (seed " + seed + ")");
                 writes += WRITERS;
-                ResponseBytes<GetObjectResponse> got = server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("k"));
+                ResponseBytes<GetObjectResponse> got =
+                        server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("k"));
                 String writer = assertConsistent(got);
-                assertArrayEquals(bodies.get(Integer.parseInt(writer)), got.asByteArray(),
+                assertArrayEquals(
+                        bodies.get(Integer.parseInt(writer)),
+                        got.asByteArray(),
                         "round " + round + ": the stored body is exactly writer " + writer + "'s (seed " + seed + ")");
             }
         } finally {
@@ -121,10 +142,14 @@ class ConcurrentWritesTest {
         assertEquals(List.of(), failures, "seed " + seed);
         server.server().awaitIdle(Duration.ofSeconds(30));
         for (int node = 1; node <= 3; node++) {
-            assertEquals(1, blobFiles(server.dataDirectory().resolve("stg" + node)), "stg" + node + " keeps only the winner's blob");
+            assertEquals(
+                    1,
+                    blobFiles(server.dataDirectory().resolve("stg" + node)),
+                    "stg" + node + " keeps only the winner's blob");
         }
-        System.out.println("ConcurrentWritesTest: " + ROUNDS + " rounds of " + WRITERS + " concurrent writers of one key ("
-                + writes + " PUTs), " + consistentReads.get() + " racing reads, all consistent (seed " + seed + ")");
+        System.out.println("ConcurrentWritesTest: " + ROUNDS + " rounds of " + WRITERS
+                + " concurrent writers of one key (" + writes + " PUTs), " + consistentReads.get()
+                + " racing reads, all consistent (seed " + seed + ")");
         assertTrue(consistentReads.get() > 0, "the racing reader read");
     }
 
@@ -150,30 +175,44 @@ class ConcurrentWritesTest {
             connection.send(Arrays.copyOfRange(next, 0, next.length / 2));
 
             // the PUT is in progress (half its body is still with us): the reader gets the old version now
-            assertArrayEquals(old, server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("slow")).asByteArray());
-            assertEquals(List.of("slow"), server.s3().listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
-                    .map(o -> o.key()).toList());
-            assertEquals((long) old.length, server.s3().headObject(b -> b.bucket(BUCKET).key("slow")).contentLength());
+            assertArrayEquals(
+                    old,
+                    server.s3()
+                            .getObjectAsBytes(b -> b.bucket(BUCKET).key("slow"))
+                            .asByteArray());
+            assertEquals(
+                    List.of("slow"),
+                    server.s3().listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
+                            .map(o -> o.key())
+                            .toList());
+            assertEquals(
+                    (long) old.length,
+                    server.s3().headObject(b -> b.bucket(BUCKET).key("slow")).contentLength());
 
             connection.send(Arrays.copyOfRange(next, next.length / 2, next.length));
             RawHttp.Response put = connection.readResponse();
             assertEquals(200, put.status(), put::toString);
         }
-        assertArrayEquals(next, server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("slow")).asByteArray());
+        assertArrayEquals(
+                next,
+                server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("slow")).asByteArray());
     }
 
     @Test
     void aSlowNodeDelaysTheWriterWhileReadsFromAnotherNodeCarryOn() throws Exception {
         byte[] old = "old".getBytes(StandardCharsets.UTF_8);
         server.s3().putObject(b -> b.bucket(BUCKET).key("n"), RequestBody.fromBytes(old));
-        server.server().nodes().slow("stg3", Duration.ofSeconds(1));  // writes include stg3; reads prefer stg1
-        Thread writer = new Thread(() -> server.s3().putObject(b -> b.bucket(BUCKET).key("n"),
-                RequestBody.fromString("new")), "slow-writer");
+        server.server().nodes().slow("stg3", Duration.ofSeconds(1)); // writes include stg3; reads prefer stg1
+        Thread writer = new Thread(
+                () -> server.s3().putObject(b -> b.bucket(BUCKET).key("n"), RequestBody.fromString("new")),
+                "slow-writer");
         writer.start();
         try {
             // the writer is held by stg3 for 1 s; a GET meanwhile is answered with a complete version
-            byte[] got = server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("n")).asByteArray();
-            assertTrue(new String(got, StandardCharsets.UTF_8).equals("old") || new String(got, StandardCharsets.UTF_8).equals("new"));
+            byte[] got =
+                    server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("n")).asByteArray();
+            assertTrue(new String(got, StandardCharsets.UTF_8).equals("old")
+                    || new String(got, StandardCharsets.UTF_8).equals("new"));
             if (writer.isAlive()) {
                 assertArrayEquals(old, got, "while the writer is still running, the old version is served");
             }
@@ -181,7 +220,9 @@ class ConcurrentWritesTest {
             writer.join(30_000);
             server.server().nodes().slow("stg3", Duration.ZERO);
         }
-        assertEquals("new", server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("n")).asUtf8String());
+        assertEquals(
+                "new",
+                server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("n")).asUtf8String());
     }
 
     /**
@@ -193,32 +234,43 @@ class ConcurrentWritesTest {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aReaderRacingOverwritesGetsOneVersionNeverAnError() throws Exception {
-        server.s3().putObject(b -> b.bucket(BUCKET).key("race").metadata(Map.of("sha256", sha256(new byte[0]))),
-                RequestBody.empty());
+        server.s3()
+                .putObject(
+                        b -> b.bucket(BUCKET).key("race").metadata(Map.of("sha256", sha256(new byte[0]))),
+                        RequestBody.empty());
         server.server().nodes().slow("stg1", Duration.ofMillis(20));
         AtomicBoolean done = new AtomicBoolean();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        Thread writer = new Thread(() -> {
-            Random random = new Random(7);
-            while (!done.get()) {
-                byte[] body = new byte[1 + random.nextInt(8192)];
-                random.nextBytes(body);
-                try {
-                    server.s3().putObject(b -> b.bucket(BUCKET).key("race").metadata(Map.of("sha256", sha256(body))),
-                            RequestBody.fromBytes(body));
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                }
-            }
-        }, "overwriter");
+        Thread writer = new Thread(
+                () -> {
+                    Random random = new Random(7);
+                    while (!done.get()) {
+                        byte[] body = new byte[1 + random.nextInt(8192)];
+                        random.nextBytes(body);
+                        try {
+                            server.s3()
+                                    .putObject(
+                                            b -> b.bucket(BUCKET).key("race").metadata(Map.of("sha256", sha256(body))),
+                                            RequestBody.fromBytes(body));
+                        } catch (RuntimeException e) {
+                            failures.add(e);
+                        }
+                    }
+                },
+                "overwriter");
         writer.start();
         int reads = 0;
-        try (S3Client noRetries = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(TestServer.credentials(server.server()))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+        try (S3Client noRetries = S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(TestServer.credentials(server.server()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
             for (; reads < 150 && failures.isEmpty(); reads++) {
                 try {
-                    ResponseBytes<GetObjectResponse> got = noRetries.getObjectAsBytes(b -> b.bucket(BUCKET).key("race"));
+                    ResponseBytes<GetObjectResponse> got =
+                            noRetries.getObjectAsBytes(b -> b.bucket(BUCKET).key("race"));
                     assertEquals(got.response().metadata().get("sha256"), sha256(got.asByteArray()));
                 } catch (RuntimeException e) {
                     failures.add(e);

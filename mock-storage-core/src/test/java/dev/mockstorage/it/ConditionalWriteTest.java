@@ -35,6 +35,7 @@ class ConditionalWriteTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
     static String bucket;
 
@@ -49,72 +50,124 @@ class ConditionalWriteTest {
     }
 
     private static String put(String key, String body) {
-        return s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(body)).eTag();
+        return s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(body))
+                .eTag();
     }
 
     @Test
     void putObjectIfNoneMatchStarCreatesOnlyAnAbsentKey() {
-        String etag = s3.putObject(b -> b.bucket(bucket).key("create-once").ifNoneMatch("*"), RequestBody.fromString("first"))
+        String etag = s3.putObject(
+                        b -> b.bucket(bucket).key("create-once").ifNoneMatch("*"), RequestBody.fromString("first"))
                 .eTag();
-        S3Exception refused = assertSdkError(412, "PreconditionFailed", () -> s3.putObject(b -> b.bucket(bucket)
-                .key("create-once").ifNoneMatch("*"), RequestBody.fromString("second")));
+        S3Exception refused = assertSdkError(
+                412,
+                "PreconditionFailed",
+                () -> s3.putObject(
+                        b -> b.bucket(bucket).key("create-once").ifNoneMatch("*"), RequestBody.fromString("second")));
         assertTrue(refused.getMessage().contains("If-None-Match"), refused.getMessage());
         assertEquals("first", read("create-once"));
-        assertEquals(etag, s3.headObject(b -> b.bucket(bucket).key("create-once")).eTag());
+        assertEquals(
+                etag, s3.headObject(b -> b.bucket(bucket).key("create-once")).eTag());
 
         // S3 takes If-None-Match: * only on a write
-        assertSdkError(501, "NotImplemented", () -> s3.putObject(b -> b.bucket(bucket).key("create-once").ifNoneMatch(etag),
-                RequestBody.fromString("third")));
+        assertSdkError(
+                501,
+                "NotImplemented",
+                () -> s3.putObject(
+                        b -> b.bucket(bucket).key("create-once").ifNoneMatch(etag), RequestBody.fromString("third")));
         assertEquals("first", read("create-once"));
     }
 
     @Test
     void putObjectIfMatchReplacesOnlyTheVersionTheWriterRead() {
         String etag = put("swap", "v1");
-        String next = s3.putObject(b -> b.bucket(bucket).key("swap").ifMatch(etag), RequestBody.fromString("v2")).eTag();
+        String next = s3.putObject(b -> b.bucket(bucket).key("swap").ifMatch(etag), RequestBody.fromString("v2"))
+                .eTag();
         assertEquals("v2", read("swap"));
-        assertSdkError(412, "PreconditionFailed", () -> s3.putObject(b -> b.bucket(bucket).key("swap").ifMatch(etag),
-                RequestBody.fromString("stale")));
+        assertSdkError(
+                412,
+                "PreconditionFailed",
+                () -> s3.putObject(b -> b.bucket(bucket).key("swap").ifMatch(etag), RequestBody.fromString("stale")));
         assertEquals("v2", read("swap"));
         s3.putObject(b -> b.bucket(bucket).key("swap").ifMatch(next.replace("\"", "")), RequestBody.fromString("v3"));
         assertEquals("v3", read("swap"));
-        assertSdkError(404, "NoSuchKey", () -> s3.putObject(b -> b.bucket(bucket).key("never-written").ifMatch(etag),
-                RequestBody.fromString("x")));
-        assertSdkError(404, "NoSuchKey", () -> s3.headObject(b -> b.bucket(bucket).key("never-written")));
+        assertSdkError(
+                404,
+                "NoSuchKey",
+                () -> s3.putObject(
+                        b -> b.bucket(bucket).key("never-written").ifMatch(etag), RequestBody.fromString("x")));
+        assertSdkError(
+                404, "NoSuchKey", () -> s3.headObject(b -> b.bucket(bucket).key("never-written")));
     }
 
     @Test
     void copyObjectConditionsApplyToTheDestination() {
         put("copy/source", "source bytes");
         String destination = put("copy/destination", "destination bytes");
-        assertSdkError(412, "PreconditionFailed", () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("copy/source")
-                .destinationBucket(bucket).destinationKey("copy/destination").ifNoneMatch("*")));
-        assertSdkError(412, "PreconditionFailed", () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("copy/source")
-                .destinationBucket(bucket).destinationKey("copy/destination").ifMatch("\"0123456789abcdef0123456789abcdef\"")));
+        assertSdkError(
+                412,
+                "PreconditionFailed",
+                () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey("copy/source")
+                        .destinationBucket(bucket)
+                        .destinationKey("copy/destination")
+                        .ifNoneMatch("*")));
+        assertSdkError(
+                412,
+                "PreconditionFailed",
+                () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey("copy/source")
+                        .destinationBucket(bucket)
+                        .destinationKey("copy/destination")
+                        .ifMatch("\"0123456789abcdef0123456789abcdef\"")));
         assertEquals("destination bytes", read("copy/destination"));
 
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("copy/source").destinationBucket(bucket)
-                .destinationKey("copy/destination").ifMatch(destination));
+        s3.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey("copy/source")
+                .destinationBucket(bucket)
+                .destinationKey("copy/destination")
+                .ifMatch(destination));
         assertEquals("source bytes", read("copy/destination"));
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("copy/source").destinationBucket(bucket)
-                .destinationKey("copy/new").ifNoneMatch("*"));
+        s3.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey("copy/source")
+                .destinationBucket(bucket)
+                .destinationKey("copy/new")
+                .ifNoneMatch("*"));
         assertEquals("source bytes", read("copy/new"));
     }
 
     @Test
     void completeMultipartUploadWithAFailedConditionLeavesTheUploadToCompleteLater() {
         String existing = put("multi", "already here");
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key("multi")).uploadId();
-        String part = s3.uploadPart(b -> b.bucket(bucket).key("multi").uploadId(uploadId).partNumber(1),
-                RequestBody.fromString("assembled")).eTag();
-        CompletedPart completed = CompletedPart.builder().partNumber(1).eTag(part).build();
+        String uploadId =
+                s3.createMultipartUpload(b -> b.bucket(bucket).key("multi")).uploadId();
+        String part = s3.uploadPart(
+                        b -> b.bucket(bucket).key("multi").uploadId(uploadId).partNumber(1),
+                        RequestBody.fromString("assembled"))
+                .eTag();
+        CompletedPart completed =
+                CompletedPart.builder().partNumber(1).eTag(part).build();
 
-        assertSdkError(412, "PreconditionFailed", () -> s3.completeMultipartUpload(b -> b.bucket(bucket).key("multi")
-                .uploadId(uploadId).ifNoneMatch("*").multipartUpload(m -> m.parts(completed))));
+        assertSdkError(
+                412,
+                "PreconditionFailed",
+                () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key("multi")
+                        .uploadId(uploadId)
+                        .ifNoneMatch("*")
+                        .multipartUpload(m -> m.parts(completed))));
         assertEquals("already here", read("multi"));
-        assertEquals(1, s3.listParts(b -> b.bucket(bucket).key("multi").uploadId(uploadId)).parts().size(), "the upload is still open");
+        assertEquals(
+                1,
+                s3.listParts(b -> b.bucket(bucket).key("multi").uploadId(uploadId))
+                        .parts()
+                        .size(),
+                "the upload is still open");
 
-        s3.completeMultipartUpload(b -> b.bucket(bucket).key("multi").uploadId(uploadId).ifMatch(existing)
+        s3.completeMultipartUpload(b -> b.bucket(bucket)
+                .key("multi")
+                .uploadId(uploadId)
+                .ifMatch(existing)
                 .multipartUpload(m -> m.parts(completed)));
         assertEquals("assembled", read("multi"));
     }
@@ -124,12 +177,18 @@ class ConditionalWriteTest {
         String versioned = server.createBucket("conditional-versions");
         s3.putBucketVersioning(b -> b.bucket(versioned).versioningConfiguration(v -> v.status("Enabled")));
         s3.putObject(b -> b.bucket(versioned).key("k"), RequestBody.fromString("old"));
-        assertSdkError(412, "PreconditionFailed", () -> s3.putObject(b -> b.bucket(versioned).key("k").ifNoneMatch("*"),
-                RequestBody.fromString("refused")));
+        assertSdkError(
+                412,
+                "PreconditionFailed",
+                () -> s3.putObject(
+                        b -> b.bucket(versioned).key("k").ifNoneMatch("*"), RequestBody.fromString("refused")));
         s3.deleteObject(b -> b.bucket(versioned).key("k"));
         s3.putObject(b -> b.bucket(versioned).key("k").ifNoneMatch("*"), RequestBody.fromString("new"));
-        assertEquals("new", s3.getObjectAsBytes(b -> b.bucket(versioned).key("k")).asUtf8String());
-        assertEquals(2, s3.listObjectVersions(b -> b.bucket(versioned)).versions().size(),
+        assertEquals(
+                "new", s3.getObjectAsBytes(b -> b.bucket(versioned).key("k")).asUtf8String());
+        assertEquals(
+                2,
+                s3.listObjectVersions(b -> b.bucket(versioned)).versions().size(),
                 "old and new: the refused write left no version");
     }
 
@@ -161,18 +220,34 @@ class ConditionalWriteTest {
         List<CompletedPart> parts = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             int n = i;
-            String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key("race/multi")).uploadId();
+            String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key("race/multi"))
+                    .uploadId();
             uploads.add(uploadId);
-            parts.add(CompletedPart.builder().partNumber(1).eTag(s3.uploadPart(b -> b.bucket(bucket).key("race/multi")
-                    .uploadId(uploadId).partNumber(1), RequestBody.fromString("writer " + n)).eTag()).build());
+            parts.add(CompletedPart.builder()
+                    .partNumber(1)
+                    .eTag(s3.uploadPart(
+                                    b -> b.bucket(bucket)
+                                            .key("race/multi")
+                                            .uploadId(uploadId)
+                                            .partNumber(1),
+                                    RequestBody.fromString("writer " + n))
+                            .eTag())
+                    .build());
         }
         List<Integer> statuses = race(uploads.size(), i -> () -> {
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key("race/multi").uploadId(uploads.get(i)).ifNoneMatch("*")
+            s3.completeMultipartUpload(b -> b.bucket(bucket)
+                    .key("race/multi")
+                    .uploadId(uploads.get(i))
+                    .ifNoneMatch("*")
                     .multipartUpload(m -> m.parts(parts.get(i))));
             return i;
         });
         assertExactlyOneWon(statuses, "race/multi");
-        assertEquals(uploads.size() - 1, s3.listMultipartUploads(b -> b.bucket(bucket).prefix("race/multi")).uploads().size(),
+        assertEquals(
+                uploads.size() - 1,
+                s3.listMultipartUploads(b -> b.bucket(bucket).prefix("race/multi"))
+                        .uploads()
+                        .size(),
                 "each refused Complete left its upload open");
     }
 
@@ -189,8 +264,10 @@ class ConditionalWriteTest {
             assertS3Error(slow.readResponse(), 409, "ConditionalRequestConflict");
         }
         assertEquals("fast writer", read("conflict"));
-        assertS3Error(server.raw().send("PUT", "/" + bucket + "/conflict", Map.of("If-None-Match", "*"), body),
-                412, "PreconditionFailed");
+        assertS3Error(
+                server.raw().send("PUT", "/" + bucket + "/conflict", Map.of("If-None-Match", "*"), body),
+                412,
+                "PreconditionFailed");
     }
 
     private interface Writer {
@@ -231,7 +308,8 @@ class ConditionalWriteTest {
     private static void assertExactlyOneWon(List<Integer> outcomes, String key) {
         List<Integer> winners = outcomes.stream().filter(o -> o >= 0).toList();
         assertEquals(1, winners.size(), "exactly one writer succeeds: " + outcomes);
-        assertTrue(outcomes.stream().filter(o -> o < 0).allMatch(o -> o == -412 || o == -409),
+        assertTrue(
+                outcomes.stream().filter(o -> o < 0).allMatch(o -> o == -412 || o == -409),
                 "the others are refused with 412 or 409: " + outcomes);
         assertEquals("writer " + winners.get(0), read(key), "the key holds the winner's body");
     }

@@ -27,9 +27,13 @@ class ConnectionLimitTest {
 
     @Test
     void aConnectionBeyondTheLimitIsAnsweredSlowDownAsS3XmlAndThereIsRoomOnceOneCloses() throws Exception {
-        try (S3Client noRetries = S3Client.builder().endpointOverride(t.endpoint()).forcePathStyle(true)
-                     .region(Region.US_EAST_1).credentialsProvider(TestServer.credentials(t.server()))
-                     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+        try (S3Client noRetries = S3Client.builder()
+                .endpointOverride(t.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(TestServer.credentials(t.server()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
             Socket first = new Socket(t.endpoint().getHost(), t.endpoint().getPort());
             try (Socket second = new Socket(t.endpoint().getHost(), t.endpoint().getPort())) {
                 RawHttp.Response refused = t.raw().get("/");

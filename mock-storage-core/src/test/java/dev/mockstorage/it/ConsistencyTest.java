@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.StorageNodes;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ConsistencyReport.Finding;
 import dev.mockstorage.stats.ConsistencyReport.Kind;
@@ -52,13 +52,18 @@ class ConsistencyTest {
 
     /** An S3 client that does not retry, so a 503 is seen as it is. */
     private static S3Client s3(MockStorageServer server) {
-        return S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(TestServer.credentials(server))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     private static MockStorageServer start(Path dir, String... settings) {
-        MockStorageServer.Builder b = MockStorageServer.builder().dataDirectory(dir).setting("storage.orphan_grace_ms", "0");
+        MockStorageServer.Builder b =
+                MockStorageServer.builder().dataDirectory(dir).setting("storage.orphan_grace_ms", "0");
         for (int i = 0; i < settings.length; i += 2) {
             b.setting(settings[i], settings[i + 1]);
         }
@@ -71,7 +76,8 @@ class ConsistencyTest {
             return Set.of();
         }
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+            return files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }
@@ -83,7 +89,10 @@ class ConsistencyTest {
     }
 
     private Path blobFile(String node, String blobId) {
-        return dir.resolve(node).resolve("blobs").resolve(blobId.substring(0, 2)).resolve(blobId);
+        return dir.resolve(node)
+                .resolve("blobs")
+                .resolve(blobId.substring(0, 2))
+                .resolve(blobId);
     }
 
     /** The blob id of an object, found as the one file the write added on stg1..stg3. */
@@ -103,8 +112,12 @@ class ConsistencyTest {
     }
 
     private static HttpResponse<String> call(MockStorageServer server, String method, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.endpoint() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.endpoint() + path))
+                                .method(method, HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static Finding only(ConsistencyReport r, Kind kind) {
@@ -115,25 +128,39 @@ class ConsistencyTest {
 
     @Test
     void aRepairingCheckAbortsUploadsOlderThanTheSettingAndTheQueueDeletesTheirParts() throws Exception {
-        try (MockStorageServer server = start(dir, "storage.abandoned_upload_ms", "1", "storage.auto_create_buckets", "true");
-             S3Client s3 = s3(server)) {
+        try (MockStorageServer server =
+                        start(dir, "storage.abandoned_upload_ms", "1", "storage.auto_create_buckets", "true");
+                S3Client s3 = s3(server)) {
             s3.putObject(b -> b.bucket("bkt").key("kept"), RequestBody.fromString("an object stays"));
             server.awaitIdle(IDLE);
             Set<String> before = blobs("stg1");
-            String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("abandoned.bin")).uploadId();
-            s3.uploadPart(b -> b.bucket("bkt").key("abandoned.bin").uploadId(id).partNumber(1), RequestBody.fromBytes(random(1000, 1)));
-            s3.uploadPart(b -> b.bucket("bkt").key("abandoned.bin").uploadId(id).partNumber(2), RequestBody.fromBytes(random(10, 2)));
+            String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("abandoned.bin"))
+                    .uploadId();
+            s3.uploadPart(
+                    b -> b.bucket("bkt").key("abandoned.bin").uploadId(id).partNumber(1),
+                    RequestBody.fromBytes(random(1000, 1)));
+            s3.uploadPart(
+                    b -> b.bucket("bkt").key("abandoned.bin").uploadId(id).partNumber(2),
+                    RequestBody.fromBytes(random(10, 2)));
             assertEquals(before.size() + 2, blobs("stg1").size(), "two part files");
 
             // more than 1 ms after the upload began it counts as abandoned; a check without repair only reports it
-            Finding found = await().until(() -> server.checkConsistency(false).findings(Kind.ABANDONED_UPLOAD), f -> f.size() == 1).get(0);
+            Finding found = await().until(
+                            () -> server.checkConsistency(false).findings(Kind.ABANDONED_UPLOAD), f -> f.size() == 1)
+                    .get(0);
             assertEquals(List.of("bkt", "abandoned.bin", id), List.of(found.bucket(), found.key(), found.blobId()));
             assertNull(found.action());
-            assertEquals(1, s3.listMultipartUploads(b -> b.bucket("bkt")).uploads().size(), "still there after a check without repair");
+            assertEquals(
+                    1,
+                    s3.listMultipartUploads(b -> b.bucket("bkt")).uploads().size(),
+                    "still there after a check without repair");
 
-            assertEquals("aborted", only(server.checkConsistency(true), Kind.ABANDONED_UPLOAD).action());
+            assertEquals(
+                    "aborted",
+                    only(server.checkConsistency(true), Kind.ABANDONED_UPLOAD).action());
             server.awaitIdle(IDLE);
-            assertEquals(List.of(), s3.listMultipartUploads(b -> b.bucket("bkt")).uploads());
+            assertEquals(
+                    List.of(), s3.listMultipartUploads(b -> b.bucket("bkt")).uploads());
             assertEquals(before, blobs("stg1"), "the part files are gone, the object's blob stays");
             assertTrue(server.checkConsistency(false).clean());
         }
@@ -142,19 +169,35 @@ class ConsistencyTest {
     @Test
     void uploadsAreNotAbandonedBeforeTheirTimeOrWhenTheSettingIsZero() throws Exception {
         for (String setting : List.of("86400000", "0")) {
-            try (MockStorageServer server = start(dir.resolve(setting), "storage.abandoned_upload_ms", setting,
-                    "storage.auto_create_buckets", "true"); S3Client s3 = s3(server)) {
+            try (MockStorageServer server = start(
+                            dir.resolve(setting),
+                            "storage.abandoned_upload_ms",
+                            setting,
+                            "storage.auto_create_buckets",
+                            "true");
+                    S3Client s3 = s3(server)) {
                 s3.putObject(b -> b.bucket("bkt").key("kept"), RequestBody.fromString("x"));
-                String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("young.bin")).uploadId();
-                assertTrue(server.checkConsistency(true).findings(Kind.ABANDONED_UPLOAD).isEmpty(), setting);
-                assertEquals(id, s3.listMultipartUploads(b -> b.bucket("bkt")).uploads().get(0).uploadId());
+                String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("young.bin"))
+                        .uploadId();
+                assertTrue(
+                        server.checkConsistency(true)
+                                .findings(Kind.ABANDONED_UPLOAD)
+                                .isEmpty(),
+                        setting);
+                assertEquals(
+                        id,
+                        s3.listMultipartUploads(b -> b.bucket("bkt"))
+                                .uploads()
+                                .get(0)
+                                .uploadId());
             }
         }
     }
 
     @Test
     void theCheckFindsEveryKindRepairFixesItAndASecondCheckIsClean() throws Exception {
-        try (MockStorageServer server = start(dir); S3Client s3 = s3(server)) {
+        try (MockStorageServer server = start(dir);
+                S3Client s3 = s3(server)) {
             server.createBucket("bkt");
             byte[] missing = random(3000, 1);
             byte[] resized = random(3000, 2);
@@ -181,7 +224,9 @@ class ConsistencyTest {
             assertFalse(found.repair());
             assertEquals(4, found.objects());
             Finding m = only(found, Kind.MISSING_REPLICA);
-            assertEquals(List.of("bkt", "missing", missingBlob, "stg2"), List.of(m.bucket(), m.key(), m.blobId(), m.nodeId()));
+            assertEquals(
+                    List.of("bkt", "missing", missingBlob, "stg2"),
+                    List.of(m.bucket(), m.key(), m.blobId(), m.nodeId()));
             assertEquals("stg3", only(found, Kind.SIZE_MISMATCH).nodeId());
             assertEquals("rotten", only(found, Kind.CHECKSUM_MISMATCH).key());
             Finding o = only(found, Kind.ORPHAN);
@@ -194,29 +239,44 @@ class ConsistencyTest {
 
             ConsistencyReport repaired = server.checkConsistency(true);
             assertEquals(5, repaired.repaired(), repaired.findings().toString());
-            assertEquals("marked damaged", only(repaired, Kind.NO_INTACT_REPLICA).action());
+            assertEquals(
+                    "marked damaged", only(repaired, Kind.NO_INTACT_REPLICA).action());
             assertEquals("deleted", only(repaired, Kind.ORPHAN).action());
             assertFalse(Files.exists(blobFile("stg1", orphan)));
             assertArrayEquals(missing, Files.readAllBytes(blobFile("stg2", missingBlob)));
             assertArrayEquals(resized, Files.readAllBytes(blobFile("stg3", resizedBlob)));
-            assertArrayEquals(rotten, s3.getObjectAsBytes(b -> b.bucket("bkt").key("rotten")).asByteArray());
+            assertArrayEquals(
+                    rotten,
+                    s3.getObjectAsBytes(b -> b.bucket("bkt").key("rotten")).asByteArray());
 
-            S3Exception get = assertThrows(S3Exception.class, () -> s3.getObjectAsBytes(b -> b.bucket("bkt").key("lost")));
+            S3Exception get = assertThrows(
+                    S3Exception.class,
+                    () -> s3.getObjectAsBytes(b -> b.bucket("bkt").key("lost")));
             assertEquals(500, get.statusCode());
             assertEquals("InternalError", get.awsErrorDetails().errorCode());
-            assertTrue(get.awsErrorDetails().errorMessage().contains("bkt/lost"), get.awsErrorDetails().errorMessage());
-            assertEquals(500, assertThrows(S3Exception.class, () -> s3.headObject(b -> b.bucket("bkt").key("lost")))
-                    .statusCode(), "HEAD refuses a damaged object too");
+            assertTrue(
+                    get.awsErrorDetails().errorMessage().contains("bkt/lost"),
+                    get.awsErrorDetails().errorMessage());
+            assertEquals(
+                    500,
+                    assertThrows(
+                                    S3Exception.class,
+                                    () -> s3.headObject(b -> b.bucket("bkt").key("lost")))
+                            .statusCode(),
+                    "HEAD refuses a damaged object too");
             assertEquals(1, server.stats().consistency().damagedObjects());
 
             ConsistencyReport second = server.checkConsistency(true);
-            assertEquals(List.of(Kind.NO_INTACT_REPLICA), second.findings().stream().map(Finding::kind).toList(),
+            assertEquals(
+                    List.of(Kind.NO_INTACT_REPLICA),
+                    second.findings().stream().map(Finding::kind).toList(),
                     "only the object with no intact copy is left: " + second.findings());
             assertEquals("already marked damaged", second.findings().get(0).action());
             assertEquals(0, second.repaired());
 
             s3.putObject(b -> b.bucket("bkt").key("lost"), RequestBody.fromBytes(lost));
-            assertArrayEquals(lost, s3.getObjectAsBytes(b -> b.bucket("bkt").key("lost")).asByteArray(), "a PUT clears it");
+            assertArrayEquals(
+                    lost, s3.getObjectAsBytes(b -> b.bucket("bkt").key("lost")).asByteArray(), "a PUT clears it");
             server.awaitIdle(IDLE);
             assertTrue(server.checkConsistency(true).clean(), "clean once the damaged object is written again");
 
@@ -235,7 +295,8 @@ class ConsistencyTest {
 
     @Test
     void theAdminEndpointAnswersTheReportAsJson() throws Exception {
-        try (MockStorageServer server = start(dir); S3Client s3 = s3(server)) {
+        try (MockStorageServer server = start(dir);
+                S3Client s3 = s3(server)) {
             server.createBucket("bkt");
             String blob = put(s3, "k", random(100, 5));
             Files.delete(blobFile("stg3", blob));
@@ -252,17 +313,23 @@ class ConsistencyTest {
             assertEquals("stg3", finding.path("node").asText());
             assertTrue(finding.path("action").isNull());
 
-            JsonNode repaired = JSON.readTree(call(server, "POST", "/api/v1/consistency/check?repair=true").body());
+            JsonNode repaired = JSON.readTree(call(server, "POST", "/api/v1/consistency/check?repair=true")
+                    .body());
             assertEquals(1, repaired.path("repaired").asInt());
             assertTrue(Files.exists(blobFile("stg3", blob)));
-            assertTrue(JSON.readTree(call(server, "POST", "/api/v1/consistency/check").body()).path("clean").asBoolean());
+            assertTrue(JSON.readTree(
+                            call(server, "POST", "/api/v1/consistency/check").body())
+                    .path("clean")
+                    .asBoolean());
 
             HttpResponse<String> bad = call(server, "POST", "/api/v1/consistency/check?repair=maybe");
             assertEquals(400, bad.statusCode());
             assertEquals("repair", JSON.readTree(bad.body()).path("parameter").asText());
-            JsonNode stats = JSON.readTree(call(server, "GET", "/api/v1/stats").body()).path("consistency");
+            JsonNode stats =
+                    JSON.readTree(call(server, "GET", "/api/v1/stats").body()).path("consistency");
             assertEquals(3, stats.path("checks").asInt());
-            assertEquals(2, stats.path("findings_by_kind").path("MISSING_REPLICA").asInt());
+            assertEquals(
+                    2, stats.path("findings_by_kind").path("MISSING_REPLICA").asInt());
         }
     }
 
@@ -273,7 +340,8 @@ class ConsistencyTest {
             Files.createDirectories(orphan.getParent());
             Files.write(orphan, new byte[] {1});
             await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(orphan));
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().consistency().findingsByKind().get("ORPHAN") == 1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.stats().consistency().findingsByKind().get("ORPHAN") == 1);
         }
     }
 
@@ -290,7 +358,8 @@ class ConsistencyTest {
 
     @Test
     void withQuorumTwoAWriteSucceedsWithANodeDownAndTheNodeGetsItsReplicaWhenItReturns() throws Exception {
-        try (MockStorageServer server = start(dir, "storage.write_quorum", "2"); S3Client s3 = s3(server)) {
+        try (MockStorageServer server = start(dir, "storage.write_quorum", "2");
+                S3Client s3 = s3(server)) {
             server.createBucket("bkt");
             server.nodes().down("stg3");
             byte[] content = random(2000, 6);
@@ -309,13 +378,18 @@ class ConsistencyTest {
 
     @Test
     void withQuorumTwoAMultipartObjectCompletedWithANodeDownReachesTheNodeWhenItReturns() throws Exception {
-        try (MockStorageServer server = start(dir, "storage.write_quorum", "2"); S3Client s3 = s3(server)) {
+        try (MockStorageServer server = start(dir, "storage.write_quorum", "2");
+                S3Client s3 = s3(server)) {
             server.createBucket("bkt");
             server.nodes().down("stg3");
             byte[] content = random(3000, 8);
             String id = s3.createMultipartUpload(b -> b.bucket("bkt").key("mp")).uploadId();
-            String etag = s3.uploadPart(b -> b.bucket("bkt").key("mp").uploadId(id).partNumber(1), RequestBody.fromBytes(content)).eTag();
-            s3.completeMultipartUpload(b -> b.bucket("bkt").key("mp").uploadId(id)
+            String etag = s3.uploadPart(
+                            b -> b.bucket("bkt").key("mp").uploadId(id).partNumber(1), RequestBody.fromBytes(content))
+                    .eTag();
+            s3.completeMultipartUpload(b -> b.bucket("bkt")
+                    .key("mp")
+                    .uploadId(id)
                     .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
             server.awaitIdle(IDLE);
             assertEquals(1, server.stats().consistency().waitingRepairs(), "the assembled object waits for stg3");
@@ -325,42 +399,56 @@ class ConsistencyTest {
             assertEquals(0, server.stats().consistency().waitingRepairs());
             assertEquals(blobs("stg1"), blobs("stg3"), "stg3 holds the object's blob like the others");
             assertTrue(server.checkConsistency(false).clean());
-            assertArrayEquals(content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("mp")).asByteArray());
+            assertArrayEquals(
+                    content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("mp")).asByteArray());
         }
     }
 
     @Test
     void withEveryNodeRequiredAWriteWithANodeDownFailsCleanly() throws Exception {
-        try (MockStorageServer server = start(dir); S3Client s3 = s3(server)) {
+        try (MockStorageServer server = start(dir);
+                S3Client s3 = s3(server)) {
             server.createBucket("bkt");
             server.nodes().down("stg2");
-            S3Exception e = assertThrows(S3Exception.class,
+            S3Exception e = assertThrows(
+                    S3Exception.class,
                     () -> s3.putObject(b -> b.bucket("bkt").key("k"), RequestBody.fromBytes(random(100, 7))));
             assertEquals(503, e.statusCode());
             assertEquals("ServiceUnavailable", e.awsErrorDetails().errorCode());
-            assertTrue(e.awsErrorDetails().errorMessage().contains("storage.write_quorum"), e.awsErrorDetails().errorMessage());
+            assertTrue(
+                    e.awsErrorDetails().errorMessage().contains("storage.write_quorum"),
+                    e.awsErrorDetails().errorMessage());
             for (String n : List.of("stg1", "stg2", "stg3")) {
                 assertEquals(Set.of(), blobs(n), n);
                 assertEquals(Set.of(), tmpFiles(n), n);
             }
-            assertEquals(404, assertThrows(S3Exception.class, () -> s3.headObject(b -> b.bucket("bkt").key("k"))).statusCode());
+            assertEquals(
+                    404,
+                    assertThrows(
+                                    S3Exception.class,
+                                    () -> s3.headObject(b -> b.bucket("bkt").key("k")))
+                            .statusCode());
 
             // the store cannot take writes: /health says DOWN (503) and why
             HttpResponse<String> health = call(server, "GET", "/health");
             assertEquals(503, health.statusCode(), health.body());
             JsonNode body = JSON.readTree(health.body());
             assertEquals("DOWN", body.path("status").asText());
-            assertTrue(body.path("reason").asText().contains("storage.write_quorum") && body.path("reason").asText().contains("stg2"),
+            assertTrue(
+                    body.path("reason").asText().contains("storage.write_quorum")
+                            && body.path("reason").asText().contains("stg2"),
                     body.toString());
         }
     }
 
     @Test
     void aReadOnlyNodeIsMarkedDownByTheFailedWriteItself() throws Exception {
-        try (MockStorageServer server = start(dir); S3Client s3 = s3(server)) {
+        try (MockStorageServer server = start(dir);
+                S3Client s3 = s3(server)) {
             server.createBucket("bkt");
             server.nodes().readOnly("stg1");
-            S3Exception e = assertThrows(S3Exception.class,
+            S3Exception e = assertThrows(
+                    S3Exception.class,
                     () -> s3.putObject(b -> b.bucket("bkt").key("k"), RequestBody.fromBytes(random(100, 8))));
             assertEquals(503, e.statusCode(), "every node is required and stg1 refused the write");
             StorageNodes.Node stg1 = server.nodes().list().get(0);
@@ -378,9 +466,11 @@ class ConsistencyTest {
 
     @Test
     void aReadOnlyNodeOverTheAdminApiWithQuorumTwoIsSkippedAndRepairedOnReturn() throws Exception {
-        try (MockStorageServer server = start(dir, "storage.write_quorum", "2"); S3Client s3 = s3(server)) {
+        try (MockStorageServer server = start(dir, "storage.write_quorum", "2");
+                S3Client s3 = s3(server)) {
             server.createBucket("bkt");
-            assertEquals(204, call(server, "POST", "/api/v1/nodes/stg2/read-only").statusCode());
+            assertEquals(
+                    204, call(server, "POST", "/api/v1/nodes/stg2/read-only").statusCode());
             byte[] content = random(5000, 10);
             String blob = put(s3, "k", content);
             assertFalse(Files.exists(blobFile("stg2", blob)));
@@ -393,7 +483,8 @@ class ConsistencyTest {
 
     @Test
     void aNodeWhoseDirectoryVanishedIsDownAndReadsUseTheOthers() throws Exception {
-        try (MockStorageServer server = start(dir, "storage.write_quorum", "2"); S3Client s3 = s3(server)) {
+        try (MockStorageServer server = start(dir, "storage.write_quorum", "2");
+                S3Client s3 = s3(server)) {
             server.createBucket("bkt");
             byte[] content = random(4000, 11);
             put(s3, "k", content);
@@ -401,7 +492,8 @@ class ConsistencyTest {
             try (Stream<Path> files = Files.walk(dir.resolve("stg1"))) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-            assertArrayEquals(content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")).asByteArray(), "served by stg2");
+            assertArrayEquals(
+                    content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")).asByteArray(), "served by stg2");
             HttpResponse<String> health = call(server, "GET", "/health");
             assertEquals(200, health.statusCode());
             JsonNode stg1 = JSON.readTree(health.body()).path("nodes").get(0);

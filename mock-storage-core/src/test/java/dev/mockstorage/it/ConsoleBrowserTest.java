@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mockstorage.thirdparty.Match;
+import dev.mockstorage.thirdparty.Reply;
+import dev.mockstorage.thirdparty.ThirdPartyScript;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import dev.mockstorage.thirdparty.Match;
-import dev.mockstorage.thirdparty.Reply;
-import dev.mockstorage.thirdparty.ThirdPartyScript;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,8 +50,8 @@ class ConsoleBrowserTest {
     void start(@TempDir Path dir) throws IOException {
         browser = Browser.start(); // first: skips before a server is started when Chromium is missing
         // a write quorum of 2: with one node down the store still takes writes, and /health says DEGRADED
-        server = TestServer.start(dir.resolve("data"), b -> b.setting("console.enabled", "true")
-                .setting("storage.write_quorum", "2"));
+        server = TestServer.start(
+                dir.resolve("data"), b -> b.setting("console.enabled", "true").setting("storage.write_quorum", "2"));
         files = Files.createDirectories(dir.resolve("files"));
     }
 
@@ -65,7 +65,8 @@ class ConsoleBrowserTest {
 
     @AfterEach
     void noErrorNobodyExpected() {
-        List<String> errors = browser.errors().stream().filter(e -> !expectedError(e)).toList();
+        List<String> errors =
+                browser.errors().stream().filter(e -> !expectedError(e)).toList();
         assertEquals(List.of(), errors, "browser errors");
     }
 
@@ -106,8 +107,11 @@ class ConsoleBrowserTest {
         put("photos", "2024/dog.jpg", "image/jpeg", "woof".repeat(900));
         put("photos", "readme.txt", "text/plain", "photos of pets");
         put("reports", "q1.csv", "text/csv", "a,b\n1,2\n");
-        server.server().thirdParty().script(ThirdPartyScript.when(Match.get("reports", "upstream.csv"))
-                .respond(Reply.ok("from,upstream\n").contentType("text/csv")).withId("reports-upstream"));
+        server.server()
+                .thirdParty()
+                .script(ThirdPartyScript.when(Match.get("reports", "upstream.csv"))
+                        .respond(Reply.ok("from,upstream\n").contentType("text/csv"))
+                        .withId("reports-upstream"));
         get("/reports/upstream.csv");
         server.raw().get("/photos/2024/none.jpg"); // a 404 in the journal
         server.server().awaitIdle(java.time.Duration.ofSeconds(10));
@@ -119,10 +123,19 @@ class ConsoleBrowserTest {
             awaitText("the overview's health", By.id("health-status"), "UP");
             awaitText("the object count", By.id("total-objects"), "5");
             try (Traffic traffic = new Traffic()) {
-                browser.await("the chart showing S3 requests", d -> Double.parseDouble(
-                        d.findElement(By.id("rps-now")).getText().replace("–", "0")) > 0);
-                browser.await("a line of two samples", d -> d.findElement(By.cssSelector(".chart polyline"))
-                        .getAttribute("points").split(" ").length >= 2);
+                browser.await(
+                        "the chart showing S3 requests",
+                        d -> Double.parseDouble(d.findElement(By.id("rps-now"))
+                                        .getText()
+                                        .replace("–", "0"))
+                                > 0);
+                browser.await(
+                        "a line of two samples",
+                        d -> d.findElement(By.cssSelector(".chart polyline"))
+                                        .getAttribute("points")
+                                        .split(" ")
+                                        .length
+                                >= 2);
                 browser.screenshot("overview" + suffix);
             }
             open("buckets");
@@ -132,7 +145,11 @@ class ConsoleBrowserTest {
             awaitText("the folder listing", By.tagName("main"), "cat.jpg");
             browser.screenshot("objects" + suffix);
             open("object?bucket=photos&key=2024%2Fcat.jpg");
-            browser.await("three intact replicas", d -> d.findElements(By.cssSelector("#replicas tr[data-state=INTACT]")).size() == 3);
+            browser.await(
+                    "three intact replicas",
+                    d -> d.findElements(By.cssSelector("#replicas tr[data-state=INTACT]"))
+                                    .size()
+                            == 3);
             browser.screenshot("object" + suffix);
             open("requests");
             awaitText("the journal", By.id("requests-list"), "GetObject");
@@ -148,7 +165,9 @@ class ConsoleBrowserTest {
             browser.screenshot("nodes" + suffix);
             assertEquals(List.of(), browser.errors(), "browser errors on the pages at " + size);
             Object overflow = browser.js("return document.documentElement.scrollWidth - window.innerWidth");
-            assertTrue(((Number) overflow).intValue() <= 0, "the page is wider than the window at " + size + " by " + overflow);
+            assertTrue(
+                    ((Number) overflow).intValue() <= 0,
+                    "the page is wider than the window at " + size + " by " + overflow);
         }
         browser.size(Browser.DESKTOP);
     }
@@ -171,13 +190,20 @@ class ConsoleBrowserTest {
         new Random(16).nextBytes(large);
         Path largeFile = Files.write(files.resolve("large.bin"), large);
         input.sendKeys(smallFile + "\n" + largeFile);
-        browser.await("both uploads listed", d -> d.findElement(By.tagName("main")).getText().contains("large.bin")
-                && d.findElement(By.tagName("main")).getText().contains("hello.txt")
-                && d.findElements(By.xpath("//li[contains(., 'done')]")).size() == 2);
+        browser.await(
+                "both uploads listed",
+                d -> d.findElement(By.tagName("main")).getText().contains("large.bin")
+                        && d.findElement(By.tagName("main")).getText().contains("hello.txt")
+                        && d.findElements(By.xpath("//li[contains(., 'done')]")).size() == 2);
         assertArrayEquals(small, get("/uploads/hello.txt"));
         assertArrayEquals(large, get("/uploads/large.bin"));
-        assertEquals(1, server.server().requests().find(dev.mockstorage.journal.RequestPattern
-                .operation("CompleteMultipartUpload")).size(), "the large file went up in parts");
+        assertEquals(
+                1,
+                server.server()
+                        .requests()
+                        .find(dev.mockstorage.journal.RequestPattern.operation("CompleteMultipartUpload"))
+                        .size(),
+                "the large file went up in parts");
 
         browser.js("""
                 const file = new File(['dropped, not picked'], 'dropped.txt', {type: 'text/plain'});
@@ -185,17 +211,27 @@ class ConsoleBrowserTest {
                 data.items.add(file);
                 document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true}));
                 """);
-        browser.await("the dropped file listed", d -> d.findElement(By.tagName("main")).getText().contains("dropped.txt"));
+        browser.await(
+                "the dropped file listed",
+                d -> d.findElement(By.tagName("main")).getText().contains("dropped.txt"));
         assertEquals("dropped, not picked", new String(get("/uploads/dropped.txt"), StandardCharsets.UTF_8));
 
-        browser.driver.findElement(By.cssSelector("a[aria-label='Download large.bin']")).click();
+        browser.driver
+                .findElement(By.cssSelector("a[aria-label='Download large.bin']"))
+                .click();
         Path downloaded = browser.downloads.resolve("large.bin");
-        browser.await("the download", d -> Files.exists(downloaded) && downloaded.toFile().length() == large.length);
+        browser.await(
+                "the download",
+                d -> Files.exists(downloaded) && downloaded.toFile().length() == large.length);
         assertArrayEquals(large, Files.readAllBytes(downloaded));
 
         browser.driver.findElement(By.linkText("hello.txt")).click();
         awaitText("the object's size", By.id("object-size"), "2,300 bytes");
-        browser.await("three intact replicas", d -> d.findElements(By.cssSelector("#replicas tr[data-state=INTACT]")).size() == 3);
+        browser.await(
+                "three intact replicas",
+                d -> d.findElements(By.cssSelector("#replicas tr[data-state=INTACT]"))
+                                .size()
+                        == 3);
     }
 
     @Test
@@ -204,7 +240,8 @@ class ConsoleBrowserTest {
         server.createBucket("full");
         put("full", "k", "text/plain", "x");
         open("buckets");
-        await("the delete button", By.cssSelector("button[aria-label='Delete bucket full']")).click();
+        await("the delete button", By.cssSelector("button[aria-label='Delete bucket full']"))
+                .click();
         browser.driver.switchTo().alert().accept();
         awaitText("the S3 error", By.id("bucket-message"), "BucketNotEmpty");
     }
@@ -250,14 +287,20 @@ class ConsoleBrowserTest {
         await("the journal", By.id("requests-list"));
         browser.js("window.notReloaded = true");
         put("photos", "live/new.txt", "text/plain", "live");
-        browser.await("the new PutObject", d -> !d.findElements(By.xpath(
-                "//tr[@data-operation='PutObject'][contains(., 'photos/live/new.txt')]")).isEmpty());
+        browser.await(
+                "the new PutObject",
+                d -> !d.findElements(By.xpath("//tr[@data-operation='PutObject'][contains(., 'photos/live/new.txt')]"))
+                        .isEmpty());
         assertEquals(Boolean.TRUE, browser.js("return window.notReloaded"), "the page was reloaded");
-        browser.driver.findElement(By.xpath("//tr[contains(., 'photos/live/new.txt')]//a")).click();
+        browser.driver
+                .findElement(By.xpath("//tr[contains(., 'photos/live/new.txt')]//a"))
+                .click();
         awaitText("the request's headers", By.id("request-detail"), "content-type");
         server.raw().get("/photos/live/missing.txt");
-        browser.await("the failed GET", d -> !d.findElements(By.xpath(
-                "//tr[@data-operation='GetObject'][contains(., 'NoSuchKey')]")).isEmpty());
+        browser.await(
+                "the failed GET",
+                d -> !d.findElements(By.xpath("//tr[@data-operation='GetObject'][contains(., 'NoSuchKey')]"))
+                        .isEmpty());
     }
 
     // ---------------------------------------------------------------- third party
@@ -269,7 +312,8 @@ class ConsoleBrowserTest {
         open("third-party");
         WebElement editor = await("the script editor", By.id("script-json"));
         editor.clear();
-        editor.sendKeys("{\"match\": {\"bucket\": \"upstream\", \"key\": \"a.txt\"}, \"response\": {\"status\": \"x\"}}");
+        editor.sendKeys(
+                "{\"match\": {\"bucket\": \"upstream\", \"key\": \"a.txt\"}, \"response\": {\"status\": \"x\"}}");
         browser.driver.findElement(By.xpath("//button[.='Add script']")).click();
         awaitText("the server's validation error", By.id("script-message"), "status");
         editor.clear();
@@ -278,10 +322,17 @@ class ConsoleBrowserTest {
         browser.driver.findElement(By.xpath("//button[.='Add script']")).click();
         awaitText("the confirmation", By.id("script-message"), "Added browser-script");
         assertEquals("scripted in the browser", new String(get("/upstream/a.txt"), StandardCharsets.UTF_8));
-        browser.await("the call answered by the script", d -> !d.findElements(By.xpath(
-                "//tr[@data-url='/upstream/a.txt'][contains(., 'browser-script')]")).isEmpty());
-        browser.driver.findElement(By.cssSelector("button[aria-label='Remove script browser-script']")).click();
-        browser.await("the script removed", d -> d.findElements(By.cssSelector("tr[data-script='browser-script']")).isEmpty());
+        browser.await(
+                "the call answered by the script",
+                d -> !d.findElements(By.xpath("//tr[@data-url='/upstream/a.txt'][contains(., 'browser-script')]"))
+                        .isEmpty());
+        browser.driver
+                .findElement(By.cssSelector("button[aria-label='Remove script browser-script']"))
+                .click();
+        browser.await(
+                "the script removed",
+                d -> d.findElements(By.cssSelector("tr[data-script='browser-script']"))
+                        .isEmpty());
         assertTrue(server.server().thirdParty().scripts().stream().noneMatch(s -> s.id().equals("browser-script")));
     }
 
@@ -290,28 +341,42 @@ class ConsoleBrowserTest {
     @Test
     @Order(7)
     void inStrictAuthModeTheConsoleAsksForTheKeysAndSignsUploadsAndDownloads(@TempDir Path dir) throws Exception {
-        try (TestServer strict = TestServer.start(dir, b -> b.setting("console.enabled", "true").strictAuth())) {
+        try (TestServer strict =
+                TestServer.start(dir, b -> b.setting("console.enabled", "true").strictAuth())) {
             strict.createBucket("secure");
             browser.driver.get(strict.url() + "/_console/#/objects?bucket=secure");
-            await("the sign-in form", By.id("access-key")).sendKeys(strict.server().accessKey());
+            await("the sign-in form", By.id("access-key"))
+                    .sendKeys(strict.server().accessKey());
             browser.byId("secret-key").sendKeys("not-the-secret", Keys.ENTER);
             awaitText("the S3 error", By.tagName("main"), "SignatureDoesNotMatch");
             browser.byId("secret-key").clear();
             browser.byId("secret-key").sendKeys(strict.server().secretKey(), Keys.ENTER);
-            awaitText("the signed-in user", By.id("session"), "Signed in as " + strict.server().accessKey());
+            awaitText(
+                    "the signed-in user",
+                    By.id("session"),
+                    "Signed in as " + strict.server().accessKey());
 
             byte[] large = new byte[9 * 1024 * 1024];
             new Random(15).nextBytes(large);
-            await("the file picker", By.id("upload-input")).sendKeys(Files.write(files.resolve("signed.bin"), large).toString());
-            browser.await("the signed multipart upload listed", d -> !d.findElements(By.xpath("//li[contains(., 'done')]")).isEmpty()
-                    && d.findElement(By.tagName("main")).getText().contains("signed.bin"));
-            assertArrayEquals(large, strict.s3().getObjectAsBytes(b -> b.bucket("secure").key("signed.bin")).asByteArray());
+            await("the file picker", By.id("upload-input"))
+                    .sendKeys(Files.write(files.resolve("signed.bin"), large).toString());
+            browser.await(
+                    "the signed multipart upload listed",
+                    d -> !d.findElements(By.xpath("//li[contains(., 'done')]")).isEmpty()
+                            && d.findElement(By.tagName("main")).getText().contains("signed.bin"));
+            assertArrayEquals(
+                    large,
+                    strict.s3()
+                            .getObjectAsBytes(b -> b.bucket("secure").key("signed.bin"))
+                            .asByteArray());
 
             WebElement download = browser.driver.findElement(By.cssSelector("a[aria-label='Download signed.bin']"));
             browser.await("a presigned link", d -> download.getAttribute("href").contains("X-Amz-Signature="));
             download.click();
             Path downloaded = browser.downloads.resolve("signed.bin");
-            browser.await("the presigned download", d -> Files.exists(downloaded) && downloaded.toFile().length() == large.length);
+            browser.await(
+                    "the presigned download",
+                    d -> Files.exists(downloaded) && downloaded.toFile().length() == large.length);
             assertArrayEquals(large, Files.readAllBytes(downloaded));
             browser.driver.findElement(By.xpath("//button[.='Sign out']")).click();
             await("the sign-in form again", By.id("access-key"));
@@ -328,7 +393,11 @@ class ConsoleBrowserTest {
         for (String page : List.of("Buckets", "Objects", "Requests", "Third party", "Nodes and queue")) {
             tabTo(e -> e.getTagName().equals("a") && e.getText().equals(page));
             new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
-            browser.await(page + " shown", d -> d.findElement(By.cssSelector("a[aria-current=page]")).getText().equals(page));
+            browser.await(
+                    page + " shown",
+                    d -> d.findElement(By.cssSelector("a[aria-current=page]"))
+                            .getText()
+                            .equals(page));
         }
         open("buckets");
         await("the bucket form", By.id("bucket-name"));
@@ -345,24 +414,27 @@ class ConsoleBrowserTest {
                 return;
             }
         }
-        throw new AssertionError("Tab never reached the element; focused: " + browser.driver.switchTo().activeElement().getText());
+        throw new AssertionError("Tab never reached the element; focused: "
+                + browser.driver.switchTo().activeElement().getText());
     }
 
     // ---------------------------------------------------------------- helpers
 
     /** S3 GETs in the background (about 40 a second) while it is open, for the overview's live chart. */
     private final class Traffic implements AutoCloseable {
-        private final Thread thread = new Thread(() -> {
-            List<String> keys = List.of("readme.txt", "2024/cat.jpg", "2024/dog.jpg");
-            for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
-                server.raw().send(i % 5 == 4 ? "HEAD" : "GET", "/photos/" + keys.get(i % keys.size()));
-                try {
-                    Thread.sleep(25);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "console-test-traffic");
+        private final Thread thread = new Thread(
+                () -> {
+                    List<String> keys = List.of("readme.txt", "2024/cat.jpg", "2024/dog.jpg");
+                    for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                        server.raw().send(i % 5 == 4 ? "HEAD" : "GET", "/photos/" + keys.get(i % keys.size()));
+                        try {
+                            Thread.sleep(25);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "console-test-traffic");
 
         Traffic() {
             thread.setDaemon(true);
@@ -377,7 +449,8 @@ class ConsoleBrowserTest {
     }
 
     private byte[] get(String path) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+        HttpResponse<byte[]> r = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode(), () -> path + ": " + new String(r.body(), StandardCharsets.UTF_8));
         return r.body();

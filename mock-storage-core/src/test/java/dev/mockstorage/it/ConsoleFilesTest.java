@@ -38,10 +38,15 @@ class ConsoleFilesTest {
 
     @Test
     void filesHaveTheirTypeAStrongEtagAndAPolicyThatAllowsOnlyTheConsolesOwnCode() {
-        Map<String, String> types = Map.of("/_console/console.css", "text/css; charset=utf-8",
-                "/_console/js/app.js", "text/javascript; charset=utf-8",
-                "/_console/js/pages/overview.js", "text/javascript; charset=utf-8",
-                "/_console/favicon.svg", "image/svg+xml");
+        Map<String, String> types = Map.of(
+                "/_console/console.css",
+                "text/css; charset=utf-8",
+                "/_console/js/app.js",
+                "text/javascript; charset=utf-8",
+                "/_console/js/pages/overview.js",
+                "text/javascript; charset=utf-8",
+                "/_console/favicon.svg",
+                "image/svg+xml");
         types.forEach((path, type) -> {
             RawHttp.Response r = server.raw().get(path);
             assertEquals(200, r.status(), path);
@@ -52,30 +57,55 @@ class ConsoleFilesTest {
             assertTrue(r.header("etag").matches("\"[0-9a-f]{32}\""), r.header("etag"));
         });
         String etag = server.raw().get("/_console/js/app.js").header("etag");
-        RawHttp.Response again = server.raw().send("GET", "/_console/js/app.js", Map.of("If-None-Match", etag), new byte[0]);
+        RawHttp.Response again =
+                server.raw().send("GET", "/_console/js/app.js", Map.of("If-None-Match", etag), new byte[0]);
         assertEquals(304, again.status());
         assertEquals(0, again.body().length);
         assertEquals(200, server.raw().get("/_console/?anything=1").status());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/_console/../config.json", "/_console/..%2fconfig.json", "/_console/%2e%2e/config.json",
-            "/_console/%2e%2e%2f%2e%2e%2fpom.xml", "/_console/js/../../../../etc/passwd", "/_console/..\\config.json",
-            "/_console/./index.html", "/_console//index.html", "/_console/js", "/_console/js/", "/_console/INDEX.HTML",
-            "/_console/index.html%00.js", "/_console/%69ndex.html", "/_console/../dev/mockstorage/MockStorageServer.class",
-            "/_console/../../META-INF/MANIFEST.MF", "/_console/.hidden.js", "/_console/js/app.js/", "/_console/x.class",
-            "/_console/..", "/_console/...", "/_consolex", "/_console%2findex.html"})
+    @ValueSource(
+            strings = {
+                "/_console/../config.json",
+                "/_console/..%2fconfig.json",
+                "/_console/%2e%2e/config.json",
+                "/_console/%2e%2e%2f%2e%2e%2fpom.xml",
+                "/_console/js/../../../../etc/passwd",
+                "/_console/..\\config.json",
+                "/_console/./index.html",
+                "/_console//index.html",
+                "/_console/js",
+                "/_console/js/",
+                "/_console/INDEX.HTML",
+                "/_console/index.html%00.js",
+                "/_console/%69ndex.html",
+                "/_console/../dev/mockstorage/MockStorageServer.class",
+                "/_console/../../META-INF/MANIFEST.MF",
+                "/_console/.hidden.js",
+                "/_console/js/app.js/",
+                "/_console/x.class",
+                "/_console/..",
+                "/_console/...",
+                "/_consolex",
+                "/_console%2findex.html"
+            })
     void nothingOutsideTheConsolesFilesCanBeReached(String target) {
         RawHttp.Response r = server.raw().get(target);
         assertTrue(r.status() == 404 || r.status() == 400, target + " -> " + r);
         String body = r.bodyText();
-        assertFalse(body.contains("<html") || body.contains("import ") || body.contains("root:") || body.contains("\"server\""),
+        assertFalse(
+                body.contains("<html")
+                        || body.contains("import ")
+                        || body.contains("root:")
+                        || body.contains("\"server\""),
                 target + " served a file: " + body);
     }
 
     @Test
     void otherMethodsThanGetAndHeadAreRefused() {
-        RawHttp.Response r = server.raw().send("POST", "/_console/index.html", Map.of(), "x".getBytes(StandardCharsets.UTF_8));
+        RawHttp.Response r =
+                server.raw().send("POST", "/_console/index.html", Map.of(), "x".getBytes(StandardCharsets.UTF_8));
         assertEquals(405, r.status());
         assertEquals("GET, HEAD", r.header("allow"));
         assertEquals(200, server.raw().send("HEAD", "/_console/index.html").status());
@@ -96,9 +126,14 @@ class ConsoleFilesTest {
         assertTrue(refused.bodyText().contains("InvalidBucketName"), refused.bodyText());
         assertEquals(405, server.raw().send("PUT", "/_console").status(), "S3's CreateBucket never sees the path");
         server.s3().createBucket(b -> b.bucket("console-neighbour"));
-        server.s3().putObject(b -> b.bucket("console-neighbour").key("_console/index.html"), RequestBody.fromString("mine"));
-        assertEquals("mine", server.s3().getObjectAsBytes(b -> b.bucket("console-neighbour").key("_console/index.html"))
-                .asUtf8String());
+        server.s3()
+                .putObject(
+                        b -> b.bucket("console-neighbour").key("_console/index.html"), RequestBody.fromString("mine"));
+        assertEquals(
+                "mine",
+                server.s3()
+                        .getObjectAsBytes(b -> b.bucket("console-neighbour").key("_console/index.html"))
+                        .asUtf8String());
     }
 
     @Test
@@ -106,8 +141,13 @@ class ConsoleFilesTest {
         server.s3().createBucket(b -> b.bucket("vhost"));
         server.s3().putObject(b -> b.bucket("vhost").key("_console/index.html"), RequestBody.fromString("an object"));
         int port = server.endpoint().getPort();
-        RawHttp.Response r = server.raw().exchange(("GET /_console/index.html HTTP/1.1\r\nHost: vhost.localhost:" + port
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8), false, false);
+        RawHttp.Response r = server.raw()
+                .exchange(
+                        ("GET /_console/index.html HTTP/1.1\r\nHost: vhost.localhost:" + port
+                                        + "\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.UTF_8),
+                        false,
+                        false);
         assertEquals(200, r.status(), r::toString);
         assertEquals("an object", r.bodyText());
     }

@@ -43,6 +43,7 @@ class CorsTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
 
     @BeforeAll
@@ -56,8 +57,14 @@ class CorsTest {
 
     /** A rule for uploads from {@link #APP}: PUT/POST, content-type and x-amz-* headers, ETag exposed. */
     private static CORSRule uploadRule() {
-        return CORSRule.builder().id("uploads").allowedOrigins(APP).allowedMethods("PUT", "POST")
-                .allowedHeaders("Content-Type", "x-amz-*").exposeHeaders("ETag", "x-amz-request-id").maxAgeSeconds(3000).build();
+        return CORSRule.builder()
+                .id("uploads")
+                .allowedOrigins(APP)
+                .allowedMethods("PUT", "POST")
+                .allowedHeaders("Content-Type", "x-amz-*")
+                .exposeHeaders("ETag", "x-amz-request-id")
+                .maxAgeSeconds(3000)
+                .build();
     }
 
     private static RawHttp.Response options(String target, String origin, String method, String headers) {
@@ -75,7 +82,8 @@ class CorsTest {
     }
 
     private static String md5(byte[] body) throws Exception {
-        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body));
+        return Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("MD5").digest(body));
     }
 
     // ---------------------------------------------------------------- configuration through the SDK
@@ -83,7 +91,10 @@ class CorsTest {
     @Test
     void putGetAndDeleteBucketCorsRoundTripTheRules() {
         String bucket = server.createBucket("cors-roundtrip");
-        CORSRule any = CORSRule.builder().allowedOrigins("*").allowedMethods("GET", "HEAD").build();
+        CORSRule any = CORSRule.builder()
+                .allowedOrigins("*")
+                .allowedMethods("GET", "HEAD")
+                .build();
         putCors(bucket, uploadRule(), any);
 
         List<CORSRule> rules = s3.getBucketCors(b -> b.bucket(bucket)).corsRules();
@@ -101,15 +112,40 @@ class CorsTest {
     void invalidConfigurationsAreRefusedAsS3Does() {
         String bucket = server.createBucket("cors-invalid");
         assertSdkError(404, "NoSuchCORSConfiguration", () -> s3.getBucketCors(b -> b.bucket(bucket)));
-        assertSdkError(400, "InvalidRequest", () -> putCors(bucket,
-                CORSRule.builder().allowedOrigins(APP).allowedMethods("GET", "PATCH").build()));
-        assertSdkError(400, "InvalidRequest", () -> putCors(bucket,
-                CORSRule.builder().allowedOrigins("http://*.example.*").allowedMethods("GET").build()));
-        assertSdkError(400, "InvalidRequest", () -> putCors(bucket,
-                CORSRule.builder().allowedOrigins(APP).allowedMethods("GET").allowedHeaders("x-*-*").build()));
+        assertSdkError(
+                400,
+                "InvalidRequest",
+                () -> putCors(
+                        bucket,
+                        CORSRule.builder()
+                                .allowedOrigins(APP)
+                                .allowedMethods("GET", "PATCH")
+                                .build()));
+        assertSdkError(
+                400,
+                "InvalidRequest",
+                () -> putCors(
+                        bucket,
+                        CORSRule.builder()
+                                .allowedOrigins("http://*.example.*")
+                                .allowedMethods("GET")
+                                .build()));
+        assertSdkError(
+                400,
+                "InvalidRequest",
+                () -> putCors(
+                        bucket,
+                        CORSRule.builder()
+                                .allowedOrigins(APP)
+                                .allowedMethods("GET")
+                                .allowedHeaders("x-*-*")
+                                .build()));
         List<CORSRule> tooMany = new ArrayList<>();
         for (int i = 0; i < 101; i++) {
-            tooMany.add(CORSRule.builder().allowedOrigins("http://o" + i + ".example.com").allowedMethods("GET").build());
+            tooMany.add(CORSRule.builder()
+                    .allowedOrigins("http://o" + i + ".example.com")
+                    .allowedMethods("GET")
+                    .build());
         }
         assertSdkError(400, "InvalidRequest", () -> putCors(bucket, tooMany.toArray(CORSRule[]::new)));
         putCors(bucket, tooMany.subList(0, 100).toArray(CORSRule[]::new)); // 100 is the limit, allowed
@@ -129,25 +165,47 @@ class CorsTest {
         String bucket = server.createBucket("cors-raw");
         byte[] noMethod = "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>"
                 .getBytes(StandardCharsets.UTF_8);
-        assertS3Error(server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(noMethod)), noMethod), 400, "MalformedXML");
+        assertS3Error(
+                server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(noMethod)), noMethod),
+                400,
+                "MalformedXML");
         byte[] broken = "<CORSConfiguration><CORSRule>".getBytes(StandardCharsets.UTF_8);
-        assertS3Error(server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(broken)), broken), 400, "MalformedXML");
+        assertS3Error(
+                server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(broken)), broken),
+                400,
+                "MalformedXML");
         byte[] empty = "<CORSConfiguration/>".getBytes(StandardCharsets.UTF_8);
-        assertS3Error(server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(empty)), empty), 400, "MalformedXML");
-        byte[] badAge = ("<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>"
-                + "<MaxAgeSeconds>soon</MaxAgeSeconds></CORSRule></CORSConfiguration>").getBytes(StandardCharsets.UTF_8);
-        assertS3Error(server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(badAge)), badAge), 400, "MalformedXML");
+        assertS3Error(
+                server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(empty)), empty),
+                400,
+                "MalformedXML");
+        byte[] badAge =
+                ("<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>"
+                                + "<MaxAgeSeconds>soon</MaxAgeSeconds></CORSRule></CORSConfiguration>")
+                        .getBytes(StandardCharsets.UTF_8);
+        assertS3Error(
+                server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(badAge)), badAge),
+                400,
+                "MalformedXML");
 
         byte[] good = ("<CORSConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><CORSRule>"
-                + "<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>")
+                        + "<AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>")
                 .getBytes(StandardCharsets.UTF_8);
-        Document missing = assertS3Error(server.raw().put("/" + bucket + "?cors", Map.of(), good), 400, "InvalidRequest");
+        Document missing =
+                assertS3Error(server.raw().put("/" + bucket + "?cors", Map.of(), good), 400, "InvalidRequest");
         assertTrue(text(missing, "Message").contains("Content-MD5"), text(missing, "Message"));
-        assertS3Error(server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(broken)), good), 400, "BadDigest");
+        assertS3Error(
+                server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(broken)), good), 400, "BadDigest");
         assertSdkError(404, "NoSuchCORSConfiguration", () -> s3.getBucketCors(b -> b.bucket(bucket)));
 
-        assertEquals(200, server.raw().put("/" + bucket + "?cors", Map.of("Content-MD5", md5(good)), good).status());
-        assertEquals(List.of("*"), s3.getBucketCors(b -> b.bucket(bucket)).corsRules().get(0).allowedOrigins());
+        assertEquals(
+                200,
+                server.raw()
+                        .put("/" + bucket + "?cors", Map.of("Content-MD5", md5(good)), good)
+                        .status());
+        assertEquals(
+                List.of("*"),
+                s3.getBucketCors(b -> b.bucket(bucket)).corsRules().get(0).allowedOrigins());
     }
 
     // ---------------------------------------------------------------- preflight
@@ -156,7 +214,8 @@ class CorsTest {
     void allowedPreflightAnswersTheRulesHeaders() {
         String bucket = server.createBucket("cors-preflight");
         putCors(bucket, uploadRule());
-        RawHttp.Response r = options("/" + bucket + "/photos/cat.jpg", APP, "PUT", "Content-Type, X-Amz-Meta-Owner,x-amz-date");
+        RawHttp.Response r =
+                options("/" + bucket + "/photos/cat.jpg", APP, "PUT", "Content-Type, X-Amz-Meta-Owner,x-amz-date");
         assertEquals(200, r.status(), r::toString);
         assertEquals(APP, r.header("Access-Control-Allow-Origin"));
         assertEquals("true", r.header("Access-Control-Allow-Credentials"));
@@ -176,9 +235,17 @@ class CorsTest {
         // the bucket itself (a browser POST upload form) is answered the same way
         assertEquals(200, options("/" + bucket, APP, "POST", "content-type").status());
         // preflights of multipart and versioned requests carry sub-resources: still preflights, not 501
-        assertEquals(200, options("/" + bucket + "/big.bin?partNumber=2&uploadId=abc", APP, "PUT", null).status());
-        assertEquals(200, options("/" + bucket + "/big.bin?uploads", APP, "POST", null).status());
-        assertEquals(200, options("/" + bucket + "/k?tagging&versionId=3HL4kqtJlcpXroDTDmJ", APP, "PUT", null).status());
+        assertEquals(
+                200,
+                options("/" + bucket + "/big.bin?partNumber=2&uploadId=abc", APP, "PUT", null)
+                        .status());
+        assertEquals(
+                200,
+                options("/" + bucket + "/big.bin?uploads", APP, "POST", null).status());
+        assertEquals(
+                200,
+                options("/" + bucket + "/k?tagging&versionId=3HL4kqtJlcpXroDTDmJ", APP, "PUT", null)
+                        .status());
     }
 
     @Test
@@ -186,14 +253,25 @@ class CorsTest {
         String bucket = server.createBucket("cors-denied");
         putCors(bucket, uploadRule());
         String key = "/" + bucket + "/k";
-        Document wrongOrigin = assertS3Error(options(key, "http://evil.example.net", "PUT", null), 403, "AccessForbidden");
-        assertTrue(text(wrongOrigin, "Message").startsWith("CORSResponse: This CORS request is not allowed."), text(wrongOrigin, "Message"));
+        Document wrongOrigin =
+                assertS3Error(options(key, "http://evil.example.net", "PUT", null), 403, "AccessForbidden");
+        assertTrue(
+                text(wrongOrigin, "Message").startsWith("CORSResponse: This CORS request is not allowed."),
+                text(wrongOrigin, "Message"));
         assertEquals("PUT", text(wrongOrigin, "Method"));
         assertEquals("OBJECT", text(wrongOrigin, "ResourceType"));
         assertS3Error(options(key, APP, "GET", null), 403, "AccessForbidden"); // method not allowed by the rule
-        assertS3Error(options(key, APP, "PUT", "content-type, authorization"), 403, "AccessForbidden"); // one header not allowed
-        assertS3Error(options(key, "https://app.example.com", "PUT", null), 403, "AccessForbidden"); // origins match exactly
-        assertEquals("BUCKET", text(assertS3Error(options("/" + bucket, APP, "DELETE", null), 403, "AccessForbidden"), "ResourceType"));
+        assertS3Error(
+                options(key, APP, "PUT", "content-type, authorization"),
+                403,
+                "AccessForbidden"); // one header not allowed
+        assertS3Error(
+                options(key, "https://app.example.com", "PUT", null), 403, "AccessForbidden"); // origins match exactly
+        assertEquals(
+                "BUCKET",
+                text(
+                        assertS3Error(options("/" + bucket, APP, "DELETE", null), 403, "AccessForbidden"),
+                        "ResourceType"));
         RawHttp.Response denied = options(key, "http://evil.example.net", "PUT", null);
         assertNull(denied.header("Access-Control-Allow-Origin"), "a denied preflight carries no CORS headers");
     }
@@ -209,17 +287,30 @@ class CorsTest {
         Document noOrigin = assertS3Error(options("/" + bucket + "/k", null, "GET", null), 400, "BadRequest");
         assertEquals("Insufficient information. Origin request header needed.", text(noOrigin, "Message"));
         Document noMethod = assertS3Error(options("/" + bucket + "/k", APP, null, null), 400, "BadRequest");
-        assertTrue(text(noMethod, "Message").startsWith("Invalid Access-Control-Request-Method"), text(noMethod, "Message"));
+        assertTrue(
+                text(noMethod, "Message").startsWith("Invalid Access-Control-Request-Method"),
+                text(noMethod, "Message"));
         assertS3Error(options("/" + bucket + "/k", APP, "PATCH", null), 400, "BadRequest");
     }
 
     @Test
     void wildcardsInOriginsAndHeadersAndFirstMatchingRuleWins() {
         String bucket = server.createBucket("cors-wildcards");
-        putCors(bucket,
-                CORSRule.builder().id("sub").allowedOrigins("http://*.example.com").allowedMethods("GET")
-                        .allowedHeaders("x-amz-meta-*").maxAgeSeconds(60).build(),
-                CORSRule.builder().id("anyone").allowedOrigins("*").allowedMethods("GET", "HEAD").allowedHeaders("*").build());
+        putCors(
+                bucket,
+                CORSRule.builder()
+                        .id("sub")
+                        .allowedOrigins("http://*.example.com")
+                        .allowedMethods("GET")
+                        .allowedHeaders("x-amz-meta-*")
+                        .maxAgeSeconds(60)
+                        .build(),
+                CORSRule.builder()
+                        .id("anyone")
+                        .allowedOrigins("*")
+                        .allowedMethods("GET", "HEAD")
+                        .allowedHeaders("*")
+                        .build());
         String key = "/" + bucket + "/k";
 
         RawHttp.Response sub = options(key, "http://a.b.example.com", "GET", "X-Amz-Meta-Color");
@@ -245,8 +336,14 @@ class CorsTest {
     @Test
     void actualRequestsWithAnAllowedOriginGetTheCorsHeaders() {
         String bucket = server.createBucket("cors-actual");
-        putCors(bucket, CORSRule.builder().allowedOrigins(APP).allowedMethods("GET", "PUT", "HEAD")
-                .exposeHeaders("ETag").maxAgeSeconds(10).build());
+        putCors(
+                bucket,
+                CORSRule.builder()
+                        .allowedOrigins(APP)
+                        .allowedMethods("GET", "PUT", "HEAD")
+                        .exposeHeaders("ETag")
+                        .maxAgeSeconds(10)
+                        .build());
         String key = "/" + bucket + "/doc.txt";
 
         RawHttp.Response put = server.raw().put(key, Map.of("Origin", APP), "hello".getBytes(StandardCharsets.UTF_8));
@@ -271,7 +368,8 @@ class CorsTest {
 
         assertNull(server.raw().get(key).header("Access-Control-Allow-Origin"), "no Origin, no CORS headers");
         assertNull(server.raw().get(key).header("Vary"));
-        RawHttp.Response other = server.raw().send("GET", key, Map.of("Origin", "http://evil.example.net"), new byte[0]);
+        RawHttp.Response other =
+                server.raw().send("GET", key, Map.of("Origin", "http://evil.example.net"), new byte[0]);
         assertEquals("hello", other.bodyText(), "CORS is for browsers: the request itself is served");
         assertNull(other.header("Access-Control-Allow-Origin"));
         RawHttp.Response delete = server.raw().send("DELETE", key, Map.of("Origin", APP), new byte[0]);
@@ -282,32 +380,64 @@ class CorsTest {
     @Test
     void browserLikeUploadPreflightThenPutWithOrigin() throws Exception {
         String bucket = server.createBucket("cors-browser");
-        putCors(bucket, uploadRule(), CORSRule.builder().allowedOrigins(APP).allowedMethods("GET").build());
+        putCors(
+                bucket,
+                uploadRule(),
+                CORSRule.builder().allowedOrigins(APP).allowedMethods("GET").build());
         // the URL a page gets from its backend (presigned in production; any credentials are accepted by default)
-        String url = server.url() + "/" + bucket + "/uploads/photo.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300";
+        String url =
+                server.url() + "/" + bucket + "/uploads/photo.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300";
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<Void> preflight = http.send(HttpRequest.newBuilder(URI.create(url))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", APP).header("Access-Control-Request-Method", "PUT")
-                .header("Access-Control-Request-Headers", "content-type").build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> preflight = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", APP)
+                        .header("Access-Control-Request-Method", "PUT")
+                        .header("Access-Control-Request-Headers", "content-type")
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         assertEquals(200, preflight.statusCode());
-        assertEquals(APP, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
-        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("PUT"));
-        assertEquals("content-type", preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
+        assertEquals(
+                APP,
+                preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertTrue(preflight
+                .headers()
+                .firstValue("Access-Control-Allow-Methods")
+                .orElse("")
+                .contains("PUT"));
+        assertEquals(
+                "content-type",
+                preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
 
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(url))
-                .PUT(HttpRequest.BodyPublishers.ofString("jpeg bytes")).header("Origin", APP)
-                .header("Content-Type", "image/jpeg").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> put = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .PUT(HttpRequest.BodyPublishers.ofString("jpeg bytes"))
+                        .header("Origin", APP)
+                        .header("Content-Type", "image/jpeg")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, put.statusCode(), put::body);
-        assertEquals(APP, put.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
-        assertTrue(put.headers().firstValue("Access-Control-Expose-Headers").orElse("").contains("ETag"));
+        assertEquals(
+                APP, put.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertTrue(put.headers()
+                .firstValue("Access-Control-Expose-Headers")
+                .orElse("")
+                .contains("ETag"));
         assertTrue(put.headers().firstValue("ETag").isPresent(), "the exposed ETag is there for the page to read");
 
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/" + bucket + "/uploads/photo.jpg"))
-                .header("Origin", APP).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> get = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/" + bucket + "/uploads/photo.jpg"))
+                        .header("Origin", APP)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals("jpeg bytes", get.body());
-        assertEquals(APP, get.headers().firstValue("Access-Control-Allow-Origin").orElse(null), "GET matched the second rule");
-        assertEquals("image/jpeg", s3.headObject(b -> b.bucket(bucket).key("uploads/photo.jpg")).contentType());
+        assertEquals(
+                APP,
+                get.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+                "GET matched the second rule");
+        assertEquals(
+                "image/jpeg",
+                s3.headObject(b -> b.bucket(bucket).key("uploads/photo.jpg")).contentType());
     }
 
     // ---------------------------------------------------------------- lifetime
@@ -324,7 +454,10 @@ class CorsTest {
             own.s3().putBucketCors(b -> b.bucket("cors-life").corsConfiguration(c -> c.corsRules(uploadRule())));
         }
         try (TestServer again = TestServer.start(dir)) {
-            assertEquals(List.of(uploadRule()), again.s3().getBucketCors(b -> b.bucket("cors-life")).corsRules(), "kept in SQLite");
+            assertEquals(
+                    List.of(uploadRule()),
+                    again.s3().getBucketCors(b -> b.bucket("cors-life")).corsRules(),
+                    "kept in SQLite");
             again.server().reset();
             again.createBucket("cors-life");
             assertSdkError(404, "NoSuchCORSConfiguration", () -> again.s3().getBucketCors(b -> b.bucket("cors-life")));
@@ -339,14 +472,28 @@ class CorsTest {
                 {"CORSRules": [{"ID": "cli", "AllowedOrigins": ["http://app.example.com"], "AllowedMethods": ["PUT", "GET"],
                   "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]}
                 """);
-        AwsCli.run(server, work, "s3api", "put-bucket-cors", "--bucket", bucket, "--cors-configuration", "file://" + cors)
+        AwsCli.run(
+                        server,
+                        work,
+                        "s3api",
+                        "put-bucket-cors",
+                        "--bucket",
+                        bucket,
+                        "--cors-configuration",
+                        "file://" + cors)
                 .assertSuccess();
-        JsonNode rules = new ObjectMapper().readTree(AwsCli.run(server, work, "s3api", "get-bucket-cors", "--bucket", bucket)
-                .assertSuccess().stdout()).get("CORSRules");
+        JsonNode rules = new ObjectMapper()
+                .readTree(AwsCli.run(server, work, "s3api", "get-bucket-cors", "--bucket", bucket)
+                        .assertSuccess()
+                        .stdout())
+                .get("CORSRules");
         assertEquals(1, rules.size());
         assertEquals("cli", rules.get(0).get("ID").asText());
         assertEquals("[\"PUT\",\"GET\"]", rules.get(0).get("AllowedMethods").toString());
         assertEquals(600, rules.get(0).get("MaxAgeSeconds").asInt());
-        assertEquals(200, options("/" + bucket + "/x", APP, "PUT", "content-type, x-amz-acl").status());
+        assertEquals(
+                200,
+                options("/" + bucket + "/x", APP, "PUT", "content-type, x-amz-acl")
+                        .status());
     }
 }

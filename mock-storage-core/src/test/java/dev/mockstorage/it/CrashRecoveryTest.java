@@ -120,7 +120,7 @@ class CrashRecoveryTest {
 
         for (int cycle = 1; cycle <= CYCLES + 1; cycle++) {
             try (Child child = Child.start(dataDir, root.resolve("child-" + cycle + ".log"));
-                 S3Client s3 = client(child.endpoint)) {
+                    S3Client s3 = client(child.endpoint)) {
                 // ---- verify what the previous cycle left (the first cycle sees an empty bucket)
                 Map<String, String> found = new TreeMap<>();
                 for (KeyState state : keys) {
@@ -128,11 +128,14 @@ class CrashRecoveryTest {
                     String inFlight = state.inFlight;
                     String wanted = state.acked;
                     boolean ok = java.util.Objects.equals(actual, wanted)
-                            || (inFlight != null && java.util.Objects.equals(actual, DELETE.equals(inFlight) ? null : inFlight));
+                            || (inFlight != null
+                                    && java.util.Objects.equals(actual, DELETE.equals(inFlight) ? null : inFlight));
                     if (!ok) {
                         fail("cycle " + cycle + ": key " + state.key + " reads " + describe(actual) + ", but the last "
                                 + "acknowledged state is " + describe(wanted) + " and in flight was "
-                                + (inFlight == null ? "nothing" : DELETE.equals(inFlight) ? "a DELETE" : "a PUT of " + inFlight)
+                                + (inFlight == null
+                                        ? "nothing"
+                                        : DELETE.equals(inFlight) ? "a DELETE" : "a PUT of " + inFlight)
                                 + " (seed " + seed + ")");
                     }
                     if (inFlight != null) {
@@ -150,10 +153,14 @@ class CrashRecoveryTest {
                     verifiedReads++;
                 }
                 Set<String> listed = new TreeSet<>();
-                s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key).forEach(listed::add);
-                assertEquals(found.keySet(), listed, "cycle " + cycle + ": the listing holds exactly the readable keys");
+                s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+                        .map(S3Object::key)
+                        .forEach(listed::add);
+                assertEquals(
+                        found.keySet(), listed, "cycle " + cycle + ": the listing holds exactly the readable keys");
                 // a new process keeps spares of the blobs it deletes (the re-queued deletes), under new names
-                List<Path> survivors = tempFiles(dataDir).stream().filter(leftAtKill::contains).toList();
+                List<Path> survivors =
+                        tempFiles(dataDir).stream().filter(leftAtKill::contains).toList();
                 assertEquals(List.of(), survivors, "cycle " + cycle + ": no temp file survives a restart");
                 child.awaitIdle();
                 long orphans = orphanBlobs(dataDir, found.size(), cycle);
@@ -162,11 +169,15 @@ class CrashRecoveryTest {
                 String repaired = child.checkConsistency(true);
                 orphansRemoved += count(repaired, "\"ORPHAN\"");
                 String after = child.checkConsistency(false);
-                assertTrue(after.contains("\"findings\" : [ ]") || after.contains("\"findings\":[]"),
+                assertTrue(
+                        after.contains("\"findings\" : [ ]") || after.contains("\"findings\":[]"),
                         "cycle " + cycle + ": a check after the repair still finds something: " + after);
-                assertEquals(0, orphanBlobs(dataDir, found.size(), cycle), "cycle " + cycle + ": orphans left after the repair");
+                assertEquals(
+                        0,
+                        orphanBlobs(dataDir, found.size(), cycle),
+                        "cycle " + cycle + ": orphans left after the repair");
                 if (cycle > CYCLES) {
-                    break;                 // the last start only verifies
+                    break; // the last start only verifies
                 }
 
                 // ---- load, then kill -9 after a random number of acknowledged operations
@@ -179,37 +190,43 @@ class CrashRecoveryTest {
                 for (int w = 0; w < WRITERS; w++) {
                     List<KeyState> mine = keys.subList(w * KEYS_PER_WRITER, (w + 1) * KEYS_PER_WRITER);
                     Random own = new Random(random.nextLong());
-                    Thread t = new Thread(() -> {
-                        while (!stop.get()) {
-                            KeyState state = mine.get(own.nextInt(mine.size()));
-                            try {
-                                if (own.nextInt(10) < 7) {
-                                    byte[] body = body(own);
-                                    String hash = sha256(body);
-                                    state.inFlight = hash;
-                                    s3.putObject(b -> b.bucket(BUCKET).key(state.key).metadata(Map.of("sha256", hash)),
-                                            RequestBody.fromBytes(body));
-                                    state.acked = hash;
-                                    acknowledgedWrites.incrementAndGet();
-                                } else {
-                                    state.inFlight = DELETE;
-                                    s3.deleteObject(b -> b.bucket(BUCKET).key(state.key));
-                                    state.acked = null;
-                                    acknowledgedDeletes.incrementAndGet();
+                    Thread t = new Thread(
+                            () -> {
+                                while (!stop.get()) {
+                                    KeyState state = mine.get(own.nextInt(mine.size()));
+                                    try {
+                                        if (own.nextInt(10) < 7) {
+                                            byte[] body = body(own);
+                                            String hash = sha256(body);
+                                            state.inFlight = hash;
+                                            s3.putObject(
+                                                    b -> b.bucket(BUCKET)
+                                                            .key(state.key)
+                                                            .metadata(Map.of("sha256", hash)),
+                                                    RequestBody.fromBytes(body));
+                                            state.acked = hash;
+                                            acknowledgedWrites.incrementAndGet();
+                                        } else {
+                                            state.inFlight = DELETE;
+                                            s3.deleteObject(
+                                                    b -> b.bucket(BUCKET).key(state.key));
+                                            state.acked = null;
+                                            acknowledgedDeletes.incrementAndGet();
+                                        }
+                                        state.inFlight = null;
+                                        if (acknowledged.incrementAndGet() >= killAfter) {
+                                            killPoint.countDown();
+                                        }
+                                    } catch (RuntimeException e) {
+                                        if (!stop.get()) {
+                                            unexpected.add(e);
+                                            killPoint.countDown();
+                                        }
+                                        return; // the operation stays in flight: its outcome is unknown
+                                    }
                                 }
-                                state.inFlight = null;
-                                if (acknowledged.incrementAndGet() >= killAfter) {
-                                    killPoint.countDown();
-                                }
-                            } catch (RuntimeException e) {
-                                if (!stop.get()) {
-                                    unexpected.add(e);
-                                    killPoint.countDown();
-                                }
-                                return;        // the operation stays in flight: its outcome is unknown
-                            }
-                        }
-                    }, "crash-writer-" + w);
+                            },
+                            "crash-writer-" + w);
                     t.setDaemon(true);
                     writers.add(t);
                 }
@@ -223,14 +240,25 @@ class CrashRecoveryTest {
                     assertTrue(!t.isAlive(), t.getName() + " ended after the kill");
                 }
                 if (!unexpected.isEmpty()) {
-                    fail("cycle " + cycle + ": an operation failed before the kill (seed " + seed + ")", unexpected.get(0));
+                    fail(
+                            "cycle " + cycle + ": an operation failed before the kill (seed " + seed + ")",
+                            unexpected.get(0));
                 }
             }
         }
-        System.out.printf("CrashRecoveryTest: %d kill -9 cycles, %d PUTs and %d DELETEs acknowledged, %d key states "
+        System.out.printf(
+                "CrashRecoveryTest: %d kill -9 cycles, %d PUTs and %d DELETEs acknowledged, %d key states "
                         + "verified after restarts (%d in-flight operations landed, %d did not), at most %d orphan blobs "
-                        + "per node, %d orphans removed by the consistency check (seed %d)%n", CYCLES, acknowledgedWrites.get(),
-                acknowledgedDeletes.get(), verifiedReads, inFlightLanded, inFlightLost, orphansSeen, orphansRemoved, seed);
+                        + "per node, %d orphans removed by the consistency check (seed %d)%n",
+                CYCLES,
+                acknowledgedWrites.get(),
+                acknowledgedDeletes.get(),
+                verifiedReads,
+                inFlightLanded,
+                inFlightLost,
+                orphansSeen,
+                orphansRemoved,
+                seed);
         assertTrue(acknowledgedWrites.get() >= CYCLES * 5L, "the load acknowledged writes in every cycle");
     }
 
@@ -255,7 +283,9 @@ class CrashRecoveryTest {
         byte[] body = bytes.asByteArray();
         String hash = sha256(body);
         assertEquals(bytes.response().contentLength(), (long) body.length, key + ": Content-Length matches the body");
-        assertEquals(hash, bytes.response().metadata().get("sha256"),
+        assertEquals(
+                hash,
+                bytes.response().metadata().get("sha256"),
                 key + ": the metadata served belongs to the body served (never a mix of two writes)");
         return hash;
     }
@@ -277,10 +307,10 @@ class CrashRecoveryTest {
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(MockStorageServer.DEFAULT_ACCESS_KEY, MockStorageServer.DEFAULT_SECRET_KEY)))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(Duration.ofSeconds(60)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        MockStorageServer.DEFAULT_ACCESS_KEY, MockStorageServer.DEFAULT_SECRET_KEY)))
+                .overrideConfiguration(
+                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(60)))
                 .build();
     }
 
@@ -289,7 +319,8 @@ class CrashRecoveryTest {
     private static List<Path> tempFiles(Path dataDir) throws IOException {
         try (Stream<Path> files = Files.walk(dataDir)) {
             return files.filter(Files::isRegularFile)
-                    .filter(p -> p.getParent().getFileName().toString().equals("tmp")).toList();
+                    .filter(p -> p.getParent().getFileName().toString().equals("tmp"))
+                    .toList();
         }
     }
 
@@ -308,13 +339,16 @@ class CrashRecoveryTest {
     private static long orphanBlobs(Path dataDir, int liveObjects, int cycle) throws IOException {
         long most = 0;
         try (Stream<Path> nodes = Files.list(dataDir)) {
-            for (Path node : nodes.filter(p -> Files.isDirectory(p.resolve("blobs"))).toList()) {
+            for (Path node :
+                    nodes.filter(p -> Files.isDirectory(p.resolve("blobs"))).toList()) {
                 long blobs;
                 try (Stream<Path> files = Files.walk(node.resolve("blobs"))) {
                     blobs = files.filter(Files::isRegularFile).count();
                 }
-                assertTrue(blobs >= liveObjects, "cycle " + cycle + ": node " + node.getFileName() + " holds " + blobs
-                        + " blobs for " + liveObjects + " live objects");
+                assertTrue(
+                        blobs >= liveObjects,
+                        "cycle " + cycle + ": node " + node.getFileName() + " holds " + blobs + " blobs for "
+                                + liveObjects + " live objects");
                 most = Math.max(most, blobs - liveObjects);
             }
         }
@@ -334,11 +368,21 @@ class CrashRecoveryTest {
         }
 
         static Child start(Path dataDir, Path log) throws IOException, InterruptedException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), "dev.mockstorage.internal.cli.Main",
-                    "--server.host=127.0.0.1", "--server.port=0", "--storage.data_dir=" + dataDir,
-                    "--storage.buckets=" + BUCKET, "--storage.orphan_grace_ms=0");
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = List.of(
+                    java,
+                    "-Xmx256m",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "dev.mockstorage.internal.cli.Main",
+                    "--server.host=127.0.0.1",
+                    "--server.port=0",
+                    "--storage.data_dir=" + dataDir,
+                    "--storage.buckets=" + BUCKET,
+                    "--storage.orphan_grace_ms=0");
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("MOCK_STORAGE_"));
             Process process = builder.start();
@@ -375,17 +419,22 @@ class CrashRecoveryTest {
         /** {@code POST /api/v1/await-idle}: every queued task (blob deletions from earlier cycles) has run. */
         void awaitIdle() throws IOException, InterruptedException {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/api/v1/await-idle?timeout_ms=30000"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(endpoint.resolve("/api/v1/await-idle?timeout_ms=30000"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertTrue(response.statusCode() == 200 || response.statusCode() == 204, response::body);
         }
 
         /** {@code POST /api/v1/consistency/check?repair=...}: the report's JSON. */
         String checkConsistency(boolean repair) throws IOException, InterruptedException {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            endpoint.resolve("/api/v1/consistency/check?repair=" + repair))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(endpoint.resolve("/api/v1/consistency/check?repair=" + repair))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response::body);
             return response.body();
         }

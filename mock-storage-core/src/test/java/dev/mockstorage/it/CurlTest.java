@@ -39,7 +39,8 @@ class CurlTest {
     static ExternalProcess.Result curl(byte[] stdin, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of(CURL.toString(), "-sS", "--fail-with-body"));
         command.addAll(List.of(args));
-        return ExternalProcess.run(command, work, Map.of(), null, stdin, ExternalProcess.DEFAULT_TIMEOUT).assertSuccess();
+        return ExternalProcess.run(command, work, Map.of(), null, stdin, ExternalProcess.DEFAULT_TIMEOUT)
+                .assertSuccess();
     }
 
     @Test
@@ -47,11 +48,14 @@ class CurlTest {
         byte[] body = TestData.pattern(1536 * 1024, 3);
         Path file = Files.write(work.resolve("upload.bin"), body);
 
-        ExternalProcess.Result put = curl(null, "-v", "-T", file.toString(), server.url() + "/" + BUCKET + "/curl/upload.bin");
+        ExternalProcess.Result put =
+                curl(null, "-v", "-T", file.toString(), server.url() + "/" + BUCKET + "/curl/upload.bin");
 
         assertTrue(put.stderr().contains("> Expect: 100-continue"), put::describe);
-        assertTrue(put.stderr().contains("< HTTP/1.1 100 Continue"), () -> "the server answers Expect\n" + put.describe());
-        ResponseBytes<GetObjectResponse> got = server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("curl/upload.bin"));
+        assertTrue(
+                put.stderr().contains("< HTTP/1.1 100 Continue"), () -> "the server answers Expect\n" + put.describe());
+        ResponseBytes<GetObjectResponse> got =
+                server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("curl/upload.bin"));
         assertArrayEquals(body, got.asByteArray());
         assertEquals(TestData.etag(body), got.response().eTag());
     }
@@ -63,7 +67,8 @@ class CurlTest {
         ExternalProcess.Result put = curl(body, "-v", "-T", "-", server.url() + "/" + BUCKET + "/curl/piped.bin");
 
         assertTrue(put.stderr().contains("> Transfer-Encoding: chunked"), put::describe);
-        ResponseBytes<GetObjectResponse> got = server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("curl/piped.bin"));
+        ResponseBytes<GetObjectResponse> got =
+                server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("curl/piped.bin"));
         assertArrayEquals(body, got.asByteArray());
         assertEquals(TestData.etag(body), got.response().eTag());
     }
@@ -72,7 +77,13 @@ class CurlTest {
     void getHeadAndDelete() throws IOException {
         byte[] body = TestData.utf8("fetched by curl\n");
         Path file = Files.write(work.resolve("small.txt"), body);
-        curl(null, "-T", file.toString(), "-H", "Content-Type: text/plain", server.url() + "/" + BUCKET + "/curl/small.txt");
+        curl(
+                null,
+                "-T",
+                file.toString(),
+                "-H",
+                "Content-Type: text/plain",
+                server.url() + "/" + BUCKET + "/curl/small.txt");
 
         ExternalProcess.Result get = curl(null, server.url() + "/" + BUCKET + "/curl/small.txt");
         assertEquals("fetched by curl\n", get.stdout());
@@ -85,11 +96,28 @@ class CurlTest {
         assertTrue(headers.contains("content-type: text/plain"), head::describe);
         assertTrue(headers.contains("x-amz-request-id: "), head::describe);
 
-        ExternalProcess.Result delete = curl(null, "-X", "DELETE", "-o", "/dev/null", "-w", "%{http_code}",
+        ExternalProcess.Result delete = curl(
+                null,
+                "-X",
+                "DELETE",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
                 server.url() + "/" + BUCKET + "/curl/small.txt");
         assertEquals("204", delete.stdout());
-        ExternalProcess.Result missing = ExternalProcess.run(List.of(CURL.toString(), "-sS", "-w", "\n%{http_code}",
-                server.url() + "/" + BUCKET + "/curl/small.txt"), work, Map.of(), null, null, ExternalProcess.DEFAULT_TIMEOUT);
+        ExternalProcess.Result missing = ExternalProcess.run(
+                List.of(
+                        CURL.toString(),
+                        "-sS",
+                        "-w",
+                        "\n%{http_code}",
+                        server.url() + "/" + BUCKET + "/curl/small.txt"),
+                work,
+                Map.of(),
+                null,
+                null,
+                ExternalProcess.DEFAULT_TIMEOUT);
         assertTrue(missing.stdout().endsWith("\n404"), missing::describe);
         assertTrue(missing.stdout().contains("<Code>NoSuchKey</Code>"), missing::describe);
     }

@@ -19,8 +19,7 @@ final class ExternalProcess {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    private ExternalProcess() {
-    }
+    private ExternalProcess() {}
 
     /** What a finished process printed. */
     record Result(List<String> command, int exitCode, String stdout, String stderr) {
@@ -32,7 +31,8 @@ final class ExternalProcess {
         }
 
         String describe() {
-            return "command " + command + " exited with " + exitCode + "\n--- stdout:\n" + stdout + "\n--- stderr:\n" + stderr;
+            return "command " + command + " exited with " + exitCode + "\n--- stdout:\n" + stdout + "\n--- stderr:\n"
+                    + stderr;
         }
     }
 
@@ -55,8 +55,13 @@ final class ExternalProcess {
      * Runs {@code command} in {@code workDir} with {@code env} added to (and {@code removeEnvPrefix}
      * variables removed from) this JVM's environment, feeding {@code stdin}; kills it after the timeout.
      */
-    static Result run(List<String> command, Path workDir, Map<String, String> env, String removeEnvPrefix,
-            byte[] stdin, Duration timeout) {
+    static Result run(
+            List<String> command,
+            Path workDir,
+            Map<String, String> env,
+            String removeEnvPrefix,
+            byte[] stdin,
+            Duration timeout) {
         try {
             Path out = Files.createTempFile("mockstorage-stdout", ".txt");
             Path err = Files.createTempFile("mockstorage-stderr", ".txt");
@@ -76,8 +81,11 @@ final class ExternalProcess {
             if (!finished) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            Result result = new Result(command, finished ? process.exitValue() : -1,
-                    Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            Result result = new Result(
+                    command,
+                    finished ? process.exitValue() : -1,
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
             Files.deleteIfExists(in);

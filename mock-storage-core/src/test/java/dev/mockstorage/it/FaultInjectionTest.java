@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.StorageNodes;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
@@ -55,21 +55,29 @@ class FaultInjectionTest {
     }
 
     private static S3Client withoutRetries(MockStorageServer server) {
-        return S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(TestServer.credentials(server))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     /** Blob file names on one node. */
     private Set<String> blobs(String node) throws IOException {
         try (Stream<Path> files = Files.walk(dir.resolve(node).resolve("blobs"))) {
-            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+            return files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }
 
     private Path blobFile(String node, String blobId) {
-        return dir.resolve(node).resolve("blobs").resolve(blobId.substring(0, 2)).resolve(blobId);
+        return dir.resolve(node)
+                .resolve("blobs")
+                .resolve(blobId.substring(0, 2))
+                .resolve(blobId);
     }
 
     /** The blob file of the only object stored so far, on {@code node}. */
@@ -80,8 +88,11 @@ class FaultInjectionTest {
     }
 
     private static String health(MockStorageServer server) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(server.endpoint() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.endpoint() + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 
@@ -132,7 +143,9 @@ class FaultInjectionTest {
             long start = System.nanoTime();
             get(ts.s3(), "k");
             long readNanos = System.nanoTime() - start;
-            assertTrue(readNanos >= delay.toNanos(), "the GET read from slow stg1 first: " + readNanos / 1_000_000 + " ms");
+            assertTrue(
+                    readNanos >= delay.toNanos(),
+                    "the GET read from slow stg1 first: " + readNanos / 1_000_000 + " ms");
 
             start = System.nanoTime();
             put(ts.s3(), "k2", random(100, 4));
@@ -163,8 +176,11 @@ class FaultInjectionTest {
                 assertFalse(java.util.Arrays.equals(content, damaged), "stg1's copy is damaged");
 
                 assertArrayEquals(content, get(ts.s3(), "k"), size + " bytes: served from stg2");
-                assertArrayEquals(java.util.Arrays.copyOfRange(content, 10, 20),
-                        ts.s3().getObjectAsBytes(b -> b.bucket("bkt").key("k").range("bytes=10-19")).asByteArray(),
+                assertArrayEquals(
+                        java.util.Arrays.copyOfRange(content, 10, 20),
+                        ts.s3()
+                                .getObjectAsBytes(b -> b.bucket("bkt").key("k").range("bytes=10-19"))
+                                .asByteArray(),
                         "a ranged read is checked too");
                 server.awaitIdle(IDLE);
                 assertArrayEquals(content, Files.readAllBytes(stg1), size + " bytes: stg1 repaired");
@@ -182,7 +198,8 @@ class FaultInjectionTest {
 
     @Test
     void aLargeObjectDamagedOnItsFirstNodeFailsTheStreamInsteadOfServingWrongBytesThenIsRepaired() throws IOException {
-        try (TestServer ts = TestServer.start(dir); S3Client noRetries = withoutRetries(ts.server())) {
+        try (TestServer ts = TestServer.start(dir);
+                S3Client noRetries = withoutRetries(ts.server())) {
             MockStorageServer server = ts.server();
             server.createBucket("bkt");
             byte[] content = random(9 * 1024 * 1024, 5); // above the size checked before reading
@@ -190,7 +207,9 @@ class FaultInjectionTest {
             server.awaitIdle(IDLE);
             server.nodes().corrupt("bkt", "big", "stg1");
 
-            assertThrows(SdkException.class, () -> noRetries.getObjectAsBytes(b -> b.bucket("bkt").key("big")),
+            assertThrows(
+                    SdkException.class,
+                    () -> noRetries.getObjectAsBytes(b -> b.bucket("bkt").key("big")),
                     "the damage shows at the end of the stream: the response is aborted");
             server.awaitIdle(IDLE);
             assertArrayEquals(content, Files.readAllBytes(onlyBlob("stg1")), "the failed read queued a repair");
@@ -200,7 +219,8 @@ class FaultInjectionTest {
 
     @Test
     void whenEveryReplicaIsDamagedAGetAnswersInternalErrorNamingTheObject() throws IOException {
-        try (TestServer ts = TestServer.start(dir); S3Client noRetries = withoutRetries(ts.server())) {
+        try (TestServer ts = TestServer.start(dir);
+                S3Client noRetries = withoutRetries(ts.server())) {
             MockStorageServer server = ts.server();
             server.createBucket("bkt");
             put(ts.s3(), "k", random(2048, 6));
@@ -210,7 +230,9 @@ class FaultInjectionTest {
             S3Exception e = assertThrows(S3Exception.class, () -> get(noRetries, "k"));
             assertEquals(500, e.statusCode());
             assertEquals("InternalError", e.awsErrorDetails().errorCode());
-            assertTrue(e.awsErrorDetails().errorMessage().contains("bkt/k"), e.awsErrorDetails().errorMessage());
+            assertTrue(
+                    e.awsErrorDetails().errorMessage().contains("bkt/k"),
+                    e.awsErrorDetails().errorMessage());
         }
     }
 
@@ -226,13 +248,17 @@ class FaultInjectionTest {
             assertThrows(IllegalArgumentException.class, () -> nodes.corrupt("nobucket", "k", "stg1"));
             ts.server().createBucket("bkt");
             assertTrue(assertThrows(IllegalArgumentException.class, () -> nodes.corrupt("bkt", "nokey", "stg1"))
-                    .getMessage().contains("key"));
+                    .getMessage()
+                    .contains("key"));
 
             nodes.down("stg2");
             ts.server().putObject("bkt", "k", new byte[] {1, 2, 3}, null);
             // asked before stg2 returns: once up, the replica it missed is repaired
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> nodes.corrupt("bkt", "k", "stg2"))
-                    .getMessage().contains("stg2 holds no copy"), "no replica on stg2 (it was down)");
+            assertTrue(
+                    assertThrows(IllegalArgumentException.class, () -> nodes.corrupt("bkt", "k", "stg2"))
+                            .getMessage()
+                            .contains("stg2 holds no copy"),
+                    "no replica on stg2 (it was down)");
             nodes.up("stg2");
         }
     }
@@ -243,7 +269,9 @@ class FaultInjectionTest {
             MockStorageRuntime runtime = ts.server();
             runtime.createBucket("made");
             runtime.createBucket("made");
-            assertEquals(List.of("made"), ts.s3().listBuckets().buckets().stream().map(b -> b.name()).toList());
+            assertEquals(
+                    List.of("made"),
+                    ts.s3().listBuckets().buckets().stream().map(b -> b.name()).toList());
             assertThrows(IllegalArgumentException.class, () -> runtime.createBucket("Bad_Name"));
 
             runtime.putObject("made", "dir/file.txt", "hello".getBytes(), "text/plain");
@@ -264,7 +292,8 @@ class FaultInjectionTest {
                 put(ts.s3(), "k" + i, random(100 + i, i));
             }
             server.putObject("kept", "x", new byte[] {1}, null);
-            server.thirdParty().script(ThirdPartyScript.when(Match.get("bkt", "up")).respond(Reply.ok("u")));
+            server.thirdParty()
+                    .script(ThirdPartyScript.when(Match.get("bkt", "up")).respond(Reply.ok("u")));
             server.nodes().slow("stg3", Duration.ofMillis(5));
             server.nodes().down("stg2");
             assertFalse(server.requests().all().isEmpty());
@@ -272,7 +301,9 @@ class FaultInjectionTest {
             server.reset();
             assertTrue(server.requests().all().isEmpty(), "the journal is cleared");
 
-            assertEquals(List.of("kept"), ts.s3().listBuckets().buckets().stream().map(b -> b.name()).toList());
+            assertEquals(
+                    List.of("kept"),
+                    ts.s3().listBuckets().buckets().stream().map(b -> b.name()).toList());
             assertEquals(0, ts.s3().listObjectsV2(b -> b.bucket("kept")).keyCount());
             assertEquals(0, server.stats().objects().count());
             assertTrue(server.thirdParty().scripts().isEmpty());

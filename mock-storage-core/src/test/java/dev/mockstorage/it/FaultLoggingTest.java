@@ -63,12 +63,10 @@ class FaultLoggingTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @BeforeEach
@@ -104,7 +102,9 @@ class FaultLoggingTest {
             assertNull(r.getThrown(), all);
             assertFalse(new SimpleFormatter().formatMessage(r).contains("\n"), all);
         }
-        long visible = logged.stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue()).count();
+        long visible = logged.stream()
+                .filter(r -> r.getLevel().intValue() >= Level.INFO.intValue())
+                .count();
         assertTrue(visible <= faults, all);
         return logged;
     }
@@ -121,21 +121,30 @@ class FaultLoggingTest {
 
             List<LogRecord> nodeDown = expectAtMostOneLinePerFault("a node taken down, a GET and a PUT", 1, () -> {
                 server.nodes().down("stg1");
-                assertArrayEquals(content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")).asByteArray());
-                S3Exception e = assertThrows(S3Exception.class,
+                assertArrayEquals(
+                        content,
+                        s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")).asByteArray());
+                S3Exception e = assertThrows(
+                        S3Exception.class,
                         () -> s3.putObject(b -> b.bucket("bkt").key("k2"), RequestBody.fromString("x")));
                 assertEquals(503, e.statusCode());
                 server.nodes().up("stg1");
             });
             // below the console's level, each answer is still there for whoever turns DEBUG on: one line each
-            long debugLines = nodeDown.stream().filter(r -> r.getLevel() == Level.FINE
-                    && r.getMessage().startsWith("PUT /bkt/k2 -> 503 ServiceUnavailable: only 2 of 3 storage nodes are up")).count();
+            long debugLines = nodeDown.stream()
+                    .filter(r -> r.getLevel() == Level.FINE
+                            && r.getMessage()
+                                    .startsWith(
+                                            "PUT /bkt/k2 -> 503 ServiceUnavailable: only 2 of 3 storage nodes are up"))
+                    .count();
             assertEquals(4, debugLines, show(nodeDown));
             expectAtMostOneLinePerFault("every node taken down, a GET", 3, () -> {
                 server.nodes().down("stg1");
                 server.nodes().down("stg2");
                 server.nodes().down("stg3");
-                S3Exception e = assertThrows(S3Exception.class, () -> s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")));
+                S3Exception e = assertThrows(
+                        S3Exception.class,
+                        () -> s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")));
                 assertTrue(e.statusCode() >= 500, e.toString());
                 server.nodes().up("stg1");
                 server.nodes().up("stg2");
@@ -143,39 +152,65 @@ class FaultLoggingTest {
             });
             expectAtMostOneLinePerFault("a read-only node, a PUT", 1, () -> {
                 server.nodes().readOnly("stg2");
-                assertEquals(503, assertThrows(S3Exception.class,
-                        () -> s3.putObject(b -> b.bucket("bkt").key("k3"), RequestBody.fromString("x"))).statusCode());
+                assertEquals(
+                        503,
+                        assertThrows(
+                                        S3Exception.class,
+                                        () -> s3.putObject(b -> b.bucket("bkt").key("k3"), RequestBody.fromString("x")))
+                                .statusCode());
                 server.nodes().up("stg2");
             });
             expectAtMostOneLinePerFault("a slow node, a GET", 1, () -> {
                 server.nodes().slow("stg1", Duration.ofMillis(20));
-                assertArrayEquals(content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")).asByteArray());
+                assertArrayEquals(
+                        content,
+                        s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")).asByteArray());
                 server.nodes().slow("stg1", Duration.ZERO);
             });
             expectAtMostOneLinePerFault("a corrupted replica, a GET and its repair", 1, () -> {
                 server.nodes().corrupt("bkt", "k", "stg1");
-                assertArrayEquals(content, s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")).asByteArray());
+                assertArrayEquals(
+                        content,
+                        s3.getObjectAsBytes(b -> b.bucket("bkt").key("k")).asByteArray());
                 server.awaitIdle(Duration.ofSeconds(10));
             });
             expectAtMostOneLinePerFault("every replica corrupted, a GET", 3, () -> {
                 for (String node : List.of("stg1", "stg2", "stg3")) {
                     server.nodes().corrupt("bkt", "k", node);
                 }
-                assertEquals(500, assertThrows(S3Exception.class,
-                        () -> s3.getObjectAsBytes(b -> b.bucket("bkt").key("k"))).statusCode());
+                assertEquals(
+                        500,
+                        assertThrows(
+                                        S3Exception.class,
+                                        () -> s3.getObjectAsBytes(
+                                                b -> b.bucket("bkt").key("k")))
+                                .statusCode());
             });
             for (Fault fault : Fault.values()) {
                 expectAtMostOneLinePerFault("third party " + fault + ", a GET", 1, () -> {
-                    server.thirdParty().script(ThirdPartyScript.when(Match.get("bkt", "tp-" + fault))
-                            .respond(Reply.ok("0123456789").withFault(fault)));
-                    assertEquals(503, assertThrows(S3Exception.class,
-                            () -> s3.getObjectAsBytes(b -> b.bucket("bkt").key("tp-" + fault))).statusCode());
+                    server.thirdParty()
+                            .script(ThirdPartyScript.when(Match.get("bkt", "tp-" + fault))
+                                    .respond(Reply.ok("0123456789").withFault(fault)));
+                    assertEquals(
+                            503,
+                            assertThrows(
+                                            S3Exception.class,
+                                            () -> s3.getObjectAsBytes(
+                                                    b -> b.bucket("bkt").key("tp-" + fault)))
+                                    .statusCode());
                 });
             }
             expectAtMostOneLinePerFault("third party answering 500, a GET", 1, () -> {
-                server.thirdParty().script(ThirdPartyScript.when(Match.get("bkt", "tp-500")).respond(Reply.status(500)));
-                assertEquals(503, assertThrows(S3Exception.class,
-                        () -> s3.getObjectAsBytes(b -> b.bucket("bkt").key("tp-500"))).statusCode());
+                server.thirdParty()
+                        .script(ThirdPartyScript.when(Match.get("bkt", "tp-500"))
+                                .respond(Reply.status(500)));
+                assertEquals(
+                        503,
+                        assertThrows(
+                                        S3Exception.class,
+                                        () -> s3.getObjectAsBytes(
+                                                b -> b.bucket("bkt").key("tp-500")))
+                                .statusCode());
             });
         }
     }

@@ -25,6 +25,7 @@ class HeaderRoundTripTest {
 
     @TempDir
     static Path work;
+
     static TestServer server;
     static S3Client s3;
 
@@ -59,8 +60,12 @@ class HeaderRoundTripTest {
         assertEquals(true, out.get("aws-chunked, aws-chunked").isNull(), out::toString);
 
         // the SDK streams with aws-chunked and adds it to the object's own encodings
-        s3.putObject(b -> b.bucket("headers").key("sdk-encoded").contentEncoding("deflate, gzip"), RequestBody.fromString("x"));
-        assertEquals("deflate, gzip", s3.headObject(b -> b.bucket("headers").key("sdk-encoded")).contentEncoding());
+        s3.putObject(
+                b -> b.bucket("headers").key("sdk-encoded").contentEncoding("deflate, gzip"),
+                RequestBody.fromString("x"));
+        assertEquals(
+                "deflate, gzip",
+                s3.headObject(b -> b.bucket("headers").key("sdk-encoded")).contentEncoding());
         s3.putObject(b -> b.bucket("headers").key("sdk-plain"), RequestBody.fromString("x"));
         assertNull(s3.headObject(b -> b.bucket("headers").key("sdk-plain")).contentEncoding());
     }
@@ -69,8 +74,14 @@ class HeaderRoundTripTest {
     void nonAsciiUserMetadataRoundTripsThroughTheSdk() {
         Map<String, String> metadata = Map.of("meta1", "Hello Worldé", "city", "Zürich ÿ");
         s3.putObject(b -> b.bucket("headers").key("sdk-meta").metadata(metadata), RequestBody.fromString("x"));
-        assertEquals(metadata, s3.headObject(b -> b.bucket("headers").key("sdk-meta")).metadata());
-        assertEquals(metadata, s3.getObjectAsBytes(b -> b.bucket("headers").key("sdk-meta")).response().metadata());
+        assertEquals(
+                metadata,
+                s3.headObject(b -> b.bucket("headers").key("sdk-meta")).metadata());
+        assertEquals(
+                metadata,
+                s3.getObjectAsBytes(b -> b.bucket("headers").key("sdk-meta"))
+                        .response()
+                        .metadata());
     }
 
     /** As ceph's s3-tests do it: botocore refuses non-ASCII metadata, so the header is set on the request itself. */
@@ -96,14 +107,26 @@ class HeaderRoundTripTest {
         assertEquals("=?UTF-8?B?cHJpY2Ug4oKsIDU=?=", out.get("encoded").asText());
         assertEquals("price € 5", out.get("decoded").asText());
         // the SDK reads the same stored value
-        assertEquals("Hello Worldé", s3.headObject(b -> b.bucket("headers").key("boto-meta")).metadata().get("meta1"));
+        assertEquals(
+                "Hello Worldé",
+                s3.headObject(b -> b.bucket("headers").key("boto-meta"))
+                        .metadata()
+                        .get("meta1"));
     }
 
     @Test
     void nonAsciiUserMetadataIsSignedAndCheckedInStrictMode(@TempDir Path dir) {
         try (TestServer strict = TestServer.start(dir, b -> b.strictAuth().setting("storage.buckets", "signed"))) {
-            strict.s3().putObject(b -> b.bucket("signed").key("k").metadata(Map.of("name", "café")), RequestBody.fromString("x"));
-            assertEquals("café", strict.s3().headObject(b -> b.bucket("signed").key("k")).metadata().get("name"));
+            strict.s3()
+                    .putObject(
+                            b -> b.bucket("signed").key("k").metadata(Map.of("name", "café")),
+                            RequestBody.fromString("x"));
+            assertEquals(
+                    "café",
+                    strict.s3()
+                            .headObject(b -> b.bucket("signed").key("k"))
+                            .metadata()
+                            .get("name"));
         }
     }
 }

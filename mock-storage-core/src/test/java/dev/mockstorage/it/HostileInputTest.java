@@ -42,6 +42,7 @@ class HostileInputTest {
 
     @StartStop
     static final TestServer server = TestServer.create().withDataDirectory("a/b/c/data");
+
     static Path root;
     static Path dataDir;
     Map<Path, Long> outsideBefore;
@@ -64,17 +65,26 @@ class HostileInputTest {
     void nothingStoredAndHealthyAfterwards() throws IOException {
         RawHttp.Response health = server.raw().get("/health");
         assertEquals(200, health.status(), health::toString);
-        List<String> keys = server.s3().listObjectsV2(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key).toList();
+        List<String> keys = server.s3().listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
+                .map(S3Object::key)
+                .toList();
         assertEquals(List.of(VICTIM), keys, "nothing stored, nothing deleted");
-        assertArrayEquals(VICTIM_BODY, server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(VICTIM)).asByteArray());
-        assertEquals(List.of("bkt"), server.s3().listBuckets().buckets().stream().map(b -> b.name()).toList(),
+        assertArrayEquals(
+                VICTIM_BODY,
+                server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(VICTIM)).asByteArray());
+        assertEquals(
+                List.of("bkt"),
+                server.s3().listBuckets().buckets().stream().map(b -> b.name()).toList(),
                 "no bucket created");
         server.server().awaitIdle(java.time.Duration.ofSeconds(10));
         try (Stream<Path> files = Files.walk(dataDir)) {
             List<Path> blobsOrTemps = files.filter(Files::isRegularFile)
                     .filter(p -> dataDir.relativize(p).getNameCount() > 2)
-                    .filter(p -> Set.of("blobs", "tmp").contains(dataDir.relativize(p).getName(1).toString())).toList();
-            assertEquals(3, blobsOrTemps.size(), () -> "one blob per node (the victim's), no temp file: " + blobsOrTemps);
+                    .filter(p -> Set.of("blobs", "tmp")
+                            .contains(dataDir.relativize(p).getName(1).toString()))
+                    .toList();
+            assertEquals(
+                    3, blobsOrTemps.size(), () -> "one blob per node (the victim's), no temp file: " + blobsOrTemps);
         }
         assertEquals(outsideBefore, snapshotOutsideDataDir(), "nothing written outside the data directory");
     }
@@ -86,63 +96,168 @@ class HostileInputTest {
         String manyHeaders = "X-Pad: 0123456789012345678901234567890123456789\r\n".repeat(200);
         return Stream.of(
                 // invalid percent escapes, in path and query, on a write (nothing may be stored)
-                rejected("bad escape %zz in key", "PUT /bkt/a%zz HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 400, "InvalidURI"),
-                rejected("truncated escape at end of key", "PUT /bkt/a% HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 400, "InvalidURI"),
-                rejected("one-digit escape in key", "PUT /bkt/a%4 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 400, "InvalidURI"),
-                rejected("bad escape in bucket", "PUT /b%zzkt/k HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 400, "InvalidURI"),
-                rejected("invalid UTF-8 escape in key", "PUT /bkt/%c3%28 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 400, "InvalidURI"),
-                rejected("bad escape in query of a delete", "DELETE /bkt/victim?x=%g0 HTTP/1.1\r\n\r\n", 400, "InvalidURI"),
+                rejected(
+                        "bad escape %zz in key",
+                        "PUT /bkt/a%zz HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 400, "InvalidURI"),
+                rejected(
+                        "truncated escape at end of key",
+                        "PUT /bkt/a% HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                        400,
+                        "InvalidURI"),
+                rejected(
+                        "one-digit escape in key",
+                        "PUT /bkt/a%4 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                        400,
+                        "InvalidURI"),
+                rejected(
+                        "bad escape in bucket",
+                        "PUT /b%zzkt/k HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                        400,
+                        "InvalidURI"),
+                rejected(
+                        "invalid UTF-8 escape in key",
+                        "PUT /bkt/%c3%28 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                        400,
+                        "InvalidURI"),
+                rejected(
+                        "bad escape in query of a delete",
+                        "DELETE /bkt/victim?x=%g0 HTTP/1.1\r\n\r\n",
+                        400,
+                        "InvalidURI"),
                 // header blocks over 8 KiB
-                rejected("one header line over 8 KiB", "PUT /bkt/big HTTP/1.1\r\n" + longHeader + "Content-Length: 3\r\n\r\nabc",
-                        431, "RequestHeaderSectionTooLarge"),
-                rejected("header block over 8 KiB in many lines", "PUT /bkt/big HTTP/1.1\r\n" + manyHeaders
-                        + "Content-Length: 3\r\n\r\nabc", 431, "RequestHeaderSectionTooLarge"),
+                rejected(
+                        "one header line over 8 KiB",
+                        "PUT /bkt/big HTTP/1.1\r\n" + longHeader + "Content-Length: 3\r\n\r\nabc",
+                        431,
+                        "RequestHeaderSectionTooLarge"),
+                rejected(
+                        "header block over 8 KiB in many lines",
+                        "PUT /bkt/big HTTP/1.1\r\n" + manyHeaders + "Content-Length: 3\r\n\r\nabc",
+                        431,
+                        "RequestHeaderSectionTooLarge"),
                 // negative or absurd Content-Length
-                rejected("negative Content-Length", "PUT /bkt/k HTTP/1.1\r\nContent-Length: -1\r\n\r\nabc", 400, "InvalidArgument"),
-                rejected("20-digit Content-Length", "PUT /bkt/k HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\nabc",
-                        400, "InvalidArgument"),
-                rejected("hex Content-Length", "PUT /bkt/k HTTP/1.1\r\nContent-Length: 0x3\r\n\r\nabc", 400, "InvalidArgument"),
-                rejected("conflicting Content-Lengths", "PUT /bkt/k HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
-                        400, "InvalidArgument"),
-                rejected("Content-Length beyond 5 GiB", "PUT /bkt/k HTTP/1.1\r\nContent-Length: 999999999999999\r\n\r\nabc",
-                        400, "EntityTooLarge"),
-                rejected("unsupported Transfer-Encoding", "PUT /bkt/k HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
-                        501, "NotImplemented"),
+                rejected(
+                        "negative Content-Length",
+                        "PUT /bkt/k HTTP/1.1\r\nContent-Length: -1\r\n\r\nabc",
+                        400,
+                        "InvalidArgument"),
+                rejected(
+                        "20-digit Content-Length",
+                        "PUT /bkt/k HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\nabc",
+                        400,
+                        "InvalidArgument"),
+                rejected(
+                        "hex Content-Length",
+                        "PUT /bkt/k HTTP/1.1\r\nContent-Length: 0x3\r\n\r\nabc",
+                        400,
+                        "InvalidArgument"),
+                rejected(
+                        "conflicting Content-Lengths",
+                        "PUT /bkt/k HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+                        400,
+                        "InvalidArgument"),
+                rejected(
+                        "Content-Length beyond 5 GiB",
+                        "PUT /bkt/k HTTP/1.1\r\nContent-Length: 999999999999999\r\n\r\nabc",
+                        400,
+                        "EntityTooLarge"),
+                rejected(
+                        "unsupported Transfer-Encoding",
+                        "PUT /bkt/k HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+                        501,
+                        "NotImplemented"),
                 // lying aws-chunked framing
-                rejected("aws-chunked: more data than x-amz-decoded-content-length", awsChunked(2, "5\r\nhello\r\n0\r\n\r\n"),
-                        400, "InvalidRequest"),
-                rejected("aws-chunked: chunk size overflows a long", awsChunked(5, "ffffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
-                        400, "InvalidRequest"),
-                rejected("aws-chunked: negative chunk size", awsChunked(5, "-5\r\nhello\r\n0\r\n\r\n"), 400, "InvalidRequest"),
-                rejected("aws-chunked: chunk of 5 GiB + 1", awsChunked(5, "140000001\r\nhello\r\n0\r\n\r\n"), 400, "InvalidRequest"),
-                rejected("aws-chunked: bytes after the final chunk", awsChunked(5, "5\r\nhello\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
-                        400, "InvalidRequest"),
+                rejected(
+                        "aws-chunked: more data than x-amz-decoded-content-length",
+                        awsChunked(2, "5\r\nhello\r\n0\r\n\r\n"),
+                        400,
+                        "InvalidRequest"),
+                rejected(
+                        "aws-chunked: chunk size overflows a long",
+                        awsChunked(5, "ffffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
+                        400,
+                        "InvalidRequest"),
+                rejected(
+                        "aws-chunked: negative chunk size",
+                        awsChunked(5, "-5\r\nhello\r\n0\r\n\r\n"),
+                        400,
+                        "InvalidRequest"),
+                rejected(
+                        "aws-chunked: chunk of 5 GiB + 1",
+                        awsChunked(5, "140000001\r\nhello\r\n0\r\n\r\n"),
+                        400,
+                        "InvalidRequest"),
+                rejected(
+                        "aws-chunked: bytes after the final chunk",
+                        awsChunked(5, "5\r\nhello\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+                        400,
+                        "InvalidRequest"),
                 rejected("aws-chunked: LF-only framing", awsChunked(5, "5\nhello\n0\n\n"), 400, "InvalidRequest"),
-                rejected("aws-chunked: negative decoded length", "PUT /bkt/k HTTP/1.1\r\nContent-Encoding: aws-chunked\r\n"
-                        + "x-amz-decoded-content-length: -5\r\nContent-Length: 15\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400, "InvalidArgument"),
+                rejected(
+                        "aws-chunked: negative decoded length",
+                        "PUT /bkt/k HTTP/1.1\r\nContent-Encoding: aws-chunked\r\n"
+                                + "x-amz-decoded-content-length: -5\r\nContent-Length: 15\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                        400,
+                        "InvalidArgument"),
                 // unknown methods and odd request lines
                 rejected("unknown method on an object", "FOO /bkt/victim HTTP/1.1\r\n\r\n", 405, "MethodNotAllowed"),
-                rejected("PATCH on an object", "PATCH /bkt/victim HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 405, "MethodNotAllowed"),
+                rejected(
+                        "PATCH on an object",
+                        "PATCH /bkt/victim HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                        405,
+                        "MethodNotAllowed"),
                 rejected("TRACE on the service", "TRACE / HTTP/1.1\r\n\r\n", 405, "MethodNotAllowed"),
                 rejected("lower-case delete", "delete /bkt/victim HTTP/1.1\r\n\r\n", 405, "MethodNotAllowed"),
-                rejected("CONNECT authority form", "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n", 400, Set.of("InvalidURI", "MethodNotAllowed")),
+                rejected(
+                        "CONNECT authority form",
+                        "CONNECT 127.0.0.1:443 HTTP/1.1\r\n\r\n",
+                        400,
+                        Set.of("InvalidURI", "MethodNotAllowed")),
                 rejected("HTTP/2.0 request line", "DELETE /bkt/victim HTTP/2.0\r\n\r\n", 400, "InvalidRequest"),
                 rejected("two spaces in request line", "DELETE  /bkt/victim HTTP/1.1\r\n\r\n", 400, "InvalidRequest"),
-                rejected("NUL byte in header value", "DELETE /bkt/victim HTTP/1.1\r\nX-A: a\0b\r\n\r\n", 400, "InvalidRequest"),
-                rejected("header without colon", "DELETE /bkt/victim HTTP/1.1\r\nno colon here\r\n\r\n", 400, "InvalidRequest"),
+                rejected(
+                        "NUL byte in header value",
+                        "DELETE /bkt/victim HTTP/1.1\r\nX-A: a\0b\r\n\r\n",
+                        400,
+                        "InvalidRequest"),
+                rejected(
+                        "header without colon",
+                        "DELETE /bkt/victim HTTP/1.1\r\nno colon here\r\n\r\n",
+                        400,
+                        "InvalidRequest"),
                 // invalid bucket names in forms BadInputTest does not send
-                rejected("object in bucket '..'", "PUT /../k HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 404, "NoSuchBucket"),
+                rejected(
+                        "object in bucket '..'",
+                        "PUT /../k HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                        404,
+                        "NoSuchBucket"),
                 rejected("bucket '..'", "PUT /.. HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 400, "InvalidBucketName"),
-                rejected("encoded slash in bucket", "PUT /bkt%2Fx HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 400, "InvalidBucketName"),
-                rejected("bucket name with escaped NUL", "PUT /bk%00t HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 400,
+                rejected(
+                        "encoded slash in bucket",
+                        "PUT /bkt%2Fx HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+                        400,
+                        "InvalidBucketName"),
+                rejected(
+                        "bucket name with escaped NUL",
+                        "PUT /bk%00t HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+                        400,
                         Set.of("InvalidBucketName", "InvalidURI")),
-                rejected("bucket name of 300 letters", "PUT /" + "b".repeat(300) + " HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 400,
+                rejected(
+                        "bucket name of 300 letters",
+                        "PUT /" + "b".repeat(300) + " HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+                        400,
                         "InvalidBucketName"),
                 // XML bombs on the one XML-reading write besides DeleteObjects
-                rejected("entity expansion bomb in CreateBucketConfiguration", "PUT /newbucket HTTP/1.1\r\nContent-Length: "
-                        + LAUGHS.length() + "\r\n\r\n" + LAUGHS, 400, "MalformedXML"),
-                rejected("entity expansion bomb in DeleteObjects", "POST /bkt?delete HTTP/1.1\r\nContent-Length: "
-                        + LAUGHS.length() + "\r\n\r\n" + LAUGHS, 400, "MalformedXML"));
+                rejected(
+                        "entity expansion bomb in CreateBucketConfiguration",
+                        "PUT /newbucket HTTP/1.1\r\nContent-Length: " + LAUGHS.length() + "\r\n\r\n" + LAUGHS,
+                        400,
+                        "MalformedXML"),
+                rejected(
+                        "entity expansion bomb in DeleteObjects",
+                        "POST /bkt?delete HTTP/1.1\r\nContent-Length: " + LAUGHS.length() + "\r\n\r\n" + LAUGHS,
+                        400,
+                        "MalformedXML"));
     }
 
     private static final String LAUGHS = """
@@ -154,7 +269,8 @@ class HostileInputTest {
 
     private static String awsChunked(int decodedLength, String body) {
         return "PUT /bkt/k HTTP/1.1\r\nContent-Encoding: aws-chunked\r\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\r\n"
-                + "x-amz-decoded-content-length: " + decodedLength + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+                + "x-amz-decoded-content-length: " + decodedLength + "\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                + body;
     }
 
     private static Arguments rejected(String name, String request, int status, String code) {
@@ -167,7 +283,8 @@ class HostileInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rejectedRequests")
-    void hostileRequestIsAnsweredWithItsFourHundredAndStoresNothing(String name, String request, int status, Set<String> codes) {
+    void hostileRequestIsAnsweredWithItsFourHundredAndStoresNothing(
+            String name, String request, int status, Set<String> codes) {
         RawHttp.Response response = exchange(request.getBytes(StandardCharsets.ISO_8859_1), true);
         assertS3Error(response, status, codes);
     }
@@ -206,7 +323,8 @@ class HostileInputTest {
         // would become a DELETE. The server refuses the ambiguous framing, stores nothing and closes.
         String smuggled = "DELETE /bkt/victim HTTP/1.1\r\nHost: x\r\n\r\n";
         String body = "0\r\n\r\n" + smuggled;
-        String request = "PUT /bkt/k HTTP/1.1\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
+        String request = "PUT /bkt/k HTTP/1.1\r\nContent-Length: " + body.length()
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
         try (RawHttp.Connection c = server.raw().open()) {
             c.send(request);
             assertS3Error(c.readResponse(), 400, "InvalidRequest");
@@ -217,7 +335,8 @@ class HostileInputTest {
 
     @Test
     void aTruncatedBodyFollowedByAHalfCloseIsIncompleteBodyAndStoresNothing() {
-        byte[] request = "PUT /bkt/k HTTP/1.1\r\nContent-Length: 100000\r\n\r\nonly a few bytes".getBytes(StandardCharsets.US_ASCII);
+        byte[] request = "PUT /bkt/k HTTP/1.1\r\nContent-Length: 100000\r\n\r\nonly a few bytes"
+                .getBytes(StandardCharsets.US_ASCII);
         RawHttp.Response response = new RawHttp(server.endpoint()).exchange(request, true, false);
         assertS3Error(response, 400, "IncompleteBody");
     }
@@ -225,7 +344,8 @@ class HostileInputTest {
     @Test
     void aTruncatedAwsChunkedBodyInTheMiddleOfAChunkIsIncompleteBody() {
         byte[] request = ("PUT /bkt/k HTTP/1.1\r\nContent-Encoding: aws-chunked\r\nx-amz-decoded-content-length: 10\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n10\r\na\r\n5\r\nhel").getBytes(StandardCharsets.US_ASCII);
+                        + "Transfer-Encoding: chunked\r\n\r\n10\r\na\r\n5\r\nhel")
+                .getBytes(StandardCharsets.US_ASCII);
         RawHttp.Response response = new RawHttp(server.endpoint()).exchange(request, true, false);
         assertS3Error(response, 400, "IncompleteBody");
     }
@@ -248,20 +368,25 @@ class HostileInputTest {
 
     /** Nothing more was answered on this connection. */
     private static void assertClosed(byte[] rest) {
-        assertEquals("", new String(rest, StandardCharsets.ISO_8859_1), "no further answer on a connection with broken framing");
+        assertEquals(
+                "",
+                new String(rest, StandardCharsets.ISO_8859_1),
+                "no further answer on a connection with broken framing");
     }
 
     /** Every regular file below the temp dir but outside the data dir, with its size. */
     private static Map<Path, Long> snapshotOutsideDataDir() {
         try (Stream<Path> files = Files.walk(root)) {
             Map<Path, Long> out = new TreeMap<>();
-            files.filter(p -> !p.startsWith(dataDir)).filter(Files::isRegularFile).forEach(p -> {
-                try {
-                    out.put(root.relativize(p), Files.size(p));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            files.filter(p -> !p.startsWith(dataDir))
+                    .filter(Files::isRegularFile)
+                    .forEach(p -> {
+                        try {
+                            out.put(root.relativize(p), Files.size(p));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

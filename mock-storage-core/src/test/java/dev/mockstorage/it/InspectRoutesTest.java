@@ -32,11 +32,23 @@ class InspectRoutesTest {
 
     @Test
     void infoDescribesTheSettingsButNoSecret(@TempDir Path dir) throws IOException {
-        try (TestServer server = TestServer.start(dir, b -> b.strictAuth().credentials("console-key", "very-secret-value")
-                .setting("third_party.headers", "X-Token=also-secret").setting("storage.write_quorum", "2"))) {
+        try (TestServer server = TestServer.start(
+                dir,
+                b -> b.strictAuth()
+                        .credentials("console-key", "very-secret-value")
+                        .setting("third_party.headers", "X-Token=also-secret")
+                        .setting("storage.write_quorum", "2"))) {
             json(server.raw().get("/api/v1/info"), 403); // strict mode: the admin API takes signed requests only
-            RawHttp.Response r = SignedRequests.sign(server.endpoint(), "GET", "/api/v1/info", java.util.Map.of(), new byte[0],
-                    "console-key", "very-secret-value", java.time.Clock.systemUTC(), SignedRequests.Payload.UNSIGNED)
+            RawHttp.Response r = SignedRequests.sign(
+                            server.endpoint(),
+                            "GET",
+                            "/api/v1/info",
+                            java.util.Map.of(),
+                            new byte[0],
+                            "console-key",
+                            "very-secret-value",
+                            java.time.Clock.systemUTC(),
+                            SignedRequests.Payload.UNSIGNED)
                     .send(server.raw());
             JsonNode info = json(r, 200);
             assertEquals("strict", info.at("/auth/mode").asText());
@@ -45,8 +57,11 @@ class InspectRoutesTest {
             assertEquals(2, info.at("/storage/write_quorum").asInt());
             assertEquals("scripted", info.at("/third_party/mode").asText());
             assertEquals("X-Token", info.at("/third_party/header_names/0").asText());
-            assertFalse(r.bodyText().contains("very-secret-value") || r.bodyText().contains("also-secret")
-                    || r.bodyText().contains("console-key"), r.bodyText());
+            assertFalse(
+                    r.bodyText().contains("very-secret-value")
+                            || r.bodyText().contains("also-secret")
+                            || r.bodyText().contains("console-key"),
+                    r.bodyText());
         }
     }
 
@@ -64,10 +79,23 @@ class InspectRoutesTest {
             assertEquals(8, buckets.get(1).get("bytes").asLong());
             assertTrue(buckets.get(1).get("versioning").isNull());
 
-            assertEquals("BucketNotEmpty", json(server.raw().send("DELETE", "/api/v1/buckets/full"), 409).get("error").asText());
-            assertEquals("NoSuchBucket", json(server.raw().send("DELETE", "/api/v1/buckets/none"), 404).get("error").asText());
-            assertEquals(204, server.raw().send("DELETE", "/api/v1/buckets/empty").status());
-            assertEquals(1, json(server.raw().get("/api/v1/buckets"), 200).get("buckets").size());
+            assertEquals(
+                    "BucketNotEmpty",
+                    json(server.raw().send("DELETE", "/api/v1/buckets/full"), 409)
+                            .get("error")
+                            .asText());
+            assertEquals(
+                    "NoSuchBucket",
+                    json(server.raw().send("DELETE", "/api/v1/buckets/none"), 404)
+                            .get("error")
+                            .asText());
+            assertEquals(
+                    204, server.raw().send("DELETE", "/api/v1/buckets/empty").status());
+            assertEquals(
+                    1,
+                    json(server.raw().get("/api/v1/buckets"), 200)
+                            .get("buckets")
+                            .size());
         }
     }
 
@@ -82,18 +110,28 @@ class InspectRoutesTest {
             String cursor = null;
             int pages = 0;
             do {
-                JsonNode page = json(server.raw().get("/api/v1/objects?bucket=tree&delimiter=/&limit=2"
-                        + (cursor == null ? "" : "&cursor=" + cursor)), 200);
+                JsonNode page = json(
+                        server.raw()
+                                .get("/api/v1/objects?bucket=tree&delimiter=/&limit=2"
+                                        + (cursor == null ? "" : "&cursor=" + cursor)),
+                        200);
                 page.get("prefixes").forEach(p -> seen.add(p.asText()));
                 page.get("objects").forEach(o -> seen.add(o.get("key").asText()));
-                cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+                cursor = page.get("next_cursor").isNull()
+                        ? null
+                        : page.get("next_cursor").asText();
                 pages++;
             } while (cursor != null);
-            assertEquals(List.of("a/", "b/", "c", "d", "e/"), seen.stream().sorted().toList());
+            assertEquals(
+                    List.of("a/", "b/", "c", "d", "e/"), seen.stream().sorted().toList());
             assertEquals(3, pages);
             JsonNode inB = json(server.raw().get("/api/v1/objects?bucket=tree&delimiter=/&prefix=b/"), 200);
             assertEquals("b/x/", inB.get("prefixes").get(0).asText());
-            assertEquals("InvalidArgument", json(server.raw().get("/api/v1/objects?delimiter=/"), 400).get("error").asText());
+            assertEquals(
+                    "InvalidArgument",
+                    json(server.raw().get("/api/v1/objects?delimiter=/"), 400)
+                            .get("error")
+                            .asText());
         }
     }
 
@@ -103,14 +141,18 @@ class InspectRoutesTest {
             server.createBucket("rep");
             server.s3().putObject(b -> b.bucket("rep").key("dir/k"), RequestBody.fromString("replicated".repeat(100)));
             server.server().nodes().corrupt("rep", "dir/k", "stg1");
-            String blob = json(server.raw().get("/api/v1/replicas/rep/dir/k"), 200).get("blob").asText();
+            String blob = json(server.raw().get("/api/v1/replicas/rep/dir/k"), 200)
+                    .get("blob")
+                    .asText();
             try (var files = Files.walk(dir.resolve("stg2"))) {
-                for (Path p : files.filter(p -> p.getFileName().toString().startsWith(blob)).toList()) {
+                for (Path p : files.filter(p -> p.getFileName().toString().startsWith(blob))
+                        .toList()) {
                     Files.delete(p);
                 }
             }
             server.server().nodes().down("stg4");
-            JsonNode r = json(server.raw().get("/api/v1/replicas/rep/dir/k"), 200).get("replicas");
+            JsonNode r =
+                    json(server.raw().get("/api/v1/replicas/rep/dir/k"), 200).get("replicas");
             assertEquals("WRONG_CONTENT", r.get(0).get("state").asText());
             assertTrue(r.get(0).get("present").asBoolean());
             assertFalse(r.get(0).get("intact").asBoolean());
@@ -119,7 +161,11 @@ class InspectRoutesTest {
             assertEquals("INTACT", r.get(2).get("state").asText());
             assertTrue(r.get(3).get("state").isNull(), "a node that is down is not looked at");
             assertFalse(r.get(3).get("node_up").asBoolean());
-            assertEquals("NoSuchKey", json(server.raw().get("/api/v1/replicas/rep/none"), 404).get("error").asText());
+            assertEquals(
+                    "NoSuchKey",
+                    json(server.raw().get("/api/v1/replicas/rep/none"), 404)
+                            .get("error")
+                            .asText());
         }
     }
 
@@ -157,7 +203,11 @@ class InspectRoutesTest {
             tasks.get("tasks").forEach(t -> kinds.add(t.get("kind").asText()));
             assertTrue(kinds.contains("delete-blob") && kinds.contains("upload-completed"), kinds::toString);
             assertEquals("pending", tasks.get("tasks").get(0).get("state").asText());
-            assertEquals("state", json(server.raw().get("/api/v1/tasks?state=done"), 400).get("parameter").asText());
+            assertEquals(
+                    "state",
+                    json(server.raw().get("/api/v1/tasks?state=done"), 400)
+                            .get("parameter")
+                            .asText());
         }
     }
 
@@ -165,13 +215,22 @@ class InspectRoutesTest {
     void oneScriptIsRemovedByIdInProcessAndOverTheAdminApi(@TempDir Path dir) {
         try (TestServer server = TestServer.start(dir)) {
             var thirdParty = server.server().thirdParty();
-            thirdParty.script(ThirdPartyScript.when(Match.get("b", "one")).respond(Reply.ok("1")).withId("one"),
-                    ThirdPartyScript.when(Match.get("b", "two")).respond(Reply.ok("2")).withId("two/with slash"),
-                    ThirdPartyScript.when(Match.get("b", "three")).respond(Reply.ok("3")).withId("three"));
+            thirdParty.script(
+                    ThirdPartyScript.when(Match.get("b", "one"))
+                            .respond(Reply.ok("1"))
+                            .withId("one"),
+                    ThirdPartyScript.when(Match.get("b", "two"))
+                            .respond(Reply.ok("2"))
+                            .withId("two/with slash"),
+                    ThirdPartyScript.when(Match.get("b", "three"))
+                            .respond(Reply.ok("3"))
+                            .withId("three"));
             thirdParty.remove("one");
             var remote = new HttpAdminClient(server.endpoint()).thirdParty();
             remote.remove("two/with slash");
-            assertEquals(List.of("three"), thirdParty.scripts().stream().map(ThirdPartyScript::id).toList());
+            assertEquals(
+                    List.of("three"),
+                    thirdParty.scripts().stream().map(ThirdPartyScript::id).toList());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> remote.remove("none"));
             assertTrue(e.getMessage().contains("three"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> thirdParty.remove("none"));

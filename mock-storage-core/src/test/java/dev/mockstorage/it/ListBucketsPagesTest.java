@@ -26,6 +26,7 @@ class ListBucketsPagesTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
 
     @BeforeAll
@@ -59,7 +60,8 @@ class ListBucketsPagesTest {
         ListBucketsResponse alpha = s3.listBuckets(b -> b.prefix("alpha-").maxBuckets(2));
         assertEquals(List.of("alpha-1", "alpha-2"), names(alpha));
         assertEquals("alpha-", alpha.prefix());
-        ListBucketsResponse rest = s3.listBuckets(b -> b.prefix("alpha-").maxBuckets(2).continuationToken(alpha.continuationToken()));
+        ListBucketsResponse rest =
+                s3.listBuckets(b -> b.prefix("alpha-").maxBuckets(2).continuationToken(alpha.continuationToken()));
         assertEquals(List.of("alpha-3"), names(rest));
         assertNull(rest.continuationToken(), "no alpha- bucket follows, though other buckets do");
         assertEquals(List.of(), names(s3.listBuckets(b -> b.prefix("delta"))));
@@ -82,7 +84,10 @@ class ListBucketsPagesTest {
         assertS3Error(raw.get("/?continuation-token=!!"), 400, "InvalidArgument");
         assertSdkError(400, "InvalidArgument", () -> s3.listBuckets(b -> b.maxBuckets(0)));
         String page = raw.get("/?max-buckets=10000&prefix=beta").bodyText();
-        assertTrue(page.contains("<Name>beta-1</Name><CreationDate>") && page.contains("<Prefix>beta</Prefix>")
-                && !page.contains("ContinuationToken"), page);
+        assertTrue(
+                page.contains("<Name>beta-1</Name><CreationDate>")
+                        && page.contains("<Prefix>beta</Prefix>")
+                        && !page.contains("ContinuationToken"),
+                page);
     }
 }

@@ -39,6 +39,7 @@ class ListObjectsTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
     /** boto3's working directory */
     @TempDir
@@ -80,10 +81,19 @@ class ListObjectsTest {
         java.util.Collections.shuffle(shuffled, new java.util.Random(7));
         String bucket = bucketWith("utf8-order", shuffled);
 
-        assertEquals(expected, s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList());
-        assertEquals(expected, s3.listObjects(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList());
+        assertEquals(
+                expected,
+                s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream()
+                        .map(S3Object::key)
+                        .toList());
+        assertEquals(
+                expected,
+                s3.listObjects(b -> b.bucket(bucket)).contents().stream()
+                        .map(S3Object::key)
+                        .toList());
         List<String> paged = s3.listObjectsV2Paginator(b -> b.bucket(bucket).maxKeys(5)).contents().stream()
-                .map(S3Object::key).toList();
+                .map(S3Object::key)
+                .toList();
         assertEquals(expected, paged, "order holds across pages");
     }
 
@@ -106,9 +116,14 @@ class ListObjectsTest {
         assertEquals(expected, v2.contents().stream().map(S3Object::key).toList());
         assertEquals(3, v2.keyCount());
         assertEquals("photos/", v2.prefix());
-        assertEquals(expected, s3.listObjects(b -> b.bucket(bucket).prefix("photos/")).contents().stream()
-                .map(S3Object::key).toList());
-        assertEquals(List.of(), s3.listObjectsV2(b -> b.bucket(bucket).prefix("nothing-here")).contents());
+        assertEquals(
+                expected,
+                s3.listObjects(b -> b.bucket(bucket).prefix("photos/")).contents().stream()
+                        .map(S3Object::key)
+                        .toList());
+        assertEquals(
+                List.of(),
+                s3.listObjectsV2(b -> b.bucket(bucket).prefix("nothing-here")).contents());
     }
 
     @Test
@@ -116,19 +131,29 @@ class ListObjectsTest {
         String bucket = bucketWith("delimiter", PHOTO_KEYS);
 
         ListObjectsV2Response top = s3.listObjectsV2(b -> b.bucket(bucket).delimiter("/"));
-        assertEquals(List.of("photosynthesis.txt"), top.contents().stream().map(S3Object::key).toList());
-        assertEquals(List.of("photos/", "videos/"), top.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+        assertEquals(
+                List.of("photosynthesis.txt"),
+                top.contents().stream().map(S3Object::key).toList());
+        assertEquals(
+                List.of("photos/", "videos/"),
+                top.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
         assertEquals(3, top.keyCount(), "KeyCount counts keys and common prefixes");
         assertEquals("/", top.delimiter());
 
-        ListObjectsV2Response nested = s3.listObjectsV2(b -> b.bucket(bucket).prefix("photos/").delimiter("/"));
+        ListObjectsV2Response nested =
+                s3.listObjectsV2(b -> b.bucket(bucket).prefix("photos/").delimiter("/"));
         assertEquals(List.of(), nested.contents());
-        assertEquals(List.of("photos/2024/", "photos/2025/"),
+        assertEquals(
+                List.of("photos/2024/", "photos/2025/"),
                 nested.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
 
         ListObjectsResponse v1 = s3.listObjects(b -> b.bucket(bucket).delimiter("/"));
-        assertEquals(List.of("photosynthesis.txt"), v1.contents().stream().map(S3Object::key).toList());
-        assertEquals(List.of("photos/", "videos/"), v1.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+        assertEquals(
+                List.of("photosynthesis.txt"),
+                v1.contents().stream().map(S3Object::key).toList());
+        assertEquals(
+                List.of("photos/", "videos/"),
+                v1.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
     }
 
     @Test
@@ -136,21 +161,27 @@ class ListObjectsTest {
         String bucket = bucketWith("v2-paging", PHOTO_KEYS);
 
         ListObjectsV2Response page1 = s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(2));
-        assertEquals(PHOTO_KEYS.subList(0, 2), page1.contents().stream().map(S3Object::key).toList());
+        assertEquals(
+                PHOTO_KEYS.subList(0, 2),
+                page1.contents().stream().map(S3Object::key).toList());
         assertTrue(page1.isTruncated());
         assertEquals(2, page1.keyCount());
         assertEquals(2, page1.maxKeys());
         assertNotNull(page1.nextContinuationToken());
 
-        ListObjectsV2Response page2 = s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(2)
-                .continuationToken(page1.nextContinuationToken()));
-        assertEquals(PHOTO_KEYS.subList(2, 4), page2.contents().stream().map(S3Object::key).toList());
+        ListObjectsV2Response page2 =
+                s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(2).continuationToken(page1.nextContinuationToken()));
+        assertEquals(
+                PHOTO_KEYS.subList(2, 4),
+                page2.contents().stream().map(S3Object::key).toList());
         assertTrue(page2.isTruncated());
         assertEquals(page1.nextContinuationToken(), page2.continuationToken());
 
-        ListObjectsV2Response page3 = s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(2)
-                .continuationToken(page2.nextContinuationToken()));
-        assertEquals(PHOTO_KEYS.subList(4, 5), page3.contents().stream().map(S3Object::key).toList());
+        ListObjectsV2Response page3 =
+                s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(2).continuationToken(page2.nextContinuationToken()));
+        assertEquals(
+                PHOTO_KEYS.subList(4, 5),
+                page3.contents().stream().map(S3Object::key).toList());
         assertFalse(page3.isTruncated());
         assertNull(page3.nextContinuationToken());
     }
@@ -158,12 +189,22 @@ class ListObjectsTest {
     @Test
     void v2StartAfterSkipsUpToAndIncludingTheGivenKey() {
         String bucket = bucketWith("start-after", PHOTO_KEYS);
-        assertEquals(PHOTO_KEYS.subList(2, 5), s3.listObjectsV2(b -> b.bucket(bucket).startAfter("photos/2024/jan.jpg"))
-                .contents().stream().map(S3Object::key).toList());
-        assertEquals(PHOTO_KEYS.subList(3, 5), s3.listObjectsV2(b -> b.bucket(bucket).startAfter("photos/3"))
-                .contents().stream().map(S3Object::key).toList(), "start-after need not be an existing key");
-        ListObjectsV2Response paged = s3.listObjectsV2(b -> b.bucket(bucket).startAfter("photos/2024/feb.jpg").maxKeys(1));
-        assertEquals(List.of("photos/2024/jan.jpg"), paged.contents().stream().map(S3Object::key).toList());
+        assertEquals(
+                PHOTO_KEYS.subList(2, 5),
+                s3.listObjectsV2(b -> b.bucket(bucket).startAfter("photos/2024/jan.jpg")).contents().stream()
+                        .map(S3Object::key)
+                        .toList());
+        assertEquals(
+                PHOTO_KEYS.subList(3, 5),
+                s3.listObjectsV2(b -> b.bucket(bucket).startAfter("photos/3")).contents().stream()
+                        .map(S3Object::key)
+                        .toList(),
+                "start-after need not be an existing key");
+        ListObjectsV2Response paged = s3.listObjectsV2(
+                b -> b.bucket(bucket).startAfter("photos/2024/feb.jpg").maxKeys(1));
+        assertEquals(
+                List.of("photos/2024/jan.jpg"),
+                paged.contents().stream().map(S3Object::key).toList());
         assertTrue(paged.isTruncated());
         assertEquals("photos/2024/feb.jpg", paged.startAfter());
     }
@@ -175,8 +216,10 @@ class ListObjectsTest {
         String token = null;
         for (int i = 0; i < 10; i++) {
             String t = token;
-            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).delimiter("/").maxKeys(1).continuationToken(t));
-            List<String> entries = new ArrayList<>(page.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+            ListObjectsV2Response page = s3.listObjectsV2(
+                    b -> b.bucket(bucket).delimiter("/").maxKeys(1).continuationToken(t));
+            List<String> entries = new ArrayList<>(
+                    page.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
             entries.addAll(page.contents().stream().map(S3Object::key).toList());
             pages.add(entries);
             if (!page.isTruncated()) {
@@ -203,7 +246,8 @@ class ListObjectsTest {
         keys.addAll(List.of("d1", "d10", "d1/", "d1-x", "d0\uFFFD", "d0/\uD83D\uDE00", "e"));
         String bucket = bucketWith("many-under-prefixes", keys);
         List<String> sorted = new ArrayList<>(keys);
-        sorted.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)));
+        sorted.sort((x, y) -> java.util.Arrays.compareUnsigned(
+                x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)));
         for (String prefix : List.of("", "d1/")) {
             List<String> expected = new ArrayList<>();
             for (String key : sorted) {
@@ -221,12 +265,17 @@ class ListObjectsTest {
                 String token = null;
                 do {
                     String t = token;
-                    ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).delimiter("/")
-                            .maxKeys(maxKeys).continuationToken(t));
-                    List<String> entries = new ArrayList<>(page.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+                    ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket)
+                            .prefix(prefix)
+                            .delimiter("/")
+                            .maxKeys(maxKeys)
+                            .continuationToken(t));
+                    List<String> entries = new ArrayList<>(page.commonPrefixes().stream()
+                            .map(CommonPrefix::prefix)
+                            .toList());
                     entries.addAll(page.contents().stream().map(S3Object::key).toList());
-                    entries.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8),
-                            y.getBytes(StandardCharsets.UTF_8)));
+                    entries.sort((x, y) -> java.util.Arrays.compareUnsigned(
+                            x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)));
                     listed.addAll(entries);
                     token = page.isTruncated() ? page.nextContinuationToken() : null;
                 } while (token != null);
@@ -237,12 +286,17 @@ class ListObjectsTest {
                 boolean truncated;
                 do {
                     String m = keyMarker;
-                    var page = s3.listObjectVersions(b -> b.bucket(bucket).prefix(prefix).delimiter("/").maxKeys(maxKeys)
+                    var page = s3.listObjectVersions(b -> b.bucket(bucket)
+                            .prefix(prefix)
+                            .delimiter("/")
+                            .maxKeys(maxKeys)
                             .keyMarker(m));
-                    List<String> entries = new ArrayList<>(page.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+                    List<String> entries = new ArrayList<>(page.commonPrefixes().stream()
+                            .map(CommonPrefix::prefix)
+                            .toList());
                     entries.addAll(page.versions().stream().map(v -> v.key()).toList());
-                    entries.sort((x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8),
-                            y.getBytes(StandardCharsets.UTF_8)));
+                    entries.sort((x, y) -> java.util.Arrays.compareUnsigned(
+                            x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)));
                     versions.addAll(entries);
                     truncated = page.isTruncated();
                     keyMarker = page.nextKeyMarker();
@@ -257,24 +311,33 @@ class ListObjectsTest {
         String bucket = bucketWith("v1-paging", PHOTO_KEYS);
 
         ListObjectsResponse page1 = s3.listObjects(b -> b.bucket(bucket).maxKeys(2));
-        assertEquals(PHOTO_KEYS.subList(0, 2), page1.contents().stream().map(S3Object::key).toList());
+        assertEquals(
+                PHOTO_KEYS.subList(0, 2),
+                page1.contents().stream().map(S3Object::key).toList());
         assertTrue(page1.isTruncated());
         assertEquals(2, page1.maxKeys());
 
-        ListObjectsResponse page2 = s3.listObjects(b -> b.bucket(bucket).maxKeys(2).marker(PHOTO_KEYS.get(1)));
-        assertEquals(PHOTO_KEYS.subList(2, 4), page2.contents().stream().map(S3Object::key).toList());
+        ListObjectsResponse page2 =
+                s3.listObjects(b -> b.bucket(bucket).maxKeys(2).marker(PHOTO_KEYS.get(1)));
+        assertEquals(
+                PHOTO_KEYS.subList(2, 4),
+                page2.contents().stream().map(S3Object::key).toList());
         assertTrue(page2.isTruncated());
         assertEquals(PHOTO_KEYS.get(1), page2.marker());
 
-        ListObjectsResponse page3 = s3.listObjects(b -> b.bucket(bucket).maxKeys(2).marker(PHOTO_KEYS.get(3)));
-        assertEquals(PHOTO_KEYS.subList(4, 5), page3.contents().stream().map(S3Object::key).toList());
+        ListObjectsResponse page3 =
+                s3.listObjects(b -> b.bucket(bucket).maxKeys(2).marker(PHOTO_KEYS.get(3)));
+        assertEquals(
+                PHOTO_KEYS.subList(4, 5),
+                page3.contents().stream().map(S3Object::key).toList());
         assertFalse(page3.isTruncated());
 
         List<String> all = new ArrayList<>();
         String marker = null;
         for (int i = 0; i < 10; i++) {
             String m = marker;
-            ListObjectsResponse page = s3.listObjects(b -> b.bucket(bucket).maxKeys(2).marker(m));
+            ListObjectsResponse page =
+                    s3.listObjects(b -> b.bucket(bucket).maxKeys(2).marker(m));
             page.contents().forEach(o -> all.add(o.key()));
             if (!page.isTruncated()) {
                 break;
@@ -287,14 +350,20 @@ class ListObjectsTest {
     @Test
     void v1WithDelimiterReturnsNextMarkerWhenTruncated() {
         String bucket = bucketWith("v1-next-marker", List.of("a/1", "a/2", "b", "c/1"));
-        ListObjectsResponse page1 = s3.listObjects(b -> b.bucket(bucket).delimiter("/").maxKeys(2));
-        assertEquals(List.of("a/"), page1.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+        ListObjectsResponse page1 =
+                s3.listObjects(b -> b.bucket(bucket).delimiter("/").maxKeys(2));
+        assertEquals(
+                List.of("a/"),
+                page1.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
         assertEquals(List.of("b"), page1.contents().stream().map(S3Object::key).toList());
         assertTrue(page1.isTruncated());
         assertEquals("b", page1.nextMarker());
 
-        ListObjectsResponse page2 = s3.listObjects(b -> b.bucket(bucket).delimiter("/").maxKeys(2).marker("b"));
-        assertEquals(List.of("c/"), page2.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+        ListObjectsResponse page2 =
+                s3.listObjects(b -> b.bucket(bucket).delimiter("/").maxKeys(2).marker("b"));
+        assertEquals(
+                List.of("c/"),
+                page2.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
         assertEquals(List.of(), page2.contents());
         assertFalse(page2.isTruncated());
     }
@@ -311,24 +380,42 @@ class ListObjectsTest {
         assertEquals("url", text(doc, "EncodingType"));
         assertEquals("dir one/", decode(text(doc, "Prefix")));
         List<String> encodedKeys = childTexts(doc, "Contents", "Key");
-        assertEquals(List.of("dir one/a+b é&.txt", "dir one/plain"), encodedKeys.stream().map(ListObjectsTest::decode).toList());
+        assertEquals(
+                List.of("dir one/a+b é&.txt", "dir one/plain"),
+                encodedKeys.stream().map(ListObjectsTest::decode).toList());
         for (String encoded : encodedKeys) {
-            assertTrue(encoded.chars().allMatch(c -> c > 0x20 && c < 0x7f), "URL-encoded key is printable ASCII: " + encoded);
+            assertTrue(
+                    encoded.chars().allMatch(c -> c > 0x20 && c < 0x7f),
+                    "URL-encoded key is printable ASCII: " + encoded);
             assertFalse(encoded.contains("+"), "a literal '+' must be %2B (clients decode '+' as space): " + encoded);
         }
 
         RawHttp.Response withDelimiter = raw.get("/" + bucket + "?list-type=2&encoding-type=url&delimiter=%2F");
         Document d = parseXml(withDelimiter.body());
-        assertEquals(List.of("dir one/"), childTexts(d, "CommonPrefixes", "Prefix").stream().map(ListObjectsTest::decode).toList());
-        assertEquals(List.of("top%2Fliteral"), childTexts(d, "Contents", "Key").stream().map(ListObjectsTest::decode).toList());
+        assertEquals(
+                List.of("dir one/"),
+                childTexts(d, "CommonPrefixes", "Prefix").stream()
+                        .map(ListObjectsTest::decode)
+                        .toList());
+        assertEquals(
+                List.of("top%2Fliteral"),
+                childTexts(d, "Contents", "Key").stream()
+                        .map(ListObjectsTest::decode)
+                        .toList());
         assertEquals("/", decode(text(d, "Delimiter")));
 
         RawHttp.Response v1 = raw.get("/" + bucket + "?encoding-type=url&prefix=dir%20one%2F");
         Document d1 = parseXml(v1.body());
         assertEquals("url", text(d1, "EncodingType"));
-        assertEquals("dir one/", text(d1, "Prefix"), "ListObjects (v1) echoes its Prefix as sent, as S3 does (boto3 decodes no v1 Prefix)");
-        assertEquals(List.of("dir one/a+b é&.txt", "dir one/plain"),
-                childTexts(d1, "Contents", "Key").stream().map(ListObjectsTest::decode).toList());
+        assertEquals(
+                "dir one/",
+                text(d1, "Prefix"),
+                "ListObjects (v1) echoes its Prefix as sent, as S3 does (boto3 decodes no v1 Prefix)");
+        assertEquals(
+                List.of("dir one/a+b é&.txt", "dir one/plain"),
+                childTexts(d1, "Contents", "Key").stream()
+                        .map(ListObjectsTest::decode)
+                        .toList());
     }
 
     @Test
@@ -340,8 +427,11 @@ class ListObjectsTest {
         Document doc = parseXml(response.body());
         assertNull(text(doc, "EncodingType"));
         assertEquals(keys.stream().sorted(TestData.UTF8_ORDER).toList(), childTexts(doc, "Contents", "Key"));
-        assertEquals(keys.stream().sorted(TestData.UTF8_ORDER).toList(),
-                s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList());
+        assertEquals(
+                keys.stream().sorted(TestData.UTF8_ORDER).toList(),
+                s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream()
+                        .map(S3Object::key)
+                        .toList());
     }
 
     @Test

@@ -36,6 +36,7 @@ class MultipartRetryTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
 
     @BeforeAll
@@ -49,19 +50,23 @@ class MultipartRetryTest {
     }
 
     private static CompletedPart part(String bucket, String key, String uploadId, int n, byte[] data) {
-        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(n), RequestBody.fromBytes(data))
+        String etag = s3.uploadPart(
+                        b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(n), RequestBody.fromBytes(data))
                 .eTag();
         return CompletedPart.builder().partNumber(n).eTag(etag).build();
     }
 
-    private static CompleteMultipartUploadResponse complete(String bucket, String key, String uploadId, List<CompletedPart> parts) {
-        return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+    private static CompleteMultipartUploadResponse complete(
+            String bucket, String key, String uploadId, List<CompletedPart> parts) {
+        return s3.completeMultipartUpload(
+                b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
     }
 
     @Test
     void aRetriedCompleteAnswersTheSameResultUntilTheObjectIsOverwritten() {
         String id = create("retry", "done.bin");
-        List<CompletedPart> parts = List.of(part("retry", "done.bin", id, 1, TestData.pattern(5 * MIB, 1)),
+        List<CompletedPart> parts = List.of(
+                part("retry", "done.bin", id, 1, TestData.pattern(5 * MIB, 1)),
                 part("retry", "done.bin", id, 2, TestData.pattern(1000, 2)));
         CompleteMultipartUploadResponse first = complete("retry", "done.bin", id, parts);
         HeadObjectResponse stored = s3.headObject(b -> b.bucket("retry").key("done.bin"));
@@ -98,9 +103,14 @@ class MultipartRetryTest {
         assertEquals(first.bodyText(), again.bodyText());
         assertNotNull(first.header("x-amz-version-id"));
         assertEquals(first.header("x-amz-version-id"), again.header("x-amz-version-id"));
-        assertEquals(1, s3.listObjectVersions(b -> b.bucket("retry-versions").prefix("v.bin")).versions().size(),
+        assertEquals(
+                1,
+                s3.listObjectVersions(b -> b.bucket("retry-versions").prefix("v.bin"))
+                        .versions()
+                        .size(),
                 "one version, not two");
-        assertEquals("\"" + text(parseXml(first.body()), "ETag").replace("\"", "") + "\"",
+        assertEquals(
+                "\"" + text(parseXml(first.body()), "ETag").replace("\"", "") + "\"",
                 s3.headObject(b -> b.bucket("retry-versions").key("v.bin")).eTag());
     }
 
@@ -119,10 +129,14 @@ class MultipartRetryTest {
             assertEquals(200, answered.status(), answered.bodyText());
             String lostEtag = answered.header("etag");
 
-            ListPartsResponse parts = s3.listParts(b -> b.bucket("retry").key("race.bin").uploadId(id));
-            assertEquals(List.of(later.eTag()), parts.parts().stream().map(p -> p.eTag()).toList(),
+            ListPartsResponse parts =
+                    s3.listParts(b -> b.bucket("retry").key("race.bin").uploadId(id));
+            assertEquals(
+                    List.of(later.eTag()),
+                    parts.parts().stream().map(p -> p.eTag()).toList(),
                     "the upload started later is kept, though the first finished last");
-            CompletedPart lost = CompletedPart.builder().partNumber(1).eTag(lostEtag).build();
+            CompletedPart lost =
+                    CompletedPart.builder().partNumber(1).eTag(lostEtag).build();
             assertSdkError(400, "InvalidPart", () -> complete("retry", "race.bin", id, List.of(lost)));
             CompletedPart tail = part("retry", "race.bin", id, 2, TestData.pattern(10, 6));
             complete("retry", "race.bin", id, List.of(later, tail));
@@ -147,7 +161,9 @@ class MultipartRetryTest {
             assertEquals(retried.eTag(), first.readResponse().header("etag"));
             complete("retry", "same.bin", id, List.of(retried));
         }
-        assertArrayEquals(bytes, s3.getObjectAsBytes(b -> b.bucket("retry").key("same.bin")).asByteArray());
+        assertArrayEquals(
+                bytes,
+                s3.getObjectAsBytes(b -> b.bucket("retry").key("same.bin")).asByteArray());
     }
 
     @Test
@@ -155,17 +171,38 @@ class MultipartRetryTest {
         String id;
         try (TestServer before = TestServer.start(dir)) {
             before.createBucket("restart");
-            id = before.s3().createMultipartUpload(b -> b.bucket("restart").key("k")).uploadId();
-            before.s3().uploadPart(b -> b.bucket("restart").key("k").uploadId(id).partNumber(1), RequestBody.fromString("before"));
+            id = before.s3()
+                    .createMultipartUpload(b -> b.bucket("restart").key("k"))
+                    .uploadId();
+            before.s3()
+                    .uploadPart(
+                            b -> b.bucket("restart").key("k").uploadId(id).partNumber(1),
+                            RequestBody.fromString("before"));
         }
         try (TestServer after = TestServer.start(dir)) {
-            String etag = after.s3().uploadPart(b -> b.bucket("restart").key("k").uploadId(id).partNumber(1),
-                    RequestBody.fromString("after")).eTag();
-            assertEquals(List.of(etag), after.s3().listParts(b -> b.bucket("restart").key("k").uploadId(id)).parts().stream()
-                    .map(p -> p.eTag()).toList());
-            after.s3().completeMultipartUpload(b -> b.bucket("restart").key("k").uploadId(id)
-                    .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
-            assertEquals("after", after.s3().getObjectAsBytes(b -> b.bucket("restart").key("k")).asUtf8String());
+            String etag = after.s3()
+                    .uploadPart(
+                            b -> b.bucket("restart").key("k").uploadId(id).partNumber(1),
+                            RequestBody.fromString("after"))
+                    .eTag();
+            assertEquals(
+                    List.of(etag),
+                    after.s3().listParts(b -> b.bucket("restart").key("k").uploadId(id)).parts().stream()
+                            .map(p -> p.eTag())
+                            .toList());
+            after.s3()
+                    .completeMultipartUpload(b -> b.bucket("restart")
+                            .key("k")
+                            .uploadId(id)
+                            .multipartUpload(m -> m.parts(CompletedPart.builder()
+                                    .partNumber(1)
+                                    .eTag(etag)
+                                    .build())));
+            assertEquals(
+                    "after",
+                    after.s3()
+                            .getObjectAsBytes(b -> b.bucket("restart").key("k"))
+                            .asUtf8String());
             after.server().awaitIdle(Duration.ofSeconds(10));
         }
     }

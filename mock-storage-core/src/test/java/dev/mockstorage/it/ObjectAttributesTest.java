@@ -24,6 +24,7 @@ class ObjectAttributesTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
     static String bucket;
 
@@ -34,14 +35,22 @@ class ObjectAttributesTest {
     }
 
     private static GetObjectAttributesResponse attributes(String key) {
-        return s3.getObjectAttributes(b -> b.bucket(bucket).key(key).objectAttributes(ObjectAttributes.E_TAG,
-                ObjectAttributes.CHECKSUM, ObjectAttributes.OBJECT_PARTS, ObjectAttributes.STORAGE_CLASS, ObjectAttributes.OBJECT_SIZE));
+        return s3.getObjectAttributes(b -> b.bucket(bucket)
+                .key(key)
+                .objectAttributes(
+                        ObjectAttributes.E_TAG,
+                        ObjectAttributes.CHECKSUM,
+                        ObjectAttributes.OBJECT_PARTS,
+                        ObjectAttributes.STORAGE_CLASS,
+                        ObjectAttributes.OBJECT_SIZE));
     }
 
     @Test
     void plainObjectWithCrc32() {
         byte[] body = TestData.pattern(1000, 5);
-        s3.putObject(b -> b.bucket(bucket).key("plain").checksumAlgorithm(ChecksumAlgorithm.CRC32), RequestBody.fromBytes(body));
+        s3.putObject(
+                b -> b.bucket(bucket).key("plain").checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                RequestBody.fromBytes(body));
         GetObjectAttributesResponse a = attributes("plain");
         assertEquals(TestData.md5Hex(body), a.eTag(), "unquoted ETag");
         assertEquals(TestData.crc32Base64(body), a.checksum().checksumCRC32());
@@ -52,8 +61,8 @@ class ObjectAttributesTest {
         assertNotNull(a.lastModified());
         assertEquals(s3.headObject(b -> b.bucket(bucket).key("plain")).lastModified(), a.lastModified());
 
-        GetObjectAttributesResponse sizeOnly = s3.getObjectAttributes(b -> b.bucket(bucket).key("plain")
-                .objectAttributes(ObjectAttributes.OBJECT_SIZE));
+        GetObjectAttributesResponse sizeOnly = s3.getObjectAttributes(
+                b -> b.bucket(bucket).key("plain").objectAttributes(ObjectAttributes.OBJECT_SIZE));
         assertEquals(1000L, sizeOnly.objectSize());
         assertNull(sizeOnly.eTag(), "only what was asked for");
         assertSdkError(404, "NoSuchKey", () -> attributes("absent"));
@@ -68,11 +77,14 @@ class ObjectAttributesTest {
         int n = 1;
         for (byte[] p : List.of(p1, p2)) {
             int number = n++;
-            String etag = s3.uploadPart(b -> b.bucket(bucket).key("mp").uploadId(id).partNumber(number), RequestBody.fromBytes(p)).eTag();
+            String etag = s3.uploadPart(
+                            b -> b.bucket(bucket).key("mp").uploadId(id).partNumber(number), RequestBody.fromBytes(p))
+                    .eTag();
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         }
-        String etag = s3.completeMultipartUpload(b -> b.bucket(bucket).key("mp").uploadId(id)
-                .multipartUpload(m -> m.parts(parts))).eTag();
+        String etag = s3.completeMultipartUpload(
+                        b -> b.bucket(bucket).key("mp").uploadId(id).multipartUpload(m -> m.parts(parts)))
+                .eTag();
 
         GetObjectAttributesResponse a = attributes("mp");
         assertEquals(etag.replace("\"", ""), a.eTag());
@@ -84,8 +96,8 @@ class ObjectAttributesTest {
         assertEquals(2, a.objectParts().parts().get(1).partNumber());
         assertEquals((long) p2.length, a.objectParts().parts().get(1).size());
 
-        GetObjectAttributesResponse page = s3.getObjectAttributes(b -> b.bucket(bucket).key("mp").maxParts(1)
-                .objectAttributes(ObjectAttributes.OBJECT_PARTS));
+        GetObjectAttributesResponse page = s3.getObjectAttributes(
+                b -> b.bucket(bucket).key("mp").maxParts(1).objectAttributes(ObjectAttributes.OBJECT_PARTS));
         assertEquals(1, page.objectParts().parts().size());
         assertEquals(true, page.objectParts().isTruncated());
         assertEquals(1, page.objectParts().nextPartNumberMarker());

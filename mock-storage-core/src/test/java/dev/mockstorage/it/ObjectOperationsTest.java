@@ -49,6 +49,7 @@ class ObjectOperationsTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
 
     @BeforeAll
@@ -65,7 +66,8 @@ class ObjectOperationsTest {
         assertEquals(etag(body), put.eTag());
         assertRequestId(put);
 
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(bucket).key("greeting.txt"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("greeting.txt"));
         assertArrayEquals(body, got.asByteArray());
         assertEquals(etag(body), got.response().eTag());
         assertEquals(body.length, got.response().contentLength());
@@ -82,9 +84,16 @@ class ObjectOperationsTest {
         assertEquals(204, deleted.sdkHttpResponse().statusCode());
         assertRequestId(deleted);
 
-        assertSdkError(404, "NoSuchKey", () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("greeting.txt")));
-        assertTrue(assertSdkError(404, null, () -> s3.headObject(b -> b.bucket(bucket).key("greeting.txt")))
-                instanceof NoSuchKeyException);
+        assertSdkError(
+                404,
+                "NoSuchKey",
+                () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("greeting.txt")));
+        assertTrue(
+                assertSdkError(
+                                404,
+                                null,
+                                () -> s3.headObject(b -> b.bucket(bucket).key("greeting.txt")))
+                        instanceof NoSuchKeyException);
     }
 
     @Test
@@ -93,7 +102,8 @@ class ObjectOperationsTest {
         s3.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromString("first version"));
         s3.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromString("second"));
 
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(bucket).key("k"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("k"));
 
         assertEquals("second", got.asUtf8String());
         assertEquals(etag(utf8("second")), got.response().eTag());
@@ -116,7 +126,9 @@ class ObjectOperationsTest {
         Instant expires = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
         Map<String, String> metadata = Map.of("color", "blue", "owner-id", "42", "note", "two words");
 
-        s3.putObject(b -> b.bucket(bucket).key("doc.txt.gz")
+        s3.putObject(
+                b -> b.bucket(bucket)
+                        .key("doc.txt.gz")
                         .contentType("text/plain; charset=utf-8")
                         .contentDisposition("attachment; filename=\"doc.txt\"")
                         .contentEncoding("gzip")
@@ -125,7 +137,8 @@ class ObjectOperationsTest {
                         .metadata(metadata),
                 RequestBody.fromBytes(gzipped));
 
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(bucket).key("doc.txt.gz"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("doc.txt.gz"));
         assertArrayEquals(gzipped, got.asByteArray(), "stored bytes are returned as is, not decompressed");
         GetObjectResponse g = got.response();
         assertEquals("text/plain; charset=utf-8", g.contentType());
@@ -149,7 +162,9 @@ class ObjectOperationsTest {
     void withoutAContentTypeTheDefaultIsBinary() {
         String bucket = server.createBucket("default-type");
         server.raw().put("/" + bucket + "/untyped", Map.of(), utf8("raw bytes"));
-        assertEquals("binary/octet-stream", s3.headObject(b -> b.bucket(bucket).key("untyped")).contentType());
+        assertEquals(
+                "binary/octet-stream",
+                s3.headObject(b -> b.bucket(bucket).key("untyped")).contentType());
     }
 
     @Test
@@ -158,12 +173,22 @@ class ObjectOperationsTest {
         byte[] body = utf8("checked body");
 
         s3.putObject(b -> b.bucket(bucket).key("ok").contentMD5(md5Base64(body)), RequestBody.fromBytes(body));
-        assertEquals("checked body", s3.getObjectAsBytes(b -> b.bucket(bucket).key("ok")).asUtf8String());
+        assertEquals(
+                "checked body",
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("ok")).asUtf8String());
 
-        assertSdkError(400, "BadDigest", () -> s3.putObject(
-                b -> b.bucket(bucket).key("wrong").contentMD5(md5Base64(utf8("other body"))), RequestBody.fromBytes(body)));
-        assertSdkError(400, "InvalidDigest", () -> s3.putObject(
-                b -> b.bucket(bucket).key("malformed").contentMD5("not-base64-md5!"), RequestBody.fromBytes(body)));
+        assertSdkError(
+                400,
+                "BadDigest",
+                () -> s3.putObject(
+                        b -> b.bucket(bucket).key("wrong").contentMD5(md5Base64(utf8("other body"))),
+                        RequestBody.fromBytes(body)));
+        assertSdkError(
+                400,
+                "InvalidDigest",
+                () -> s3.putObject(
+                        b -> b.bucket(bucket).key("malformed").contentMD5("not-base64-md5!"),
+                        RequestBody.fromBytes(body)));
 
         assertEquals(List.of("ok"), keys(bucket), "failed uploads leave nothing behind");
     }
@@ -173,31 +198,48 @@ class ObjectOperationsTest {
         String bucket = server.createBucket("copy-copy");
         String target = server.createBucket("copy-target");
         byte[] body = utf8("copy me");
-        s3.putObject(b -> b.bucket(bucket).key("src dir/a+b.txt").contentType("text/x-source")
-                .metadata(Map.of("origin", "source")), RequestBody.fromBytes(body));
+        s3.putObject(
+                b -> b.bucket(bucket)
+                        .key("src dir/a+b.txt")
+                        .contentType("text/x-source")
+                        .metadata(Map.of("origin", "source")),
+                RequestBody.fromBytes(body));
 
-        CopyObjectResponse copied = s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("src dir/a+b.txt")
-                .destinationBucket(target).destinationKey("copies/a+b copy.txt")
+        CopyObjectResponse copied = s3.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey("src dir/a+b.txt")
+                .destinationBucket(target)
+                .destinationKey("copies/a+b copy.txt")
                 .metadataDirective(MetadataDirective.COPY));
 
         assertEquals(etag(body), copied.copyObjectResult().eTag());
         assertNotNull(copied.copyObjectResult().lastModified());
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(target).key("copies/a+b copy.txt"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(target).key("copies/a+b copy.txt"));
         assertArrayEquals(body, got.asByteArray());
         assertEquals("text/x-source", got.response().contentType());
         assertEquals(Map.of("origin", "source"), got.response().metadata());
         assertEquals(etag(body), got.response().eTag());
-        assertArrayEquals(body, s3.getObjectAsBytes(b -> b.bucket(bucket).key("src dir/a+b.txt")).asByteArray(),
+        assertArrayEquals(
+                body,
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("src dir/a+b.txt"))
+                        .asByteArray(),
                 "the source is untouched");
     }
 
     @Test
     void copyWithMetadataDirectiveReplaceUsesTheRequestMetadata() {
         String bucket = server.createBucket("copy-replace");
-        s3.putObject(b -> b.bucket(bucket).key("src").contentType("text/plain")
-                .metadata(Map.of("origin", "source", "keep", "no")), RequestBody.fromString("payload"));
+        s3.putObject(
+                b -> b.bucket(bucket)
+                        .key("src")
+                        .contentType("text/plain")
+                        .metadata(Map.of("origin", "source", "keep", "no")),
+                RequestBody.fromString("payload"));
 
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("src").destinationBucket(bucket).destinationKey("dst")
+        s3.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey("src")
+                .destinationBucket(bucket)
+                .destinationKey("dst")
                 .metadataDirective(MetadataDirective.REPLACE)
                 .contentType("application/json")
                 .metadata(Map.of("origin", "replaced")));
@@ -206,14 +248,21 @@ class ObjectOperationsTest {
         assertEquals("application/json", head.contentType());
         assertEquals(Map.of("origin", "replaced"), head.metadata());
         assertEquals(etag(utf8("payload")), head.eTag());
-        assertEquals(Map.of("origin", "source", "keep", "no"), s3.headObject(b -> b.bucket(bucket).key("src")).metadata());
+        assertEquals(
+                Map.of("origin", "source", "keep", "no"),
+                s3.headObject(b -> b.bucket(bucket).key("src")).metadata());
     }
 
     @Test
     void copyFromAMissingKeyIsNoSuchKey() {
         String bucket = server.createBucket("copy-missing");
-        assertSdkError(404, "NoSuchKey", () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("nope")
-                .destinationBucket(bucket).destinationKey("dst")));
+        assertSdkError(
+                404,
+                "NoSuchKey",
+                () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey("nope")
+                        .destinationBucket(bucket)
+                        .destinationKey("dst")));
         assertEquals(List.of(), keys(bucket));
     }
 
@@ -224,12 +273,15 @@ class ObjectOperationsTest {
             s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key));
         }
 
-        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(
-                ObjectIdentifier.builder().key("a").build(),
-                ObjectIdentifier.builder().key("b/c").build(),
-                ObjectIdentifier.builder().key("missing").build())));
+        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
+                .delete(d -> d.objects(
+                        ObjectIdentifier.builder().key("a").build(),
+                        ObjectIdentifier.builder().key("b/c").build(),
+                        ObjectIdentifier.builder().key("missing").build())));
 
-        assertEquals(List.of("a", "b/c", "missing"), response.deleted().stream().map(DeletedObject::key).sorted().toList());
+        assertEquals(
+                List.of("a", "b/c", "missing"),
+                response.deleted().stream().map(DeletedObject::key).sorted().toList());
         assertEquals(List.of(), response.errors());
         assertEquals(List.of("keep"), keys(bucket));
     }
@@ -241,10 +293,12 @@ class ObjectOperationsTest {
             s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key));
         }
 
-        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.quiet(true).objects(
-                ObjectIdentifier.builder().key("x").build(),
-                ObjectIdentifier.builder().key("y").build(),
-                ObjectIdentifier.builder().key("absent").build())));
+        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
+                .delete(d -> d.quiet(true)
+                        .objects(
+                                ObjectIdentifier.builder().key("x").build(),
+                                ObjectIdentifier.builder().key("y").build(),
+                                ObjectIdentifier.builder().key("absent").build())));
 
         assertEquals(List.of(), response.deleted());
         assertEquals(List.of(), response.errors());
@@ -253,9 +307,14 @@ class ObjectOperationsTest {
 
     @Test
     void putIntoAMissingBucketIsNoSuchBucket() {
-        assertSdkError(404, "NoSuchBucket", () -> s3.putObject(b -> b.bucket("no-such-bucket").key("k"),
-                RequestBody.fromString("lost")));
-        assertSdkError(404, "NoSuchBucket", () -> s3.getObjectAsBytes(b -> b.bucket("no-such-bucket").key("k")));
+        assertSdkError(
+                404,
+                "NoSuchBucket",
+                () -> s3.putObject(b -> b.bucket("no-such-bucket").key("k"), RequestBody.fromString("lost")));
+        assertSdkError(
+                404,
+                "NoSuchBucket",
+                () -> s3.getObjectAsBytes(b -> b.bucket("no-such-bucket").key("k")));
         assertSdkError(404, "NoSuchBucket", () -> s3.listObjectsV2(b -> b.bucket("no-such-bucket")));
         assertTrue(s3.listBuckets().buckets().stream().noneMatch(bk -> bk.name().equals("no-such-bucket")));
     }
@@ -265,10 +324,26 @@ class ObjectOperationsTest {
         try (TestServer auto = TestServer.start(otherDataDir, b -> b.autoCreateBuckets(true))) {
             auto.s3().putObject(b -> b.bucket("auto-made").key("dir/file.txt"), RequestBody.fromString("auto"));
 
-            assertEquals("auto", auto.s3().getObjectAsBytes(b -> b.bucket("auto-made").key("dir/file.txt")).asUtf8String());
-            assertEquals(200, auto.s3().headBucket(b -> b.bucket("auto-made")).sdkHttpResponse().statusCode());
-            assertEquals(List.of("auto-made"), auto.s3().listBuckets().buckets().stream().map(bk -> bk.name()).toList());
-            assertSdkError(404, "NoSuchKey", () -> auto.s3().getObjectAsBytes(b -> b.bucket("auto-made").key("other")));
+            assertEquals(
+                    "auto",
+                    auto.s3()
+                            .getObjectAsBytes(b -> b.bucket("auto-made").key("dir/file.txt"))
+                            .asUtf8String());
+            assertEquals(
+                    200,
+                    auto.s3()
+                            .headBucket(b -> b.bucket("auto-made"))
+                            .sdkHttpResponse()
+                            .statusCode());
+            assertEquals(
+                    List.of("auto-made"),
+                    auto.s3().listBuckets().buckets().stream()
+                            .map(bk -> bk.name())
+                            .toList());
+            assertSdkError(
+                    404,
+                    "NoSuchKey",
+                    () -> auto.s3().getObjectAsBytes(b -> b.bucket("auto-made").key("other")));
         }
     }
 
@@ -284,11 +359,15 @@ class ObjectOperationsTest {
         assertRequestIdHeader(raw.get("/"));
         assertRequestIdHeader(raw.get("/no-such-bucket-here"));
         assertRequestIdHeader(raw.send("DELETE", "/" + bucket + "/k"));
-        assertNull(s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream().findAny().orElse(null));
+        assertNull(s3.listObjectsV2(b -> b.bucket(bucket)).contents().stream()
+                .findAny()
+                .orElse(null));
     }
 
     private static List<String> keys(String bucket) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                .map(S3Object::key)
+                .toList();
     }
 
     private static byte[] gzip(byte[] data) throws IOException {

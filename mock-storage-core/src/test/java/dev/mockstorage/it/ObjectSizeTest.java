@@ -23,6 +23,7 @@ class ObjectSizeTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
 
     @BeforeAll
@@ -36,20 +37,28 @@ class ObjectSizeTest {
         PutObjectResponse put = s3.putObject(b -> b.bucket(BUCKET).key("empty"), RequestBody.empty());
         assertEquals("\"d41d8cd98f00b204e9800998ecf8427e\"", put.eTag());
 
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("empty"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("empty"));
         assertEquals(0, got.asByteArray().length);
         assertEquals(0L, got.response().contentLength());
         assertEquals(0L, s3.headObject(b -> b.bucket(BUCKET).key("empty")).contentLength());
-        assertEquals(0L, s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("empty")).contents().get(0).size());
+        assertEquals(
+                0L,
+                s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("empty"))
+                        .contents()
+                        .get(0)
+                        .size());
     }
 
     @Test
     void oneMebibytePlusOneIsSentWithExpectContinue() {
         byte[] body = TestData.pattern(1024 * 1024 + 1, 1);
-        PutObjectResponse put = s3.putObject(b -> b.bucket(BUCKET).key("one-mib-plus-one"), RequestBody.fromBytes(body));
+        PutObjectResponse put =
+                s3.putObject(b -> b.bucket(BUCKET).key("one-mib-plus-one"), RequestBody.fromBytes(body));
         assertEquals(TestData.etag(body), put.eTag());
 
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("one-mib-plus-one"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("one-mib-plus-one"));
         assertArrayEquals(body, got.asByteArray());
         assertEquals(body.length, got.response().contentLength());
     }
@@ -59,14 +68,17 @@ class ObjectSizeTest {
         long size = 20L * 1024 * 1024;
         String expectedMd5 = TestData.md5HexOf(new TestData.PatternInputStream(size, 20));
 
-        PutObjectResponse put = s3.putObject(b -> b.bucket(BUCKET).key("big/20mib.bin"),
+        PutObjectResponse put = s3.putObject(
+                b -> b.bucket(BUCKET).key("big/20mib.bin"),
                 RequestBody.fromInputStream(new TestData.PatternInputStream(size, 20), size));
         assertEquals("\"" + expectedMd5 + "\"", put.eTag());
 
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(BUCKET).key("big/20mib.bin"))) {
+        try (ResponseInputStream<GetObjectResponse> in =
+                s3.getObject(b -> b.bucket(BUCKET).key("big/20mib.bin"))) {
             assertEquals(size, in.response().contentLength());
             assertEquals(expectedMd5, TestData.md5HexOf(in));
         }
-        assertEquals(size, s3.headObject(b -> b.bucket(BUCKET).key("big/20mib.bin")).contentLength());
+        assertEquals(
+                size, s3.headObject(b -> b.bucket(BUCKET).key("big/20mib.bin")).contentLength());
     }
 }

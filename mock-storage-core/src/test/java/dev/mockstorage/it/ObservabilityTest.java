@@ -44,7 +44,8 @@ class ObservabilityTest {
     Path dir;
 
     private HttpResponse<String> get(TestServer s, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(s.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(s.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -52,8 +53,12 @@ class ObservabilityTest {
         try (TestServer s = TestServer.start(dir.resolve("data"))) {
             s.createBucket("bkt");
             s.s3().putObject(r -> r.bucket("bkt").key("k").contentType("text/plain"), RequestBody.fromString("hello"));
-            assertEquals("hello", s.s3().getObjectAsBytes(r -> r.bucket("bkt").key("k")).asUtf8String());
-            assertThrows(NoSuchKeyException.class, () -> s.s3().getObjectAsBytes(r -> r.bucket("bkt").key("gone")));
+            assertEquals(
+                    "hello",
+                    s.s3().getObjectAsBytes(r -> r.bucket("bkt").key("k")).asUtf8String());
+            assertThrows(
+                    NoSuchKeyException.class,
+                    () -> s.s3().getObjectAsBytes(r -> r.bucket("bkt").key("gone")));
             get(s, "/api/v1/stats"); // admin calls are not journaled
 
             var journal = s.server().requests();
@@ -74,10 +79,14 @@ class ObservabilityTest {
             RecordedRequest get = journal.find(getObject("bkt", "k")).get(0);
             assertEquals(5, get.bytesOut());
             assertNull(get.errorCode());
-            assertEquals("NoSuchKey", journal.find(getObject("bkt", "gone")).get(0).errorCode());
+            assertEquals(
+                    "NoSuchKey", journal.find(getObject("bkt", "gone")).get(0).errorCode());
 
-            AssertionError e = assertThrows(AssertionError.class, () -> journal.verify(exactly(1), putObject("bkt", "other")));
-            assertTrue(e.getMessage().contains("Expected exactly 1 request(s) matching [PutObject bkt/other] but got 0"), e.getMessage());
+            AssertionError e =
+                    assertThrows(AssertionError.class, () -> journal.verify(exactly(1), putObject("bkt", "other")));
+            assertTrue(
+                    e.getMessage().contains("Expected exactly 1 request(s) matching [PutObject bkt/other] but got 0"),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("Closest request: PutObject bkt/k -> 200"), e.getMessage());
             assertTrue(e.getMessage().contains("Requests received (4):"), e.getMessage());
             assertTrue(e.getMessage().contains("GetObject bkt/gone -> 404 NoSuchKey"), e.getMessage());
@@ -91,13 +100,35 @@ class ObservabilityTest {
             assertEquals("bkt", first.get("bucket").asText());
             assertEquals("k", first.get("key").asText());
             assertEquals(5, first.get("bytes_out").asLong());
-            assertEquals(1, JSON.readTree(get(s, "/api/v1/requests?status=404").body()).get("count").asInt());
-            assertEquals(1, JSON.readTree(get(s, "/api/v1/requests?limit=1").body()).get("count").asInt());
-            assertEquals("status", JSON.readTree(get(s, "/api/v1/requests?status=abc").body()).get("parameter").asText());
-            assertEquals(204, http.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/requests")).DELETE().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            assertEquals(
+                    1,
+                    JSON.readTree(get(s, "/api/v1/requests?status=404").body())
+                            .get("count")
+                            .asInt());
+            assertEquals(
+                    1,
+                    JSON.readTree(get(s, "/api/v1/requests?limit=1").body())
+                            .get("count")
+                            .asInt());
+            assertEquals(
+                    "status",
+                    JSON.readTree(get(s, "/api/v1/requests?status=abc").body())
+                            .get("parameter")
+                            .asText());
+            assertEquals(
+                    204,
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/requests"))
+                                            .DELETE()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode());
             journal.verify(never(), anyRequest());
-            assertEquals(0, JSON.readTree(get(s, "/api/v1/requests").body()).get("count").asInt());
+            assertEquals(
+                    0,
+                    JSON.readTree(get(s, "/api/v1/requests").body())
+                            .get("count")
+                            .asInt());
         }
     }
 
@@ -110,12 +141,14 @@ class ObservabilityTest {
                 s.s3().putObject(r -> r.bucket("bkt").key("k" + n), RequestBody.fromString("x"));
             }
             List<RecordedRequest> all = s.server().requests().all();
-            assertEquals(List.of("k2", "k3", "k4"), all.stream().map(RecordedRequest::key).toList());
+            assertEquals(
+                    List.of("k2", "k3", "k4"),
+                    all.stream().map(RecordedRequest::key).toList());
         }
         try (TestServer s = TestServer.start(dir.resolve("off"), b -> b.setting("journal.size", "0"))) {
             s.createBucket("bkt");
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> s.server().requests().verify(atLeast(1), anyRequest()));
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class, () -> s.server().requests().verify(atLeast(1), anyRequest()));
             assertTrue(e.getMessage().contains("journal.size"), e.getMessage());
             HttpResponse<String> r = get(s, "/api/v1/requests");
             assertEquals(404, r.statusCode());
@@ -127,6 +160,7 @@ class ObservabilityTest {
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*)\\})? "
                     + "(-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( -?[0-9]+)?");
+
     private static final Pattern META = Pattern.compile("# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)");
 
     /** Parses the whole scrape strictly: every line is HELP, TYPE or a sample of a declared family. */
@@ -138,8 +172,19 @@ class ObservabilityTest {
             Matcher meta = META.matcher(line);
             if (meta.matches()) {
                 if (meta.group(1).equals("TYPE")) {
-                    assertTrue(Set.of("counter", "gauge", "histogram", "summary", "untyped", "info", "stateset",
-                            "gaugehistogram", "unknown").contains(meta.group(3)), line);
+                    assertTrue(
+                            Set.of(
+                                            "counter",
+                                            "gauge",
+                                            "histogram",
+                                            "summary",
+                                            "untyped",
+                                            "info",
+                                            "stateset",
+                                            "gaugehistogram",
+                                            "unknown")
+                                    .contains(meta.group(3)),
+                            line);
                     families.add(meta.group(2));
                 }
                 continue;
@@ -149,7 +194,9 @@ class ObservabilityTest {
             String name = m.group(1);
             boolean declared = families.stream().anyMatch(f -> name.equals(f) || name.startsWith(f + "_"));
             assertTrue(declared, () -> "sample of an undeclared family: " + line);
-            samples.put(name + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(4).replace("+Inf", "Infinity")));
+            samples.put(
+                    name + (m.group(2) == null ? "" : m.group(2)),
+                    Double.parseDouble(m.group(4).replace("+Inf", "Infinity")));
         }
         return samples;
     }
@@ -169,8 +216,12 @@ class ObservabilityTest {
             Map<String, Double> m = parse(r.body());
             assertEquals(3.0, m.get("mockstorage_requests_total{operation=\"PutObject\",status=\"200\"}"));
             assertEquals(1.0, m.get("mockstorage_requests_total{operation=\"GetObject\",status=\"200\"}"));
-            assertEquals(3.0, m.get("mockstorage_request_duration_seconds_count{operation=\"PutObject\",status=\"200\"}"));
-            assertEquals(3.0, m.get("mockstorage_request_duration_seconds_bucket{operation=\"PutObject\",status=\"200\",le=\"+Inf\"}"));
+            assertEquals(
+                    3.0, m.get("mockstorage_request_duration_seconds_count{operation=\"PutObject\",status=\"200\"}"));
+            assertEquals(
+                    3.0,
+                    m.get(
+                            "mockstorage_request_duration_seconds_bucket{operation=\"PutObject\",status=\"200\",le=\"+Inf\"}"));
             assertEquals(15.0, m.get("mockstorage_received_bytes_total{operation=\"PutObject\"}"));
             assertEquals(5.0, m.get("mockstorage_sent_bytes_total{operation=\"GetObject\"}"));
             assertEquals(3.0, m.get("mockstorage_objects{bucket=\"bkt\"}"));
@@ -183,7 +234,9 @@ class ObservabilityTest {
             assertNotNull(m.get("mockstorage_queue_depth"));
             assertNotNull(m.get("mockstorage_queue_tasks_total{outcome=\"done\"}"));
             assertEquals(0.0, m.get("mockstorage_thirdparty_fetches_total{outcome=\"hit\"}"));
-            assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")), "JVM metrics are included");
+            assertTrue(
+                    m.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes")),
+                    "JVM metrics are included");
             // every metric the Grafana dashboard queries exists (samples of histograms end in _bucket)
             String dashboard = Files.readString(Path.of("..", "docs", "grafana-dashboard.json"));
             JSON.readTree(dashboard); // importable JSON
@@ -192,7 +245,8 @@ class ObservabilityTest {
             while (used.find()) {
                 String name = used.group(1);
                 String family = name.replaceAll("_(bucket|count|sum)$", "");
-                assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith(name + "{") || k.equals(name))
+                assertTrue(
+                        m.keySet().stream().anyMatch(k -> k.startsWith(name + "{") || k.equals(name))
                                 || r.body().contains("# TYPE " + family + " "),
                         "the dashboard queries " + name + ", which /metrics does not serve");
             }
@@ -218,7 +272,9 @@ class ObservabilityTest {
         try (TestServer s = TestServer.start(dir.resolve("log"), b -> b.setting("log.access", log.toString()))) {
             s.createBucket("bkt");
             s.s3().putObject(r -> r.bucket("bkt").key("dir/ké y"), RequestBody.fromString("hello"));
-            assertThrows(NoSuchKeyException.class, () -> s.s3().getObjectAsBytes(r -> r.bucket("bkt").key("nope")));
+            assertThrows(
+                    NoSuchKeyException.class,
+                    () -> s.s3().getObjectAsBytes(r -> r.bucket("bkt").key("nope")));
             get(s, "/health");
         }
         List<String> lines = Files.readAllLines(log);
@@ -228,8 +284,23 @@ class ObservabilityTest {
             JsonNode n = JSON.readTree(line);
             List<String> fields = new ArrayList<>();
             n.fieldNames().forEachRemaining(fields::add);
-            assertEquals(List.of("time", "request_id", "remote_addr", "api", "method", "operation", "bucket", "key",
-                    "status", "error", "bytes_in", "bytes_out", "duration_ms"), fields, line);
+            assertEquals(
+                    List.of(
+                            "time",
+                            "request_id",
+                            "remote_addr",
+                            "api",
+                            "method",
+                            "operation",
+                            "bucket",
+                            "key",
+                            "status",
+                            "error",
+                            "bytes_in",
+                            "bytes_out",
+                            "duration_ms"),
+                    fields,
+                    line);
             entries.add(n);
         }
         JsonNode put = entries.get(1);
@@ -254,7 +325,8 @@ class ObservabilityTest {
 
     @Test
     void badAccessLogSettingFailsAtStartNamingIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> TestServer.start(dir.resolve("bad"), b -> b.setting("journal.size", "-1")));
         assertTrue(e.getMessage().contains("journal.size"), e.getMessage());
     }

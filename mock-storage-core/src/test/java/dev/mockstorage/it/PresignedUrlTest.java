@@ -46,8 +46,10 @@ class PresignedUrlTest {
 
     @TempDir
     static Path work;
+
     @StartStop
     static final TestServer open = TestServer.create();
+
     @StartStop
     static final TestServer strict = TestServer.create(b -> b.strictAuth());
 
@@ -55,19 +57,26 @@ class PresignedUrlTest {
     static void start() {
         for (TestServer s : List.of(open, strict)) {
             s.createBucket(BUCKET);
-            s.s3().putObject(b -> b.bucket(BUCKET).key(KEY).contentType("text/plain"), RequestBody.fromString("presigned body"));
+            s.s3().putObject(
+                            b -> b.bucket(BUCKET).key(KEY).contentType("text/plain"),
+                            RequestBody.fromString("presigned body"));
         }
     }
 
     static S3Presigner presigner(TestServer server) {
-        return S3Presigner.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
+        return S3Presigner.builder()
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
                 .credentialsProvider(TestServer.credentials(server.server()))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build();
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build();
     }
 
     static URL presignGet(TestServer server, String key) {
         try (S3Presigner p = presigner(server)) {
-            return p.presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5)).getObjectRequest(g -> g.bucket(BUCKET).key(key)))
+            return p.presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5))
+                            .getObjectRequest(g -> g.bucket(BUCKET).key(key)))
                     .url();
         }
     }
@@ -84,8 +93,12 @@ class PresignedUrlTest {
     }
 
     static HttpResponse<byte[]> put(URL url, String contentType, byte[] body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(url.toURI()).header("Content-Type", contentType)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HTTP.send(
+                HttpRequest.newBuilder(url.toURI())
+                        .header("Content-Type", contentType)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     static String utf8(byte[] b) {
@@ -101,7 +114,8 @@ class PresignedUrlTest {
 
             PresignedPutObjectRequest put = presignPut(server, "uploaded/by url.json", "application/json");
             assertTrue(put.signedHeaders().containsKey("content-type"), put.signedHeaders()::toString);
-            HttpResponse<byte[]> stored = put(put.url(), "application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<byte[]> stored =
+                    put(put.url(), "application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
             assertEquals(200, stored.statusCode(), () -> utf8(stored.body()));
             var object = server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("uploaded/by url.json"));
             assertEquals("{\"a\":1}", object.asUtf8String());
@@ -114,12 +128,26 @@ class PresignedUrlTest {
         ExternalProcess.requireExecutable(CURL, "apt-get install curl");
         Path file = Files.writeString(work.resolve("curl-upload.txt"), "uploaded by curl\n");
         for (TestServer server : List.of(open, strict)) {
-            assertEquals("presigned body", curl(presignGet(server, KEY).toString()).assertSuccess().stdout());
+            assertEquals(
+                    "presigned body",
+                    curl(presignGet(server, KEY).toString()).assertSuccess().stdout());
             PresignedPutObjectRequest put = presignPut(server, "curl/upload.txt", "text/plain");
-            curl("-T", file.toString(), "-H", "Content-Type: text/plain", put.url().toString()).assertSuccess();
-            GetObjectResponse head = server.s3().getObject(b -> b.bucket(BUCKET).key("curl/upload.txt")).response();
+            curl(
+                            "-T",
+                            file.toString(),
+                            "-H",
+                            "Content-Type: text/plain",
+                            put.url().toString())
+                    .assertSuccess();
+            GetObjectResponse head = server.s3()
+                    .getObject(b -> b.bucket(BUCKET).key("curl/upload.txt"))
+                    .response();
             assertEquals("text/plain", head.contentType());
-            assertEquals("uploaded by curl\n", server.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key("curl/upload.txt")).asUtf8String());
+            assertEquals(
+                    "uploaded by curl\n",
+                    server.s3()
+                            .getObjectAsBytes(b -> b.bucket(BUCKET).key("curl/upload.txt"))
+                            .asUtf8String());
         }
     }
 
@@ -128,8 +156,10 @@ class PresignedUrlTest {
         ExternalProcess.requireExecutable(AWS, "apt-get install awscli");
         ExternalProcess.requireExecutable(CURL, "apt-get install curl");
         for (TestServer server : List.of(open, strict)) {
-            String url = aws(server, "s3", "presign", "s3://" + BUCKET + "/" + KEY, "--expires-in", "300").assertSuccess()
-                    .stdout().strip();
+            String url = aws(server, "s3", "presign", "s3://" + BUCKET + "/" + KEY, "--expires-in", "300")
+                    .assertSuccess()
+                    .stdout()
+                    .strip();
             assertTrue(url.contains("X-Amz-Signature="), url);
             assertEquals("presigned body", curl(url).assertSuccess().stdout());
         }
@@ -138,18 +168,38 @@ class PresignedUrlTest {
     @Test
     void anExpiredUrlIsAccessDeniedWithItsExpiryInStrictModeOnly() {
         Instant signedAt = Instant.now().minus(Duration.ofHours(2));
-        SignedRequests.Signed expired = SignedRequests.sign(strict.endpoint(), "GET", "/" + BUCKET + "/dir/a%20b%2B%C3%BC.txt",
-                Map.of(), new byte[0], strict.server().accessKey(), strict.server().secretKey(),
-                Clock.fixed(signedAt, java.time.ZoneOffset.UTC), SignedRequests.Payload.UNSIGNED, Duration.ofSeconds(60));
+        SignedRequests.Signed expired = SignedRequests.sign(
+                strict.endpoint(),
+                "GET",
+                "/" + BUCKET + "/dir/a%20b%2B%C3%BC.txt",
+                Map.of(),
+                new byte[0],
+                strict.server().accessKey(),
+                strict.server().secretKey(),
+                Clock.fixed(signedAt, java.time.ZoneOffset.UTC),
+                SignedRequests.Payload.UNSIGNED,
+                Duration.ofSeconds(60));
         Document error = assertS3Error(expired.send(strict.raw()), 403, "AccessDenied");
         assertEquals("Request has expired", text(error, "Message"));
         assertEquals("60", text(error, "X-Amz-Expires"));
-        assertEquals(signedAt.plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), text(error, "Expires"));
+        assertEquals(
+                signedAt.plusSeconds(60)
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString(),
+                text(error, "Expires"));
         assertTrue(Instant.parse(text(error, "ServerTime")).isAfter(signedAt.plusSeconds(60)));
 
-        SignedRequests.Signed fresh = SignedRequests.sign(strict.endpoint(), "GET", "/" + BUCKET + "/dir/a%20b%2B%C3%BC.txt",
-                Map.of(), new byte[0], strict.server().accessKey(), strict.server().secretKey(), Clock.systemUTC(),
-                SignedRequests.Payload.UNSIGNED, Duration.ofSeconds(60));
+        SignedRequests.Signed fresh = SignedRequests.sign(
+                strict.endpoint(),
+                "GET",
+                "/" + BUCKET + "/dir/a%20b%2B%C3%BC.txt",
+                Map.of(),
+                new byte[0],
+                strict.server().accessKey(),
+                strict.server().secretKey(),
+                Clock.systemUTC(),
+                SignedRequests.Payload.UNSIGNED,
+                Duration.ofSeconds(60));
         RawHttp.Response ok = fresh.send(strict.raw());
         assertEquals(200, ok.status(), () -> utf8(ok.body()));
         assertEquals(200, expired.send(open.raw()).status(), "open mode checks nothing, not even expiry");
@@ -164,8 +214,10 @@ class PresignedUrlTest {
         ExternalProcess.requireExecutable(AWS, "apt-get install awscli");
         ExternalProcess.requireExecutable(CURL, "apt-get install curl");
         for (String seconds : List.of("0", "-7", "609901")) {
-            String url = aws(strict, "s3", "presign", "s3://" + BUCKET + "/" + KEY, "--expires-in", seconds).assertSuccess()
-                    .stdout().strip();
+            String url = aws(strict, "s3", "presign", "s3://" + BUCKET + "/" + KEY, "--expires-in", seconds)
+                    .assertSuccess()
+                    .stdout()
+                    .strip();
             assertTrue(url.contains("X-Amz-Expires=" + seconds + "&"), url);
             String out = curl("-w", "%{http_code}", url).stdout(); // the error body, then its status
             assertEquals("403", out.substring(out.length() - 3), out);
@@ -173,8 +225,10 @@ class PresignedUrlTest {
             assertEquals("AuthorizationQueryParametersError", text(error, "Code"), seconds);
             assertEquals(seconds, text(error, "X-Amz-Expires"));
         }
-        String week = aws(strict, "s3", "presign", "s3://" + BUCKET + "/" + KEY, "--expires-in", "604800").assertSuccess()
-                .stdout().strip();
+        String week = aws(strict, "s3", "presign", "s3://" + BUCKET + "/" + KEY, "--expires-in", "604800")
+                .assertSuccess()
+                .stdout()
+                .strip();
         assertEquals("presigned body", curl(week).assertSuccess().stdout(), "a week exactly is allowed");
     }
 
@@ -187,9 +241,12 @@ class PresignedUrlTest {
         assertEquals(403, tampered.statusCode(), otherKey);
         Document error = parseXml(tampered.body());
         assertEquals("SignatureDoesNotMatch", text(error, "Code"));
-        assertTrue(text(error, "CanonicalRequest").startsWith("GET\n/" + BUCKET + "/other.txt\n"), text(error, "CanonicalRequest"));
+        assertTrue(
+                text(error, "CanonicalRequest").startsWith("GET\n/" + BUCKET + "/other.txt\n"),
+                text(error, "CanonicalRequest"));
 
-        HttpResponse<byte[]> longer = get(URI.create(url.replace("X-Amz-Expires=300", "X-Amz-Expires=3000")).toURL());
+        HttpResponse<byte[]> longer = get(URI.create(url.replace("X-Amz-Expires=300", "X-Amz-Expires=3000"))
+                .toURL());
         assertEquals("SignatureDoesNotMatch", text(parseXml(longer.body()), "Code"));
     }
 
@@ -199,19 +256,34 @@ class PresignedUrlTest {
         HttpResponse<byte[]> wrongType = put(put.url(), "text/plain", "{}".getBytes(StandardCharsets.UTF_8));
         assertEquals(403, wrongType.statusCode());
         assertEquals("SignatureDoesNotMatch", text(parseXml(wrongType.body()), "Code"));
-        assertTrue(strict.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix("typed.json")).contents().isEmpty());
+        assertTrue(strict.s3()
+                .listObjectsV2(b -> b.bucket(BUCKET).prefix("typed.json"))
+                .contents()
+                .isEmpty());
 
-        try (S3Presigner unknown = S3Presigner.builder().endpointOverride(strict.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDNOBODY", "x"))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build()) {
+        try (S3Presigner unknown = S3Presigner.builder()
+                .endpointOverride(strict.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                        () -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDNOBODY", "x"))
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build()) {
             URL url = unknown.presignPutObject(r -> r.signatureDuration(Duration.ofMinutes(1))
-                    .putObjectRequest(b -> b.bucket(BUCKET).key("nobody.txt"))).url();
-            HttpResponse<byte[]> refused = HTTP.send(HttpRequest.newBuilder(url.toURI())
-                    .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
+                            .putObjectRequest(b -> b.bucket(BUCKET).key("nobody.txt")))
+                    .url();
+            HttpResponse<byte[]> refused = HTTP.send(
+                    HttpRequest.newBuilder(url.toURI())
+                            .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(403, refused.statusCode());
             assertEquals("InvalidAccessKeyId", text(parseXml(refused.body()), "Code"));
         }
-        assertTrue(strict.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix("nobody.txt")).contents().isEmpty());
+        assertTrue(strict.s3()
+                .listObjectsV2(b -> b.bucket(BUCKET).prefix("nobody.txt"))
+                .contents()
+                .isEmpty());
     }
 
     static ExternalProcess.Result curl(String... args) {

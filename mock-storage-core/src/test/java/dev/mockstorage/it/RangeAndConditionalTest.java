@@ -38,6 +38,7 @@ class RangeAndConditionalTest {
 
     @StartStop
     static final TestServer server = TestServer.create();
+
     static S3Client s3;
     static String etag;
     static Instant lastModified;
@@ -46,7 +47,8 @@ class RangeAndConditionalTest {
     static void start() {
         s3 = server.s3();
         server.createBucket(BUCKET);
-        etag = s3.putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromString(CONTENT)).eTag();
+        etag = s3.putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromString(CONTENT))
+                .eTag();
         lastModified = s3.headObject(b -> b.bucket(BUCKET).key(KEY)).lastModified();
     }
 
@@ -91,13 +93,15 @@ class RangeAndConditionalTest {
     void unsatisfiableRangeIs416InvalidRange() {
         assertSdkError(416, "InvalidRange", () -> getRange("bytes=20-30"));
         assertSdkError(416, "InvalidRange", () -> getRange("bytes=50-"));
-        RawHttp.Response raw = server.raw().send("GET", "/" + BUCKET + "/" + KEY, Map.of("Range", "bytes=100-200"), new byte[0]);
+        RawHttp.Response raw =
+                server.raw().send("GET", "/" + BUCKET + "/" + KEY, Map.of("Range", "bytes=100-200"), new byte[0]);
         assertS3Error(raw, 416, "InvalidRange");
     }
 
     @Test
     void fullGetAdvertisesAcceptRanges() {
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY));
         assertEquals(200, got.response().sdkHttpResponse().statusCode());
         assertEquals(CONTENT, got.asUtf8String());
         assertEquals("bytes", got.response().acceptRanges());
@@ -105,28 +109,48 @@ class RangeAndConditionalTest {
 
     @Test
     void ifMatchServesOnMatchAndIs412OnMismatch() {
-        assertEquals(CONTENT, s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifMatch(etag)).asUtf8String());
-        assertEquals(200, s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifMatch(etag)).sdkHttpResponse().statusCode());
+        assertEquals(
+                CONTENT,
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifMatch(etag))
+                        .asUtf8String());
+        assertEquals(
+                200,
+                s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifMatch(etag))
+                        .sdkHttpResponse()
+                        .statusCode());
 
-        assertSdkError(412, "PreconditionFailed",
-                () -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifMatch("\"0123456789abcdef0123456789abcdef\"")));
-        assertSdkError(412, null,
+        assertSdkError(
+                412,
+                "PreconditionFailed",
+                () -> s3.getObjectAsBytes(
+                        b -> b.bucket(BUCKET).key(KEY).ifMatch("\"0123456789abcdef0123456789abcdef\"")));
+        assertSdkError(
+                412,
+                null,
                 () -> s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifMatch("\"0123456789abcdef0123456789abcdef\"")));
     }
 
     @Test
     void ifNoneMatchIs304OnMatchAndServesOnMismatch() {
-        assertSdkError(304, null, () -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifNoneMatch(etag)));
-        assertSdkError(304, null, () -> s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifNoneMatch(etag)));
+        assertSdkError(
+                304,
+                null,
+                () -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifNoneMatch(etag)));
+        assertSdkError(
+                304, null, () -> s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifNoneMatch(etag)));
 
-        assertEquals(CONTENT, s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifNoneMatch("\"other\"")).asUtf8String());
+        assertEquals(
+                CONTENT,
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifNoneMatch("\"other\""))
+                        .asUtf8String());
         HeadObjectResponse head = s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifNoneMatch("\"other\""));
         assertEquals(200, head.sdkHttpResponse().statusCode());
     }
 
     @Test
     void ifNoneMatchResponseCarriesEtagWithoutBody() {
-        RawHttp.Response raw = server.raw().send("GET", "/" + BUCKET + "/" + KEY, Map.of("If-None-Match", etag), new byte[0]);
+        RawHttp.Response raw =
+                server.raw().send("GET", "/" + BUCKET + "/" + KEY, Map.of("If-None-Match", etag), new byte[0]);
         assertEquals(304, raw.status(), raw::toString);
         assertEquals(etag, raw.header("ETag"));
         assertEquals(0, raw.body().length);
@@ -138,11 +162,22 @@ class RangeAndConditionalTest {
         Instant later = lastModified.plus(Duration.ofHours(1));
         Instant earlier = lastModified.minus(Duration.ofHours(1));
 
-        assertSdkError(304, null, () -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifModifiedSince(later)));
-        assertSdkError(304, null, () -> s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifModifiedSince(later)));
+        assertSdkError(
+                304,
+                null,
+                () -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifModifiedSince(later)));
+        assertSdkError(
+                304, null, () -> s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifModifiedSince(later)));
 
-        assertEquals(CONTENT, s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifModifiedSince(earlier)).asUtf8String());
-        assertEquals(200, s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifModifiedSince(earlier)).sdkHttpResponse().statusCode());
+        assertEquals(
+                CONTENT,
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifModifiedSince(earlier))
+                        .asUtf8String());
+        assertEquals(
+                200,
+                s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifModifiedSince(earlier))
+                        .sdkHttpResponse()
+                        .statusCode());
     }
 
     @Test
@@ -150,24 +185,33 @@ class RangeAndConditionalTest {
         Instant later = lastModified.plus(Duration.ofHours(1));
         Instant earlier = lastModified.minus(Duration.ofHours(1));
 
-        assertSdkError(412, "PreconditionFailed",
+        assertSdkError(
+                412,
+                "PreconditionFailed",
                 () -> s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifUnmodifiedSince(earlier)));
-        assertSdkError(412, null, () -> s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifUnmodifiedSince(earlier)));
+        assertSdkError(
+                412, null, () -> s3.headObject(b -> b.bucket(BUCKET).key(KEY).ifUnmodifiedSince(earlier)));
 
-        assertEquals(CONTENT, s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifUnmodifiedSince(later)).asUtf8String());
+        assertEquals(
+                CONTENT,
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifUnmodifiedSince(later))
+                        .asUtf8String());
     }
 
     @Test
     void ifMatchWinsOverIfUnmodifiedSinceAsInS3() {
         // RFC 7232 / S3: If-Match true and If-Unmodified-Since false -> 200
         Instant earlier = lastModified.minus(Duration.ofHours(1));
-        assertEquals(CONTENT, s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifMatch(etag).ifUnmodifiedSince(earlier))
-                .asUtf8String());
+        assertEquals(
+                CONTENT,
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).ifMatch(etag).ifUnmodifiedSince(earlier))
+                        .asUtf8String());
     }
 
     @Test
     void rangeCombinesWithConditions() {
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(KEY).range("bytes=-3").ifMatch(etag));
+        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(
+                b -> b.bucket(BUCKET).key(KEY).range("bytes=-3").ifMatch(etag));
         assertEquals(206, got.response().sdkHttpResponse().statusCode());
         assertEquals("hij", got.asUtf8String());
     }
@@ -180,13 +224,22 @@ class RangeAndConditionalTest {
         String lastModifiedHeader = get.header("last-modified");
         // RFC 850 and asctime, which a recipient must accept, in If-Modified-Since: not modified since
         String rfc850 = DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US)
-                .withZone(ZoneOffset.UTC).format(lastModified);
+                .withZone(ZoneOffset.UTC)
+                .format(lastModified);
         String asctime = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US)
-                .withZone(ZoneOffset.UTC).format(lastModified);
-        RawHttp.Response notModified = raw.send("GET", "/" + BUCKET + "/" + KEY, Map.of("If-Modified-Since", rfc850), new byte[0]);
-        RawHttp.Response notModifiedEither = raw.send("GET", "/" + BUCKET + "/" + KEY, Map.of("If-Modified-Since", asctime), new byte[0]);
-        for (String date : List.of(lastModifiedHeader, get.header("date"), head.header("last-modified"), head.header("date"),
-                notModified.header("last-modified"), notModified.header("date"))) {
+                .withZone(ZoneOffset.UTC)
+                .format(lastModified);
+        RawHttp.Response notModified =
+                raw.send("GET", "/" + BUCKET + "/" + KEY, Map.of("If-Modified-Since", rfc850), new byte[0]);
+        RawHttp.Response notModifiedEither =
+                raw.send("GET", "/" + BUCKET + "/" + KEY, Map.of("If-Modified-Since", asctime), new byte[0]);
+        for (String date : List.of(
+                lastModifiedHeader,
+                get.header("date"),
+                head.header("last-modified"),
+                head.header("date"),
+                notModified.header("last-modified"),
+                notModified.header("date"))) {
             assertTrue(IMF_FIXDATE.matcher(date).matches(), () -> "not an IMF-fixdate: '" + date + "'");
         }
         assertEquals(lastModified, DateTimeFormatter.RFC_1123_DATE_TIME.parse(lastModifiedHeader, Instant::from));

@@ -54,8 +54,7 @@ class ReadmeCurlExamplesTest {
     Path workDir;
 
     /** One command of the block, with the line it starts on and what its stdout must contain. */
-    record Example(int line, String command, List<String> prints) {
-    }
+    record Example(int line, String command, List<String> prints) {}
 
     @Test
     void curlExamplesInTheReadmeWorkAgainstTheServer() throws IOException {
@@ -66,21 +65,25 @@ class ReadmeCurlExamplesTest {
                     + "; it must contain a fenced sh block between " + START + " and " + END);
         }
         List<Example> examples = parse(Files.readAllLines(readme, StandardCharsets.UTF_8), readme);
-        assertTrue(examples.stream().anyMatch(e -> e.command().contains("curl")),
+        assertTrue(
+                examples.stream().anyMatch(e -> e.command().contains("curl")),
                 "the curl-examples block of " + readme + " contains no curl command");
 
         try (TestServer server = TestServer.start(dataDir, b -> b.autoCreateBuckets(true))) {
             for (Example example : examples) {
                 String command = example.command().replace(README_ENDPOINT, server.url());
-                assertFalse(command.contains("localhost:8080"), "README.md line " + example.line()
-                        + " names the endpoint in a form other than " + README_ENDPOINT + ": " + example.command());
+                assertFalse(
+                        command.contains("localhost:8080"),
+                        "README.md line " + example.line() + " names the endpoint in a form other than "
+                                + README_ENDPOINT + ": " + example.command());
                 ExternalProcess.Result result = ExternalProcess.bash(command, workDir, null);
                 if (result.exitCode() != 0) {
                     fail("README.md line " + example.line() + " failed: " + result.describe());
                 }
                 for (String expected : example.prints()) {
                     if (!result.stdout().contains(expected)) {
-                        fail("README.md line " + example.line() + " should print '" + expected + "': " + result.describe());
+                        fail("README.md line " + example.line() + " should print '" + expected + "': "
+                                + result.describe());
                     }
                 }
             }
@@ -90,8 +93,8 @@ class ReadmeCurlExamplesTest {
     static List<Example> parse(List<String> lines, Path readme) {
         int start = indexOf(lines, START, 0);
         if (start < 0) {
-            fail(readme + " has no " + START + " marker; put the curl examples in a fenced sh block between "
-                    + START + " and " + END);
+            fail(readme + " has no " + START + " marker; put the curl examples in a fenced sh block between " + START
+                    + " and " + END);
         }
         int end = indexOf(lines, END, start + 1);
         if (end < 0) {
@@ -112,8 +115,8 @@ class ReadmeCurlExamplesTest {
             }
         }
         if (open < 0 || close < 0) {
-            fail(readme + ": no complete ``` fenced block between the curl-examples markers (lines "
-                    + (start + 1) + "-" + (end + 1) + ")");
+            fail(readme + ": no complete ``` fenced block between the curl-examples markers (lines " + (start + 1) + "-"
+                    + (end + 1) + ")");
         }
 
         List<Example> examples = new ArrayList<>();

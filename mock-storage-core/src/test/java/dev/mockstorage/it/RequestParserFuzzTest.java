@@ -42,16 +42,58 @@ class RequestParserFuzzTest {
     private static final int CASES = 2500;
     private static final int BUDGET_SECONDS = 20;
     private static final Pattern STATUS_LINE = Pattern.compile("^HTTP/1\\.1 (\\d{3}) ");
-    private static final List<String> METHODS = List.of("GET", "PUT", "HEAD", "DELETE", "POST", "OPTIONS", "PATCH",
-            "TRACE", "FOO", "get", "PUT ", "", "G\u00e9T", "CONNECT");
-    private static final List<String> PATHS = List.of("/", "/bkt", "/bkt/", "/bkt/key", "/bkt/dir/key.txt", "/fz",
-            "/fz/k", "/health", "/metrics", "/bkt/..", "/bkt/../../etc/passwd", "//", "/bkt//x", "*", "bkt/key",
-            "http://host/bkt/key", "/%62kt/k", "/bkt/%2e%2e/%2e%2e/x");
-    private static final List<String> QUERIES = List.of("", "?", "?delete", "?list-type=2", "?list-type=2&prefix=%zz",
-            "?uploads", "?x=%", "?a=b&a=c", "?max-keys=-1", "?max-keys=99999999999999999999", "?continuation-token=%00",
-            "?location", "?acl", "?versionId=1", "?partNumber=1&uploadId=x");
-    private static final List<String> VERSIONS = List.of("HTTP/1.1", "HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0",
-            "HTTP/1.1 ", "http/1.1", "HTTP/1", "");
+    private static final List<String> METHODS = List.of(
+            "GET",
+            "PUT",
+            "HEAD",
+            "DELETE",
+            "POST",
+            "OPTIONS",
+            "PATCH",
+            "TRACE",
+            "FOO",
+            "get",
+            "PUT ",
+            "",
+            "G\u00e9T",
+            "CONNECT");
+    private static final List<String> PATHS = List.of(
+            "/",
+            "/bkt",
+            "/bkt/",
+            "/bkt/key",
+            "/bkt/dir/key.txt",
+            "/fz",
+            "/fz/k",
+            "/health",
+            "/metrics",
+            "/bkt/..",
+            "/bkt/../../etc/passwd",
+            "//",
+            "/bkt//x",
+            "*",
+            "bkt/key",
+            "http://host/bkt/key",
+            "/%62kt/k",
+            "/bkt/%2e%2e/%2e%2e/x");
+    private static final List<String> QUERIES = List.of(
+            "",
+            "?",
+            "?delete",
+            "?list-type=2",
+            "?list-type=2&prefix=%zz",
+            "?uploads",
+            "?x=%",
+            "?a=b&a=c",
+            "?max-keys=-1",
+            "?max-keys=99999999999999999999",
+            "?continuation-token=%00",
+            "?location",
+            "?acl",
+            "?versionId=1",
+            "?partNumber=1&uploadId=x");
+    private static final List<String> VERSIONS =
+            List.of("HTTP/1.1", "HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.1 ", "http/1.1", "HTTP/1", "");
     private static final String BUCKET = "bkt";
 
     @TempDir
@@ -76,8 +118,9 @@ class RequestParserFuzzTest {
                 byte[] answer = exchange(server, request);
                 if (answer.length == 0) {
                     if (completesAHead(request)) {
-                        fail("case " + run + " (seed " + seed + "): the connection closed without an answer to a complete "
-                                + "request head:\n" + show(request));
+                        fail("case " + run + " (seed " + seed
+                                + "): the connection closed without an answer to a complete " + "request head:\n"
+                                + show(request));
                     }
                     unanswered++;
                     continue;
@@ -85,12 +128,13 @@ class RequestParserFuzzTest {
                 String text = new String(answer, StandardCharsets.ISO_8859_1);
                 Matcher m = STATUS_LINE.matcher(text);
                 if (!m.find()) {
-                    fail("case " + run + " (seed " + seed + "): the answer is not HTTP: " + abbreviate(text) + "\nrequest:\n"
-                            + show(request));
+                    fail("case " + run + " (seed " + seed + "): the answer is not HTTP: " + abbreviate(text)
+                            + "\nrequest:\n" + show(request));
                 }
                 int status = Integer.parseInt(m.group(1));
                 if (status == 100) {
-                    Matcher next = Pattern.compile("\r\n\r\nHTTP/1\\.1 (\\d{3}) ").matcher(text);
+                    Matcher next =
+                            Pattern.compile("\r\n\r\nHTTP/1\\.1 (\\d{3}) ").matcher(text);
                     status = next.find() ? Integer.parseInt(next.group(1)) : status;
                 }
                 statuses.merge(status, 1, Integer::sum);
@@ -99,14 +143,23 @@ class RequestParserFuzzTest {
                             + "\nrequest:\n" + show(request));
                 }
                 if (run % 250 == 0) {
-                    assertEquals(200, server.raw().get("/health").status(), "healthy after case " + run + " (seed " + seed + ")");
+                    assertEquals(
+                            200,
+                            server.raw().get("/health").status(),
+                            "healthy after case " + run + " (seed " + seed + ")");
                 }
             }
             assertEquals(200, server.raw().get("/health").status(), "healthy after the fuzzing (seed " + seed + ")");
-            assertTrue(server.s3().listBuckets().buckets().stream().anyMatch(b -> b.name().equals(BUCKET))
-                    || server.raw().get("/" + BUCKET).status() == 404, "S3 still answers");
+            assertTrue(
+                    server.s3().listBuckets().buckets().stream()
+                                    .anyMatch(b -> b.name().equals(BUCKET))
+                            || server.raw().get("/" + BUCKET).status() == 404,
+                    "S3 still answers");
         }
-        assertEquals(outsideBefore, snapshotOutside(dataDir), "nothing written outside the data directory (seed " + seed + ")");
+        assertEquals(
+                outsideBefore,
+                snapshotOutside(dataDir),
+                "nothing written outside the data directory (seed " + seed + ")");
         System.out.println("RequestParserFuzzTest: " + run + " cases (seed " + seed + "), statuses " + statuses + ", "
                 + unanswered + " closed without an answer (incomplete request head)");
         assertTrue(run >= 200, "at least 200 cases ran in the budget, ran " + run);
@@ -118,7 +171,7 @@ class RequestParserFuzzTest {
         while (true) {
             byte[] bytes = mutate(r, wellFormedish(r));
             String start = new String(bytes, 0, Math.min(bytes.length, 400), StandardCharsets.ISO_8859_1);
-            if (!start.contains("/api/")) {   // the admin API could reset the store or take nodes down: not parser work
+            if (!start.contains("/api/")) { // the admin API could reset the store or take nodes down: not parser work
                 return bytes;
             }
         }
@@ -137,12 +190,25 @@ class RequestParserFuzzTest {
             write(out, "Host: 127.0.0.1\r\n");
         }
         if (chunked) {
-            write(out, "Transfer-Encoding: " + pick(r, List.of("chunked", "chunked", "Chunked", "gzip", "chunked, chunked", "")) + "\r\n");
+            write(
+                    out,
+                    "Transfer-Encoding: "
+                            + pick(r, List.of("chunked", "chunked", "Chunked", "gzip", "chunked, chunked", ""))
+                            + "\r\n");
         }
         if (aws) {
             write(out, "Content-Encoding: aws-chunked\r\n");
-            write(out, "x-amz-content-sha256: " + pick(r, List.of("STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-                    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "UNSIGNED-PAYLOAD", "zz")) + "\r\n");
+            write(
+                    out,
+                    "x-amz-content-sha256: "
+                            + pick(
+                                    r,
+                                    List.of(
+                                            "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                                            "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+                                            "UNSIGNED-PAYLOAD",
+                                            "zz"))
+                            + "\r\n");
             write(out, "x-amz-decoded-content-length: " + length(r, body.length) + "\r\n");
         }
         if (!chunked || r.nextInt(8) == 0) {
@@ -150,12 +216,27 @@ class RequestParserFuzzTest {
         }
         int extra = r.nextInt(5);
         for (int i = 0; i < extra; i++) {
-            write(out, pick(r, List.of("Expect: 100-continue", "Connection: close", "Connection: keep-alive",
-                    "Content-MD5: " + randomAscii(r, 24), "Content-Type: " + randomAscii(r, 10),
-                    "x-amz-meta-" + randomToken(r) + ": " + randomAscii(r, 20), "Range: bytes=" + r.nextInt(100) + "-" + (r.nextInt(200) - 50),
-                    "x-amz-checksum-crc32: " + randomAscii(r, 8), "x-amz-copy-source: /bkt/" + randomAscii(r, 5),
-                    "If-Match: \"" + randomAscii(r, 32) + "\"", "X-Folded: a\r\n  b", "NoColon", ": empty name",
-                    "X-Big: " + "b".repeat(r.nextInt(9000)), "x-amz-trailer: x-amz-checksum-crc32")) + "\r\n");
+            write(
+                    out,
+                    pick(
+                                    r,
+                                    List.of(
+                                            "Expect: 100-continue",
+                                            "Connection: close",
+                                            "Connection: keep-alive",
+                                            "Content-MD5: " + randomAscii(r, 24),
+                                            "Content-Type: " + randomAscii(r, 10),
+                                            "x-amz-meta-" + randomToken(r) + ": " + randomAscii(r, 20),
+                                            "Range: bytes=" + r.nextInt(100) + "-" + (r.nextInt(200) - 50),
+                                            "x-amz-checksum-crc32: " + randomAscii(r, 8),
+                                            "x-amz-copy-source: /bkt/" + randomAscii(r, 5),
+                                            "If-Match: \"" + randomAscii(r, 32) + "\"",
+                                            "X-Folded: a\r\n  b",
+                                            "NoColon",
+                                            ": empty name",
+                                            "X-Big: " + "b".repeat(r.nextInt(9000)),
+                                            "x-amz-trailer: x-amz-checksum-crc32"))
+                            + "\r\n");
         }
         write(out, "\r\n");
         out.writeBytes(framed);
@@ -167,8 +248,21 @@ class RequestParserFuzzTest {
         return switch (r.nextInt(10)) {
             case 0 -> Integer.toString(actual + 1 + r.nextInt(100));
             case 1 -> Integer.toString(Math.max(0, actual - 1 - r.nextInt(10)));
-            case 2 -> pick(r, List.of("-1", "99999999999999999999", "0x10", "1e3", "", " ", "5, 6", "+5",
-                    "6000000000", "9223372036854775807", "abc"));
+            case 2 ->
+                pick(
+                        r,
+                        List.of(
+                                "-1",
+                                "99999999999999999999",
+                                "0x10",
+                                "1e3",
+                                "",
+                                " ",
+                                "5, 6",
+                                "+5",
+                                "6000000000",
+                                "9223372036854775807",
+                                "abc"));
             default -> Integer.toString(actual);
         };
     }
@@ -188,7 +282,7 @@ class RequestParserFuzzTest {
                 body[i] = (byte) ('a' + r.nextInt(26));
             }
         }
-        if (size > 40 && r.nextInt(6) == 0) {        // a request hidden in the body
+        if (size > 40 && r.nextInt(6) == 0) { // a request hidden in the body
             byte[] hidden = "DELETE /bkt HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(hidden, 0, body, r.nextInt(size - hidden.length), hidden.length);
         }
@@ -203,8 +297,15 @@ class RequestParserFuzzTest {
             int n = Math.min(body.length - pos, 1 + r.nextInt(8192));
             String size = Integer.toHexString(n);
             if (r.nextInt(20) == 0) {
-                size = pick(r, List.of(Integer.toHexString(n + 1), Integer.toHexString(Math.max(0, n - 1)), "zz", "-1",
-                        "ffffffffffffffffff", ""));
+                size = pick(
+                        r,
+                        List.of(
+                                Integer.toHexString(n + 1),
+                                Integer.toHexString(Math.max(0, n - 1)),
+                                "zz",
+                                "-1",
+                                "ffffffffffffffffff",
+                                ""));
             }
             String ext = r.nextInt(4) == 0 ? ";chunk-signature=" + randomAscii(r, 64) : "";
             write(out, size + ext + "\r\n");
@@ -235,7 +336,8 @@ class RequestParserFuzzTest {
             int at = r.nextInt(Math.min(b.length, r.nextBoolean() ? 200 : b.length));
             switch (r.nextInt(5)) {
                 case 0 -> b[at] = (byte) r.nextInt(256);
-                case 1 -> b = splice(b, at, 0, new byte[] {(byte) (int) pick(r, List.of(0, 13, 10, 32, 37, 58, 0xFF, 0x7F))});
+                case 1 ->
+                    b = splice(b, at, 0, new byte[] {(byte) (int) pick(r, List.of(0, 13, 10, 32, 37, 58, 0xFF, 0x7F))});
                 case 2 -> b = splice(b, at, 1, new byte[0]);
                 case 3 -> b = java.util.Arrays.copyOf(b, at);
                 default -> {
@@ -318,8 +420,10 @@ class RequestParserFuzzTest {
             if (j - i >= 8192) {
                 return true;
             }
-            if (request[j] == '\n' && j + 1 < request.length
-                    && (request[j + 1] == '\n' || (request[j + 1] == '\r' && j + 2 < request.length && request[j + 2] == '\n'))) {
+            if (request[j] == '\n'
+                    && j + 1 < request.length
+                    && (request[j + 1] == '\n'
+                            || (request[j + 1] == '\r' && j + 2 < request.length && request[j + 2] == '\n'))) {
                 return true;
             }
         }
@@ -328,7 +432,8 @@ class RequestParserFuzzTest {
 
     private static String show(byte[] request) {
         String s = new String(request, 0, Math.min(request.length, 1500), StandardCharsets.ISO_8859_1);
-        return s.replace("\r", "\\r").replace("\n", "\\n\n") + (request.length > 1500 ? "... (" + request.length + " bytes)" : "");
+        return s.replace("\r", "\\r").replace("\n", "\\n\n")
+                + (request.length > 1500 ? "... (" + request.length + " bytes)" : "");
     }
 
     private static String abbreviate(String s) {

@@ -47,7 +47,8 @@ class RuntimeAdminApiTest {
 
     private static Answer call(TestServer ts, String method, String path, HttpRequest.BodyPublisher body, String type)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ts.url() + path)).method(method, body);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(ts.url() + path)).method(method, body);
         if (type != null) {
             b.header("Content-Type", type);
         }
@@ -88,7 +89,11 @@ class RuntimeAdminApiTest {
             assertTrue(stg1.path("reason").asText().contains("fault injection"));
             Answer health = call(server, "GET", "/health");
             assertEquals("DEGRADED", health.json().path("status").asText());
-            assertEquals("kept", server.s3().getObjectAsBytes(b -> b.bucket("down-up").key("k")).asUtf8String());
+            assertEquals(
+                    "kept",
+                    server.s3()
+                            .getObjectAsBytes(b -> b.bucket("down-up").key("k"))
+                            .asUtf8String());
         } finally {
             assertEquals(204, call(server, "POST", "/api/v1/nodes/stg1/up").status());
         }
@@ -98,8 +103,12 @@ class RuntimeAdminApiTest {
 
     @Test
     void unknownNodesAre404NoSuchNode() throws Exception {
-        for (String[] c : new String[][] {{"POST", "/api/v1/nodes/stg9/down"}, {"POST", "/api/v1/nodes/stg9/up"},
-                {"PUT", "/api/v1/nodes/stg9/delay?ms=5"}, {"POST", "/api/v1/nodes/stg9/corrupt?bucket=b&key=k"}}) {
+        for (String[] c : new String[][] {
+            {"POST", "/api/v1/nodes/stg9/down"},
+            {"POST", "/api/v1/nodes/stg9/up"},
+            {"PUT", "/api/v1/nodes/stg9/delay?ms=5"},
+            {"POST", "/api/v1/nodes/stg9/corrupt?bucket=b&key=k"}
+        }) {
             Answer a = call(server, c[0], c[1]);
             assertEquals(404, a.status(), c[1]);
             assertEquals("NoSuchNode", a.error(), c[1]);
@@ -128,8 +137,15 @@ class RuntimeAdminApiTest {
         byte[] content = new byte[10_000];
         new Random(7).nextBytes(content);
         server.s3().putObject(b -> b.bucket("corrupt").key("a b.bin"), RequestBody.fromBytes(content));
-        assertEquals(204, call(server, "POST", "/api/v1/nodes/stg1/corrupt?bucket=corrupt&key=a%20b.bin").status());
-        assertArrayEquals(content, server.s3().getObjectAsBytes(b -> b.bucket("corrupt").key("a b.bin")).asByteArray());
+        assertEquals(
+                204,
+                call(server, "POST", "/api/v1/nodes/stg1/corrupt?bucket=corrupt&key=a%20b.bin")
+                        .status());
+        assertArrayEquals(
+                content,
+                server.s3()
+                        .getObjectAsBytes(b -> b.bucket("corrupt").key("a b.bin"))
+                        .asByteArray());
 
         Answer noBucket = call(server, "POST", "/api/v1/nodes/stg1/corrupt?bucket=nothere&key=k");
         assertEquals(404, noBucket.status());
@@ -137,7 +153,11 @@ class RuntimeAdminApiTest {
         Answer noKey = call(server, "POST", "/api/v1/nodes/stg1/corrupt?bucket=corrupt&key=nothere");
         assertEquals(404, noKey.status());
         assertEquals("NoSuchKey", noKey.error());
-        assertEquals(400, call(server, "POST", "/api/v1/nodes/stg1/corrupt?bucket=corrupt").status(), "key is required");
+        assertEquals(
+                400,
+                call(server, "POST", "/api/v1/nodes/stg1/corrupt?bucket=corrupt")
+                        .status(),
+                "key is required");
     }
 
     @Test
@@ -168,8 +188,12 @@ class RuntimeAdminApiTest {
     @Test
     void aRawUploadIsStoredThroughTheObjectsEndpoint() throws Exception {
         server.createBucket("raw-upload");
-        Answer a = call(server, "POST", "/api/v1/objects?bucket=raw-upload&key=r.txt",
-                HttpRequest.BodyPublishers.ofString("raw body"), "text/plain");
+        Answer a = call(
+                server,
+                "POST",
+                "/api/v1/objects?bucket=raw-upload&key=r.txt",
+                HttpRequest.BodyPublishers.ofString("raw body"),
+                "text/plain");
         assertEquals(201, a.status());
         var got = server.s3().getObjectAsBytes(b -> b.bucket("raw-upload").key("r.txt"));
         assertEquals("raw body", got.asUtf8String());
@@ -178,7 +202,8 @@ class RuntimeAdminApiTest {
 
     @Test
     void awaitIdleAnswers204AndValidatesTheTimeout() throws Exception {
-        assertEquals(204, call(server, "POST", "/api/v1/await-idle?timeout_ms=10000").status());
+        assertEquals(
+                204, call(server, "POST", "/api/v1/await-idle?timeout_ms=10000").status());
         assertEquals(204, call(server, "POST", "/api/v1/await-idle").status(), "timeout_ms is optional");
         Answer bad = call(server, "POST", "/api/v1/await-idle?timeout_ms=soon");
         assertEquals(400, bad.status());
@@ -205,9 +230,17 @@ class RuntimeAdminApiTest {
             assertEquals(204, call(ts, "PUT", "/api/v1/nodes/stg1/delay?ms=3").status());
             assertEquals(204, call(ts, "POST", "/api/v1/reset").status());
             assertEquals(0, ts.s3().listBuckets().buckets().size());
-            assertEquals(0, call(ts, "GET", "/api/v1/objects").json().path("count").asInt());
-            assertEquals(0, call(ts, "GET", "/api/v1/nodes").json().get(0).path("delay_ms").asInt());
-            assertEquals(204, call(ts, "POST", "/api/v1/await-idle?timeout_ms=10000").status());
+            assertEquals(
+                    0, call(ts, "GET", "/api/v1/objects").json().path("count").asInt());
+            assertEquals(
+                    0,
+                    call(ts, "GET", "/api/v1/nodes")
+                            .json()
+                            .get(0)
+                            .path("delay_ms")
+                            .asInt());
+            assertEquals(
+                    204, call(ts, "POST", "/api/v1/await-idle?timeout_ms=10000").status());
             assertEquals(0, ts.server().stats().nodes().get(0).blobs());
         }
     }
@@ -215,9 +248,17 @@ class RuntimeAdminApiTest {
     @Test
     void theRuntimeRoutesAreInTheRouteTable() {
         var routes = AdminRoute.all();
-        for (String r : new String[] {"POST /api/v1/await-idle", "POST /api/v1/reset", "PUT /api/v1/buckets/{bucket}",
-                "GET /api/v1/nodes", "POST /api/v1/nodes/{node}/down", "POST /api/v1/nodes/{node}/up",
-                "POST /api/v1/nodes/{node}/read-only", "POST /api/v1/nodes/{node}/corrupt", "PUT /api/v1/nodes/{node}/delay"}) {
+        for (String r : new String[] {
+            "POST /api/v1/await-idle",
+            "POST /api/v1/reset",
+            "PUT /api/v1/buckets/{bucket}",
+            "GET /api/v1/nodes",
+            "POST /api/v1/nodes/{node}/down",
+            "POST /api/v1/nodes/{node}/up",
+            "POST /api/v1/nodes/{node}/read-only",
+            "POST /api/v1/nodes/{node}/corrupt",
+            "PUT /api/v1/nodes/{node}/delay"
+        }) {
             assertTrue(routes.contains(r), r + " in " + routes);
         }
     }

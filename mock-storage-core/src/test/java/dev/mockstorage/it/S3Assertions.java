@@ -27,8 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Response;
 /** Assertions on S3 wire-level answers: error XML, request ids, SDK exceptions. */
 final class S3Assertions {
 
-    private S3Assertions() {
-    }
+    private S3Assertions() {}
 
     /** Parses XML with the JDK parser, DOCTYPEs refused (a server must never send one). */
     static Document parseXml(byte[] xml) {
@@ -41,8 +40,8 @@ final class S3Assertions {
             builder.setErrorHandler(null);
             return builder.parse(new ByteArrayInputStream(xml));
         } catch (Exception e) {
-            throw new AssertionError("response body is not well-formed XML: "
-                    + new String(xml, StandardCharsets.UTF_8), e);
+            throw new AssertionError(
+                    "response body is not well-formed XML: " + new String(xml, StandardCharsets.UTF_8), e);
         }
     }
 

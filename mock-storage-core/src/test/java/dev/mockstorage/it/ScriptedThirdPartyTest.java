@@ -59,9 +59,13 @@ class ScriptedThirdPartyTest {
     /** A server with read-through retries off (so each miss is one call) and an SDK client that does not retry. */
     private ThirdParty start(UnaryOperator<MockStorageServer.Builder> more) {
         server = TestServer.start(dir.resolve("data"), b -> more.apply(b.setting("third_party.retries", "0")));
-        s3 = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+        s3 = S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(TestServer.credentials(server.server()))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
         s3.createBucket(b -> b.bucket("photos"));
         return server.server().thirdParty();
     }
@@ -84,7 +88,8 @@ class ScriptedThirdPartyTest {
         tp.script(ThirdPartyScript.when(Match.get("photos", "cat.txt"))
                 .respond(Reply.ok("meow").contentType("text/plain").header("Content-Disposition", "inline")));
 
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt"));
         assertEquals("meow", got.asUtf8String());
         assertEquals("text/plain", got.response().contentType());
         assertEquals("inline", got.response().contentDisposition());
@@ -101,7 +106,8 @@ class ScriptedThirdPartyTest {
     @Test
     void fetchOutcomesShowInStatsAndMetrics() throws Exception {
         ThirdParty tp = start();
-        tp.script(ThirdPartyScript.when(Match.get("photos", "found")).respond(Reply.ok("here")),
+        tp.script(
+                ThirdPartyScript.when(Match.get("photos", "found")).respond(Reply.ok("here")),
                 ThirdPartyScript.when(Match.get("photos", "gone")).respond(Reply.status(404)),
                 ThirdPartyScript.when(Match.get("photos", "broken")).respond(Reply.status(500)));
         assertEquals("here", get("found"));
@@ -109,13 +115,19 @@ class ScriptedThirdPartyTest {
         assertThrows(NoSuchKeyException.class, () -> get("gone"));
         assertThrows(S3Exception.class, () -> get("broken"));
 
-        dev.mockstorage.stats.ServerStats.ThirdParty stats = server.server().stats().thirdParty();
+        dev.mockstorage.stats.ServerStats.ThirdParty stats =
+                server.server().stats().thirdParty();
         assertEquals(new dev.mockstorage.stats.ServerStats.ThirdParty(1, 1, 1), stats);
-        String metrics = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(server.endpoint().resolve("/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(server.endpoint().resolve("/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
         for (String outcome : List.of("hit", "miss", "error")) {
-            assertTrue(metrics.contains("mockstorage_thirdparty_fetch_duration_seconds_count{outcome=\"" + outcome + "\"} 1"),
+            assertTrue(
+                    metrics.contains(
+                            "mockstorage_thirdparty_fetch_duration_seconds_count{outcome=\"" + outcome + "\"} 1"),
                     () -> outcome + " missing from:\n" + metrics);
         }
     }
@@ -146,7 +158,9 @@ class ScriptedThirdPartyTest {
         assertEquals(503, getFails("flaky").statusCode());
         assertThrows(NoSuchKeyException.class, () -> get("flaky"));
         assertThrows(NoSuchKeyException.class, () -> get("flaky"));
-        assertEquals(List.of(500, 404, 404), tp.calls().stream().map(UpstreamCall::status).toList());
+        assertEquals(
+                List.of(500, 404, 404),
+                tp.calls().stream().map(UpstreamCall::status).toList());
     }
 
     @Test
@@ -164,7 +178,10 @@ class ScriptedThirdPartyTest {
         tp.script(ThirdPartyScript.when(Match.bucket("photos")).respond(Reply.fault(Fault.CONNECTION_RESET)));
         S3Exception e = getFails("reset");
         assertEquals(503, e.statusCode());
-        assertTrue(e.awsErrorDetails().errorMessage().matches("third-party source http://127\\.0\\.0\\.1:\\d+/photos/reset failed: .*"),
+        assertTrue(
+                e.awsErrorDetails()
+                        .errorMessage()
+                        .matches("third-party source http://127\\.0\\.0\\.1:\\d+/photos/reset failed: .*"),
                 e.awsErrorDetails().errorMessage());
         assertEquals(Fault.CONNECTION_RESET, tp.calls().get(0).fault());
         assertTrue(s3.listObjectsV2(b -> b.bucket("photos")).contents().isEmpty());
@@ -173,10 +190,13 @@ class ScriptedThirdPartyTest {
     @Test
     void aTruncatedBodyIsAnErrorAndStoresNothing() {
         ThirdParty tp = start();
-        tp.script(ThirdPartyScript.when(Match.get("photos", "cut")).respond(Reply.fault(Fault.TRUNCATED_BODY).body("0123456789")));
+        tp.script(ThirdPartyScript.when(Match.get("photos", "cut"))
+                .respond(Reply.fault(Fault.TRUNCATED_BODY).body("0123456789")));
         S3Exception e = getFails("cut");
         assertEquals(503, e.statusCode());
-        assertTrue(e.awsErrorDetails().errorMessage().contains("sent a broken body for photos/cut"), e.awsErrorDetails().errorMessage());
+        assertTrue(
+                e.awsErrorDetails().errorMessage().contains("sent a broken body for photos/cut"),
+                e.awsErrorDetails().errorMessage());
         assertTrue(s3.listObjectsV2(b -> b.bucket("photos")).contents().isEmpty());
         tp.verify(Times.once(), Match.get("photos", "cut"));
     }
@@ -184,11 +204,16 @@ class ScriptedThirdPartyTest {
     @Test
     void noAnswerAndALongDelayTimeOutButAShortDelayIsWaitedFor() {
         ThirdParty tp = start(b -> b.setting("third_party.timeout_ms", "300"));
-        tp.script(ThirdPartyScript.when(Match.get("photos", "silent")).respond(Reply.fault(Fault.NO_ANSWER)),
-                ThirdPartyScript.when(Match.get("photos", "slow")).respond(Reply.ok("late").delay(Duration.ofSeconds(5))),
-                ThirdPartyScript.when(Match.get("photos", "bit-slow")).respond(Reply.ok("soon").delay(Duration.ofMillis(50))));
-        assertTrue(getFails("silent").awsErrorDetails().errorMessage().endsWith("did not answer: timed out after 300 ms"));
-        assertTrue(getFails("slow").awsErrorDetails().errorMessage().endsWith("did not answer: timed out after 300 ms"));
+        tp.script(
+                ThirdPartyScript.when(Match.get("photos", "silent")).respond(Reply.fault(Fault.NO_ANSWER)),
+                ThirdPartyScript.when(Match.get("photos", "slow"))
+                        .respond(Reply.ok("late").delay(Duration.ofSeconds(5))),
+                ThirdPartyScript.when(Match.get("photos", "bit-slow"))
+                        .respond(Reply.ok("soon").delay(Duration.ofMillis(50))));
+        assertTrue(
+                getFails("silent").awsErrorDetails().errorMessage().endsWith("did not answer: timed out after 300 ms"));
+        assertTrue(
+                getFails("slow").awsErrorDetails().errorMessage().endsWith("did not answer: timed out after 300 ms"));
         assertEquals("soon", get("bit-slow"));
         assertEquals(3, tp.calls().size());
     }
@@ -196,13 +221,16 @@ class ScriptedThirdPartyTest {
     @Test
     void prefixRegexAndUrlMatchersAndTheNewestScriptWins() {
         ThirdParty tp = start();
-        tp.script(ThirdPartyScript.when(Match.keyPrefix("photos", "2024/")).respond(Reply.ok("prefix")),
+        tp.script(
+                ThirdPartyScript.when(Match.keyPrefix("photos", "2024/")).respond(Reply.ok("prefix")),
                 ThirdPartyScript.when(Match.keyRegex("photos", ".*\\.png")).respond(Reply.ok("regex")),
                 ThirdPartyScript.when(Match.url("/photos/a%20b")).respond(Reply.ok("url")));
         assertEquals("prefix", get("2024/jan.jpg"));
         assertEquals("regex", get("x/y.png"));
         assertEquals("url", get("a b"));
-        tp.script(ThirdPartyScript.when(Match.keyPrefix("photos", "2024/")).respond(Reply.ok("override")).withId("newer"));
+        tp.script(ThirdPartyScript.when(Match.keyPrefix("photos", "2024/"))
+                .respond(Reply.ok("override"))
+                .withId("newer"));
         assertEquals("override", get("2024/feb.jpg"));
         assertEquals("newer", tp.calls().get(3).scriptId());
         tp.verify(Times.exactly(2), Match.keyPrefix("photos", "2024/"));
@@ -213,12 +241,19 @@ class ScriptedThirdPartyTest {
     void bodiesFromTheClasspathAndFromAFileAreStreamed() throws Exception {
         ThirdParty tp = start();
         Path file = Files.write(dir.resolve("body.bin"), new byte[] {0, 1, 2, (byte) 255});
-        tp.script(ThirdPartyScript.when(Match.get("photos", "cp")).respond(Reply.status(200).bodyFromClasspath("thirdparty/hello.txt")),
-                ThirdPartyScript.when(Match.get("photos", "file")).respond(Reply.status(200).bodyFromFile(file)));
+        tp.script(
+                ThirdPartyScript.when(Match.get("photos", "cp"))
+                        .respond(Reply.status(200).bodyFromClasspath("thirdparty/hello.txt")),
+                ThirdPartyScript.when(Match.get("photos", "file"))
+                        .respond(Reply.status(200).bodyFromFile(file)));
         assertEquals("from the classpath\n", get("cp"));
-        assertArrayEquals(new byte[] {0, 1, 2, (byte) 255}, s3.getObjectAsBytes(b -> b.bucket("photos").key("file")).asByteArray());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> tp.script(ThirdPartyScript.when(Match.any()).respond(Reply.status(200).bodyFromClasspath("no/such.txt"))));
+        assertArrayEquals(
+                new byte[] {0, 1, 2, (byte) 255},
+                s3.getObjectAsBytes(b -> b.bucket("photos").key("file")).asByteArray());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> tp.script(ThirdPartyScript.when(Match.any())
+                        .respond(Reply.status(200).bodyFromClasspath("no/such.txt"))));
         assertTrue(e.getMessage().contains("no/such.txt"), e.getMessage());
         assertEquals(2, tp.scripts().size(), "a refused script is not added");
     }
@@ -229,18 +264,30 @@ class ScriptedThirdPartyTest {
         tp.script(ThirdPartyScript.when(Match.bucket("photos")).respond(Reply.ok("x")));
         get("cat.jpg");
         get("dog.jpg");
-        AssertionError e = assertThrows(AssertionError.class, () -> tp.verify(Times.once(), Match.get("photos", "cat.jpeg")));
+        AssertionError e =
+                assertThrows(AssertionError.class, () -> tp.verify(Times.once(), Match.get("photos", "cat.jpeg")));
         String m = e.getMessage();
-        assertTrue(m.startsWith("expected 1 third-party call matching GET bucket=photos key=\"cat.jpeg\" but there were 0 (2 recorded in all)"), m);
-        assertTrue(m.contains("closest other calls:\n  GET /photos/cat.jpg -> 200 (script script-1)  [differs in key \"cat.jpg\"]"), m);
-        AssertionError twice = assertThrows(AssertionError.class, () -> tp.verify(Times.exactly(2), Match.get("photos", "cat.jpg")));
+        assertTrue(
+                m.startsWith(
+                        "expected 1 third-party call matching GET bucket=photos key=\"cat.jpeg\" but there were 0 (2 recorded in all)"),
+                m);
+        assertTrue(
+                m.contains(
+                        "closest other calls:\n  GET /photos/cat.jpg -> 200 (script script-1)  [differs in key \"cat.jpg\"]"),
+                m);
+        AssertionError twice =
+                assertThrows(AssertionError.class, () -> tp.verify(Times.exactly(2), Match.get("photos", "cat.jpg")));
         assertTrue(twice.getMessage().contains("but there was 1"), twice.getMessage());
         assertTrue(twice.getMessage().contains("matching calls:\n  GET /photos/cat.jpg"), twice.getMessage());
         tp.verify(Times.atLeast(2), Match.bucket("photos"));
         tp.verify(Match.get("photos", "dog.jpg"));
-        AssertionError range = assertThrows(AssertionError.class, () -> tp.verify(Times.atLeast(3), Match.bucket("photos")));
-        assertTrue(range.getMessage().startsWith("expected at least 3 third-party calls matching any method bucket=photos"
-                + " but there were 2"), range.getMessage());
+        AssertionError range =
+                assertThrows(AssertionError.class, () -> tp.verify(Times.atLeast(3), Match.bucket("photos")));
+        assertTrue(
+                range.getMessage()
+                        .startsWith("expected at least 3 third-party calls matching any method bucket=photos"
+                                + " but there were 2"),
+                range.getMessage());
     }
 
     @Test
@@ -265,7 +312,8 @@ class ScriptedThirdPartyTest {
                 """);
         Files.writeString(dir.resolve("readme.md"), "# hi");
         ThirdParty tp = start(b -> b.setting("third_party.scripts", file.toString()));
-        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket("photos").key("docs/readme.md"));
+        ResponseBytes<GetObjectResponse> got =
+                s3.getObjectAsBytes(b -> b.bucket("photos").key("docs/readme.md"));
         assertEquals("# hi", got.asUtf8String());
         assertEquals("text/markdown", got.response().contentType());
         assertEquals(1, tp.scripts().size());
@@ -274,25 +322,35 @@ class ScriptedThirdPartyTest {
     @Test
     void aBadScriptFileStopsStartUpNamingTheFileAndField() throws Exception {
         Path file = Files.writeString(dir.resolve("scripts.json"), "[{\"response\": {\"stauts\": 200}}]");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MockStorageServer.builder()
-                .dataDirectory(dir.resolve("d")).setting("third_party.scripts", file.toString()).start());
-        assertEquals("third_party.scripts: " + file + ": [0].response.stauts: unknown field (known here: body, body_base64, "
-                + "body_classpath, body_file, delay_ms, fault, headers, status)", e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> MockStorageServer.builder()
+                        .dataDirectory(dir.resolve("d"))
+                        .setting("third_party.scripts", file.toString())
+                        .start());
+        assertEquals(
+                "third_party.scripts: " + file + ": [0].response.stauts: unknown field (known here: body, body_base64, "
+                        + "body_classpath, body_file, delay_ms, fault, headers, status)",
+                e.getMessage());
     }
 
     @Test
     void scriptingIsRefusedWhenARealUpstreamIsConfigured() {
         ThirdParty tp = start(b -> b.setting("third_party.url", "http://127.0.0.1:9/{bucket}/{key}"));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> tp.script(ThirdPartyScript.when(Match.any()).respond(Reply.ok("x"))));
-        assertTrue(e.getMessage().startsWith("third_party.url is set (http://127.0.0.1:9/{bucket}/{key})"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("third_party.url is set (http://127.0.0.1:9/{bucket}/{key})"),
+                e.getMessage());
     }
 
     // ---------------------------------------------------------------- admin API
 
     private HttpResponse<String> admin(String method, String path, String body) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(server.url() + path));
-        r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        r.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -304,29 +362,48 @@ class ScriptedThirdPartyTest {
                  "response": {"status": 200, "headers": {"Content-Type": "text/plain"}, "body": "hello over admin"}}
                 """);
         assertEquals(201, added.statusCode(), added.body());
-        assertEquals("greeting", ThirdPartyJson.parseScripts(added.body(), null).get(0).id());
-        assertEquals(List.of("greeting"), ThirdPartyJson.parseScripts(admin("GET", "/api/v1/third-party/scripts", null).body(), null)
-                .stream().map(ThirdPartyScript::id).toList());
+        assertEquals(
+                "greeting",
+                ThirdPartyJson.parseScripts(added.body(), null).get(0).id());
+        assertEquals(
+                List.of("greeting"),
+                ThirdPartyJson.parseScripts(
+                                admin("GET", "/api/v1/third-party/scripts", null)
+                                        .body(),
+                                null)
+                        .stream()
+                        .map(ThirdPartyScript::id)
+                        .toList());
 
         assertEquals("hello over admin", get("hello.txt"));
         assertThrows(NoSuchKeyException.class, () -> get("other.txt"));
 
-        List<UpstreamCall> calls = ThirdPartyJson.parseCalls(admin("GET", "/api/v1/third-party/calls", null).body());
+        List<UpstreamCall> calls = ThirdPartyJson.parseCalls(
+                admin("GET", "/api/v1/third-party/calls", null).body());
         assertEquals(tp.calls(), calls);
-        List<UpstreamCall> unmatched = ThirdPartyJson.parseCalls(admin("GET", "/api/v1/third-party/calls?unmatched=true", null).body());
-        assertEquals(List.of("other.txt"), unmatched.stream().map(UpstreamCall::key).toList());
+        List<UpstreamCall> unmatched = ThirdPartyJson.parseCalls(
+                admin("GET", "/api/v1/third-party/calls?unmatched=true", null).body());
+        assertEquals(
+                List.of("other.txt"), unmatched.stream().map(UpstreamCall::key).toList());
 
-        HttpResponse<String> ok = admin("POST", "/api/v1/third-party/verify",
+        HttpResponse<String> ok = admin(
+                "POST",
+                "/api/v1/third-party/verify",
                 ThirdPartyJson.writeVerification(Times.once(), Match.get("photos", "hello.txt")));
         assertEquals(200, ok.statusCode(), ok.body());
-        HttpResponse<String> range = admin("POST", "/api/v1/third-party/verify",
-                "{\"times\": {\"min\": 1}, \"match\": {\"key\": \"hello.txt\"}}");
+        HttpResponse<String> range = admin(
+                "POST", "/api/v1/third-party/verify", "{\"times\": {\"min\": 1}, \"match\": {\"key\": \"hello.txt\"}}");
         assertEquals(200, range.statusCode(), range.body());
-        HttpResponse<String> failed = admin("POST", "/api/v1/third-party/verify",
+        HttpResponse<String> failed = admin(
+                "POST",
+                "/api/v1/third-party/verify",
                 "{\"times\": 2, \"match\": {\"bucket\": \"photos\", \"key\": \"hello.txt\"}}");
         assertEquals(409, failed.statusCode());
         assertTrue(failed.body().contains("\"error\" : \"VerificationFailed\""), failed.body());
-        assertTrue(failed.body().contains("expected 2 third-party calls matching any method bucket=photos key=\\\"hello.txt\\\" but there was 1"),
+        assertTrue(
+                failed.body()
+                        .contains(
+                                "expected 2 third-party calls matching any method bucket=photos key=\\\"hello.txt\\\" but there was 1"),
                 failed.body());
 
         assertEquals(204, admin("DELETE", "/api/v1/third-party/calls", null).statusCode());
@@ -338,7 +415,8 @@ class ScriptedThirdPartyTest {
     @Test
     void theAdminApiAnswersBadRequestsWithJsonErrorsNamingTheField() throws Exception {
         start();
-        HttpResponse<String> bad = admin("POST", "/api/v1/third-party/scripts", "{\"match\": {\"key\": 3}, \"response\": {}}");
+        HttpResponse<String> bad =
+                admin("POST", "/api/v1/third-party/scripts", "{\"match\": {\"key\": 3}, \"response\": {}}");
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("\"error\" : \"InvalidArgument\""), bad.body());
         assertTrue(bad.body().contains("match.key: expected a string, got 3"), bad.body());

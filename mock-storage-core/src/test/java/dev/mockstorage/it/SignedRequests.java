@@ -24,8 +24,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * with the bytes afterwards.
  */
 final class SignedRequests {
-    private SignedRequests() {
-    }
+    private SignedRequests() {}
 
     /** A request as signed: method, target (path and query), headers (without Host) and body bytes. */
     record Signed(String method, String target, Map<String, String> headers, byte[] body) {
@@ -47,23 +46,44 @@ final class SignedRequests {
     }
 
     /** How the payload is signed. */
-    enum Payload { UNSIGNED, HASHED, CHUNKED }
+    enum Payload {
+        UNSIGNED,
+        HASHED,
+        CHUNKED
+    }
 
-    static Signed sign(URI endpoint, String method, String target, Map<String, String> headers, byte[] body,
-                       String accessKey, String secretKey, Clock clock, Payload payload) {
+    static Signed sign(
+            URI endpoint,
+            String method,
+            String target,
+            Map<String, String> headers,
+            byte[] body,
+            String accessKey,
+            String secretKey,
+            Clock clock,
+            Payload payload) {
         return sign(endpoint, method, target, headers, body, accessKey, secretKey, clock, payload, null);
     }
 
     /** Presigned when {@code expiresIn} is not null (the signature goes into the query). */
-    static Signed sign(URI endpoint, String method, String target, Map<String, String> headers, byte[] body,
-                       String accessKey, String secretKey, Clock clock, Payload payload, Duration expiresIn) {
+    static Signed sign(
+            URI endpoint,
+            String method,
+            String target,
+            Map<String, String> headers,
+            byte[] body,
+            String accessKey,
+            String secretKey,
+            Clock clock,
+            Payload payload,
+            Duration expiresIn) {
         // the signer always signs the payload over http; signing an https URI (same host:port) leaves it unsigned
         String base = endpoint.toString().replaceAll("/$", "");
         if (payload == Payload.UNSIGNED) {
             base = base.replaceFirst("^http:", "https:");
         }
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create(base + target));
+        SdkHttpRequest.Builder request =
+                SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(URI.create(base + target));
         headers.forEach(request::putHeader);
         if (body.length > 0 || method.equals("PUT")) {
             request.putHeader("Content-Length", Integer.toString(body.length));

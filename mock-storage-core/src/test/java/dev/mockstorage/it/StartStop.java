@@ -27,5 +27,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target(ElementType.FIELD)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(TestServerExtension.class)
-@interface StartStop {
-}
+@interface StartStop {}

@@ -32,6 +32,7 @@ class StrictAdminApiTest {
 
     @TempDir
     static Path work;
+
     @StartStop
     static final TestServer server = TestServer.create(b -> b.strictAuth().credentials("AKIDADMIN", "admin-secret"));
 
@@ -52,10 +53,20 @@ class StrictAdminApiTest {
         jsonError(server.raw().send("POST", "/api/v1/reset"), 403, "AccessDenied");
         jsonError(server.raw().send("DELETE", "/api/v1/buckets/kept"), 403, "AccessDenied");
         server.s3().headBucket(b -> b.bucket("kept")); // neither reset nor deleted
-        jsonError(server.raw().send("POST", "/api/v1/objects?bucket=kept&key=k", Map.of(), "x".getBytes(StandardCharsets.UTF_8)),
-                403, "AccessDenied");
+        jsonError(
+                server.raw()
+                        .send(
+                                "POST",
+                                "/api/v1/objects?bucket=kept&key=k",
+                                Map.of(),
+                                "x".getBytes(StandardCharsets.UTF_8)),
+                403,
+                "AccessDenied");
         assertTrue(server.s3().listObjectsV2(b -> b.bucket("kept")).contents().isEmpty());
-        jsonError(server.raw().get("/api/v1/no-such-route"), 403, "AccessDenied"); // the routes are not listed to strangers
+        jsonError(
+                server.raw().get("/api/v1/no-such-route"),
+                403,
+                "AccessDenied"); // the routes are not listed to strangers
 
         assertEquals(200, server.raw().get("/health").status(), "probes need no keys");
         assertEquals(200, server.raw().get("/metrics").status(), "scrapers need no keys");
@@ -67,15 +78,21 @@ class StrictAdminApiTest {
         remote.createBucket("remote");
         remote.putObject("remote", "dir/a b+ü.txt", "signed body".getBytes(StandardCharsets.UTF_8), "text/plain");
         remote.awaitIdle(Duration.ofSeconds(10));
-        assertEquals("signed body", server.s3().getObjectAsBytes(b -> b.bucket("remote").key("dir/a b+ü.txt")).asUtf8String());
+        assertEquals(
+                "signed body",
+                server.s3()
+                        .getObjectAsBytes(b -> b.bucket("remote").key("dir/a b+ü.txt"))
+                        .asUtf8String());
         assertTrue(remote.stats().objects().count() >= 1);
         assertTrue(remote.requests().all().stream().anyMatch(r -> "remote".equals(r.bucket())));
         assertEquals(3, remote.nodes().list().size());
 
-        IllegalArgumentException wrongSecret = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException wrongSecret = assertThrows(
+                IllegalArgumentException.class,
                 () -> new HttpAdminClient(server.endpoint(), "AKIDADMIN", "not-the-secret").stats());
         assertTrue(wrongSecret.getMessage().contains("SignatureDoesNotMatch"), wrongSecret.getMessage());
-        IllegalArgumentException unknownKey = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException unknownKey = assertThrows(
+                IllegalArgumentException.class,
                 () -> new HttpAdminClient(server.endpoint()).createBucket("by-default-keys"));
         assertTrue(unknownKey.getMessage().contains("InvalidAccessKeyId"), unknownKey.getMessage());
     }
@@ -83,7 +100,8 @@ class StrictAdminApiTest {
     @Test
     void theRemoteHandleStillSignsItsCallsAfterItMovedTheServersClockAMonthAhead(@TempDir Path dir) {
         try (TestServer own = TestServer.start(dir, b -> b.strictAuth())) {
-            HttpAdminClient remote = new HttpAdminClient(own.endpoint(), own.server().accessKey(), own.server().secretKey());
+            HttpAdminClient remote = new HttpAdminClient(
+                    own.endpoint(), own.server().accessKey(), own.server().secretKey());
             remote.clock().advance(Duration.ofDays(31));
             assertEquals(Duration.ofDays(31), remote.clock().offset(), "signed with the real time, checked against it");
             remote.createBucket("after-a-month");
@@ -108,14 +126,29 @@ class StrictAdminApiTest {
         ExternalProcess.requireExecutable(CURL, "apt-get install curl");
         ExternalProcess.Result created = curl("admin-secret", "-X", "PUT", server.url() + "/api/v1/buckets/by-curl");
         assertEquals("204", created.assertSuccess().stdout(), "created");
-        String listed = curl("admin-secret", server.url() + "/api/v1/buckets").assertSuccess().stdout();
+        String listed = curl("admin-secret", server.url() + "/api/v1/buckets")
+                .assertSuccess()
+                .stdout();
         assertTrue(listed.contains("\"by-curl\""), listed);
         String wrong = curl("wrong", server.url() + "/api/v1/buckets").stdout();
         assertTrue(wrong.endsWith("403"), wrong);
-        assertEquals("SignatureDoesNotMatch", JSON.readTree(wrong.substring(0, wrong.length() - 3)).get("error").asText());
+        assertEquals(
+                "SignatureDoesNotMatch",
+                JSON.readTree(wrong.substring(0, wrong.length() - 3))
+                        .get("error")
+                        .asText());
 
-        SignedRequests.Signed presigned = SignedRequests.sign(server.endpoint(), "GET", "/api/v1/buckets", Map.of(), new byte[0],
-                "AKIDADMIN", "admin-secret", Clock.systemUTC(), SignedRequests.Payload.UNSIGNED, Duration.ofMinutes(5));
+        SignedRequests.Signed presigned = SignedRequests.sign(
+                server.endpoint(),
+                "GET",
+                "/api/v1/buckets",
+                Map.of(),
+                new byte[0],
+                "AKIDADMIN",
+                "admin-secret",
+                Clock.systemUTC(),
+                SignedRequests.Payload.UNSIGNED,
+                Duration.ofMinutes(5));
         assertTrue(presigned.target().contains("X-Amz-Signature="), presigned.target());
         RawHttp.Response r = presigned.send(server.raw());
         assertEquals(200, r.status(), r.bodyText());
@@ -133,9 +166,19 @@ class StrictAdminApiTest {
     }
 
     static ExternalProcess.Result curl(String secret, String... args) {
-        // curl 7.x does not send x-amz-content-sha256 itself; given as a header, curl signs with it. -w: the status last
-        List<String> command = new ArrayList<>(List.of(CURL.toString(), "-sS", "-w", "%{http_code}", "--aws-sigv4",
-                "aws:amz:us-east-1:s3", "--user", "AKIDADMIN:" + secret, "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"));
+        // curl 7.x does not send x-amz-content-sha256 itself; given as a header, curl signs with it. -w: the status
+        // last
+        List<String> command = new ArrayList<>(List.of(
+                CURL.toString(),
+                "-sS",
+                "-w",
+                "%{http_code}",
+                "--aws-sigv4",
+                "aws:amz:us-east-1:s3",
+                "--user",
+                "AKIDADMIN:" + secret,
+                "-H",
+                "x-amz-content-sha256: UNSIGNED-PAYLOAD"));
         command.addAll(List.of(args));
         return ExternalProcess.run(command, work, Map.of(), null, null, ExternalProcess.DEFAULT_TIMEOUT);
     }

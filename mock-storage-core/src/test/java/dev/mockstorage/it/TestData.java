@@ -18,8 +18,7 @@ import java.util.zip.CRC32C;
 /** Test bodies and the digests S3 computes over them, calculated independently of the server. */
 final class TestData {
 
-    private TestData() {
-    }
+    private TestData() {}
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -88,13 +87,17 @@ final class TestData {
     static String crc32Base64(byte[] data) {
         CRC32 crc = new CRC32();
         crc.update(data);
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return Base64.getEncoder()
+                .encodeToString(
+                        ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     static String crc32cBase64(byte[] data) {
         CRC32C crc = new CRC32C();
         crc.update(data);
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return Base64.getEncoder()
+                .encodeToString(
+                        ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     static String sha1Base64(byte[] data) {
@@ -106,7 +109,8 @@ final class TestData {
     }
 
     static String crc64nvmeBase64(byte[] data) {
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(8).putLong(crc64nvme(data)).array());
+        return Base64.getEncoder()
+                .encodeToString(ByteBuffer.allocate(8).putLong(crc64nvme(data)).array());
     }
 
     private static final long[] CRC64NVME_TABLE = new long[256];

@@ -96,7 +96,9 @@ final class TestServer implements AutoCloseable {
     }
 
     private synchronized void startOn(Path data) {
-        MockStorageServer started = customizer.apply(MockStorageServer.builder().dataDirectory(data)).start();
+        MockStorageServer started = customizer
+                .apply(MockStorageServer.builder().dataDirectory(data))
+                .start();
         dataDirectory = data;
         server = started;
         s3 = S3Client.builder()
@@ -113,7 +115,8 @@ final class TestServer implements AutoCloseable {
 
     synchronized MockStorageServer server() {
         if (server == null) {
-            throw new IllegalStateException("the server is not running: mark its field @StartStop, or use TestServer.start(dir)");
+            throw new IllegalStateException(
+                    "the server is not running: mark its field @StartStop, or use TestServer.start(dir)");
         }
         return server;
     }

@@ -18,7 +18,8 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  */
 final class TestServerExtension implements BeforeAllCallback, BeforeEachCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestServerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(TestServerExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -37,19 +38,21 @@ final class TestServerExtension implements BeforeAllCallback, BeforeEachCallback
     }
 
     private static Iterable<Field> marked(Class<?> testClass, Predicate<Field> which) {
-        return AnnotationSupport.findAnnotatedFields(testClass, StartStop.class, which, HierarchyTraversalMode.TOP_DOWN);
+        return AnnotationSupport.findAnnotatedFields(
+                testClass, StartStop.class, which, HierarchyTraversalMode.TOP_DOWN);
     }
 
     private static void start(ExtensionContext context, Field field, Object instance) throws Exception {
         String name = field.getDeclaringClass().getSimpleName() + "." + field.getName();
         if (field.getType() != TestServer.class) {
-            throw new ExtensionConfigurationException("@StartStop field " + name + " is a " + field.getType().getSimpleName()
-                    + "; it must be a TestServer");
+            throw new ExtensionConfigurationException("@StartStop field " + name + " is a "
+                    + field.getType().getSimpleName() + "; it must be a TestServer");
         }
         field.setAccessible(true);
         TestServer server = (TestServer) field.get(instance);
         if (server == null) {
-            throw new ExtensionConfigurationException("@StartStop field " + name + " holds null; give it TestServer.create()");
+            throw new ExtensionConfigurationException(
+                    "@StartStop field " + name + " holds null; give it TestServer.create()");
         }
         server.startInTemporaryDirectory();
         context.getStore(NAMESPACE).put(server, server);

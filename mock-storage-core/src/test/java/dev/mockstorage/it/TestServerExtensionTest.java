@@ -53,7 +53,8 @@ class TestServerExtensionTest {
     @Fixture
     static class PerClass {
         @StartStop
-        static final TestServer server = TestServer.create(b -> b.autoCreateBuckets(true)).withDataDirectory("x/y/data");
+        static final TestServer server =
+                TestServer.create(b -> b.autoCreateBuckets(true)).withDataDirectory("x/y/data");
 
         @Test
         void one() {
@@ -106,7 +107,11 @@ class TestServerExtensionTest {
 
         @AfterEach
         void after() {
-            assertEquals(List.of("mine"), server.s3().listBuckets().buckets().stream().map(b -> b.name()).toList());
+            assertEquals(
+                    List.of("mine"),
+                    server.s3().listBuckets().buckets().stream()
+                            .map(b -> b.name())
+                            .toList());
             SEEN.add(Seen.of("afterEach", server));
         }
     }
@@ -130,8 +135,7 @@ class TestServerExtensionTest {
         static TestServer server;
 
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
@@ -140,8 +144,7 @@ class TestServerExtensionTest {
         final String server = "a name";
 
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Test
@@ -152,12 +155,14 @@ class TestServerExtensionTest {
 
         Throwable notATestServer = failure(run(NotATestServer.class));
         assertInstanceOf(ExtensionConfigurationException.class, notATestServer);
-        assertTrue(notATestServer.getMessage().contains("NotATestServer.server is a String"), notATestServer.getMessage());
+        assertTrue(
+                notATestServer.getMessage().contains("NotATestServer.server is a String"), notATestServer.getMessage());
     }
 
     @Test
     void aServerNobodyStartedSaysHowToStartIt() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestServer.create().s3());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> TestServer.create().s3());
         assertTrue(e.getMessage().contains("@StartStop"), e.getMessage());
     }
 
@@ -169,8 +174,10 @@ class TestServerExtensionTest {
     }
 
     private static Throwable failure(EngineExecutionResults results) {
-        return results.allEvents().failed().stream().findFirst()
-                .flatMap(e -> e.getPayload(TestExecutionResult.class)).flatMap(TestExecutionResult::getThrowable)
+        return results.allEvents().failed().stream()
+                .findFirst()
+                .flatMap(e -> e.getPayload(TestExecutionResult.class))
+                .flatMap(TestExecutionResult::getThrowable)
                 .orElseThrow(() -> new AssertionError("nothing failed"));
     }
 
@@ -196,7 +203,8 @@ class TestServerExtensionTest {
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             return context.getConfigurationParameter(Fixture.PARAMETER).isPresent()
                     ? ConditionEvaluationResult.enabled("run by EngineTestKit")
-                    : ConditionEvaluationResult.disabled("a fixture of TestServerExtensionTest; runs only through EngineTestKit");
+                    : ConditionEvaluationResult.disabled(
+                            "a fixture of TestServerExtensionTest; runs only through EngineTestKit");
         }
     }
 }

@@ -127,9 +127,13 @@ class ThirdPartyReadThroughTest {
     }
 
     private S3Client noRetries() {
-        return S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(TestServer.credentials(server.server()))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     private List<Path> blobFiles(String node) throws IOException {
@@ -146,16 +150,27 @@ class ThirdPartyReadThroughTest {
     void aMissIsFetchedOnceStoredOnEveryNodeAndServedWithTheUpstreamHeaders() throws IOException {
         start();
         byte[] body = "a cat, upstream".getBytes(StandardCharsets.UTF_8);
-        serve("/photos/cat.jpg", body, "Content-Type", "image/jpeg", "Cache-Control", "max-age=60",
-                "x-amz-meta-origin", "archive", "X-Other", "not stored");
+        serve(
+                "/photos/cat.jpg",
+                body,
+                "Content-Type",
+                "image/jpeg",
+                "Cache-Control",
+                "max-age=60",
+                "x-amz-meta-origin",
+                "archive",
+                "X-Other",
+                "not stored");
 
-        ResponseBytes<GetObjectResponse> first = server.s3().getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg"));
+        ResponseBytes<GetObjectResponse> first =
+                server.s3().getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg"));
         assertArrayEquals(body, first.asByteArray());
         assertEquals("image/jpeg", first.response().contentType());
         assertEquals("max-age=60", first.response().cacheControl());
         assertEquals(Map.of("origin", "archive"), first.response().metadata());
 
-        ResponseBytes<GetObjectResponse> second = server.s3().getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg"));
+        ResponseBytes<GetObjectResponse> second =
+                server.s3().getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg"));
         assertArrayEquals(body, second.asByteArray());
         assertEquals(first.response().eTag(), second.response().eTag());
         assertEquals(List.of("GET /photos/cat.jpg"), requests, "the second GET is served from storage");
@@ -166,8 +181,12 @@ class ThirdPartyReadThroughTest {
             assertEquals(1, files.size(), node + " holds the fetched object");
             assertArrayEquals(body, Files.readAllBytes(files.get(0)));
         }
-        assertEquals(List.of("cat.jpg"), server.s3().listObjectsV2(b -> b.bucket("photos")).contents().stream()
-                .map(o -> o.key()).toList(), "the object is listed like any uploaded one");
+        assertEquals(
+                List.of("cat.jpg"),
+                server.s3().listObjectsV2(b -> b.bucket("photos")).contents().stream()
+                        .map(o -> o.key())
+                        .toList(),
+                "the object is listed like any uploaded one");
     }
 
     @Test
@@ -178,7 +197,11 @@ class ThirdPartyReadThroughTest {
         assertEquals(5L, head.contentLength());
         assertEquals("text/plain", head.contentType());
         assertEquals(List.of("GET /photos/h.txt"), requests);
-        assertEquals("12345", server.s3().getObjectAsBytes(b -> b.bucket("photos").key("h.txt")).asUtf8String());
+        assertEquals(
+                "12345",
+                server.s3()
+                        .getObjectAsBytes(b -> b.bucket("photos").key("h.txt"))
+                        .asUtf8String());
         assertEquals(1, requests.size());
     }
 
@@ -186,19 +209,27 @@ class ThirdPartyReadThroughTest {
     void keysArePercentEncodedPerSegmentAndConfiguredHeadersAreSent() {
         List<String> auth = new CopyOnWriteArrayList<>();
         start(b -> b.setting("third_party.headers", "Authorization=Bearer t0ken"));
-        objects.put("/photos/dir/a%20b%2Bc%C3%A9.txt", exchange -> {
-            auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
-            exchange.sendResponseHeaders(200, 2);
-            exchange.getResponseBody().write("ok".getBytes(StandardCharsets.UTF_8));
-        });
-        assertEquals("ok", server.s3().getObjectAsBytes(b -> b.bucket("photos").key("dir/a b+cé.txt")).asUtf8String());
+        objects.put(
+                "/photos/dir/a%20b%2Bc%C3%A9.txt",
+                exchange -> {
+                    auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
+                    exchange.sendResponseHeaders(200, 2);
+                    exchange.getResponseBody().write("ok".getBytes(StandardCharsets.UTF_8));
+                });
+        assertEquals(
+                "ok",
+                server.s3()
+                        .getObjectAsBytes(b -> b.bucket("photos").key("dir/a b+cé.txt"))
+                        .asUtf8String());
         assertEquals(List.of("Bearer t0ken"), auth);
     }
 
     @Test
     void upstream404IsNoSuchKeyAndNothingIsStored() {
         start();
-        assertThrows(NoSuchKeyException.class, () -> server.s3().getObjectAsBytes(b -> b.bucket("photos").key("absent")));
+        assertThrows(
+                NoSuchKeyException.class,
+                () -> server.s3().getObjectAsBytes(b -> b.bucket("photos").key("absent")));
         assertEquals(List.of("GET /photos/absent"), requests);
         assertTrue(server.s3().listObjectsV2(b -> b.bucket("photos")).contents().isEmpty());
     }
@@ -207,11 +238,17 @@ class ThirdPartyReadThroughTest {
     void upstream500IsRetriedThenAnErrorNamingTheUpstreamAndNothingIsStored() throws Exception {
         start(b -> b.setting("third_party.retries", "2"));
         objects.put("/photos/broken", exchange -> exchange.sendResponseHeaders(500, -1));
-        S3Exception e = assertThrows(S3Exception.class, () -> noRetries().getObjectAsBytes(b -> b.bucket("photos").key("broken")));
+        S3Exception e = assertThrows(
+                S3Exception.class,
+                () -> noRetries().getObjectAsBytes(b -> b.bucket("photos").key("broken")));
         assertEquals(503, e.statusCode());
         assertEquals("ServiceUnavailable", e.awsErrorDetails().errorCode());
-        assertTrue(e.awsErrorDetails().errorMessage().contains("third-party source http://127.0.0.1:"
-                + upstream.getAddress().getPort() + "/photos/broken answered 500"), e.awsErrorDetails().errorMessage());
+        assertTrue(
+                e.awsErrorDetails()
+                        .errorMessage()
+                        .contains("third-party source http://127.0.0.1:"
+                                + upstream.getAddress().getPort() + "/photos/broken answered 500"),
+                e.awsErrorDetails().errorMessage());
         assertEquals(3, requests.size(), "one call and two retries");
         assertTrue(server.s3().listObjectsV2(b -> b.bucket("photos")).contents().isEmpty());
         assertTrue(blobFiles("stg1").isEmpty());
@@ -221,9 +258,12 @@ class ThirdPartyReadThroughTest {
     void aSilentUpstreamTimesOutWithAnErrorSayingSo() {
         start(b -> b.setting("third_party.timeout_ms", "300"));
         objects.put("/photos/slow", exchange -> release.await(30, TimeUnit.SECONDS));
-        S3Exception e = assertThrows(S3Exception.class, () -> noRetries().getObjectAsBytes(b -> b.bucket("photos").key("slow")));
+        S3Exception e = assertThrows(
+                S3Exception.class,
+                () -> noRetries().getObjectAsBytes(b -> b.bucket("photos").key("slow")));
         assertEquals(503, e.statusCode());
-        assertTrue(e.awsErrorDetails().errorMessage().contains("/photos/slow did not answer: timed out after 300 ms"),
+        assertTrue(
+                e.awsErrorDetails().errorMessage().contains("/photos/slow did not answer: timed out after 300 ms"),
                 e.awsErrorDetails().errorMessage());
         assertEquals(1, requests.size(), "timeouts are not retried");
     }
@@ -246,7 +286,9 @@ class ThirdPartyReadThroughTest {
             for (int i = 0; i < 8; i++) {
                 results.add(clients.submit(() -> {
                     started.countDown();
-                    return server.s3().getObjectAsBytes(b -> b.bucket("photos").key("hot")).asByteArray();
+                    return server.s3()
+                            .getObjectAsBytes(b -> b.bucket("photos").key("hot"))
+                            .asByteArray();
                 }));
             }
             assertTrue(started.await(10, TimeUnit.SECONDS));
@@ -283,7 +325,8 @@ class ThirdPartyReadThroughTest {
         });
         MessageDigest got = MessageDigest.getInstance("MD5");
         long read = 0;
-        try (ResponseInputStream<GetObjectResponse> in = server.s3().getObject(b -> b.bucket("photos").key("big.bin"))) {
+        try (ResponseInputStream<GetObjectResponse> in =
+                server.s3().getObject(b -> b.bucket("photos").key("big.bin"))) {
             assertEquals(size, in.response().contentLength());
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -304,15 +347,23 @@ class ThirdPartyReadThroughTest {
         serve("/archive/readme.txt", "doc".getBytes(StandardCharsets.UTF_8));
         serve("/private/x", "never".getBytes(StandardCharsets.UTF_8));
 
-        assertEquals("doc", server.s3().getObjectAsBytes(b -> b.bucket("docs").key("readme.txt")).asUtf8String());
-        assertThrows(NoSuchKeyException.class, () -> server.s3().getObjectAsBytes(b -> b.bucket("private").key("x")));
+        assertEquals(
+                "doc",
+                server.s3()
+                        .getObjectAsBytes(b -> b.bucket("docs").key("readme.txt"))
+                        .asUtf8String());
+        assertThrows(
+                NoSuchKeyException.class,
+                () -> server.s3().getObjectAsBytes(b -> b.bucket("private").key("x")));
         assertEquals(List.of("GET /archive/readme.txt"), requests);
     }
 
     @Test
     void aMissInAnAbsentBucketIsNoSuchBucketWithoutACall() {
         start();
-        S3Exception e = assertThrows(S3Exception.class, () -> server.s3().getObjectAsBytes(b -> b.bucket("nope").key("k")));
+        S3Exception e = assertThrows(
+                S3Exception.class,
+                () -> server.s3().getObjectAsBytes(b -> b.bucket("nope").key("k")));
         assertEquals("NoSuchBucket", e.awsErrorDetails().errorCode());
         assertTrue(requests.isEmpty());
     }
@@ -321,8 +372,11 @@ class ThirdPartyReadThroughTest {
     void aContentMd5ThatDoesNotMatchTheBodyStoresNothing() throws Exception {
         start();
         serve("/photos/bad-md5", "body".getBytes(StandardCharsets.UTF_8), "Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA==");
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(server.url() + "/photos/bad-md5")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/photos/bad-md5"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(503, r.statusCode());
         assertTrue(r.body().contains("sent a broken body for photos/bad-md5"), r.body());
         assertTrue(server.s3().listObjectsV2(b -> b.bucket("photos")).contents().isEmpty());
@@ -332,9 +386,12 @@ class ThirdPartyReadThroughTest {
     void withReadThroughOffAMissIsNoSuchKeyAndScriptingIsRefused() {
         start(b -> b.setting("third_party.enabled", "false"));
         serve("/photos/k", "x".getBytes(StandardCharsets.UTF_8));
-        assertThrows(NoSuchKeyException.class, () -> server.s3().getObjectAsBytes(b -> b.bucket("photos").key("k")));
+        assertThrows(
+                NoSuchKeyException.class,
+                () -> server.s3().getObjectAsBytes(b -> b.bucket("photos").key("k")));
         assertTrue(requests.isEmpty());
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> server.server().thirdParty().loadScripts("{\"response\": {\"status\": 200}}"));
         assertTrue(e.getMessage().contains("third_party.enabled=false"), e.getMessage());
     }

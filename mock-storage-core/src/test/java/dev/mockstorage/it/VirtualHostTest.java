@@ -49,17 +49,31 @@ class VirtualHostTest {
     @Test
     void hostNamesTheBucketForEveryConfiguredDomain() {
         int port = server.endpoint().getPort();
-        assertEquals(200, send("PUT", "vhost.localhost:" + port, "/a%20key", "hello".getBytes(StandardCharsets.UTF_8)).status());
+        assertEquals(
+                200,
+                send("PUT", "vhost.localhost:" + port, "/a%20key", "hello".getBytes(StandardCharsets.UTF_8))
+                        .status());
         assertEquals("hello", server.raw().get("/vhost/a%20key").bodyText());
-        assertEquals("hello", send("GET", "vhost.s3.test.internal:" + port, "/a%20key", new byte[0]).bodyText());
-        assertEquals("hello", send("GET", "VHOST.LOCALHOST", "/a%20key", new byte[0]).bodyText());
+        assertEquals(
+                "hello",
+                send("GET", "vhost.s3.test.internal:" + port, "/a%20key", new byte[0])
+                        .bodyText());
+        assertEquals(
+                "hello", send("GET", "VHOST.LOCALHOST", "/a%20key", new byte[0]).bodyText());
         // bucket level: a listing of the bucket
-        String listing = send("GET", "vhost.localhost:" + port, "/?list-type=2", new byte[0]).bodyText();
+        String listing = send("GET", "vhost.localhost:" + port, "/?list-type=2", new byte[0])
+                .bodyText();
         assertTrue(listing.contains("<Name>vhost</Name>") && listing.contains("<Key>a key</Key>"), listing);
         // the domain itself, an IP address and unknown hosts are path style
-        assertEquals("hello", send("GET", "localhost:" + port, "/vhost/a%20key", new byte[0]).bodyText());
-        assertEquals("hello", send("GET", "127.0.0.1:" + port, "/vhost/a%20key", new byte[0]).bodyText());
-        assertEquals("hello", send("GET", "vhost.example.com", "/vhost/a%20key", new byte[0]).bodyText());
+        assertEquals(
+                "hello",
+                send("GET", "localhost:" + port, "/vhost/a%20key", new byte[0]).bodyText());
+        assertEquals(
+                "hello",
+                send("GET", "127.0.0.1:" + port, "/vhost/a%20key", new byte[0]).bodyText());
+        assertEquals(
+                "hello",
+                send("GET", "vhost.example.com", "/vhost/a%20key", new byte[0]).bodyText());
         assertS3Error(send("GET", "nosuch.localhost:" + port, "/k", new byte[0]), 404, "NoSuchBucket");
     }
 
@@ -70,7 +84,8 @@ class VirtualHostTest {
             @Override
             public InetAddress[] resolve(String host) throws java.net.UnknownHostException {
                 hosts.add(host);
-                return host.endsWith(".localhost") ? new InetAddress[] {InetAddress.getLoopbackAddress()}
+                return host.endsWith(".localhost")
+                        ? new InetAddress[] {InetAddress.getLoopbackAddress()}
                         : SystemDefaultDnsResolver.INSTANCE.resolve(host);
             }
 
@@ -80,7 +95,8 @@ class VirtualHostTest {
             }
         };
         try (S3Client s3 = S3Client.builder()
-                .endpointOverride(URI.create("http://localhost:" + server.endpoint().getPort()))
+                .endpointOverride(
+                        URI.create("http://localhost:" + server.endpoint().getPort()))
                 .forcePathStyle(false)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(TestServer.credentials(server.server()))
@@ -88,9 +104,14 @@ class VirtualHostTest {
                 .build()) {
             byte[] data = TestData.pattern(70_000, 31);
             s3.putObject(b -> b.bucket("vhost").key("dir/sdk.bin"), RequestBody.fromBytes(data));
-            assertArrayEquals(data, s3.getObjectAsBytes(b -> b.bucket("vhost").key("dir/sdk.bin")).asByteArray());
+            assertArrayEquals(
+                    data,
+                    s3.getObjectAsBytes(b -> b.bucket("vhost").key("dir/sdk.bin"))
+                            .asByteArray());
             assertTrue(s3.listObjectsV2(b -> b.bucket("vhost").prefix("dir/")).contents().stream()
-                    .map(S3Object::key).toList().contains("dir/sdk.bin"));
+                    .map(S3Object::key)
+                    .toList()
+                    .contains("dir/sdk.bin"));
             s3.deleteObject(b -> b.bucket("vhost").key("dir/sdk.bin"));
             assertEquals(404, server.raw().get("/vhost/dir/sdk.bin").status());
         }

@@ -61,9 +61,10 @@ public final class RawHttp {
         StringBuilder head = new StringBuilder();
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         head.append("Host: ").append(host).append(':').append(port).append("\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        boolean hasLength = headers.keySet().stream().anyMatch(n -> n.equalsIgnoreCase("content-length")
-                || n.equalsIgnoreCase("transfer-encoding"));
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        boolean hasLength = headers.keySet().stream()
+                .anyMatch(n -> n.equalsIgnoreCase("content-length") || n.equalsIgnoreCase("transfer-encoding"));
         if (!hasLength && (body.length > 0 || method.equals("PUT") || method.equals("POST"))) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
@@ -200,14 +201,16 @@ public final class RawHttp {
             while (!(line = readLine()).isEmpty()) {
                 rawHead.append(line).append("\r\n");
                 int colon = line.indexOf(':');
-                headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                headers.computeIfAbsent(
+                                line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                         .add(line.substring(colon + 1).trim());
             }
             byte[] body = new byte[0];
             if (!headRequest && status >= 200 && status != 204 && status != 304) {
                 String length = Response.joined(headers, "content-length");
                 String transferEncoding = Response.joined(headers, "transfer-encoding");
-                if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+                if (transferEncoding != null
+                        && transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
                     body = readChunked();
                 } else if (length != null) {
                     body = in.readNBytes(Integer.parseInt(length));
@@ -284,7 +287,8 @@ public final class RawHttp {
      * One response as read. Header names are lower case; {@link #rawHead()} is the status line and
      * the header lines as they came, each ended by CRLF.
      */
-    public record Response(String statusLine, int status, Map<String, List<String>> headers, String rawHead, byte[] body) {
+    public record Response(
+            String statusLine, int status, Map<String, List<String>> headers, String rawHead, byte[] body) {
 
         /** The header's value; the values of a repeated header joined by commas; null when absent. */
         public String header(String name) {

@@ -1,14 +1,13 @@
 package dev.mockstorage.junit5;
 
 import dev.mockstorage.junit5.internal.MockStorageExtension;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs a mock-storage server in this JVM for each test: a fresh server, data directory and port per

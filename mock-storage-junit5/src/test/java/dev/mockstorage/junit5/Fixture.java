@@ -1,14 +1,13 @@
 package dev.mockstorage.junit5;
 
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Marks a fixture class: run only through {@link Fixtures#run} (EngineTestKit), never on its own. Surefire
@@ -29,7 +28,8 @@ public @interface Fixture {
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             return context.getConfigurationParameter(PARAMETER).isPresent()
                     ? ConditionEvaluationResult.enabled("run by EngineTestKit")
-                    : ConditionEvaluationResult.disabled("a fixture of an extension test; runs only through EngineTestKit");
+                    : ConditionEvaluationResult.disabled(
+                            "a fixture of an extension test; runs only through EngineTestKit");
         }
     }
 }

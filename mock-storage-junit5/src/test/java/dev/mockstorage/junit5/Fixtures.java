@@ -1,18 +1,16 @@
 package dev.mockstorage.junit5;
 
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
-import java.util.Map;
-import java.util.stream.Collectors;
-
 /** Runs {@link Fixture} classes through the Jupiter engine and reports what happened. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static EngineExecutionResults run(Class<?> fixture) {
         return run(fixture, Map.of());
@@ -32,7 +30,10 @@ final class Fixtures {
     }
 
     private static String describe(Event e) {
-        return e.getTestDescriptor().getDisplayName() + ": " + e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::toString).orElse("?");
+        return e.getTestDescriptor().getDisplayName() + ": "
+                + e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+                        .map(Throwable::toString)
+                        .orElse("?");
     }
 }

@@ -18,99 +18,92 @@ class MisuseTest {
     @MockStorage(nodes = 0)
     static class NoNodes {
         @Test
-        void test(MockStorageRuntime storage) {
-        }
+        void test(MockStorageRuntime storage) {}
     }
 
     @Fixture
     static class PerClassOnMethod {
         @Test
         @MockStorage(lifecycle = MockStorage.Lifecycle.PER_CLASS)
-        void test(MockStorageRuntime storage) {
-        }
+        void test(MockStorageRuntime storage) {}
     }
 
     @Fixture
     @MockStorage(thirdPartyScripts = "scripts/missing.json")
     static class MissingScript {
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage(thirdPartyScripts = "scripts/broken.json")
     static class BrokenScript {
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage(seed = "no-such-folder")
     static class MissingSeed {
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage(seed = "bad-seed")
     static class SeedWithoutBucketFolder {
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage(seed = "scripts/upstream.json")
     static class SeedIsAFile {
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage(config = "bad-config.json")
     static class BadConfig {
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage(buckets = "Not_A_Bucket")
     static class BadBucket {
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage(lifecycle = MockStorage.Lifecycle.PER_CLASS, nodes = -1)
     static class PerClassNoNodes {
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage
     static class PerMethodIntoBeforeAll {
         @BeforeAll
-        static void before(MockStorageRuntime storage) {
-        }
+        static void before(MockStorageRuntime storage) {}
 
         @Test
-        void test() {
-        }
+        void test() {}
     }
 
     private static Throwable failure(Class<?> fixture) {
         EngineExecutionResults results = Fixtures.run(fixture);
         assertEquals(0, results.testEvents().succeeded().count());
-        return results.allEvents().failed().stream().findFirst().orElseThrow(() -> new AssertionError("no failure"))
-                .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        return results.allEvents().failed().stream()
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no failure"))
+                .getPayload(TestExecutionResult.class)
+                .orElseThrow()
+                .getThrowable()
+                .orElseThrow();
     }
 
     private static void assertMisuse(Class<?> fixture, String... parts) {
@@ -129,7 +122,10 @@ class MisuseTest {
 
     @Test
     void perClassOnAMethod() {
-        assertMisuse(PerClassOnMethod.class, "@MockStorage(lifecycle = PER_CLASS) on method test()", "only valid on a class");
+        assertMisuse(
+                PerClassOnMethod.class,
+                "@MockStorage(lifecycle = PER_CLASS) on method test()",
+                "only valid on a class");
     }
 
     @Test

@@ -10,6 +10,15 @@ import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.verification.Times;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,16 +33,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** {@code @MockStorage} through the Jupiter engine: fixture classes run by EngineTestKit, their events asserted. */
 class MockStorageExtensionTest {
@@ -55,7 +54,8 @@ class MockStorageExtensionTest {
 
     private static boolean answers(URI endpoint) {
         try {
-            HttpURLConnection c = (HttpURLConnection) endpoint.resolve("/health").toURL().openConnection();
+            HttpURLConnection c =
+                    (HttpURLConnection) endpoint.resolve("/health").toURL().openConnection();
             c.setConnectTimeout(1000);
             return c.getResponseCode() == 200;
         } catch (IOException e) {
@@ -114,10 +114,12 @@ class MockStorageExtensionTest {
         Path dir = (Path) SEEN.peek();
         try {
             assertTrue(Files.isDirectory(dir.resolve("stg1")));
-            assertTrue(results.allEvents().reportingEntryPublished().stream().anyMatch(e -> e.toString().contains(dir.toString())));
+            assertTrue(results.allEvents().reportingEntryPublished().stream()
+                    .anyMatch(e -> e.toString().contains(dir.toString())));
         } finally {
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -125,21 +127,38 @@ class MockStorageExtensionTest {
     // --- attributes --------------------------------------------------------------------------------
 
     @Fixture
-    @MockStorage(nodes = 2, buckets = {"aaa", "bbb"}, seed = "seed-folder", thirdPartyScripts = "scripts/upstream.json",
+    @MockStorage(
+            nodes = 2,
+            buckets = {"aaa", "bbb"},
+            seed = "seed-folder",
+            thirdPartyScripts = "scripts/upstream.json",
             config = "mock-storage-test.json")
     static class Attributes {
         @Test
         void everythingIsThere(MockStorageServer server, S3Client s3) {
             assertEquals(2, server.nodes().list().size());
-            assertEquals("meow", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
-            assertEquals("woof", s3.getObjectAsBytes(b -> b.bucket("photos").key("2024/dog.txt")).asUtf8String());
-            assertEquals("# docs", s3.getObjectAsBytes(b -> b.bucket("docs").key("readme.md")).asUtf8String());
-            List<String> buckets = s3.listBuckets().buckets().stream().map(b -> b.name()).toList();
+            assertEquals(
+                    "meow",
+                    s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
+            assertEquals(
+                    "woof",
+                    s3.getObjectAsBytes(b -> b.bucket("photos").key("2024/dog.txt"))
+                            .asUtf8String());
+            assertEquals(
+                    "# docs",
+                    s3.getObjectAsBytes(b -> b.bucket("docs").key("readme.md")).asUtf8String());
+            List<String> buckets =
+                    s3.listBuckets().buckets().stream().map(b -> b.name()).toList();
             assertEquals(List.of("aaa", "bbb", "docs", "from-config", "photos"), buckets);
             // the script (with its body_file next to it) answers the read-through
-            assertEquals("from upstream", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg")).asUtf8String());
+            assertEquals(
+                    "from upstream",
+                    s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg")).asUtf8String());
             server.thirdParty().verify(Times.once(), Match.get("photos", "cat.jpg"));
-            assertTrue(server.dataDirectory().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()),
+            assertTrue(
+                    server.dataDirectory()
+                            .startsWith(Path.of(System.getProperty("java.io.tmpdir"))
+                                    .toAbsolutePath()),
                     "the config file's data_dir is overridden");
             assertNotEquals(8080, server.port(), "the config file's port is overridden");
         }
@@ -178,9 +197,20 @@ class MockStorageExtensionTest {
         @Test
         void syncAndAsync(S3Client s3, S3AsyncClient async, MockStorageRuntime storage) throws Exception {
             s3.putObject(x -> x.bucket("bkt").key("k"), RequestBody.fromString("v"));
-            assertEquals("v", async.getObject(x -> x.bucket("bkt").key("k"), AsyncResponseTransformer.toBytes()).get().asUtf8String());
-            assertThrows(NoSuchKeyException.class, () -> s3.getObject(x -> x.bucket("bkt").key("missing")));
-            assertEquals(storage.endpoint().getPort(), s3.serviceClientConfiguration().endpointOverride().orElseThrow().getPort());
+            assertEquals(
+                    "v",
+                    async.getObject(x -> x.bucket("bkt").key("k"), AsyncResponseTransformer.toBytes())
+                            .get()
+                            .asUtf8String());
+            assertThrows(
+                    NoSuchKeyException.class,
+                    () -> s3.getObject(x -> x.bucket("bkt").key("missing")));
+            assertEquals(
+                    storage.endpoint().getPort(),
+                    s3.serviceClientConfiguration()
+                            .endpointOverride()
+                            .orElseThrow()
+                            .getPort());
             SEEN.add(s3);
         }
     }
@@ -199,13 +229,17 @@ class MockStorageExtensionTest {
     static class Unscripted {
         @Test
         void readsAnUnscriptedKey(S3Client s3) {
-            assertThrows(NoSuchKeyException.class, () -> s3.getObject(b -> b.bucket("photos").key("cat.jpeg")));
+            assertThrows(
+                    NoSuchKeyException.class,
+                    () -> s3.getObject(b -> b.bucket("photos").key("cat.jpeg")));
         }
 
         @Test
         @MockStorage(buckets = "photos", thirdPartyScripts = "scripts/upstream.json", failOnUnscriptedCalls = false)
         void allowed(S3Client s3) {
-            assertThrows(NoSuchKeyException.class, () -> s3.getObject(b -> b.bucket("photos").key("cat.jpeg")));
+            assertThrows(
+                    NoSuchKeyException.class,
+                    () -> s3.getObject(b -> b.bucket("photos").key("cat.jpeg")));
         }
     }
 
@@ -214,13 +248,20 @@ class MockStorageExtensionTest {
         EngineExecutionResults results = Fixtures.run(Unscripted.class);
         assertEquals(1, results.testEvents().succeeded().count(), () -> Fixtures.failures(results));
         assertEquals(1, results.testEvents().failed().count());
-        Throwable failure = results.testEvents().failed().stream().findFirst().orElseThrow()
-                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        Throwable failure = results.testEvents().failed().stream()
+                .findFirst()
+                .orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .orElseThrow()
+                .getThrowable()
+                .orElseThrow();
         assertTrue(failure instanceof AssertionError, failure.toString());
         String message = failure.getMessage();
         assertTrue(message.contains("1 third-party call matched no script"), message);
         assertTrue(message.contains("GET /photos/cat.jpeg"), message);
-        assertTrue(message.contains("closest script: cat (GET bucket=photos key=\"cat.jpg\") differs in key \"cat.jpeg\""), message);
+        assertTrue(
+                message.contains("closest script: cat (GET bucket=photos key=\"cat.jpg\") differs in key \"cat.jpeg\""),
+                message);
         assertTrue(message.contains("failOnUnscriptedCalls = false"), message);
     }
 
@@ -321,13 +362,18 @@ class MockStorageExtensionTest {
     @Test
     void repeatedParameterizedAndNestedTestsEachGetAFreshServer() {
         runPassing(Templates.class, 6);
-        assertEquals(6, SEEN.stream().distinct().count(), "one data directory (one server) per invocation; ports may be reused once a server has closed: " + SEEN);
+        assertEquals(
+                6,
+                SEEN.stream().distinct().count(),
+                "one data directory (one server) per invocation; ports may be reused once a server has closed: "
+                        + SEEN);
     }
 
     @Test
     void fixturesDoNotRunOnTheirOwn() {
         EngineExecutionResults results = org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
-                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(PerMethod.class)).execute();
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(PerMethod.class))
+                .execute();
         assertEquals(0, results.testEvents().started().count());
         assertEquals(1, results.containerEvents().skipped().count());
     }

@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.server.MockStorageServer;
-import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
-import org.junit.platform.testkit.engine.EngineExecutionResults;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** PER_METHOD servers with {@code junit.jupiter.execution.parallel.enabled=true}, methods concurrent. */
 class ParallelTest {
@@ -51,11 +50,13 @@ class ParallelTest {
 
     @Test
     void everyConcurrentTestHasItsOwnServer() {
-        EngineExecutionResults results = Fixtures.run(Concurrent.class, Map.of(
-                "junit.jupiter.execution.parallel.enabled", "true",
-                "junit.jupiter.execution.parallel.mode.default", "concurrent",
-                "junit.jupiter.execution.parallel.config.strategy", "fixed",
-                "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"));
+        EngineExecutionResults results = Fixtures.run(
+                Concurrent.class,
+                Map.of(
+                        "junit.jupiter.execution.parallel.enabled", "true",
+                        "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                        "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"));
         assertEquals(10, results.testEvents().succeeded().count(), () -> Fixtures.failures(results));
         assertEquals(10, PORTS.size(), "ports " + PORTS);
     }

@@ -69,6 +69,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
 
     /** True for {@code mock-storage:<tag>}: no registry serves it, the engine has it or builds it. */
     private final boolean ownImage;
+
     private final String ownImageName;
 
     /** The handle of the running container, made on the first {@link #runtime()} after each start. */
@@ -106,8 +107,7 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
         }
         withExposedPorts(PORT);
         // the port alone proves nothing: docker-proxy accepts on the host port before the JVM serves
-        waitingFor(Wait.forHttp("/health").forPort(PORT).forStatusCode(200)
-                .withStartupTimeout(Duration.ofSeconds(60)));
+        waitingFor(Wait.forHttp("/health").forPort(PORT).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(60)));
     }
 
     /**
@@ -146,7 +146,8 @@ public class MockStorageContainer extends GenericContainer<MockStorageContainer>
     /** {@code storage.nodes} -> {@code MOCK_STORAGE_STORAGE_NODES}, the server's naming rule. */
     static String envName(String setting) {
         if (setting == null || !SETTING_NAME.matcher(setting).matches()) {
-            throw new IllegalArgumentException("withSetting: \"" + setting + "\" is not a setting name (e.g. queue.workers)");
+            throw new IllegalArgumentException(
+                    "withSetting: \"" + setting + "\" is not a setting name (e.g. queue.workers)");
         }
         return "MOCK_STORAGE_" + setting.toUpperCase(Locale.ROOT).replace('.', '_');
     }

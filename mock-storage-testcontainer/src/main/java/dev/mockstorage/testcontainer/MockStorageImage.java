@@ -64,8 +64,7 @@ final class MockStorageImage {
 
     private static volatile String jarSha256;
 
-    private MockStorageImage() {
-    }
+    private MockStorageImage() {}
 
     /** {@code mock-storage:<version of this module>}. */
     static DockerImageName defaultName() {
@@ -111,7 +110,8 @@ final class MockStorageImage {
         synchronized (BUILD_LOCK) {
             InspectImageResponse found = inspect(docker, image);
             if (found != null) {
-                Map<String, String> labels = found.getConfig() == null ? null : found.getConfig().getLabels();
+                Map<String, String> labels =
+                        found.getConfig() == null ? null : found.getConfig().getLabels();
                 String label = labels == null ? null : labels.get(JAR_LABEL);
                 if (label == null || label.equals(wanted)) {
                     return image;
@@ -120,7 +120,8 @@ final class MockStorageImage {
             } else if (!mayBuild) {
                 throw new IllegalStateException("The Docker engine has no image " + image + ", and no registry serves "
                         + REPOSITORY + ". This mock-storage-testcontainer (" + VERSION + ") builds "
-                        + defaultName().asCanonicalNameString() + " by itself: use new MockStorageContainer() or that name;"
+                        + defaultName().asCanonicalNameString()
+                        + " by itself: use new MockStorageContainer() or that name;"
                         + " another version's image is built from its own mock-storage-testcontainer jar.");
             }
             return build(image, baseImage, wanted);
@@ -129,7 +130,10 @@ final class MockStorageImage {
 
     private static String build(String image, String baseImage, String jarSha256) {
         long started = System.nanoTime();
-        LOG.info("Building {} on {} from the mock-storage-testcontainer jar (once; later starts reuse it)", image, baseImage);
+        LOG.info(
+                "Building {} on {} from the mock-storage-testcontainer jar (once; later starts reuse it)",
+                image,
+                baseImage);
         Path jar = null;
         boolean temporary = false;
         try {
@@ -151,8 +155,11 @@ final class MockStorageImage {
                     .withBuildImageCmdModifier(cmd -> cmd.withLabels(Map.of(JAR_LABEL, jarSha256)))
                     .get();
         } catch (IOException | URISyntaxException e) {
-            throw new UncheckedIOException(new IOException("mock-storage image " + image
-                    + ": could not read the build context from the mock-storage-testcontainer jar: " + e.getMessage(), e));
+            throw new UncheckedIOException(new IOException(
+                    "mock-storage image " + image
+                            + ": could not read the build context from the mock-storage-testcontainer jar: "
+                            + e.getMessage(),
+                    e));
         } catch (RuntimeException e) {
             throw new IllegalStateException(buildFailed(image, baseImage, rootMessage(e)), e);
         } finally {
@@ -169,9 +176,11 @@ final class MockStorageImage {
     }
 
     static String buildFailed(String image, String baseImage, String cause) {
-        return "The Docker engine has no image " + image + ", and building it failed: " + cause + ". Tried: docker build"
+        return "The Docker engine has no image " + image + ", and building it failed: " + cause
+                + ". Tried: docker build"
                 + " with BASE_IMAGE=" + baseImage + " (the system property " + BASE_IMAGE_PROPERTY + " or the variable "
-                + BASE_IMAGE_ENV + " names the base; default " + DEFAULT_BASE_IMAGE + "). Give a Java 17 base the engine"
+                + BASE_IMAGE_ENV + " names the base; default " + DEFAULT_BASE_IMAGE
+                + "). Give a Java 17 base the engine"
                 + " has or can pull (without a registry: scripts/make-jre-base.sh of the mock-storage repository makes"
                 + " local/jre17:offline), or build the image yourself: in a mock-storage checkout, `mvn package -DskipTests`"
                 + " then `scripts/build-image.sh " + image + " <base image>`.";
@@ -193,11 +202,13 @@ final class MockStorageImage {
     }
 
     private static IllegalStateException noEngine(String image, RuntimeException cause) {
-        return new IllegalStateException("Cannot start " + image + ": no Docker engine answers (Testcontainers tried"
-                + " DOCKER_HOST, ~/.testcontainers.properties and the usual sockets; its log says what each gave)."
-                + " Start one (e.g. `dockerd`, Docker Desktop) or point DOCKER_HOST at it; the image is then built there"
-                + " from this jar, or by hand: in a mock-storage checkout, `mvn package -DskipTests` then"
-                + " `scripts/build-image.sh " + image + " <base image>`.", cause);
+        return new IllegalStateException(
+                "Cannot start " + image + ": no Docker engine answers (Testcontainers tried"
+                        + " DOCKER_HOST, ~/.testcontainers.properties and the usual sockets; its log says what each gave)."
+                        + " Start one (e.g. `dockerd`, Docker Desktop) or point DOCKER_HOST at it; the image is then built there"
+                        + " from this jar, or by hand: in a mock-storage checkout, `mvn package -DskipTests` then"
+                        + " `scripts/build-image.sh " + image + " <base image>`.",
+                cause);
     }
 
     private static InspectImageResponse inspect(DockerClient docker, String image) {
@@ -214,10 +225,11 @@ final class MockStorageImage {
         if (known != null) {
             return known;
         }
-        try (InputStream in = new DigestInputStream(resource("mock-storage.jar").openStream(),
-                MessageDigest.getInstance("SHA-256"))) {
+        try (InputStream in = new DigestInputStream(
+                resource("mock-storage.jar").openStream(), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
-            known = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            known = HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

@@ -12,8 +12,7 @@ import org.testcontainers.DockerClientFactory;
  */
 final class DockerCheck {
 
-    private DockerCheck() {
-    }
+    private DockerCheck() {}
 
     static void requireDocker() {
         if (!DockerClientFactory.instance().isDockerAvailable()) {

@@ -46,7 +46,8 @@ class MockStorageContainerIT {
         shared = new MockStorageContainer().withNodes(5).withBuckets("preset-one", "preset-two");
         long t0 = System.nanoTime();
         shared.start();
-        System.out.printf("MockStorageContainerIT: start() to healthy in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf(
+                "MockStorageContainerIT: start() to healthy in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
 
     @AfterAll
@@ -60,14 +61,19 @@ class MockStorageContainerIT {
         return S3Client.builder()
                 .endpointOverride(c.getS3Endpoint())
                 .region(Region.of(c.getRegion()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(c.getAccessKey(), c.getSecretKey())))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(c.getAccessKey(), c.getSecretKey())))
                 .forcePathStyle(true)
                 .build();
     }
 
     static HttpResponse<String> get(URI uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     static long count(String text, String needle) {
@@ -81,12 +87,18 @@ class MockStorageContainerIT {
         assertEquals(shared.getMappedPort(MockStorageContainer.PORT), endpoint.getPort());
         try (S3Client s3 = s3(shared)) {
             s3.createBucket(b -> b.bucket("round-trip"));
-            s3.putObject(b -> b.bucket("round-trip").key("dir/hello.txt"), RequestBody.fromString("hello from a container"));
+            s3.putObject(
+                    b -> b.bucket("round-trip").key("dir/hello.txt"), RequestBody.fromString("hello from a container"));
             s3.putObject(b -> b.bucket("round-trip").key("dir/second.txt"), RequestBody.fromString("2"));
-            assertEquals("hello from a container",
-                    s3.getObjectAsBytes(b -> b.bucket("round-trip").key("dir/hello.txt")).asUtf8String());
-            assertEquals(List.of("dir/hello.txt", "dir/second.txt"),
-                    s3.listObjectsV2(b -> b.bucket("round-trip").prefix("dir/")).contents().stream().map(S3Object::key).toList());
+            assertEquals(
+                    "hello from a container",
+                    s3.getObjectAsBytes(b -> b.bucket("round-trip").key("dir/hello.txt"))
+                            .asUtf8String());
+            assertEquals(
+                    List.of("dir/hello.txt", "dir/second.txt"),
+                    s3.listObjectsV2(b -> b.bucket("round-trip").prefix("dir/")).contents().stream()
+                            .map(S3Object::key)
+                            .toList());
         }
     }
 
@@ -94,7 +106,9 @@ class MockStorageContainerIT {
     void healthOnTheAdminUrlShowsTheNodesOfWithNodes() throws Exception {
         HttpResponse<String> health = get(shared.getAdminUrl().resolve("/health"));
         assertEquals(200, health.statusCode());
-        assertTrue(health.body().contains("\"status\" : \"UP\"") || health.body().contains("\"status\":\"UP\""), health.body());
+        assertTrue(
+                health.body().contains("\"status\" : \"UP\"") || health.body().contains("\"status\":\"UP\""),
+                health.body());
         assertEquals(5, count(health.body(), "\"path\""), health.body());
         assertTrue(health.body().contains("/data/stg5"), health.body());
     }
@@ -102,7 +116,8 @@ class MockStorageContainerIT {
     @Test
     void withBucketsExistWhenTheContainerIsReady() {
         try (S3Client s3 = s3(shared)) {
-            List<String> names = s3.listBuckets().buckets().stream().map(Bucket::name).toList();
+            List<String> names =
+                    s3.listBuckets().buckets().stream().map(Bucket::name).toList();
             assertTrue(names.containsAll(List.of("preset-one", "preset-two")), names.toString());
         }
     }
@@ -110,12 +125,17 @@ class MockStorageContainerIT {
     @Test
     void runsAsANonRootUserWithTheVolumeWritable() {
         assertEquals("10001:10001", shared.getContainerInfo().getConfig().getUser());
-        assertTrue(shared.getContainerInfo().getMounts().stream().anyMatch(m -> "/data".equals(m.getDestination().getPath())),
+        assertTrue(
+                shared.getContainerInfo().getMounts().stream()
+                        .anyMatch(m -> "/data".equals(m.getDestination().getPath())),
                 "the data directory is a volume");
         // SQLite and the nodes live in /data: a write proves uid 10001 may write there
         try (S3Client s3 = s3(shared)) {
             s3.putObject(b -> b.bucket("preset-one").key("written-by-10001"), RequestBody.fromString("x"));
-            assertEquals(1, s3.headObject(b -> b.bucket("preset-one").key("written-by-10001")).contentLength());
+            assertEquals(
+                    1,
+                    s3.headObject(b -> b.bucket("preset-one").key("written-by-10001"))
+                            .contentLength());
         }
     }
 
@@ -132,36 +152,53 @@ class MockStorageContainerIT {
             assertEquals(2, count(health, "\"path\""), health);
             try (S3Client s3 = s3(c)) { // auto_create_buckets from the file: no CreateBucket needed
                 s3.putObject(b -> b.bucket("made-on-put").key("k"), RequestBody.fromString("v"));
-                assertEquals("v", s3.getObjectAsBytes(b -> b.bucket("made-on-put").key("k")).asUtf8String());
+                assertEquals(
+                        "v",
+                        s3.getObjectAsBytes(b -> b.bucket("made-on-put").key("k"))
+                                .asUtf8String());
             }
         }
     }
 
     @Test
     void withStrictAuthChecksSignaturesOnS3AndTheAdminApiAndTheRuntimeSignsItsCalls() throws Exception {
-        try (MockStorageContainer c = new MockStorageContainer().withStrictAuth().withCredentials("AKIDIT", "it-secret")
+        try (MockStorageContainer c = new MockStorageContainer()
+                .withStrictAuth()
+                .withCredentials("AKIDIT", "it-secret")
                 .withBuckets("signed")) {
             c.start();
             try (S3Client s3 = s3(c)) {
                 s3.putObject(b -> b.bucket("signed").key("k"), RequestBody.fromString("v"));
-                assertEquals("v", s3.getObjectAsBytes(b -> b.bucket("signed").key("k")).asUtf8String());
+                assertEquals(
+                        "v",
+                        s3.getObjectAsBytes(b -> b.bucket("signed").key("k")).asUtf8String());
             }
-            try (S3Client wrong = S3Client.builder().endpointOverride(c.getS3Endpoint()).region(Region.of(c.getRegion()))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDIT", "wrong")))
-                    .forcePathStyle(true).build()) {
+            try (S3Client wrong = S3Client.builder()
+                    .endpointOverride(c.getS3Endpoint())
+                    .region(Region.of(c.getRegion()))
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDIT", "wrong")))
+                    .forcePathStyle(true)
+                    .build()) {
                 S3Exception e = assertThrows(S3Exception.class, () -> wrong.listObjectsV2(b -> b.bucket("signed")));
                 assertEquals("SignatureDoesNotMatch", e.awsErrorDetails().errorCode());
             }
             assertEquals(403, get(c.getS3Endpoint().resolve("/signed/k")).statusCode()); // unsigned
-            assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode());      // probes need no keys
+            assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode()); // probes need no keys
 
             HttpResponse<String> unsigned = get(c.getAdminUrl().resolve("/api/v1/stats"));
             assertEquals(403, unsigned.statusCode());
-            assertTrue(unsigned.body().contains("AccessDenied") && unsigned.body().contains("auth.mode=strict"), unsigned.body());
+            assertTrue(
+                    unsigned.body().contains("AccessDenied") && unsigned.body().contains("auth.mode=strict"),
+                    unsigned.body());
             // the handle signs every admin call with the container's keys
             c.runtime().createBucket("by-runtime");
-            c.runtime().putObject("by-runtime", "k", "from the handle".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    "text/plain");
+            c.runtime()
+                    .putObject(
+                            "by-runtime",
+                            "k",
+                            "from the handle".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            "text/plain");
             c.runtime().awaitIdle(Duration.ofSeconds(10));
             assertEquals(2, c.runtime().stats().objects().count());
             c.runtime().reset();
@@ -172,7 +209,8 @@ class MockStorageContainerIT {
     @Test
     void anotherContainerOnTheNetworkReachesItByAlias() {
         try (Network network = Network.newNetwork();
-             MockStorageContainer storage = new MockStorageContainer().withNetwork(network).withNetworkAliases("s3")) {
+                MockStorageContainer storage =
+                        new MockStorageContainer().withNetwork(network).withNetworkAliases("s3")) {
             storage.start();
             // a second container of the image runs the jar's own health check against http://s3:8080/health
             try (GenericContainer<?> client = healthcheckFrom(network, "s3")) {
@@ -198,7 +236,8 @@ class MockStorageContainerIT {
 
     @Test
     void withThirdPartyUrlIsAcceptedByTheServer() throws Exception {
-        try (MockStorageContainer c = new MockStorageContainer().withThirdPartyUrl("http://upstream.invalid:9000/{key}")) {
+        try (MockStorageContainer c =
+                new MockStorageContainer().withThirdPartyUrl("http://upstream.invalid:9000/{key}")) {
             c.start(); // an unknown MOCK_STORAGE_* variable would stop the server: healthy means accepted
             assertEquals(200, get(c.getAdminUrl().resolve("/health")).statusCode());
         }
@@ -211,8 +250,9 @@ class MockStorageContainerIT {
                     "match": { "method": "GET", "bucket": "photos", "key": "cat.txt" },
                     "response": { "status": 200, "headers": { "Content-Type": "text/plain" }, "body": "meow" } } ]
                 """);
-        try (MockStorageContainer c = new MockStorageContainer().withBuckets("photos").withThirdPartyScript(file);
-             S3Client s3 = startAndConnect(c)) {
+        try (MockStorageContainer c =
+                        new MockStorageContainer().withBuckets("photos").withThirdPartyScript(file);
+                S3Client s3 = startAndConnect(c)) {
             // the object is not stored: the GET reads through from the script, then it is stored
             var got = s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt"));
             assertEquals("meow", got.asUtf8String());
@@ -222,7 +262,8 @@ class MockStorageContainerIT {
             assertEquals("cat", c.runtime().thirdParty().scripts().get(0).id());
             c.runtime().thirdParty().verify(Times.once(), dev.mockstorage.thirdparty.Match.get("photos", "cat.txt"));
             // an unscripted key is no upstream object
-            assertThrows(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
+            assertThrows(
+                    software.amazon.awssdk.services.s3.model.NoSuchKeyException.class,
                     () -> s3.getObjectAsBytes(b -> b.bucket("photos").key("dog.txt")));
             assertEquals(1, c.runtime().thirdParty().unmatchedCalls().size());
         }

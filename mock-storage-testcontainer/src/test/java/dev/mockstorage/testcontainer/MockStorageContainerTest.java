@@ -34,7 +34,8 @@ class MockStorageContainerTest {
             assertEquals("local/jre17:probe", MockStorageImage.baseImage());
             System.clearProperty(MockStorageImage.BASE_IMAGE_PROPERTY);
             String env = System.getenv(MockStorageImage.BASE_IMAGE_ENV);
-            assertEquals(env == null || env.isBlank() ? "eclipse-temurin:17-jre" : env.trim(), MockStorageImage.baseImage());
+            assertEquals(
+                    env == null || env.isBlank() ? "eclipse-temurin:17-jre" : env.trim(), MockStorageImage.baseImage());
         } finally {
             if (before == null) {
                 System.clearProperty(MockStorageImage.BASE_IMAGE_PROPERTY);
@@ -60,22 +61,27 @@ class MockStorageContainerTest {
         try (MockStorageContainer c = new MockStorageContainer().withSetting("queue.workers", "4")) {
             assertEquals("4", c.getEnvMap().get("MOCK_STORAGE_QUEUE_WORKERS"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withSetting("QUEUE_WORKERS", "4"))
-                    .getMessage().startsWith("withSetting"));
+                    .getMessage()
+                    .startsWith("withSetting"));
         }
     }
 
     @Test
     void anotherImageNeedsToBeDeclaredCompatible() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new MockStorageContainer("minio/minio:RELEASE.2025"));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> new MockStorageContainer("minio/minio:RELEASE.2025"));
         assertTrue(e.getMessage().contains("mock-storage"), e.getMessage());
         new MockStorageContainer(DockerImageName.parse("registry.example/team/s3-fixture:1.0")
-                .asCompatibleSubstituteFor("mock-storage")).close();
+                        .asCompatibleSubstituteFor("mock-storage"))
+                .close();
         new MockStorageContainer("mock-storage:0.0.9").close();
     }
 
     @Test
     void settingsBecomeTheServersEnvironmentVariables() {
-        try (MockStorageContainer c = new MockStorageContainer().withNodes(5).withBuckets("alpha", "beta")
+        try (MockStorageContainer c = new MockStorageContainer()
+                .withNodes(5)
+                .withBuckets("alpha", "beta")
                 .withThirdPartyUrl("http://upstream:9000/{bucket}/{key}")) {
             assertEquals("5", c.getEnvMap().get("MOCK_STORAGE_STORAGE_NODES"));
             assertEquals("alpha,beta", c.getEnvMap().get("MOCK_STORAGE_STORAGE_BUCKETS"));
@@ -96,7 +102,8 @@ class MockStorageContainerTest {
             assertEquals("container-secret", c.getEnvMap().get("MOCK_STORAGE_AUTH_SECRET_KEY"));
             assertEquals("AKIDCONTAINER", c.getAccessKey());
             assertEquals("container-secret", c.getSecretKey());
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withCredentials("a/b", "s")).getMessage()
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withCredentials("a/b", "s"))
+                    .getMessage()
                     .startsWith("withCredentials"));
         }
     }
@@ -112,16 +119,25 @@ class MockStorageContainerTest {
     @Test
     void badArgumentsFailAtOnceNamingTheMethod(@TempDir Path dir) {
         try (MockStorageContainer c = new MockStorageContainer()) {
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withNodes(0)).getMessage().startsWith("withNodes"));
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withBuckets()).getMessage().startsWith("withBuckets"));
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withBuckets("a,b")).getMessage().startsWith("withBuckets"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withNodes(0))
+                    .getMessage()
+                    .startsWith("withNodes"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withBuckets())
+                    .getMessage()
+                    .startsWith("withBuckets"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withBuckets("a,b"))
+                    .getMessage()
+                    .startsWith("withBuckets"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withConfig(dir.resolve("missing.json")))
-                    .getMessage().startsWith("withConfig"));
+                    .getMessage()
+                    .startsWith("withConfig"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyScript(dir))
-                    .getMessage().startsWith("withThirdPartyScript"));
+                    .getMessage()
+                    .startsWith("withThirdPartyScript"));
             assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://bad host/{key}"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withThirdPartyUrl("http://upstream:9000/"))
-                    .getMessage().contains("{key}"));
+                    .getMessage()
+                    .contains("{key}"));
         }
     }
 }

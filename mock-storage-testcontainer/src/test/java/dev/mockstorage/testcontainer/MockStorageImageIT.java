@@ -29,7 +29,8 @@ class MockStorageImageIT {
     void aMissingImageOnABaseThatCannotBePulledFailsAtOnceSayingWhatWasTriedAndHowToBuildIt() {
         String image = "mock-storage:it-unbuildable-" + Long.toHexString(System.nanoTime());
         String base = "registry.invalid/no-such/jre:17";
-        IllegalStateException e = assertTimeoutPreemptively(FAILS_WITHIN,
+        IllegalStateException e = assertTimeoutPreemptively(
+                FAILS_WITHIN,
                 () -> assertThrows(IllegalStateException.class, () -> MockStorageImage.ensure(image, base, true)));
         String message = e.getMessage();
         System.out.println("MockStorageImageIT: the message: " + message);
@@ -37,14 +38,21 @@ class MockStorageImageIT {
         assertTrue(message.contains("BASE_IMAGE=" + base), message);
         assertTrue(message.contains("MOCK_STORAGE_BASE_IMAGE") && message.contains("mockstorage.baseImage"), message);
         assertTrue(message.contains("scripts/build-image.sh " + image), message);
-        assertTrue(DockerClientFactory.instance().client().listImagesCmd().withImageNameFilter(image).exec().isEmpty(),
+        assertTrue(
+                DockerClientFactory.instance()
+                        .client()
+                        .listImagesCmd()
+                        .withImageNameFilter(image)
+                        .exec()
+                        .isEmpty(),
                 "nothing is tagged " + image);
     }
 
     @Test
     void anotherVersionsImageThatTheEngineLacksFailsAtStartNamingTheOneThisModuleBuilds() {
         try (MockStorageContainer c = new MockStorageContainer("mock-storage:0.0.0-not-built")) {
-            RuntimeException e = assertTimeoutPreemptively(FAILS_WITHIN, () -> assertThrows(RuntimeException.class, c::start));
+            RuntimeException e =
+                    assertTimeoutPreemptively(FAILS_WITHIN, () -> assertThrows(RuntimeException.class, c::start));
             String message = causes(e);
             assertTrue(message.contains("no image mock-storage:0.0.0-not-built"), message);
             assertTrue(message.contains(MockStorageContainer.defaultImageName().asCanonicalNameString()), message);
@@ -56,14 +64,33 @@ class MockStorageImageIT {
         String image = MockStorageContainer.defaultImageName().asCanonicalNameString();
         String base = MockStorageImage.baseImage();
         assertEquals(image, MockStorageImage.ensure(image, base, true)); // built here or by an earlier test
-        String id = DockerClientFactory.instance().client().inspectImageCmd(image).exec().getId();
+        String id = DockerClientFactory.instance()
+                .client()
+                .inspectImageCmd(image)
+                .exec()
+                .getId();
 
         long t0 = System.nanoTime();
         assertEquals(image, MockStorageImage.ensure(image, base, true));
-        System.out.printf("MockStorageImageIT: an existing image is reused in %.1f ms%n", (System.nanoTime() - t0) / 1e6);
-        assertEquals(id, DockerClientFactory.instance().client().inspectImageCmd(image).exec().getId(), "not rebuilt");
-        assertEquals(MockStorageImage.embeddedJarSha256(), DockerClientFactory.instance().client().inspectImageCmd(image)
-                .exec().getConfig().getLabels().get(MockStorageImage.JAR_LABEL));
+        System.out.printf(
+                "MockStorageImageIT: an existing image is reused in %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        assertEquals(
+                id,
+                DockerClientFactory.instance()
+                        .client()
+                        .inspectImageCmd(image)
+                        .exec()
+                        .getId(),
+                "not rebuilt");
+        assertEquals(
+                MockStorageImage.embeddedJarSha256(),
+                DockerClientFactory.instance()
+                        .client()
+                        .inspectImageCmd(image)
+                        .exec()
+                        .getConfig()
+                        .getLabels()
+                        .get(MockStorageImage.JAR_LABEL));
     }
 
     private static String causes(Throwable e) {

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.StorageNodes;
 import dev.mockstorage.internal.config.Setting;
 import dev.mockstorage.journal.RequestPattern;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
@@ -29,7 +29,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -50,8 +49,11 @@ class MockStorageRuntimeIT {
     static void startBoth() {
         DockerCheck.requireDocker();
         // the same settings on both: three nodes, and a miss asks the upstream once (no retries)
-        server = MockStorageServer.builder().dataDirectory(dir.resolve("data")).nodes(3)
-                .setting(Setting.THIRD_PARTY_RETRIES.dottedName(), "0").start();
+        server = MockStorageServer.builder()
+                .dataDirectory(dir.resolve("data"))
+                .nodes(3)
+                .setting(Setting.THIRD_PARTY_RETRIES.dottedName(), "0")
+                .start();
         container = new MockStorageContainer().withNodes(3).withSetting("third_party.retries", "0");
         container.start();
     }
@@ -67,7 +69,9 @@ class MockStorageRuntimeIT {
     }
 
     static Stream<Named<MockStorageRuntime>> runtimes() {
-        return Stream.of(Named.<MockStorageRuntime>of("in-process", server), Named.<MockStorageRuntime>of("container", container.runtime()));
+        return Stream.of(
+                Named.<MockStorageRuntime>of("in-process", server),
+                Named.<MockStorageRuntime>of("container", container.runtime()));
     }
 
     private static S3Client s3(MockStorageRuntime storage) {
@@ -90,20 +94,30 @@ class MockStorageRuntimeIT {
         long hitsBefore = storage.stats().thirdParty().hits();
 
         try (S3Client s3 = s3(storage)) {
-            assertEquals("hello", s3.getObjectAsBytes(b -> b.bucket("photos").key("readme.txt")).asUtf8String());
+            assertEquals(
+                    "hello",
+                    s3.getObjectAsBytes(b -> b.bucket("photos").key("readme.txt"))
+                            .asUtf8String());
 
             // 1. script the upstream: a GET of a missing key reads through from it
-            storage.thirdParty().script(ThirdPartyScript.when(Match.get("photos", "cat.txt"))
-                    .respond(Reply.ok("meow").contentType("text/plain")));
+            storage.thirdParty()
+                    .script(ThirdPartyScript.when(Match.get("photos", "cat.txt"))
+                            .respond(Reply.ok("meow").contentType("text/plain")));
             // 2. run the code under test
-            assertEquals("meow", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
+            assertEquals(
+                    "meow",
+                    s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
             // 3. verify: the upstream was asked once, the S3 request is in the journal
             storage.thirdParty().verify(Times.once(), Match.get("photos", "cat.txt"));
-            assertThrows(AssertionError.class, () -> storage.thirdParty().verify(Times.exactly(2), Match.get("photos", "cat.txt")));
+            assertThrows(
+                    AssertionError.class,
+                    () -> storage.thirdParty().verify(Times.exactly(2), Match.get("photos", "cat.txt")));
             storage.requests().verify(RequestPattern.getObject("photos", "cat.txt"));
 
             ServerStats stats = storage.stats();
-            assertEquals(List.of("photos"), stats.buckets().stream().map(ServerStats.Bucket::name).toList());
+            assertEquals(
+                    List.of("photos"),
+                    stats.buckets().stream().map(ServerStats.Bucket::name).toList());
             ServerStats.Bucket photos = stats.buckets().get(0);
             assertEquals(List.of(2L, 9L), List.of(photos.objects(), photos.bytes())); // hello + meow, stored
             assertEquals(hitsBefore + 1, stats.thirdParty().hits());
@@ -113,12 +127,15 @@ class MockStorageRuntimeIT {
             storage.awaitIdle(Duration.ofSeconds(10));
             stats = storage.stats();
             assertEquals(0, stats.queue().depth());
-            assertEquals(3, stats.nodes().stream().mapToLong(ServerStats.Node::blobs).sum()); // meow on 3 nodes
+            assertEquals(
+                    3, stats.nodes().stream().mapToLong(ServerStats.Node::blobs).sum()); // meow on 3 nodes
 
             // a node down: reads come from another replica
             storage.nodes().down("stg1");
             assertFalse(storage.nodes().list().get(0).up());
-            assertEquals("meow", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
+            assertEquals(
+                    "meow",
+                    s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
             storage.nodes().up("stg1");
             assertTrue(storage.nodes().list().stream().allMatch(StorageNodes.Node::up));
             assertThrows(IllegalArgumentException.class, () -> storage.nodes().down("stg9"));
@@ -136,14 +153,18 @@ class MockStorageRuntimeIT {
     void scriptsNamingLocalFilesWorkOnBoth(MockStorageRuntime storage) throws Exception {
         storage.reset();
         storage.createBucket("docs");
-        Path fixtures = Files.createDirectories(dir.resolve("fixtures-" + storage.endpoint().getPort()));
+        Path fixtures = Files.createDirectories(
+                dir.resolve("fixtures-" + storage.endpoint().getPort()));
         Files.writeString(fixtures.resolve("dog.txt"), "woof");
-        Path json = Files.writeString(fixtures.resolve("scripts.json"),
+        Path json = Files.writeString(
+                fixtures.resolve("scripts.json"),
                 "[{\"match\": {\"key\": \"dog.txt\"}, \"response\": {\"body_file\": \"dog.txt\"}}]");
         storage.thirdParty().loadScripts(json); // relative to the JSON file, read in this JVM
 
         try (S3Client s3 = s3(storage)) {
-            assertEquals("woof", s3.getObjectAsBytes(b -> b.bucket("docs").key("dog.txt")).asUtf8String());
+            assertEquals(
+                    "woof",
+                    s3.getObjectAsBytes(b -> b.bucket("docs").key("dog.txt")).asUtf8String());
         }
         assertEquals(1, storage.thirdParty().calls().size());
         assertEquals("docs", storage.thirdParty().calls().get(0).bucket());

@@ -23,7 +23,17 @@ public enum AdminRoute {
     GET_OBJECT("GET", "/api/v1/objects/{bucket}/{key+}", "AdminGetObject"),
     DELETE_OBJECT("DELETE", "/api/v1/objects/{bucket}/{key+}", "AdminDeleteObject"),
     STATS("GET", "/api/v1/stats", "AdminStats"),
-    SEARCH("GET", "/api/v1/search", "AdminSearch", "q", "bucket", "content_type", "min_size", "max_size", "limit", "cursor"),
+    SEARCH(
+            "GET",
+            "/api/v1/search",
+            "AdminSearch",
+            "q",
+            "bucket",
+            "content_type",
+            "min_size",
+            "max_size",
+            "limit",
+            "cursor"),
     GET_REQUESTS("GET", "/api/v1/requests", "AdminGetRequests", "operation", "bucket", "key", "status", "limit"),
     CLEAR_REQUESTS("DELETE", "/api/v1/requests", "AdminClearRequests"),
     // ---- runtime: waiting, reset, buckets, fault injection and the clock (MockStorageRuntime over HTTP)
@@ -208,11 +218,17 @@ public enum AdminRoute {
             StringBuilder sb = new StringBuilder();
             for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
                 int c = b & 0xff;
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                        || c == '_' || c == '~') {
+                if ((c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
+                        || c == '-'
+                        || c == '.'
+                        || c == '_'
+                        || c == '~') {
                     sb.append((char) c);
                 } else {
-                    sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    sb.append('%')
+                            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                             .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
                 }
             }

@@ -56,7 +56,8 @@ final class AdminSigner {
         signed.put("x-amz-content-sha256", payload);
         signed.put("x-amz-date", amzDate);
         StringBuilder canonicalHeaders = new StringBuilder();
-        signed.forEach((name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
+        signed.forEach((name, value) ->
+                canonicalHeaders.append(name).append(':').append(value).append('\n'));
         String signedHeaders = String.join(";", signed.keySet());
         String canonicalRequest = method + "\n" + (uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()) + "\n"
                 + canonicalQuery(uri.getRawQuery()) + "\n" + canonicalHeaders + "\n" + signedHeaders + "\n" + payload;
@@ -67,8 +68,14 @@ final class AdminSigner {
             key = hmac(key, part);
         }
         String signature = HEX.formatHex(hmac(key, stringToSign));
-        return Map.of("x-amz-date", amzDate, "x-amz-content-sha256", payload, "Authorization",
-                ALGORITHM + " Credential=" + accessKey + "/" + scope + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
+        return Map.of(
+                "x-amz-date",
+                amzDate,
+                "x-amz-content-sha256",
+                payload,
+                "Authorization",
+                ALGORITHM + " Credential=" + accessKey + "/" + scope + ", SignedHeaders=" + signedHeaders
+                        + ", Signature=" + signature);
     }
 
     /** The Host header java.net.http sends: the port only when it is not the scheme's default. */
@@ -87,7 +94,10 @@ final class AdminSigner {
         for (String part : rawQuery.split("&")) {
             if (!part.isEmpty()) {
                 int eq = part.indexOf('=');
-                pairs.add(eq < 0 ? new String[] {part, ""} : new String[] {part.substring(0, eq), part.substring(eq + 1)});
+                pairs.add(
+                        eq < 0
+                                ? new String[] {part, ""}
+                                : new String[] {part.substring(0, eq), part.substring(eq + 1)});
             }
         }
         pairs.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));

@@ -24,11 +24,16 @@ class AdminJsonTest {
 
     @Test
     void statsRoundTrip() {
-        ServerStats stats = new ServerStats(T, 1234, new ServerStats.Totals(3, 30),
+        ServerStats stats = new ServerStats(
+                T,
+                1234,
+                new ServerStats.Totals(3, 30),
                 List.of(new ServerStats.Bucket("a", 2, 20, 5, 50, T), new ServerStats.Bucket("b", 1, 10, 0, 0, null)),
-                List.of(new ServerStats.Node("stg1", "/d/stg1", "UP", null, 3, 30, 1000, 500),
+                List.of(
+                        new ServerStats.Node("stg1", "/d/stg1", "UP", null, 3, 30, 1000, 500),
                         new ServerStats.Node("stg2", "/d/stg2", "DOWN", "gone", 0, 0, -1, -1)),
-                new ServerStats.Queue(1, 1000, 7, 1, 4, 2, 3), new ServerStats.ThirdParty(1, 2, 3),
+                new ServerStats.Queue(1, 1000, 7, 1, 4, 2, 3),
+                new ServerStats.ThirdParty(1, 2, 3),
                 List.of(new ServerStats.Requests("PutObject", 200, 4)),
                 new ServerStats.Consistency(2, T, 1, Map.of("ORPHAN", 1L, "MISSING_REPLICA", 0L), 1, 0, 0));
         assertEquals(stats, again(AdminJson.writeStats(stats), AdminJson::readStats));
@@ -36,21 +41,45 @@ class AdminJsonTest {
 
     @Test
     void consistencyReportsRoundTrip() {
-        ConsistencyReport report = new ConsistencyReport(T, 12, true, 4, 9, List.of("stg3: down"), List.of(
-                new ConsistencyReport.Finding(ConsistencyReport.Kind.ORPHAN, null, null, "blob1", "stg1", "old", "deleted"),
-                new ConsistencyReport.Finding(ConsistencyReport.Kind.CHECKSUM_MISMATCH, "b", "k", "blob2", "stg2", "md5", null)));
+        ConsistencyReport report = new ConsistencyReport(
+                T,
+                12,
+                true,
+                4,
+                9,
+                List.of("stg3: down"),
+                List.of(
+                        new ConsistencyReport.Finding(
+                                ConsistencyReport.Kind.ORPHAN, null, null, "blob1", "stg1", "old", "deleted"),
+                        new ConsistencyReport.Finding(
+                                ConsistencyReport.Kind.CHECKSUM_MISMATCH, "b", "k", "blob2", "stg2", "md5", null)));
         assertEquals(report, again(AdminJson.writeConsistencyReport(report), AdminJson::readConsistencyReport));
         assertEquals(1, AdminJson.writeConsistencyReport(report).get("repaired").asLong());
     }
 
     @Test
     void requestsAndNodesRoundTrip() {
-        List<RecordedRequest> requests = List.of(new RecordedRequest(T, "R1", "127.0.0.1", "PUT", "PutObject", "b", "a b/ü",
-                200, null, 5, 0, 1_500_000, Map.of("content-type", "text/plain")),
-                new RecordedRequest(T, null, "::1", "GET", "Unknown", null, null, 404, "NoSuchKey", 0, 10, 7, Map.of()));
+        List<RecordedRequest> requests = List.of(
+                new RecordedRequest(
+                        T,
+                        "R1",
+                        "127.0.0.1",
+                        "PUT",
+                        "PutObject",
+                        "b",
+                        "a b/ü",
+                        200,
+                        null,
+                        5,
+                        0,
+                        1_500_000,
+                        Map.of("content-type", "text/plain")),
+                new RecordedRequest(
+                        T, null, "::1", "GET", "Unknown", null, null, 404, "NoSuchKey", 0, 10, 7, Map.of()));
         assertEquals(requests, again(AdminJson.writeRequests(requests, 9), AdminJson::readRequests));
         assertEquals(9, AdminJson.writeRequests(requests, 9).get("matching").asInt());
-        List<StorageNodes.Node> nodes = List.of(new StorageNodes.Node("stg1", true, null, Duration.ZERO),
+        List<StorageNodes.Node> nodes = List.of(
+                new StorageNodes.Node("stg1", true, null, Duration.ZERO),
                 new StorageNodes.Node("stg2", false, "taken down", Duration.ofMillis(40)));
         assertEquals(nodes, again(AdminJson.writeNodes(nodes), AdminJson::readNodes));
     }

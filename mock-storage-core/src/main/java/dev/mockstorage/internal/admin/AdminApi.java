@@ -17,7 +17,6 @@ import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.journal.RequestJournal;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.thirdparty.ThirdParty;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -67,9 +66,17 @@ public final class AdminApi implements HttpHandler {
      * @param signatureCheck strict mode: throws the S3 error of a request that is not properly signed (the S3 API's
      *                    checker); null in open mode, where nothing is checked
      */
-    public AdminApi(ObjectService service, Inspection inspection, RequestJournal journal, Metrics metrics,
-                    ThirdParty thirdParty, FaultInjection faults, Runnable reset,
-                    Function<Boolean, ConsistencyReport> consistency, Config config, Consumer<HttpRequest> signatureCheck) {
+    public AdminApi(
+            ObjectService service,
+            Inspection inspection,
+            RequestJournal journal,
+            Metrics metrics,
+            ThirdParty thirdParty,
+            FaultInjection faults,
+            Runnable reset,
+            Function<Boolean, ConsistencyReport> consistency,
+            Config config,
+            Consumer<HttpRequest> signatureCheck) {
         this.signatureCheck = signatureCheck;
         ObserveRoutes observe = new ObserveRoutes(service, inspection, journal, metrics);
         ObjectRoutes objects = new ObjectRoutes(service, inspection);
@@ -82,8 +89,13 @@ public final class AdminApi implements HttpHandler {
     }
 
     /** The handler of each route: the switch covers every route of the table, or this does not compile. */
-    private static Handler handlerOf(AdminRoute route, ObserveRoutes observe, ObjectRoutes objects, RuntimeRoutes runtime,
-                                     InspectRoutes inspect, ThirdPartyRoutes third) {
+    private static Handler handlerOf(
+            AdminRoute route,
+            ObserveRoutes observe,
+            ObjectRoutes objects,
+            RuntimeRoutes runtime,
+            InspectRoutes inspect,
+            ThirdPartyRoutes third) {
         return switch (route) {
             case HEALTH, HEALTH_HEAD -> observe::health;
             case METRICS -> observe::metrics;
@@ -126,13 +138,17 @@ public final class AdminApi implements HttpHandler {
     /** True when the request is for this API rather than the S3 API. */
     public static boolean owns(HttpRequest request) {
         String p = request.rawPath();
-        return p.equals("/health") || p.equals("/metrics") || p.startsWith(AdminRoute.API + "/") || p.equals(AdminRoute.API);
+        return p.equals("/health")
+                || p.equals("/metrics")
+                || p.startsWith(AdminRoute.API + "/")
+                || p.equals(AdminRoute.API);
     }
 
     @Override
     public HttpResponse handle(HttpRequest request) {
         String operation = "AdminUnknown";
-        String requestId = "A" + Long.toHexString(requestCounter.incrementAndGet()).toUpperCase(Locale.ROOT);
+        String requestId =
+                "A" + Long.toHexString(requestCounter.incrementAndGet()).toUpperCase(Locale.ROOT);
         HttpResponse response;
         String error = null;
         try {
@@ -174,8 +190,10 @@ public final class AdminApi implements HttpHandler {
             error = ErrorCode.InternalError.name();
             response = error(new StorageException(ErrorCode.InternalError, "internal error: " + e, null, e));
         }
-        return response.header("X-Request-Id", requestId).attribute(Observer.ATTR_ADMIN, Boolean.TRUE)
-                .attribute(HttpResponse.ATTR_OPERATION, operation).attribute(HttpResponse.ATTR_ERROR, error)
+        return response.header("X-Request-Id", requestId)
+                .attribute(Observer.ATTR_ADMIN, Boolean.TRUE)
+                .attribute(HttpResponse.ATTR_OPERATION, operation)
+                .attribute(HttpResponse.ATTR_ERROR, error)
                 .attribute(HttpResponse.ATTR_REQUEST_ID, requestId);
     }
 
@@ -186,23 +204,32 @@ public final class AdminApi implements HttpHandler {
     private static StorageException noRoute(HttpRequest request, List<String> allowed) {
         String rawPath = request.rawPath();
         if (!allowed.isEmpty()) {
-            return new StorageException(ErrorCode.MethodNotAllowed, request.method() + " is not allowed on " + rawPath
-                    + "; use " + String.join(" or ", allowed));
+            return new StorageException(
+                    ErrorCode.MethodNotAllowed,
+                    request.method() + " is not allowed on " + rawPath + "; use " + String.join(" or ", allowed));
         }
         int section = rawPath.startsWith(AdminRoute.API + "/") ? rawPath.indexOf('/', AdminRoute.API.length() + 1) : -1;
         String prefix = section < 0 ? null : rawPath.substring(0, section + 1);
-        List<String> near = prefix == null ? List.of()
-                : AdminRoute.all().stream().filter(r -> r.substring(r.indexOf(' ') + 1).startsWith(prefix)).toList();
-        return new StorageException(ErrorCode.NotFound, "no admin endpoint " + request.method() + " " + rawPath
-                + "; available: " + String.join(", ", near.isEmpty() ? AdminRoute.all() : near));
+        List<String> near = prefix == null
+                ? List.of()
+                : AdminRoute.all().stream()
+                        .filter(r -> r.substring(r.indexOf(' ') + 1).startsWith(prefix))
+                        .toList();
+        return new StorageException(
+                ErrorCode.NotFound,
+                "no admin endpoint " + request.method() + " " + rawPath + "; available: "
+                        + String.join(", ", near.isEmpty() ? AdminRoute.all() : near));
     }
 
     private static void checkParameters(HttpRequest request, Set<String> allowed) {
         for (Map.Entry<String, String> p : request.queryParameters()) {
             if (!allowed.contains(p.getKey()) && !p.getKey().startsWith("X-Amz-")) {
-                throw Params.badParameter(p.getKey(), "unknown query parameter '" + p.getKey() + "'"
-                        + (allowed.isEmpty() ? "; this endpoint takes none" : "; this endpoint takes "
-                        + String.join(", ", new TreeSet<>(allowed))));
+                throw Params.badParameter(
+                        p.getKey(),
+                        "unknown query parameter '" + p.getKey() + "'"
+                                + (allowed.isEmpty()
+                                        ? "; this endpoint takes none"
+                                        : "; this endpoint takes " + String.join(", ", new TreeSet<>(allowed))));
             }
         }
     }
@@ -217,7 +244,9 @@ public final class AdminApi implements HttpHandler {
     }
 
     private static HttpResponse error(StorageException e) {
-        return Replies.json(e.status(), AdminJson.writeError(e.code().name(), e.getMessage(),
-                e.details().get("ArgumentName")));
+        return Replies.json(
+                e.status(),
+                AdminJson.writeError(
+                        e.code().name(), e.getMessage(), e.details().get("ArgumentName")));
     }
 }

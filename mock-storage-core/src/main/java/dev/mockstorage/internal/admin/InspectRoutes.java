@@ -14,7 +14,6 @@ import dev.mockstorage.internal.metadata.TaskRecord;
 import dev.mockstorage.internal.service.Inspection;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.VersionPage;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,15 +47,21 @@ final class InspectRoutes {
         ObjectNode root = AdminJson.object();
         root.putObject("auth").put("mode", c.auth().strict() ? "strict" : "open");
         root.put("console", c.console());
-        root.putObject("storage").put("nodes", c.storage().nodes().size()).put("write_quorum", c.storage().writeQuorum())
+        root.putObject("storage")
+                .put("nodes", c.storage().nodes().size())
+                .put("write_quorum", c.storage().writeQuorum())
                 .put("auto_create_buckets", c.storage().autoCreateBuckets())
                 .put("check_interval_ms", c.storage().consistency().checkIntervalMs());
-        root.putObject("queue").put("size", c.queue().size()).put("workers", c.queue().workers());
+        root.putObject("queue")
+                .put("size", c.queue().size())
+                .put("workers", c.queue().workers());
         root.putObject("journal").put("size", c.observe().journalSize());
         root.putObject("metrics").put("enabled", c.observe().metricsEnabled());
         Config.ThirdParty t = c.thirdParty();
-        ObjectNode tp = root.putObject("third_party").put("enabled", t.enabled())
-                .put("mode", !t.enabled() ? "off" : t.url() != null ? "upstream" : "scripted").put("url", t.url());
+        ObjectNode tp = root.putObject("third_party")
+                .put("enabled", t.enabled())
+                .put("mode", !t.enabled() ? "off" : t.url() != null ? "upstream" : "scripted")
+                .put("url", t.url());
         if (t.buckets() == null) {
             tp.putNull("buckets");
         } else {
@@ -65,7 +70,8 @@ final class InspectRoutes {
         }
         ArrayNode headers = tp.putArray("header_names");
         t.headers().keySet().stream().sorted().forEach(headers::add);
-        tp.put("timeout_ms", t.timeoutMs()).put("retries", t.retries())
+        tp.put("timeout_ms", t.timeoutMs())
+                .put("retries", t.retries())
                 .put("scripts_file", t.scripts() == null ? null : t.scripts().toString());
         return Replies.json(200, root);
     }
@@ -78,8 +84,11 @@ final class InspectRoutes {
         ArrayNode list = root.putArray("buckets");
         for (BucketRecord b : service.buckets().list()) {
             BucketTotals t = totals.get(b.name());
-            list.addObject().put("name", b.name()).put("created", b.createdAt().toString())
-                    .put("versioning", b.versioning()).put("objects", t == null ? 0 : t.objects())
+            list.addObject()
+                    .put("name", b.name())
+                    .put("created", b.createdAt().toString())
+                    .put("versioning", b.versioning())
+                    .put("objects", t == null ? 0 : t.objects())
                     .put("bytes", t == null ? 0 : t.bytes());
         }
         return Replies.json(200, root);
@@ -99,14 +108,21 @@ final class InspectRoutes {
     HttpResponse replicas(HttpRequest request, Map<String, String> path) {
         ObjectRecord o = service.readThrough().headOrFetch(path.get("bucket"), path.get("key"));
         ObjectNode root = AdminJson.object();
-        root.put("bucket", o.bucket()).put("key", o.key()).put("blob", o.blobId()).put("size", o.size());
+        root.put("bucket", o.bucket())
+                .put("key", o.key())
+                .put("blob", o.blobId())
+                .put("size", o.size());
         ArrayNode nodes = root.putArray("replicas");
         for (Inspection.Replica r : inspection.replicas(o)) {
-            ObjectNode n = nodes.addObject().put("node", r.node()).put("node_up", r.nodeUp()).put("state", r.state());
+            ObjectNode n = nodes.addObject()
+                    .put("node", r.node())
+                    .put("node_up", r.nodeUp())
+                    .put("state", r.state());
             if (r.state() == null) {
                 n.putNull("present").putNull("intact");
             } else {
-                n.put("present", !r.state().equals("MISSING")).put("intact", r.state().equals("INTACT"));
+                n.put("present", !r.state().equals("MISSING"))
+                        .put("intact", r.state().equals("INTACT"));
             }
             n.put("detail", r.detail());
         }
@@ -119,7 +135,9 @@ final class InspectRoutes {
         String key = path.get("key");
         VersionPage page = service.listings().listVersions(bucket, key, null, null, null, MAX_VERSIONS);
         ObjectNode root = AdminJson.object();
-        root.put("bucket", bucket).put("key", key).put("versioning", service.buckets().versioning(bucket));
+        root.put("bucket", bucket)
+                .put("key", key)
+                .put("versioning", service.buckets().versioning(bucket));
         ArrayNode list = root.putArray("versions");
         boolean more = page.truncated();
         for (ObjectVersion v : page.versions()) {
@@ -127,8 +145,11 @@ final class InspectRoutes {
                 more = false; // the prefix's later keys
                 break;
             }
-            ObjectNode n = list.addObject().put("version_id", v.versionId()).put("latest", v.latest())
-                    .put("delete_marker", v.deleteMarker()).put("last_modified", v.lastModified().toString());
+            ObjectNode n = list.addObject()
+                    .put("version_id", v.versionId())
+                    .put("latest", v.latest())
+                    .put("delete_marker", v.deleteMarker())
+                    .put("last_modified", v.lastModified().toString());
             if (v.object() != null) {
                 n.put("size", v.object().size()).put("etag", "\"" + v.object().etag() + "\"");
             }
@@ -159,8 +180,14 @@ final class InspectRoutes {
     }
 
     private static void task(ArrayNode list, TaskRecord t) {
-        list.addObject().put("id", t.id()).put("kind", t.kind()).put("payload", t.payload()).put("state", t.state())
-                .put("attempts", t.attempts()).put("created_at", t.createdAt().toString())
-                .put("next_run_at", t.nextRunAt() == null ? null : t.nextRunAt().toString()).put("last_error", t.lastError());
+        list.addObject()
+                .put("id", t.id())
+                .put("kind", t.kind())
+                .put("payload", t.payload())
+                .put("state", t.state())
+                .put("attempts", t.attempts())
+                .put("created_at", t.createdAt().toString())
+                .put("next_run_at", t.nextRunAt() == null ? null : t.nextRunAt().toString())
+                .put("last_error", t.lastError());
     }
 }

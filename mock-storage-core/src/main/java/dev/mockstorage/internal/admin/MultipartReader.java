@@ -2,7 +2,6 @@ package dev.mockstorage.internal.admin;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,7 @@ final class MultipartReader {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private final InputStream in;
-    private final byte[] delimiter;           // CRLF "--" boundary
+    private final byte[] delimiter; // CRLF "--" boundary
     private final byte[] buf;
     private int pos;
     private int limit;
@@ -105,7 +104,9 @@ final class MultipartReader {
             if (colon <= 0) {
                 throw malformed("malformed part header '" + h + "'");
             }
-            headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+            headers.put(
+                    h.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    h.substring(colon + 1).strip());
         }
         String disposition = headers.get("content-disposition");
         if (disposition == null) {

@@ -13,7 +13,6 @@ import dev.mockstorage.internal.service.Inspection;
 import dev.mockstorage.internal.service.ListPage;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.ObjectWrite;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -62,10 +61,16 @@ final class ObjectRoutes {
         }
         String[] after = Params.decodeCursor(request.queryParameter("cursor"));
         if (after != null && !after[0].equals(bucket)) {
-            throw Params.badParameter("cursor", "the cursor belongs to bucket '" + after[0] + "', not '" + bucket + "'");
+            throw Params.badParameter(
+                    "cursor", "the cursor belongs to bucket '" + after[0] + "', not '" + bucket + "'");
         }
-        ListPage page = service.listings().list(bucket, request.queryParameter("prefix"), delimiter, after == null ? null : after[1],
-                Params.limit(request));
+        ListPage page = service.listings()
+                .list(
+                        bucket,
+                        request.queryParameter("prefix"),
+                        delimiter,
+                        after == null ? null : after[1],
+                        Params.limit(request));
         ObjectNode root = AdminJson.object();
         ArrayNode prefixes = root.putArray("prefixes");
         page.commonPrefixes().forEach(prefixes::add);
@@ -81,7 +86,8 @@ final class ObjectRoutes {
     HttpResponse search(HttpRequest request, Map<String, String> path) {
         String text = request.queryParameter("q");
         if (text == null || text.isEmpty()) {
-            throw Params.badParameter("q", "the query parameter 'q' is required: a substring of the keys, or a glob with * and ?");
+            throw Params.badParameter(
+                    "q", "the query parameter 'q' is required: a substring of the keys, or a glob with * and ?");
         }
         boolean glob = text.indexOf('*') >= 0 || text.indexOf('?') >= 0;
         Long min = Params.size(request, "min_size");
@@ -89,16 +95,22 @@ final class ObjectRoutes {
         if (min != null && max != null && min > max) {
             throw Params.badParameter("max_size", "max_size (" + max + ") is below min_size (" + min + ")");
         }
-        ObjectQuery q = new ObjectQuery(request.queryParameter("bucket"), null, glob ? null : text, glob ? text : null,
-                request.queryParameter("content_type"), min, max);
+        ObjectQuery q = new ObjectQuery(
+                request.queryParameter("bucket"),
+                null,
+                glob ? null : text,
+                glob ? text : null,
+                request.queryParameter("content_type"),
+                min,
+                max);
         return page(request, q, glob ? "glob" : "substring");
     }
 
     private HttpResponse page(HttpRequest request, ObjectQuery query, String mode) {
         int limit = Params.limit(request);
         String[] after = Params.decodeCursor(request.queryParameter("cursor"));
-        List<ObjectRecord> found = inspection.find(query, after == null ? null : after[0], after == null ? null : after[1],
-                limit + 1);
+        List<ObjectRecord> found =
+                inspection.find(query, after == null ? null : after[0], after == null ? null : after[1], limit + 1);
         boolean truncated = found.size() > limit;
         List<ObjectRecord> page = truncated ? found.subList(0, limit) : found;
         ObjectNode root = AdminJson.object();
@@ -148,8 +160,15 @@ final class ObjectRoutes {
         if (boundary == null) {
             Params.require("bucket", bucket);
             Params.require("key", key);
-            ObjectRecord stored = service.writes().put(write(bucket, key, request.header("content-type"),
-                    request.declaredBodyLength(), request::trailers), request.body());
+            ObjectRecord stored = service.writes()
+                    .put(
+                            write(
+                                    bucket,
+                                    key,
+                                    request.header("content-type"),
+                                    request.declaredBodyLength(),
+                                    request::trailers),
+                            request.body());
             return Replies.json(201, Replies.object(stored, inspection.replicaNodes(stored)));
         }
         MultipartReader reader = new MultipartReader(request.body(), boundary);
@@ -165,7 +184,9 @@ final class ObjectRoutes {
                     if (stored != null) {
                         throw Params.badParameter("file", "more than one 'file' part; upload one object per request");
                     }
-                    if (key == null && part.filename() != null && !part.filename().isEmpty()) {
+                    if (key == null
+                            && part.filename() != null
+                            && !part.filename().isEmpty()) {
                         key = part.filename();
                     }
                     Params.require("bucket", bucket);
@@ -173,8 +194,11 @@ final class ObjectRoutes {
                     String type = contentType != null ? contentType : part.contentType();
                     stored = service.writes().put(write(bucket, key, type, -1, Map::of), part.body());
                 }
-                default -> throw Params.badParameter(name, "unknown form field '" + name
-                        + "'; the form takes bucket, key, content_type and file (bucket and key before file)");
+                default ->
+                    throw Params.badParameter(
+                            name,
+                            "unknown form field '" + name
+                                    + "'; the form takes bucket, key, content_type and file (bucket and key before file)");
             }
         }
         if (stored == null) {
@@ -183,17 +207,22 @@ final class ObjectRoutes {
         return Replies.json(201, Replies.object(stored, inspection.replicaNodes(stored)));
     }
 
-    private static ObjectWrite write(String bucket, String key, String contentType, long declaredLength,
-                                     Supplier<Map<String, String>> trailers) {
-        return new ObjectWrite(bucket, key, contentType, Map.of(), Map.of(), null, null, Map.of(), Set.of(), trailers,
-                declaredLength);
+    private static ObjectWrite write(
+            String bucket,
+            String key,
+            String contentType,
+            long declaredLength,
+            Supplier<Map<String, String>> trailers) {
+        return new ObjectWrite(
+                bucket, key, contentType, Map.of(), Map.of(), null, null, Map.of(), Set.of(), trailers, declaredLength);
     }
 
     private static String field(MultipartReader.Part part) throws IOException {
         byte[] value = part.body().readNBytes(MAX_FORM_FIELD_BYTES + 1);
         if (value.length > MAX_FORM_FIELD_BYTES) {
-            throw Params.badParameter(part.name(), "the form field '" + part.name() + "' is longer than "
-                    + MAX_FORM_FIELD_BYTES + " bytes");
+            throw Params.badParameter(
+                    part.name(),
+                    "the form field '" + part.name() + "' is longer than " + MAX_FORM_FIELD_BYTES + " bytes");
         }
         return new String(value, StandardCharsets.UTF_8);
     }

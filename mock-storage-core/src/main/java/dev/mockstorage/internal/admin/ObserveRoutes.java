@@ -11,7 +11,6 @@ import dev.mockstorage.internal.service.Inspection;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestJournal;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +42,13 @@ final class ObserveRoutes {
         List<String> down = new ArrayList<>();
         StringBuilder nodes = new StringBuilder();
         for (Health.Node n : h.nodes()) {
-            nodes.append(nodes.length() == 0 ? "" : ", ").append("{ \"id\" : ").append(jsonString(n.id()))
-                    .append(", \"path\" : ").append(jsonString(n.path()))
-                    .append(", \"status\" : ").append(jsonString(n.up() ? "UP" : "DOWN"));
+            nodes.append(nodes.length() == 0 ? "" : ", ")
+                    .append("{ \"id\" : ")
+                    .append(jsonString(n.id()))
+                    .append(", \"path\" : ")
+                    .append(jsonString(n.path()))
+                    .append(", \"status\" : ")
+                    .append(jsonString(n.up() ? "UP" : "DOWN"));
             if (n.reason() != null) {
                 nodes.append(", \"reason\" : ").append(jsonString(n.reason()));
             }
@@ -56,16 +59,24 @@ final class ObserveRoutes {
         }
         String reason = null;
         if (!h.up()) {
-            reason = !h.database() ? "the metadata database does not answer"
+            reason = !h.database()
+                    ? "the metadata database does not answer"
                     : "writes need " + h.writeQuorum() + " storage node(s) (storage.write_quorum) but " + h.upNodes()
-                    + " are up: " + String.join("; ", down);
+                            + " are up: " + String.join("; ", down);
         } else if (!down.isEmpty()) {
             reason = "storage node(s) down: " + String.join("; ", down);
         }
-        StringBuilder body = new StringBuilder(256).append("{\n  \"status\" : ").append(jsonString(status))
-                .append(",\n  \"uptime_ms\" : ").append(inspection.uptimeMillis())
-                .append(",\n  \"database\" : { \"status\" : ").append(jsonString(h.database() ? "UP" : "DOWN")).append(" }")
-                .append(",\n  \"nodes\" : [ ").append(nodes).append(" ]");
+        StringBuilder body = new StringBuilder(256)
+                .append("{\n  \"status\" : ")
+                .append(jsonString(status))
+                .append(",\n  \"uptime_ms\" : ")
+                .append(inspection.uptimeMillis())
+                .append(",\n  \"database\" : { \"status\" : ")
+                .append(jsonString(h.database() ? "UP" : "DOWN"))
+                .append(" }")
+                .append(",\n  \"nodes\" : [ ")
+                .append(nodes)
+                .append(" ]");
         if (reason != null) {
             body.append(",\n  \"reason\" : ").append(jsonString(reason));
         }
@@ -100,7 +111,9 @@ final class ObserveRoutes {
         if (metrics == null) {
             throw new StorageException(ErrorCode.NotFound, "metrics are off (metrics.enabled = false)");
         }
-        return HttpResponse.status(200).header("Content-Type", Metrics.CONTENT_TYPE).header("Cache-Control", "no-store")
+        return HttpResponse.status(200)
+                .header("Content-Type", Metrics.CONTENT_TYPE)
+                .header("Cache-Control", "no-store")
                 .body(metrics.scrape());
     }
 
@@ -117,15 +130,19 @@ final class ObserveRoutes {
         String statusText = request.queryParameter("status");
         int status = statusText == null ? 0 : Params.intParameter("status", statusText, 100, 599);
         String limitText = request.queryParameter("limit");
-        int limit = limitText == null ? Integer.MAX_VALUE : Params.intParameter("limit", limitText, 1, Integer.MAX_VALUE);
+        int limit =
+                limitText == null ? Integer.MAX_VALUE : Params.intParameter("limit", limitText, 1, Integer.MAX_VALUE);
         List<RecordedRequest> matching = new ArrayList<>();
         for (RecordedRequest r : all) {
-            if ((operation == null || operation.equals(r.operation())) && (bucket == null || bucket.equals(r.bucket()))
-                    && (key == null || key.equals(r.key())) && (status == 0 || status == r.status())) {
+            if ((operation == null || operation.equals(r.operation()))
+                    && (bucket == null || bucket.equals(r.bucket()))
+                    && (key == null || key.equals(r.key()))
+                    && (status == 0 || status == r.status())) {
                 matching.add(r);
             }
         }
-        List<RecordedRequest> page = matching.size() > limit ? matching.subList(matching.size() - limit, matching.size()) : matching;
+        List<RecordedRequest> page =
+                matching.size() > limit ? matching.subList(matching.size() - limit, matching.size()) : matching;
         return Replies.json(200, AdminJson.writeRequests(page, matching.size()));
     }
 

@@ -3,7 +3,6 @@ package dev.mockstorage.internal.admin;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -15,8 +14,7 @@ final class Params {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
-    private Params() {
-    }
+    private Params() {}
 
     /** {@code limit}: 1..{@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}. */
     static int limit(HttpRequest request) {
@@ -37,8 +35,11 @@ final class Params {
         } catch (NumberFormatException e) {
             // below
         }
-        throw badParameter(name, "'" + name + "' must be a whole number from " + min
-                + (max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? " up" : " to " + max) + ", got '" + text + "'");
+        throw badParameter(
+                name,
+                "'" + name + "' must be a whole number from " + min
+                        + (max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? " up" : " to " + max) + ", got '" + text
+                        + "'");
     }
 
     /** A size in bytes (0 or more), or null when the parameter is absent. */
@@ -60,13 +61,16 @@ final class Params {
 
     static void require(String name, String value) {
         if (value == null || value.isEmpty()) {
-            throw badParameter(name, "'" + name + "' is required (as a query parameter, or a form field before 'file')");
+            throw badParameter(
+                    name, "'" + name + "' is required (as a query parameter, or a form field before 'file')");
         }
     }
 
     /** The opaque paging cursor of a listing: the last entry's bucket and key. */
     static String encodeCursor(String bucket, String key) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((bucket + "\n" + key).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((bucket + "\n" + key).getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code [bucket, key]} of a cursor this API returned, or null when there is none. */

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mockstorage.internal.contract.AdminJson;
 import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.metadata.ObjectRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The admin API's answers: JSON, never cached, and the object form the listings and the object routes share. */
 final class Replies {
-    private Replies() {
-    }
+    private Replies() {}
 
     static HttpResponse json(int status, JsonNode body) {
         return json(status, AdminJson.bytes(body));
@@ -25,7 +23,9 @@ final class Replies {
     }
 
     static HttpResponse json(int status, byte[] body) {
-        return HttpResponse.status(status).header("Content-Type", "application/json").header("Cache-Control", "no-store")
+        return HttpResponse.status(status)
+                .header("Content-Type", "application/json")
+                .header("Cache-Control", "no-store")
                 .body(body);
     }
 

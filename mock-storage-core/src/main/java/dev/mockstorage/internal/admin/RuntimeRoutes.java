@@ -10,7 +10,6 @@ import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.service.FaultInjection;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.stats.ConsistencyReport;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,6 +21,7 @@ import java.util.function.Function;
 final class RuntimeRoutes {
     /** Default wait of {@code POST /api/v1/await-idle} without {@code timeout_ms}. */
     static final int DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
     private static final int MAX_MILLIS = 3_600_000;
 
     private final ObjectService service;
@@ -33,7 +33,11 @@ final class RuntimeRoutes {
      * @param reset       what {@code POST /api/v1/reset} runs (the in-process handle's reset)
      * @param consistency runs the consistency check (argument: repair)
      */
-    RuntimeRoutes(ObjectService service, FaultInjection faults, Runnable reset, Function<Boolean, ConsistencyReport> consistency) {
+    RuntimeRoutes(
+            ObjectService service,
+            FaultInjection faults,
+            Runnable reset,
+            Function<Boolean, ConsistencyReport> consistency) {
         this.service = service;
         this.faults = faults;
         this.reset = reset;
@@ -70,8 +74,11 @@ final class RuntimeRoutes {
     }
 
     HttpResponse listNodes(HttpRequest request, Map<String, String> path) {
-        return Replies.json(200, AdminJson.writeNodes(faults.list().stream()
-                .map(n -> new StorageNodes.Node(n.id(), n.up(), n.reason(), n.delay())).toList()));
+        return Replies.json(
+                200,
+                AdminJson.writeNodes(faults.list().stream()
+                        .map(n -> new StorageNodes.Node(n.id(), n.up(), n.reason(), n.delay()))
+                        .toList()));
     }
 
     HttpResponse down(HttpRequest request, Map<String, String> path) {
@@ -112,8 +119,11 @@ final class RuntimeRoutes {
 
     /** {@code GET /api/v1/clock}: the server's time and how far it is ahead of the real time. */
     HttpResponse clock(HttpRequest request, Map<String, String> path) {
-        return Replies.json(200, AdminJson.writeClock(new ClockReading(service.maintenance().clock().instant(),
-                service.maintenance().clock().offset())));
+        return Replies.json(
+                200,
+                AdminJson.writeClock(new ClockReading(
+                        service.maintenance().clock().instant(),
+                        service.maintenance().clock().offset())));
     }
 
     /** {@code POST /api/v1/clock/advance?ms=N}: moves the clock forward (lifecycle rules due by then are queued); the clock after. */
@@ -122,7 +132,8 @@ final class RuntimeRoutes {
         if (text == null) {
             throw Params.badParameter("ms", "'ms' is required: how far to move the clock forward, in milliseconds");
         }
-        service.maintenance().advanceClock(Duration.ofMillis(Params.longParameter("ms", text, 0, Long.MAX_VALUE / 1_000_000)));
+        service.maintenance()
+                .advanceClock(Duration.ofMillis(Params.longParameter("ms", text, 0, Long.MAX_VALUE / 1_000_000)));
         return clock(request, path);
     }
 

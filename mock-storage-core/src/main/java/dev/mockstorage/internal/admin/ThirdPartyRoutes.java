@@ -10,7 +10,6 @@ import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
 import dev.mockstorage.verification.Times;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -70,7 +69,8 @@ final class ThirdPartyRoutes {
     /** Recorded calls, oldest first; {@code ?unmatched=true} for the unscripted ones only. */
     HttpResponse calls(HttpRequest request, Map<String, String> path) {
         boolean unmatched = "true".equals(request.queryParameter("unmatched"));
-        return Replies.json(200, ThirdPartyJson.writeCalls(unmatched ? thirdParty.unmatchedCalls() : thirdParty.calls()));
+        return Replies.json(
+                200, ThirdPartyJson.writeCalls(unmatched ? thirdParty.unmatchedCalls() : thirdParty.calls()));
     }
 
     HttpResponse resetCalls(HttpRequest request, Map<String, String> path) {
@@ -102,11 +102,13 @@ final class ThirdPartyRoutes {
         try {
             byte[] bytes = request.body().readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
-                throw new StorageException(ErrorCode.EntityTooLarge, "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+                throw new StorageException(
+                        ErrorCode.EntityTooLarge, "the request body is larger than " + MAX_BODY_BYTES + " bytes");
             }
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new StorageException(ErrorCode.IncompleteBody, "the request body could not be read: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.IncompleteBody, "the request body could not be read: " + e.getMessage(), null, e);
         }
     }
 }

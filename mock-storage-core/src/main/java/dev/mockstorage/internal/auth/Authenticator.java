@@ -3,7 +3,6 @@ package dev.mockstorage.internal.auth;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,13 +44,15 @@ public final class Authenticator {
     static final Duration MAX_SKEW = Duration.ofMinutes(15);
     /** Longest lifetime of a presigned URL: one week. */
     static final long MAX_EXPIRES_SECONDS = 604_800;
+
     static final String STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
     static final String STREAMING_SIGNED_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
-    private static final List<String> UNSIGNED_BODIES = List.of("UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    private static final List<String> UNSIGNED_BODIES =
+            List.of("UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
-    private static final String V4_ONLY = "The authorization mechanism you have provided is not supported. Please use "
-            + SigV4.ALGORITHM + ".";
+    private static final String V4_ONLY =
+            "The authorization mechanism you have provided is not supported. Please use " + SigV4.ALGORITHM + ".";
 
     private final Map<String, String> secrets;
     private final Clock clock;
@@ -90,23 +91,31 @@ public final class Authenticator {
             return; // CORS preflight: browsers never sign it, and S3 answers it unauthenticated
         }
         String authorization = request.header("authorization");
-        boolean presigned = request.hasQueryParameter("X-Amz-Algorithm") || request.hasQueryParameter("X-Amz-Signature")
+        boolean presigned = request.hasQueryParameter("X-Amz-Algorithm")
+                || request.hasQueryParameter("X-Amz-Signature")
                 || request.hasQueryParameter("X-Amz-Credential");
         if (authorization != null && presigned) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Only one auth mechanism allowed; only the X-Amz-Algorithm "
-                    + "query parameter, Signature query string parameter or the Authorization header should be specified")
-                    .with("ArgumentName", "Authorization").with("ArgumentValue", authorization);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "Only one auth mechanism allowed; only the X-Amz-Algorithm "
+                                    + "query parameter, Signature query string parameter or the Authorization header should be specified")
+                    .with("ArgumentName", "Authorization")
+                    .with("ArgumentValue", authorization);
         }
         if (authorization != null) {
             headerSigned(request, authorization);
         } else if (presigned) {
             presigned(request);
         } else if (request.hasQueryParameter("Signature") || request.hasQueryParameter("AWSAccessKeyId")) {
-            throw new StorageException(ErrorCode.InvalidRequest, V4_ONLY + " (mock-storage checks Signature Version 4 only; "
-                    + "this presigned URL uses Signature Version 2)");
+            throw new StorageException(
+                    ErrorCode.InvalidRequest,
+                    V4_ONLY + " (mock-storage checks Signature Version 4 only; "
+                            + "this presigned URL uses Signature Version 2)");
         } else {
-            throw new StorageException(ErrorCode.AccessDenied, "Access Denied: the request is not signed, and mock-storage "
-                    + "runs with auth.mode=strict (sign with Signature Version 4 and a configured access key)");
+            throw new StorageException(
+                    ErrorCode.AccessDenied,
+                    "Access Denied: the request is not signed, and mock-storage "
+                            + "runs with auth.mode=strict (sign with Signature Version 4 and a configured access key)");
         }
     }
 
@@ -117,9 +126,12 @@ public final class Authenticator {
         int space = auth.indexOf(' ');
         String algorithm = space < 0 ? auth : auth.substring(0, space);
         if (!algorithm.equals(SigV4.ALGORITHM)) {
-            throw new StorageException(ErrorCode.InvalidRequest, V4_ONLY + (algorithm.equals("AWS")
-                    ? " (mock-storage checks Signature Version 4 only; this request uses Signature Version 2)"
-                    : " (got '" + algorithm + "')"));
+            throw new StorageException(
+                    ErrorCode.InvalidRequest,
+                    V4_ONLY
+                            + (algorithm.equals("AWS")
+                                    ? " (mock-storage checks Signature Version 4 only; this request uses Signature Version 2)"
+                                    : " (got '" + algorithm + "')"));
         }
         Map<String, String> fields = new LinkedHashMap<>();
         for (String part : auth.substring(space + 1).split(",")) {
@@ -130,11 +142,15 @@ public final class Authenticator {
         }
         for (String required : List.of("Credential", "SignedHeaders", "Signature")) {
             if (fields.get(required) == null || fields.get(required).isEmpty()) {
-                throw new StorageException(ErrorCode.AuthorizationHeaderMalformed, "The authorization header is malformed; "
-                        + "it has no " + required + " (expected 'AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...')");
+                throw new StorageException(
+                        ErrorCode.AuthorizationHeaderMalformed,
+                        "The authorization header is malformed; " + "it has no " + required
+                                + " (expected 'AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...')");
             }
         }
-        Scope scope = Scope.parse(fields.get("Credential"), ErrorCode.AuthorizationHeaderMalformed,
+        Scope scope = Scope.parse(
+                fields.get("Credential"),
+                ErrorCode.AuthorizationHeaderMalformed,
                 "The authorization header is malformed; the Credential is mal-formed;");
         String secret = secretOf(scope.accessKey());
 
@@ -142,38 +158,55 @@ public final class Authenticator {
         if (amzDate == null) {
             amzDate = fromHttpDate(request.header("date"));
         }
-        Instant time = parseAmzDate(amzDate, ErrorCode.AccessDenied, "AWS authentication requires a valid Date or x-amz-date header");
+        Instant time = parseAmzDate(
+                amzDate, ErrorCode.AccessDenied, "AWS authentication requires a valid Date or x-amz-date header");
         if (!amzDate.startsWith(scope.date())) {
-            throw new StorageException(ErrorCode.AuthorizationHeaderMalformed, "The authorization header is malformed; "
-                    + "Invalid credential date \"" + scope.date() + "\". This date is not the same as X-Amz-Date: \"" + amzDate + "\".");
+            throw new StorageException(
+                    ErrorCode.AuthorizationHeaderMalformed,
+                    "The authorization header is malformed; " + "Invalid credential date \"" + scope.date()
+                            + "\". This date is not the same as X-Amz-Date: \"" + amzDate + "\".");
         }
         Instant now = signingClock.instant();
         if (Duration.between(time, now).abs().compareTo(MAX_SKEW) > 0) {
             throw new StorageException(ErrorCode.RequestTimeTooSkewed, null)
-                    .with("RequestTime", amzDate).with("ServerTime", now.truncatedTo(ChronoUnit.SECONDS).toString())
+                    .with("RequestTime", amzDate)
+                    .with("ServerTime", now.truncatedTo(ChronoUnit.SECONDS).toString())
                     .with("MaxAllowedSkewMilliseconds", Long.toString(MAX_SKEW.toMillis()));
         }
         String payload = request.header("x-amz-content-sha256");
         if (payload == null) {
-            throw new StorageException(ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
+            throw new StorageException(
+                    ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
         }
         payload = payload.strip();
         boolean streamingSigned = payload.equals(STREAMING_SIGNED) || payload.equals(STREAMING_SIGNED_TRAILER);
         boolean hexHash = HEX_SHA256.matcher(payload).matches();
         if (!streamingSigned && !hexHash && !UNSIGNED_BODIES.contains(payload)) {
-            throw new StorageException(ErrorCode.InvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
-                    + "STREAMING-UNSIGNED-PAYLOAD-TRAILER, " + STREAMING_SIGNED + ", " + STREAMING_SIGNED_TRAILER
-                    + " or a valid sha256 value.").with("ArgumentName", "x-amz-content-sha256").with("ArgumentValue", payload);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                                    + "STREAMING-UNSIGNED-PAYLOAD-TRAILER, " + STREAMING_SIGNED + ", "
+                                    + STREAMING_SIGNED_TRAILER
+                                    + " or a valid sha256 value.")
+                    .with("ArgumentName", "x-amz-content-sha256")
+                    .with("ArgumentValue", payload);
         }
         byte[] key = SigV4.signingKey(secret, scope.date(), scope.region(), scope.service());
         String signature = fields.get("Signature");
-        check(request, scope, key, amzDate, signedHeaders(fields.get("SignedHeaders"), ErrorCode.AuthorizationHeaderMalformed),
-                SigV4.canonicalQuery(request.rawQuery(), null), payload, signature);
+        check(
+                request,
+                scope,
+                key,
+                amzDate,
+                signedHeaders(fields.get("SignedHeaders"), ErrorCode.AuthorizationHeaderMalformed),
+                SigV4.canonicalQuery(request.rawQuery(), null),
+                payload,
+                signature);
         if (hexHash) {
             request.verifyBody(new PayloadHashVerifier(payload));
         } else if (streamingSigned) {
-            request.verifyBody(new ChunkSignatureVerifier(key, amzDate, scope.string(), signature,
-                    payload.equals(STREAMING_SIGNED_TRAILER)));
+            request.verifyBody(new ChunkSignatureVerifier(
+                    key, amzDate, scope.string(), signature, payload.equals(STREAMING_SIGNED_TRAILER)));
         }
     }
 
@@ -186,24 +219,37 @@ public final class Authenticator {
         String expires = request.queryParameter("X-Amz-Expires");
         String signedHeaders = request.queryParameter("X-Amz-SignedHeaders");
         String signature = request.queryParameter("X-Amz-Signature");
-        if (algorithm == null || credential == null || amzDate == null || expires == null || signedHeaders == null
+        if (algorithm == null
+                || credential == null
+                || amzDate == null
+                || expires == null
+                || signedHeaders == null
                 || signature == null) {
-            throw new StorageException(ErrorCode.AuthorizationQueryParametersError, "Query-string authentication version 4 "
-                    + "requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, "
-                    + "and X-Amz-Expires parameters.");
+            throw new StorageException(
+                    ErrorCode.AuthorizationQueryParametersError,
+                    "Query-string authentication version 4 "
+                            + "requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, "
+                            + "and X-Amz-Expires parameters.");
         }
         if (!algorithm.equals(SigV4.ALGORITHM)) {
-            throw new StorageException(ErrorCode.AuthorizationQueryParametersError,
+            throw new StorageException(
+                    ErrorCode.AuthorizationQueryParametersError,
                     "X-Amz-Algorithm only supports \"" + SigV4.ALGORITHM + "\"");
         }
-        Scope scope = Scope.parse(credential, ErrorCode.AuthorizationQueryParametersError,
+        Scope scope = Scope.parse(
+                credential,
+                ErrorCode.AuthorizationQueryParametersError,
                 "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed;");
         String secret = secretOf(scope.accessKey());
-        Instant time = parseAmzDate(amzDate, ErrorCode.AuthorizationQueryParametersError,
+        Instant time = parseAmzDate(
+                amzDate,
+                ErrorCode.AuthorizationQueryParametersError,
                 "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
         if (!amzDate.startsWith(scope.date())) {
-            throw new StorageException(ErrorCode.AuthorizationQueryParametersError, "Invalid credential date \"" + scope.date()
-                    + "\". This date is not the same as X-Amz-Date: \"" + amzDate + "\".");
+            throw new StorageException(
+                    ErrorCode.AuthorizationQueryParametersError,
+                    "Invalid credential date \"" + scope.date() + "\". This date is not the same as X-Amz-Date: \""
+                            + amzDate + "\".");
         }
         long seconds;
         try {
@@ -213,27 +259,40 @@ public final class Authenticator {
         }
         if (seconds <= 0 || seconds > MAX_EXPIRES_SECONDS) {
             // a lifetime S3 never grants: 403, as S3 answers it (its other parameter errors are 400)
-            String rule = seconds < 0 ? "must be non-negative" : seconds == 0 ? "must be at least 1 second"
-                    : "must be less than a week (in seconds) that is " + MAX_EXPIRES_SECONDS;
+            String rule = seconds < 0
+                    ? "must be non-negative"
+                    : seconds == 0
+                            ? "must be at least 1 second"
+                            : "must be less than a week (in seconds) that is " + MAX_EXPIRES_SECONDS;
             throw new StorageException(ErrorCode.AuthorizationQueryParametersError, "X-Amz-Expires " + rule)
-                    .with("X-Amz-Expires", expires).withStatus(403);
+                    .with("X-Amz-Expires", expires)
+                    .withStatus(403);
         }
         Instant now = clock.instant();
         if (time.minus(MAX_SKEW).isAfter(now)) {
             throw new StorageException(ErrorCode.AccessDenied, "Request is not valid yet")
-                    .with("X-Amz-Date", amzDate).with("ServerTime", now.truncatedTo(ChronoUnit.SECONDS).toString());
+                    .with("X-Amz-Date", amzDate)
+                    .with("ServerTime", now.truncatedTo(ChronoUnit.SECONDS).toString());
         }
         Instant expiry = time.plusSeconds(seconds);
         if (now.isAfter(expiry)) {
             throw new StorageException(ErrorCode.AccessDenied, "Request has expired")
-                    .with("X-Amz-Expires", expires).with("Expires", expiry.toString())
+                    .with("X-Amz-Expires", expires)
+                    .with("Expires", expiry.toString())
                     .with("ServerTime", now.truncatedTo(ChronoUnit.SECONDS).toString());
         }
         String payload = request.queryParameter("X-Amz-Content-Sha256");
         payload = payload == null ? "UNSIGNED-PAYLOAD" : payload;
         byte[] key = SigV4.signingKey(secret, scope.date(), scope.region(), scope.service());
-        check(request, scope, key, amzDate, signedHeaders(signedHeaders, ErrorCode.AuthorizationQueryParametersError),
-                SigV4.canonicalQuery(request.rawQuery(), "X-Amz-Signature"), payload, signature);
+        check(
+                request,
+                scope,
+                key,
+                amzDate,
+                signedHeaders(signedHeaders, ErrorCode.AuthorizationQueryParametersError),
+                SigV4.canonicalQuery(request.rawQuery(), "X-Amz-Signature"),
+                payload,
+                signature);
         if (HEX_SHA256.matcher(payload).matches()) {
             request.verifyBody(new PayloadHashVerifier(payload));
         }
@@ -242,28 +301,39 @@ public final class Authenticator {
     // ---------------------------------------------------------------- shared
 
     /** Recomputes the signature; the path as received first, then (for clients that normalise it) re-encoded. */
-    private static void check(HttpRequest request, Scope scope, byte[] key, String amzDate, List<String> signedHeaders,
-                              String canonicalQuery, String payload, String provided) {
+    private static void check(
+            HttpRequest request,
+            Scope scope,
+            byte[] key,
+            String amzDate,
+            List<String> signedHeaders,
+            String canonicalQuery,
+            String payload,
+            String provided) {
         String headers = SigV4.canonicalHeaders(signedHeaders, request.headers());
-        String canonical = canonicalRequest(request.method(), request.rawPath(), canonicalQuery, headers, signedHeaders, payload);
+        String canonical =
+                canonicalRequest(request.method(), request.rawPath(), canonicalQuery, headers, signedHeaders, payload);
         String stringToSign = stringToSign(amzDate, scope, canonical);
         if (SigV4.same(SigV4.sign(key, stringToSign), provided)) {
             return;
         }
         String normalised = SigV4.normalisedPath(request.rawPath());
         if (!normalised.equals(request.rawPath())) {
-            String other = canonicalRequest(request.method(), normalised, canonicalQuery, headers, signedHeaders, payload);
+            String other =
+                    canonicalRequest(request.method(), normalised, canonicalQuery, headers, signedHeaders, payload);
             if (SigV4.same(SigV4.sign(key, stringToSign(amzDate, scope, other)), provided)) {
                 return;
             }
         }
         throw new StorageException(ErrorCode.SignatureDoesNotMatch, null)
-                .with("AWSAccessKeyId", scope.accessKey()).with("StringToSign", stringToSign)
-                .with("SignatureProvided", provided).with("CanonicalRequest", canonical);
+                .with("AWSAccessKeyId", scope.accessKey())
+                .with("StringToSign", stringToSign)
+                .with("SignatureProvided", provided)
+                .with("CanonicalRequest", canonical);
     }
 
-    private static String canonicalRequest(String method, String path, String query, String headers, List<String> signed,
-                                           String payload) {
+    private static String canonicalRequest(
+            String method, String path, String query, String headers, List<String> signed, String payload) {
         return method + "\n" + path + "\n" + query + "\n" + headers + "\n" + String.join(";", signed) + "\n" + payload;
     }
 
@@ -280,12 +350,16 @@ public final class Authenticator {
     }
 
     private static List<String> signedHeaders(String value, ErrorCode code) {
-        List<String> names = Arrays.stream(value.split(";")).map(s -> s.strip().toLowerCase(Locale.ROOT)).toList();
+        List<String> names = Arrays.stream(value.split(";"))
+                .map(s -> s.strip().toLowerCase(Locale.ROOT))
+                .toList();
         if (names.isEmpty() || names.stream().anyMatch(String::isEmpty)) {
-            throw new StorageException(code, "SignedHeaders '" + value + "' is not a ';'-separated list of header names");
+            throw new StorageException(
+                    code, "SignedHeaders '" + value + "' is not a ';'-separated list of header names");
         }
         if (!names.contains("host")) {
-            throw new StorageException(code == ErrorCode.AuthorizationQueryParametersError ? code : ErrorCode.AccessDenied,
+            throw new StorageException(
+                    code == ErrorCode.AuthorizationQueryParametersError ? code : ErrorCode.AccessDenied,
                     "Host must be a signed header (SignedHeaders is '" + value + "')");
         }
         return names;
@@ -324,10 +398,12 @@ public final class Authenticator {
                 throw new StorageException(code, prefix + expected + " (got '" + credential + "')");
             }
             if (!p[4].equals("aws4_request")) {
-                throw new StorageException(code, prefix + " incorrect terminal \"" + p[4] + "\". This endpoint uses \"aws4_request\".");
+                throw new StorageException(
+                        code, prefix + " incorrect terminal \"" + p[4] + "\". This endpoint uses \"aws4_request\".");
             }
             if (!p[3].equals("s3")) {
-                throw new StorageException(code, prefix + " incorrect service \"" + p[3] + "\". This endpoint belongs to \"s3\".");
+                throw new StorageException(
+                        code, prefix + " incorrect service \"" + p[3] + "\". This endpoint belongs to \"s3\".");
             }
             return new Scope(p[0], p[1], p[2], p[3]);
         }

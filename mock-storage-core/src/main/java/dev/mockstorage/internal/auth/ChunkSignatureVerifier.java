@@ -3,7 +3,6 @@ package dev.mockstorage.internal.auth;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.BodyVerifier;
-
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +21,7 @@ final class ChunkSignatureVerifier implements BodyVerifier {
     private final boolean trailer;
     private final MessageDigest digest = SigV4.sha256();
     private String previous;
-    private String pending;       // signature of the chunk being read, null before the first header
+    private String pending; // signature of the chunk being read, null before the first header
     private int chunkIndex;
 
     ChunkSignatureVerifier(byte[] signingKey, String amzDate, String scope, String seedSignature, boolean trailer) {
@@ -45,8 +44,10 @@ final class ChunkSignatureVerifier implements BodyVerifier {
         }
         chunkIndex++;
         if (signature == null || signature.isEmpty()) {
-            throw new StorageException(ErrorCode.SignatureDoesNotMatch, "Chunk " + chunkIndex
-                    + " of the aws-chunked body has no chunk-signature, but x-amz-content-sha256 says the chunks are signed");
+            throw new StorageException(
+                    ErrorCode.SignatureDoesNotMatch,
+                    "Chunk " + chunkIndex
+                            + " of the aws-chunked body has no chunk-signature, but x-amz-content-sha256 says the chunks are signed");
         }
         pending = signature;
     }
@@ -62,7 +63,8 @@ final class ChunkSignatureVerifier implements BodyVerifier {
         }
         String provided = trailers.get("x-amz-trailer-signature");
         if (provided == null) {
-            throw new StorageException(ErrorCode.SignatureDoesNotMatch,
+            throw new StorageException(
+                    ErrorCode.SignatureDoesNotMatch,
                     "The aws-chunked body has no x-amz-trailer-signature, but x-amz-content-sha256 says its trailer is signed");
         }
         StringBuilder canonical = new StringBuilder();
@@ -74,8 +76,11 @@ final class ChunkSignatureVerifier implements BodyVerifier {
         String stringToSign = "AWS4-HMAC-SHA256-TRAILER\n" + amzDate + "\n" + scope + "\n" + previous + "\n"
                 + SigV4.sha256Hex(canonical.toString());
         if (!SigV4.same(SigV4.sign(signingKey, stringToSign), provided)) {
-            throw new StorageException(ErrorCode.SignatureDoesNotMatch, "The x-amz-trailer-signature of the aws-chunked "
-                    + "body does not match the trailers received").with("StringToSign", stringToSign)
+            throw new StorageException(
+                            ErrorCode.SignatureDoesNotMatch,
+                            "The x-amz-trailer-signature of the aws-chunked "
+                                    + "body does not match the trailers received")
+                    .with("StringToSign", stringToSign)
                     .with("SignatureProvided", provided);
         }
     }
@@ -85,9 +90,12 @@ final class ChunkSignatureVerifier implements BodyVerifier {
         String stringToSign = "AWS4-HMAC-SHA256-PAYLOAD\n" + amzDate + "\n" + scope + "\n" + previous + "\n"
                 + SigV4.EMPTY_SHA256 + "\n" + dataHash;
         if (!SigV4.same(SigV4.sign(signingKey, stringToSign), pending)) {
-            throw new StorageException(ErrorCode.SignatureDoesNotMatch, "The chunk-signature of chunk " + chunkIndex
-                    + " of the aws-chunked body does not match its data (signatures chain from the request's signature)")
-                    .with("StringToSign", stringToSign).with("SignatureProvided", pending);
+            throw new StorageException(
+                            ErrorCode.SignatureDoesNotMatch,
+                            "The chunk-signature of chunk " + chunkIndex
+                                    + " of the aws-chunked body does not match its data (signatures chain from the request's signature)")
+                    .with("StringToSign", stringToSign)
+                    .with("SignatureProvided", pending);
         }
         previous = pending;
         pending = null;

@@ -3,7 +3,6 @@ package dev.mockstorage.internal.auth;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.BodyVerifier;
-
 import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +26,8 @@ final class PayloadHashVerifier implements BodyVerifier {
         String computed = SigV4.hex(digest.digest());
         if (!computed.equals(expected)) {
             throw new StorageException(ErrorCode.XAmzContentSHA256Mismatch, null)
-                    .with("ClientComputedContentSHA256", expected).with("S3ComputedContentSHA256", computed);
+                    .with("ClientComputedContentSHA256", expected)
+                    .with("S3ComputedContentSHA256", computed);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.auth;
 
 import dev.mockstorage.internal.http.PercentCodec;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -19,8 +18,7 @@ final class SigV4 {
     static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static final HexFormat HEX = HexFormat.of();
 
-    private SigV4() {
-    }
+    private SigV4() {}
 
     static MessageDigest sha256() {
         try {
@@ -63,8 +61,9 @@ final class SigV4 {
 
     /** Whether two hex signatures are equal, in time independent of where they differ. */
     static boolean same(String expected, String provided) {
-        return provided != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                provided.getBytes(StandardCharsets.US_ASCII));
+        return provided != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII), provided.getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
@@ -102,7 +101,10 @@ final class SigV4 {
         StringBuilder sb = new StringBuilder();
         for (String name : signedHeaders) {
             String value = headers.get(name);
-            sb.append(name).append(':').append(value == null ? "" : value.strip().replaceAll(" {2,}", " ")).append('\n');
+            sb.append(name)
+                    .append(':')
+                    .append(value == null ? "" : value.strip().replaceAll(" {2,}", " "))
+                    .append('\n');
         }
         return sb.toString();
     }

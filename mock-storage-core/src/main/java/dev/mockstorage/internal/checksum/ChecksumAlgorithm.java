@@ -2,12 +2,16 @@ package dev.mockstorage.internal.checksum;
 
 import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /** The checksum algorithms S3 supports for {@code x-amz-checksum-*}; values are base64 of the big-endian digest. */
 public enum ChecksumAlgorithm {
-    CRC32, CRC32C, CRC64NVME, SHA1, SHA256;
+    CRC32,
+    CRC32C,
+    CRC64NVME,
+    SHA1,
+    SHA256;
 
     private static final String HEADER_PREFIX = "x-amz-checksum-";
 
@@ -49,7 +53,8 @@ public enum ChecksumAlgorithm {
 
     /** By header name ({@code x-amz-checksum-sha256}: case-insensitive). */
     public static Optional<ChecksumAlgorithm> fromHeader(String headerName) {
-        if (headerName == null || headerName.length() <= HEADER_PREFIX.length()
+        if (headerName == null
+                || headerName.length() <= HEADER_PREFIX.length()
                 || !headerName.regionMatches(true, 0, HEADER_PREFIX, 0, HEADER_PREFIX.length())) {
             return Optional.empty();
         }

@@ -10,6 +10,7 @@ import java.util.Objects;
 final class Crc64Nvme implements Hasher {
     /** The polynomial bit-reversed, as the reflected (LSB-first) algorithm uses it. */
     private static final long POLY_REFLECTED = Long.reverse(0xad93d23594c93659L);
+
     private static final long[][] TABLES = tables();
 
     private long crc = ~0L;

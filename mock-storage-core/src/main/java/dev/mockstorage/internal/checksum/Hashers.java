@@ -6,8 +6,7 @@ import java.util.zip.Checksum;
 
 /** Adapters from the JDK's {@link Checksum} and {@link MessageDigest} to {@link Hasher}. */
 final class Hashers {
-    private Hashers() {
-    }
+    private Hashers() {}
 
     static Hasher digest(String jdkName) {
         try {

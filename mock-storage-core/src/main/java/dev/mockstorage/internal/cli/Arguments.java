@@ -18,7 +18,12 @@ import java.util.Map;
 record Arguments(Command command, Path configFile, Map<String, String> settings, Map<String, String> origins) {
 
     /** What the invocation asks for. */
-    enum Command { SERVE, HEALTHCHECK, WARMUP, HELP }
+    enum Command {
+        SERVE,
+        HEALTHCHECK,
+        WARMUP,
+        HELP
+    }
 
     Arguments {
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
@@ -39,15 +44,19 @@ record Arguments(Command command, Path configFile, Map<String, String> settings,
                 if (command != null) {
                     throw new UsageException("\"" + arg + "\": only one command may be given");
                 }
-                command = arg.equals("serve") ? Command.SERVE : arg.equals("warmup") ? Command.WARMUP : Command.HEALTHCHECK;
+                command = arg.equals("serve")
+                        ? Command.SERVE
+                        : arg.equals("warmup") ? Command.WARMUP : Command.HEALTHCHECK;
             } else if (arg.equals("--config") || arg.startsWith("--config=")) {
-                String file = arg.equals("--config") ? next(args, ++i, "--config FILE") : arg.substring("--config=".length());
+                String file =
+                        arg.equals("--config") ? next(args, ++i, "--config FILE") : arg.substring("--config=".length());
                 if (file.isEmpty()) {
                     throw new UsageException("--config needs a file name");
                 }
                 configFile = Path.of(file);
             } else if (arg.equals("--set") || arg.startsWith("--set=")) {
-                String pair = arg.equals("--set") ? next(args, ++i, "--set NAME=VALUE") : arg.substring("--set=".length());
+                String pair =
+                        arg.equals("--set") ? next(args, ++i, "--set NAME=VALUE") : arg.substring("--set=".length());
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
                     throw new UsageException("--set " + pair + ": expected NAME=VALUE, e.g. --set server.port=9000");
@@ -78,10 +87,11 @@ record Arguments(Command command, Path configFile, Map<String, String> settings,
         return args[i];
     }
 
-    private static void put(Map<String, String> settings, Map<String, String> origins, String name, String value,
-            String how) {
+    private static void put(
+            Map<String, String> settings, Map<String, String> origins, String name, String value, String how) {
         if (Setting.byName(name).isEmpty()) {
-            throw new UsageException(how + " " + name + "=" + value + ": unknown setting; known: " + Setting.knownNames());
+            throw new UsageException(
+                    how + " " + name + "=" + value + ": unknown setting; known: " + Setting.knownNames());
         }
         settings.remove(name); // keep the order of the last occurrence
         settings.put(name, value);

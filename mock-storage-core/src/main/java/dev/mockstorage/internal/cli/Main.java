@@ -1,17 +1,17 @@
 package dev.mockstorage.internal.cli;
 
-import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.ConfigException;
 import dev.mockstorage.internal.config.ConfigLoader;
 import dev.mockstorage.internal.config.Setting;
+import dev.mockstorage.server.MockStorageServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +48,7 @@ public final class Main {
      */
     static final String LOG_FORMAT = "%1$tF %1$tT %4$s %5$s%6$s%n";
 
-    private Main() {
-    }
+    private Main() {}
 
     /** Entry point of the standalone jar. */
     public static void main(String[] args) {
@@ -118,7 +117,9 @@ public final class Main {
          */
         Map<String, String> builderSettings() {
             Map<String, String> all = new LinkedHashMap<>(settings);
-            all.put(Setting.SERVER_PORT.dottedName(), Integer.toString(config.server().port()));
+            all.put(
+                    Setting.SERVER_PORT.dottedName(),
+                    Integer.toString(config.server().port()));
             all.put(Setting.CONSOLE_ENABLED.dottedName(), Boolean.toString(config.console()));
             return all;
         }
@@ -143,15 +144,18 @@ public final class Main {
             return FAILED;
         }
         CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-                out.println("mock-storage stopped");
-                out.flush();
-            } finally {
-                closed.countDown();
-            }
-        }, "mock-storage-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                server.close();
+                                out.println("mock-storage stopped");
+                                out.flush();
+                            } finally {
+                                closed.countDown();
+                            }
+                        },
+                        "mock-storage-shutdown"));
         out.println(listeningLine(plan.config().server().host(), server.port(), server.dataDirectory()));
         out.flush();
         try {
@@ -181,15 +185,25 @@ public final class Main {
         try {
             MockStorageServer.Builder builder = MockStorageServer.builder();
             plan.builderSettings().forEach(builder::setting);
-            builder.setting(Setting.DATABASE_DSN.dottedName(), dir.resolve("metadata.db").toString());
+            builder.setting(
+                    Setting.DATABASE_DSN.dottedName(),
+                    dir.resolve("metadata.db").toString());
             builder.host("127.0.0.1").port(0).dataDirectory(dir);
             int requests = 0;
             try (MockStorageServer server = builder.start()) {
                 String base = "http://127.0.0.1:" + server.port();
                 String[][] session = {
-                    {"GET", "/health"}, {"PUT", "/warmup"}, {"PUT", "/warmup/object.txt"}, {"HEAD", "/warmup/object.txt"},
-                    {"GET", "/warmup/object.txt"}, {"GET", "/warmup?list-type=2"}, {"GET", "/"},
-                    {"DELETE", "/warmup/object.txt"}, {"GET", "/api/v1/stats"}, {"GET", "/metrics"}, {"GET", "/console/"},
+                    {"GET", "/health"},
+                    {"PUT", "/warmup"},
+                    {"PUT", "/warmup/object.txt"},
+                    {"HEAD", "/warmup/object.txt"},
+                    {"GET", "/warmup/object.txt"},
+                    {"GET", "/warmup?list-type=2"},
+                    {"GET", "/"},
+                    {"DELETE", "/warmup/object.txt"},
+                    {"GET", "/api/v1/stats"},
+                    {"GET", "/metrics"},
+                    {"GET", "/console/"},
                 };
                 for (String[] request : session) {
                     send(request[0], URI.create(base + request[1]));
@@ -282,8 +296,8 @@ public final class Main {
     static String listeningLine(String host, int port, Path dataDirectory) {
         String bound = "http://" + urlHost(host) + ":" + port;
         if (isWildcard(host)) {
-            return "mock-storage listening on " + bound + " (every interface, e.g. http://" + connectHost(host) + ":" + port
-                    + "; data: " + dataDirectory + ")";
+            return "mock-storage listening on " + bound + " (every interface, e.g. http://" + connectHost(host) + ":"
+                    + port + "; data: " + dataDirectory + ")";
         }
         return "mock-storage listening on " + bound + " (data: " + dataDirectory + ")";
     }
@@ -339,9 +353,17 @@ public final class Main {
                 Settings (later wins: defaults < config file < environment < command line):
                 """.formatted(ConfigLoader.CONFIG_FILE_ENV));
         for (Setting<?> s : Setting.values()) {
-            sb.append("  ").append(s.dottedName()).append('\n')
-                    .append("      env ").append(s.envName()).append(", default ").append(s.defaultText()).append('\n')
-                    .append("      ").append(s.description().replace("`", "")).append('\n');
+            sb.append("  ")
+                    .append(s.dottedName())
+                    .append('\n')
+                    .append("      env ")
+                    .append(s.envName())
+                    .append(", default ")
+                    .append(s.defaultText())
+                    .append('\n')
+                    .append("      ")
+                    .append(s.description().replace("`", ""))
+                    .append('\n');
         }
         sb.append("""
 

@@ -44,7 +44,8 @@ record BucketSpec(Value<String> name, Value<String> url) {
                 if (url.node() != null && !url.node().isTextual()) {
                     throw url.fail("expected a string, got " + JsonField.describe(url.node()));
                 }
-                list.add(new BucketSpec(name.value(name.node().asText()),
+                list.add(new BucketSpec(
+                        name.value(name.node().asText()),
                         url.node() == null ? null : url.value(url.node().asText())));
             } else {
                 throw entry.fail("expected a bucket name or {\"name\", \"url\"}, got " + JsonField.describe(b));
@@ -62,7 +63,9 @@ record BucketSpec(Value<String> name, Value<String> url) {
                 throw b.name().fail("a bucket name must not be empty");
             }
             if (seen.containsKey(name)) {
-                throw b.name().fail("bucket " + name + " is already listed at " + seen.get(name).field());
+                throw b.name()
+                        .fail("bucket " + name + " is already listed at "
+                                + seen.get(name).field());
             }
             seen.put(name, b.name());
             if (b.url() != null) {
@@ -78,7 +81,8 @@ record BucketSpec(Value<String> name, Value<String> url) {
             throw template.fail("\"" + template.text() + "\" is not an http:// or https:// URL template");
         }
         if (!t.contains("{key}")) {
-            throw template.fail("\"" + template.text() + "\" has no {key} placeholder (e.g. http://host:port/{bucket}/{key})");
+            throw template.fail(
+                    "\"" + template.text() + "\" has no {key} placeholder (e.g. http://host:port/{bucket}/{key})");
         }
         try {
             if (new URI(t.replace("{bucket}", "b").replace("{key}", "k")).getHost() == null) {

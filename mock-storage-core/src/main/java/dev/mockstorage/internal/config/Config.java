@@ -10,17 +10,31 @@ import java.util.Map;
  * {@link ConfigResolver}); the shorter constructors take the rest from the declared defaults. Paths are
  * absolute.
  */
-public record Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty,
-                     Observe observe, Auth auth, boolean console) {
+public record Config(
+        Server server,
+        Storage storage,
+        Database database,
+        Queue queue,
+        ThirdParty thirdParty,
+        Observe observe,
+        Auth auth,
+        boolean console) {
 
     /** With the web console at its declared default (the jar's: on). */
-    public Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty, Observe observe,
-                  Auth auth) {
+    public Config(
+            Server server,
+            Storage storage,
+            Database database,
+            Queue queue,
+            ThirdParty thirdParty,
+            Observe observe,
+            Auth auth) {
         this(server, storage, database, queue, thirdParty, observe, auth, Setting.CONSOLE_ENABLED.defaultValue());
     }
 
     /** With authentication at its default (open: any credentials accepted). */
-    public Config(Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty, Observe observe) {
+    public Config(
+            Server server, Storage storage, Database database, Queue queue, ThirdParty thirdParty, Observe observe) {
         this(server, storage, database, queue, thirdParty, observe, Auth.DEFAULTS);
     }
 
@@ -36,7 +50,11 @@ public record Config(Server server, Storage storage, Database database, Queue qu
     public record Server(String host, int port, List<String> domains, int maxConnections, int headTimeoutMs) {
         /** With the declared connection limit and head timeout. */
         public Server(String host, int port, List<String> domains) {
-            this(host, port, domains, Setting.SERVER_MAX_CONNECTIONS.defaultValue(),
+            this(
+                    host,
+                    port,
+                    domains,
+                    Setting.SERVER_MAX_CONNECTIONS.defaultValue(),
                     Setting.SERVER_HEAD_TIMEOUT_MS.defaultValue());
         }
 
@@ -51,8 +69,13 @@ public record Config(Server server, Storage storage, Database database, Queue qu
      * {@code storage.buckets} (created at start; names not validated here but by the server) and the
      * consistency settings.
      */
-    public record Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync, List<String> buckets,
-                          Consistency consistency) {
+    public record Storage(
+            Path dataDir,
+            List<Node> nodes,
+            boolean autoCreateBuckets,
+            boolean fsync,
+            List<String> buckets,
+            Consistency consistency) {
 
         /** With the consistency settings at their defaults. */
         public Storage(Path dataDir, List<Node> nodes, boolean autoCreateBuckets, boolean fsync, List<String> buckets) {
@@ -76,17 +99,18 @@ public record Config(Server server, Storage storage, Database database, Queue qu
      */
     public record Consistency(int writeQuorum, long checkIntervalMs, long orphanGraceMs, long abandonedUploadMs) {
         /** Every node, and the declared defaults. */
-        public static final Consistency DEFAULTS = new Consistency(0, Setting.STORAGE_CHECK_INTERVAL_MS.defaultValue(),
-                Setting.STORAGE_ORPHAN_GRACE_MS.defaultValue(), Setting.STORAGE_ABANDONED_UPLOAD_MS.defaultValue());
+        public static final Consistency DEFAULTS = new Consistency(
+                0,
+                Setting.STORAGE_CHECK_INTERVAL_MS.defaultValue(),
+                Setting.STORAGE_ORPHAN_GRACE_MS.defaultValue(),
+                Setting.STORAGE_ABANDONED_UPLOAD_MS.defaultValue());
     }
 
     /** One node: {@code id} and the directory {@code path}. */
-    public record Node(String id, Path path) {
-    }
+    public record Node(String id, Path path) {}
 
     /** {@code database.driver}, {@code database.dsn} resolved to the database file. */
-    public record Database(String driver, Path file) {
-    }
+    public record Database(String driver, Path file) {}
 
     /** {@code queue.size}, {@code queue.workers} (0: none), {@code queue.full_wait_ms}. */
     public record Queue(int size, int workers, int fullWaitMs) {
@@ -102,16 +126,27 @@ public record Config(Server server, Storage storage, Database database, Queue qu
      * {@code headers} sent on every fetch, {@code timeoutMs}, {@code retries}, {@code scripts} (a JSON
      * script file loaded at start, or null).
      */
-    public record ThirdParty(boolean enabled, String url, List<Bucket> buckets, Map<String, String> headers,
-                             int timeoutMs, int retries, Path scripts) {
+    public record ThirdParty(
+            boolean enabled,
+            String url,
+            List<Bucket> buckets,
+            Map<String, String> headers,
+            int timeoutMs,
+            int retries,
+            Path scripts) {
         /** Every field at its default. */
-        public static final ThirdParty DEFAULTS = new ThirdParty(Setting.THIRD_PARTY_ENABLED.defaultValue(), null, null,
-                Map.of(), Setting.THIRD_PARTY_TIMEOUT_MS.defaultValue(), Setting.THIRD_PARTY_RETRIES.defaultValue(), null);
+        public static final ThirdParty DEFAULTS = new ThirdParty(
+                Setting.THIRD_PARTY_ENABLED.defaultValue(),
+                null,
+                null,
+                Map.of(),
+                Setting.THIRD_PARTY_TIMEOUT_MS.defaultValue(),
+                Setting.THIRD_PARTY_RETRIES.defaultValue(),
+                null);
     }
 
     /** A bucket that reads through: its {@code name} and its own URL template, or null for {@code third_party.url}. */
-    public record Bucket(String name, String url) {
-    }
+    public record Bucket(String name, String url) {}
 
     /**
      * {@code journal.size} (0 = off), {@code metrics.enabled}, {@code log.access}: null when off,
@@ -121,8 +156,8 @@ public record Config(Server server, Storage storage, Database database, Queue qu
         /** The value of {@link #accessLog()} that means standard output. */
         public static final String STDOUT = "stdout";
         /** The declared defaults: no access log. */
-        public static final Observe DEFAULTS = new Observe(Setting.JOURNAL_SIZE.defaultValue(),
-                Setting.METRICS_ENABLED.defaultValue(), null);
+        public static final Observe DEFAULTS =
+                new Observe(Setting.JOURNAL_SIZE.defaultValue(), Setting.METRICS_ENABLED.defaultValue(), null);
     }
 
     /**
@@ -131,7 +166,9 @@ public record Config(Server server, Storage storage, Database database, Queue qu
      */
     public record Auth(boolean strict, String accessKey, String secretKey) {
         /** The declared defaults: open mode, the default keys. */
-        public static final Auth DEFAULTS = new Auth(Setting.authMode(Setting.AUTH_MODE.defaultValue()),
-                Setting.AUTH_ACCESS_KEY.defaultValue(), Setting.AUTH_SECRET_KEY.defaultValue());
+        public static final Auth DEFAULTS = new Auth(
+                Setting.authMode(Setting.AUTH_MODE.defaultValue()),
+                Setting.AUTH_ACCESS_KEY.defaultValue(),
+                Setting.AUTH_SECRET_KEY.defaultValue());
     }
 }

@@ -36,8 +36,7 @@ final class ConfigJson {
                 .build();
     }
 
-    private ConfigJson() {
-    }
+    private ConfigJson() {}
 
     /** Puts every setting {@code file} gives into {@code values}, with the file as its origin. */
     static void read(Path file, SettingValues values) {
@@ -61,7 +60,8 @@ final class ConfigJson {
         for (Setting<?> s : Setting.values()) {
             String name = s.dottedName();
             int dot = name.indexOf('.');
-            sections.computeIfAbsent(name.substring(0, dot), k -> new LinkedHashMap<>()).put(name.substring(dot + 1), s);
+            sections.computeIfAbsent(name.substring(0, dot), k -> new LinkedHashMap<>())
+                    .put(name.substring(dot + 1), s);
         }
         return sections;
     }
@@ -102,7 +102,8 @@ final class ConfigJson {
         try (JsonParser p = Json.MAPPER.createParser(json)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.VALUE_NULL) {
-                    String path = pointerToPath(p.getParsingContext().pathAsPointer().toString());
+                    String path =
+                            pointerToPath(p.getParsingContext().pathAsPointer().toString());
                     throw new ConfigException(where + ": " + (path.isEmpty() ? "top level" : path)
                             + ": must not be null; leave the field out for its default" + at(p.currentLocation()));
                 }
@@ -117,7 +118,8 @@ final class ConfigJson {
                 if (t == JsonToken.FIELD_NAME || t.isStructEnd()) {
                     continue;
                 }
-                JsonStreamContext context = t.isStructStart() ? p.getParsingContext().getParent() : p.getParsingContext();
+                JsonStreamContext context =
+                        t.isStructStart() ? p.getParsingContext().getParent() : p.getParsingContext();
                 if (context.pathAsPointer().toString().equals(pointer)) {
                     return at(p.currentTokenLocation());
                 }
@@ -140,7 +142,8 @@ final class ConfigJson {
         }
         String msg = e.getOriginalMessage();
         if (e instanceof StreamReadException sre && sre.getProcessor() != null) {
-            String path = pointerToPath(sre.getProcessor().getParsingContext().pathAsPointer().toString());
+            String path = pointerToPath(
+                    sre.getProcessor().getParsingContext().pathAsPointer().toString());
             if (!path.isEmpty()) {
                 return "malformed JSON near " + path + ": " + msg + at;
             }
@@ -157,7 +160,8 @@ final class ConfigJson {
             if (seg.chars().allMatch(Character::isDigit)) {
                 sb.append('[').append(seg).append(']');
             } else {
-                sb.append(sb.length() == 0 ? "" : ".").append(seg.replace("~1", "/").replace("~0", "~"));
+                sb.append(sb.length() == 0 ? "" : ".")
+                        .append(seg.replace("~1", "/").replace("~0", "~"));
             }
         }
         return sb.toString();

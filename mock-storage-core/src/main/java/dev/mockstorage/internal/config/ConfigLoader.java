@@ -27,8 +27,7 @@ public final class ConfigLoader {
 
     private static final String DEFAULT_ORIGIN = "setting";
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * @param file     a config.json, or null for none
@@ -66,8 +65,12 @@ public final class ConfigLoader {
         return load(new SettingValues(), file, settings, origins, workingDir);
     }
 
-    private static Config load(SettingValues values, Path file, Map<String, String> settings, Map<String, String> origins,
-                               Path workingDir) {
+    private static Config load(
+            SettingValues values,
+            Path file,
+            Map<String, String> settings,
+            Map<String, String> origins,
+            Path workingDir) {
         if (file != null) {
             ConfigJson.read(file, values);
         }
@@ -77,8 +80,9 @@ public final class ConfigLoader {
     }
 
     private static void put(SettingValues values, String name, String text, String origin) {
-        Setting<?> setting = Setting.byName(name).orElseThrow(() -> new ConfigException(
-                origin + ": " + name + ": unknown setting (known: " + Setting.knownNames() + ")"));
+        Setting<?> setting = Setting.byName(name)
+                .orElseThrow(() -> new ConfigException(
+                        origin + ": " + name + ": unknown setting (known: " + Setting.knownNames() + ")"));
         Value<String> raw = new Value<>(text, text, origin, name);
         if (text == null) {
             throw raw.fail("no value given");
@@ -110,8 +114,8 @@ public final class ConfigLoader {
         }
         for (String name : new TreeSet<>(environment.keySet())) {
             if (name.startsWith(Setting.ENV_PREFIX) && !known.contains(name)) {
-                throw new ConfigException("environment: " + name + ": unknown variable (known: "
-                        + CONFIG_FILE_ENV + ", " + knownEnvNames() + ")");
+                throw new ConfigException("environment: " + name + ": unknown variable (known: " + CONFIG_FILE_ENV
+                        + ", " + knownEnvNames() + ")");
             }
         }
         return result;

@@ -63,17 +63,30 @@ final class ConfigResolver {
         Path dataDir = path(values.value(STORAGE_DATA_DIR));
         List<Config.Node> nodes = nodes(dataDir);
         return new Config(
-                new Config.Server(values.get(SERVER_HOST), values.get(SERVER_PORT), values.get(SERVER_DOMAIN),
-                        values.get(SERVER_MAX_CONNECTIONS), values.get(SERVER_HEAD_TIMEOUT_MS)),
-                new Config.Storage(dataDir, nodes, values.get(STORAGE_AUTO_CREATE_BUCKETS), values.get(STORAGE_FSYNC),
-                        values.get(STORAGE_BUCKETS), new Config.Consistency(writeQuorum(nodes.size()),
-                        values.get(STORAGE_CHECK_INTERVAL_MS), values.get(STORAGE_ORPHAN_GRACE_MS),
-                        values.get(STORAGE_ABANDONED_UPLOAD_MS))),
+                new Config.Server(
+                        values.get(SERVER_HOST),
+                        values.get(SERVER_PORT),
+                        values.get(SERVER_DOMAIN),
+                        values.get(SERVER_MAX_CONNECTIONS),
+                        values.get(SERVER_HEAD_TIMEOUT_MS)),
+                new Config.Storage(
+                        dataDir,
+                        nodes,
+                        values.get(STORAGE_AUTO_CREATE_BUCKETS),
+                        values.get(STORAGE_FSYNC),
+                        values.get(STORAGE_BUCKETS),
+                        new Config.Consistency(
+                                writeQuorum(nodes.size()),
+                                values.get(STORAGE_CHECK_INTERVAL_MS),
+                                values.get(STORAGE_ORPHAN_GRACE_MS),
+                                values.get(STORAGE_ABANDONED_UPLOAD_MS))),
                 new Config.Database(values.get(DATABASE_DRIVER), databaseFile(dataDir, nodes)),
                 new Config.Queue(values.get(QUEUE_SIZE), values.get(QUEUE_WORKERS), values.get(QUEUE_FULL_WAIT_MS)),
                 thirdParty(),
                 new Config.Observe(values.get(JOURNAL_SIZE), values.get(METRICS_ENABLED), accessLog()),
-                new Config.Auth(Setting.authMode(values.get(AUTH_MODE)), values.get(AUTH_ACCESS_KEY),
+                new Config.Auth(
+                        Setting.authMode(values.get(AUTH_MODE)),
+                        values.get(AUTH_ACCESS_KEY),
                         values.get(AUTH_SECRET_KEY)),
                 values.get(CONSOLE_ENABLED));
     }
@@ -84,7 +97,8 @@ final class ConfigResolver {
         for (NodeSpec spec : values.get(STORAGE_NODES)) {
             Value<String> id = spec.id();
             Path p = spec.path() == null ? dataDir.resolve(id.value()) : path(spec.path());
-            Value<String> shown = spec.path() != null ? spec.path()
+            Value<String> shown = spec.path() != null
+                    ? spec.path()
                     : Value.of(p.toString(), id.origin(), id.field().replace(".id", ".path"));
             for (Config.Node other : nodes) {
                 if (other.path().equals(p)) {
@@ -108,8 +122,12 @@ final class ConfigResolver {
         Path db = dsn.value() == null ? dataDir.resolve("metadata.db") : path(dsn);
         for (Config.Node n : nodes) {
             if (db.startsWith(n.path())) {
-                Value<String> where = dsn.value() != null ? dsn : Value.of(db.toString(),
-                        values.value(STORAGE_DATA_DIR).origin(), "database.dsn (default <data_dir>/metadata.db)");
+                Value<String> where = dsn.value() != null
+                        ? dsn
+                        : Value.of(
+                                db.toString(),
+                                values.value(STORAGE_DATA_DIR).origin(),
+                                "database.dsn (default <data_dir>/metadata.db)");
                 throw where.fail("\"" + where.text() + "\" is inside the directory of node " + n.id());
             }
         }
@@ -135,7 +153,9 @@ final class ConfigResolver {
         if (target.equalsIgnoreCase("off")) {
             return null;
         }
-        return target.equalsIgnoreCase(Config.Observe.STDOUT) ? Config.Observe.STDOUT : path(log).toString();
+        return target.equalsIgnoreCase(Config.Observe.STDOUT)
+                ? Config.Observe.STDOUT
+                : path(log).toString();
     }
 
     /** {@code third_party.*}; scripts need the read-through on and no {@code third_party.url}. */
@@ -143,8 +163,11 @@ final class ConfigResolver {
         Value<String> url = values.value(THIRD_PARTY_URL);
         List<Config.Bucket> buckets = null;
         if (values.get(THIRD_PARTY_BUCKETS) != null) {
-            buckets = values.get(THIRD_PARTY_BUCKETS).stream().map(b -> new Config.Bucket(b.name().value().trim(),
-                    b.url() == null ? null : b.url().value().trim())).toList();
+            buckets = values.get(THIRD_PARTY_BUCKETS).stream()
+                    .map(b -> new Config.Bucket(
+                            b.name().value().trim(),
+                            b.url() == null ? null : b.url().value().trim()))
+                    .toList();
         }
         Value<String> scripts = values.value(THIRD_PARTY_SCRIPTS);
         if (scripts.value() != null) {
@@ -158,9 +181,14 @@ final class ConfigResolver {
                         + url.field() + " is set (" + url.origin() + ")");
             }
         }
-        return new Config.ThirdParty(values.get(THIRD_PARTY_ENABLED), url.value(), buckets,
-                Headers.resolve(values.get(THIRD_PARTY_HEADERS)), values.get(THIRD_PARTY_TIMEOUT_MS),
-                values.get(THIRD_PARTY_RETRIES), scripts.value() == null ? null : path(scripts));
+        return new Config.ThirdParty(
+                values.get(THIRD_PARTY_ENABLED),
+                url.value(),
+                buckets,
+                Headers.resolve(values.get(THIRD_PARTY_HEADERS)),
+                values.get(THIRD_PARTY_TIMEOUT_MS),
+                values.get(THIRD_PARTY_RETRIES),
+                scripts.value() == null ? null : path(scripts));
     }
 
     /** An absolute, normalised path; relative ones are resolved against the working directory. */

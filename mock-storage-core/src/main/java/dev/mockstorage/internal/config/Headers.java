@@ -17,8 +17,7 @@ final class Headers {
     private static final Pattern NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
-    private Headers() {
-    }
+    private Headers() {}
 
     private static Map<String, Value<String>> parse(Value<String> raw) {
         Map<String, Value<String>> headers = new LinkedHashMap<>();

@@ -24,8 +24,12 @@ record JsonField(String where, String field, String pointer, JsonNode node, Unar
 
     /** The member {@code name} of this object; its node is null when the object has none. */
     JsonField get(String name) {
-        return new JsonField(where, field.isEmpty() ? name : field + "." + name,
-                pointer + "/" + name.replace("~", "~0").replace("/", "~1"), node.get(name), locator);
+        return new JsonField(
+                where,
+                field.isEmpty() ? name : field + "." + name,
+                pointer + "/" + name.replace("~", "~0").replace("/", "~1"),
+                node.get(name),
+                locator);
     }
 
     /** The members of this object in the order written. */
@@ -74,7 +78,8 @@ record JsonField(String where, String field, String pointer, JsonNode node, Unar
 
     /** {@code value}, read from here: its text is the string as written, else the value. */
     <T> Value<T> value(T value) {
-        return new Value<>(value, node != null && node.isTextual() ? node.asText() : String.valueOf(value), where, field);
+        return new Value<>(
+                value, node != null && node.isTextual() ? node.asText() : String.valueOf(value), where, field);
     }
 
     /** {@code <file>: <field>: <problem>}. */

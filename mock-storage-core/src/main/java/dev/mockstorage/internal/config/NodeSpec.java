@@ -49,8 +49,14 @@ record NodeSpec(Value<String> id, Value<String> path) {
             Map<String, JsonField> fields = elements.get(i).fields(Set.of("id", "path"));
             JsonField id = fields.get("id");
             JsonField path = fields.get("path");
-            list.add(new NodeSpec(id == null ? Value.of("stg" + (i + 1), json.where(), elements.get(i).field() + ".id")
-                    : id.value(id.string()), path == null ? null : path.value(path.string())));
+            list.add(new NodeSpec(
+                    id == null
+                            ? Value.of(
+                                    "stg" + (i + 1),
+                                    json.where(),
+                                    elements.get(i).field() + ".id")
+                            : id.value(id.string()),
+                    path == null ? null : path.value(path.string())));
         }
         return List.copyOf(list);
     }
@@ -74,7 +80,8 @@ record NodeSpec(Value<String> id, Value<String> path) {
             }
             for (NodeSpec other : seen) {
                 if (other.id().value().equals(id.value())) {
-                    throw id.fail("\"" + id.value() + "\" is already used by " + other.id().field());
+                    throw id.fail("\"" + id.value() + "\" is already used by "
+                            + other.id().field());
                 }
             }
             seen.add(node);

@@ -32,123 +32,217 @@ public final class Setting<T> {
     /** Filled by {@link #declare} while the class initialises, in the order of declaration. */
     private static final List<Setting<?>> ALL = new ArrayList<>();
 
-    public static final Setting<String> SERVER_HOST = declare("server.host", Types.TRIMMED, "127.0.0.1",
-            "Address to listen on; `0.0.0.0` listens on every interface.")
-            .check(h -> !h.isEmpty() && h.chars().noneMatch(Character::isWhitespace),
+    public static final Setting<String> SERVER_HOST = declare(
+                    "server.host",
+                    Types.TRIMMED,
+                    "127.0.0.1",
+                    "Address to listen on; `0.0.0.0` listens on every interface.")
+            .check(
+                    h -> !h.isEmpty() && h.chars().noneMatch(Character::isWhitespace),
                     h -> "\"" + h.text() + "\" is not a host name or address");
-    public static final Setting<Integer> SERVER_PORT = declare("server.port", Types.INT, 8080,
-            "Port to listen on (0..65535); 0 picks a free port.")
+    public static final Setting<Integer> SERVER_PORT = declare(
+                    "server.port", Types.INT, 8080, "Port to listen on (0..65535); 0 picks a free port.")
             .check(p -> p >= 0 && p <= 65535, p -> p.value() + " is outside 0..65535");
-    public static final Setting<List<String>> SERVER_DOMAIN = declare("server.domain", Types.DOMAINS,
-            List.of("localhost"), "localhost",
+    public static final Setting<List<String>> SERVER_DOMAIN = declare(
+            "server.domain",
+            Types.DOMAINS,
+            List.of("localhost"),
+            "localhost",
             "Service domains for virtual-host-style requests, comma separated: a request to `bucket.<domain>[:port]` "
                     + "addresses `bucket`; the domain itself, an IP address or any other host is path style.");
-    public static final Setting<Integer> SERVER_MAX_CONNECTIONS = declare("server.max_connections", Types.INT, 1000,
-            "Open client connections at most (at least 1); one more is answered `503 SlowDown` and closed. Idle "
-                    + "keep-alive connections count but hold no thread; requests are served by at most 128 threads.")
+    public static final Setting<Integer> SERVER_MAX_CONNECTIONS = declare(
+                    "server.max_connections",
+                    Types.INT,
+                    1000,
+                    "Open client connections at most (at least 1); one more is answered `503 SlowDown` and closed. Idle "
+                            + "keep-alive connections count but hold no thread; requests are served by at most 128 threads.")
             .require(n -> n >= 1, "at least 1");
-    public static final Setting<Integer> SERVER_HEAD_TIMEOUT_MS = declare("server.head_timeout_ms", Types.INT, 10_000,
-            "Milliseconds a client has to send a whole request head (from connecting, or from the first byte of its "
-                    + "next request on a kept-alive connection), else it is closed. Separate from the idle timeout: "
-                    + "120 s between requests and between body bytes.")
+    public static final Setting<Integer> SERVER_HEAD_TIMEOUT_MS = declare(
+                    "server.head_timeout_ms",
+                    Types.INT,
+                    10_000,
+                    "Milliseconds a client has to send a whole request head (from connecting, or from the first byte of its "
+                            + "next request on a kept-alive connection), else it is closed. Separate from the idle timeout: "
+                            + "120 s between requests and between body bytes.")
             .require(n -> n >= 1, "at least 1");
-    public static final Setting<String> STORAGE_DATA_DIR = declare("storage.data_dir", Types.STRING, "./data",
-            "Directory below which the nodes and the database live unless configured elsewhere.")
+    public static final Setting<String> STORAGE_DATA_DIR = declare(
+                    "storage.data_dir",
+                    Types.STRING,
+                    "./data",
+                    "Directory below which the nodes and the database live unless configured elsewhere.")
             .check(Types::checkPath);
-    public static final Setting<List<NodeSpec>> STORAGE_NODES = declare("storage.nodes", NodeSpec.TYPE,
-            NodeSpec.count(3, DEFAULT), "3",
-            "Storage nodes. In config.json an array of `{\"id\", \"path\"}`; as a setting either a count N "
-                    + "(nodes `stg1..stgN` under the data directory) or `id=path,id=path`.")
+    public static final Setting<List<NodeSpec>> STORAGE_NODES = declare(
+                    "storage.nodes",
+                    NodeSpec.TYPE,
+                    NodeSpec.count(3, DEFAULT),
+                    "3",
+                    "Storage nodes. In config.json an array of `{\"id\", \"path\"}`; as a setting either a count N "
+                            + "(nodes `stg1..stgN` under the data directory) or `id=path,id=path`.")
             .check(NodeSpec::verify);
-    public static final Setting<Boolean> STORAGE_AUTO_CREATE_BUCKETS = declare("storage.auto_create_buckets", Types.BOOL,
-            false, "Create a bucket on the first PUT into it instead of answering `NoSuchBucket`.");
-    public static final Setting<List<String>> STORAGE_BUCKETS = declare("storage.buckets", Types.NAMES, List.of(), "none",
+    public static final Setting<Boolean> STORAGE_AUTO_CREATE_BUCKETS = declare(
+            "storage.auto_create_buckets",
+            Types.BOOL,
+            false,
+            "Create a bucket on the first PUT into it instead of answering `NoSuchBucket`.");
+    public static final Setting<List<String>> STORAGE_BUCKETS = declare(
+            "storage.buckets",
+            Types.NAMES,
+            List.of(),
+            "none",
             "Buckets to create at start, comma separated (in config.json an array of names); S3's naming rules "
                     + "apply and buckets that already exist are kept.");
-    public static final Setting<Boolean> STORAGE_FSYNC = declare("storage.fsync", Types.BOOL, false,
+    public static final Setting<Boolean> STORAGE_FSYNC = declare(
+            "storage.fsync",
+            Types.BOOL,
+            false,
             "Flush every blob and database write to disk (slower; only needed to survive power loss).");
     // consistency: write quorum, consistency check
-    public static final Setting<Integer> STORAGE_WRITE_QUORUM = declare("storage.write_quorum", Types.INT, null,
+    public static final Setting<Integer> STORAGE_WRITE_QUORUM = declare(
+            "storage.write_quorum",
+            Types.INT,
+            null,
             "(number of nodes)",
             "Nodes a write must reach (1..nodes); fewer answers `503 ServiceUnavailable` and stores nothing. Below "
                     + "the node count, replicas a down node missed are repaired when it returns.");
-    public static final Setting<Integer> STORAGE_CHECK_INTERVAL_MS = declare("storage.check_interval_ms", Types.INT, 0,
-            "Run the consistency check with repair every N ms; 0 runs it only on demand.")
+    public static final Setting<Integer> STORAGE_CHECK_INTERVAL_MS = declare(
+                    "storage.check_interval_ms",
+                    Types.INT,
+                    0,
+                    "Run the consistency check with repair every N ms; 0 runs it only on demand.")
             .require(n -> n >= 0, "0 (off) or more");
-    public static final Setting<Integer> STORAGE_ORPHAN_GRACE_MS = declare("storage.orphan_grace_ms", Types.INT, 60_000,
-            "Blob files no object or task refers to are removed by a repairing check once older than this (ms).")
+    public static final Setting<Integer> STORAGE_ORPHAN_GRACE_MS = declare(
+                    "storage.orphan_grace_ms",
+                    Types.INT,
+                    60_000,
+                    "Blob files no object or task refers to are removed by a repairing check once older than this (ms).")
             .require(n -> n >= 0, "0 or more");
-    public static final Setting<Integer> STORAGE_ABANDONED_UPLOAD_MS = declare("storage.abandoned_upload_ms", Types.INT,
-            86_400_000,
-            "A repairing check (the periodic one too) aborts multipart uploads initiated longer ago than this (ms), "
-                    + "like S3's lifecycle rule `AbortIncompleteMultipartUpload`; their part files go when the queue runs. 0 keeps them.")
+    public static final Setting<Integer> STORAGE_ABANDONED_UPLOAD_MS = declare(
+                    "storage.abandoned_upload_ms",
+                    Types.INT,
+                    86_400_000,
+                    "A repairing check (the periodic one too) aborts multipart uploads initiated longer ago than this (ms), "
+                            + "like S3's lifecycle rule `AbortIncompleteMultipartUpload`; their part files go when the queue runs. 0 keeps them.")
             .require(n -> n >= 0, "0 (never) or more");
-    public static final Setting<String> DATABASE_DRIVER = declare("database.driver", Types.STRING, "sqlite3",
-            "Metadata database driver; only `sqlite3` (or `sqlite`).")
-            .check(d -> d.equals("sqlite3") || d.equals("sqlite"),
+    public static final Setting<String> DATABASE_DRIVER = declare(
+                    "database.driver",
+                    Types.STRING,
+                    "sqlite3",
+                    "Metadata database driver; only `sqlite3` (or `sqlite`).")
+            .check(
+                    d -> d.equals("sqlite3") || d.equals("sqlite"),
                     d -> "\"" + d.value() + "\" is not supported (only sqlite3 or sqlite)");
-    public static final Setting<String> DATABASE_DSN = declare("database.dsn", Types.SQLITE_FILE, null,
-            "<data_dir>/metadata.db", "The SQLite database file.")
+    public static final Setting<String> DATABASE_DSN = declare(
+                    "database.dsn", Types.SQLITE_FILE, null, "<data_dir>/metadata.db", "The SQLite database file.")
             .check(Setting::sqliteFile);
-    public static final Setting<Integer> QUEUE_SIZE = declare("queue.size", Types.INT, 1000,
-            "Maximum number of background tasks waiting to run (at least 1).")
+    public static final Setting<Integer> QUEUE_SIZE = declare(
+                    "queue.size", Types.INT, 1000, "Maximum number of background tasks waiting to run (at least 1).")
             .require(n -> n >= 1, "at least 1");
-    public static final Setting<Integer> QUEUE_WORKERS = declare("queue.workers", Types.INT, 2,
-            "Threads running background tasks. 0 runs none: tasks wait in the database for a server with "
-                    + "workers on the same data (for tests of restarts and of a full queue).")
+    public static final Setting<Integer> QUEUE_WORKERS = declare(
+                    "queue.workers",
+                    Types.INT,
+                    2,
+                    "Threads running background tasks. 0 runs none: tasks wait in the database for a server with "
+                            + "workers on the same data (for tests of restarts and of a full queue).")
             .require(n -> n >= 0, "at least 0");
-    public static final Setting<Integer> QUEUE_FULL_WAIT_MS = declare("queue.full_wait_ms", Types.INT, 10_000,
-            "How long (ms) an upload or delete waits for room in a full queue before answering `503 SlowDown`.")
+    public static final Setting<Integer> QUEUE_FULL_WAIT_MS = declare(
+                    "queue.full_wait_ms",
+                    Types.INT,
+                    10_000,
+                    "How long (ms) an upload or delete waits for room in a full queue before answering `503 SlowDown`.")
             .require(n -> n >= 0, "at least 0");
-    public static final Setting<Boolean> THIRD_PARTY_ENABLED = declare("third_party.enabled", Types.BOOL, true,
+    public static final Setting<Boolean> THIRD_PARTY_ENABLED = declare(
+            "third_party.enabled",
+            Types.BOOL,
+            true,
             "Read a GET/HEAD of a missing key through from the third party; `false` turns read-through and scripting off.");
-    public static final Setting<String> THIRD_PARTY_URL = declare("third_party.url", Types.TRIMMED, null, "(none)",
-            "URL template of a real upstream, e.g. `http://host:port/{bucket}/{key}` (`{key}` percent-encoded per segment). "
-                    + "Unset: the in-process scripted upstream, used while it has scripts.")
+    public static final Setting<String> THIRD_PARTY_URL = declare(
+                    "third_party.url",
+                    Types.TRIMMED,
+                    null,
+                    "(none)",
+                    "URL template of a real upstream, e.g. `http://host:port/{bucket}/{key}` (`{key}` percent-encoded per segment). "
+                            + "Unset: the in-process scripted upstream, used while it has scripts.")
             .check(BucketSpec::checkTemplate);
-    public static final Setting<List<BucketSpec>> THIRD_PARTY_BUCKETS = declare("third_party.buckets", BucketSpec.TYPE,
-            null, "(all)",
-            "Buckets that read through. In config.json an array of names or `{\"name\", \"url\"}` (the bucket's own "
-                    + "template); as a setting `name,name=url`.")
+    public static final Setting<List<BucketSpec>> THIRD_PARTY_BUCKETS = declare(
+                    "third_party.buckets",
+                    BucketSpec.TYPE,
+                    null,
+                    "(all)",
+                    "Buckets that read through. In config.json an array of names or `{\"name\", \"url\"}` (the bucket's own "
+                            + "template); as a setting `name,name=url`.")
             .check(BucketSpec::verify);
-    public static final Setting<Map<String, Value<String>>> THIRD_PARTY_HEADERS = declare("third_party.headers",
-            Headers.TYPE, Map.of(), "(none)",
-            "Headers sent with every fetch. In config.json an object of strings; as a setting `Name=value,Name=value`.")
+    public static final Setting<Map<String, Value<String>>> THIRD_PARTY_HEADERS = declare(
+                    "third_party.headers",
+                    Headers.TYPE,
+                    Map.of(),
+                    "(none)",
+                    "Headers sent with every fetch. In config.json an object of strings; as a setting `Name=value,Name=value`.")
             .check(Headers::verify);
-    public static final Setting<Integer> THIRD_PARTY_TIMEOUT_MS = declare("third_party.timeout_ms", Types.INT, 5000,
-            "Milliseconds allowed to connect, to get the response head, and between body bytes (at least 1).")
+    public static final Setting<Integer> THIRD_PARTY_TIMEOUT_MS = declare(
+                    "third_party.timeout_ms",
+                    Types.INT,
+                    5000,
+                    "Milliseconds allowed to connect, to get the response head, and between body bytes (at least 1).")
             .require(n -> n >= 1, "at least 1");
-    public static final Setting<Integer> THIRD_PARTY_RETRIES = declare("third_party.retries", Types.INT, 2,
-            "Extra attempts after a connection error or a 5xx answer (0..10); timeouts are not retried.")
+    public static final Setting<Integer> THIRD_PARTY_RETRIES = declare(
+                    "third_party.retries",
+                    Types.INT,
+                    2,
+                    "Extra attempts after a connection error or a 5xx answer (0..10); timeouts are not retried.")
             .require(n -> n >= 0 && n <= 10, "0..10");
-    public static final Setting<String> THIRD_PARTY_SCRIPTS = declare("third_party.scripts", Types.STRING, null, "(none)",
-            "A JSON file of third-party scripts loaded at start (see Scripting the third party).")
+    public static final Setting<String> THIRD_PARTY_SCRIPTS = declare(
+                    "third_party.scripts",
+                    Types.STRING,
+                    null,
+                    "(none)",
+                    "A JSON file of third-party scripts loaded at start (see Scripting the third party).")
             .check(Types::checkPath);
     // observe: request journal, metrics, access log
-    public static final Setting<Integer> JOURNAL_SIZE = declare("journal.size", Types.INT, 1000,
-            "Requests the request journal keeps (the last N S3 requests); 0 turns the journal off.")
+    public static final Setting<Integer> JOURNAL_SIZE = declare(
+                    "journal.size",
+                    Types.INT,
+                    1000,
+                    "Requests the request journal keeps (the last N S3 requests); 0 turns the journal off.")
             .require(n -> n >= 0, "0 (off) or more");
-    public static final Setting<Boolean> METRICS_ENABLED = declare("metrics.enabled", Types.BOOL, true,
+    public static final Setting<Boolean> METRICS_ENABLED = declare(
+            "metrics.enabled",
+            Types.BOOL,
+            true,
             "Count requests for `/metrics` and the request figures of `/api/v1/stats`; `false` skips that work.");
     /** {@code off}, {@code stdout} or a path; the path is checked where {@link ConfigResolver} tells them apart. */
-    public static final Setting<String> LOG_ACCESS = declare("log.access", Types.STRING, "off",
+    public static final Setting<String> LOG_ACCESS = declare(
+            "log.access",
+            Types.STRING,
+            "off",
             "JSON access log, one line per request: `off`, `stdout`, or a file path (appended to).");
     // auth: signature checking (strict mode)
-    public static final Setting<String> AUTH_MODE = declare("auth.mode", Types.STRING, "open",
-            "`open`: any credentials are accepted and signatures are not checked. `strict`: every S3 request must be "
-                    + "signed with Signature Version 4 (header, presigned URL, signed chunks) by `auth.access_key`.")
+    public static final Setting<String> AUTH_MODE = declare(
+                    "auth.mode",
+                    Types.STRING,
+                    "open",
+                    "`open`: any credentials are accepted and signatures are not checked. `strict`: every S3 request must be "
+                            + "signed with Signature Version 4 (header, presigned URL, signed chunks) by `auth.access_key`.")
             .check(m -> Setting.authMode(m) != null, m -> "\"" + m.text() + "\" is not an auth mode (open or strict)");
-    public static final Setting<String> AUTH_ACCESS_KEY = declare("auth.access_key", Types.STRING,
-            MockStorageRuntime.DEFAULT_ACCESS_KEY,
-            "The access key id clients sign with; in strict mode any other is `InvalidAccessKeyId`.")
-            .check(k -> !k.isEmpty() && !k.contains("/") && k.chars().noneMatch(c -> c <= ' ' || c > '~'),
-                    k -> "\"" + k.text() + "\" is not an access key id (printable ASCII without spaces or '/', not empty)");
-    public static final Setting<String> AUTH_SECRET_KEY = declare("auth.secret_key", Types.STRING,
-            MockStorageRuntime.DEFAULT_SECRET_KEY,
-            "The secret key of `auth.access_key`; in strict mode a signature made with another is `SignatureDoesNotMatch`.")
+    public static final Setting<String> AUTH_ACCESS_KEY = declare(
+                    "auth.access_key",
+                    Types.STRING,
+                    MockStorageRuntime.DEFAULT_ACCESS_KEY,
+                    "The access key id clients sign with; in strict mode any other is `InvalidAccessKeyId`.")
+            .check(
+                    k -> !k.isEmpty() && !k.contains("/") && k.chars().noneMatch(c -> c <= ' ' || c > '~'),
+                    k -> "\"" + k.text()
+                            + "\" is not an access key id (printable ASCII without spaces or '/', not empty)");
+    public static final Setting<String> AUTH_SECRET_KEY = declare(
+                    "auth.secret_key",
+                    Types.STRING,
+                    MockStorageRuntime.DEFAULT_SECRET_KEY,
+                    "The secret key of `auth.access_key`; in strict mode a signature made with another is `SignatureDoesNotMatch`.")
             .check(s -> !s.isEmpty(), s -> "must not be empty");
     // console: the web console at /_console/ (in-process servers start with false: ConfigLoader.loadInProcess)
-    public static final Setting<Boolean> CONSOLE_ENABLED = declare("console.enabled", Types.BOOL, true,
+    public static final Setting<Boolean> CONSOLE_ENABLED = declare(
+            "console.enabled",
+            Types.BOOL,
+            true,
             "true (jar, image); false in-process",
             "Serve the web console at `/_console/` on the server's port (see Web console); off, the path answers 404 saying so.");
 
@@ -184,8 +278,8 @@ public final class Setting<T> {
     }
 
     /** @param defaultValue null: unset unless given (what that means is in {@code defaultText}) */
-    private static <T> Setting<T> declare(String name, Type<T> type, T defaultValue, String defaultText,
-            String description) {
+    private static <T> Setting<T> declare(
+            String name, Type<T> type, T defaultValue, String defaultText, String description) {
         Setting<T> setting = new Setting<>(name, type, defaultValue, defaultText, description);
         ALL.add(setting);
         return setting;
@@ -273,8 +367,15 @@ public final class Setting<T> {
         sb.append("| setting | environment variable | default | meaning |\n");
         sb.append("|---|---|---|---|\n");
         for (Setting<?> s : VALUES) {
-            sb.append("| `").append(s.dottedName).append("` | `").append(s.envName()).append("` | `")
-                    .append(s.defaultText).append("` | ").append(s.description).append(" |\n");
+            sb.append("| `")
+                    .append(s.dottedName)
+                    .append("` | `")
+                    .append(s.envName())
+                    .append("` | `")
+                    .append(s.defaultText)
+                    .append("` | ")
+                    .append(s.description)
+                    .append(" |\n");
         }
         return sb.toString();
     }

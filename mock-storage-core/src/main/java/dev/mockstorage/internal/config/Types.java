@@ -26,20 +26,22 @@ final class Types {
     static final Type<String> STRING = Type.of(Value::value, JsonField::string);
 
     /** Text without surrounding blanks (messages show it as written). */
-    static final Type<String> TRIMMED = Type.of(text -> text.value().trim(), json -> json.string().trim());
+    static final Type<String> TRIMMED =
+            Type.of(text -> text.value().trim(), json -> json.string().trim());
 
     /** Names, comma separated; in config.json an array of strings. Trimmed, blanks and repeats dropped. */
-    static final Type<List<String>> NAMES = Type.of(text -> names(List.of(text.value().split(",", -1))),
+    static final Type<List<String>> NAMES = Type.of(
+            text -> names(List.of(text.value().split(",", -1))),
             json -> names(json.elements().stream().map(JsonField::string).toList()));
 
     /** A SQLite file: a path, or a {@code file:} URI's path (the prefix dropped; messages show it as written). */
-    static final Type<String> SQLITE_FILE = Type.of(text -> withoutFileScheme(text.value()), json -> withoutFileScheme(json.string()));
+    static final Type<String> SQLITE_FILE =
+            Type.of(text -> withoutFileScheme(text.value()), json -> withoutFileScheme(json.string()));
 
     /** Domain names, comma separated, also in config.json: lower case, without a leading dot, repeats dropped. */
     static final Type<List<String>> DOMAINS = Type.of(Types::domains, json -> domains(json.value(json.string())));
 
-    private Types() {
-    }
+    private Types() {}
 
     /** A path as written: not empty, and one the file system can name. */
     static void checkPath(Value<String> path) {
@@ -57,16 +59,18 @@ final class Types {
      * Text {@code key=value,key,...}: {@code entry(key, value)} for each entry, trimmed, the value null
      * without {@code =}; their fields are {@code <setting>[i].<keyName>} and {@code <setting>[i].<valueName>}.
      */
-    static <T> List<T> entries(Value<String> text, String keyName, String valueName,
-            BiFunction<Value<String>, Value<String>, T> entry) {
+    static <T> List<T> entries(
+            Value<String> text, String keyName, String valueName, BiFunction<Value<String>, Value<String>, T> entry) {
         List<T> list = new ArrayList<>();
         String[] entries = text.value().trim().split(",", -1);
         for (int i = 0; i < entries.length; i++) {
             String written = entries[i].trim();
             String field = text.field() + "[" + i + "].";
             int eq = written.indexOf('=');
-            Value<String> key = Value.of(eq < 0 ? written : written.substring(0, eq).trim(), text.origin(), field + keyName);
-            Value<String> value = eq < 0 ? null : Value.of(written.substring(eq + 1).trim(), text.origin(), field + valueName);
+            Value<String> key =
+                    Value.of(eq < 0 ? written : written.substring(0, eq).trim(), text.origin(), field + keyName);
+            Value<String> value =
+                    eq < 0 ? null : Value.of(written.substring(eq + 1).trim(), text.origin(), field + valueName);
             list.add(entry.apply(key, value));
         }
         return List.copyOf(list);

@@ -3,11 +3,9 @@ package dev.mockstorage.internal.console;
 import dev.mockstorage.internal.http.HttpHandler;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -48,12 +46,13 @@ public final class Console implements HttpHandler {
             "txt", "text/plain; charset=utf-8");
     /** Segments of lower-case letters, digits, '.', '-', '_', each starting with a letter or digit. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*\\.([a-z]+)");
-    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
-            + " connect-src 'self'; font-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+    private static final String CSP =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:;"
+                    + " connect-src 'self'; font-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     /** A file of the console, loaded once. */
-    private record Asset(byte[] bytes, String type, String etag) {
-    }
+    private record Asset(byte[] bytes, String type, String etag) {}
 
     private final boolean enabled;
     private final ClassLoader loader;
@@ -85,9 +84,11 @@ public final class Console implements HttpHandler {
             return text(400, "bad request: " + request.problem().getMessage()).closeConnection();
         }
         if (!enabled) {
-            return text(404, "The web console is off. Turn it on with the setting console.enabled=true"
-                    + " (--console.enabled=true, MOCK_STORAGE_CONSOLE_ENABLED=true, or"
-                    + " MockStorageServer.builder().setting(\"console.enabled\", \"true\") in-process).");
+            return text(
+                    404,
+                    "The web console is off. Turn it on with the setting console.enabled=true"
+                            + " (--console.enabled=true, MOCK_STORAGE_CONSOLE_ENABLED=true, or"
+                            + " MockStorageServer.builder().setting(\"console.enabled\", \"true\") in-process).");
         }
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
             return text(405, request.method() + " is not allowed on the console's files; use GET or HEAD")
@@ -96,7 +97,9 @@ public final class Console implements HttpHandler {
         String path = request.rawPath();
         if (path.equals(PATH)) {
             String query = request.rawQuery() == null ? "" : "?" + request.rawQuery();
-            return HttpResponse.status(308).header("Location", PATH + "/" + query).header("Cache-Control", "no-cache");
+            return HttpResponse.status(308)
+                    .header("Location", PATH + "/" + query)
+                    .header("Cache-Control", "no-cache");
         }
         String name = path.substring(PATH.length() + 1);
         if (name.isEmpty()) {
@@ -144,12 +147,14 @@ public final class Console implements HttpHandler {
     }
 
     private static HttpResponse secure(HttpResponse response) {
-        return response.header("Content-Security-Policy", CSP).header("X-Content-Type-Options", "nosniff")
+        return response.header("Content-Security-Policy", CSP)
+                .header("X-Content-Type-Options", "nosniff")
                 .header("Referrer-Policy", "no-referrer");
     }
 
     private static HttpResponse text(int status, String message) {
-        return secure(HttpResponse.status(status).header("Cache-Control", "no-store")
+        return secure(HttpResponse.status(status)
+                .header("Cache-Control", "no-store")
                 .body(message + "\n", "text/plain; charset=utf-8"));
     }
 }

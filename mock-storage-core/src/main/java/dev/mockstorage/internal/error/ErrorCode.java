@@ -18,12 +18,15 @@ public enum ErrorCode {
     BucketAlreadyOwnedByYou(409, "Your previous request to create the named bucket succeeded and you already own it."),
     BucketNotEmpty(409, "The bucket you tried to delete is not empty."),
     /** A conditional write whose condition held when it started and no longer did when it committed: another write won. */
-    ConditionalRequestConflict(409, "A conflicting operation occurred. If using PutObject you can retry the request. If using "
-            + "multipart upload you should initiate another CreateMultipartUpload request and re-upload each part."),
+    ConditionalRequestConflict(
+            409,
+            "A conflicting operation occurred. If using PutObject you can retry the request. If using "
+                    + "multipart upload you should initiate another CreateMultipartUpload request and re-upload each part."),
     EntityTooLarge(400, "Your proposed upload exceeds the maximum allowed size."),
     EntityTooSmall(400, "Your proposed upload is smaller than the minimum allowed object size."),
     /** PutBucketVersioning with a status other than Enabled or Suspended, or none. */
-    IllegalVersioningConfigurationException(400, "Indicates that the versioning configuration specified in the request is invalid."),
+    IllegalVersioningConfigurationException(
+            400, "Indicates that the versioning configuration specified in the request is invalid."),
     IncompleteBody(400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
     IncompleteSignature(400, "The request signature does not conform to AWS standards."),
     InternalError(500, "We encountered an internal error. Please try again."),
@@ -62,7 +65,8 @@ public enum ErrorCode {
     // ACLs and the bucket access settings (policy, public access block, ownership controls)
     /** An ACL write to a bucket whose ownership controls are BucketOwnerEnforced (ACLs disabled). */
     AccessControlListNotSupported(400, "The bucket does not allow ACLs"),
-    InvalidBucketAclWithObjectOwnership(400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
+    InvalidBucketAclWithObjectOwnership(
+            400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
     MalformedACLError(400, "The XML you provided was not well-formed or did not validate against our published schema"),
     MalformedPolicy(400, "Policies must be valid JSON and the first byte must be '{'"),
     NoSuchBucketPolicy(404, "The bucket policy does not exist"),
@@ -79,10 +83,13 @@ public enum ErrorCode {
     PreconditionFailed(412, "At least one of the pre-conditions you specified did not hold."),
     RequestHeaderSectionTooLarge(431, "Your request header section exceeds the maximum allowed size."),
     RequestTimeTooSkewed(403, "The difference between the request time and the current time is too large."),
-    RequestTimeout(400, "Your socket connection to the server was not read from or written to within the timeout period."),
+    RequestTimeout(
+            400, "Your socket connection to the server was not read from or written to within the timeout period."),
     ServiceUnavailable(503, "Service is unable to handle request."),
-    SignatureDoesNotMatch(403, "The request signature we calculated does not match the signature you provided. "
-            + "Check your key and signing method."),
+    SignatureDoesNotMatch(
+            403,
+            "The request signature we calculated does not match the signature you provided. "
+                    + "Check your key and signing method."),
     SlowDown(503, "Please reduce your request rate."),
     XAmzContentSHA256Mismatch(400, "The provided 'x-amz-content-sha256' header does not match what was computed.");
 

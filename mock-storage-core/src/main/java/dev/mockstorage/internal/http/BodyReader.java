@@ -2,7 +2,6 @@ package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -23,20 +22,25 @@ final class BodyReader implements HttpRequest.BodySource {
 
     private final Connection connection;
     private final boolean expectsContinue;
-    private final BoundedInputStream bounded;      // Content-Length framing, or null
-    private final ChunkedInputStream chunked;      // Transfer-Encoding: chunked, or null
-    private final AwsChunkedInputStream aws;       // aws-chunked content encoding, or null
-    private final InputStream transport;           // bounded, chunked or empty
-    private final InputStream stream;              // what the handler reads
+    private final BoundedInputStream bounded; // Content-Length framing, or null
+    private final ChunkedInputStream chunked; // Transfer-Encoding: chunked, or null
+    private final AwsChunkedInputStream aws; // aws-chunked content encoding, or null
+    private final InputStream transport; // bounded, chunked or empty
+    private final InputStream stream; // what the handler reads
     private final long declaredLength;
     private boolean continueSent;
     private boolean broken;
-    private BodyVerifier verifier;                 // null unless a verifier was installed
+    private BodyVerifier verifier; // null unless a verifier was installed
     private boolean verifierEnded;
     private long bytesRead;
 
-    private BodyReader(Connection connection, RequestHead head, long contentLength, boolean isChunked,
-                       boolean isAwsChunked, long decodedLength) {
+    private BodyReader(
+            Connection connection,
+            RequestHead head,
+            long contentLength,
+            boolean isChunked,
+            boolean isAwsChunked,
+            long decodedLength) {
         this.connection = connection;
         InputStream socket = new SocketSource();
         this.bounded = !isChunked && contentLength > 0 ? new BoundedInputStream(socket, contentLength) : null;
@@ -46,7 +50,9 @@ final class BodyReader implements HttpRequest.BodySource {
         this.stream = new HandlerStream(aws != null ? aws : transport);
         this.declaredLength = isAwsChunked ? decodedLength : isChunked ? -1 : contentLength;
         boolean hasBody = isChunked || contentLength > 0;
-        this.expectsContinue = hasBody && connection != null && !head.line().isHttp10()
+        this.expectsContinue = hasBody
+                && connection != null
+                && !head.line().isHttp10()
                 && "100-continue".equalsIgnoreCase(head.header("expect"));
     }
 
@@ -67,15 +73,16 @@ final class BodyReader implements HttpRequest.BodySource {
         boolean isChunked = false;
         if (te != null) {
             if (!te.strip().equalsIgnoreCase("chunked")) {
-                throw new StorageException(ErrorCode.NotImplemented,
-                        "Transfer-Encoding '" + te + "' is not supported (only 'chunked')")
+                throw new StorageException(
+                                ErrorCode.NotImplemented,
+                                "Transfer-Encoding '" + te + "' is not supported (only 'chunked')")
                         .with("Header", "Transfer-Encoding");
             }
             if (head.header("content-length") != null) {
                 // RFC 9112 6.1: a request with both "ought to be handled as an error": one side of a proxy
                 // could frame by one header and the other by the other (request smuggling)
-                throw new StorageException(ErrorCode.InvalidRequest,
-                        "A request may not carry both Transfer-Encoding and Content-Length");
+                throw new StorageException(
+                        ErrorCode.InvalidRequest, "A request may not carry both Transfer-Encoding and Content-Length");
             }
             isChunked = true;
         }
@@ -83,9 +90,11 @@ final class BodyReader implements HttpRequest.BodySource {
         String sha = head.header("x-amz-content-sha256");
         // the framing is what the payload hash or the decoded length announce: a Content-Encoding that merely
         // names aws-chunked (boto3 passes one through as the object's encoding) leaves a plain body plain, as on S3
-        boolean isAwsChunked = (sha != null && sha.startsWith("STREAMING-")) || head.header("x-amz-decoded-content-length") != null;
+        boolean isAwsChunked =
+                (sha != null && sha.startsWith("STREAMING-")) || head.header("x-amz-decoded-content-length") != null;
         long decodedLength = isAwsChunked
-                ? parseLength(head.header("x-amz-decoded-content-length"), "x-amz-decoded-content-length") : -1;
+                ? parseLength(head.header("x-amz-decoded-content-length"), "x-amz-decoded-content-length")
+                : -1;
         return new BodyReader(connection, head, contentLength, isChunked, isAwsChunked, decodedLength);
     }
 
@@ -185,8 +194,8 @@ final class BodyReader implements HttpRequest.BodySource {
             String v = part.strip();
             boolean digits = !v.isEmpty() && v.length() <= 18 && v.chars().allMatch(ch -> ch >= '0' && ch <= '9');
             if (!digits || (result >= 0 && Long.parseLong(v) != result)) {
-                throw new StorageException(ErrorCode.InvalidArgument,
-                        "Invalid " + header + " header value '" + value + "'")
+                throw new StorageException(
+                                ErrorCode.InvalidArgument, "Invalid " + header + " header value '" + value + "'")
                         .with("ArgumentName", header.toLowerCase(Locale.ROOT))
                         .with("ArgumentValue", value);
             }
@@ -245,8 +254,8 @@ final class BodyReader implements HttpRequest.BodySource {
                 return b;
             } catch (SocketTimeoutException e) {
                 broken = true;
-                throw new StorageException(ErrorCode.RequestTimeout,
-                        "Timed out waiting for the rest of the request body", null, e);
+                throw new StorageException(
+                        ErrorCode.RequestTimeout, "Timed out waiting for the rest of the request body", null, e);
             } catch (IOException | RuntimeException e) {
                 broken = true;
                 throw e;
@@ -267,8 +276,8 @@ final class BodyReader implements HttpRequest.BodySource {
                 return n;
             } catch (SocketTimeoutException e) {
                 broken = true;
-                throw new StorageException(ErrorCode.RequestTimeout,
-                        "Timed out waiting for the rest of the request body", null, e);
+                throw new StorageException(
+                        ErrorCode.RequestTimeout, "Timed out waiting for the rest of the request body", null, e);
             } catch (IOException | RuntimeException e) {
                 broken = true;
                 throw e;

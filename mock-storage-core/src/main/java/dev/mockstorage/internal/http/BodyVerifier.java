@@ -20,8 +20,7 @@ public interface BodyVerifier {
      *
      * @param signature the {@code chunk-signature} extension, or null when the chunk has none
      */
-    default void chunk(long size, String signature) {
-    }
+    default void chunk(long size, String signature) {}
 
     /** The body was read to its end; {@code trailers} are complete (lower-case names, in order). Called once. */
     void end(Map<String, String> trailers);

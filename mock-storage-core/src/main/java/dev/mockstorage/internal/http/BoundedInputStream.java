@@ -2,7 +2,6 @@ package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -53,8 +52,10 @@ final class BoundedInputStream extends InputStream {
     }
 
     private StorageException endedEarly() {
-        return new StorageException(ErrorCode.IncompleteBody, "The request body ended after "
-                + (length - remaining) + " of the " + length + " bytes announced by Content-Length");
+        return new StorageException(
+                ErrorCode.IncompleteBody,
+                "The request body ended after " + (length - remaining) + " of the " + length
+                        + " bytes announced by Content-Length");
     }
 
     @Override
@@ -64,6 +65,5 @@ final class BoundedInputStream extends InputStream {
 
     /** Does not close the connection. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -2,7 +2,6 @@ package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +20,7 @@ import java.util.Map;
 class ChunkedInputStream extends InputStream {
     /** No single chunk may announce more than S3's largest single upload. */
     static final long MAX_CHUNK_SIZE = 5L << 30;
+
     private static final int MAX_LINE = 4096;
     private static final int MAX_TRAILER_BYTES = 16 * 1024;
 
@@ -101,16 +101,13 @@ class ChunkedInputStream extends InputStream {
 
     /** Does not close the connection. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /** Called with each chunk's announced size before its data is read; may reject it. */
-    protected void onChunk(long size, String extensions) {
-    }
+    protected void onChunk(long size, String extensions) {}
 
     /** Called once the terminating chunk and trailers were read. */
-    protected void onEnd(long decodedTotal) throws IOException {
-    }
+    protected void onEnd(long decodedTotal) throws IOException {}
 
     protected final StorageException malformed(String what) {
         return new StorageException(ErrorCode.InvalidRequest, "Malformed " + label + " request body: " + what);
@@ -152,7 +149,7 @@ class ChunkedInputStream extends InputStream {
         while (true) {
             String line = readLineOrEof();
             if (line == null || line.isEmpty()) {
-                return;                    // EOF right after the last chunk is tolerated, as is a blank line
+                return; // EOF right after the last chunk is tolerated, as is a blank line
             }
             bytes += line.length() + 2;
             if (bytes > MAX_TRAILER_BYTES) {
@@ -162,8 +159,10 @@ class ChunkedInputStream extends InputStream {
             if (colon <= 0 || !RawRequestLine.isToken(line.substring(0, colon))) {
                 throw malformed("trailer line '" + abbreviate(line) + "' is not 'name:value'");
             }
-            trailers.merge(line.substring(0, colon).toLowerCase(Locale.ROOT),
-                    line.substring(colon + 1).strip(), (a, b) -> a + "," + b);
+            trailers.merge(
+                    line.substring(0, colon).toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).strip(),
+                    (a, b) -> a + "," + b);
             trailerLinesSeen = true;
         }
     }

@@ -103,11 +103,11 @@ final class ConnectionInput extends InputStream {
             buf = new byte[HEAD_BUFFER_SIZE];
         } else if (count == buf.length) {
             if (pos > 0) {
-                resize(buf.length);                       // compacts
+                resize(buf.length); // compacts
             } else if (buf.length < BUFFER_SIZE) {
                 resize(Math.min(buf.length * 2, BUFFER_SIZE));
             } else {
-                return 0;                                 // full: the head is ready (too large) anyway
+                return 0; // full: the head is ready (too large) anyway
             }
         }
         int n = channel.read(ByteBuffer.wrap(buf, count, buf.length - count));
@@ -149,7 +149,7 @@ final class ConnectionInput extends InputStream {
         if (count - pos > RequestHead.MAX_HEAD_BYTES) {
             return true;
         }
-        boolean started = false;                          // a non-blank line was seen
+        boolean started = false; // a non-blank line was seen
         int lineBytes = 0;
         for (int i = pos; i < end; i++) {
             byte c = buf[i];

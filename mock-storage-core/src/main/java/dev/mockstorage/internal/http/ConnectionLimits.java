@@ -20,8 +20,8 @@ public record ConnectionLimits(int maxConnections, int maxWorkers, Duration head
     /** Default of {@code server.head_timeout_ms}. */
     public static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(10);
     /** Every limit at its default. */
-    public static final ConnectionLimits DEFAULTS = new ConnectionLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_WORKERS,
-            DEFAULT_HEAD_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    public static final ConnectionLimits DEFAULTS = new ConnectionLimits(
+            DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_WORKERS, DEFAULT_HEAD_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
 
     public ConnectionLimits {
         if (maxConnections < 1 || maxWorkers < 1) {

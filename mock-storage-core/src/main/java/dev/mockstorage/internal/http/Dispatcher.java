@@ -38,9 +38,11 @@ final class Dispatcher implements Runnable {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How long, and how many bytes, a connection is drained after its last answer before it is closed. */
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private static final long LINGER_BYTES = 16L * 1024 * 1024;
     /** A refused connection's request is drained less generously. */
     private static final long REFUSED_LINGER_BYTES = 64 * 1024;
+
     private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final ServerSocketChannel server;
@@ -53,6 +55,7 @@ final class Dispatcher implements Runnable {
     private final long idleTimeoutNanos;
     /** admitted connections not yet closed, waiting here or served by a worker */
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
     private final ConcurrentLinkedQueue<Connection> returned = new ConcurrentLinkedQueue<>();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong headTimeouts = new AtomicLong();
@@ -67,8 +70,13 @@ final class Dispatcher implements Runnable {
     private long lastRefusalLog;
     private long refusedAtLastLog;
 
-    Dispatcher(ServerSocketChannel server, ConnectionLimits limits, Workers workers, Consumer<Connection> serve,
-               Supplier<byte[]> refusal) throws IOException {
+    Dispatcher(
+            ServerSocketChannel server,
+            ConnectionLimits limits,
+            Workers workers,
+            Consumer<Connection> serve,
+            Supplier<byte[]> refusal)
+            throws IOException {
         this.server = server;
         this.limits = limits;
         this.workers = workers;
@@ -201,7 +209,9 @@ final class Dispatcher implements Runnable {
             } catch (IOException e) {
                 // e.g. out of file descriptors: the pending connection stays in the backlog and would be
                 // reported again at once; stop accepting for a moment instead of spinning
-                LOG.log(System.Logger.Level.WARNING, "accepting a connection failed (" + e + "); pausing accepts for 100 ms");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "accepting a connection failed (" + e + "); pausing accepts for 100 ms");
                 pauseAccepting(now);
                 return;
             }
@@ -234,14 +244,17 @@ final class Dispatcher implements Runnable {
     private void refuse(SocketChannel channel, long now) {
         long n = refused.incrementAndGet();
         if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_NANOS || lastRefusalLog == 0) {
-            LOG.log(System.Logger.Level.WARNING, (n - refusedAtLastLog) + " connection(s) refused with 503 SlowDown: "
-                    + limits.maxConnections() + " connections are open, the most allowed (server.max_connections); "
-                    + n + " refused since start");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    (n - refusedAtLastLog) + " connection(s) refused with 503 SlowDown: "
+                            + limits.maxConnections()
+                            + " connections are open, the most allowed (server.max_connections); "
+                            + n + " refused since start");
             lastRefusalLog = now;
             refusedAtLastLog = n;
         }
         if (refusing >= limits.maxConnections()) {
-            closeQuietly(channel);          // under a flood: no answer, no draining, just the file descriptor back
+            closeQuietly(channel); // under a flood: no answer, no draining, just the file descriptor back
             return;
         }
         try {
@@ -270,7 +283,7 @@ final class Dispatcher implements Runnable {
             boolean hadBytes = input.hasBufferedBytes();
             int n = input.readFrom(c.channel());
             if (n < 0) {
-                close(c);                        // closed between requests (or mid-head: nothing to answer)
+                close(c); // closed between requests (or mid-head: nothing to answer)
                 return;
             }
             if (input.headReady()) {

@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.StorageException;
-
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +12,7 @@ import java.util.Map;
 final class Exchange {
     private static final System.Logger LOG = System.getLogger("dev.mockstorage.http");
 
-    private Exchange() {
-    }
+    private Exchange() {}
 
     static RawResponse run(Connection connection, HttpHandler handler) {
         RequestHead head = connection.currentHead();
@@ -30,8 +28,15 @@ final class Exchange {
         } catch (StorageException e) {
             problem = e;
         }
-        HttpRequest request = new HttpRequest(line.method(), line.rawPath(), line.rawQuery(), head.headers(),
-                params, body, connection.remoteAddress(), problem);
+        HttpRequest request = new HttpRequest(
+                line.method(),
+                line.rawPath(),
+                line.rawQuery(),
+                head.headers(),
+                params,
+                body,
+                connection.remoteAddress(),
+                problem);
         boolean close = problem != null || head.wantsClose();
         HttpResponse response;
         try {

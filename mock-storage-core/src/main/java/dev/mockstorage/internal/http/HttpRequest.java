@@ -1,14 +1,13 @@
 package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.InputStream;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Locale;
 
 /**
  * One HTTP request, in the server's own terms.
@@ -53,9 +52,15 @@ public final class HttpRequest {
         }
     }
 
-    public HttpRequest(String method, String rawPath, String rawQuery, Map<String, String> headers,
-                       List<Map.Entry<String, String>> queryParameters, BodySource body,
-                       String remoteAddress, StorageException problem) {
+    public HttpRequest(
+            String method,
+            String rawPath,
+            String rawQuery,
+            Map<String, String> headers,
+            List<Map.Entry<String, String>> queryParameters,
+            BodySource body,
+            String remoteAddress,
+            StorageException problem) {
         this.method = Objects.requireNonNull(method);
         this.rawPath = Objects.requireNonNull(rawPath);
         this.rawQuery = rawQuery;

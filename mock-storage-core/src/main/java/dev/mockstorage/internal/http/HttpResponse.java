@@ -4,11 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
-import java.util.Arrays;
 
 /**
  * One HTTP response, in the server's own terms. Headers are ordered and may repeat; the adapter
@@ -189,7 +189,11 @@ public final class HttpResponse {
 
     @Override
     public String toString() {
-        return "HttpResponse " + status + " " + String.join(", ",
-                headers.stream().map(h -> h[0].toLowerCase(Locale.ROOT) + ": " + h[1]).toList());
+        return "HttpResponse " + status + " "
+                + String.join(
+                        ", ",
+                        headers.stream()
+                                .map(h -> h[0].toLowerCase(Locale.ROOT) + ": " + h[1])
+                                .toList());
     }
 }

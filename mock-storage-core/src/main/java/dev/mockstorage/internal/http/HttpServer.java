@@ -2,14 +2,12 @@ package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -60,16 +58,25 @@ public final class HttpServer {
      * @param handler called for every request, on a worker thread
      */
     public HttpServer(String host, int port, HttpHandler handler) {
-        this(host, port, handler, ConnectionLimits.DEFAULTS,
-                e -> HttpResponse.status(e.code().status()).body(e.code().name() + ": " + e.getMessage(), "text/plain"));
+        this(
+                host,
+                port,
+                handler,
+                ConnectionLimits.DEFAULTS,
+                e -> HttpResponse.status(e.code().status())
+                        .body(e.code().name() + ": " + e.getMessage(), "text/plain"));
     }
 
     /**
      * @param limits the connection limit, worker threads and timeouts
      * @param errors renders the answer to a refused connection ({@code SlowDown}) in the API's error format
      */
-    public HttpServer(String host, int port, HttpHandler handler, ConnectionLimits limits,
-                      Function<StorageException, HttpResponse> errors) {
+    public HttpServer(
+            String host,
+            int port,
+            HttpHandler handler,
+            ConnectionLimits limits,
+            Function<StorageException, HttpResponse> errors) {
         this.host = Objects.requireNonNull(host, "host");
         this.requestedPort = port;
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -205,13 +212,14 @@ public final class HttpServer {
                 }
                 response.send(out);
                 if (response.isCloseConnection()) {
-                    dispatcher.giveBack(connection);    // drained a little, then closed
+                    dispatcher.giveBack(connection); // drained a little, then closed
                     return;
                 }
                 if (connection.input().headReady()) {
-                    continue;                           // pipelined
+                    continue; // pipelined
                 }
-                if (workers.busy() * 2 <= workers.max() && connection.awaitBytes(KEEP_WORKER_MS, idleMillis)
+                if (workers.busy() * 2 <= workers.max()
+                        && connection.awaitBytes(KEEP_WORKER_MS, idleMillis)
                         && connection.input().headReady()) {
                     continue;
                 }
@@ -226,7 +234,8 @@ public final class HttpServer {
 
     /** The bytes answering a refused connection: the API's SlowDown error, closing the connection. */
     private byte[] refusal() {
-        HttpResponse response = errors.apply(new StorageException(ErrorCode.SlowDown,
+        HttpResponse response = errors.apply(new StorageException(
+                ErrorCode.SlowDown,
                 "The server has " + limits.maxConnections() + " open connections, the most it accepts; "
                         + "close idle connections or retry later"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);

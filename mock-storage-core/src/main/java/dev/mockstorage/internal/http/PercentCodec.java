@@ -2,7 +2,6 @@ package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -16,8 +15,7 @@ import java.nio.charset.StandardCharsets;
 public final class PercentCodec {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private PercentCodec() {
-    }
+    private PercentCodec() {}
 
     /**
      * Decodes {@code %XX} escapes (hex digits in either case) as UTF-8; every other character,
@@ -47,8 +45,8 @@ public final class PercentCodec {
                 int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
                 if (hi < 0 || lo < 0 || !isAsciiHex(raw.charAt(i + 1)) || !isAsciiHex(raw.charAt(i + 2))) {
                     String bad = raw.substring(i, Math.min(raw.length(), i + 3));
-                    throw new StorageException(ErrorCode.InvalidURI,
-                            "Invalid percent-encoding '" + bad + "' in '" + raw + "'");
+                    throw new StorageException(
+                            ErrorCode.InvalidURI, "Invalid percent-encoding '" + bad + "' in '" + raw + "'");
                 }
                 bytes.write(hi << 4 | lo);
                 i += 3;
@@ -86,8 +84,13 @@ public final class PercentCodec {
     }
 
     private static boolean isUnreserved(int b) {
-        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
-                || b == '-' || b == '.' || b == '_' || b == '~';
+        return (b >= 'A' && b <= 'Z')
+                || (b >= 'a' && b <= 'z')
+                || (b >= '0' && b <= '9')
+                || b == '-'
+                || b == '.'
+                || b == '_'
+                || b == '~';
     }
 
     private static boolean isAsciiHex(char c) {
@@ -96,12 +99,15 @@ public final class PercentCodec {
 
     private static String utf8(byte[] bytes, String escaped, String raw) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
-            throw new StorageException(ErrorCode.InvalidURI,
+            throw new StorageException(
+                    ErrorCode.InvalidURI,
                     "Percent-encoded bytes '" + escaped + "' in '" + raw + "' are not valid UTF-8");
         }
     }

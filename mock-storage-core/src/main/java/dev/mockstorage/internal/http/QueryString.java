@@ -1,15 +1,13 @@
 package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.StorageException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Splits a raw query into ordered, strictly decoded parameters. */
 final class QueryString {
-    private QueryString() {
-    }
+    private QueryString() {}
 
     /**
      * Splits on {@code &}, then on the first {@code =}; names and values are decoded by

@@ -1,18 +1,17 @@
 package dev.mockstorage.internal.http;
 
 import fi.iki.elonen.NanoHTTPD;
-
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Locale;
-import java.time.Instant;
 
 /**
  * Writes an {@link HttpResponse} byte for byte in place of NanoHTTPD's own {@code send()}: status line
@@ -23,8 +22,9 @@ import java.time.Instant;
  */
 final class RawResponse extends NanoHTTPD.Response {
     static final int BUFFER_SIZE = 64 * 1024;
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     private static volatile CachedDate lastDate;
 
@@ -78,7 +78,7 @@ final class RawResponse extends NanoHTTPD.Response {
             response.completed(written);
             out.flush();
         } catch (IOException | RuntimeException e) {
-            close = true;                 // the client got a broken response or is gone
+            close = true; // the client got a broken response or is gone
             closeConnection(true);
         } finally {
             try {
@@ -101,7 +101,8 @@ final class RawResponse extends NanoHTTPD.Response {
         boolean hasDate = false;
         for (String[] header : response.headers()) {
             String name = header[0];
-            if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+            if (name.equalsIgnoreCase("content-length")
+                    || name.equalsIgnoreCase("transfer-encoding")
                     || name.equalsIgnoreCase("connection")) {
                 continue;
             }
@@ -162,8 +163,7 @@ final class RawResponse extends NanoHTTPD.Response {
         return cached.text();
     }
 
-    private record CachedDate(long second, String text) {
-    }
+    private record CachedDate(long second, String text) {}
 
     private static void copyExactly(InputStream in, OutputStream out, long length) throws IOException {
         byte[] buf = new byte[(int) Math.max(1, Math.min(length, BUFFER_SIZE / 2))];
@@ -198,45 +198,80 @@ final class RawResponse extends NanoHTTPD.Response {
     /** Header text cannot contain line breaks (they would inject headers). */
     private static String clean(String s) {
         return s.indexOf('\r') < 0 && s.indexOf('\n') < 0 && s.indexOf('\0') < 0
-                ? s : s.replace('\r', ' ').replace('\n', ' ').replace('\0', ' ');
+                ? s
+                : s.replace('\r', ' ').replace('\n', ' ').replace('\0', ' ');
     }
 
     static String reason(int code) {
         switch (code) {
-            case 100: return "Continue";
-            case 200: return "OK";
-            case 201: return "Created";
-            case 202: return "Accepted";
-            case 204: return "No Content";
-            case 206: return "Partial Content";
-            case 301: return "Moved Permanently";
-            case 302: return "Found";
-            case 303: return "See Other";
-            case 304: return "Not Modified";
-            case 307: return "Temporary Redirect";
-            case 400: return "Bad Request";
-            case 401: return "Unauthorized";
-            case 403: return "Forbidden";
-            case 404: return "Not Found";
-            case 405: return "Method Not Allowed";
-            case 408: return "Request Timeout";
-            case 409: return "Conflict";
-            case 411: return "Length Required";
-            case 412: return "Precondition Failed";
-            case 413: return "Content Too Large";
-            case 414: return "URI Too Long";
-            case 416: return "Range Not Satisfiable";
-            case 417: return "Expectation Failed";
-            case 429: return "Too Many Requests";
-            case 431: return "Request Header Fields Too Large";
-            case 500: return "Internal Server Error";
-            case 501: return "Not Implemented";
-            case 502: return "Bad Gateway";
-            case 503: return "Service Unavailable";
-            case 504: return "Gateway Timeout";
+            case 100:
+                return "Continue";
+            case 200:
+                return "OK";
+            case 201:
+                return "Created";
+            case 202:
+                return "Accepted";
+            case 204:
+                return "No Content";
+            case 206:
+                return "Partial Content";
+            case 301:
+                return "Moved Permanently";
+            case 302:
+                return "Found";
+            case 303:
+                return "See Other";
+            case 304:
+                return "Not Modified";
+            case 307:
+                return "Temporary Redirect";
+            case 400:
+                return "Bad Request";
+            case 401:
+                return "Unauthorized";
+            case 403:
+                return "Forbidden";
+            case 404:
+                return "Not Found";
+            case 405:
+                return "Method Not Allowed";
+            case 408:
+                return "Request Timeout";
+            case 409:
+                return "Conflict";
+            case 411:
+                return "Length Required";
+            case 412:
+                return "Precondition Failed";
+            case 413:
+                return "Content Too Large";
+            case 414:
+                return "URI Too Long";
+            case 416:
+                return "Range Not Satisfiable";
+            case 417:
+                return "Expectation Failed";
+            case 429:
+                return "Too Many Requests";
+            case 431:
+                return "Request Header Fields Too Large";
+            case 500:
+                return "Internal Server Error";
+            case 501:
+                return "Not Implemented";
+            case 502:
+                return "Bad Gateway";
+            case 503:
+                return "Service Unavailable";
+            case 504:
+                return "Gateway Timeout";
             default:
-                return code < 200 ? "Informational" : code < 300 ? "Success" : code < 400 ? "Redirection"
-                        : code < 500 ? "Client Error" : "Server Error";
+                return code < 200
+                        ? "Informational"
+                        : code < 300
+                                ? "Success"
+                                : code < 400 ? "Redirection" : code < 500 ? "Client Error" : "Server Error";
         }
     }
 

@@ -2,7 +2,6 @@ package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,7 +98,7 @@ final class RequestHead {
             }
             if (len == 0) {
                 if (lines.isEmpty()) {
-                    n = lineStart;          // tolerated blank line(s) before the request line
+                    n = lineStart; // tolerated blank line(s) before the request line
                     continue;
                 }
                 return parse(lines);
@@ -132,7 +131,7 @@ final class RequestHead {
         String last = null;
         for (int i = 1; i < lines.size(); i++) {
             String h = lines.get(i);
-            if (h.charAt(0) == ' ' || h.charAt(0) == '\t') {       // obsolete line folding
+            if (h.charAt(0) == ' ' || h.charAt(0) == '\t') { // obsolete line folding
                 if (last == null) {
                     return invalid(line, headers, "Header block starts with a continuation line");
                 }
@@ -161,9 +160,12 @@ final class RequestHead {
         } catch (StorageException e) {
             line = RawRequestLine.unparseable(lines.get(0));
         }
-        return new RequestHead(line, new LinkedHashMap<>(), new StorageException(
-                ErrorCode.RequestHeaderSectionTooLarge,
-                "The request line and headers exceed " + MAX_HEAD_BYTES + " bytes"));
+        return new RequestHead(
+                line,
+                new LinkedHashMap<>(),
+                new StorageException(
+                        ErrorCode.RequestHeaderSectionTooLarge,
+                        "The request line and headers exceed " + MAX_HEAD_BYTES + " bytes"));
     }
 
     private static RequestHead invalid(RawRequestLine line, Map<String, String> headers, String message) {
@@ -196,10 +198,12 @@ final class RequestHead {
             return new String(bytes, off, len, StandardCharsets.ISO_8859_1); // same as UTF-8 for ASCII, and cheaper
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, off, len)).toString();
+                    .decode(ByteBuffer.wrap(bytes, off, len))
+                    .toString();
         } catch (CharacterCodingException e) {
             return new String(bytes, off, len, StandardCharsets.ISO_8859_1);
         }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Workers {
     private static final long KEEP_ALIVE_MS = 60_000;
-    private static final Runnable STOP = () -> { };
+    private static final Runnable STOP = () -> {};
 
     private final int max;
     private final String name;

@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.metadata;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-
 import java.util.List;
 
 /**
@@ -13,11 +12,12 @@ import java.util.List;
  */
 public final class BucketSetting<T> {
     /** The bucket's ACL (PutBucketAcl, or {@code x-amz-acl}/{@code x-amz-grant-*} on CreateBucket); none: the owner's FULL_CONTROL. */
-    public static final BucketSetting<List<Grant>> ACL = new BucketSetting<>("acl", new TypeReference<>() { });
+    public static final BucketSetting<List<Grant>> ACL = new BucketSetting<>("acl", new TypeReference<>() {});
     /** The bucket policy, exactly the bytes (UTF-8) it was put with. */
     public static final BucketSetting<String> POLICY = new BucketSetting<>("policy", null);
+
     public static final BucketSetting<PublicAccessBlock> PUBLIC_ACCESS_BLOCK =
-            new BucketSetting<>("public-access-block", new TypeReference<>() { });
+            new BucketSetting<>("public-access-block", new TypeReference<>() {});
     /** The ownership controls' {@code ObjectOwnership}: BucketOwnerPreferred, ObjectWriter or BucketOwnerEnforced. */
     public static final BucketSetting<String> OBJECT_OWNERSHIP = new BucketSetting<>("object-ownership", null);
 

@@ -12,8 +12,7 @@ import java.util.Optional;
  * the bucket (foreign key) or when the setting is removed.
  */
 final class BucketSettingTable {
-    private BucketSettingTable() {
-    }
+    private BucketSettingTable() {}
 
     static <T> Optional<T> find(SqlConnection db, String bucket, BucketSetting<T> setting) throws SQLException {
         PreparedStatement ps = db.prepare("SELECT value FROM bucket_settings WHERE bucket = ? AND name = ?");

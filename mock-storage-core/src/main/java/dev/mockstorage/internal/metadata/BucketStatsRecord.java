@@ -13,6 +13,5 @@ import java.time.Instant;
  * @param uploadedBytes bytes of those uploads, overwritten ones included
  * @param lastUploadAt  when the last counted upload was stored, or null before the first
  */
-public record BucketStatsRecord(String bucket, long objects, long bytes, long uploads, long uploadedBytes,
-                                Instant lastUploadAt) {
-}
+public record BucketStatsRecord(
+        String bucket, long objects, long bytes, long uploads, long uploadedBytes, Instant lastUploadAt) {}

@@ -13,16 +13,15 @@ import java.util.Optional;
  * transaction that changes its objects, and its uploads, counted by the upload-completed task.
  */
 final class BucketStatsTable {
-    private BucketStatsTable() {
-    }
+    private BucketStatsTable() {}
 
     private static final String COLUMNS = "bucket, objects, bytes, uploads, uploaded_bytes, last_upload_at";
 
     private static BucketStatsRecord row(ResultSet rs) throws SQLException {
         long last = rs.getLong(6);
         Instant lastUploadAt = rs.wasNull() ? null : Instant.ofEpochMilli(last);
-        return new BucketStatsRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                lastUploadAt);
+        return new BucketStatsRecord(
+                rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), lastUploadAt);
     }
 
     /** The zero row of a new bucket. */
@@ -34,8 +33,8 @@ final class BucketStatsTable {
 
     /** Adds to the bucket's object count and byte total (negative to subtract). */
     static void adjust(SqlConnection db, String bucket, long objectsDelta, long bytesDelta) throws SQLException {
-        PreparedStatement ps = db.prepare(
-                "UPDATE bucket_stats SET objects = objects + ?, bytes = bytes + ? WHERE bucket = ?");
+        PreparedStatement ps =
+                db.prepare("UPDATE bucket_stats SET objects = objects + ?, bytes = bytes + ? WHERE bucket = ?");
         ps.setLong(1, objectsDelta);
         ps.setLong(2, bytesDelta);
         ps.setString(3, bucket);
@@ -59,7 +58,8 @@ final class BucketStatsTable {
     /** Every bucket's statistics, sorted by bucket name. */
     static List<BucketStatsRecord> all(SqlConnection db) throws SQLException {
         List<BucketStatsRecord> stats = new ArrayList<>();
-        try (ResultSet rs = db.prepare("SELECT " + COLUMNS + " FROM bucket_stats ORDER BY bucket").executeQuery()) {
+        try (ResultSet rs = db.prepare("SELECT " + COLUMNS + " FROM bucket_stats ORDER BY bucket")
+                .executeQuery()) {
             while (rs.next()) {
                 stats.add(row(rs));
             }

@@ -14,8 +14,7 @@ import java.util.Optional;
  * {@code bucket_tags}, {@code bucket_cors} and {@code bucket_lifecycle} (one row each at most, deleted with the bucket).
  */
 final class BucketTable {
-    private BucketTable() {
-    }
+    private BucketTable() {}
 
     private static BucketRecord row(ResultSet rs) throws SQLException {
         return new BucketRecord(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3));
@@ -32,7 +31,8 @@ final class BucketTable {
     /** All buckets sorted by name. */
     static List<BucketRecord> all(SqlConnection db) throws SQLException {
         List<BucketRecord> buckets = new ArrayList<>();
-        try (ResultSet rs = db.prepare("SELECT name, created_at, versioning FROM buckets ORDER BY name").executeQuery()) {
+        try (ResultSet rs = db.prepare("SELECT name, created_at, versioning FROM buckets ORDER BY name")
+                .executeQuery()) {
             while (rs.next()) {
                 buckets.add(row(rs));
             }
@@ -42,8 +42,9 @@ final class BucketTable {
 
     /** Up to {@code limit} buckets named after {@code after} ("" for from the first) that start with {@code prefix}, by name. */
     static List<BucketRecord> page(SqlConnection db, String prefix, String after, int limit) throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT name, created_at, versioning FROM buckets WHERE name > ? AND substr(name, 1, ?) = ? "
-                + "ORDER BY name LIMIT ?");
+        PreparedStatement ps =
+                db.prepare("SELECT name, created_at, versioning FROM buckets WHERE name > ? AND substr(name, 1, ?) = ? "
+                        + "ORDER BY name LIMIT ?");
         ps.setString(1, after);
         ps.setInt(2, prefix.length());
         ps.setString(3, prefix);
@@ -102,8 +103,12 @@ final class BucketTable {
 
     /** Replaces the bucket's tag set (null or empty: deletes it). */
     static void setTags(SqlConnection db, String bucket, Map<String, String> tags) throws SQLException {
-        setSetting(db, "DELETE FROM bucket_tags WHERE bucket = ?",
-                "INSERT OR REPLACE INTO bucket_tags (bucket, tags) VALUES (?, ?)", bucket, Columns.toJson(tags));
+        setSetting(
+                db,
+                "DELETE FROM bucket_tags WHERE bucket = ?",
+                "INSERT OR REPLACE INTO bucket_tags (bucket, tags) VALUES (?, ?)",
+                bucket,
+                Columns.toJson(tags));
     }
 
     /** The bucket's CORS rules, if it has a CORS configuration. */
@@ -117,8 +122,11 @@ final class BucketTable {
 
     /** Replaces the bucket's CORS rules (null or empty: deletes the configuration). */
     static void setCors(SqlConnection db, String bucket, List<CorsRule> rules) throws SQLException {
-        setSetting(db, "DELETE FROM bucket_cors WHERE bucket = ?",
-                "INSERT OR REPLACE INTO bucket_cors (bucket, rules) VALUES (?, ?)", bucket,
+        setSetting(
+                db,
+                "DELETE FROM bucket_cors WHERE bucket = ?",
+                "INSERT OR REPLACE INTO bucket_cors (bucket, rules) VALUES (?, ?)",
+                bucket,
                 rules == null || rules.isEmpty() ? null : Columns.corsToJson(rules));
     }
 
@@ -133,15 +141,19 @@ final class BucketTable {
 
     /** Replaces the bucket's lifecycle rules (null or empty: deletes the configuration). */
     static void setLifecycle(SqlConnection db, String bucket, List<LifecycleRule> rules) throws SQLException {
-        setSetting(db, "DELETE FROM bucket_lifecycle WHERE bucket = ?",
-                "INSERT OR REPLACE INTO bucket_lifecycle (bucket, rules) VALUES (?, ?)", bucket,
+        setSetting(
+                db,
+                "DELETE FROM bucket_lifecycle WHERE bucket = ?",
+                "INSERT OR REPLACE INTO bucket_lifecycle (bucket, rules) VALUES (?, ?)",
+                bucket,
                 rules == null || rules.isEmpty() ? null : Columns.lifecycleToJson(rules));
     }
 
     /** The buckets that have lifecycle rules, by name. */
     static List<String> lifecycleBuckets(SqlConnection db) throws SQLException {
         List<String> names = new ArrayList<>();
-        try (ResultSet rs = db.prepare("SELECT bucket FROM bucket_lifecycle ORDER BY bucket").executeQuery()) {
+        try (ResultSet rs = db.prepare("SELECT bucket FROM bucket_lifecycle ORDER BY bucket")
+                .executeQuery()) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -150,7 +162,8 @@ final class BucketTable {
     }
 
     /** Writes a bucket's row of a settings table with {@code upsert}, or removes it with {@code delete} when {@code json} is null. */
-    private static void setSetting(SqlConnection db, String delete, String upsert, String bucket, String json) throws SQLException {
+    private static void setSetting(SqlConnection db, String delete, String upsert, String bucket, String json)
+            throws SQLException {
         PreparedStatement ps = db.prepare(json == null ? delete : upsert);
         ps.setString(1, bucket);
         if (json != null) {

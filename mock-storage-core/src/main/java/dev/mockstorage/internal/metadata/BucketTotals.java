@@ -7,5 +7,4 @@ package dev.mockstorage.internal.metadata;
  * @param objects object count
  * @param bytes   sum of their sizes
  */
-public record BucketTotals(String bucket, long objects, long bytes) {
-}
+public record BucketTotals(String bucket, long objects, long bytes) {}

@@ -20,16 +20,15 @@ import java.util.Map;
  * for anything else), CORS rules, ACL grants and bucket settings as JSON (Jackson), and null text as SQL NULL.
  */
 final class Columns {
-    private Columns() {
-    }
+    private Columns() {}
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectReader MAP_READER =
-            MAPPER.readerFor(new TypeReference<LinkedHashMap<String, String>>() { });
+            MAPPER.readerFor(new TypeReference<LinkedHashMap<String, String>>() {});
     private static final ObjectWriter MAP_WRITER = MAPPER.writer();
-    private static final ObjectReader CORS_READER = MAPPER.readerFor(new TypeReference<List<CorsRule>>() { });
-    private static final TypeReference<List<Grant>> GRANTS = new TypeReference<>() { };
-    private static final ObjectReader LIFECYCLE_READER = MAPPER.readerFor(new TypeReference<List<LifecycleRule>>() { });
+    private static final ObjectReader CORS_READER = MAPPER.readerFor(new TypeReference<List<CorsRule>>() {});
+    private static final TypeReference<List<Grant>> GRANTS = new TypeReference<>() {};
+    private static final ObjectReader LIFECYCLE_READER = MAPPER.readerFor(new TypeReference<List<LifecycleRule>>() {});
 
     /** Binds {@code value}, SQL NULL when null. */
     static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
@@ -52,7 +51,8 @@ final class Columns {
         try {
             return MAP_WRITER.writeValueAsString(map);
         } catch (JsonProcessingException e) {
-            throw new StorageException(ErrorCode.InternalError, "cannot encode metadata map: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError, "cannot encode metadata map: " + e.getMessage(), null, e);
         }
     }
 
@@ -93,7 +93,8 @@ final class Columns {
         try {
             return MAP_WRITER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new StorageException(ErrorCode.InternalError, "cannot encode " + what + ": " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError, "cannot encode " + what + ": " + e.getMessage(), null, e);
         }
     }
 
@@ -102,7 +103,8 @@ final class Columns {
         try {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new StorageException(ErrorCode.InternalError, "corrupt " + what + " setting: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError, "corrupt " + what + " setting: " + e.getMessage(), null, e);
         }
     }
 
@@ -112,7 +114,8 @@ final class Columns {
             List<CorsRule> rules = CORS_READER.readValue(json);
             return List.copyOf(rules);
         } catch (JsonProcessingException e) {
-            throw new StorageException(ErrorCode.InternalError, "corrupt CORS rules column: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError, "corrupt CORS rules column: " + e.getMessage(), null, e);
         }
     }
 
@@ -121,7 +124,8 @@ final class Columns {
         try {
             return MAP_WRITER.writeValueAsString(rules);
         } catch (JsonProcessingException e) {
-            throw new StorageException(ErrorCode.InternalError, "cannot encode lifecycle rules: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError, "cannot encode lifecycle rules: " + e.getMessage(), null, e);
         }
     }
 
@@ -131,7 +135,8 @@ final class Columns {
             List<LifecycleRule> rules = LIFECYCLE_READER.readValue(json);
             return List.copyOf(rules);
         } catch (JsonProcessingException e) {
-            throw new StorageException(ErrorCode.InternalError, "corrupt lifecycle rules column: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError, "corrupt lifecycle rules column: " + e.getMessage(), null, e);
         }
     }
 }

@@ -12,8 +12,13 @@ import java.util.List;
  * @param exposeHeaders  response headers the browser may show the page; may be empty
  * @param maxAgeSeconds  how long a browser may cache the preflight answer, or null
  */
-public record CorsRule(String id, List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders,
-                       List<String> exposeHeaders, Integer maxAgeSeconds) {
+public record CorsRule(
+        String id,
+        List<String> allowedOrigins,
+        List<String> allowedMethods,
+        List<String> allowedHeaders,
+        List<String> exposeHeaders,
+        Integer maxAgeSeconds) {
     public CorsRule {
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         allowedMethods = allowedMethods == null ? List.of() : List.copyOf(allowedMethods);

@@ -12,14 +12,14 @@ import java.util.Set;
  * overwritten or deleted, or when a later check finds a copy.
  */
 final class DamagedBlobTable {
-    private DamagedBlobTable() {
-    }
+    private DamagedBlobTable() {}
 
     /** Marks the blob of {@code bucket/key} damaged; true when the mark is new. */
     static boolean mark(SqlConnection db, String bucket, String key, String blobId, String reason, Instant at)
             throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT OR IGNORE INTO damaged_blobs (blob_id, bucket, key, reason, detected_at)"
-                + " VALUES (?, ?, ?, ?, ?)");
+        PreparedStatement ps =
+                db.prepare("INSERT OR IGNORE INTO damaged_blobs (blob_id, bucket, key, reason, detected_at)"
+                        + " VALUES (?, ?, ?, ?, ?)");
         ps.setString(1, blobId);
         ps.setString(2, bucket);
         ps.setString(3, key);
@@ -38,8 +38,10 @@ final class DamagedBlobTable {
     /** Blob ids marked damaged whose object still points at them. */
     static Set<String> ofCurrentObjects(SqlConnection db) throws SQLException {
         Set<String> ids = new HashSet<>();
-        db.selectStrings("SELECT d.blob_id FROM damaged_blobs d JOIN objects o"
-                + " ON o.bucket = d.bucket AND o.key = d.key AND o.blob_id = d.blob_id", ids::add);
+        db.selectStrings(
+                "SELECT d.blob_id FROM damaged_blobs d JOIN objects o"
+                        + " ON o.bucket = d.bucket AND o.key = d.key AND o.blob_id = d.blob_id",
+                ids::add);
         return ids;
     }
 }

@@ -88,8 +88,11 @@ final class Database implements AutoCloseable {
             if (e instanceof StorageException se) {
                 throw se;
             }
-            throw new StorageException(ErrorCode.InternalError,
-                    "cannot open metadata database " + absolute + ": " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError,
+                    "cannot open metadata database " + absolute + ": " + e.getMessage(),
+                    null,
+                    e);
         }
     }
 
@@ -208,11 +211,12 @@ final class Database implements AutoCloseable {
             locked = writeLock.tryLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException(ErrorCode.ServiceUnavailable, "interrupted while waiting for the metadata write lock");
+            throw new StorageException(
+                    ErrorCode.ServiceUnavailable, "interrupted while waiting for the metadata write lock");
         }
         if (!locked) {
-            throw new StorageException(ErrorCode.SlowDown,
-                    "metadata write lock not acquired within " + lockTimeout.toMillis() + " ms");
+            throw new StorageException(
+                    ErrorCode.SlowDown, "metadata write lock not acquired within " + lockTimeout.toMillis() + " ms");
         }
     }
 

@@ -13,8 +13,7 @@ import java.util.Map;
 final class FlatJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private FlatJson() {
-    }
+    private FlatJson() {}
 
     /** The map as one JSON object, or null when a key is null (not JSON: the caller decides). */
     static String write(Map<String, String> map) {
@@ -93,7 +92,7 @@ final class FlatJson {
                         return null;
                     }
                 }
-                map.put(key, value);   // a repeated key: the last wins, as with Jackson
+                map.put(key, value); // a repeated key: the last wins, as with Jackson
                 char c = peek();
                 pos++;
                 if (c == '}') {
@@ -126,7 +125,9 @@ final class FlatJson {
             while (pos < s.length()) {
                 char c = s.charAt(pos);
                 if (c == '"') {
-                    String text = out == null ? s.substring(start, pos) : out.append(s, start, pos).toString();
+                    String text = out == null
+                            ? s.substring(start, pos)
+                            : out.append(s, start, pos).toString();
                     pos++;
                     return text;
                 }

@@ -11,7 +11,11 @@ package dev.mockstorage.internal.metadata;
  */
 public record Grant(Kind kind, String grantee, String permission) {
     /** Who a grant is for. */
-    public enum Kind { OWNER, USER, GROUP }
+    public enum Kind {
+        OWNER,
+        USER,
+        GROUP
+    }
 
     /** A grant to the owner. */
     public static Grant owner(String permission) {

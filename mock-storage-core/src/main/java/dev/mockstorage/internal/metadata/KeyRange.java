@@ -6,8 +6,7 @@ package dev.mockstorage.internal.metadata;
  * prefix walks the primary-key index from the prefix to {@link #successor} instead of filtering rows.
  */
 public final class KeyRange {
-    private KeyRange() {
-    }
+    private KeyRange() {}
 
     /**
      * The least string greater than every string that starts with {@code prefix}: its last code point
@@ -20,7 +19,10 @@ public final class KeyRange {
             int start = end - Character.charCount(last);
             if (last < Character.MAX_CODE_POINT) {
                 int next = last + 1 == Character.MIN_SURROGATE ? Character.MAX_SURROGATE + 1 : last + 1;
-                return new StringBuilder(start + 2).append(prefix, 0, start).appendCodePoint(next).toString();
+                return new StringBuilder(start + 2)
+                        .append(prefix, 0, start)
+                        .appendCodePoint(next)
+                        .toString();
             }
             end = start;
         }

@@ -23,10 +23,20 @@ import java.util.Map;
  * @param newerNoncurrentVersions   that many newer noncurrent versions are kept whatever their age, or null
  * @param abortDays                 unfinished multipart uploads are aborted this many days after initiation, or null
  */
-public record LifecycleRule(String id, boolean enabled, String filterForm, String prefix, Map<String, String> tags,
-                            Long sizeGreaterThan, Long sizeLessThan, Integer expirationDays, String expirationDate,
-                            Boolean expiredObjectDeleteMarker, Integer noncurrentDays, Integer newerNoncurrentVersions,
-                            Integer abortDays) {
+public record LifecycleRule(
+        String id,
+        boolean enabled,
+        String filterForm,
+        String prefix,
+        Map<String, String> tags,
+        Long sizeGreaterThan,
+        Long sizeLessThan,
+        Integer expirationDays,
+        String expirationDate,
+        Boolean expiredObjectDeleteMarker,
+        Integer noncurrentDays,
+        Integer newerNoncurrentVersions,
+        Integer abortDays) {
     public static final String RULE_PREFIX = "rule-prefix";
     public static final String FILTER = "filter";
     public static final String AND = "and";

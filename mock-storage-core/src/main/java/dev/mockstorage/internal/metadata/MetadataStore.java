@@ -95,7 +95,8 @@ public final class MetadataStore implements AutoCloseable {
 
     /** The bucket's setting as last committed (one primary-key lookup); empty when it has none or does not exist. */
     public <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting) {
-        return database.read("read " + setting + " of bucket " + bucket, db -> BucketSettingTable.find(db, bucket, setting));
+        return database.read(
+                "read " + setting + " of bucket " + bucket, db -> BucketSettingTable.find(db, bucket, setting));
     }
 
     /** Every bucket that has the setting, with its value, by bucket name. */
@@ -115,7 +116,8 @@ public final class MetadataStore implements AutoCloseable {
 
     /** The bucket's object-lock configuration as last committed; empty when object lock is not enabled on it. */
     public Optional<ObjectLockConfig> objectLockConfig(String bucket) {
-        return database.read("read the object-lock configuration of " + bucket, db -> ObjectLockTable.config(db, bucket));
+        return database.read(
+                "read the object-lock configuration of " + bucket, db -> ObjectLockTable.config(db, bucket));
     }
 
     /** The buckets with object lock enabled. */
@@ -125,7 +127,8 @@ public final class MetadataStore implements AutoCloseable {
 
     /** The lock of one version ({@code "null"}: the null version) as last committed, if it has one. */
     public Optional<ObjectLock> objectLock(String bucket, String key, String versionId) {
-        return database.read("read the lock of " + bucket + "/" + key, db -> ObjectLockTable.lock(db, bucket, key, versionId));
+        return database.read(
+                "read the lock of " + bucket + "/" + key, db -> ObjectLockTable.lock(db, bucket, key, versionId));
     }
 
     /** Every bucket's statistics, sorted by bucket name. */
@@ -175,7 +178,8 @@ public final class MetadataStore implements AutoCloseable {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read("list objects of " + bucket, db -> ObjectTable.listFrom(db, bucket, prefix, fromKey, limit));
+        return database.read(
+                "list objects of " + bucket, db -> ObjectTable.listFrom(db, bucket, prefix, fromKey, limit));
     }
 
     /** Number of objects and total bytes ({@code [count, bytes]}) in a bucket (null: all buckets). */
@@ -225,13 +229,15 @@ public final class MetadataStore implements AutoCloseable {
 
     /** One version of a key by S3 version id ({@code "null"}: the null version), as last committed. */
     public Optional<ObjectVersion> version(String bucket, String key, String versionId) {
-        return database.read("read version " + versionId + " of " + bucket + "/" + key,
+        return database.read(
+                "read version " + versionId + " of " + bucket + "/" + key,
                 db -> VersionTable.version(db, bucket, key, versionId));
     }
 
     /** The key's newest version (current row, else newest delete marker), as last committed. */
     public Optional<ObjectVersion> latestVersion(String bucket, String key) {
-        return database.read("read latest version of " + bucket + "/" + key, db -> VersionTable.latest(db, bucket, key));
+        return database.read(
+                "read latest version of " + bucket + "/" + key, db -> VersionTable.latest(db, bucket, key));
     }
 
     /**
@@ -239,11 +245,13 @@ public final class MetadataStore implements AutoCloseable {
      * newest first within a key, at most {@code limit}. With {@code afterKey}, strictly after the version
      * {@code afterVersionId} of that key (null, or a version no longer there: after all of that key's versions).
      */
-    public List<ObjectVersion> listVersions(String bucket, String prefix, String afterKey, String afterVersionId, int limit) {
+    public List<ObjectVersion> listVersions(
+            String bucket, String prefix, String afterKey, String afterVersionId, int limit) {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read("list versions of " + bucket,
+        return database.read(
+                "list versions of " + bucket,
                 db -> VersionTable.list(db, bucket, prefix, afterKey, afterVersionId, null, limit));
     }
 
@@ -255,7 +263,8 @@ public final class MetadataStore implements AutoCloseable {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read("list versions of " + bucket, db -> VersionTable.list(db, bucket, prefix, null, null, fromKey, limit));
+        return database.read(
+                "list versions of " + bucket, db -> VersionTable.list(db, bucket, prefix, null, null, fromKey, limit));
     }
 
     /** Number of noncurrent versions and delete markers in a bucket (null: all buckets). */
@@ -272,7 +281,8 @@ public final class MetadataStore implements AutoCloseable {
     public boolean markDamaged(String bucket, String key, String blobId, String reason, Instant at) {
         return database.write("mark " + bucket + "/" + key + " damaged", db -> {
             Optional<ObjectRecord> current = ObjectTable.find(db, bucket, key);
-            return current.isPresent() && current.get().blobId().equals(blobId)
+            return current.isPresent()
+                    && current.get().blobId().equals(blobId)
                     && DamagedBlobTable.mark(db, bucket, key, blobId, reason, at);
         });
     }
@@ -296,7 +306,8 @@ public final class MetadataStore implements AutoCloseable {
 
     /** Parts of an upload numbered above {@code afterPartNumber}, ascending, at most {@code limit}. */
     public List<PartRecord> parts(String uploadId, int afterPartNumber, int limit) {
-        return database.read("list parts of upload " + uploadId, db -> MultipartTable.parts(db, uploadId, afterPartNumber, limit));
+        return database.read(
+                "list parts of upload " + uploadId, db -> MultipartTable.parts(db, uploadId, afterPartNumber, limit));
     }
 
     /**
@@ -305,18 +316,21 @@ public final class MetadataStore implements AutoCloseable {
      * whole key), ordered by key (UTF-8 bytes) then initiation, at most {@code limit}.
      */
     public List<UploadRecord> uploads(String bucket, String prefix, String afterKey, String afterUploadId, int limit) {
-        return database.read("list uploads of " + bucket,
+        return database.read(
+                "list uploads of " + bucket,
                 db -> MultipartTable.uploads(db, bucket, prefix, afterKey, afterUploadId, limit));
     }
 
     /** Uploads in progress, in any bucket, initiated before {@code cutoff}; oldest first, at most {@code limit}. */
     public List<UploadRecord> uploadsInitiatedBefore(Instant cutoff, int limit) {
-        return database.read("list uploads initiated before " + cutoff, db -> MultipartTable.initiatedBefore(db, cutoff, limit));
+        return database.read(
+                "list uploads initiated before " + cutoff, db -> MultipartTable.initiatedBefore(db, cutoff, limit));
     }
 
     /** The current object of {@code bucket/key} while it is the one completed from {@code uploadId}. */
     public Optional<ObjectRecord> completedUpload(String bucket, String key, String uploadId) {
-        return database.read("read the object completed from upload " + uploadId,
+        return database.read(
+                "read the object completed from upload " + uploadId,
                 db -> MultipartTable.completedBy(db, bucket, key, uploadId));
     }
 
@@ -327,7 +341,8 @@ public final class MetadataStore implements AutoCloseable {
 
     /** The layout of a completed multipart object whose row points at {@code blobId}, if it is one. */
     public Optional<MultipartLayout> multipartLayout(String bucket, String key, String blobId) {
-        return database.read("read the parts of " + bucket + "/" + key, db -> MultipartTable.layout(db, bucket, key, blobId));
+        return database.read(
+                "read the parts of " + bucket + "/" + key, db -> MultipartTable.layout(db, bucket, key, blobId));
     }
 
     // ---------------------------------------------------------------- tasks

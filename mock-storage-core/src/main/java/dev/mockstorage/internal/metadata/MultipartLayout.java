@@ -10,5 +10,4 @@ import java.util.List;
  * @param partSizes  sizes of the parts in order, for {@code GET ?partNumber=N}
  * @param uploadId   the upload it was completed from (null for objects completed before this was kept)
  */
-public record MultipartLayout(String blobId, String contentMd5, List<Long> partSizes, String uploadId) {
-}
+public record MultipartLayout(String blobId, String contentMd5, List<Long> partSizes, String uploadId) {}

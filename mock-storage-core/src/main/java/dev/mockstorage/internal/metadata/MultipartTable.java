@@ -15,28 +15,45 @@ import java.util.function.Consumer;
  * object keeps (its whole-content MD5 and part sizes) as long as its object row points at its blob.
  */
 final class MultipartTable {
-    private MultipartTable() {
-    }
+    private MultipartTable() {}
 
     private static final String UPLOAD_COLUMNS =
             "bucket, key, upload_id, initiated, content_type, user_metadata, headers, checksum_algorithm, checksum_type, tags, grants";
-    private static final String PART_COLUMNS = "upload_id, part_number, blob_id, size, etag, last_modified, checksums, started";
+    private static final String PART_COLUMNS =
+            "upload_id, part_number, blob_id, size, etag, last_modified, checksums, started";
 
     private static UploadRecord uploadRow(ResultSet rs) throws SQLException {
-        return new UploadRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
-                rs.getString(5), Columns.fromJson(rs.getString(6)), Columns.fromJson(rs.getString(7)), rs.getString(8),
-                rs.getString(9), Columns.fromJson(rs.getString(10)), Columns.grantsFromJson(rs.getString(11)));
+        return new UploadRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                Instant.ofEpochMilli(rs.getLong(4)),
+                rs.getString(5),
+                Columns.fromJson(rs.getString(6)),
+                Columns.fromJson(rs.getString(7)),
+                rs.getString(8),
+                rs.getString(9),
+                Columns.fromJson(rs.getString(10)),
+                Columns.grantsFromJson(rs.getString(11)));
     }
 
     private static PartRecord partRow(ResultSet rs) throws SQLException {
-        return new PartRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                Instant.ofEpochMilli(rs.getLong(6)), Columns.fromJson(rs.getString(7)), rs.getLong(8));
+        return new PartRecord(
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5),
+                Instant.ofEpochMilli(rs.getLong(6)),
+                Columns.fromJson(rs.getString(7)),
+                rs.getLong(8));
     }
 
     // ---------------------------------------------------------------- uploads
 
     static void insertUpload(SqlConnection db, UploadRecord u) throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT INTO uploads (" + UPLOAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement ps =
+                db.prepare("INSERT INTO uploads (" + UPLOAD_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, u.bucket());
         ps.setString(2, u.key());
         ps.setString(3, u.uploadId());
@@ -64,10 +81,12 @@ final class MultipartTable {
      * {@code afterUploadId}) (null: from the start; a null upload id skips the whole key), ordered by
      * key (UTF-8 bytes) then initiation, at most {@code limit}.
      */
-    static List<UploadRecord> uploads(SqlConnection db, String bucket, String prefix, String afterKey, String afterUploadId,
-                                      int limit) throws SQLException {
+    static List<UploadRecord> uploads(
+            SqlConnection db, String bucket, String prefix, String afterKey, String afterUploadId, int limit)
+            throws SQLException {
         String p = prefix == null ? "" : prefix;
-        StringBuilder sql = new StringBuilder("SELECT ").append(UPLOAD_COLUMNS)
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(UPLOAD_COLUMNS)
                 .append(" FROM uploads WHERE bucket = ? AND substr(key, 1, length(?)) = ?");
         if (afterKey != null) {
             sql.append(afterUploadId == null ? " AND key > ?" : " AND (key > ? OR (key = ? AND upload_id > ?))");
@@ -91,8 +110,8 @@ final class MultipartTable {
 
     /** Uploads in any bucket initiated before {@code cutoff}; oldest first, at most {@code limit}. */
     static List<UploadRecord> initiatedBefore(SqlConnection db, Instant cutoff, int limit) throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT " + UPLOAD_COLUMNS
-                + " FROM uploads WHERE initiated < ? ORDER BY initiated, upload_id LIMIT ?");
+        PreparedStatement ps = db.prepare(
+                "SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE initiated < ? ORDER BY initiated, upload_id LIMIT ?");
         ps.setLong(1, cutoff.toEpochMilli());
         ps.setInt(2, limit);
         return uploads(ps);
@@ -134,7 +153,8 @@ final class MultipartTable {
     // ---------------------------------------------------------------- parts
 
     static Optional<PartRecord> part(SqlConnection db, String uploadId, int partNumber) throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT " + PART_COLUMNS + " FROM upload_parts WHERE upload_id = ? AND part_number = ?");
+        PreparedStatement ps =
+                db.prepare("SELECT " + PART_COLUMNS + " FROM upload_parts WHERE upload_id = ? AND part_number = ?");
         ps.setString(1, uploadId);
         ps.setInt(2, partNumber);
         try (ResultSet rs = ps.executeQuery()) {
@@ -144,7 +164,8 @@ final class MultipartTable {
 
     /** Inserts the part, or replaces the part of that number. */
     static void putPart(SqlConnection db, PartRecord p) throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO upload_parts (" + PART_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement ps = db.prepare(
+                "INSERT OR REPLACE INTO upload_parts (" + PART_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, p.uploadId());
         ps.setInt(2, p.partNumber());
         ps.setString(3, p.blobId());
@@ -165,7 +186,8 @@ final class MultipartTable {
     }
 
     /** Parts of an upload with a number above {@code afterPartNumber}, ascending, at most {@code limit}. */
-    static List<PartRecord> parts(SqlConnection db, String uploadId, int afterPartNumber, int limit) throws SQLException {
+    static List<PartRecord> parts(SqlConnection db, String uploadId, int afterPartNumber, int limit)
+            throws SQLException {
         PreparedStatement ps = db.prepare("SELECT " + PART_COLUMNS
                 + " FROM upload_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?");
         ps.setString(1, uploadId);
@@ -189,19 +211,24 @@ final class MultipartTable {
 
     /** Records the layout of the completed object {@code bucket/key} (replacing any earlier one). */
     static void putLayout(SqlConnection db, String bucket, String key, MultipartLayout layout) throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO multipart_objects (bucket, key, blob_id, content_md5, part_sizes,"
-                + " upload_id) VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement ps =
+                db.prepare("INSERT OR REPLACE INTO multipart_objects (bucket, key, blob_id, content_md5, part_sizes,"
+                        + " upload_id) VALUES (?, ?, ?, ?, ?, ?)");
         ps.setString(1, bucket);
         ps.setString(2, key);
         ps.setString(3, layout.blobId());
         ps.setString(4, layout.contentMd5());
-        ps.setString(5, String.join(",", layout.partSizes().stream().map(String::valueOf).toList()));
+        ps.setString(
+                5,
+                String.join(
+                        ",", layout.partSizes().stream().map(String::valueOf).toList()));
         Columns.setNullableString(ps, 6, layout.uploadId());
         ps.executeUpdate();
     }
 
     /** The layout of {@code bucket/key} when its row points at {@code blobId} and it was completed from parts. */
-    static Optional<MultipartLayout> layout(SqlConnection db, String bucket, String key, String blobId) throws SQLException {
+    static Optional<MultipartLayout> layout(SqlConnection db, String bucket, String key, String blobId)
+            throws SQLException {
         PreparedStatement ps = db.prepare("SELECT blob_id, content_md5, part_sizes, upload_id FROM multipart_objects"
                 + " WHERE bucket = ? AND key = ? AND blob_id = ?");
         ps.setString(1, bucket);
@@ -215,7 +242,8 @@ final class MultipartTable {
             for (String s : rs.getString(3).split(",")) {
                 sizes.add(Long.parseLong(s));
             }
-            return Optional.of(new MultipartLayout(rs.getString(1), rs.getString(2), List.copyOf(sizes), rs.getString(4)));
+            return Optional.of(
+                    new MultipartLayout(rs.getString(1), rs.getString(2), List.copyOf(sizes), rs.getString(4)));
         }
     }
 
@@ -224,8 +252,10 @@ final class MultipartTable {
      * (its layout row names the upload and the object row still points at its blob); empty once it was overwritten
      * or deleted.
      */
-    static Optional<ObjectRecord> completedBy(SqlConnection db, String bucket, String key, String uploadId) throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT blob_id FROM multipart_objects WHERE bucket = ? AND key = ? AND upload_id = ?");
+    static Optional<ObjectRecord> completedBy(SqlConnection db, String bucket, String key, String uploadId)
+            throws SQLException {
+        PreparedStatement ps =
+                db.prepare("SELECT blob_id FROM multipart_objects WHERE bucket = ? AND key = ? AND upload_id = ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
         ps.setString(3, uploadId);

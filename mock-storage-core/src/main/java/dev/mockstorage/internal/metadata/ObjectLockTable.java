@@ -11,11 +11,11 @@ import java.util.Set;
 
 /** The SQL of {@code bucket_object_lock} (a bucket's configuration) and {@code object_locks} (one version's lock). */
 final class ObjectLockTable {
-    private ObjectLockTable() {
-    }
+    private ObjectLockTable() {}
 
     static Optional<ObjectLockConfig> config(SqlConnection db, String bucket) throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT default_mode, default_days, default_years FROM bucket_object_lock WHERE bucket = ?");
+        PreparedStatement ps =
+                db.prepare("SELECT default_mode, default_days, default_years FROM bucket_object_lock WHERE bucket = ?");
         ps.setString(1, bucket);
         try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
@@ -26,8 +26,9 @@ final class ObjectLockTable {
     }
 
     static void setConfig(SqlConnection db, String bucket, ObjectLockConfig c) throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO bucket_object_lock (bucket, default_mode, default_days, default_years)"
-                + " VALUES (?, ?, ?, ?)");
+        PreparedStatement ps = db.prepare(
+                "INSERT OR REPLACE INTO bucket_object_lock (bucket, default_mode, default_days, default_years)"
+                        + " VALUES (?, ?, ?, ?)");
         ps.setString(1, bucket);
         Columns.setNullableString(ps, 2, c.defaultMode());
         setInteger(ps, 3, c.defaultDays());
@@ -46,7 +47,8 @@ final class ObjectLockTable {
         return names;
     }
 
-    static Optional<ObjectLock> lock(SqlConnection db, String bucket, String key, String versionId) throws SQLException {
+    static Optional<ObjectLock> lock(SqlConnection db, String bucket, String key, String versionId)
+            throws SQLException {
         PreparedStatement ps = db.prepare("SELECT mode, retain_until, legal_hold FROM object_locks"
                 + " WHERE bucket = ? AND key = ? AND version_id = ?");
         ps.setString(1, bucket);
@@ -65,17 +67,20 @@ final class ObjectLockTable {
     }
 
     /** Replaces the version's lock; an empty one (or null) deletes the row. */
-    static void setLock(SqlConnection db, String bucket, String key, String versionId, ObjectLock lock) throws SQLException {
+    static void setLock(SqlConnection db, String bucket, String key, String versionId, ObjectLock lock)
+            throws SQLException {
         if (lock == null || lock.isEmpty()) {
-            PreparedStatement ps = db.prepare("DELETE FROM object_locks WHERE bucket = ? AND key = ? AND version_id = ?");
+            PreparedStatement ps =
+                    db.prepare("DELETE FROM object_locks WHERE bucket = ? AND key = ? AND version_id = ?");
             ps.setString(1, bucket);
             ps.setString(2, key);
             ps.setString(3, versionId);
             ps.executeUpdate();
             return;
         }
-        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO object_locks (bucket, key, version_id, mode, retain_until, legal_hold)"
-                + " VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement ps = db.prepare(
+                "INSERT OR REPLACE INTO object_locks (bucket, key, version_id, mode, retain_until, legal_hold)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)");
         ps.setString(1, bucket);
         ps.setString(2, key);
         ps.setString(3, versionId);

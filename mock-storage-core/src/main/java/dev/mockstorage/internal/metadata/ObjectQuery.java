@@ -12,8 +12,14 @@ package dev.mockstorage.internal.metadata;
  * @param minSize           only objects of at least this many bytes
  * @param maxSize           only objects of at most this many bytes
  */
-public record ObjectQuery(String bucket, String prefix, String substring, String glob, String contentTypePrefix,
-                          Long minSize, Long maxSize) {
+public record ObjectQuery(
+        String bucket,
+        String prefix,
+        String substring,
+        String glob,
+        String contentTypePrefix,
+        Long minSize,
+        Long maxSize) {
 
     /** Every object. */
     public static ObjectQuery all() {

@@ -24,29 +24,78 @@ import java.util.Map;
  *                     never-versioned bucket, and those written while versioning was suspended)
  * @param grants       the version's ACL; null when none was given (the owner's FULL_CONTROL)
  */
-public record ObjectRecord(String bucket, String key, String blobId, long size, String etag,
-                           String contentType, Instant lastModified, Map<String, String> userMetadata,
-                           Map<String, String> headers, Map<String, String> checksums, Map<String, String> tags,
-                           String versionId, List<Grant> grants) {
+public record ObjectRecord(
+        String bucket,
+        String key,
+        String blobId,
+        long size,
+        String etag,
+        String contentType,
+        Instant lastModified,
+        Map<String, String> userMetadata,
+        Map<String, String> headers,
+        Map<String, String> checksums,
+        Map<String, String> tags,
+        String versionId,
+        List<Grant> grants) {
     /** A version without an ACL of its own. */
-    public ObjectRecord(String bucket, String key, String blobId, long size, String etag,
-                        String contentType, Instant lastModified, Map<String, String> userMetadata,
-                        Map<String, String> headers, Map<String, String> checksums, Map<String, String> tags,
-                        String versionId) {
-        this(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, tags, versionId, null);
+    public ObjectRecord(
+            String bucket,
+            String key,
+            String blobId,
+            long size,
+            String etag,
+            String contentType,
+            Instant lastModified,
+            Map<String, String> userMetadata,
+            Map<String, String> headers,
+            Map<String, String> checksums,
+            Map<String, String> tags,
+            String versionId) {
+        this(
+                bucket,
+                key,
+                blobId,
+                size,
+                etag,
+                contentType,
+                lastModified,
+                userMetadata,
+                headers,
+                checksums,
+                tags,
+                versionId,
+                null);
     }
 
     /** The "null" version of an object with tags. */
-    public ObjectRecord(String bucket, String key, String blobId, long size, String etag,
-                        String contentType, Instant lastModified, Map<String, String> userMetadata,
-                        Map<String, String> headers, Map<String, String> checksums, Map<String, String> tags) {
+    public ObjectRecord(
+            String bucket,
+            String key,
+            String blobId,
+            long size,
+            String etag,
+            String contentType,
+            Instant lastModified,
+            Map<String, String> userMetadata,
+            Map<String, String> headers,
+            Map<String, String> checksums,
+            Map<String, String> tags) {
         this(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, tags, null);
     }
 
     /** An object without tags. */
-    public ObjectRecord(String bucket, String key, String blobId, long size, String etag,
-                        String contentType, Instant lastModified, Map<String, String> userMetadata,
-                        Map<String, String> headers, Map<String, String> checksums) {
+    public ObjectRecord(
+            String bucket,
+            String key,
+            String blobId,
+            long size,
+            String etag,
+            String contentType,
+            Instant lastModified,
+            Map<String, String> userMetadata,
+            Map<String, String> headers,
+            Map<String, String> checksums) {
         this(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, Map.of());
     }
 
@@ -57,14 +106,38 @@ public record ObjectRecord(String bucket, String key, String blobId, long size, 
 
     /** This object with other tags. */
     public ObjectRecord withTags(Map<String, String> newTags) {
-        return new ObjectRecord(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, newTags,
-                versionId, grants);
+        return new ObjectRecord(
+                bucket,
+                key,
+                blobId,
+                size,
+                etag,
+                contentType,
+                lastModified,
+                userMetadata,
+                headers,
+                checksums,
+                newTags,
+                versionId,
+                grants);
     }
 
     /** This object as another version ({@code null}: the "null" version). */
     public ObjectRecord withVersionId(String newVersionId) {
-        return new ObjectRecord(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, tags,
-                newVersionId, grants);
+        return new ObjectRecord(
+                bucket,
+                key,
+                blobId,
+                size,
+                etag,
+                contentType,
+                lastModified,
+                userMetadata,
+                headers,
+                checksums,
+                tags,
+                newVersionId,
+                grants);
     }
 
     /** The version id as S3 writes it: the id, or {@code "null"} for the null version. */

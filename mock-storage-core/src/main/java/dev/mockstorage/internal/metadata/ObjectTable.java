@@ -15,21 +15,32 @@ import java.util.function.Consumer;
  * for a GET), listings that walk the primary key in S3's order, and the aggregates over it.
  */
 final class ObjectTable {
-    private ObjectTable() {
-    }
+    private ObjectTable() {}
 
     private static final String COLUMNS =
             "bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, version_id, grants";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key = ?";
-    private static final String LIST_FROM = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?";
-    private static final String LIST_AFTER = "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?";
+    private static final String LIST_FROM =
+            "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?";
+    private static final String LIST_AFTER =
+            "SELECT " + COLUMNS + " FROM objects WHERE bucket = ? AND key > ? ORDER BY key LIMIT ?";
 
     /** Maps a row selected with {@link #COLUMNS}. */
     private static ObjectRecord row(ResultSet rs) throws SQLException {
-        return new ObjectRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
-                Columns.fromJson(rs.getString(8)), Columns.fromJson(rs.getString(9)), Columns.fromJson(rs.getString(10)),
-                Columns.fromJson(rs.getString(11)), rs.getString(12), Columns.grantsFromJson(rs.getString(13)));
+        return new ObjectRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5),
+                rs.getString(6),
+                Instant.ofEpochMilli(rs.getLong(7)),
+                Columns.fromJson(rs.getString(8)),
+                Columns.fromJson(rs.getString(9)),
+                Columns.fromJson(rs.getString(10)),
+                Columns.fromJson(rs.getString(11)),
+                rs.getString(12),
+                Columns.grantsFromJson(rs.getString(13)));
     }
 
     static Optional<ObjectRecord> find(SqlConnection db, String bucket, String key) throws SQLException {
@@ -43,8 +54,8 @@ final class ObjectTable {
 
     /** Inserts the row, or replaces the key's row. */
     static void put(SqlConnection db, ObjectRecord o) throws SQLException {
-        PreparedStatement ps = db.prepare("INSERT OR REPLACE INTO objects (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement ps = db.prepare(
+                "INSERT OR REPLACE INTO objects (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setString(1, o.bucket());
         ps.setString(2, o.key());
         ps.setString(3, o.blobId());
@@ -81,8 +92,10 @@ final class ObjectTable {
     }
 
     /** Replaces the grants of the key's current row if it is version {@code versionId} (null: the null version); false when it is not. */
-    static boolean setGrants(SqlConnection db, String bucket, String key, String versionId, List<Grant> grants) throws SQLException {
-        PreparedStatement ps = db.prepare("UPDATE objects SET grants = ? WHERE bucket = ? AND key = ? AND version_id IS ?");
+    static boolean setGrants(SqlConnection db, String bucket, String key, String versionId, List<Grant> grants)
+            throws SQLException {
+        PreparedStatement ps =
+                db.prepare("UPDATE objects SET grants = ? WHERE bucket = ? AND key = ? AND version_id IS ?");
         Columns.setNullableString(ps, 1, Columns.grantsToJson(grants));
         ps.setString(2, bucket);
         ps.setString(3, key);
@@ -111,8 +124,9 @@ final class ObjectTable {
         return list(db, bucket, prefix, fromKey, true, limit);
     }
 
-    private static List<ObjectRecord> list(SqlConnection db, String bucket, String prefix, String bound, boolean inclusive,
-                                           int limit) throws SQLException {
+    private static List<ObjectRecord> list(
+            SqlConnection db, String bucket, String prefix, String bound, boolean inclusive, int limit)
+            throws SQLException {
         String p = prefix == null ? "" : prefix;
         int position = bound == null ? -1 : compareUtf8(bound, p);
         boolean fromBound = inclusive ? position > 0 : position >= 0;
@@ -139,8 +153,8 @@ final class ObjectTable {
      * rows wherever it starts; other filters (a substring, a glob's rest, content type, size) are checked
      * row by row within those bounds.
      */
-    static List<ObjectRecord> search(SqlConnection db, ObjectQuery query, String afterBucket, String afterKey, int limit)
-            throws SQLException {
+    static List<ObjectRecord> search(
+            SqlConnection db, ObjectQuery query, String afterBucket, String afterKey, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM objects WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (query.bucket() != null) {
@@ -176,11 +190,12 @@ final class ObjectTable {
         // Where the walk of the primary-key index starts and ends. With (bucket > ? OR (bucket = ? AND
         // key > ?)) SQLite walked from the bucket's first row, so every page cost the pages before it.
         if (query.bucket() != null) {
-            String literal = query.prefix() != null && !query.prefix().isEmpty() ? query.prefix()
+            String literal = query.prefix() != null && !query.prefix().isEmpty()
+                    ? query.prefix()
                     : query.glob() != null ? KeyRange.literalPrefix(query.glob()) : "";
             int position = afterBucket == null ? -1 : afterBucket.compareTo(query.bucket());
             if (position > 0) {
-                return List.of();                      // the cursor is past this bucket
+                return List.of(); // the cursor is past this bucket
             }
             if (position == 0 && compareUtf8(afterKey == null ? "" : afterKey, literal) >= 0) {
                 sql.append(" AND key > ?");
@@ -195,7 +210,7 @@ final class ObjectTable {
                 args.add(end);
             }
         } else if (afterBucket != null) {
-            sql.append(" AND (bucket, key) > (?, ?)");   // a row value: SQLite seeks the index to it
+            sql.append(" AND (bucket, key) > (?, ?)"); // a row value: SQLite seeks the index to it
             args.add(afterBucket);
             args.add(afterKey == null ? "" : afterKey);
         }
@@ -249,7 +264,8 @@ final class ObjectTable {
     static List<BucketTotals> totals(SqlConnection db) throws SQLException {
         List<BucketTotals> out = new ArrayList<>();
         try (ResultSet rs = db.prepare("SELECT b.name, coalesce(s.objects, 0), coalesce(s.bytes, 0) FROM buckets b"
-                + " LEFT JOIN bucket_stats s ON s.bucket = b.name ORDER BY b.name").executeQuery()) {
+                        + " LEFT JOIN bucket_stats s ON s.bucket = b.name ORDER BY b.name")
+                .executeQuery()) {
             while (rs.next()) {
                 out.add(new BucketTotals(rs.getString(1), rs.getLong(2), rs.getLong(3)));
             }

@@ -14,8 +14,14 @@ import java.time.Instant;
  * @param lastModified when the version (or marker) was written
  * @param object       the stored version; null for a delete marker
  */
-public record ObjectVersion(String bucket, String key, String versionId, boolean deleteMarker, boolean latest,
-                            Instant lastModified, ObjectRecord object) {
+public record ObjectVersion(
+        String bucket,
+        String key,
+        String versionId,
+        boolean deleteMarker,
+        boolean latest,
+        Instant lastModified,
+        ObjectRecord object) {
     /** The version id S3 gives objects written while a bucket was unversioned or versioning was suspended. */
     public static final String NULL_ID = "null";
 

@@ -16,6 +16,12 @@ import java.util.Map;
  * @param started      when its upload started, as a sequence (larger = later); of two uploads of one part number the
  *                     one started later is kept, whichever finished last
  */
-public record PartRecord(String uploadId, int partNumber, String blobId, long size, String etag,
-                         Instant lastModified, Map<String, String> checksums, long started) {
-}
+public record PartRecord(
+        String uploadId,
+        int partNumber,
+        String blobId,
+        long size,
+        String etag,
+        Instant lastModified,
+        Map<String, String> checksums,
+        long started) {}

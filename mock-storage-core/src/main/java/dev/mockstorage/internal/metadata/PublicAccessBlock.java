@@ -8,6 +8,5 @@ package dev.mockstorage.internal.metadata;
  * @param blockPublicPolicy     refuse bucket policies that grant the public access
  * @param restrictPublicBuckets a public policy gives only AWS services and the owner access (kept and returned)
  */
-public record PublicAccessBlock(boolean blockPublicAcls, boolean ignorePublicAcls, boolean blockPublicPolicy,
-                                boolean restrictPublicBuckets) {
-}
+public record PublicAccessBlock(
+        boolean blockPublicAcls, boolean ignorePublicAcls, boolean blockPublicPolicy, boolean restrictPublicBuckets) {}

@@ -61,11 +61,12 @@ final class ReaderPool {
             db = idle.poll(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException(ErrorCode.ServiceUnavailable, "interrupted while waiting for a metadata read connection");
+            throw new StorageException(
+                    ErrorCode.ServiceUnavailable, "interrupted while waiting for a metadata read connection");
         }
         if (db == null) {
-            throw new StorageException(ErrorCode.SlowDown,
-                    "no metadata read connection free within " + timeout.toMillis() + " ms");
+            throw new StorageException(
+                    ErrorCode.SlowDown, "no metadata read connection free within " + timeout.toMillis() + " ms");
         }
         return db;
     }

@@ -12,8 +12,7 @@ import java.util.List;
  * Append a migration to change the schema; never edit one that has shipped.
  */
 final class Schema {
-    private Schema() {
-    }
+    private Schema() {}
 
     /** Migration {@code i} takes the database from version {@code i} to {@code i + 1}. */
     static final List<List<String>> MIGRATIONS = List.of(
@@ -73,8 +72,7 @@ final class Schema {
                     "CREATE UNIQUE INDEX tasks_by_unique_key ON tasks (unique_key) WHERE unique_key IS NOT NULL"),
             // 3: object versions the consistency check found without any intact replica (GET/HEAD answer an
             // error fast); a row goes when the object is overwritten or deleted, or a later check finds a copy
-            List.of(
-                    """
+            List.of("""
                     CREATE TABLE damaged_blobs (
                         blob_id     TEXT    NOT NULL PRIMARY KEY,
                         bucket      TEXT    NOT NULL,
@@ -131,9 +129,7 @@ final class Schema {
                     END"""),
             // 5: tagging. Object tags live in the object row (JSON, NULL when none: written with the row,
             // gone with it); a bucket's tag set is its own row, gone with the bucket.
-            List.of(
-                    "ALTER TABLE objects ADD COLUMN tags TEXT",
-                    """
+            List.of("ALTER TABLE objects ADD COLUMN tags TEXT", """
                     CREATE TABLE bucket_tags (
                         bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
                         tags   TEXT NOT NULL
@@ -141,8 +137,7 @@ final class Schema {
             // 6: the tags asked for on CreateMultipartUpload (x-amz-tagging), given to the object on complete
             List.of("ALTER TABLE uploads ADD COLUMN tags TEXT"),
             // 7: a bucket's CORS rules (a JSON array of CorsRule, in the order given), gone with the bucket
-            List.of(
-                    """
+            List.of("""
                     CREATE TABLE bucket_cors (
                         bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
                         rules  TEXT NOT NULL
@@ -190,25 +185,26 @@ final class Schema {
                         PRIMARY KEY (bucket, name)
                     ) WITHOUT ROWID"""),
             // 10: lifecycle rules and object lock. A bucket's lifecycle rules (a JSON array of LifecycleRule) and its
-            // object-lock configuration are one row each, gone with the bucket (a bucket_object_lock row: object lock is
-            // enabled; its default retention may be NULL). object_locks holds the retention (mode and retain_until NULL:
-            // none) and legal hold (NULL: never set, 0 OFF, 1 ON) of single versions, version_id as S3 writes it ("null"
-            // for the null version); a row goes when its version is deleted. The lifecycle sweep reads bucket_lifecycle first, so a store without rules pays
+            // object-lock configuration are one row each, gone with the bucket (a bucket_object_lock row: object lock
+            // is
+            // enabled; its default retention may be NULL). object_locks holds the retention (mode and retain_until
+            // NULL:
+            // none) and legal hold (NULL: never set, 0 OFF, 1 ON) of single versions, version_id as S3 writes it
+            // ("null"
+            // for the null version); a row goes when its version is deleted. The lifecycle sweep reads bucket_lifecycle
+            // first, so a store without rules pays
             // one lookup in an empty table per sweep.
-            List.of(
-                    """
+            List.of("""
                     CREATE TABLE bucket_lifecycle (
                         bucket TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
                         rules  TEXT NOT NULL
-                    ) WITHOUT ROWID""",
-                    """
+                    ) WITHOUT ROWID""", """
                     CREATE TABLE bucket_object_lock (
                         bucket       TEXT NOT NULL PRIMARY KEY REFERENCES buckets(name) ON DELETE CASCADE,
                         default_mode TEXT,
                         default_days INTEGER,
                         default_years INTEGER
-                    ) WITHOUT ROWID""",
-                    """
+                    ) WITHOUT ROWID""", """
                     CREATE TABLE object_locks (
                         bucket       TEXT    NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
                         key          TEXT    NOT NULL,
@@ -238,8 +234,10 @@ final class Schema {
     static void migrate(SqlConnection db) throws SQLException {
         int version = userVersion(db);
         if (version > currentVersion()) {
-            throw new StorageException(ErrorCode.InternalError, "metadata database schema version " + version
-                    + " is newer than this build understands (" + currentVersion() + ")");
+            throw new StorageException(
+                    ErrorCode.InternalError,
+                    "metadata database schema version " + version + " is newer than this build understands ("
+                            + currentVersion() + ")");
         }
         if (version < currentVersion()) {
             db.execute("BEGIN IMMEDIATE");
@@ -264,7 +262,7 @@ final class Schema {
 
     static int userVersion(SqlConnection db) throws SQLException {
         try (Statement statement = db.connection().createStatement();
-             ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
+                ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }

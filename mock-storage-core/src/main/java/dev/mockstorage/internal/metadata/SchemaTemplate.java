@@ -56,8 +56,7 @@ final class SchemaTemplate {
      *                   that the copy need not be checked again
      * @param stamp      the template file's identity, size and time while it was copied
      */
-    record Copy(String schemaHash, boolean checked, String stamp) {
-    }
+    record Copy(String schemaHash, boolean checked, String stamp) {}
 
     /**
      * Creates {@code db}, which must not exist, as a copy of the template, if there is one.
@@ -79,7 +78,8 @@ final class SchemaTemplate {
             String after = stamp(template);
             Files.move(tmp, db); // a rename: a killed start never leaves half a database; never over an existing file
             // a template is replaced only by a rename (a new file): the same stamp before and after is the same bytes
-            return new Copy(schemaHash, before.equals(after) && CHECKED.contains(after), before.equals(after) ? after : null);
+            return new Copy(
+                    schemaHash, before.equals(after) && CHECKED.contains(after), before.equals(after) ? after : null);
         } catch (IOException | RuntimeException e) {
             return null;
         } finally {
@@ -97,7 +97,8 @@ final class SchemaTemplate {
     /** File identity (device and inode), size and modification time, with the path. */
     private static String stamp(Path file) throws IOException {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        return file + "|" + a.fileKey() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        return file + "|" + a.fileKey() + "|" + a.size() + "|"
+                + a.lastModifiedTime().toMillis();
     }
 
     /**
@@ -118,8 +119,11 @@ final class SchemaTemplate {
     void save(SqlConnection db) {
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, ".save-", ".tmp", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
+            tmp = Files.createTempFile(
+                    dir,
+                    ".save-",
+                    ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (PreparedStatement vacuum = db.connection().prepareStatement("VACUUM INTO ?")) {
                 vacuum.setString(1, tmp.toString()); // into an empty file: allowed
                 vacuum.execute();
@@ -163,7 +167,8 @@ final class SchemaTemplate {
     static String schemaHash(SqlConnection db) throws SQLException {
         StringBuilder text = new StringBuilder();
         try (Statement statement = db.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")) {
             while (rs.next()) {
                 for (int i = 1; i <= 4; i++) {
                     text.append(rs.getString(i)).append('\u0000');

@@ -6,8 +6,7 @@ import java.sql.SQLException;
 
 /** How SQLite's failures reach the services: as {@link StorageException}s that say what was being done. */
 final class SqlErrors {
-    private SqlErrors() {
-    }
+    private SqlErrors() {}
 
     /** SQLite's BUSY/LOCKED (another process holds the file) become SlowDown; anything else InternalError. */
     static StorageException wrap(String what, SQLException e) {

@@ -30,8 +30,7 @@ final class SqliteLibrary {
 
     private static boolean prepared;
 
-    private SqliteLibrary() {
-    }
+    private SqliteLibrary() {}
 
     /** Once per JVM, before the first connection: see the class comment. Never fails. */
     static synchronized void prepare() {
@@ -48,7 +47,9 @@ final class SqliteLibrary {
      * @return the library file used, or null when the driver is left to do as it does by itself
      */
     static Path prepare(Path root) {
-        if (System.getProperty(LIB_PATH) != null || System.getProperty(LIB_NAME) != null || System.getProperty(TMPDIR) != null) {
+        if (System.getProperty(LIB_PATH) != null
+                || System.getProperty(LIB_NAME) != null
+                || System.getProperty(TMPDIR) != null) {
             return null;
         }
         Path library = cached(root);
@@ -87,7 +88,8 @@ final class SqliteLibrary {
      * glibc JDK on one machine need different builds of it).
      */
     static String key() {
-        String platform = (System.getProperty("os.name") + "-" + System.getProperty("os.arch")).replaceAll("[^A-Za-z0-9._-]", "_");
+        String platform = (System.getProperty("os.name") + "-" + System.getProperty("os.arch"))
+                .replaceAll("[^A-Za-z0-9._-]", "_");
         return SQLiteJDBCLoader.getVersion() + "-" + platform + "-"
                 + Integer.toHexString(System.getProperty("java.home", "").hashCode());
     }
@@ -95,7 +97,10 @@ final class SqliteLibrary {
     /** Copies the jar's library for this platform to {@code library}: to a temporary file, then renamed into place. */
     private static void extract(Path library) throws IOException {
         String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + library.getFileName();
-        Path tmp = Files.createTempFile(library.getParent(), ".extract-", ".tmp",
+        Path tmp = Files.createTempFile(
+                library.getParent(),
+                ".extract-",
+                ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
             try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {

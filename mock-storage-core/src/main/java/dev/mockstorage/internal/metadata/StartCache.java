@@ -26,19 +26,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StartCache {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OTHERS_WRITE = Set.of(PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> OTHERS_WRITE =
+            Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
     /** Directories found trusted in this JVM (every {@code @MockStorage} test opens a database). */
     private static final Set<Path> TRUSTED = ConcurrentHashMap.newKeySet();
 
-    private StartCache() {
-    }
+    private StartCache() {}
 
     /** {@code <java.io.tmpdir>/mock-storage-cache-<user.name>} (the name reduced to letters, digits, {@code .-_}). */
     static Path defaultRoot() {
         String user = System.getProperty("user.name", "");
-        return Path.of(System.getProperty("java.io.tmpdir"), "mock-storage-cache-" + user.replaceAll("[^A-Za-z0-9._-]", "_"));
+        return Path.of(
+                System.getProperty("java.io.tmpdir"), "mock-storage-cache-" + user.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     /**
@@ -69,7 +69,8 @@ final class StartCache {
             return dir; // made just now by this process
         } catch (FileAlreadyExistsException e) {
             PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            boolean ours = a.isDirectory() && a.owner().equals(currentUser(dir.getParent()))
+            boolean ours = a.isDirectory()
+                    && a.owner().equals(currentUser(dir.getParent()))
                     && a.permissions().stream().noneMatch(OTHERS_WRITE::contains);
             return ours ? dir : null;
         }

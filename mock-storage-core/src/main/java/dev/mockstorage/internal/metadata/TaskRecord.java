@@ -14,6 +14,12 @@ import java.time.Instant;
  * @param nextRunAt not to be claimed before this time
  * @param lastError last failure message, or null
  */
-public record TaskRecord(long id, String kind, String payload, String state, int attempts,
-                         Instant createdAt, Instant nextRunAt, String lastError) {
-}
+public record TaskRecord(
+        long id,
+        String kind,
+        String payload,
+        String state,
+        int attempts,
+        Instant createdAt,
+        Instant nextRunAt,
+        String lastError) {}

@@ -16,11 +16,11 @@ import java.util.Set;
  * with its last error) or {@code waiting} (for a storage node to return).
  */
 final class TaskTable {
-    private TaskTable() {
-    }
+    private TaskTable() {}
 
     /** State of a task waiting for a storage node to return ({@link Tx#enqueueWaitingTask}). */
     private static final String WAITING = "waiting";
+
     private static final String RUNNING = "running";
     private static final String FAILED = "failed";
 
@@ -28,8 +28,15 @@ final class TaskTable {
 
     /** Maps a row selected with {@link #COLUMNS}. */
     private static TaskRecord row(ResultSet rs) throws SQLException {
-        return new TaskRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
+        return new TaskRecord(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getInt(5),
+                Instant.ofEpochMilli(rs.getLong(6)),
+                Instant.ofEpochMilli(rs.getLong(7)),
+                rs.getString(8));
     }
 
     /** Queues a pending task, due now; returns its id. */
@@ -97,20 +104,27 @@ final class TaskTable {
      * the records returned show the new state.
      */
     static List<TaskRecord> claim(SqlConnection db, int max, Instant now) throws SQLException {
-        PreparedStatement select = db.prepare("SELECT " + COLUMNS
-                + " FROM tasks WHERE state = 'pending' AND next_run_at <= ? ORDER BY id LIMIT ?");
+        PreparedStatement select = db.prepare(
+                "SELECT " + COLUMNS + " FROM tasks WHERE state = 'pending' AND next_run_at <= ? ORDER BY id LIMIT ?");
         select.setLong(1, now.toEpochMilli());
         select.setInt(2, max);
         List<TaskRecord> claimed = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 TaskRecord t = row(rs);
-                claimed.add(new TaskRecord(t.id(), t.kind(), t.payload(), RUNNING, t.attempts() + 1,
-                        t.createdAt(), t.nextRunAt(), t.lastError()));
+                claimed.add(new TaskRecord(
+                        t.id(),
+                        t.kind(),
+                        t.payload(),
+                        RUNNING,
+                        t.attempts() + 1,
+                        t.createdAt(),
+                        t.nextRunAt(),
+                        t.lastError()));
             }
         }
-        PreparedStatement update = db.prepare(
-                "UPDATE tasks SET state = 'running', attempts = attempts + 1 WHERE id = ?");
+        PreparedStatement update =
+                db.prepare("UPDATE tasks SET state = 'running', attempts = attempts + 1 WHERE id = ?");
         for (TaskRecord t : claimed) {
             update.setLong(1, t.id());
             update.executeUpdate();
@@ -129,8 +143,8 @@ final class TaskTable {
 
     /** Puts a task back to pending after a failed attempt, not to be claimed before {@code nextRunAt}. */
     static int retry(SqlConnection db, long id, String error, Instant nextRunAt) throws SQLException {
-        PreparedStatement ps = db.prepare(
-                "UPDATE tasks SET state = 'pending', last_error = ?, next_run_at = ? WHERE id = ?");
+        PreparedStatement ps =
+                db.prepare("UPDATE tasks SET state = 'pending', last_error = ?, next_run_at = ? WHERE id = ?");
         Columns.setNullableString(ps, 1, error);
         ps.setLong(2, nextRunAt.toEpochMilli());
         ps.setLong(3, id);
@@ -147,13 +161,14 @@ final class TaskTable {
 
     /** Makes tasks left running by a previous process pending again; returns how many. */
     static int resetRunning(SqlConnection db) throws SQLException {
-        return db.prepare("UPDATE tasks SET state = 'pending' WHERE state = 'running'").executeUpdate();
+        return db.prepare("UPDATE tasks SET state = 'pending' WHERE state = 'running'")
+                .executeUpdate();
     }
 
     /** Makes every waiting task pending, due at {@code now}; returns how many. */
     static int releaseWaiting(SqlConnection db, Instant now) throws SQLException {
-        PreparedStatement ps = db.prepare("UPDATE tasks SET state = 'pending', next_run_at = ? WHERE state = '"
-                + WAITING + "'");
+        PreparedStatement ps =
+                db.prepare("UPDATE tasks SET state = 'pending', next_run_at = ? WHERE state = '" + WAITING + "'");
         ps.setLong(1, now.toEpochMilli());
         return ps.executeUpdate();
     }
@@ -182,7 +197,10 @@ final class TaskTable {
 
     /** Pending and running tasks, oldest first, at most {@code limit}. */
     static List<TaskRecord> open(SqlConnection db, int limit) throws SQLException {
-        return list(db, "SELECT " + COLUMNS + " FROM tasks WHERE state IN ('pending', 'running') ORDER BY id LIMIT ?", limit);
+        return list(
+                db,
+                "SELECT " + COLUMNS + " FROM tasks WHERE state IN ('pending', 'running') ORDER BY id LIMIT ?",
+                limit);
     }
 
     /** Tasks parked as failed, oldest first, at most {@code limit}. */
@@ -208,10 +226,12 @@ final class TaskTable {
      */
     static Set<String> payloadBlobIds(SqlConnection db) throws SQLException {
         Set<String> ids = new HashSet<>();
-        try (ResultSet rs = db.prepare("SELECT payload FROM tasks WHERE payload IS NOT NULL").executeQuery()) {
+        try (ResultSet rs = db.prepare("SELECT payload FROM tasks WHERE payload IS NOT NULL")
+                .executeQuery()) {
             while (rs.next()) {
                 for (String token : rs.getString(1).split(" ")) {
-                    if (token.length() == 32 && token.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                    if (token.length() == 32
+                            && token.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
                         ids.add(token);
                     }
                 }

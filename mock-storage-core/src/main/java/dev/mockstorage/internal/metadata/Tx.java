@@ -130,7 +130,8 @@ public interface Tx {
     /** Replaces the bucket's CORS rules (empty: deletes the configuration). The bucket must exist. */
     void setBucketCors(String bucket, List<CorsRule> rules);
 
-    // ---------------------------------------------------------------- bucket settings and ACLs (the ACL migration in Schema)
+    // ---------------------------------------------------------------- bucket settings and ACLs (the ACL migration in
+    // Schema)
 
     /** The bucket's setting; empty when it has none. */
     <T> Optional<T> bucketSetting(String bucket, BucketSetting<T> setting);

@@ -19,7 +19,15 @@ import java.util.Map;
  * @param tags              the object's tags ({@code x-amz-tagging} on create), empty when none
  * @param grants            the object's ACL ({@code x-amz-acl}, {@code x-amz-grant-*} on create), null when none given
  */
-public record UploadRecord(String bucket, String key, String uploadId, Instant initiated, String contentType,
-                           Map<String, String> userMetadata, Map<String, String> headers,
-                           String checksumAlgorithm, String checksumType, Map<String, String> tags, List<Grant> grants) {
-}
+public record UploadRecord(
+        String bucket,
+        String key,
+        String uploadId,
+        Instant initiated,
+        String contentType,
+        Map<String, String> userMetadata,
+        Map<String, String> headers,
+        String checksumAlgorithm,
+        String checksumType,
+        Map<String, String> tags,
+        List<Grant> grants) {}

@@ -17,17 +17,18 @@ import java.util.function.Consumer;
  * listings see both tables.
  */
 final class VersionTable {
-    private VersionTable() {
-    }
+    private VersionTable() {}
 
     /** The position of a current row in a key's version order: newer than every noncurrent one. */
     private static final long CURRENT_SEQ = Long.MAX_VALUE;
 
-    private static final String VERSION_COLUMNS = "bucket, key, seq, version_id, delete_marker, blob_id, size, etag, content_type,"
-            + " last_modified, user_metadata, headers, checksums, tags, grants";
+    private static final String VERSION_COLUMNS =
+            "bucket, key, seq, version_id, delete_marker, blob_id, size, etag, content_type,"
+                    + " last_modified, user_metadata, headers, checksums, tags, grants";
     /** The objects table's rows in {@link #VERSION_COLUMNS} order. */
-    private static final String CURRENT_AS_VERSION = "bucket, key, " + CURRENT_SEQ + " AS seq, version_id, 0 AS delete_marker,"
-            + " blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, grants";
+    private static final String CURRENT_AS_VERSION =
+            "bucket, key, " + CURRENT_SEQ + " AS seq, version_id, 0 AS delete_marker,"
+                    + " blob_id, size, etag, content_type, last_modified, user_metadata, headers, checksums, tags, grants";
 
     /** Maps a row selected with {@link #VERSION_COLUMNS}. */
     private static ObjectVersion version(ResultSet rs, boolean latest) throws SQLException {
@@ -36,12 +37,30 @@ final class VersionTable {
         String versionId = rs.getString(4);
         boolean marker = rs.getInt(5) != 0;
         Instant lastModified = Instant.ofEpochMilli(rs.getLong(10));
-        ObjectRecord object = marker ? null : new ObjectRecord(bucket, key, rs.getString(6), rs.getLong(7), rs.getString(8),
-                rs.getString(9), lastModified, Columns.fromJson(rs.getString(11)), Columns.fromJson(rs.getString(12)),
-                Columns.fromJson(rs.getString(13)), Columns.fromJson(rs.getString(14)), versionId,
-                Columns.grantsFromJson(rs.getString(15)));
-        return new ObjectVersion(bucket, key, versionId == null ? ObjectVersion.NULL_ID : versionId, marker, latest,
-                lastModified, object);
+        ObjectRecord object = marker
+                ? null
+                : new ObjectRecord(
+                        bucket,
+                        key,
+                        rs.getString(6),
+                        rs.getLong(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        lastModified,
+                        Columns.fromJson(rs.getString(11)),
+                        Columns.fromJson(rs.getString(12)),
+                        Columns.fromJson(rs.getString(13)),
+                        Columns.fromJson(rs.getString(14)),
+                        versionId,
+                        Columns.grantsFromJson(rs.getString(15)));
+        return new ObjectVersion(
+                bucket,
+                key,
+                versionId == null ? ObjectVersion.NULL_ID : versionId,
+                marker,
+                latest,
+                lastModified,
+                object);
     }
 
     private static ObjectVersion current(ObjectRecord o) {
@@ -49,7 +68,8 @@ final class VersionTable {
     }
 
     /** The newest noncurrent version or marker of a key, with {@code latest} as given. */
-    static Optional<ObjectVersion> newestNoncurrent(SqlConnection db, String bucket, String key, boolean latest) throws SQLException {
+    static Optional<ObjectVersion> newestNoncurrent(SqlConnection db, String bucket, String key, boolean latest)
+            throws SQLException {
         PreparedStatement ps = db.prepare("SELECT " + VERSION_COLUMNS
                 + " FROM object_versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1");
         ps.setString(1, bucket);
@@ -69,7 +89,8 @@ final class VersionTable {
     }
 
     /** One version by its S3 id ({@value ObjectVersion#NULL_ID} for the null version). */
-    static Optional<ObjectVersion> version(SqlConnection db, String bucket, String key, String s3VersionId) throws SQLException {
+    static Optional<ObjectVersion> version(SqlConnection db, String bucket, String key, String s3VersionId)
+            throws SQLException {
         Optional<ObjectRecord> current = ObjectTable.find(db, bucket, key);
         String stored = ObjectVersion.storedId(s3VersionId);
         if (current.isPresent() && Objects.equals(current.get().versionId(), stored)) {
@@ -81,19 +102,27 @@ final class VersionTable {
         }
         ObjectVersion v = found.get().version();
         boolean latest = current.isEmpty() && found.get().seq() == maxSeq(db, bucket, key);
-        return Optional.of(latest ? new ObjectVersion(v.bucket(), v.key(), v.versionId(), v.deleteMarker(), true,
-                v.lastModified(), v.object()) : v);
+        return Optional.of(
+                latest
+                        ? new ObjectVersion(
+                                v.bucket(),
+                                v.key(),
+                                v.versionId(),
+                                v.deleteMarker(),
+                                true,
+                                v.lastModified(),
+                                v.object())
+                        : v);
     }
 
     /** A noncurrent version or marker (latest: false) with its place in the key's version order. */
-    private record Noncurrent(long seq, ObjectVersion version) {
-    }
+    private record Noncurrent(long seq, ObjectVersion version) {}
 
     /** The noncurrent version or marker of a key with this stored version id (null: the null version), if any. */
-    private static Optional<Noncurrent> findNoncurrent(SqlConnection db, String bucket, String key, String storedVersionId)
-            throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT " + VERSION_COLUMNS
-                + " FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
+    private static Optional<Noncurrent> findNoncurrent(
+            SqlConnection db, String bucket, String key, String storedVersionId) throws SQLException {
+        PreparedStatement ps = db.prepare(
+                "SELECT " + VERSION_COLUMNS + " FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
         Columns.setNullableString(ps, 3, storedVersionId);
@@ -103,13 +132,15 @@ final class VersionTable {
     }
 
     /** The seq of a version by S3 id: {@link #CURRENT_SEQ} for the current row; empty when unknown. */
-    private static Optional<Long> seqOf(SqlConnection db, String bucket, String key, String s3VersionId) throws SQLException {
+    private static Optional<Long> seqOf(SqlConnection db, String bucket, String key, String s3VersionId)
+            throws SQLException {
         String stored = ObjectVersion.storedId(s3VersionId);
         Optional<ObjectRecord> current = ObjectTable.find(db, bucket, key);
         if (current.isPresent() && Objects.equals(current.get().versionId(), stored)) {
             return Optional.of(CURRENT_SEQ);
         }
-        PreparedStatement ps = db.prepare("SELECT seq FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
+        PreparedStatement ps =
+                db.prepare("SELECT seq FROM object_versions WHERE bucket = ? AND key = ? AND version_id IS ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
         Columns.setNullableString(ps, 3, stored);
@@ -119,7 +150,8 @@ final class VersionTable {
     }
 
     private static long maxSeq(SqlConnection db, String bucket, String key) throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT coalesce(max(seq), 0) FROM object_versions WHERE bucket = ? AND key = ?");
+        PreparedStatement ps =
+                db.prepare("SELECT coalesce(max(seq), 0) FROM object_versions WHERE bucket = ? AND key = ?");
         ps.setString(1, bucket);
         ps.setString(2, key);
         try (ResultSet rs = ps.executeQuery()) {
@@ -129,7 +161,8 @@ final class VersionTable {
     }
 
     /** Adds a noncurrent version (the row that was current) or, with {@code object} null, a delete marker; as the newest. */
-    static void insert(SqlConnection db, String bucket, String key, String storedVersionId, ObjectRecord object, Instant at)
+    static void insert(
+            SqlConnection db, String bucket, String key, String storedVersionId, ObjectRecord object, Instant at)
             throws SQLException {
         long seq = maxSeq(db, bucket, key) + 1;
         PreparedStatement ps = db.prepare("INSERT INTO object_versions (" + VERSION_COLUMNS
@@ -170,8 +203,9 @@ final class VersionTable {
     /** Replaces the grants of a noncurrent version (not a marker) by stored version id; false when there is none. */
     static boolean setGrants(SqlConnection db, String bucket, String key, String storedVersionId, List<Grant> grants)
             throws SQLException {
-        PreparedStatement ps = db.prepare("UPDATE object_versions SET grants = ? WHERE bucket = ? AND key = ? AND version_id IS ?"
-                + " AND delete_marker = 0");
+        PreparedStatement ps =
+                db.prepare("UPDATE object_versions SET grants = ? WHERE bucket = ? AND key = ? AND version_id IS ?"
+                        + " AND delete_marker = 0");
         Columns.setNullableString(ps, 1, Columns.grantsToJson(grants));
         ps.setString(2, bucket);
         ps.setString(3, key);
@@ -182,7 +216,8 @@ final class VersionTable {
     /** Removes every noncurrent version and marker of a bucket; returns the blob ids of the versions. */
     static List<String> deleteAllNoncurrent(SqlConnection db, String bucket) throws SQLException {
         List<String> blobIds = new ArrayList<>();
-        PreparedStatement find = db.prepare("SELECT blob_id FROM object_versions WHERE bucket = ? AND blob_id IS NOT NULL");
+        PreparedStatement find =
+                db.prepare("SELECT blob_id FROM object_versions WHERE bucket = ? AND blob_id IS NOT NULL");
         find.setString(1, bucket);
         try (ResultSet rs = find.executeQuery()) {
             while (rs.next()) {
@@ -232,14 +267,22 @@ final class VersionTable {
      * {@code afterVersionId}) when {@code afterKey} is given (a null or unknown version id: after the whole key),
      * else from {@code fromKey} inclusive when that is given.
      */
-    static List<ObjectVersion> list(SqlConnection db, String bucket, String prefix, String afterKey, String afterVersionId,
-                                    String fromKey, int limit) throws SQLException {
+    static List<ObjectVersion> list(
+            SqlConnection db,
+            String bucket,
+            String prefix,
+            String afterKey,
+            String afterVersionId,
+            String fromKey,
+            int limit)
+            throws SQLException {
         String p = prefix == null ? "" : prefix;
         long afterSeq = Long.MIN_VALUE;
         if (afterKey != null && afterVersionId != null) {
             afterSeq = seqOf(db, bucket, afterKey, afterVersionId).orElse(Long.MIN_VALUE);
         }
-        String start = afterKey != null && ObjectTable.compareUtf8(afterKey, p) > 0 ? afterKey
+        String start = afterKey != null && ObjectTable.compareUtf8(afterKey, p) > 0
+                ? afterKey
                 : afterKey == null && fromKey != null && ObjectTable.compareUtf8(fromKey, p) > 0 ? fromKey : p;
         // each side walks its primary key from the start position and stops after `limit` rows, so a page
         // costs about 2 * limit rows however large the bucket; the outer sort merges those few
@@ -247,7 +290,8 @@ final class VersionTable {
         String afterNoncurrent = afterKey == null ? "" : " AND (key > ? OR (key = ? AND seq < ?))";
         String sql = "SELECT * FROM (SELECT " + CURRENT_AS_VERSION + " FROM objects WHERE bucket = ? AND key >= ?"
                 + afterCurrent + " ORDER BY key LIMIT ?)"
-                + " UNION ALL SELECT * FROM (SELECT " + VERSION_COLUMNS + " FROM object_versions WHERE bucket = ? AND key >= ?"
+                + " UNION ALL SELECT * FROM (SELECT " + VERSION_COLUMNS
+                + " FROM object_versions WHERE bucket = ? AND key >= ?"
                 + afterNoncurrent + " ORDER BY key, seq DESC LIMIT ?)"
                 + " ORDER BY 2, 3 DESC LIMIT ?";
         PreparedStatement ps = db.prepare(sql);

@@ -2,7 +2,6 @@ package dev.mockstorage.internal.observe;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -15,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.function.Consumer;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The JSON access log: one line per answered request (S3 and admin), written and flushed before
@@ -25,8 +24,20 @@ import java.util.List;
  */
 public final class AccessLog implements Consumer<RequestEvent>, AutoCloseable {
     /** The fields of every line, in order. */
-    public static final List<String> FIELDS = List.of("time", "request_id", "remote_addr", "api",
-            "method", "operation", "bucket", "key", "status", "error", "bytes_in", "bytes_out", "duration_ms");
+    public static final List<String> FIELDS = List.of(
+            "time",
+            "request_id",
+            "remote_addr",
+            "api",
+            "method",
+            "operation",
+            "bucket",
+            "key",
+            "status",
+            "error",
+            "bytes_in",
+            "bytes_out",
+            "duration_ms");
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final System.Logger LOG = System.getLogger(AccessLog.class.getName());
@@ -52,10 +63,18 @@ public final class AccessLog implements Consumer<RequestEvent>, AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            return new AccessLog(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8)), true);
+            return new AccessLog(
+                    new BufferedWriter(new OutputStreamWriter(
+                            Files.newOutputStream(
+                                    file,
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.APPEND,
+                                    StandardOpenOption.WRITE),
+                            StandardCharsets.UTF_8)),
+                    true);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the access log " + file + " (log.access): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot open the access log " + file + " (log.access): " + e.getMessage(), e);
         }
     }
 

@@ -2,14 +2,13 @@ package dev.mockstorage.internal.observe;
 
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestJournal;
-
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.Arrays;
 
 /**
  * The in-process request journal: a ring of the last {@code capacity} S3 requests (admin API calls
@@ -18,8 +17,15 @@ import java.util.Arrays;
  */
 public final class Journal implements RequestJournal, Consumer<RequestEvent> {
     /** Request headers kept per recorded request (lower-case). */
-    public static final List<String> SELECTED_HEADERS = List.of("content-type", "content-length", "range",
-            "user-agent", "if-match", "if-none-match", "x-amz-copy-source", "x-amz-content-sha256");
+    public static final List<String> SELECTED_HEADERS = List.of(
+            "content-type",
+            "content-length",
+            "range",
+            "user-agent",
+            "if-match",
+            "if-none-match",
+            "x-amz-copy-source",
+            "x-amz-content-sha256");
 
     private final RecordedRequest[] ring;
     private int next;
@@ -50,9 +56,20 @@ public final class Journal implements RequestJournal, Consumer<RequestEvent> {
                 headers.put(name, v);
             }
         }
-        RecordedRequest r = new RecordedRequest(Instant.ofEpochMilli(e.epochMillis()), e.requestId(), e.remoteAddress(),
-                e.method(), e.operation(), e.bucket(), e.key(), e.status(), e.errorCode(), e.bytesIn(), e.bytesOut(),
-                e.durationNanos(), Map.copyOf(headers));
+        RecordedRequest r = new RecordedRequest(
+                Instant.ofEpochMilli(e.epochMillis()),
+                e.requestId(),
+                e.remoteAddress(),
+                e.method(),
+                e.operation(),
+                e.bucket(),
+                e.key(),
+                e.status(),
+                e.errorCode(),
+                e.bytesIn(),
+                e.bytesOut(),
+                e.durationNanos(),
+                Map.copyOf(headers));
         synchronized (this) {
             ring[next] = r;
             next = (next + 1) % ring.length;
@@ -89,8 +106,7 @@ public final class Journal implements RequestJournal, Consumer<RequestEvent> {
             }
 
             @Override
-            public void clear() {
-            }
+            public void clear() {}
         };
     }
 }

@@ -13,18 +13,17 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Supplier;
-import java.time.Instant;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The server's Prometheus metrics, in a registry of its own (never the library's static default:
@@ -39,8 +38,10 @@ public final class Metrics implements Consumer<RequestEvent> {
     /** Content type of {@link #scrape()}. */
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
     /** Latency buckets (seconds): fine below a millisecond, where a local test server lives. */
-    static final double[] LATENCY_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-            0.25, 0.5, 1, 2.5, 5, 10};
+    static final double[] LATENCY_BUCKETS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
+
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -57,90 +58,157 @@ public final class Metrics implements Consumer<RequestEvent> {
     /** @param stats figures for the gauges, taken once per scrape */
     public Metrics(Supplier<ServerStats> stats) {
         this.stats = stats;
-        requests = Counter.builder().name("mockstorage_requests_total")
+        requests = Counter.builder()
+                .name("mockstorage_requests_total")
                 .help("Requests answered, by API operation and HTTP status")
-                .labelNames("operation", "status").withoutExemplars().register(registry);
-        duration = Histogram.builder().name("mockstorage_request_duration_seconds")
+                .labelNames("operation", "status")
+                .withoutExemplars()
+                .register(registry);
+        duration = Histogram.builder()
+                .name("mockstorage_request_duration_seconds")
                 .help("Time from the request head to the last response byte, by API operation and HTTP status")
-                .labelNames("operation", "status").classicOnly().classicUpperBounds(LATENCY_BUCKETS)
-                .withoutExemplars().register(registry);
-        bytesIn = Counter.builder().name("mockstorage_received_bytes_total")
+                .labelNames("operation", "status")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .withoutExemplars()
+                .register(registry);
+        bytesIn = Counter.builder()
+                .name("mockstorage_received_bytes_total")
                 .help("Request body bytes received (decoded payload), by API operation")
-                .labelNames("operation").withoutExemplars().register(registry);
-        bytesOut = Counter.builder().name("mockstorage_sent_bytes_total")
+                .labelNames("operation")
+                .withoutExemplars()
+                .register(registry);
+        bytesOut = Counter.builder()
+                .name("mockstorage_sent_bytes_total")
                 .help("Response body bytes sent, by API operation")
-                .labelNames("operation").withoutExemplars().register(registry);
-        thirdPartyDuration = Histogram.builder().name("mockstorage_thirdparty_fetch_duration_seconds")
+                .labelNames("operation")
+                .withoutExemplars()
+                .register(registry);
+        thirdPartyDuration = Histogram.builder()
+                .name("mockstorage_thirdparty_fetch_duration_seconds")
                 .help("Time to fetch an object from the third-party store, by outcome (hit, miss, error)")
-                .labelNames("outcome").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars()
+                .labelNames("outcome")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .withoutExemplars()
                 .register(registry);
         for (String outcome : new String[] {"hit", "miss", "error"}) {
             thirdPartyDuration.labelValues(outcome); // series exist (at zero) before the first fetch
         }
 
-        GaugeWithCallback.builder().name("mockstorage_objects").help("Objects stored (current versions), by bucket")
-                .labelNames("bucket").callback(cb -> snapshot().buckets().forEach(b -> cb.call(b.objects(), b.name())))
+        GaugeWithCallback.builder()
+                .name("mockstorage_objects")
+                .help("Objects stored (current versions), by bucket")
+                .labelNames("bucket")
+                .callback(cb -> snapshot().buckets().forEach(b -> cb.call(b.objects(), b.name())))
                 .register(registry);
-        GaugeWithCallback.builder().name("mockstorage_stored_bytes").help("Bytes of the objects stored, by bucket")
-                .labelNames("bucket").callback(cb -> snapshot().buckets().forEach(b -> cb.call(b.bytes(), b.name())))
+        GaugeWithCallback.builder()
+                .name("mockstorage_stored_bytes")
+                .help("Bytes of the objects stored, by bucket")
+                .labelNames("bucket")
+                .callback(cb -> snapshot().buckets().forEach(b -> cb.call(b.bytes(), b.name())))
                 .register(registry);
-        GaugeWithCallback.builder().name("mockstorage_node_up").help("1 when the storage node is usable, else 0")
-                .labelNames("node").callback(cb -> snapshot().nodes().forEach(n -> cb.call("UP".equals(n.state()) ? 1 : 0, n.id())))
+        GaugeWithCallback.builder()
+                .name("mockstorage_node_up")
+                .help("1 when the storage node is usable, else 0")
+                .labelNames("node")
+                .callback(cb -> snapshot().nodes().forEach(n -> cb.call("UP".equals(n.state()) ? 1 : 0, n.id())))
                 .register(registry);
-        GaugeWithCallback.builder().name("mockstorage_node_blobs").help("Blob files (object replicas) on the storage node")
-                .labelNames("node").callback(cb -> snapshot().nodes().forEach(n -> cb.call(n.blobs(), n.id())))
+        GaugeWithCallback.builder()
+                .name("mockstorage_node_blobs")
+                .help("Blob files (object replicas) on the storage node")
+                .labelNames("node")
+                .callback(cb -> snapshot().nodes().forEach(n -> cb.call(n.blobs(), n.id())))
                 .register(registry);
-        GaugeWithCallback.builder().name("mockstorage_node_bytes").help("Bytes of the blob files on the storage node")
-                .labelNames("node").callback(cb -> snapshot().nodes().forEach(n -> cb.call(n.bytes(), n.id())))
+        GaugeWithCallback.builder()
+                .name("mockstorage_node_bytes")
+                .help("Bytes of the blob files on the storage node")
+                .labelNames("node")
+                .callback(cb -> snapshot().nodes().forEach(n -> cb.call(n.bytes(), n.id())))
                 .register(registry);
-        GaugeWithCallback.builder().name("mockstorage_node_disk_total_bytes").help("Size of the file system holding the node")
-                .labelNames("node").callback(cb -> snapshot().nodes().forEach(n -> cb.call(n.diskTotalBytes(), n.id())))
+        GaugeWithCallback.builder()
+                .name("mockstorage_node_disk_total_bytes")
+                .help("Size of the file system holding the node")
+                .labelNames("node")
+                .callback(cb -> snapshot().nodes().forEach(n -> cb.call(n.diskTotalBytes(), n.id())))
                 .register(registry);
-        GaugeWithCallback.builder().name("mockstorage_node_disk_usable_bytes").help("Free bytes usable on the node's file system")
-                .labelNames("node").callback(cb -> snapshot().nodes().forEach(n -> cb.call(n.diskUsableBytes(), n.id())))
+        GaugeWithCallback.builder()
+                .name("mockstorage_node_disk_usable_bytes")
+                .help("Free bytes usable on the node's file system")
+                .labelNames("node")
+                .callback(cb -> snapshot().nodes().forEach(n -> cb.call(n.diskUsableBytes(), n.id())))
                 .register(registry);
-        GaugeWithCallback.builder().name("mockstorage_queue_depth").help("Open (pending or running) background tasks")
-                .callback(cb -> cb.call(snapshot().queue().depth())).register(registry);
-        GaugeWithCallback.builder().name("mockstorage_queue_capacity").help("Most open tasks before writers wait (queue.size)")
-                .callback(cb -> cb.call(snapshot().queue().capacity())).register(registry);
-        CounterWithCallback.builder().name("mockstorage_queue_tasks_total")
+        GaugeWithCallback.builder()
+                .name("mockstorage_queue_depth")
+                .help("Open (pending or running) background tasks")
+                .callback(cb -> cb.call(snapshot().queue().depth()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mockstorage_queue_capacity")
+                .help("Most open tasks before writers wait (queue.size)")
+                .callback(cb -> cb.call(snapshot().queue().capacity()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("mockstorage_queue_tasks_total")
                 .help("Background task outcomes since start: done, failed (parked after the last attempt), retried")
-                .labelNames("outcome").callback(cb -> {
+                .labelNames("outcome")
+                .callback(cb -> {
                     ServerStats.Queue q = snapshot().queue();
                     cb.call(q.done(), "done");
                     cb.call(q.failed(), "failed");
                     cb.call(q.retried(), "retried");
-                }).register(registry);
-        CounterWithCallback.builder().name("mockstorage_thirdparty_fetches_total")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("mockstorage_thirdparty_fetches_total")
                 .help("Third-party read-through lookups since start, by outcome (hit, miss, error)")
-                .labelNames("outcome").callback(cb -> {
+                .labelNames("outcome")
+                .callback(cb -> {
                     ServerStats.ThirdParty t = snapshot().thirdParty();
                     cb.call(t.hits(), "hit");
                     cb.call(t.misses(), "miss");
                     cb.call(t.errors(), "error");
-                }).register(registry);
-        CounterWithCallback.builder().name("mockstorage_consistency_checks_total").help("Consistency checks run since start")
-                .callback(cb -> cb.call(snapshot().consistency().checks())).register(registry);
-        CounterWithCallback.builder().name("mockstorage_consistency_findings_total")
-                .help("Consistency check findings since start, by kind").labelNames("kind")
-                .callback(cb -> snapshot().consistency().findingsByKind().forEach((k, v) -> cb.call(v, k))).register(registry);
-        CounterWithCallback.builder().name("mockstorage_consistency_repairs_total")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("mockstorage_consistency_checks_total")
+                .help("Consistency checks run since start")
+                .callback(cb -> cb.call(snapshot().consistency().checks()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("mockstorage_consistency_findings_total")
+                .help("Consistency check findings since start, by kind")
+                .labelNames("kind")
+                .callback(cb -> snapshot().consistency().findingsByKind().forEach((k, v) -> cb.call(v, k)))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("mockstorage_consistency_repairs_total")
                 .help("Findings the consistency check repaired since start")
-                .callback(cb -> cb.call(snapshot().consistency().repairs())).register(registry);
-        GaugeWithCallback.builder().name("mockstorage_consistency_last_check_timestamp_seconds")
+                .callback(cb -> cb.call(snapshot().consistency().repairs()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mockstorage_consistency_last_check_timestamp_seconds")
                 .help("When the last consistency check started (epoch seconds; 0: none yet)")
                 .callback(cb -> {
                     Instant at = snapshot().consistency().lastCheckAt();
                     cb.call(at == null ? 0 : at.toEpochMilli() / 1000.0);
-                }).register(registry);
-        GaugeWithCallback.builder().name("mockstorage_damaged_objects")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mockstorage_damaged_objects")
                 .help("Objects marked damaged: no intact replica on any node (GET/HEAD answer 500)")
-                .callback(cb -> cb.call(snapshot().consistency().damagedObjects())).register(registry);
-        GaugeWithCallback.builder().name("mockstorage_waiting_repairs")
+                .callback(cb -> cb.call(snapshot().consistency().damagedObjects()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mockstorage_waiting_repairs")
                 .help("Replica repairs waiting for a storage node to return")
-                .callback(cb -> cb.call(snapshot().consistency().waitingRepairs())).register(registry);
-        GaugeWithCallback.builder().name("mockstorage_uptime_seconds").help("Seconds since the server started")
-                .callback(cb -> cb.call(snapshot().uptimeMillis() / 1000.0)).register(registry);
+                .callback(cb -> cb.call(snapshot().consistency().waitingRepairs()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("mockstorage_uptime_seconds")
+                .help("Seconds since the server started")
+                .callback(cb -> cb.call(snapshot().uptimeMillis() / 1000.0))
+                .register(registry);
     }
 
     @Override
@@ -205,7 +273,8 @@ public final class Metrics implements Consumer<RequestEvent> {
         CounterSnapshot snap = requests.collect();
         for (CounterSnapshot.CounterDataPointSnapshot p : snap.getDataPoints()) {
             Labels l = p.getLabels();
-            out.add(new ServerStats.Requests(l.get("operation"), Integer.parseInt(l.get("status")), (long) p.getValue()));
+            out.add(new ServerStats.Requests(
+                    l.get("operation"), Integer.parseInt(l.get("status")), (long) p.getValue()));
         }
         out.sort(Comparator.comparing(ServerStats.Requests::operation).thenComparingInt(ServerStats.Requests::status));
         return out;
@@ -237,7 +306,6 @@ public final class Metrics implements Consumer<RequestEvent> {
             return s;
         }
 
-        private record PerStatus(CounterDataPoint count, DistributionDataPoint duration) {
-        }
+        private record PerStatus(CounterDataPoint count, DistributionDataPoint duration) {}
     }
 }

@@ -3,7 +3,6 @@ package dev.mockstorage.internal.observe;
 import dev.mockstorage.internal.http.HttpHandler;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,6 +15,7 @@ import java.util.function.Consumer;
 public final class Observer implements HttpHandler {
     /** Attribute the admin API sets (Boolean.TRUE) on its responses. */
     public static final String ATTR_ADMIN = "admin";
+
     private static final String UNKNOWN = "Unknown";
 
     private final HttpHandler delegate;
@@ -47,12 +47,21 @@ public final class Observer implements HttpHandler {
     private void emit(HttpRequest request, HttpResponse response, long start, long epochMillis, long bytesOut) {
         long duration = System.nanoTime() - start;
         Object operation = response.attribute(HttpResponse.ATTR_OPERATION);
-        RequestEvent event = new RequestEvent(epochMillis, (String) response.attribute(HttpResponse.ATTR_REQUEST_ID),
-                request.remoteAddress(), request.method(), operation == null ? UNKNOWN : (String) operation,
+        RequestEvent event = new RequestEvent(
+                epochMillis,
+                (String) response.attribute(HttpResponse.ATTR_REQUEST_ID),
+                request.remoteAddress(),
+                request.method(),
+                operation == null ? UNKNOWN : (String) operation,
                 Boolean.TRUE.equals(response.attribute(ATTR_ADMIN)),
-                (String) response.attribute(HttpResponse.ATTR_BUCKET), (String) response.attribute(HttpResponse.ATTR_KEY),
-                response.status(), (String) response.attribute(HttpResponse.ATTR_ERROR), request.bodyBytesRead(),
-                bytesOut, duration, request.headers());
+                (String) response.attribute(HttpResponse.ATTR_BUCKET),
+                (String) response.attribute(HttpResponse.ATTR_KEY),
+                response.status(),
+                (String) response.attribute(HttpResponse.ATTR_ERROR),
+                request.bodyBytesRead(),
+                bytesOut,
+                duration,
+                request.headers());
         for (Consumer<RequestEvent> sink : sinks) {
             try {
                 sink.accept(event);

@@ -20,7 +20,18 @@ import java.util.Map;
  * @param durationNanos  handler start to last byte written
  * @param requestHeaders the request's headers (lower-case names; not copied: read, do not keep)
  */
-public record RequestEvent(long epochMillis, String requestId, String remoteAddress, String method, String operation,
-                           boolean admin, String bucket, String key, int status, String errorCode, long bytesIn,
-                           long bytesOut, long durationNanos, Map<String, String> requestHeaders) {
-}
+public record RequestEvent(
+        long epochMillis,
+        String requestId,
+        String remoteAddress,
+        String method,
+        String operation,
+        boolean admin,
+        String bucket,
+        String key,
+        int status,
+        String errorCode,
+        long bytesIn,
+        long bytesOut,
+        long durationNanos,
+        Map<String, String> requestHeaders) {}

@@ -10,8 +10,7 @@ public final class TaskHandlers {
     private final Map<String, TaskHandler> outside = new LinkedHashMap<>();
     private final Map<String, TransactionalTaskHandler> inTransaction = new LinkedHashMap<>();
 
-    private TaskHandlers() {
-    }
+    private TaskHandlers() {}
 
     /** No handlers yet. */
     public static TaskHandlers create() {

@@ -4,7 +4,6 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.TaskRecord;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +30,7 @@ public final class TaskQueue implements AutoCloseable {
     public static final int MAX_ATTEMPTS = TaskRunner.MAX_ATTEMPTS;
     /** How long a writer waits for room in a full queue unless configured otherwise ({@code queue.full_wait_ms}). */
     public static final Duration DEFAULT_FULL_WAIT = Duration.ofSeconds(10);
+
     private static final System.Logger LOG = System.getLogger(TaskQueue.class.getName());
     private static final Duration IDLE_POLL = Duration.ofSeconds(1);
     /**
@@ -51,6 +51,7 @@ public final class TaskQueue implements AutoCloseable {
     private final Condition workAvailable = lock.newCondition();
     /** workers gathering, woken early only by {@link #hurry()} and {@link #close()} */
     private final Condition gatherCut = lock.newCondition();
+
     private final Condition progress = lock.newCondition();
     private long wakeUps;
     /** guarded by lock: workers waiting for new tasks */
@@ -59,6 +60,7 @@ public final class TaskQueue implements AutoCloseable {
     private int gathering;
     /** guarded by lock: callers waiting for the workers' progress; while above 0 workers do not gather */
     private int waiters;
+
     private volatile boolean paused;
     private volatile boolean closed;
 
@@ -69,14 +71,24 @@ public final class TaskQueue implements AutoCloseable {
      * @param workers  worker threads
      * @param handlers handler per task kind
      */
-    public TaskQueue(MetadataStore metadata, int capacity, int workers, Map<String, TaskHandler> handlers, Clock clock,
-                     String threadNamePrefix) {
+    public TaskQueue(
+            MetadataStore metadata,
+            int capacity,
+            int workers,
+            Map<String, TaskHandler> handlers,
+            Clock clock,
+            String threadNamePrefix) {
         this(metadata, capacity, workers, TaskHandlers.of(handlers), DEFAULT_FULL_WAIT, clock, threadNamePrefix);
     }
 
     /** Like {@link #TaskQueue(MetadataStore, int, int, TaskHandlers, Duration, Clock, String)} with {@link #DEFAULT_FULL_WAIT}. */
-    public TaskQueue(MetadataStore metadata, int capacity, int workers, TaskHandlers handlers, Clock clock,
-                     String threadNamePrefix) {
+    public TaskQueue(
+            MetadataStore metadata,
+            int capacity,
+            int workers,
+            TaskHandlers handlers,
+            Clock clock,
+            String threadNamePrefix) {
         this(metadata, capacity, workers, handlers, DEFAULT_FULL_WAIT, clock, threadNamePrefix);
     }
 
@@ -88,11 +100,17 @@ public final class TaskQueue implements AutoCloseable {
      * @param clock    for next_run_at of retries and for claiming due tasks: the system's, as the task table's
      *                 times are (retries wait real time, whatever the server's clock says)
      */
-    public TaskQueue(MetadataStore metadata, int capacity, int workers, TaskHandlers handlers, Duration fullWait,
-                     Clock clock, String threadNamePrefix) {
+    public TaskQueue(
+            MetadataStore metadata,
+            int capacity,
+            int workers,
+            TaskHandlers handlers,
+            Duration fullWait,
+            Clock clock,
+            String threadNamePrefix) {
         if (capacity < 1 || workers < 0 || fullWait.isNegative()) {
-            throw new IllegalArgumentException("capacity " + capacity + " (>= 1), workers " + workers + " (>= 0), full wait "
-                    + fullWait + " (>= 0)");
+            throw new IllegalArgumentException("capacity " + capacity + " (>= 1), workers " + workers
+                    + " (>= 0), full wait " + fullWait + " (>= 0)");
         }
         this.metadata = metadata;
         this.capacity = capacity;
@@ -199,9 +217,12 @@ public final class TaskQueue implements AutoCloseable {
             while (metadata.openTaskCount() >= capacity) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new StorageException(ErrorCode.SlowDown, "Please reduce your request rate: the task queue is full ("
-                            + capacity + " open tasks, queue.size) and did not drain within " + timeout.toMillis()
-                            + " ms (queue.full_wait_ms)");
+                    throw new StorageException(
+                            ErrorCode.SlowDown,
+                            "Please reduce your request rate: the task queue is full ("
+                                    + capacity + " open tasks, queue.size) and did not drain within "
+                                    + timeout.toMillis()
+                                    + " ms (queue.full_wait_ms)");
                 }
                 progress.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             }
@@ -228,8 +249,9 @@ public final class TaskQueue implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     List<TaskRecord> open = metadata.openTasks(20);
-                    throw new IllegalStateException("the task queue is not idle after " + timeout.toMillis() + " ms; open tasks: "
-                            + open.stream().map(TaskRunner::describe).collect(Collectors.joining(", ")));
+                    throw new IllegalStateException(
+                            "the task queue is not idle after " + timeout.toMillis() + " ms; open tasks: "
+                                    + open.stream().map(TaskRunner::describe).collect(Collectors.joining(", ")));
                 }
                 progress.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
             }
@@ -350,7 +372,9 @@ public final class TaskQueue implements AutoCloseable {
                 long deadline = System.nanoTime() + GATHER_NANOS;
                 gathering++;
                 try {
-                    for (long left = GATHER_NANOS; left > 0 && waiters == 0 && !closed; left = deadline - System.nanoTime()) {
+                    for (long left = GATHER_NANOS;
+                            left > 0 && waiters == 0 && !closed;
+                            left = deadline - System.nanoTime()) {
                         gatherCut.awaitNanos(left);
                     }
                 } finally {

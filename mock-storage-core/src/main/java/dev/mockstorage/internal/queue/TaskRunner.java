@@ -21,6 +21,7 @@ import java.util.function.BooleanSupplier;
 final class TaskRunner {
     /** Attempts before a task is parked as failed. */
     static final int MAX_ATTEMPTS = 5;
+
     private static final System.Logger LOG = System.getLogger(TaskRunner.class.getName());
     /** Tasks claimed (and completed) per transaction. */
     private static final int BATCH = 32;
@@ -33,6 +34,7 @@ final class TaskRunner {
     private final BooleanSupplier closing;
     /** tells the queue's waiters that tasks finished */
     private final Runnable progress;
+
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();

@@ -7,12 +7,11 @@ import dev.mockstorage.internal.metadata.Grant;
 import dev.mockstorage.internal.metadata.PublicAccessBlock;
 import dev.mockstorage.internal.service.AccessControls;
 import dev.mockstorage.internal.service.ObjectService;
-import org.w3c.dom.Element;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import org.w3c.dom.Element;
 
 /**
  * Get/Put Object and Bucket ACL, Get/Put/Delete BucketPolicy, GetBucketPolicyStatus, Get/Put/Delete
@@ -30,7 +29,8 @@ final class AccessOperations {
     // ---------------------------------------------------------------- ACLs
 
     HttpResponse getObjectAcl(S3Request r) {
-        return Xml.response(200, AclXml.toXml(owner, ObjectOperations.target(service, r).grants()));
+        return Xml.response(
+                200, AclXml.toXml(owner, ObjectOperations.target(service, r).grants()));
     }
 
     HttpResponse putObjectAcl(S3Request r) {
@@ -57,8 +57,10 @@ final class AccessOperations {
             return AclXml.fromXml(body, owner);
         }
         if (body.length > 0) {
-            throw new StorageException(ErrorCode.UnexpectedContent, "This request does not support content: give the ACL "
-                    + "either as x-amz-acl/x-amz-grant-* headers or as an AccessControlPolicy document");
+            throw new StorageException(
+                    ErrorCode.UnexpectedContent,
+                    "This request does not support content: give the ACL "
+                            + "either as x-amz-acl/x-amz-grant-* headers or as an AccessControlPolicy document");
         }
         return fromHeaders;
     }
@@ -66,7 +68,8 @@ final class AccessOperations {
     // ---------------------------------------------------------------- policy
 
     HttpResponse getBucketPolicy(S3Request r) {
-        return HttpResponse.status(200).header("Content-Type", "application/json")
+        return HttpResponse.status(200)
+                .header("Content-Type", "application/json")
                 .body(service.access().policy(r.bucket()).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -83,24 +86,38 @@ final class AccessOperations {
     }
 
     HttpResponse getBucketPolicyStatus(S3Request r) {
-        return Xml.response(200, Xml.document("PolicyStatus").element("IsPublic", service.access().policyIsPublic(r.bucket())));
+        return Xml.response(
+                200,
+                Xml.document("PolicyStatus")
+                        .element("IsPublic", service.access().policyIsPublic(r.bucket())));
     }
 
     // ---------------------------------------------------------------- public access block
 
     HttpResponse getPublicAccessBlock(S3Request r) {
         PublicAccessBlock b = service.access().publicAccessBlock(r.bucket());
-        return Xml.response(200, Xml.document("PublicAccessBlockConfiguration").element("BlockPublicAcls", b.blockPublicAcls())
-                .element("IgnorePublicAcls", b.ignorePublicAcls()).element("BlockPublicPolicy", b.blockPublicPolicy())
-                .element("RestrictPublicBuckets", b.restrictPublicBuckets()));
+        return Xml.response(
+                200,
+                Xml.document("PublicAccessBlockConfiguration")
+                        .element("BlockPublicAcls", b.blockPublicAcls())
+                        .element("IgnorePublicAcls", b.ignorePublicAcls())
+                        .element("BlockPublicPolicy", b.blockPublicPolicy())
+                        .element("RestrictPublicBuckets", b.restrictPublicBuckets()));
     }
 
     HttpResponse putPublicAccessBlock(S3Request r) {
         service.buckets().require(r.bucket());
-        Element root = Xml.parse(new ByteArrayInputStream(ObjectOperations.readSmallBodyWithIntegrity(r.http())),
+        Element root = Xml.parse(
+                new ByteArrayInputStream(ObjectOperations.readSmallBodyWithIntegrity(r.http())),
                 "PublicAccessBlockConfiguration");
-        service.access().setPublicAccessBlock(r.bucket(), new PublicAccessBlock(flag(root, "BlockPublicAcls"),
-                flag(root, "IgnorePublicAcls"), flag(root, "BlockPublicPolicy"), flag(root, "RestrictPublicBuckets")));
+        service.access()
+                .setPublicAccessBlock(
+                        r.bucket(),
+                        new PublicAccessBlock(
+                                flag(root, "BlockPublicAcls"),
+                                flag(root, "IgnorePublicAcls"),
+                                flag(root, "BlockPublicPolicy"),
+                                flag(root, "RestrictPublicBuckets")));
         return HttpResponse.status(200);
     }
 
@@ -118,27 +135,36 @@ final class AccessOperations {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not "
-                    + "validate against our published schema: <" + name + "> must be true or false, not '" + text + "'");
+            default ->
+                throw new StorageException(
+                        ErrorCode.MalformedXML,
+                        "The XML you provided was not well-formed or did not "
+                                + "validate against our published schema: <" + name + "> must be true or false, not '"
+                                + text + "'");
         };
     }
 
     // ---------------------------------------------------------------- ownership controls
 
     HttpResponse getBucketOwnershipControls(S3Request r) {
-        return Xml.response(200, Xml.document("OwnershipControls").start("Rule")
-                .element("ObjectOwnership", service.access().objectOwnership(r.bucket())));
+        return Xml.response(
+                200,
+                Xml.document("OwnershipControls")
+                        .start("Rule")
+                        .element("ObjectOwnership", service.access().objectOwnership(r.bucket())));
     }
 
     HttpResponse putBucketOwnershipControls(S3Request r) {
         service.buckets().require(r.bucket());
-        Element root = Xml.parse(new ByteArrayInputStream(ObjectOperations.readSmallBodyWithIntegrity(r.http())),
-                "OwnershipControls");
+        Element root = Xml.parse(
+                new ByteArrayInputStream(ObjectOperations.readSmallBodyWithIntegrity(r.http())), "OwnershipControls");
         List<Element> rules = Xml.children(root, "Rule");
         String ownership = rules.size() == 1 ? Xml.single(rules.get(0), "ObjectOwnership") : null;
         if (ownership == null) {
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
-                    + "against our published schema: <OwnershipControls> needs one <Rule> with an <ObjectOwnership>");
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
+                    "The XML you provided was not well-formed or did not validate "
+                            + "against our published schema: <OwnershipControls> needs one <Rule> with an <ObjectOwnership>");
         }
         service.access().setObjectOwnership(r.bucket(), ownership);
         return HttpResponse.status(200);

@@ -5,8 +5,6 @@ import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.metadata.Grant;
 import dev.mockstorage.internal.service.Acls;
-import org.w3c.dom.Element;
-
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.w3c.dom.Element;
 
 /**
  * S3 ACLs on the wire: the {@code x-amz-acl} and {@code x-amz-grant-*} request headers, and the
@@ -24,7 +23,8 @@ final class AclXml {
     /** Grant header -> permission, in the order grants are listed. */
     private static final Map<String, String> GRANT_HEADERS = new LinkedHashMap<>();
     /** One grantee of a grant header: {@code id="..."}, {@code uri="..."} or {@code emailAddress="..."}, then a comma or the end. */
-    private static final Pattern GRANTEE = Pattern.compile("\\s*(id|uri|emailAddress)\\s*=\\s*(?:\"([^\"]*)\"|([^,\\s\"]+))\\s*(,|$)");
+    private static final Pattern GRANTEE =
+            Pattern.compile("\\s*(id|uri|emailAddress)\\s*=\\s*(?:\"([^\"]*)\"|([^,\\s\"]+))\\s*(,|$)");
 
     static {
         GRANT_HEADERS.put("x-amz-grant-full-control", Acls.FULL_CONTROL);
@@ -34,8 +34,7 @@ final class AclXml {
         GRANT_HEADERS.put("x-amz-grant-write-acp", Acls.WRITE_ACP);
     }
 
-    private AclXml() {
-    }
+    private AclXml() {}
 
     /**
      * The grants a request's headers ask for: a canned ACL or grant headers (both: {@code InvalidRequest}); null
@@ -55,7 +54,8 @@ final class AclXml {
         String canned = http.header("x-amz-acl");
         if (canned != null) {
             if (any) {
-                throw new StorageException(ErrorCode.InvalidRequest, "Specifying both Canned ACLs and Header Grants is not allowed");
+                throw new StorageException(
+                        ErrorCode.InvalidRequest, "Specifying both Canned ACLs and Header Grants is not allowed");
             }
             return Acls.canned(canned.trim());
         }
@@ -67,9 +67,12 @@ final class AclXml {
         int at = 0;
         while (at < value.length()) {
             if (!m.find(at) || m.start() != at || (m.group(4).equals(",") && m.end() == value.length())) {
-                throw new StorageException(ErrorCode.InvalidArgument, "Invalid grantee list in " + header + ": '" + value
-                        + "' (expected id=\"...\", uri=\"...\" or emailAddress=\"...\", comma separated)")
-                        .with("ArgumentName", header).with("ArgumentValue", value);
+                throw new StorageException(
+                                ErrorCode.InvalidArgument,
+                                "Invalid grantee list in " + header + ": '" + value
+                                        + "' (expected id=\"...\", uri=\"...\" or emailAddress=\"...\", comma separated)")
+                        .with("ArgumentName", header)
+                        .with("ArgumentValue", value);
             }
             String grantee = m.group(2) != null ? m.group(2) : m.group(3);
             into.add(grant(m.group(1), grantee, permission, owner));
@@ -79,11 +82,17 @@ final class AclXml {
 
     private static Grant grant(String type, String grantee, String permission, Owner owner) {
         return switch (type) {
-            case "id" -> grantee.equals(owner.id()) ? Grant.owner(permission) : new Grant(Grant.Kind.USER, grantee, permission);
+            case "id" ->
+                grantee.equals(owner.id()) ? Grant.owner(permission) : new Grant(Grant.Kind.USER, grantee, permission);
             case "uri" -> new Grant(Grant.Kind.GROUP, grantee, permission);
-            default -> throw new StorageException(ErrorCode.UnresolvableGrantByEmailAddress, "The e-mail address you provided "
-                    + "does not match any account on record: " + grantee + " (mock-storage has one account, the access key "
-                    + owner.displayName() + "; grant by id or uri)").with("EmailAddress", grantee);
+            default ->
+                throw new StorageException(
+                                ErrorCode.UnresolvableGrantByEmailAddress,
+                                "The e-mail address you provided "
+                                        + "does not match any account on record: " + grantee
+                                        + " (mock-storage has one account, the access key "
+                                        + owner.displayName() + "; grant by id or uri)")
+                        .with("EmailAddress", grantee);
         };
     }
 
@@ -99,8 +108,10 @@ final class AclXml {
             throw malformed("<AccessControlPolicy> needs one <Owner> with an <ID>");
         }
         if (!ownerId.equals(owner.id())) {
-            throw new StorageException(ErrorCode.AccessDenied, "Access Denied: the ACL's Owner " + ownerId + " is not the owner "
-                    + owner.id() + " (" + owner.displayName() + ")");
+            throw new StorageException(
+                    ErrorCode.AccessDenied,
+                    "Access Denied: the ACL's Owner " + ownerId + " is not the owner " + owner.id() + " ("
+                            + owner.displayName() + ")");
         }
         List<Element> lists = Xml.children(root, "AccessControlList");
         if (lists.size() > 1) {
@@ -120,15 +131,21 @@ final class AclXml {
             if ((id != null ? 1 : 0) + (uri != null ? 1 : 0) + (email != null ? 1 : 0) != 1) {
                 throw malformed("a <Grantee> names one <ID>, <URI> or <EmailAddress>");
             }
-            grants.add(id != null ? grant("id", id, permission, owner) : uri != null ? grant("uri", uri, permission, owner)
-                    : grant("emailAddress", email, permission, owner));
+            grants.add(
+                    id != null
+                            ? grant("id", id, permission, owner)
+                            : uri != null
+                                    ? grant("uri", uri, permission, owner)
+                                    : grant("emailAddress", email, permission, owner));
         }
         return List.copyOf(grants);
     }
 
     private static StorageException malformed(String why) {
-        return new StorageException(ErrorCode.MalformedACLError, "The XML you provided was not well-formed or did not validate "
-                + "against our published schema: " + why);
+        return new StorageException(
+                ErrorCode.MalformedACLError,
+                "The XML you provided was not well-formed or did not validate " + "against our published schema: "
+                        + why);
     }
 
     /** The {@code AccessControlPolicy} of {@code grants} (null: none set, the owner's FULL_CONTROL). */
@@ -138,10 +155,19 @@ final class AclXml {
         for (Grant g : grants == null ? List.of(Grant.owner(Acls.FULL_CONTROL)) : grants) {
             xml.start("Grant");
             switch (g.kind()) {
-                case OWNER -> xml.start("Grantee", "xmlns:xsi", XSI, "xsi:type", "CanonicalUser").element("ID", owner.id())
-                        .element("DisplayName", owner.displayName()).end();
-                case USER -> xml.start("Grantee", "xmlns:xsi", XSI, "xsi:type", "CanonicalUser").element("ID", g.grantee()).end();
-                case GROUP -> xml.start("Grantee", "xmlns:xsi", XSI, "xsi:type", "Group").element("URI", g.grantee()).end();
+                case OWNER ->
+                    xml.start("Grantee", "xmlns:xsi", XSI, "xsi:type", "CanonicalUser")
+                            .element("ID", owner.id())
+                            .element("DisplayName", owner.displayName())
+                            .end();
+                case USER ->
+                    xml.start("Grantee", "xmlns:xsi", XSI, "xsi:type", "CanonicalUser")
+                            .element("ID", g.grantee())
+                            .end();
+                case GROUP ->
+                    xml.start("Grantee", "xmlns:xsi", XSI, "xsi:type", "Group")
+                            .element("URI", g.grantee())
+                            .end();
             }
             xml.element("Permission", g.permission()).end();
         }

@@ -8,7 +8,6 @@ import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.service.BucketCreation;
 import dev.mockstorage.internal.service.Buckets;
 import dev.mockstorage.internal.service.ObjectService;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.List;
 final class BucketOperations {
     /** The most buckets one ListBuckets page holds. */
     private static final int MAX_BUCKETS = 10_000;
+
     private final ObjectService service;
     private final String region;
     private final Owner owner;
@@ -44,16 +44,24 @@ final class BucketOperations {
                 ? new Buckets.BucketPage(List.of(), false)
                 : service.buckets().page(prefix == null ? "" : prefix, after, max);
         Xml xml = Xml.document("ListAllMyBucketsResult")
-                .start("Owner").element("ID", owner.id()).element("DisplayName", owner.displayName()).end()
+                .start("Owner")
+                .element("ID", owner.id())
+                .element("DisplayName", owner.displayName())
+                .end()
                 .start("Buckets");
         for (BucketRecord b : page.buckets()) {
-            xml.start("Bucket").element("Name", b.name()).element("CreationDate", HttpDates.xml(b.createdAt()))
-                    .element("BucketRegion", region).end();
+            xml.start("Bucket")
+                    .element("Name", b.name())
+                    .element("CreationDate", HttpDates.xml(b.createdAt()))
+                    .element("BucketRegion", region)
+                    .end();
         }
         xml.end();
         if (page.truncated()) {
             String last = page.buckets().get(page.buckets().size() - 1).name();
-            xml.element("ContinuationToken", Base64.getUrlEncoder().withoutPadding().encodeToString(last.getBytes(StandardCharsets.UTF_8)));
+            xml.element(
+                    "ContinuationToken",
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(last.getBytes(StandardCharsets.UTF_8)));
         }
         xml.element("Prefix", prefix);
         return Xml.response(200, xml);
@@ -68,8 +76,11 @@ final class BucketOperations {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new StorageException(ErrorCode.InvalidArgument, "Argument max-buckets must be an integer between 1 and " + MAX_BUCKETS
-                + ": '" + value + "'").with("ArgumentName", "max-buckets").with("ArgumentValue", value);
+        throw new StorageException(
+                        ErrorCode.InvalidArgument,
+                        "Argument max-buckets must be an integer between 1 and " + MAX_BUCKETS + ": '" + value + "'")
+                .with("ArgumentName", "max-buckets")
+                .with("ArgumentValue", value);
     }
 
     /** The bucket a {@code ContinuationToken} names: the last of the page before. */
@@ -82,8 +93,10 @@ final class BucketOperations {
         } catch (IllegalArgumentException e) {
             // answered below
         }
-        throw new StorageException(ErrorCode.InvalidArgument, "The continuation token provided is incorrect: '" + token + "'")
-                .with("ArgumentName", "continuation-token").with("ArgumentValue", token);
+        throw new StorageException(
+                        ErrorCode.InvalidArgument, "The continuation token provided is incorrect: '" + token + "'")
+                .with("ArgumentName", "continuation-token")
+                .with("ArgumentValue", token);
     }
 
     HttpResponse createBucket(S3Request r) {
@@ -93,19 +106,27 @@ final class BucketOperations {
         }
         String lock = r.http().header("x-amz-bucket-object-lock-enabled");
         String ownership = r.http().header("x-amz-object-ownership");
-        service.buckets().create(r.bucket(), new BucketCreation(AclXml.fromHeaders(r.http(), owner, true),
-                ownership == null ? null : ownership.trim(), lock != null && lock.trim().equalsIgnoreCase("true")));
+        service.buckets()
+                .create(
+                        r.bucket(),
+                        new BucketCreation(
+                                AclXml.fromHeaders(r.http(), owner, true),
+                                ownership == null ? null : ownership.trim(),
+                                lock != null && lock.trim().equalsIgnoreCase("true")));
         return HttpResponse.status(200).header("Location", "/" + r.bucket());
     }
 
     private static boolean hasBody(S3Request r) {
         String length = r.http().header("content-length");
-        return r.http().header("transfer-encoding") != null || (length != null && !length.trim().equals("0"));
+        return r.http().header("transfer-encoding") != null
+                || (length != null && !length.trim().equals("0"));
     }
 
     HttpResponse headBucket(S3Request r) {
         service.buckets().require(r.bucket());
-        return HttpResponse.status(200).header("x-amz-bucket-region", region).header("x-amz-access-point-alias", "false");
+        return HttpResponse.status(200)
+                .header("x-amz-bucket-region", region)
+                .header("x-amz-access-point-alias", "false");
     }
 
     HttpResponse deleteBucket(S3Request r) {

@@ -2,7 +2,6 @@ package dev.mockstorage.internal.s3;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,8 +54,10 @@ record ByteRange(long first, long last) {
     }
 
     private static StorageException unsatisfiable(String header, long size) {
-        return new StorageException(ErrorCode.InvalidRange, "The requested range is not satisfiable: " + header
-                + " on an object of " + size + " bytes")
-                .with("RangeRequested", header).with("ActualObjectSize", Long.toString(size));
+        return new StorageException(
+                        ErrorCode.InvalidRange,
+                        "The requested range is not satisfiable: " + header + " on an object of " + size + " bytes")
+                .with("RangeRequested", header)
+                .with("ActualObjectSize", Long.toString(size));
     }
 }

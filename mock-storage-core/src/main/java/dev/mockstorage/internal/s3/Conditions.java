@@ -5,23 +5,29 @@ import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.service.WriteCondition;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** HTTP conditional requests as S3 evaluates them (RFC 9110 section 13.2.2 order). */
 final class Conditions {
-    enum Outcome { PROCEED, NOT_MODIFIED }
-
-    private Conditions() {
+    enum Outcome {
+        PROCEED,
+        NOT_MODIFIED
     }
+
+    private Conditions() {}
 
     /**
      * Evaluates If-Match / If-Unmodified-Since (412) and then If-None-Match / If-Modified-Since (304).
      * For the x-amz-copy-source-* variants every failure is a 412, as on S3.
      */
-    static Outcome evaluate(ObjectRecord object, String ifMatch, String ifUnmodifiedSince, String ifNoneMatch,
-                            String ifModifiedSince, boolean copySource) {
+    static Outcome evaluate(
+            ObjectRecord object,
+            String ifMatch,
+            String ifUnmodifiedSince,
+            String ifNoneMatch,
+            String ifModifiedSince,
+            boolean copySource) {
         Instant modified = object.lastModified().truncatedTo(ChronoUnit.SECONDS);
         if (ifMatch != null) {
             if (!etagMatches(ifMatch, object.etag())) {
@@ -63,8 +69,11 @@ final class Conditions {
             return WriteCondition.NONE;
         }
         if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
-            throw new StorageException(ErrorCode.NotImplemented, "A header you provided implies functionality that is not "
-                    + "implemented: a write takes If-None-Match: * only, not " + ifNoneMatch).with("Header", "If-None-Match");
+            throw new StorageException(
+                            ErrorCode.NotImplemented,
+                            "A header you provided implies functionality that is not "
+                                    + "implemented: a write takes If-None-Match: * only, not " + ifNoneMatch)
+                    .with("Header", "If-None-Match");
         }
         String etag = null;
         if (ifMatch != null) {
@@ -95,8 +104,12 @@ final class Conditions {
     }
 
     private static StorageException failed(String header, String value, ObjectRecord object) {
-        return new StorageException(ErrorCode.PreconditionFailed, "At least one of the pre-conditions you specified did not hold: "
-                + header + ": " + value + " (the object's ETag is \"" + object.etag() + "\", last modified "
-                + HttpDates.header(object.lastModified()) + ")").with("Condition", header);
+        return new StorageException(
+                        ErrorCode.PreconditionFailed,
+                        "At least one of the pre-conditions you specified did not hold: "
+                                + header + ": " + value + " (the object's ETag is \"" + object.etag()
+                                + "\", last modified "
+                                + HttpDates.header(object.lastModified()) + ")")
+                .with("Condition", header);
     }
 }

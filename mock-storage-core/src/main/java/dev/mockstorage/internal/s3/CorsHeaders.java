@@ -6,7 +6,6 @@ import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.metadata.CorsRule;
 import dev.mockstorage.internal.service.CorsRules;
 import dev.mockstorage.internal.service.ObjectService;
-
 import java.util.List;
 import java.util.Optional;
 

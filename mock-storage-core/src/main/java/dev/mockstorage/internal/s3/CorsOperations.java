@@ -8,22 +8,22 @@ import dev.mockstorage.internal.metadata.CorsRule;
 import dev.mockstorage.internal.s3.S3Request.Level;
 import dev.mockstorage.internal.service.CorsRules;
 import dev.mockstorage.internal.service.ObjectService;
-import org.w3c.dom.Element;
-
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.w3c.dom.Element;
 
 /**
  * Put/Get/DeleteBucketCors and the {@code OPTIONS} preflight, answered from the bucket's CORS rules
  * as S3 does (first matching rule wins; see {@link CorsHeaders} for the headers of a match).
  */
 final class CorsOperations {
-    private static final String NOT_ALLOWED = "CORSResponse: This CORS request is not allowed. This is usually because the "
-            + "evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are "
-            + "not whitelisted by the resource's CORS spec.";
+    private static final String NOT_ALLOWED =
+            "CORSResponse: This CORS request is not allowed. This is usually because the "
+                    + "evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are "
+                    + "not whitelisted by the resource's CORS spec.";
 
     private final ObjectService service;
 
@@ -46,12 +46,18 @@ final class CorsOperations {
 
     HttpResponse putBucketCors(S3Request r) {
         service.buckets().require(r.bucket());
-        byte[] body = ObjectOperations.readSmallBodyWithIntegrity(r.http()); // S3 requires Content-MD5 here, and checks it
+        byte[] body =
+                ObjectOperations.readSmallBodyWithIntegrity(r.http()); // S3 requires Content-MD5 here, and checks it
         Element root = Xml.parse(new ByteArrayInputStream(body), "CORSConfiguration");
         List<CorsRule> rules = new ArrayList<>();
         for (Element rule : Xml.children(root, "CORSRule")) {
-            rules.add(new CorsRule(single(rule, "ID"), texts(rule, "AllowedOrigin"), texts(rule, "AllowedMethod"),
-                    texts(rule, "AllowedHeader"), texts(rule, "ExposeHeader"), maxAge(single(rule, "MaxAgeSeconds"))));
+            rules.add(new CorsRule(
+                    single(rule, "ID"),
+                    texts(rule, "AllowedOrigin"),
+                    texts(rule, "AllowedMethod"),
+                    texts(rule, "AllowedHeader"),
+                    texts(rule, "ExposeHeader"),
+                    maxAge(single(rule, "MaxAgeSeconds"))));
         }
         service.settings().setBucketCors(r.bucket(), rules);
         return HttpResponse.status(200);
@@ -81,8 +87,12 @@ final class CorsOperations {
         String resourceType = r.level() == Level.OBJECT ? "OBJECT" : "BUCKET";
         Optional<List<CorsRule>> rules = service.settings().corsRules(r.bucket());
         if (rules.isEmpty()) {
-            throw forbidden(bucketExists(r.bucket()) ? "CORSResponse: CORS is not enabled for this bucket." : "CORSResponse: Bucket not found",
-                    method, resourceType);
+            throw forbidden(
+                    bucketExists(r.bucket())
+                            ? "CORSResponse: CORS is not enabled for this bucket."
+                            : "CORSResponse: Bucket not found",
+                    method,
+                    resourceType);
         }
         CorsRule rule = CorsRules.match(rules.get(), origin, method, headers)
                 .orElseThrow(() -> forbidden(NOT_ALLOWED, method, resourceType));
@@ -107,7 +117,9 @@ final class CorsOperations {
     }
 
     private static StorageException forbidden(String message, String method, String resourceType) {
-        return new StorageException(ErrorCode.AccessForbidden, message).with("Method", method).with("ResourceType", resourceType);
+        return new StorageException(ErrorCode.AccessForbidden, message)
+                .with("Method", method)
+                .with("ResourceType", resourceType);
     }
 
     /** {@code Access-Control-Request-Headers} as a list of lower-case names (empty when absent). */
@@ -130,11 +142,14 @@ final class CorsOperations {
             return;
         }
         for (String name : http.headers().keySet()) {
-            if (name.startsWith("x-amz-checksum-") && !name.equals("x-amz-checksum-algorithm") && !name.equals("x-amz-checksum-type")) {
+            if (name.startsWith("x-amz-checksum-")
+                    && !name.equals("x-amz-checksum-algorithm")
+                    && !name.equals("x-amz-checksum-type")) {
                 return;
             }
         }
-        throw new StorageException(ErrorCode.InvalidRequest,
+        throw new StorageException(
+                ErrorCode.InvalidRequest,
                 "Missing required header for this request: Content-MD5 (or an x-amz-checksum-* header)");
     }
 
@@ -149,8 +164,9 @@ final class CorsOperations {
     private static String single(Element parent, String name) {
         List<Element> elements = Xml.children(parent, name);
         if (elements.size() > 1) {
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed: a <CORSRule> has more than one <"
-                    + name + ">");
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
+                    "The XML you provided was not well-formed: a <CORSRule> has more than one <" + name + ">");
         }
         if (elements.isEmpty()) {
             return null;

@@ -14,17 +14,23 @@ import java.util.Locale;
  * {@code Thu, 03 Dec 2026 08:22:24 GMT}), in XML ISO 8601 with milliseconds ({@code 2026-12-03T08:22:24.000Z}).
  */
 final class HttpDates {
-    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ISO =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
     /** What a recipient must also accept (RFC 9110 section 5.6.7): RFC 850 and asctime; RFC 1123 takes one-digit days too. */
-    private static final List<DateTimeFormatter> ACCEPTED = List.of(DateTimeFormatter.RFC_1123_DATE_TIME,
-            new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
-                    .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC),
+    private static final List<DateTimeFormatter> ACCEPTED = List.of(
+            DateTimeFormatter.RFC_1123_DATE_TIME,
+            new DateTimeFormatterBuilder()
+                    .appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+                    .appendPattern(" HH:mm:ss 'GMT'")
+                    .toFormatter(Locale.US)
+                    .withZone(ZoneOffset.UTC),
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
 
-    private HttpDates() {
-    }
+    private HttpDates() {}
 
     static String header(Instant t) {
         return IMF_FIXDATE.format(t);

@@ -7,8 +7,6 @@ import dev.mockstorage.internal.metadata.LifecycleRule;
 import dev.mockstorage.internal.service.LifecycleRules;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.Tags;
-import org.w3c.dom.Element;
-
 import java.io.ByteArrayInputStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.w3c.dom.Element;
 
 /**
  * Put/Get/DeleteBucketLifecycleConfiguration: the rules in and out as S3's XML (the rule's own
@@ -23,7 +22,8 @@ import java.util.Map;
  * they were given). Transitions to other storage classes are refused: there is no other storage class here.
  */
 final class LifecycleOperations {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private final ObjectService service;
@@ -38,16 +38,25 @@ final class LifecycleOperations {
             xml.start("Rule").element("ID", rule.id());
             filter(xml, rule);
             xml.element("Status", rule.enabled() ? "Enabled" : "Disabled");
-            if (rule.expirationDays() != null || rule.expirationDate() != null || rule.expiredObjectDeleteMarker() != null) {
-                xml.start("Expiration").element("Days", rule.expirationDays()).element("Date", rule.expirationDate())
-                        .element("ExpiredObjectDeleteMarker", rule.expiredObjectDeleteMarker()).end();
+            if (rule.expirationDays() != null
+                    || rule.expirationDate() != null
+                    || rule.expiredObjectDeleteMarker() != null) {
+                xml.start("Expiration")
+                        .element("Days", rule.expirationDays())
+                        .element("Date", rule.expirationDate())
+                        .element("ExpiredObjectDeleteMarker", rule.expiredObjectDeleteMarker())
+                        .end();
             }
             if (rule.noncurrentDays() != null) {
-                xml.start("NoncurrentVersionExpiration").element("NoncurrentDays", rule.noncurrentDays())
-                        .element("NewerNoncurrentVersions", rule.newerNoncurrentVersions()).end();
+                xml.start("NoncurrentVersionExpiration")
+                        .element("NoncurrentDays", rule.noncurrentDays())
+                        .element("NewerNoncurrentVersions", rule.newerNoncurrentVersions())
+                        .end();
             }
             if (rule.abortDays() != null) {
-                xml.start("AbortIncompleteMultipartUpload").element("DaysAfterInitiation", rule.abortDays()).end();
+                xml.start("AbortIncompleteMultipartUpload")
+                        .element("DaysAfterInitiation", rule.abortDays())
+                        .end();
             }
             xml.end();
         }
@@ -66,7 +75,10 @@ final class LifecycleOperations {
         }
         xml.element("Prefix", rule.prefix());
         for (Map.Entry<String, String> t : rule.tags().entrySet()) {
-            xml.start("Tag").element("Key", t.getKey()).element("Value", t.getValue()).end();
+            xml.start("Tag")
+                    .element("Key", t.getKey())
+                    .element("Value", t.getValue())
+                    .end();
         }
         xml.element("ObjectSizeGreaterThan", rule.sizeGreaterThan()).element("ObjectSizeLessThan", rule.sizeLessThan());
         if (and) {
@@ -96,13 +108,15 @@ final class LifecycleOperations {
     private static LifecycleRule rule(Element rule) {
         for (String unsupported : List.of("Transition", "NoncurrentVersionTransition")) {
             if (!Xml.children(rule, unsupported).isEmpty()) {
-                throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement lifecycle <" + unsupported
-                        + ">: it has one storage class");
+                throw new StorageException(
+                        ErrorCode.NotImplemented,
+                        "mock-storage does not implement lifecycle <" + unsupported + ">: it has one storage class");
             }
         }
         String status = single(rule, "Status");
         if (!"Enabled".equals(status) && !"Disabled".equals(status)) {
-            throw malformed("<Status> of a <Rule> must be Enabled or Disabled, not " + (status == null ? "missing" : "'" + status + "'"));
+            throw malformed("<Status> of a <Rule> must be Enabled or Disabled, not "
+                    + (status == null ? "missing" : "'" + status + "'"));
         }
         String form;
         String prefix;
@@ -162,8 +176,20 @@ final class LifecycleOperations {
                 throw malformed("<AbortIncompleteMultipartUpload> needs <DaysAfterInitiation>");
             }
         }
-        return new LifecycleRule(text(rule, "ID"), "Enabled".equals(status), form, prefix, tags, greater, less, days, date, marker,
-                noncurrentDays, newer, abortDays);
+        return new LifecycleRule(
+                text(rule, "ID"),
+                "Enabled".equals(status),
+                form,
+                prefix,
+                tags,
+                greater,
+                less,
+                days,
+                date,
+                marker,
+                noncurrentDays,
+                newer,
+                abortDays);
     }
 
     private static Map<String, String> tags(Element parent) {
@@ -230,7 +256,8 @@ final class LifecycleOperations {
     }
 
     private static StorageException malformed(String what) {
-        return new StorageException(ErrorCode.MalformedXML,
+        return new StorageException(
+                ErrorCode.MalformedXML,
                 "The XML you provided was not well-formed or did not validate against our published schema: " + what);
     }
 }

@@ -8,7 +8,6 @@ import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.service.ListPage;
 import dev.mockstorage.internal.service.ObjectService;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.function.UnaryOperator;
@@ -36,7 +35,9 @@ final class ListOperations {
 
         Xml xml = Xml.document("ListBucketResult")
                 .element("Name", r.bucket())
-                .element("Prefix", prefix) // as sent, even with encoding-type=url: S3 encodes v1's Prefix only in CommonPrefixes
+                .element(
+                        "Prefix",
+                        prefix) // as sent, even with encoding-type=url: S3 encodes v1's Prefix only in CommonPrefixes
                 .element("Marker", enc.apply(orEmpty(marker)))
                 .element("MaxKeys", maxKeys)
                 .element("Delimiter", delimiter == null ? null : enc.apply(delimiter))
@@ -61,7 +62,9 @@ final class ListOperations {
         Xml xml = Xml.document("ListBucketResult")
                 .element("Name", r.bucket())
                 .element("Prefix", enc.apply(prefix))
-                .element("KeyCount", page.objects().size() + page.commonPrefixes().size())
+                .element(
+                        "KeyCount",
+                        page.objects().size() + page.commonPrefixes().size())
                 .element("MaxKeys", maxKeys)
                 .element("Delimiter", delimiter == null ? null : enc.apply(delimiter))
                 .element("IsTruncated", page.truncated())
@@ -75,9 +78,11 @@ final class ListOperations {
 
     /** A listed object's ChecksumAlgorithm and ChecksumType, when it has a checksum (listings and ListObjectVersions). */
     static void checksumElements(Xml xml, ObjectRecord o) {
-        o.checksums().entrySet().stream().findFirst().ifPresent(c -> xml.element("ChecksumAlgorithm", c.getKey())
-                // a checksum of part checksums ends with -N (base64 has no '-'), as on HEAD
-                .element("ChecksumType", c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT"));
+        o.checksums().entrySet().stream()
+                .findFirst()
+                .ifPresent(c -> xml.element("ChecksumAlgorithm", c.getKey())
+                        // a checksum of part checksums ends with -N (base64 has no '-'), as on HEAD
+                        .element("ChecksumType", c.getValue().indexOf('-') > 0 ? "COMPOSITE" : "FULL_OBJECT"));
     }
 
     private void contents(Xml xml, ListPage page, UnaryOperator<String> enc, boolean withOwner) {
@@ -111,8 +116,11 @@ final class ListOperations {
             }
             return Math.min(n, MAX_KEYS);
         } catch (NumberFormatException e) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Provided max-keys not an integer or within integer range: '" + v + "'")
-                    .with("ArgumentName", "max-keys").with("ArgumentValue", v);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "Provided max-keys not an integer or within integer range: '" + v + "'")
+                    .with("ArgumentName", "max-keys")
+                    .with("ArgumentValue", v);
         }
     }
 
@@ -123,8 +131,11 @@ final class ListOperations {
             return s -> s;
         }
         if (!type.equals("url")) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Invalid Encoding Method specified in Request: '" + type + "' (only 'url')")
-                    .with("ArgumentName", "encoding-type").with("ArgumentValue", type);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "Invalid Encoding Method specified in Request: '" + type + "' (only 'url')")
+                    .with("ArgumentName", "encoding-type")
+                    .with("ArgumentValue", type);
         }
         return s -> s == null ? null : PercentCodec.encode(s, true);
     }
@@ -137,7 +148,8 @@ final class ListOperations {
         try {
             return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new StorageException(ErrorCode.InvalidArgument, "The continuation token provided is incorrect: '" + token + "'")
+            throw new StorageException(
+                            ErrorCode.InvalidArgument, "The continuation token provided is incorrect: '" + token + "'")
                     .with("ArgumentName", "continuation-token");
         }
     }

@@ -10,11 +10,9 @@ import dev.mockstorage.internal.metadata.PartRecord;
 import dev.mockstorage.internal.metadata.UploadRecord;
 import dev.mockstorage.internal.service.BlobGoneException;
 import dev.mockstorage.internal.service.MultipartService;
-import dev.mockstorage.internal.service.RequestedPart;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.ObjectWrite;
-import org.w3c.dom.Element;
-
+import dev.mockstorage.internal.service.RequestedPart;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -23,6 +21,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.w3c.dom.Element;
 
 /**
  * CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload,
@@ -44,19 +43,28 @@ final class MultipartOperations {
 
     HttpResponse create(S3Request r) {
         HttpRequest http = r.http();
-        ObjectWrite write = ObjectHeaders.write(http, r.bucket(), r.key()).withGrants(AclXml.fromHeaders(http, owner, false));
+        ObjectWrite write =
+                ObjectHeaders.write(http, r.bucket(), r.key()).withGrants(AclXml.fromHeaders(http, owner, false));
         if (write.lock() != null) {
-            throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement x-amz-object-lock-* on"
-                    + " CreateMultipartUpload; the bucket's default retention applies to the completed object, and"
-                    + " PutObjectRetention/PutObjectLegalHold set a lock afterwards");
+            throw new StorageException(
+                    ErrorCode.NotImplemented,
+                    "mock-storage does not implement x-amz-object-lock-* on"
+                            + " CreateMultipartUpload; the bucket's default retention applies to the completed object, and"
+                            + " PutObjectRetention/PutObjectLegalHold set a lock afterwards");
         }
         String name = http.header("x-amz-checksum-algorithm");
-        ChecksumAlgorithm algorithm = name == null ? null : ChecksumAlgorithm.fromName(name.trim()).orElseThrow(() ->
-                new StorageException(ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported: " + name
-                        + " (supported: CRC32, CRC32C, CRC64NVME, SHA1, SHA256)"));
+        ChecksumAlgorithm algorithm = name == null
+                ? null
+                : ChecksumAlgorithm.fromName(name.trim())
+                        .orElseThrow(() -> new StorageException(
+                                ErrorCode.InvalidRequest,
+                                "Checksum algorithm provided is unsupported: " + name
+                                        + " (supported: CRC32, CRC32C, CRC64NVME, SHA1, SHA256)"));
         UploadRecord upload = multipart.create(write, algorithm, http.header("x-amz-checksum-type"));
         Xml xml = Xml.document("InitiateMultipartUploadResult")
-                .element("Bucket", r.bucket()).element("Key", r.key()).element("UploadId", upload.uploadId());
+                .element("Bucket", r.bucket())
+                .element("Key", r.key())
+                .element("UploadId", upload.uploadId());
         HttpResponse response = Xml.response(200, xml);
         if (upload.checksumAlgorithm() != null) {
             response.header("x-amz-checksum-algorithm", upload.checksumAlgorithm())
@@ -68,12 +76,19 @@ final class MultipartOperations {
     HttpResponse uploadPart(S3Request r) {
         HttpRequest http = r.http();
         if (http.header("content-length") == null && http.header("transfer-encoding") == null) {
-            throw new StorageException(ErrorCode.MissingContentLength, "You must provide the Content-Length HTTP header.");
+            throw new StorageException(
+                    ErrorCode.MissingContentLength, "You must provide the Content-Length HTTP header.");
         }
-        PartRecord part = multipart.uploadPart(r.bucket(), r.key(), http.queryParameter("uploadId"), partNumber(http),
-                ObjectHeaders.write(http, r.bucket(), r.key()), http.body());
+        PartRecord part = multipart.uploadPart(
+                r.bucket(),
+                r.key(),
+                http.queryParameter("uploadId"),
+                partNumber(http),
+                ObjectHeaders.write(http, r.bucket(), r.key()),
+                http.body());
         HttpResponse response = HttpResponse.status(200).header("ETag", "\"" + part.etag() + "\"");
-        part.checksums().forEach((n, v) -> ChecksumAlgorithm.fromName(n).ifPresent(a -> response.header(a.headerName(), v)));
+        part.checksums()
+                .forEach((n, v) -> ChecksumAlgorithm.fromName(n).ifPresent(a -> response.header(a.headerName(), v)));
         return response;
     }
 
@@ -82,14 +97,21 @@ final class MultipartOperations {
         String[] source = ObjectOperations.copySource(http.header("x-amz-copy-source"));
         int partNumber = partNumber(http);
         multipart.upload(r.bucket(), r.key(), http.queryParameter("uploadId"));
-        return BlobGoneException.retrying(() -> ObjectOperations.copySourceRecord(service, source), ObjectRecord::blobId,
+        return BlobGoneException.retrying(
+                () -> ObjectOperations.copySourceRecord(service, source),
+                ObjectRecord::blobId,
                 src -> uploadPartCopy(r, source, partNumber, src));
     }
 
     private HttpResponse uploadPartCopy(S3Request r, String[] source, int partNumber, ObjectRecord src) {
         HttpRequest http = r.http();
-        Conditions.evaluate(src, http.header("x-amz-copy-source-if-match"), http.header("x-amz-copy-source-if-unmodified-since"),
-                http.header("x-amz-copy-source-if-none-match"), http.header("x-amz-copy-source-if-modified-since"), true);
+        Conditions.evaluate(
+                src,
+                http.header("x-amz-copy-source-if-match"),
+                http.header("x-amz-copy-source-if-unmodified-since"),
+                http.header("x-amz-copy-source-if-none-match"),
+                http.header("x-amz-copy-source-if-modified-since"),
+                true);
         long first = 0;
         long length = src.size();
         String rangeHeader = http.header("x-amz-copy-source-range");
@@ -98,42 +120,56 @@ final class MultipartOperations {
             first = range.first();
             length = range.length();
         }
-        PartRecord part = multipart.copyPart(r.bucket(), r.key(), http.queryParameter("uploadId"), partNumber, src, first, length);
+        PartRecord part = multipart.copyPart(
+                r.bucket(), r.key(), http.queryParameter("uploadId"), partNumber, src, first, length);
         Xml xml = Xml.document("CopyPartResult")
                 .element("LastModified", HttpDates.xml(part.lastModified()))
                 .element("ETag", "\"" + part.etag() + "\"");
         part.checksums().forEach((name, value) -> xml.element("Checksum" + name, value));
-        return Xml.response(200, xml).header("x-amz-copy-source-version-id", ObjectOperations.versionHeader(service, src));
+        return Xml.response(200, xml)
+                .header("x-amz-copy-source-version-id", ObjectOperations.versionHeader(service, src));
     }
 
     /** {@code bytes=first-last}, both given and inside the source, as S3 requires for a copy. */
     private static ByteRange copyRange(String header, long size) {
         Matcher m = Pattern.compile("bytes=(\\d+)-(\\d+)").matcher(header.trim());
         if (!m.matches()) {
-            throw new StorageException(ErrorCode.InvalidArgument, "The x-amz-copy-source-range value must be of the form "
-                    + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy: "
-                    + header).with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", header);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "The x-amz-copy-source-range value must be of the form "
+                                    + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy: "
+                                    + header)
+                    .with("ArgumentName", "x-amz-copy-source-range")
+                    .with("ArgumentValue", header);
         }
         long first = Long.parseLong(m.group(1));
         long last = Long.parseLong(m.group(2));
         if (first > last) {
-            throw new StorageException(ErrorCode.InvalidRequest, "The specified copy source range " + header
-                    + " is not satisfiable for a source of " + size + " bytes");
+            throw new StorageException(
+                    ErrorCode.InvalidRequest,
+                    "The specified copy source range " + header + " is not satisfiable for a source of " + size
+                            + " bytes");
         }
         if (last >= size) {
-            throw new StorageException(ErrorCode.InvalidRange, "The requested range is not satisfiable: " + header
-                    + " reaches beyond the copy source of " + size + " bytes").with("RangeRequested", header);
+            throw new StorageException(
+                            ErrorCode.InvalidRange,
+                            "The requested range is not satisfiable: " + header + " reaches beyond the copy source of "
+                                    + size + " bytes")
+                    .with("RangeRequested", header);
         }
         return new ByteRange(first, last);
     }
 
     HttpResponse complete(S3Request r) {
         HttpRequest http = r.http();
-        String uploadId = http.queryParameter("uploadId"); // in progress, or completed already (a retry): the service knows
+        String uploadId =
+                http.queryParameter("uploadId"); // in progress, or completed already (a retry): the service knows
         byte[] body = ObjectOperations.readSmallBody(http);
         if (body.length == 0) {
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
-                    + "against our published schema: CompleteMultipartUpload needs a <CompleteMultipartUpload> body listing the parts");
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
+                    "The XML you provided was not well-formed or did not validate "
+                            + "against our published schema: CompleteMultipartUpload needs a <CompleteMultipartUpload> body listing the parts");
         }
         Element root = Xml.parse(new ByteArrayInputStream(body), "CompleteMultipartUpload");
         List<RequestedPart> parts = new ArrayList<>();
@@ -143,8 +179,10 @@ final class MultipartOperations {
             try {
                 n = Integer.parseInt(number == null ? "" : number.trim());
             } catch (NumberFormatException e) {
-                throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
-                        + "against our published schema: PartNumber '" + number + "' is not a number");
+                throw new StorageException(
+                        ErrorCode.MalformedXML,
+                        "The XML you provided was not well-formed or did not validate "
+                                + "against our published schema: PartNumber '" + number + "' is not a number");
             }
             Map<ChecksumAlgorithm, String> checksums = new EnumMap<>(ChecksumAlgorithm.class);
             for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
@@ -162,7 +200,8 @@ final class MultipartOperations {
                 fullObject.put(a, v);
             }
         }
-        ObjectRecord object = multipart.complete(r.bucket(), r.key(), uploadId, parts, fullObject, Conditions.write(r.http()));
+        ObjectRecord object =
+                multipart.complete(r.bucket(), r.key(), uploadId, parts, fullObject, Conditions.write(r.http()));
         Xml xml = Xml.document("CompleteMultipartUploadResult")
                 .element("Location", "/" + r.bucket() + "/" + r.key())
                 .element("Bucket", r.bucket())
@@ -198,7 +237,9 @@ final class MultipartOperations {
                 .element("Key", enc.apply(r.key()))
                 .element("UploadId", upload.uploadId())
                 .element("PartNumberMarker", marker)
-                .element("NextPartNumberMarker", parts.isEmpty() ? marker : parts.get(parts.size() - 1).partNumber())
+                .element(
+                        "NextPartNumberMarker",
+                        parts.isEmpty() ? marker : parts.get(parts.size() - 1).partNumber())
                 .element("MaxParts", maxParts)
                 .element("IsTruncated", truncated)
                 .element("EncodingType", http.queryParameter("encoding-type"));
@@ -272,7 +313,8 @@ final class MultipartOperations {
                 break;
             }
             if (lastPrefix != null && afterKey.startsWith(lastPrefix)) {
-                afterKey = lastPrefix + Character.toString(Character.MAX_CODE_POINT); // skip the rest of a rolled-up prefix
+                afterKey = lastPrefix
+                        + Character.toString(Character.MAX_CODE_POINT); // skip the rest of a rolled-up prefix
                 afterId = null;
             }
         }
@@ -288,9 +330,7 @@ final class MultipartOperations {
                 .element("IsTruncated", truncated)
                 .element("EncodingType", http.queryParameter("encoding-type"));
         for (UploadRecord u : uploads) {
-            xml.start("Upload")
-                    .element("Key", enc.apply(u.key()))
-                    .element("UploadId", u.uploadId());
+            xml.start("Upload").element("Key", enc.apply(u.key())).element("UploadId", u.uploadId());
             owner.write(xml, "Initiator");
             owner.write(xml, "Owner");
             xml.element("StorageClass", "STANDARD")
@@ -310,16 +350,23 @@ final class MultipartOperations {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Part number must be an integer between 1 and "
-                    + MultipartService.MAX_PART_NUMBER + ", inclusive").with("ArgumentName", "partNumber").with("ArgumentValue", v);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "Part number must be an integer between 1 and " + MultipartService.MAX_PART_NUMBER
+                                    + ", inclusive")
+                    .with("ArgumentName", "partNumber")
+                    .with("ArgumentValue", v);
         }
     }
 
     private static int limit(HttpRequest http, String name, int max) {
         int v = intParameter(http, name, max);
         if (v < 0) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Argument " + name + " must be an integer between 0 and 2147483647")
-                    .with("ArgumentName", name).with("ArgumentValue", http.queryParameter(name));
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "Argument " + name + " must be an integer between 0 and 2147483647")
+                    .with("ArgumentName", name)
+                    .with("ArgumentValue", http.queryParameter(name));
         }
         return Math.min(v, max);
     }
@@ -332,8 +379,11 @@ final class MultipartOperations {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Provided " + name + " not an integer or within integer range: " + v)
-                    .with("ArgumentName", name).with("ArgumentValue", v);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "Provided " + name + " not an integer or within integer range: " + v)
+                    .with("ArgumentName", name)
+                    .with("ArgumentValue", v);
         }
     }
 

@@ -5,15 +5,15 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
+import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.metadata.ObjectLock;
 import dev.mockstorage.internal.metadata.ObjectRecord;
-import dev.mockstorage.internal.http.PercentCodec;
 import dev.mockstorage.internal.service.ObjectWrite;
 import dev.mockstorage.internal.service.Tags;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.ArrayList;
 
 /** Translates between an object's HTTP headers and what is stored about it. */
 final class ObjectHeaders {
@@ -32,6 +31,7 @@ final class ObjectHeaders {
     static final String DEFAULT_CONTENT_TYPE = "binary/octet-stream";
     /** Stored headers: request name (lower case) -> canonical name. */
     private static final Map<String, String> STORED = new LinkedHashMap<>();
+
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final List<String[]> RESPONSE_OVERRIDES = List.of(
             new String[] {"response-content-type", "Content-Type"},
@@ -49,14 +49,24 @@ final class ObjectHeaders {
         STORED.put("content-language", "Content-Language");
     }
 
-    private ObjectHeaders() {
-    }
+    private ObjectHeaders() {}
 
     /** What a PutObject (or a CopyObject with REPLACE) asks to store. */
     static ObjectWrite write(HttpRequest request, String bucket, String key) {
-        return new ObjectWrite(bucket, key, request.header("content-type"), userMetadata(request), storedHeaders(request),
-                request.header("content-md5"), payloadSha256(request), checksumValues(request),
-                checksumAlgorithms(request), request::trailers, request.declaredBodyLength(), requestTags(request), null,
+        return new ObjectWrite(
+                bucket,
+                key,
+                request.header("content-type"),
+                userMetadata(request),
+                storedHeaders(request),
+                request.header("content-md5"),
+                payloadSha256(request),
+                checksumValues(request),
+                checksumAlgorithms(request),
+                request::trailers,
+                request.declaredBodyLength(),
+                requestTags(request),
+                null,
                 requestedLock(request));
     }
 
@@ -76,11 +86,15 @@ final class ObjectHeaders {
             try {
                 retainUntil = Instant.parse(until.trim());
             } catch (DateTimeParseException e) {
-                throw new StorageException(ErrorCode.InvalidArgument, "The retain until date is not a valid ISO 8601 date: " + until)
-                        .with("ArgumentName", "x-amz-object-lock-retain-until-date").with("ArgumentValue", until);
+                throw new StorageException(
+                                ErrorCode.InvalidArgument,
+                                "The retain until date is not a valid ISO 8601 date: " + until)
+                        .with("ArgumentName", "x-amz-object-lock-retain-until-date")
+                        .with("ArgumentValue", until);
             }
         }
-        return new ObjectLock(mode == null ? null : mode.trim(), retainUntil, hold == null ? null : legalHold(hold.trim()));
+        return new ObjectLock(
+                mode == null ? null : mode.trim(), retainUntil, hold == null ? null : legalHold(hold.trim()));
     }
 
     /** ON or OFF, as {@code <Status>} of a LegalHold and {@code x-amz-object-lock-legal-hold} take it. */
@@ -88,8 +102,12 @@ final class ObjectHeaders {
         return switch (status) {
             case "ON" -> true;
             case "OFF" -> false;
-            default -> throw new StorageException(ErrorCode.InvalidArgument, "The legal hold status must be ON or OFF, not '"
-                    + status + "'").with("ArgumentName", "x-amz-object-lock-legal-hold").with("ArgumentValue", status);
+            default ->
+                throw new StorageException(
+                                ErrorCode.InvalidArgument,
+                                "The legal hold status must be ON or OFF, not '" + status + "'")
+                        .with("ArgumentName", "x-amz-object-lock-legal-hold")
+                        .with("ArgumentValue", status);
         };
     }
 
@@ -141,16 +159,44 @@ final class ObjectHeaders {
         } else if (tagging.equalsIgnoreCase("REPLACE")) {
             tags = requestTags(request);
         } else {
-            throw new StorageException(ErrorCode.InvalidArgument, "Unknown tagging directive: " + tagging + " (COPY or REPLACE)")
-                    .with("ArgumentName", "x-amz-tagging-directive").with("ArgumentValue", tagging);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument, "Unknown tagging directive: " + tagging + " (COPY or REPLACE)")
+                    .with("ArgumentName", "x-amz-tagging-directive")
+                    .with("ArgumentValue", tagging);
         }
         ObjectLock lock = requestedLock(request); // a copy is a new version: the source's lock is not copied
         if (replace) {
-            return new ObjectWrite(bucket, key, request.header("content-type"), userMetadata(request), storedHeaders(request),
-                    null, null, Map.of(), algorithms, Map::of, source.size(), tags, null, lock);
+            return new ObjectWrite(
+                    bucket,
+                    key,
+                    request.header("content-type"),
+                    userMetadata(request),
+                    storedHeaders(request),
+                    null,
+                    null,
+                    Map.of(),
+                    algorithms,
+                    Map::of,
+                    source.size(),
+                    tags,
+                    null,
+                    lock);
         }
-        return new ObjectWrite(bucket, key, source.contentType(), source.userMetadata(), source.headers(),
-                null, null, Map.of(), algorithms, Map::of, source.size(), tags, null, lock);
+        return new ObjectWrite(
+                bucket,
+                key,
+                source.contentType(),
+                source.userMetadata(),
+                source.headers(),
+                null,
+                null,
+                Map.of(),
+                algorithms,
+                Map::of,
+                source.size(),
+                tags,
+                null,
+                lock);
     }
 
     static Map<String, String> userMetadata(HttpRequest request) {
@@ -220,9 +266,11 @@ final class ObjectHeaders {
         for (String header : new String[] {"x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm"}) {
             String name = request.header(header);
             if (name != null) {
-                algorithms.add(ChecksumAlgorithm.fromName(name.trim()).orElseThrow(() -> new StorageException(ErrorCode.InvalidRequest,
-                        "Checksum algorithm provided is unsupported: " + header + ": " + name
-                                + " (supported: CRC32, CRC32C, CRC64NVME, SHA1, SHA256)")));
+                algorithms.add(ChecksumAlgorithm.fromName(name.trim())
+                        .orElseThrow(() -> new StorageException(
+                                ErrorCode.InvalidRequest,
+                                "Checksum algorithm provided is unsupported: " + header + ": " + name
+                                        + " (supported: CRC32, CRC32C, CRC64NVME, SHA1, SHA256)")));
             }
         }
         String trailer = request.header("x-amz-trailer");
@@ -230,8 +278,10 @@ final class ObjectHeaders {
             for (String t : trailer.split(",")) {
                 String name = t.trim().toLowerCase(Locale.ROOT);
                 if (name.startsWith("x-amz-checksum-")) {
-                    algorithms.add(ChecksumAlgorithm.fromHeader(name).orElseThrow(() -> new StorageException(ErrorCode.InvalidRequest,
-                            "The trailer " + name + " names an unsupported checksum algorithm")));
+                    algorithms.add(ChecksumAlgorithm.fromHeader(name)
+                            .orElseThrow(() -> new StorageException(
+                                    ErrorCode.InvalidRequest,
+                                    "The trailer " + name + " names an unsupported checksum algorithm")));
                 }
             }
         }
@@ -247,7 +297,8 @@ final class ObjectHeaders {
         object.headers().forEach(response::header);
         object.userMetadata().forEach((name, value) -> response.header(USER_METADATA_PREFIX + name, mailSafe(value)));
         if (!object.tags().isEmpty()) {
-            response.header("x-amz-tagging-count", Integer.toString(object.tags().size()));
+            response.header(
+                    "x-amz-tagging-count", Integer.toString(object.tags().size()));
         }
         if (wholeObject && "ENABLED".equalsIgnoreCase(request.header("x-amz-checksum-mode"))) {
             checksumHeaders(response, object);

@@ -6,12 +6,11 @@ import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.metadata.ObjectLock;
 import dev.mockstorage.internal.metadata.ObjectLockConfig;
 import dev.mockstorage.internal.service.ObjectService;
-import org.w3c.dom.Element;
-
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import org.w3c.dom.Element;
 
 /**
  * Get/PutObjectLockConfiguration of a bucket, Get/PutObjectRetention and Get/PutObjectLegalHold of a version
@@ -28,8 +27,13 @@ final class ObjectLockOperations {
         ObjectLockConfig c = service.objectLocks().configuration(r.bucket());
         Xml xml = Xml.document("ObjectLockConfiguration").element("ObjectLockEnabled", "Enabled");
         if (c.defaultMode() != null) {
-            xml.start("Rule").start("DefaultRetention").element("Mode", c.defaultMode()).element("Days", c.defaultDays())
-                    .element("Years", c.defaultYears()).end().end();
+            xml.start("Rule")
+                    .start("DefaultRetention")
+                    .element("Mode", c.defaultMode())
+                    .element("Days", c.defaultDays())
+                    .element("Years", c.defaultYears())
+                    .end()
+                    .end();
         }
         return Xml.response(200, xml);
     }
@@ -39,7 +43,8 @@ final class ObjectLockOperations {
         Element root = parse(r, "ObjectLockConfiguration");
         String enabled = text(root, "ObjectLockEnabled");
         if (!"Enabled".equals(enabled)) {
-            throw malformed("<ObjectLockEnabled> must be Enabled, not " + (enabled == null ? "missing" : "'" + enabled + "'"));
+            throw malformed(
+                    "<ObjectLockEnabled> must be Enabled, not " + (enabled == null ? "missing" : "'" + enabled + "'"));
         }
         String mode = null;
         Integer days = null;
@@ -59,9 +64,13 @@ final class ObjectLockOperations {
     }
 
     HttpResponse getRetention(S3Request r) {
-        ObjectLock lock = service.objectLocks().retention(r.bucket(), r.key(), r.http().queryParameter("versionId"));
-        return Xml.response(200, Xml.document("Retention").element("Mode", lock.mode())
-                .element("RetainUntilDate", HttpDates.xml(lock.retainUntil())));
+        ObjectLock lock =
+                service.objectLocks().retention(r.bucket(), r.key(), r.http().queryParameter("versionId"));
+        return Xml.response(
+                200,
+                Xml.document("Retention")
+                        .element("Mode", lock.mode())
+                        .element("RetainUntilDate", HttpDates.xml(lock.retainUntil())));
     }
 
     HttpResponse putRetention(S3Request r) {
@@ -73,13 +82,20 @@ final class ObjectLockOperations {
         } catch (DateTimeParseException e) {
             throw malformed("<RetainUntilDate> is not an ISO 8601 date: '" + until + "'");
         }
-        String versionId = service.objectLocks().setRetention(r.bucket(), r.key(), r.http().queryParameter("versionId"),
-                text(root, "Mode"), retainUntil, ObjectOperations.bypassGovernance(r.http()));
+        String versionId = service.objectLocks()
+                .setRetention(
+                        r.bucket(),
+                        r.key(),
+                        r.http().queryParameter("versionId"),
+                        text(root, "Mode"),
+                        retainUntil,
+                        ObjectOperations.bypassGovernance(r.http()));
         return HttpResponse.status(200).header("x-amz-version-id", versionId);
     }
 
     HttpResponse getLegalHold(S3Request r) {
-        boolean on = service.objectLocks().legalHold(r.bucket(), r.key(), r.http().queryParameter("versionId"));
+        boolean on =
+                service.objectLocks().legalHold(r.bucket(), r.key(), r.http().queryParameter("versionId"));
         return Xml.response(200, Xml.document("LegalHold").element("Status", on ? "ON" : "OFF"));
     }
 
@@ -89,8 +105,9 @@ final class ObjectLockOperations {
         if (status == null) {
             throw malformed("a <LegalHold> needs a <Status>");
         }
-        String versionId = service.objectLocks().setLegalHold(r.bucket(), r.key(), r.http().queryParameter("versionId"),
-                ObjectHeaders.legalHold(status));
+        String versionId = service.objectLocks()
+                .setLegalHold(
+                        r.bucket(), r.key(), r.http().queryParameter("versionId"), ObjectHeaders.legalHold(status));
         return HttpResponse.status(200).header("x-amz-version-id", versionId);
     }
 
@@ -119,12 +136,14 @@ final class ObjectLockOperations {
         try {
             return t == null ? null : Integer.valueOf(t);
         } catch (NumberFormatException e) {
-            throw new StorageException(ErrorCode.InvalidArgument, "<" + name + "> must be a whole number, not '" + t + "'");
+            throw new StorageException(
+                    ErrorCode.InvalidArgument, "<" + name + "> must be a whole number, not '" + t + "'");
         }
     }
 
     private static StorageException malformed(String what) {
-        return new StorageException(ErrorCode.MalformedXML,
+        return new StorageException(
+                ErrorCode.MalformedXML,
                 "The XML you provided was not well-formed or did not validate against our published schema: " + what);
     }
 }

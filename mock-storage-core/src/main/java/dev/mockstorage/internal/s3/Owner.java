@@ -22,6 +22,9 @@ record Owner(String id, String displayName) {
 
     /** {@code <element><ID>..</ID><DisplayName>..</DisplayName></element>}. */
     Xml write(Xml xml, String element) {
-        return xml.start(element).element("ID", id).element("DisplayName", displayName).end();
+        return xml.start(element)
+                .element("ID", id)
+                .element("DisplayName", displayName)
+                .end();
     }
 }

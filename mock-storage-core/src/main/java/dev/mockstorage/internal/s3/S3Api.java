@@ -10,13 +10,12 @@ import dev.mockstorage.internal.http.HttpResponse;
 import dev.mockstorage.internal.s3.S3Request.Level;
 import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
-
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The S3 REST API (path style, or virtual-host style: see {@link S3Request#of}). {@link #ROUTES} is its table of contents: the first route whose
@@ -59,13 +58,16 @@ public final class S3Api implements HttpHandler {
             }
             String q = condition.substring(1);
             int eq = q.indexOf('=');
-            return eq < 0 ? r.http().hasQueryParameter(q) : q.substring(eq + 1).equals(r.http().queryParameter(q.substring(0, eq)));
+            return eq < 0
+                    ? r.http().hasQueryParameter(q)
+                    : q.substring(eq + 1).equals(r.http().queryParameter(q.substring(0, eq)));
         }
 
         /** Whether the condition asks for query parameter {@code name}: then it is this route's, not unimplemented. */
         boolean claims(String name) {
             if (method.equals("OPTIONS")) {
-                return true; // a preflight names the actual request's sub-resources (?uploadId, ?versionId...): answered from CORS rules
+                return true; // a preflight names the actual request's sub-resources (?uploadId, ?versionId...):
+                // answered from CORS rules
             }
             if (condition == null) {
                 return false;
@@ -84,28 +86,52 @@ public final class S3Api implements HttpHandler {
      * with that method or on that level) is answered 501 naming the operation, never taken for a plain request.
      */
     private static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
-            Map.entry("accelerate", "BucketAccelerateConfiguration"), Map.entry("acl", "Acl"),
+            Map.entry("accelerate", "BucketAccelerateConfiguration"),
+            Map.entry("acl", "Acl"),
             Map.entry("analytics", "BucketAnalyticsConfiguration"),
-            Map.entry("cors", "BucketCors"), Map.entry("encryption", "BucketEncryption"),
+            Map.entry("cors", "BucketCors"),
+            Map.entry("encryption", "BucketEncryption"),
             Map.entry("intelligent-tiering", "BucketIntelligentTieringConfiguration"),
-            Map.entry("inventory", "BucketInventoryConfiguration"), Map.entry("legal-hold", "ObjectLegalHold"),
-            Map.entry("lifecycle", "BucketLifecycleConfiguration"), Map.entry("logging", "BucketLogging"),
-            Map.entry("metrics", "BucketMetricsConfiguration"), Map.entry("notification", "BucketNotificationConfiguration"),
-            Map.entry("object-lock", "ObjectLockConfiguration"), Map.entry("ownershipControls", "BucketOwnershipControls"),
-            Map.entry("policy", "BucketPolicy"), Map.entry("policyStatus", "BucketPolicyStatus"),
-            Map.entry("publicAccessBlock", "PublicAccessBlock"), Map.entry("replication", "BucketReplication"),
-            Map.entry("requestPayment", "BucketRequestPayment"), Map.entry("restore", "RestoreObject"),
-            Map.entry("retention", "ObjectRetention"), Map.entry("select", "SelectObjectContent"),
-            Map.entry("session", "CreateSession"), Map.entry("torrent", "ObjectTorrent"),
-            Map.entry("uploadId", "MultipartUpload"), Map.entry("uploads", "MultipartUploads"),
+            Map.entry("inventory", "BucketInventoryConfiguration"),
+            Map.entry("legal-hold", "ObjectLegalHold"),
+            Map.entry("lifecycle", "BucketLifecycleConfiguration"),
+            Map.entry("logging", "BucketLogging"),
+            Map.entry("metrics", "BucketMetricsConfiguration"),
+            Map.entry("notification", "BucketNotificationConfiguration"),
+            Map.entry("object-lock", "ObjectLockConfiguration"),
+            Map.entry("ownershipControls", "BucketOwnershipControls"),
+            Map.entry("policy", "BucketPolicy"),
+            Map.entry("policyStatus", "BucketPolicyStatus"),
+            Map.entry("publicAccessBlock", "PublicAccessBlock"),
+            Map.entry("replication", "BucketReplication"),
+            Map.entry("requestPayment", "BucketRequestPayment"),
+            Map.entry("restore", "RestoreObject"),
+            Map.entry("retention", "ObjectRetention"),
+            Map.entry("select", "SelectObjectContent"),
+            Map.entry("session", "CreateSession"),
+            Map.entry("torrent", "ObjectTorrent"),
+            Map.entry("uploadId", "MultipartUpload"),
+            Map.entry("uploads", "MultipartUploads"),
             Map.entry("website", "BucketWebsite"),
             // claimed by their bucket routes; kept here so e.g. PUT /bucket/key?versioning is 501, not a PutObject
-            Map.entry("versioning", "BucketVersioning"), Map.entry("versions", "ObjectVersions"));
+            Map.entry("versioning", "BucketVersioning"),
+            Map.entry("versions", "ObjectVersions"));
 
     /** Operations that honour {@code ?versionId=}; on any other route it answers 501 rather than being ignored. */
-    private static final Set<String> VERSION_ID_OPERATIONS = Set.of("GetObject", "HeadObject", "DeleteObject",
-            "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes", "GetObjectAcl", "PutObjectAcl",
-            "GetObjectRetention", "PutObjectRetention", "GetObjectLegalHold", "PutObjectLegalHold");
+    private static final Set<String> VERSION_ID_OPERATIONS = Set.of(
+            "GetObject",
+            "HeadObject",
+            "DeleteObject",
+            "GetObjectTagging",
+            "PutObjectTagging",
+            "DeleteObjectTagging",
+            "GetObjectAttributes",
+            "GetObjectAcl",
+            "PutObjectAcl",
+            "GetObjectRetention",
+            "PutObjectRetention",
+            "GetObjectLegalHold",
+            "PutObjectLegalHold");
 
     /** Operation name of requests that match no route. */
     public static final String UNKNOWN_OPERATION = "Unknown";
@@ -140,7 +166,8 @@ public final class S3Api implements HttpHandler {
      * @param authenticator checks every request's signature before dispatch (strict mode), or null to accept any credentials
      * @param accessKey     the configured access key: the owner of every bucket and object (ACLs, listings)
      */
-    public S3Api(ObjectService service, String region, List<String> domains, Authenticator authenticator, String accessKey) {
+    public S3Api(
+            ObjectService service, String region, List<String> domains, Authenticator authenticator, String accessKey) {
         this.authenticator = authenticator;
         this.domains = List.copyOf(domains);
         Owner owner = Owner.of(accessKey);
@@ -160,7 +187,6 @@ public final class S3Api implements HttpHandler {
         this.hostId = Long.toHexString(System.identityHashCode(this));
         this.routes = List.of(
                 new Route("GET", Level.SERVICE, null, "ListBuckets", buckets::listBuckets),
-
                 new Route("GET", Level.BUCKET, "?location", "GetBucketLocation", buckets::location),
                 new Route("GET", Level.BUCKET, "?tagging", "GetBucketTagging", tagging::getBucketTagging),
                 new Route("PUT", Level.BUCKET, "?tagging", "PutBucketTagging", tagging::putBucketTagging),
@@ -181,12 +207,41 @@ public final class S3Api implements HttpHandler {
                 new Route("PUT", Level.BUCKET, "?policy", "PutBucketPolicy", access::putBucketPolicy),
                 new Route("DELETE", Level.BUCKET, "?policy", "DeleteBucketPolicy", access::deleteBucketPolicy),
                 new Route("GET", Level.BUCKET, "?policyStatus", "GetBucketPolicyStatus", access::getBucketPolicyStatus),
-                new Route("GET", Level.BUCKET, "?publicAccessBlock", "GetPublicAccessBlock", access::getPublicAccessBlock),
-                new Route("PUT", Level.BUCKET, "?publicAccessBlock", "PutPublicAccessBlock", access::putPublicAccessBlock),
-                new Route("DELETE", Level.BUCKET, "?publicAccessBlock", "DeletePublicAccessBlock", access::deletePublicAccessBlock),
-                new Route("GET", Level.BUCKET, "?ownershipControls", "GetBucketOwnershipControls", access::getBucketOwnershipControls),
-                new Route("PUT", Level.BUCKET, "?ownershipControls", "PutBucketOwnershipControls", access::putBucketOwnershipControls),
-                new Route("DELETE", Level.BUCKET, "?ownershipControls", "DeleteBucketOwnershipControls",
+                new Route(
+                        "GET",
+                        Level.BUCKET,
+                        "?publicAccessBlock",
+                        "GetPublicAccessBlock",
+                        access::getPublicAccessBlock),
+                new Route(
+                        "PUT",
+                        Level.BUCKET,
+                        "?publicAccessBlock",
+                        "PutPublicAccessBlock",
+                        access::putPublicAccessBlock),
+                new Route(
+                        "DELETE",
+                        Level.BUCKET,
+                        "?publicAccessBlock",
+                        "DeletePublicAccessBlock",
+                        access::deletePublicAccessBlock),
+                new Route(
+                        "GET",
+                        Level.BUCKET,
+                        "?ownershipControls",
+                        "GetBucketOwnershipControls",
+                        access::getBucketOwnershipControls),
+                new Route(
+                        "PUT",
+                        Level.BUCKET,
+                        "?ownershipControls",
+                        "PutBucketOwnershipControls",
+                        access::putBucketOwnershipControls),
+                new Route(
+                        "DELETE",
+                        Level.BUCKET,
+                        "?ownershipControls",
+                        "DeleteBucketOwnershipControls",
                         access::deleteBucketOwnershipControls),
                 new Route("GET", Level.BUCKET, "?versioning", "GetBucketVersioning", versioning::getBucketVersioning),
                 new Route("PUT", Level.BUCKET, "?versioning", "PutBucketVersioning", versioning::putBucketVersioning),
@@ -197,14 +252,17 @@ public final class S3Api implements HttpHandler {
                 new Route("HEAD", Level.BUCKET, null, "HeadBucket", buckets::headBucket),
                 new Route("DELETE", Level.BUCKET, null, "DeleteBucket", buckets::deleteBucket),
                 new Route("GET", Level.BUCKET, null, "ListObjects", lists::listV1),
-
                 new Route("POST", Level.OBJECT, "?uploads", "CreateMultipartUpload", multipart::create),
-                new Route("PUT", Level.OBJECT, "?uploadId & ?partNumber & header:x-amz-copy-source", "UploadPartCopy", multipart::uploadPartCopy),
+                new Route(
+                        "PUT",
+                        Level.OBJECT,
+                        "?uploadId & ?partNumber & header:x-amz-copy-source",
+                        "UploadPartCopy",
+                        multipart::uploadPartCopy),
                 new Route("PUT", Level.OBJECT, "?uploadId & ?partNumber", "UploadPart", multipart::uploadPart),
                 new Route("POST", Level.OBJECT, "?uploadId", "CompleteMultipartUpload", multipart::complete),
                 new Route("GET", Level.OBJECT, "?uploadId", "ListParts", multipart::listParts),
                 new Route("DELETE", Level.OBJECT, "?uploadId", "AbortMultipartUpload", multipart::abort),
-
                 new Route("GET", Level.OBJECT, "?tagging", "GetObjectTagging", tagging::getObjectTagging),
                 new Route("PUT", Level.OBJECT, "?tagging", "PutObjectTagging", tagging::putObjectTagging),
                 new Route("DELETE", Level.OBJECT, "?tagging", "DeleteObjectTagging", tagging::deleteObjectTagging),
@@ -215,7 +273,6 @@ public final class S3Api implements HttpHandler {
                 new Route("PUT", Level.OBJECT, "?retention", "PutObjectRetention", locks::putRetention),
                 new Route("GET", Level.OBJECT, "?legal-hold", "GetObjectLegalHold", locks::getLegalHold),
                 new Route("PUT", Level.OBJECT, "?legal-hold", "PutObjectLegalHold", locks::putLegalHold),
-
                 new Route("PUT", Level.OBJECT, "header:x-amz-copy-source", "CopyObject", objects::copy),
                 new Route("PUT", Level.OBJECT, null, "PutObject", objects::put),
                 new Route("GET", Level.OBJECT, null, "GetObject", objects::get),
@@ -262,16 +319,23 @@ public final class S3Api implements HttpHandler {
             response = error(e, http, request);
         } catch (Exception | Error e) {
             errorCode = ErrorCode.InternalError.name();
-            response = error(new StorageException(ErrorCode.InternalError, "We encountered an internal error: " + e, null, e), http, request);
+            response = error(
+                    new StorageException(ErrorCode.InternalError, "We encountered an internal error: " + e, null, e),
+                    http,
+                    request);
         }
         corsHeaders.decorate(http, request, response); // Origin on an actual request: the matching CORS rule's headers
         // for the observer (journal, metrics, access log); not sent
-        response.attribute(HttpResponse.ATTR_OPERATION, operation).attribute(HttpResponse.ATTR_ERROR, errorCode)
+        response.attribute(HttpResponse.ATTR_OPERATION, operation)
+                .attribute(HttpResponse.ATTR_ERROR, errorCode)
                 .attribute(HttpResponse.ATTR_REQUEST_ID, requestId);
         if (request != null) {
-            response.attribute(HttpResponse.ATTR_BUCKET, request.bucket()).attribute(HttpResponse.ATTR_KEY, request.key());
+            response.attribute(HttpResponse.ATTR_BUCKET, request.bucket())
+                    .attribute(HttpResponse.ATTR_KEY, request.key());
         }
-        return response.header("x-amz-request-id", requestId).header("x-amz-id-2", hostId).header("Server", "MockStorage");
+        return response.header("x-amz-request-id", requestId)
+                .header("x-amz-id-2", hostId)
+                .header("Server", "MockStorage");
     }
 
     /**
@@ -281,10 +345,16 @@ public final class S3Api implements HttpHandler {
      */
     public HttpResponse refusal(StorageException e) {
         String requestId = String.format(Locale.ROOT, "%016X", requestCounter.incrementAndGet());
-        Xml xml = Xml.plainDocument("Error").element("Code", e.code().name()).element("Message", e.getMessage())
-                .element("RequestId", requestId).element("HostId", hostId);
-        return Xml.response(e.code().status(), xml).header("x-amz-request-id", requestId).header("x-amz-id-2", hostId)
-                .header("Server", "MockStorage").closeConnection();
+        Xml xml = Xml.plainDocument("Error")
+                .element("Code", e.code().name())
+                .element("Message", e.getMessage())
+                .element("RequestId", requestId)
+                .element("HostId", hostId);
+        return Xml.response(e.code().status(), xml)
+                .header("x-amz-request-id", requestId)
+                .header("x-amz-id-2", hostId)
+                .header("Server", "MockStorage")
+                .closeConnection();
     }
 
     /** The name of the operation a request maps to (e.g. {@code PutObject}), or null when none. */
@@ -309,23 +379,34 @@ public final class S3Api implements HttpHandler {
 
     private HttpResponse dispatch(S3Request r, String missing, Route route) throws Exception {
         if (missing != null) {
-            throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement " + missing
-                    + " (" + r.http().method() + " " + r.resource() + "?" + r.http().rawQuery() + ")");
+            throw new StorageException(
+                    ErrorCode.NotImplemented,
+                    "mock-storage does not implement " + missing + " ("
+                            + r.http().method() + " " + r.resource() + "?"
+                            + r.http().rawQuery() + ")");
         }
         if (route != null) {
             return route.handler().handle(r);
         }
-        throw new StorageException(ErrorCode.MethodNotAllowed, "The specified method is not allowed against this resource: "
-                + r.http().method() + " on " + (r.level() == Level.SERVICE ? "the service" : r.level() == Level.BUCKET
-                ? "a bucket" : "an object")).with("Method", r.http().method())
+        throw new StorageException(
+                        ErrorCode.MethodNotAllowed,
+                        "The specified method is not allowed against this resource: "
+                                + r.http().method() + " on "
+                                + (r.level() == Level.SERVICE
+                                        ? "the service"
+                                        : r.level() == Level.BUCKET ? "a bucket" : "an object"))
+                .with("Method", r.http().method())
                 .with("ResourceType", r.level().name());
     }
 
     /** The unimplemented operation a sub-resource parameter names, unless the matched route handles that parameter. */
     private static String notImplemented(S3Request r, Route route) {
         for (Map.Entry<String, String> p : r.http().queryParameters()) {
-            if (p.getKey().equals("versionId") && route != null && !VERSION_ID_OPERATIONS.contains(route.operation())
-                    && !route.method().equals("OPTIONS") && !p.getValue().equals("null")) {
+            if (p.getKey().equals("versionId")
+                    && route != null
+                    && !VERSION_ID_OPERATIONS.contains(route.operation())
+                    && !route.method().equals("OPTIONS")
+                    && !p.getValue().equals("null")) {
                 return route.operation() + " with versionId";
             }
             String name = NOT_IMPLEMENTED.get(p.getKey());
@@ -334,7 +415,9 @@ public final class S3Api implements HttpHandler {
                     case "GET", "HEAD" -> "Get";
                     case "PUT" -> "Put";
                     case "DELETE" -> "Delete";
-                    default -> r.http().method().charAt(0) + r.http().method().substring(1).toLowerCase(Locale.ROOT);
+                    default ->
+                        r.http().method().charAt(0)
+                                + r.http().method().substring(1).toLowerCase(Locale.ROOT);
                 };
                 return verb + name;
             }
@@ -359,8 +442,10 @@ public final class S3Api implements HttpHandler {
         if (e.code() == ErrorCode.InternalError && cause != null && !(cause instanceof IOException)) {
             LOG.log(System.Logger.Level.ERROR, "unexpected failure serving " + http + ": " + e.getMessage(), cause);
         } else {
-            LOG.log(System.Logger.Level.DEBUG, () -> http + " -> " + e.status() + " " + e.code() + ": "
-                    + String.valueOf(e.getMessage()).replace('\n', ' '));
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> http + " -> " + e.status() + " " + e.code() + ": "
+                            + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
     }
 

@@ -4,7 +4,6 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.PercentCodec;
-
 import java.util.List;
 import java.util.Locale;
 
@@ -15,7 +14,11 @@ import java.util.Locale;
  * byte for byte.
  */
 record S3Request(HttpRequest http, String bucket, String key, String requestId) {
-    enum Level { SERVICE, BUCKET, OBJECT }
+    enum Level {
+        SERVICE,
+        BUCKET,
+        OBJECT
+    }
 
     Level level() {
         return bucket == null ? Level.SERVICE : key == null ? Level.BUCKET : Level.OBJECT;
@@ -37,7 +40,8 @@ record S3Request(HttpRequest http, String bucket, String key, String requestId) 
     static S3Request of(HttpRequest http, String requestId, List<String> domains) {
         String raw = http.rawPath();
         if (!raw.startsWith("/")) {
-            throw new StorageException(ErrorCode.InvalidURI, "Couldn't parse the specified URI: the path must start with '/': " + raw);
+            throw new StorageException(
+                    ErrorCode.InvalidURI, "Couldn't parse the specified URI: the path must start with '/': " + raw);
         }
         String rest = raw.substring(1);
         String hostBucket = domains.isEmpty() ? null : virtualHostBucket(http.header("host"), domains);
@@ -51,7 +55,8 @@ record S3Request(HttpRequest http, String bucket, String key, String requestId) 
         String bucket = PercentCodec.decode(slash < 0 ? rest : rest.substring(0, slash));
         String rawKey = slash < 0 ? "" : rest.substring(slash + 1);
         if (bucket.isEmpty()) {
-            throw new StorageException(ErrorCode.InvalidURI, "Couldn't parse the specified URI: empty bucket name in " + raw);
+            throw new StorageException(
+                    ErrorCode.InvalidURI, "Couldn't parse the specified URI: empty bucket name in " + raw);
         }
         return new S3Request(http, bucket, rawKey.isEmpty() ? null : PercentCodec.decode(rawKey), requestId);
     }

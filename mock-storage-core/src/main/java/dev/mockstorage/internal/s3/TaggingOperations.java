@@ -8,8 +8,6 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.service.MultipartService;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.Tags;
-import org.w3c.dom.Element;
-
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,10 +16,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.w3c.dom.Element;
 
 /** Put/Get/DeleteObjectTagging, Put/Get/DeleteBucketTagging, GetObjectAttributes. */
 final class TaggingOperations {
-    private static final Set<String> ATTRIBUTES = Set.of("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize");
+    private static final Set<String> ATTRIBUTES =
+            Set.of("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize");
     private static final int MAX_PARTS = 1000;
 
     private final ObjectService service;
@@ -34,12 +34,14 @@ final class TaggingOperations {
 
     HttpResponse getObjectTagging(S3Request r) {
         ObjectRecord object = ObjectOperations.target(service, r);
-        return Xml.response(200, tagging(object.tags())).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
+        return Xml.response(200, tagging(object.tags()))
+                .header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 
     HttpResponse putObjectTagging(S3Request r) {
         Map<String, String> tags = readTagging(r, false);
-        ObjectRecord object = currentTarget(r); // NoSuchKey, and read-through of a third-party object, before the update
+        ObjectRecord object =
+                currentTarget(r); // NoSuchKey, and read-through of a third-party object, before the update
         service.writes().setObjectTags(r.bucket(), r.key(), tags);
         return HttpResponse.status(200).header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
@@ -59,8 +61,11 @@ final class TaggingOperations {
         if (r.http().queryParameter("versionId") != null) {
             ObjectRecord current = service.readThrough().headOrFetch(r.bucket(), r.key());
             if (!current.s3VersionId().equals(object.s3VersionId())) {
-                throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement changing the tags of a "
-                        + "noncurrent version (" + r.http().method() + " " + r.resource() + "?" + r.http().rawQuery() + ")");
+                throw new StorageException(
+                        ErrorCode.NotImplemented,
+                        "mock-storage does not implement changing the tags of a " + "noncurrent version ("
+                                + r.http().method() + " " + r.resource() + "?"
+                                + r.http().rawQuery() + ")");
             }
         }
         return object;
@@ -83,7 +88,8 @@ final class TaggingOperations {
 
     private static Xml tagging(Map<String, String> tags) {
         Xml xml = Xml.document("Tagging").start("TagSet");
-        tags.forEach((k, v) -> xml.start("Tag").element("Key", k).element("Value", v).end());
+        tags.forEach(
+                (k, v) -> xml.start("Tag").element("Key", k).element("Value", v).end());
         return xml.end();
     }
 
@@ -92,14 +98,17 @@ final class TaggingOperations {
         Element root = Xml.parse(new ByteArrayInputStream(body), "Tagging");
         List<Element> sets = Xml.children(root, "TagSet");
         if (sets.size() != 1) {
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed: <Tagging> needs one <TagSet>");
+            throw new StorageException(
+                    ErrorCode.MalformedXML, "The XML you provided was not well-formed: <Tagging> needs one <TagSet>");
         }
         List<String[]> pairs = new ArrayList<>();
         for (Element tag : Xml.children(sets.get(0), "Tag")) {
             String key = Xml.childText(tag, "Key");
             String value = Xml.childText(tag, "Value");
             if (key == null || value == null) {
-                throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed: a <Tag> needs <Key> and <Value>");
+                throw new StorageException(
+                        ErrorCode.MalformedXML,
+                        "The XML you provided was not well-formed: a <Tag> needs <Key> and <Value>");
             }
             pairs.add(new String[] {key, value});
         }
@@ -115,16 +124,24 @@ final class TaggingOperations {
                 if (name.isEmpty()) {
                     continue;
                 }
-                String known = ATTRIBUTES.stream().filter(x -> x.equalsIgnoreCase(name)).findFirst().orElseThrow(() ->
-                        new StorageException(ErrorCode.InvalidArgument, "Invalid attribute name specified: " + name
-                                + " (ETag, Checksum, ObjectParts, StorageClass, ObjectSize)")
-                                .with("ArgumentName", "x-amz-object-attributes").with("ArgumentValue", header));
+                String known = ATTRIBUTES.stream()
+                        .filter(x -> x.equalsIgnoreCase(name))
+                        .findFirst()
+                        .orElseThrow(() -> new StorageException(
+                                        ErrorCode.InvalidArgument,
+                                        "Invalid attribute name specified: " + name
+                                                + " (ETag, Checksum, ObjectParts, StorageClass, ObjectSize)")
+                                .with("ArgumentName", "x-amz-object-attributes")
+                                .with("ArgumentValue", header));
                 wanted.add(known);
             }
         }
         if (wanted.isEmpty()) {
-            throw new StorageException(ErrorCode.InvalidArgument, "The x-amz-object-attributes header specifying the attributes to be "
-                    + "retrieved is either missing or empty").with("ArgumentName", "x-amz-object-attributes");
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "The x-amz-object-attributes header specifying the attributes to be "
+                                    + "retrieved is either missing or empty")
+                    .with("ArgumentName", "x-amz-object-attributes");
         }
         ObjectRecord object = ObjectOperations.target(service, r);
         Xml xml = Xml.document("GetObjectAttributesResponse");
@@ -152,7 +169,8 @@ final class TaggingOperations {
         if (wanted.contains("ObjectSize")) {
             xml.element("ObjectSize", object.size());
         }
-        return Xml.response(200, xml).header("Last-Modified", HttpDates.header(object.lastModified()))
+        return Xml.response(200, xml)
+                .header("Last-Modified", HttpDates.header(object.lastModified()))
                 .header("x-amz-version-id", ObjectOperations.versionHeader(service, object));
     }
 
@@ -161,11 +179,17 @@ final class TaggingOperations {
         int max = Math.min(intHeader(r, "x-amz-max-parts", MAX_PARTS), MAX_PARTS);
         int last = Math.min(sizes.size(), marker + max);
         // the wire name of TotalPartsCount is PartsCount
-        xml.start("ObjectParts").element("PartsCount", sizes.size()).element("PartNumberMarker", marker)
-                .element("NextPartNumberMarker", last).element("MaxParts", max)
+        xml.start("ObjectParts")
+                .element("PartsCount", sizes.size())
+                .element("PartNumberMarker", marker)
+                .element("NextPartNumberMarker", last)
+                .element("MaxParts", max)
                 .element("IsTruncated", last < sizes.size());
         for (int n = marker + 1; n <= last; n++) {
-            xml.start("Part").element("PartNumber", n).element("Size", sizes.get(n - 1)).end();
+            xml.start("Part")
+                    .element("PartNumber", n)
+                    .element("Size", sizes.get(n - 1))
+                    .end();
         }
         xml.end();
     }
@@ -184,6 +208,7 @@ final class TaggingOperations {
             // below
         }
         throw new StorageException(ErrorCode.InvalidArgument, name + " must be a non-negative integer: " + v)
-                .with("ArgumentName", name).with("ArgumentValue", v);
+                .with("ArgumentName", name)
+                .with("ArgumentValue", v);
     }
 }

@@ -9,11 +9,10 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
 import dev.mockstorage.internal.service.ObjectService;
 import dev.mockstorage.internal.service.VersionPage;
-import org.w3c.dom.Element;
-
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.w3c.dom.Element;
 
 /** PutBucketVersioning, GetBucketVersioning, ListObjectVersions. */
 final class VersioningOperations {
@@ -38,17 +37,24 @@ final class VersioningOperations {
         String mfaDelete = trim(Xml.childText(root, "MfaDelete"));
         if (mfaDelete != null && !mfaDelete.equals("Disabled")) {
             if (mfaDelete.equals("Enabled")) {
-                throw new StorageException(ErrorCode.NotImplemented, "mock-storage does not implement MFA delete"
-                        + " (<MfaDelete>Enabled</MfaDelete>); leave it out or send Disabled");
+                throw new StorageException(
+                        ErrorCode.NotImplemented,
+                        "mock-storage does not implement MFA delete"
+                                + " (<MfaDelete>Enabled</MfaDelete>); leave it out or send Disabled");
             }
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
-                    + "against our published schema: MfaDelete must be Enabled or Disabled, not '" + mfaDelete + "'");
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
+                    "The XML you provided was not well-formed or did not validate "
+                            + "against our published schema: MfaDelete must be Enabled or Disabled, not '" + mfaDelete
+                            + "'");
         }
         String status = trim(Xml.childText(root, "Status"));
         if (!BucketRecord.ENABLED.equals(status) && !BucketRecord.SUSPENDED.equals(status)) {
-            throw new StorageException(ErrorCode.IllegalVersioningConfigurationException, status == null
-                    ? "The Versioning element must be specified: <Status>Enabled</Status> or <Status>Suspended</Status>"
-                    : "The versioning status must be Enabled or Suspended, not '" + status + "'");
+            throw new StorageException(
+                    ErrorCode.IllegalVersioningConfigurationException,
+                    status == null
+                            ? "The Versioning element must be specified: <Status>Enabled</Status> or <Status>Suspended</Status>"
+                            : "The versioning status must be Enabled or Suspended, not '" + status + "'");
         }
         service.buckets().setVersioning(r.bucket(), status);
         return HttpResponse.status(200);
@@ -62,7 +68,8 @@ final class VersioningOperations {
         String versionIdMarker = emptyToNull(http.queryParameter("version-id-marker"));
         int maxKeys = ListOperations.maxKeys(http);
         UnaryOperator<String> enc = ListOperations.encoder(http);
-        VersionPage page = service.listings().listVersions(r.bucket(), prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
+        VersionPage page =
+                service.listings().listVersions(r.bucket(), prefix, delimiter, keyMarker, versionIdMarker, maxKeys);
 
         Xml xml = Xml.document("ListVersionsResult")
                 .element("Name", r.bucket())

@@ -3,21 +3,20 @@ package dev.mockstorage.internal.s3;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpResponse;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.SAXException;
-
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /** XML out (a tiny writer that escapes everything) and in (DOM with DTDs and external entities disabled). */
@@ -124,24 +123,30 @@ final class Xml {
         try {
             bytes = body.readNBytes(MAX_REQUEST_BYTES + 1);
         } catch (IOException e) {
-            throw new StorageException(ErrorCode.IncompleteBody, "the XML request body could not be read: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.IncompleteBody, "the XML request body could not be read: " + e.getMessage(), null, e);
         }
         if (bytes.length > MAX_REQUEST_BYTES) {
-            throw new StorageException(ErrorCode.MalformedXML, "the XML request body is larger than " + MAX_REQUEST_BYTES + " bytes");
+            throw new StorageException(
+                    ErrorCode.MalformedXML, "the XML request body is larger than " + MAX_REQUEST_BYTES + " bytes");
         }
         if (bytes.length == 0) {
-            throw new StorageException(ErrorCode.MissingRequestBodyError, "Request Body is empty: expected a <" + expectedRoot + "> document");
+            throw new StorageException(
+                    ErrorCode.MissingRequestBodyError,
+                    "Request Body is empty: expected a <" + expectedRoot + "> document");
         }
         Document doc;
         try {
             doc = builder().parse(new ByteArrayInputStream(bytes));
         } catch (SAXException | IOException e) {
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.MalformedXML, "The XML you provided was not well-formed: " + e.getMessage(), null, e);
         }
         Element root = doc.getDocumentElement();
         if (!expectedRoot.equals(localName(root))) {
-            throw new StorageException(ErrorCode.MalformedXML, "expected the root element <" + expectedRoot + "> but found <"
-                    + localName(root) + ">");
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
+                    "expected the root element <" + expectedRoot + "> but found <" + localName(root) + ">");
         }
         return root;
     }
@@ -160,8 +165,11 @@ final class Xml {
     static String single(Element parent, String name) {
         List<Element> c = children(parent, name);
         if (c.size() > 1) {
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
-                    + "against our published schema: more than one <" + name + "> in <" + localName(parent) + ">");
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
+                    "The XML you provided was not well-formed or did not validate "
+                            + "against our published schema: more than one <" + name + "> in <" + localName(parent)
+                            + ">");
         }
         return c.isEmpty() ? null : c.get(0).getTextContent().trim();
     }
@@ -195,6 +203,8 @@ final class Xml {
 
     /** A response of {@code status} with {@code body} and S3's XML content type. */
     static HttpResponse response(int status, Xml body) {
-        return HttpResponse.status(status).header("Content-Type", "application/xml").body(body.toBytes());
+        return HttpResponse.status(status)
+                .header("Content-Type", "application/xml")
+                .body(body.toBytes());
     }
 }

@@ -3,7 +3,6 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.Grant;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +18,8 @@ public final class Acls {
     /** The ownership a bucket with ACLs disabled has. */
     public static final String BUCKET_OWNER_ENFORCED = "BucketOwnerEnforced";
     /** The {@code ObjectOwnership} values. */
-    public static final Set<String> OBJECT_OWNERSHIPS = Set.of("BucketOwnerPreferred", "ObjectWriter", BUCKET_OWNER_ENFORCED);
+    public static final Set<String> OBJECT_OWNERSHIPS =
+            Set.of("BucketOwnerPreferred", "ObjectWriter", BUCKET_OWNER_ENFORCED);
 
     public static final String FULL_CONTROL = "FULL_CONTROL";
     public static final String READ = "READ";
@@ -28,14 +28,14 @@ public final class Acls {
     public static final String WRITE_ACP = "WRITE_ACP";
     /** The permissions a grant may give. */
     public static final Set<String> PERMISSIONS = Set.of(FULL_CONTROL, READ, WRITE, READ_ACP, WRITE_ACP);
+
     public static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
     public static final String AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
     public static final String LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery";
     /** The predefined groups a grant may name. */
     public static final Set<String> GROUPS = Set.of(ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY);
 
-    private Acls() {
-    }
+    private Acls() {}
 
     /**
      * The grants of a canned ACL ({@code x-amz-acl}), as S3 expands it for one account.
@@ -58,9 +58,14 @@ public final class Acls {
                 grants.add(group(LOG_DELIVERY, WRITE));
                 grants.add(group(LOG_DELIVERY, READ_ACP));
             }
-            default -> throw new StorageException(ErrorCode.InvalidArgument, "Invalid canned ACL: " + name
-                    + " (private, public-read, public-read-write, authenticated-read, aws-exec-read, bucket-owner-read, "
-                    + "bucket-owner-full-control, log-delivery-write)").with("ArgumentName", "x-amz-acl").with("ArgumentValue", name);
+            default ->
+                throw new StorageException(
+                                ErrorCode.InvalidArgument,
+                                "Invalid canned ACL: " + name
+                                        + " (private, public-read, public-read-write, authenticated-read, aws-exec-read, bucket-owner-read, "
+                                        + "bucket-owner-full-control, log-delivery-write)")
+                        .with("ArgumentName", "x-amz-acl")
+                        .with("ArgumentValue", name);
         }
         return List.copyOf(grants);
     }
@@ -78,15 +83,21 @@ public final class Acls {
     public static List<Grant> validate(List<Grant> grants) {
         for (Grant g : grants) {
             if (g.permission() == null || !PERMISSIONS.contains(g.permission())) {
-                throw new StorageException(ErrorCode.MalformedACLError, "The XML you provided was not well-formed or did not "
-                        + "validate against our published schema: unknown permission " + g.permission() + " (" + PERMISSIONS + ")");
+                throw new StorageException(
+                        ErrorCode.MalformedACLError,
+                        "The XML you provided was not well-formed or did not "
+                                + "validate against our published schema: unknown permission " + g.permission() + " ("
+                                + PERMISSIONS + ")");
             }
             if (g.kind() == Grant.Kind.GROUP && !GROUPS.contains(g.grantee())) {
                 throw new StorageException(ErrorCode.InvalidArgument, "Invalid group uri: " + g.grantee())
-                        .with("ArgumentName", "uri").with("ArgumentValue", g.grantee());
+                        .with("ArgumentName", "uri")
+                        .with("ArgumentValue", g.grantee());
             }
-            if (g.kind() == Grant.Kind.USER && (g.grantee() == null || g.grantee().isBlank())) {
-                throw new StorageException(ErrorCode.InvalidArgument, "Invalid id: a canonical user grantee needs an id")
+            if (g.kind() == Grant.Kind.USER
+                    && (g.grantee() == null || g.grantee().isBlank())) {
+                throw new StorageException(
+                                ErrorCode.InvalidArgument, "Invalid id: a canonical user grantee needs an id")
                         .with("ArgumentName", "id");
             }
         }
@@ -95,8 +106,9 @@ public final class Acls {
 
     /** True when a grant gives the AllUsers or AuthenticatedUsers group anything, as S3's public access block counts it. */
     public static boolean isPublic(List<Grant> grants) {
-        return grants.stream().anyMatch(g -> g.kind() == Grant.Kind.GROUP
-                && (ALL_USERS.equals(g.grantee()) || AUTHENTICATED_USERS.equals(g.grantee())));
+        return grants.stream()
+                .anyMatch(g -> g.kind() == Grant.Kind.GROUP
+                        && (ALL_USERS.equals(g.grantee()) || AUTHENTICATED_USERS.equals(g.grantee())));
     }
 
     /** True when the grants give nobody but the owner anything, and the owner full control: the only ACL ACLs-disabled buckets take. */
@@ -112,7 +124,8 @@ public final class Acls {
         if (creation.grants() != null) {
             validate(creation.grants());
             if (BUCKET_OWNER_ENFORCED.equals(creation.objectOwnership()) && !ownerFullControlOnly(creation.grants())) {
-                throw new StorageException(ErrorCode.InvalidBucketAclWithObjectOwnership,
+                throw new StorageException(
+                        ErrorCode.InvalidBucketAclWithObjectOwnership,
                         "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
             }
         }
@@ -121,8 +134,11 @@ public final class Acls {
     /** {@code InvalidArgument} unless {@code ownership} is one of {@link #OBJECT_OWNERSHIPS}. */
     static void checkOwnership(String ownership) {
         if (!OBJECT_OWNERSHIPS.contains(ownership)) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Invalid ObjectOwnership: " + ownership + " "
-                    + OBJECT_OWNERSHIPS).with("ArgumentName", "ObjectOwnership").with("ArgumentValue", ownership);
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "Invalid ObjectOwnership: " + ownership + " " + OBJECT_OWNERSHIPS)
+                    .with("ArgumentName", "ObjectOwnership")
+                    .with("ArgumentValue", ownership);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.util.function.Function;
 import java.util.function.Supplier;
 

@@ -6,7 +6,6 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.PendingBlob;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,8 +35,8 @@ final class BlobWriter {
     }
 
     /** A body stored as a committed blob on every node, verified against what the client declared. */
-    record StoredBlob(String blobId, long size, String md5Hex, Map<String, String> checksums, boolean underReplicated) {
-    }
+    record StoredBlob(
+            String blobId, long size, String md5Hex, Map<String, String> checksums, boolean underReplicated) {}
 
     /**
      * Streams the body once into a pending blob on every node while hashing it, checks length,
@@ -50,8 +49,9 @@ final class BlobWriter {
         try (PendingBlob blob = prepare()) {
             long size = copy(body, blob.output(), hashing, write.declaredLength());
             if (write.declaredLength() >= 0 && size != write.declaredLength()) {
-                throw new StorageException(ErrorCode.IncompleteBody, "the request declared " + write.declaredLength()
-                        + " bytes but the body had " + size);
+                throw new StorageException(
+                        ErrorCode.IncompleteBody,
+                        "the request declared " + write.declaredLength() + " bytes but the body had " + size);
             }
             Map<String, String> checksums = verify(write, hashing, expectedMd5);
             try {
@@ -60,7 +60,11 @@ final class BlobWriter {
                 boolean underReplicated = blob.nodeIds().size() < blobs.nodes().size();
                 return new StoredBlob(blobId, size, hashing.md5Hex(), checksums, underReplicated);
             } catch (IOException e) {
-                throw new StorageException(ErrorCode.InternalError, "could not commit the object to the storage nodes: " + e.getMessage(), null, e);
+                throw new StorageException(
+                        ErrorCode.InternalError,
+                        "could not commit the object to the storage nodes: " + e.getMessage(),
+                        null,
+                        e);
             }
         }
     }
@@ -70,7 +74,11 @@ final class BlobWriter {
         try {
             return blobs.prepare();
         } catch (IOException e) {
-            throw new StorageException(ErrorCode.InternalError, "could not start writing to the storage nodes: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError,
+                    "could not start writing to the storage nodes: " + e.getMessage(),
+                    null,
+                    e);
         }
     }
 
@@ -83,8 +91,11 @@ final class BlobWriter {
             try {
                 n = body.read(buffer);
             } catch (IOException e) {
-                throw new StorageException(ErrorCode.IncompleteBody, "the request body could not be read to its end after "
-                        + total + " bytes: " + e.getMessage(), null, e);
+                throw new StorageException(
+                        ErrorCode.IncompleteBody,
+                        "the request body could not be read to its end after " + total + " bytes: " + e.getMessage(),
+                        null,
+                        e);
             }
             if (n < 0) {
                 return total;
@@ -93,7 +104,8 @@ final class BlobWriter {
             try {
                 out.write(buffer, 0, n);
             } catch (IOException e) {
-                throw new StorageException(ErrorCode.InternalError, "could not write to the storage nodes: " + e.getMessage(), null, e);
+                throw new StorageException(
+                        ErrorCode.InternalError, "could not write to the storage nodes: " + e.getMessage(), null, e);
             }
             total += n;
         }
@@ -101,12 +113,16 @@ final class BlobWriter {
 
     private static Map<String, String> verify(ObjectWrite write, Hashing hashing, byte[] expectedMd5) {
         if (expectedMd5 != null && !MessageDigest.isEqual(expectedMd5, hashing.md5())) {
-            throw new StorageException(ErrorCode.BadDigest, "The Content-MD5 you specified did not match what we received: sent "
-                    + write.contentMd5() + ", computed " + Base64.getEncoder().encodeToString(hashing.md5()));
+            throw new StorageException(
+                    ErrorCode.BadDigest,
+                    "The Content-MD5 you specified did not match what we received: sent " + write.contentMd5()
+                            + ", computed " + Base64.getEncoder().encodeToString(hashing.md5()));
         }
         if (write.contentSha256() != null && !write.contentSha256().equalsIgnoreCase(hashing.sha256Hex())) {
-            throw new StorageException(ErrorCode.XAmzContentSHA256Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed: sent "
-                    + write.contentSha256() + ", computed " + hashing.sha256Hex());
+            throw new StorageException(
+                    ErrorCode.XAmzContentSHA256Mismatch,
+                    "The provided 'x-amz-content-sha256' header does not match what was computed: sent "
+                            + write.contentSha256() + ", computed " + hashing.sha256Hex());
         }
         Map<ChecksumAlgorithm, String> computed = hashing.checksums();
         Map<ChecksumAlgorithm, String> sent = new EnumMap<>(ChecksumAlgorithm.class);
@@ -124,8 +140,10 @@ final class BlobWriter {
                 continue; // a trailer nobody announced: nothing computed to compare with
             }
             if (!actual.equals(e.getValue())) {
-                throw new StorageException(ErrorCode.BadDigest, "The " + e.getKey() + " you specified did not match the calculated checksum: sent "
-                        + e.getValue() + ", computed " + actual);
+                throw new StorageException(
+                        ErrorCode.BadDigest,
+                        "The " + e.getKey() + " you specified did not match the calculated checksum: sent "
+                                + e.getValue() + ", computed " + actual);
             }
         }
         Map<String, String> stored = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.metadata.Grant;
-
 import java.util.List;
 
 /**

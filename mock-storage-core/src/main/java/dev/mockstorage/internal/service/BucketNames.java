@@ -2,7 +2,6 @@ package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -14,13 +13,13 @@ final class BucketNames {
     private static final Pattern ALLOWED = Pattern.compile("[a-z0-9][a-z0-9.-]*[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
-    private BucketNames() {
-    }
+    private BucketNames() {}
 
     static void validate(String name) {
         String problem = problem(name);
         if (problem != null) {
-            throw new StorageException(ErrorCode.InvalidBucketName, "The specified bucket is not valid: " + problem, name)
+            throw new StorageException(
+                            ErrorCode.InvalidBucketName, "The specified bucket is not valid: " + problem, name)
                     .with("BucketName", name);
         }
     }
@@ -30,7 +29,8 @@ final class BucketNames {
             return "'" + name + "' has " + name.length() + " characters; bucket names have 3 to 63";
         }
         if (!ALLOWED.matcher(name).matches()) {
-            return "'" + name + "' may only contain lower-case letters, digits, '.' and '-', and must begin and end with a letter or digit";
+            return "'" + name
+                    + "' may only contain lower-case letters, digits, '.' and '-', and must begin and end with a letter or digit";
         }
         if (name.contains("..")) {
             return "'" + name + "' contains two adjacent periods";

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,17 +23,30 @@ import java.util.Set;
 public final class BucketPolicies {
     /** Largest policy S3 takes, in bytes. */
     public static final int MAX_BYTES = 20 * 1024;
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
     /**
      * Condition keys that tie a statement to fixed callers, so a wildcard principal under them is not public
      * (S3's list, "The meaning of public"); compared case-insensitively.
      */
-    private static final Set<String> RESTRICTING_KEYS = Set.of("aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce",
-            "aws:sourceowner", "aws:sourceaccount", "aws:principalaccount", "aws:principalorgid", "aws:principalarn",
-            "aws:userid", "aws:sourceip", "aws:principalorgpaths", "s3:dataaccesspointarn", "s3:dataaccesspointaccount");
+    private static final Set<String> RESTRICTING_KEYS = Set.of(
+            "aws:sourcearn",
+            "aws:sourcevpc",
+            "aws:sourcevpce",
+            "aws:sourceowner",
+            "aws:sourceaccount",
+            "aws:principalaccount",
+            "aws:principalorgid",
+            "aws:principalarn",
+            "aws:userid",
+            "aws:sourceip",
+            "aws:principalorgpaths",
+            "s3:dataaccesspointarn",
+            "s3:dataaccesspointaccount");
 
-    private BucketPolicies() {
-    }
+    private BucketPolicies() {}
 
     /**
      * Checks a policy as S3 does before storing it: at most {@value #MAX_BYTES} bytes of JSON whose first byte is
@@ -117,7 +129,8 @@ public final class BucketPolicies {
         for (JsonNode operator : condition) {
             for (Iterator<Map.Entry<String, JsonNode>> fields = operator.fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = fields.next();
-                if (RESTRICTING_KEYS.contains(entry.getKey().toLowerCase(Locale.ROOT)) && !texts(entry.getValue()).contains("*")) {
+                if (RESTRICTING_KEYS.contains(entry.getKey().toLowerCase(Locale.ROOT))
+                        && !texts(entry.getValue()).contains("*")) {
                     return true;
                 }
             }

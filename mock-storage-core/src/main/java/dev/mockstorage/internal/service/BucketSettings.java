@@ -6,7 +6,6 @@ import dev.mockstorage.internal.metadata.BucketSetting;
 import dev.mockstorage.internal.metadata.CorsRule;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.Tx;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +31,11 @@ public final class BucketSettings {
             if (tx.bucket(bucket).isEmpty()) {
                 throw NotFound.bucket(bucket);
             }
-            return tx.bucketTags(bucket).orElseThrow(() -> new StorageException(ErrorCode.NoSuchTagSet,
-                    "The TagSet does not exist: bucket " + bucket + " has no tags", bucket));
+            return tx.bucketTags(bucket)
+                    .orElseThrow(() -> new StorageException(
+                            ErrorCode.NoSuchTagSet,
+                            "The TagSet does not exist: bucket " + bucket + " has no tags",
+                            bucket));
         });
     }
 
@@ -76,8 +78,11 @@ public final class BucketSettings {
     public List<CorsRule> bucketCors(String bucket) {
         return metadata.bucketCors(bucket).orElseThrow(() -> {
             buckets.require(bucket);
-            return new StorageException(ErrorCode.NoSuchCORSConfiguration,
-                    "The CORS configuration does not exist: bucket " + bucket + " has none", bucket).with("BucketName", bucket);
+            return new StorageException(
+                            ErrorCode.NoSuchCORSConfiguration,
+                            "The CORS configuration does not exist: bucket " + bucket + " has none",
+                            bucket)
+                    .with("BucketName", bucket);
         });
     }
 

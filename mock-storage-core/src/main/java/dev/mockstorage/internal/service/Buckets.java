@@ -7,7 +7,6 @@ import dev.mockstorage.internal.metadata.BucketSetting;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectLockConfig;
 import dev.mockstorage.internal.queue.TaskQueue;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -61,8 +60,7 @@ public final class Buckets {
      * @param buckets   the page's buckets, in name order
      * @param truncated whether more follow the last one
      */
-    public record BucketPage(List<BucketRecord> buckets, boolean truncated) {
-    }
+    public record BucketPage(List<BucketRecord> buckets, boolean truncated) {}
 
     /** Creates a bucket; {@code BucketAlreadyOwnedByYou} when it exists. */
     public BucketRecord create(String name) {
@@ -91,8 +89,11 @@ public final class Buckets {
             return true;
         });
         if (!created) {
-            throw new StorageException(ErrorCode.BucketAlreadyOwnedByYou,
-                    "Your previous request to create the named bucket succeeded and you already own it: " + name, name)
+            throw new StorageException(
+                            ErrorCode.BucketAlreadyOwnedByYou,
+                            "Your previous request to create the named bucket succeeded and you already own it: "
+                                    + name,
+                            name)
                     .with("BucketName", name);
         }
         if (creation.objectLock()) {
@@ -114,8 +115,9 @@ public final class Buckets {
                 throw NotFound.bucket(name);
             }
             if (!tx.bucketIsEmpty(name)) {
-                throw new StorageException(ErrorCode.BucketNotEmpty,
-                        "The bucket you tried to delete is not empty: " + name, name).with("BucketName", name);
+                throw new StorageException(
+                                ErrorCode.BucketNotEmpty, "The bucket you tried to delete is not empty: " + name, name)
+                        .with("BucketName", name);
             }
             DeleteBlobs.enqueue(tx, tx.deleteUploads(name)); // S3 drops the bucket's unfinished uploads with it
             return tx.deleteBucket(name);
@@ -149,13 +151,18 @@ public final class Buckets {
      */
     public void setVersioning(String bucket, String status) {
         if (!BucketRecord.ENABLED.equals(status) && !BucketRecord.SUSPENDED.equals(status)) {
-            throw new StorageException(ErrorCode.IllegalVersioningConfigurationException,
+            throw new StorageException(
+                    ErrorCode.IllegalVersioningConfigurationException,
                     "The versioning status must be Enabled or Suspended, not '" + status + "'");
         }
         boolean set = metadata.write(tx -> {
-            if (BucketRecord.SUSPENDED.equals(status) && tx.objectLockConfig(bucket).isPresent()) {
-                throw new StorageException(ErrorCode.InvalidBucketState, "An Object Lock configuration is present on this bucket,"
-                        + " so the versioning state cannot be changed: " + bucket, bucket);
+            if (BucketRecord.SUSPENDED.equals(status)
+                    && tx.objectLockConfig(bucket).isPresent()) {
+                throw new StorageException(
+                        ErrorCode.InvalidBucketState,
+                        "An Object Lock configuration is present on this bucket,"
+                                + " so the versioning state cannot be changed: " + bucket,
+                        bucket);
             }
             return tx.setBucketVersioning(bucket, status);
         });

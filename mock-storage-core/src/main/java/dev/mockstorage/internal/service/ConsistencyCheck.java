@@ -12,9 +12,10 @@ import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ConsistencyReport.Finding;
 import dev.mockstorage.stats.ConsistencyReport.Kind;
 import dev.mockstorage.stats.ServerStats;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,8 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 
 /**
@@ -69,8 +68,13 @@ public final class ConsistencyCheck implements AutoCloseable {
      *                       system's clock)
      * @param abandonedAfter how old a multipart upload must be before it counts as abandoned; zero: never
      */
-    public ConsistencyCheck(MetadataStore metadata, BlobStore blobs, ObjectService objects, Clock clock, Duration orphanGrace,
-                            Duration abandonedAfter) {
+    public ConsistencyCheck(
+            MetadataStore metadata,
+            BlobStore blobs,
+            ObjectService objects,
+            Clock clock,
+            Duration orphanGrace,
+            Duration abandonedAfter) {
         this.abandonedAfter = abandonedAfter;
         this.metadata = metadata;
         this.blobs = blobs;
@@ -96,13 +100,17 @@ public final class ConsistencyCheck implements AutoCloseable {
             return t;
         });
         long ms = interval.toMillis();
-        periodic.scheduleWithFixedDelay(() -> {
-            try {
-                run(true);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "the periodic consistency check failed", e);
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
+        periodic.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        run(true);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "the periodic consistency check failed", e);
+                    }
+                },
+                ms,
+                ms,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Checks (and with {@code repair}, repairs) the whole store; one check at a time. */
@@ -116,7 +124,10 @@ public final class ConsistencyCheck implements AutoCloseable {
             repairs.addAndGet(report.repaired());
             last = report;
             if (!report.clean()) {
-                LOG.log(System.Logger.Level.INFO, "consistency check{0}: {1} finding(s)", repair ? " with repair" : "",
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "consistency check{0}: {1} finding(s)",
+                        repair ? " with repair" : "",
                         report.findings().size());
             }
             return report;
@@ -128,8 +139,13 @@ public final class ConsistencyCheck implements AutoCloseable {
         ConsistencyReport l = last;
         Map<String, Long> kinds = new LinkedHashMap<>();
         byKind.forEach((k, v) -> kinds.put(k.name(), v.get()));
-        return new ServerStats.Consistency(checks.get(), l == null ? null : l.startedAt(),
-                l == null ? 0 : l.findings().size(), Map.copyOf(kinds), repairs.get(), metadata.damagedBlobIds().size(),
+        return new ServerStats.Consistency(
+                checks.get(),
+                l == null ? null : l.startedAt(),
+                l == null ? 0 : l.findings().size(),
+                Map.copyOf(kinds),
+                repairs.get(),
+                metadata.damagedBlobIds().size(),
                 metadata.waitingTaskCount());
     }
 
@@ -172,8 +188,14 @@ public final class ConsistencyCheck implements AutoCloseable {
             objects.reads().refreshDamaged();
         }
         abandonedUploads(start, repair, findings);
-        return new ConsistencyReport(start, Duration.ofNanos(System.nanoTime() - t0).toMillis(), repair, objectCount,
-                blobFiles, List.copyOf(skipped), List.copyOf(findings));
+        return new ConsistencyReport(
+                start,
+                Duration.ofNanos(System.nanoTime() - t0).toMillis(),
+                repair,
+                objectCount,
+                blobFiles,
+                List.copyOf(skipped),
+                List.copyOf(findings));
     }
 
     /**
@@ -184,7 +206,8 @@ public final class ConsistencyCheck implements AutoCloseable {
      * while that shard's files are compared on every node. So the memory a check needs is a 256th of the
      * store's ids, not all of them (which made it the largest heap user of a store with a million objects).
      */
-    private long orphans(List<StorageNode> nodes, List<String> skipped, Instant filesNow, boolean repair, List<Finding> findings) {
+    private long orphans(
+            List<StorageNode> nodes, List<String> skipped, Instant filesNow, boolean repair, List<Finding> findings) {
         Path dir;
         try {
             dir = Files.createTempDirectory("mock-storage-check-");
@@ -243,7 +266,7 @@ public final class ConsistencyCheck implements AutoCloseable {
 
         void add(String blobId) {
             if (!BlobStore.isBlobId(blobId)) {
-                return;     // not a file name the nodes can hold
+                return; // not a file name the nodes can hold
             }
             int shard = Integer.parseInt(blobId, 0, 2, 16);
             try {
@@ -259,8 +282,7 @@ public final class ConsistencyCheck implements AutoCloseable {
 
         static Set<String> read(Path dir, String shard) throws IOException {
             Path file = dir.resolve(shard);
-            return Files.exists(file) ? new HashSet<>(Files.readAllLines(file, StandardCharsets.US_ASCII))
-                    : Set.of();
+            return Files.exists(file) ? new HashSet<>(Files.readAllLines(file, StandardCharsets.US_ASCII)) : Set.of();
         }
 
         @Override
@@ -279,7 +301,10 @@ public final class ConsistencyCheck implements AutoCloseable {
                 }
                 Files.deleteIfExists(dir);
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not delete the consistency check's temporary files in " + dir, e);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "could not delete the consistency check's temporary files in " + dir,
+                        e);
             }
         }
     }
@@ -300,15 +325,26 @@ public final class ConsistencyCheck implements AutoCloseable {
                     action = "failed: " + e.getMessage(); // e.g. completed or aborted meanwhile, or a full queue
                 }
             }
-            findings.add(new Finding(Kind.ABANDONED_UPLOAD, u.bucket(), u.key(), u.uploadId(), null,
-                    "multipart upload initiated " + u.initiated() + ", more than " + abandonedAfter.toMillis() + " ms ago",
+            findings.add(new Finding(
+                    Kind.ABANDONED_UPLOAD,
+                    u.bucket(),
+                    u.key(),
+                    u.uploadId(),
+                    null,
+                    "multipart upload initiated " + u.initiated() + ", more than " + abandonedAfter.toMillis()
+                            + " ms ago",
                     action));
         }
     }
 
     /** Checks one object's replicas; true when its damaged mark changed. */
-    private boolean checkObject(ObjectRecord o, List<StorageNode> nodes, boolean allNodesUp, boolean repair,
-                                Set<String> damagedBefore, List<Finding> findings) {
+    private boolean checkObject(
+            ObjectRecord o,
+            List<StorageNode> nodes,
+            boolean allNodesUp,
+            boolean repair,
+            Set<String> damagedBefore,
+            List<Finding> findings) {
         String md5 = ContentMd5.expected(metadata, o);
         List<Finding> bad = new ArrayList<>();
         List<String> states = new ArrayList<>();
@@ -325,10 +361,15 @@ public final class ConsistencyCheck implements AutoCloseable {
             switch (state) {
                 case INTACT -> intact++;
                 case MISSING -> bad.add(finding(Kind.MISSING_REPLICA, o, node, "no copy on " + node.id()));
-                case WRONG_SIZE -> bad.add(finding(Kind.SIZE_MISMATCH, o, node, "the copy on " + node.id()
-                        + " is not " + o.size() + " bytes"));
-                case WRONG_CONTENT -> bad.add(finding(Kind.CHECKSUM_MISMATCH, o, node, "the copy on " + node.id()
-                        + " does not have MD5 " + md5));
+                case WRONG_SIZE ->
+                    bad.add(finding(
+                            Kind.SIZE_MISMATCH,
+                            o,
+                            node,
+                            "the copy on " + node.id() + " is not " + o.size() + " bytes"));
+                case WRONG_CONTENT ->
+                    bad.add(finding(
+                            Kind.CHECKSUM_MISMATCH, o, node, "the copy on " + node.id() + " does not have MD5 " + md5));
             }
         }
         boolean unmarked = intact > 0 && damagedBefore.contains(o.blobId()) && metadata.unmarkDamaged(o.blobId());
@@ -369,7 +410,8 @@ public final class ConsistencyCheck implements AutoCloseable {
             deleteQuietly(o.blobId()); // overwritten meanwhile: the copies just made are orphans
         }
         for (Finding f : bad) {
-            String action = repaired.contains(f.nodeId()) ? "copied from an intact replica"
+            String action = repaired.contains(f.nodeId())
+                    ? "copied from an intact replica"
                     : failure != null ? failure : "failed: not repaired";
             findings.add(new Finding(f.kind(), f.bucket(), f.key(), f.blobId(), f.nodeId(), f.detail(), action));
         }

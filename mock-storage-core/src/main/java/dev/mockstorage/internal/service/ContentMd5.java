@@ -6,8 +6,7 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 
 /** The MD5 of an object's whole content, which every replica of its blob must have. */
 final class ContentMd5 {
-    private ContentMd5() {
-    }
+    private ContentMd5() {}
 
     /**
      * The MD5 (hex) a replica of the object must have: its ETag, or for a multipart object (whose ETag
@@ -21,7 +20,9 @@ final class ContentMd5 {
     static String expected(MetadataStore metadata, String bucket, String key, String blobId, String etag) {
         String md5 = ofEtag(etag);
         if (md5 == null && etag != null && etag.indexOf('-') > 0) {
-            md5 = metadata.multipartLayout(bucket, key, blobId).map(MultipartLayout::contentMd5).orElse(null);
+            md5 = metadata.multipartLayout(bucket, key, blobId)
+                    .map(MultipartLayout::contentMd5)
+                    .orElse(null);
         }
         return md5;
     }

@@ -3,7 +3,6 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.CorsRule;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,8 +21,7 @@ public final class CorsRules {
     /** The methods a rule may allow (and a preflight may ask for). */
     public static final Set<String> METHODS = Set.of("GET", "PUT", "POST", "DELETE", "HEAD");
 
-    private CorsRules() {
-    }
+    private CorsRules() {}
 
     /**
      * Checks a configuration as S3 does: 1 to {@value #MAX_RULES} rules ({@code MalformedXML} when none,
@@ -34,28 +32,39 @@ public final class CorsRules {
      */
     public static List<CorsRule> validate(List<CorsRule> rules) {
         if (rules.isEmpty()) {
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
-                    + "against our published schema: <CORSConfiguration> needs at least one <CORSRule>");
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
+                    "The XML you provided was not well-formed or did not validate "
+                            + "against our published schema: <CORSConfiguration> needs at least one <CORSRule>");
         }
         if (rules.size() > MAX_RULES) {
-            throw new StorageException(ErrorCode.InvalidRequest, "The number of CORS rules should not exceed allowed limit of "
-                    + MAX_RULES + " rules (got " + rules.size() + ")");
+            throw new StorageException(
+                    ErrorCode.InvalidRequest,
+                    "The number of CORS rules should not exceed allowed limit of " + MAX_RULES + " rules (got "
+                            + rules.size() + ")");
         }
         for (CorsRule rule : rules) {
             if (rule.allowedOrigins().isEmpty() || rule.allowedMethods().isEmpty()) {
-                throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
-                        + "against our published schema: each CORSRule must identify at least one origin and one method");
+                throw new StorageException(
+                        ErrorCode.MalformedXML,
+                        "The XML you provided was not well-formed or did not validate "
+                                + "against our published schema: each CORSRule must identify at least one origin and one method");
             }
             if (rule.id() != null && rule.id().length() > MAX_ID_LENGTH) {
-                throw new StorageException(ErrorCode.InvalidArgument, "The ID of a CORSRule can be at most " + MAX_ID_LENGTH
-                        + " characters long").with("ArgumentName", "ID").with("ArgumentValue", rule.id());
+                throw new StorageException(
+                                ErrorCode.InvalidArgument,
+                                "The ID of a CORSRule can be at most " + MAX_ID_LENGTH + " characters long")
+                        .with("ArgumentName", "ID")
+                        .with("ArgumentValue", rule.id());
             }
             if (rule.maxAgeSeconds() != null && rule.maxAgeSeconds() < 0) {
-                throw new StorageException(ErrorCode.MalformedXML, "MaxAgeSeconds \"" + rule.maxAgeSeconds() + "\" is not a valid value");
+                throw new StorageException(
+                        ErrorCode.MalformedXML, "MaxAgeSeconds \"" + rule.maxAgeSeconds() + "\" is not a valid value");
             }
             for (String method : rule.allowedMethods()) {
                 if (!METHODS.contains(method)) {
-                    throw new StorageException(ErrorCode.InvalidRequest,
+                    throw new StorageException(
+                            ErrorCode.InvalidRequest,
                             "Found unsupported HTTP method in CORS config. Unsupported method is " + method);
                 }
             }
@@ -68,11 +77,13 @@ public final class CorsRules {
     private static void wildcards(List<String> values, String element) {
         for (String v : values) {
             if (v.isEmpty()) {
-                throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed: an empty <" + element + ">");
+                throw new StorageException(
+                        ErrorCode.MalformedXML, "The XML you provided was not well-formed: an empty <" + element + ">");
             }
             int first = v.indexOf('*');
             if (first >= 0 && v.indexOf('*', first + 1) >= 0) {
-                throw new StorageException(ErrorCode.InvalidRequest, element + " \"" + v + "\" can not have more than one wildcard.");
+                throw new StorageException(
+                        ErrorCode.InvalidRequest, element + " \"" + v + "\" can not have more than one wildcard.");
             }
         }
     }
@@ -82,9 +93,11 @@ public final class CorsRules {
      * preflight, every header in {@code requestHeaders} (lower case; null for an actual request, which
      * S3 does not check headers of).
      */
-    public static Optional<CorsRule> match(List<CorsRule> rules, String origin, String method, List<String> requestHeaders) {
+    public static Optional<CorsRule> match(
+            List<CorsRule> rules, String origin, String method, List<String> requestHeaders) {
         for (CorsRule rule : rules) {
-            if (rule.allowedMethods().contains(method) && anyMatches(rule.allowedOrigins(), origin, false)
+            if (rule.allowedMethods().contains(method)
+                    && anyMatches(rule.allowedOrigins(), origin, false)
                     && (requestHeaders == null || headersAllowed(rule, requestHeaders))) {
                 return Optional.of(rule);
             }
@@ -119,6 +132,8 @@ public final class CorsRules {
         }
         String prefix = pattern.substring(0, star);
         String suffix = pattern.substring(star + 1);
-        return value.length() >= prefix.length() + suffix.length() && value.startsWith(prefix) && value.endsWith(suffix);
+        return value.length() >= prefix.length() + suffix.length()
+                && value.startsWith(prefix)
+                && value.endsWith(suffix);
     }
 }

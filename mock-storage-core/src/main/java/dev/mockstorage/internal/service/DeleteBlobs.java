@@ -3,7 +3,6 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.metadata.Tx;
 import dev.mockstorage.internal.queue.TaskHandlers;
 import dev.mockstorage.internal.storage.BlobStore;
-
 import java.util.List;
 
 /**

@@ -11,5 +11,4 @@ import java.util.Optional;
  *                     delete marker's; null in a never-versioned bucket without a version id
  * @param deleteMarker true when a delete marker was created, or the version removed was a delete marker
  */
-public record DeleteOutcome(Optional<ObjectRecord> removed, String versionId, boolean deleteMarker) {
-}
+public record DeleteOutcome(Optional<ObjectRecord> removed, String versionId, boolean deleteMarker) {}

@@ -8,7 +8,6 @@ import dev.mockstorage.internal.metadata.ObjectVersion;
 import dev.mockstorage.internal.metadata.Tx;
 import dev.mockstorage.internal.metadata.UploadRecord;
 import dev.mockstorage.internal.queue.TaskHandlers;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,14 +52,16 @@ record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
         if (configured.isEmpty() || b.isEmpty()) {
             return;
         }
-        List<LifecycleRule> rules = configured.get().stream().filter(LifecycleRule::enabled).toList();
+        List<LifecycleRule> rules =
+                configured.get().stream().filter(LifecycleRule::enabled).toList();
         if (rules.stream().anyMatch(r -> r.expirationDays() != null || r.expirationDate() != null)) {
             expireCurrent(metadata, rules);
         }
         if (b.get().versioning() != null && rules.stream().anyMatch(r -> r.noncurrentDays() != null)) {
             expireNoncurrent(metadata, rules);
         }
-        if (b.get().versioning() != null && rules.stream().anyMatch(r -> Boolean.TRUE.equals(r.expiredObjectDeleteMarker()))) {
+        if (b.get().versioning() != null
+                && rules.stream().anyMatch(r -> Boolean.TRUE.equals(r.expiredObjectDeleteMarker()))) {
             removeLoneDeleteMarkers(metadata, rules);
         }
         if (rules.stream().anyMatch(r -> r.abortDays() != null)) {
@@ -133,7 +134,8 @@ record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
         String afterKey = null;
         String afterVersion = null;
         String key = null;
-        Instant newer = null; // when the version above this one in the key's order was written: this one became noncurrent then
+        Instant newer =
+                null; // when the version above this one in the key's order was written: this one became noncurrent then
         int rank = 0; // noncurrent versions of the key above this one
         while (true) {
             List<ObjectVersion> page = metadata.listVersions(bucket, "", afterKey, afterVersion, PAGE);
@@ -182,9 +184,11 @@ record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
         long size = v.object() == null ? 0 : v.object().size();
         Map<String, String> tags = v.object() == null ? Map.of() : v.object().tags();
         for (LifecycleRule r : rules) {
-            if (r.noncurrentDays() != null && LifecycleRules.selects(r, v.key(), size, tags)
+            if (r.noncurrentDays() != null
+                    && LifecycleRules.selects(r, v.key(), size, tags)
                     && (r.newerNoncurrentVersions() == null || rank >= r.newerNoncurrentVersions())
-                    && !LifecycleRules.daysAfter(noncurrentSince, r.noncurrentDays()).isAfter(asOf)) {
+                    && !LifecycleRules.daysAfter(noncurrentSince, r.noncurrentDays())
+                            .isAfter(asOf)) {
                 return true;
             }
         }
@@ -218,7 +222,9 @@ record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
                 metadata.write(tx -> {
                     for (ObjectVersion m : due) {
                         Optional<ObjectVersion> latest = tx.latestVersion(bucket, m.key());
-                        if (latest.isPresent() && latest.get().deleteMarker() && latest.get().versionId().equals(m.versionId())
+                        if (latest.isPresent()
+                                && latest.get().deleteMarker()
+                                && latest.get().versionId().equals(m.versionId())
                                 && tx.noncurrentVersionCount(bucket, m.key()) == 1) {
                             VersionedWrites.deleteVersion(tx, bucket, m.key(), m.versionId());
                         }
@@ -256,8 +262,10 @@ record ExpireByLifecycle(Instant asOf, String bucket) implements Task {
             List<String> due = new ArrayList<>();
             for (UploadRecord u : page) {
                 for (LifecycleRule r : rules) {
-                    if (r.abortDays() != null && LifecycleRules.selectsKey(r, u.key())
-                            && !LifecycleRules.daysAfter(u.initiated(), r.abortDays()).isAfter(asOf)) {
+                    if (r.abortDays() != null
+                            && LifecycleRules.selectsKey(r, u.key())
+                            && !LifecycleRules.daysAfter(u.initiated(), r.abortDays())
+                                    .isAfter(asOf)) {
                         due.add(u.uploadId());
                         break;
                     }

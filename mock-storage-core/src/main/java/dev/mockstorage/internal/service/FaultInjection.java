@@ -7,7 +7,6 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.NodeState;
 import dev.mockstorage.internal.storage.StorageNode;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -33,15 +32,16 @@ public final class FaultInjection {
     }
 
     /** One node now. */
-    public record NodeStatus(String id, boolean up, String reason, Duration delay) {
-    }
+    public record NodeStatus(String id, boolean up, String reason, Duration delay) {}
 
     /** Every node in read-preference order, its state freshly checked. */
     public List<NodeStatus> list() {
-        return blobs.nodes().stream().map(n -> {
-            n.check();
-            return new NodeStatus(n.id(), n.state() == NodeState.UP, n.reason(), n.delay());
-        }).toList();
+        return blobs.nodes().stream()
+                .map(n -> {
+                    n.check();
+                    return new NodeStatus(n.id(), n.state() == NodeState.UP, n.reason(), n.delay());
+                })
+                .toList();
     }
 
     /** Takes the node down: reads use other replicas, writes skip it. */
@@ -94,17 +94,25 @@ public final class FaultInjection {
         } catch (IllegalArgumentException e) {
             throw new StorageException(ErrorCode.InvalidArgument, e.getMessage() + " (" + bucket + "/" + key + ")");
         } catch (IOException e) {
-            throw new StorageException(ErrorCode.InternalError, "could not damage the copy of " + bucket + "/" + key
-                    + " on " + nodeId + ": " + e.getMessage(), bucket + "/" + key, e);
+            throw new StorageException(
+                    ErrorCode.InternalError,
+                    "could not damage the copy of " + bucket + "/" + key + " on " + nodeId + ": " + e.getMessage(),
+                    bucket + "/" + key,
+                    e);
         }
         if (!done) {
-            throw new StorageException(ErrorCode.NotFound, "node " + nodeId + " holds no copy of " + bucket + "/" + key
-                    + " (blob " + object.blobId() + ")", bucket + "/" + key);
+            throw new StorageException(
+                    ErrorCode.NotFound,
+                    "node " + nodeId + " holds no copy of " + bucket + "/" + key + " (blob " + object.blobId() + ")",
+                    bucket + "/" + key);
         }
     }
 
     private StorageNode node(String nodeId) {
-        return blobs.node(nodeId).orElseThrow(() -> new StorageException(ErrorCode.NoSuchNode, "no storage node '" + nodeId
-                + "'; the nodes are " + blobs.nodes().stream().map(StorageNode::id).collect(Collectors.joining(", "))));
+        return blobs.node(nodeId)
+                .orElseThrow(() -> new StorageException(
+                        ErrorCode.NoSuchNode,
+                        "no storage node '" + nodeId + "'; the nodes are "
+                                + blobs.nodes().stream().map(StorageNode::id).collect(Collectors.joining(", "))));
     }
 }

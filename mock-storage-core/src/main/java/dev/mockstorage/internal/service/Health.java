@@ -11,8 +11,7 @@ import java.util.List;
  */
 public record Health(List<Node> nodes, boolean database, int writeQuorum) {
     /** One node: id, directory, whether it is up, and why not. */
-    public record Node(String id, String path, boolean up, String reason) {
-    }
+    public record Node(String id, String path, boolean up, String reason) {}
 
     /** Up when the database answers and enough nodes are up for a write (so reads and writes proceed). */
     public boolean up() {

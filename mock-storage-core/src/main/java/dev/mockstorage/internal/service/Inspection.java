@@ -12,7 +12,6 @@ import dev.mockstorage.internal.storage.NodeState;
 import dev.mockstorage.internal.storage.ReplicaState;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.stats.ServerStats;
-
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -84,8 +83,7 @@ public final class Inspection {
      * {@code WRONG_CONTENT} ({@link ReplicaState}), {@code UNREADABLE} (with the error in
      * {@code detail}), or null when the node is down and was not looked at.
      */
-    public record Replica(String node, boolean nodeUp, String state, String detail) {
-    }
+    public record Replica(String node, boolean nodeUp, String state, String detail) {}
 
     /**
      * The state of every node's copy of the object, in node order, reading each copy on a node that is up
@@ -100,7 +98,13 @@ public final class Inspection {
                 continue;
             }
             try {
-                out.add(new Replica(n.id(), true, blobs.replicas().state(n, object.blobId(), object.size(), md5).name(), null));
+                out.add(new Replica(
+                        n.id(),
+                        true,
+                        blobs.replicas()
+                                .state(n, object.blobId(), object.size(), md5)
+                                .name(),
+                        null));
             } catch (IOException e) {
                 out.add(new Replica(n.id(), true, "UNREADABLE", e.toString()));
             }
@@ -137,8 +141,13 @@ public final class Inspection {
         metadata.bucketStats().forEach(b -> uploads.put(b.bucket(), b));
         for (BucketTotals t : metadata.bucketTotals()) {
             BucketStatsRecord u = uploads.get(t.bucket());
-            buckets.add(new ServerStats.Bucket(t.bucket(), t.objects(), t.bytes(), u == null ? 0 : u.uploads(),
-                    u == null ? 0 : u.uploadedBytes(), u == null ? null : u.lastUploadAt()));
+            buckets.add(new ServerStats.Bucket(
+                    t.bucket(),
+                    t.objects(),
+                    t.bytes(),
+                    u == null ? 0 : u.uploads(),
+                    u == null ? 0 : u.uploadedBytes(),
+                    u == null ? null : u.lastUploadAt()));
             count += t.objects();
             bytes += t.bytes();
         }
@@ -154,12 +163,26 @@ public final class Inspection {
             } catch (IOException | RuntimeException e) {
                 // unknown: -1
             }
-            nodes.add(new ServerStats.Node(n.id(), n.root().toString(), n.state().name(), n.reason(), usage[0], usage[1],
-                    total, usable));
+            nodes.add(new ServerStats.Node(
+                    n.id(), n.root().toString(), n.state().name(), n.reason(), usage[0], usage[1], total, usable));
         }
-        ServerStats.Queue q = new ServerStats.Queue(queue.openCount(), queue.capacity(), queue.doneCount(),
-                queue.failedCount(), queue.retriedCount(), queue.parkedCount(), queue.workerCount());
-        return new ServerStats(clock.instant(), uptimeMillis(), new ServerStats.Totals(count, bytes), List.copyOf(buckets),
-                List.copyOf(nodes), q, thirdParty.get(), List.copyOf(requests.get()), consistency.get());
+        ServerStats.Queue q = new ServerStats.Queue(
+                queue.openCount(),
+                queue.capacity(),
+                queue.doneCount(),
+                queue.failedCount(),
+                queue.retriedCount(),
+                queue.parkedCount(),
+                queue.workerCount());
+        return new ServerStats(
+                clock.instant(),
+                uptimeMillis(),
+                new ServerStats.Totals(count, bytes),
+                List.copyOf(buckets),
+                List.copyOf(nodes),
+                q,
+                thirdParty.get(),
+                List.copyOf(requests.get()),
+                consistency.get());
     }
 }

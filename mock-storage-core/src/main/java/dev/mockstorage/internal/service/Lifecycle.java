@@ -5,7 +5,6 @@ import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.LifecycleRule;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class Lifecycle implements AutoCloseable {
     /** How often, in real time, the rules are applied without the clock being moved. */
     public static final Duration PERIOD = Duration.ofMinutes(1);
+
     private static final System.Logger LOG = System.getLogger(Lifecycle.class.getName());
 
     private final MetadataStore metadata;
@@ -42,8 +42,11 @@ public final class Lifecycle implements AutoCloseable {
     public List<LifecycleRule> configuration(String bucket) {
         return metadata.bucketLifecycle(bucket).orElseThrow(() -> {
             buckets.require(bucket);
-            return new StorageException(ErrorCode.NoSuchLifecycleConfiguration,
-                    "The lifecycle configuration does not exist: bucket " + bucket + " has none", bucket).with("BucketName", bucket);
+            return new StorageException(
+                            ErrorCode.NoSuchLifecycleConfiguration,
+                            "The lifecycle configuration does not exist: bucket " + bucket + " has none",
+                            bucket)
+                    .with("BucketName", bucket);
         });
     }
 
@@ -107,13 +110,17 @@ public final class Lifecycle implements AutoCloseable {
             return t;
         });
         long ms = interval.toMillis();
-        periodic.scheduleWithFixedDelay(() -> {
-            try {
-                applyDueRules();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not queue the lifecycle rules' application", e);
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
+        periodic.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        applyDueRules();
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "could not queue the lifecycle rules' application", e);
+                    }
+                },
+                ms,
+                ms,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

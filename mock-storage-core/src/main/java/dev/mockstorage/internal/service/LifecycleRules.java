@@ -3,7 +3,6 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.LifecycleRule;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,64 +23,85 @@ import java.util.Set;
 public final class LifecycleRules {
     /** Most rules in one configuration. */
     public static final int MAX_RULES = 1000;
+
     private static final int MAX_ID_LENGTH = 255;
 
-    private LifecycleRules() {
-    }
+    private LifecycleRules() {}
 
     /** Checks a configuration as S3 does; returns it unmodifiable. */
     public static List<LifecycleRule> validate(List<LifecycleRule> rules) {
         if (rules.isEmpty()) {
-            throw new StorageException(ErrorCode.MalformedXML,
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
                     "The XML you provided was not well-formed or did not validate against our published schema: no <Rule>");
         }
         if (rules.size() > MAX_RULES) {
-            throw new StorageException(ErrorCode.InvalidRequest, "A lifecycle configuration has at most " + MAX_RULES
-                    + " rules, not " + rules.size());
+            throw new StorageException(
+                    ErrorCode.InvalidRequest,
+                    "A lifecycle configuration has at most " + MAX_RULES + " rules, not " + rules.size());
         }
         Set<String> ids = new HashSet<>();
         for (LifecycleRule r : rules) {
             String name = r.id() == null ? "a rule without ID" : "rule '" + r.id() + "'";
             if (r.id() != null && r.id().length() > MAX_ID_LENGTH) {
-                throw new StorageException(ErrorCode.InvalidArgument, "ID length should not exceed allowed limit of " + MAX_ID_LENGTH);
+                throw new StorageException(
+                        ErrorCode.InvalidArgument, "ID length should not exceed allowed limit of " + MAX_ID_LENGTH);
             }
             if (r.id() != null && !ids.add(r.id())) {
-                throw new StorageException(ErrorCode.InvalidArgument, "Rule ID must be unique. Found same ID for more than one rule: "
-                        + r.id());
+                throw new StorageException(
+                        ErrorCode.InvalidArgument,
+                        "Rule ID must be unique. Found same ID for more than one rule: " + r.id());
             }
-            boolean expiration = r.expirationDays() != null || r.expirationDate() != null || r.expiredObjectDeleteMarker() != null;
+            boolean expiration =
+                    r.expirationDays() != null || r.expirationDate() != null || r.expiredObjectDeleteMarker() != null;
             if (!expiration && r.noncurrentDays() == null && r.abortDays() == null) {
-                throw new StorageException(ErrorCode.InvalidRequest, "At least one action needs to be specified in a rule: " + name);
+                throw new StorageException(
+                        ErrorCode.InvalidRequest, "At least one action needs to be specified in a rule: " + name);
             }
-            int given = (r.expirationDays() != null ? 1 : 0) + (r.expirationDate() != null ? 1 : 0)
+            int given = (r.expirationDays() != null ? 1 : 0)
+                    + (r.expirationDate() != null ? 1 : 0)
                     + (r.expiredObjectDeleteMarker() != null ? 1 : 0);
             if (given > 1) {
-                throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate"
-                        + " against our published schema: <Expiration> of " + name + " takes one of Days, Date and ExpiredObjectDeleteMarker");
+                throw new StorageException(
+                        ErrorCode.MalformedXML,
+                        "The XML you provided was not well-formed or did not validate"
+                                + " against our published schema: <Expiration> of " + name
+                                + " takes one of Days, Date and ExpiredObjectDeleteMarker");
             }
             positive(r.expirationDays(), "'Days' for Expiration action must be a positive integer", name);
-            positive(r.noncurrentDays(), "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer", name);
+            positive(
+                    r.noncurrentDays(),
+                    "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer",
+                    name);
             positive(r.newerNoncurrentVersions(), "'NewerNoncurrentVersions' must be a positive integer", name);
-            positive(r.abortDays(), "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer", name);
+            positive(
+                    r.abortDays(),
+                    "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a positive integer",
+                    name);
             if (r.newerNoncurrentVersions() != null && r.noncurrentDays() == null) {
-                throw new StorageException(ErrorCode.MalformedXML, "NewerNoncurrentVersions of " + name + " needs NoncurrentDays");
+                throw new StorageException(
+                        ErrorCode.MalformedXML, "NewerNoncurrentVersions of " + name + " needs NoncurrentDays");
             }
             if (r.expirationDate() != null) {
                 Instant date = expirationDate(r.expirationDate());
                 if (!date.atOffset(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT)) {
-                    throw new StorageException(ErrorCode.InvalidArgument, "'Date' must be at midnight GMT: " + r.expirationDate());
+                    throw new StorageException(
+                            ErrorCode.InvalidArgument, "'Date' must be at midnight GMT: " + r.expirationDate());
                 }
             }
             if (r.abortDays() != null && !r.tags().isEmpty()) {
-                throw new StorageException(ErrorCode.InvalidRequest, "AbortIncompleteMultipartUpload cannot be specified with Tags: "
-                        + name);
+                throw new StorageException(
+                        ErrorCode.InvalidRequest,
+                        "AbortIncompleteMultipartUpload cannot be specified with Tags: " + name);
             }
             if (r.expiredObjectDeleteMarker() != null && !r.tags().isEmpty()) {
-                throw new StorageException(ErrorCode.InvalidRequest, "ExpiredObjectDeleteMarker cannot be specified with Tags: " + name);
+                throw new StorageException(
+                        ErrorCode.InvalidRequest, "ExpiredObjectDeleteMarker cannot be specified with Tags: " + name);
             }
             if (r.sizeGreaterThan() != null && r.sizeLessThan() != null && r.sizeGreaterThan() >= r.sizeLessThan()) {
-                throw new StorageException(ErrorCode.InvalidRequest, "ObjectSizeGreaterThan must be less than ObjectSizeLessThan: "
-                        + name);
+                throw new StorageException(
+                        ErrorCode.InvalidRequest,
+                        "ObjectSizeGreaterThan must be less than ObjectSizeLessThan: " + name);
             }
             if (!r.tags().isEmpty()) {
                 Tags.validate(r.tags());
@@ -104,7 +124,8 @@ public final class LifecycleRules {
             try {
                 return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException again) {
-                throw new StorageException(ErrorCode.InvalidArgument, "Invalid date: '" + text + "'; use ISO 8601 at midnight GMT");
+                throw new StorageException(
+                        ErrorCode.InvalidArgument, "Invalid date: '" + text + "'; use ISO 8601 at midnight GMT");
             }
         }
     }
@@ -114,7 +135,8 @@ public final class LifecycleRules {
         if (!rule.enabled() || (rule.prefix() != null && !key.startsWith(rule.prefix()))) {
             return false;
         }
-        if ((rule.sizeGreaterThan() != null && size <= rule.sizeGreaterThan()) || (rule.sizeLessThan() != null && size >= rule.sizeLessThan())) {
+        if ((rule.sizeGreaterThan() != null && size <= rule.sizeGreaterThan())
+                || (rule.sizeLessThan() != null && size >= rule.sizeLessThan())) {
             return false;
         }
         for (Map.Entry<String, String> t : rule.tags().entrySet()) {
@@ -127,8 +149,11 @@ public final class LifecycleRules {
 
     /** True when the key matches the rule's prefix alone (delete markers and uploads have no size or tags). */
     static boolean selectsKey(LifecycleRule rule, String key) {
-        return rule.enabled() && (rule.prefix() == null || key.startsWith(rule.prefix()))
-                && rule.tags().isEmpty() && rule.sizeGreaterThan() == null && rule.sizeLessThan() == null;
+        return rule.enabled()
+                && (rule.prefix() == null || key.startsWith(rule.prefix()))
+                && rule.tags().isEmpty()
+                && rule.sizeGreaterThan() == null
+                && rule.sizeLessThan() == null;
     }
 
     /** When a current version written at {@code created} expires under {@code rule}, or null when the rule does not expire it. */

@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.metadata.ObjectRecord;
-
 import java.util.List;
 
 /**
@@ -12,5 +11,4 @@ import java.util.List;
  * @param truncated      more entries follow
  * @param lastEntry      the last key or common prefix in this page (the next marker), or null when empty
  */
-public record ListPage(List<ObjectRecord> objects, List<String> commonPrefixes, boolean truncated, String lastEntry) {
-}
+public record ListPage(List<ObjectRecord> objects, List<String> commonPrefixes, boolean truncated, String lastEntry) {}

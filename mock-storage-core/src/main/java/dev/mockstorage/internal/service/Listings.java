@@ -6,7 +6,6 @@ import dev.mockstorage.internal.metadata.KeyRange;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,12 +41,13 @@ public final class Listings {
         List<String> prefixes = new ArrayList<>();
         String lastPrefix = d != null && after != null && isCommonPrefix(after, p, d) ? after : null;
         String cursor = after;
-        String from = null;                 // after a common prefix: go on at its successor, inclusive
+        String from = null; // after a common prefix: go on at its successor, inclusive
         String lastEntry = null;
         int batchSize = Math.min(Math.max(maxKeys + 1, 2), 1000);
         int limit = batchSize;
         while (true) {
-            List<ObjectRecord> batch = from != null ? metadata.listObjectsFrom(bucket, p, from, limit)
+            List<ObjectRecord> batch = from != null
+                    ? metadata.listObjectsFrom(bucket, p, from, limit)
                     : metadata.listObjects(bucket, p, cursor, limit);
             from = null;
             boolean skipped = false;
@@ -92,13 +92,16 @@ public final class Listings {
      * @param versionIdMarker S3 version id within {@code keyMarker}, or null
      * @param maxKeys         most versions + markers + common prefixes in the page
      */
-    public VersionPage listVersions(String bucket, String prefix, String delimiter, String keyMarker, String versionIdMarker,
-                                    int maxKeys) {
+    public VersionPage listVersions(
+            String bucket, String prefix, String delimiter, String keyMarker, String versionIdMarker, int maxKeys) {
         buckets.require(bucket);
         if (versionIdMarker != null) {
             if (keyMarker == null) {
-                throw new StorageException(ErrorCode.InvalidArgument, "A version-id marker cannot be specified without a key marker.")
-                        .with("ArgumentName", "version-id-marker").with("ArgumentValue", versionIdMarker);
+                throw new StorageException(
+                                ErrorCode.InvalidArgument,
+                                "A version-id marker cannot be specified without a key marker.")
+                        .with("ArgumentName", "version-id-marker")
+                        .with("ArgumentValue", versionIdMarker);
             }
             VersionedWrites.validateVersionId(versionIdMarker);
         }
@@ -107,16 +110,18 @@ public final class Listings {
         List<ObjectVersion> versions = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
         String lastPrefix = d != null && keyMarker != null && versionIdMarker == null && isCommonPrefix(keyMarker, p, d)
-                ? keyMarker : null;
+                ? keyMarker
+                : null;
         String afterKey = keyMarker;
         String afterVersion = versionIdMarker;
-        String from = null;                 // after a common prefix: go on at its successor, inclusive
+        String from = null; // after a common prefix: go on at its successor, inclusive
         ObjectVersion last = null;
         String lastEntryPrefix = null;
         int batchSize = Math.min(Math.max(maxKeys + 1, 2), 1000);
         int limit = batchSize;
         while (true) {
-            List<ObjectVersion> batch = from != null ? metadata.listVersionsFrom(bucket, p, from, limit)
+            List<ObjectVersion> batch = from != null
+                    ? metadata.listVersionsFrom(bucket, p, from, limit)
                     : metadata.listVersions(bucket, p, afterKey, afterVersion, limit);
             from = null;
             boolean skipped = false;
@@ -137,7 +142,11 @@ public final class Listings {
                         return new VersionPage(versions, prefixes, true, lastEntryPrefix, null);
                     }
                     // max-keys=0: nothing listed, nothing to continue after
-                    return new VersionPage(versions, prefixes, true, last == null ? null : last.key(),
+                    return new VersionPage(
+                            versions,
+                            prefixes,
+                            true,
+                            last == null ? null : last.key(),
                             last == null ? null : last.versionId());
                 }
                 if (rollUp != null) {
@@ -170,7 +179,8 @@ public final class Listings {
     }
 
     private static boolean isCommonPrefix(String marker, String prefix, String delimiter) {
-        return marker.startsWith(prefix) && marker.endsWith(delimiter)
+        return marker.startsWith(prefix)
+                && marker.endsWith(delimiter)
                 && marker.indexOf(delimiter, prefix.length()) == marker.length() - delimiter.length();
     }
 }

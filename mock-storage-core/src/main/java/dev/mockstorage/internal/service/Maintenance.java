@@ -10,7 +10,6 @@ import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.NodeState;
 import dev.mockstorage.internal.storage.StorageNode;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,13 @@ public final class Maintenance {
     private final ServerClock clock;
     private final Lifecycle lifecycle;
 
-    Maintenance(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Buckets buckets, ServerClock clock, Lifecycle lifecycle) {
+    Maintenance(
+            MetadataStore metadata,
+            BlobStore blobs,
+            TaskQueue queue,
+            Buckets buckets,
+            ServerClock clock,
+            Lifecycle lifecycle) {
         this.metadata = metadata;
         this.blobs = blobs;
         this.queue = queue;

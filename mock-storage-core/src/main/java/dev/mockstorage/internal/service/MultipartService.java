@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
-import dev.mockstorage.internal.checksum.Hasher;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
@@ -12,22 +11,14 @@ import dev.mockstorage.internal.metadata.PartRecord;
 import dev.mockstorage.internal.metadata.UploadRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.service.BlobWriter.StoredBlob;
-import dev.mockstorage.internal.storage.BlobReader;
 import dev.mockstorage.internal.storage.BlobStore;
-import dev.mockstorage.internal.storage.PendingBlob;
-
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,6 +48,7 @@ public final class MultipartService {
     public static final int MAX_PART_NUMBER = 10_000;
     /** {@code x-amz-checksum-type} values. */
     public static final String COMPOSITE = PartAssembly.COMPOSITE;
+
     public static final String FULL_OBJECT = PartAssembly.FULL_OBJECT;
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -73,8 +65,15 @@ public final class MultipartService {
     /** Numbers part uploads in the order they start; goes on from the largest stored, so it orders across restarts. */
     private final AtomicLong partStarts;
 
-    MultipartService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, Clock clock, Buckets buckets, BlobWriter writer,
-                     ObjectReads reads, AccessControls access) {
+    MultipartService(
+            MetadataStore metadata,
+            BlobStore blobs,
+            TaskQueue queue,
+            Clock clock,
+            Buckets buckets,
+            BlobWriter writer,
+            ObjectReads reads,
+            AccessControls access) {
         this.metadata = metadata;
         this.queue = queue;
         this.clock = clock;
@@ -99,9 +98,18 @@ public final class MultipartService {
         buckets.require(write.bucket());
         access.checkAclWrite(write.bucket(), write.grants());
         String type = checksumType(algorithm, checksumType);
-        UploadRecord upload = new UploadRecord(write.bucket(), write.key(), newUploadId(), now(), write.contentType(),
-                new LinkedHashMap<>(write.userMetadata()), new LinkedHashMap<>(write.headers()),
-                algorithm == null ? null : algorithm.name(), type, Map.copyOf(write.tags()), write.grants());
+        UploadRecord upload = new UploadRecord(
+                write.bucket(),
+                write.key(),
+                newUploadId(),
+                now(),
+                write.contentType(),
+                new LinkedHashMap<>(write.userMetadata()),
+                new LinkedHashMap<>(write.headers()),
+                algorithm == null ? null : algorithm.name(),
+                type,
+                Map.copyOf(write.tags()),
+                write.grants());
         metadata.write(tx -> {
             if (tx.bucket(write.bucket()).isEmpty()) {
                 throw NotFound.bucket(write.bucket());
@@ -115,24 +123,29 @@ public final class MultipartService {
     private static String checksumType(ChecksumAlgorithm algorithm, String requested) {
         String type = requested == null ? null : requested.trim().toUpperCase(Locale.ROOT);
         if (type != null && !type.equals(COMPOSITE) && !type.equals(FULL_OBJECT)) {
-            throw new StorageException(ErrorCode.InvalidRequest, "Value for x-amz-checksum-type header is invalid: " + requested
-                    + " (COMPOSITE or FULL_OBJECT)");
+            throw new StorageException(
+                    ErrorCode.InvalidRequest,
+                    "Value for x-amz-checksum-type header is invalid: " + requested + " (COMPOSITE or FULL_OBJECT)");
         }
         if (algorithm == null) {
             if (type != null) {
-                throw new StorageException(ErrorCode.InvalidRequest, "The x-amz-checksum-type header can only be used with the "
-                        + "x-amz-checksum-algorithm header.");
+                throw new StorageException(
+                        ErrorCode.InvalidRequest,
+                        "The x-amz-checksum-type header can only be used with the "
+                                + "x-amz-checksum-algorithm header.");
             }
             return null;
         }
-        boolean crc = algorithm == ChecksumAlgorithm.CRC32 || algorithm == ChecksumAlgorithm.CRC32C
+        boolean crc = algorithm == ChecksumAlgorithm.CRC32
+                || algorithm == ChecksumAlgorithm.CRC32C
                 || algorithm == ChecksumAlgorithm.CRC64NVME;
         if (type == null) {
             return algorithm == ChecksumAlgorithm.CRC64NVME ? FULL_OBJECT : COMPOSITE;
         }
         if (type.equals(FULL_OBJECT) && !crc || type.equals(COMPOSITE) && algorithm == ChecksumAlgorithm.CRC64NVME) {
-            throw new StorageException(ErrorCode.InvalidRequest, "The " + type + " checksum type cannot be used with the "
-                    + algorithm + " checksum algorithm.");
+            throw new StorageException(
+                    ErrorCode.InvalidRequest,
+                    "The " + type + " checksum type cannot be used with the " + algorithm + " checksum algorithm.");
         }
         return type;
     }
@@ -162,7 +175,8 @@ public final class MultipartService {
     }
 
     /** Stores one part (UploadPart): the body through the upload flow, then the part row; replaces an earlier part. */
-    public PartRecord uploadPart(String bucket, String key, String uploadId, int partNumber, ObjectWrite write, InputStream body) {
+    public PartRecord uploadPart(
+            String bucket, String key, String uploadId, int partNumber, ObjectWrite write, InputStream body) {
         checkPartNumber(partNumber);
         long started = partStarts.incrementAndGet();
         UploadRecord upload = upload(bucket, key, uploadId);
@@ -174,19 +188,20 @@ public final class MultipartService {
     }
 
     /** UploadPartCopy: {@code length} bytes of {@code source} from {@code offset} become a part. */
-    public PartRecord copyPart(String bucket, String key, String uploadId, int partNumber, ObjectRecord source,
-                               long offset, long length) {
+    public PartRecord copyPart(
+            String bucket, String key, String uploadId, int partNumber, ObjectRecord source, long offset, long length) {
         checkPartNumber(partNumber);
         long started = partStarts.incrementAndGet();
         UploadRecord upload = upload(bucket, key, uploadId);
         queue.awaitRoom();
-        ObjectWrite write = new ObjectWrite(bucket, key, null, Map.of(), Map.of(), null, null, Map.of(),
-                Set.of(), Map::of, length);
+        ObjectWrite write =
+                new ObjectWrite(bucket, key, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, length);
         StoredBlob stored;
         try (InputStream in = reads.read(source, offset, length)) {
             stored = writer.store(withAlgorithm(write, upload), in, null);
         } catch (IOException e) {
-            throw new StorageException(ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
         }
         return recordPart(upload, partNumber, stored, started);
     }
@@ -196,8 +211,15 @@ public final class MultipartService {
      * one's blob goes, as a replaced part's does. Either way the client gets this part's ETag, as S3 answers it.
      */
     private PartRecord recordPart(UploadRecord upload, int partNumber, StoredBlob stored, long started) {
-        PartRecord part = new PartRecord(upload.uploadId(), partNumber, stored.blobId(), stored.size(), stored.md5Hex(),
-                now(), stored.checksums(), started);
+        PartRecord part = new PartRecord(
+                upload.uploadId(),
+                partNumber,
+                stored.blobId(),
+                stored.size(),
+                stored.md5Hex(),
+                now(),
+                stored.checksums(),
+                started);
         try {
             metadata.write(tx -> {
                 if (tx.upload(upload.uploadId()).isEmpty()) {
@@ -221,14 +243,26 @@ public final class MultipartService {
         }
         Set<ChecksumAlgorithm> algorithms = new LinkedHashSet<>(w.checksumAlgorithms());
         algorithms.add(ChecksumAlgorithm.valueOf(upload.checksumAlgorithm()));
-        return new ObjectWrite(w.bucket(), w.key(), w.contentType(), w.userMetadata(), w.headers(), w.contentMd5(),
-                w.contentSha256(), w.checksums(), algorithms, w.trailers(), w.declaredLength());
+        return new ObjectWrite(
+                w.bucket(),
+                w.key(),
+                w.contentType(),
+                w.userMetadata(),
+                w.headers(),
+                w.contentMd5(),
+                w.contentSha256(),
+                w.checksums(),
+                algorithms,
+                w.trailers(),
+                w.declaredLength());
     }
 
     private static void checkPartNumber(int partNumber) {
         if (partNumber < 1 || partNumber > MAX_PART_NUMBER) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Part number must be an integer between 1 and "
-                    + MAX_PART_NUMBER + ", inclusive").with("ArgumentName", "partNumber")
+            throw new StorageException(
+                            ErrorCode.InvalidArgument,
+                            "Part number must be an integer between 1 and " + MAX_PART_NUMBER + ", inclusive")
+                    .with("ArgumentName", "partNumber")
                     .with("ArgumentValue", Integer.toString(partNumber));
         }
     }
@@ -276,8 +310,12 @@ public final class MultipartService {
      *
      * @param fullObjectChecksums whole-object checksums the client sent with the request (headers), checked
      */
-    public ObjectRecord complete(String bucket, String key, String uploadId, List<RequestedPart> requested,
-                                 Map<ChecksumAlgorithm, String> fullObjectChecksums) {
+    public ObjectRecord complete(
+            String bucket,
+            String key,
+            String uploadId,
+            List<RequestedPart> requested,
+            Map<ChecksumAlgorithm, String> fullObjectChecksums) {
         return complete(bucket, key, uploadId, requested, fullObjectChecksums, WriteCondition.NONE);
     }
 
@@ -287,8 +325,13 @@ public final class MultipartService {
      * upload as it was. A retry of a Complete that succeeded answers its object before any condition is looked at:
      * the object the condition would now see is the one that Complete made.
      */
-    public ObjectRecord complete(String bucket, String key, String uploadId, List<RequestedPart> requested,
-                                 Map<ChecksumAlgorithm, String> fullObjectChecksums, WriteCondition condition) {
+    public ObjectRecord complete(
+            String bucket,
+            String key,
+            String uploadId,
+            List<RequestedPart> requested,
+            Map<ChecksumAlgorithm, String> fullObjectChecksums,
+            WriteCondition condition) {
         Optional<UploadRecord> inProgress = inProgress(bucket, key, uploadId);
         if (inProgress.isEmpty()) {
             return (uploadId == null ? Optional.<ObjectRecord>empty() : metadata.completedUpload(bucket, key, uploadId))
@@ -299,13 +342,27 @@ public final class MultipartService {
             condition.checkBefore(bucket, key, metadata.object(bucket, key));
         }
         if (requested.isEmpty()) {
-            throw new StorageException(ErrorCode.MalformedXML, "The XML you provided was not well-formed or did not validate "
-                    + "against our published schema: CompleteMultipartUpload lists no Part");
+            throw new StorageException(
+                    ErrorCode.MalformedXML,
+                    "The XML you provided was not well-formed or did not validate "
+                            + "against our published schema: CompleteMultipartUpload lists no Part");
         }
-        PartAssembly.Assembled assembled = assembly.assemble(upload, assembly.check(upload, requested), fullObjectChecksums);
-        ObjectRecord record = new ObjectRecord(bucket, key, assembled.blobId(), assembled.size(), assembled.etag(),
-                upload.contentType(), now(), new LinkedHashMap<>(upload.userMetadata()), new LinkedHashMap<>(upload.headers()),
-                assembled.checksums(), upload.tags(), null, upload.grants());
+        PartAssembly.Assembled assembled =
+                assembly.assemble(upload, assembly.check(upload, requested), fullObjectChecksums);
+        ObjectRecord record = new ObjectRecord(
+                bucket,
+                key,
+                assembled.blobId(),
+                assembled.size(),
+                assembled.etag(),
+                upload.contentType(),
+                now(),
+                new LinkedHashMap<>(upload.userMetadata()),
+                new LinkedHashMap<>(upload.headers()),
+                assembled.checksums(),
+                upload.tags(),
+                null,
+                upload.grants());
         MultipartLayout layout = assembled.layout();
         queue.awaitRoom();
         ObjectRecord committed;
@@ -322,22 +379,30 @@ public final class MultipartService {
                     // a part uploaded again with the same bytes (a retry) while assembling changes nothing
                     PartRecord current = now.get(p.partNumber());
                     if (current == null || !current.etag().equals(p.etag()) || current.size() != p.size()) {
-                        throw new StorageException(ErrorCode.InvalidPart, "part " + p.partNumber() + " was uploaded again with "
-                                + "other content while the upload was being completed; complete it again").with("UploadId", uploadId);
+                        throw new StorageException(
+                                        ErrorCode.InvalidPart,
+                                        "part " + p.partNumber() + " was uploaded again with "
+                                                + "other content while the upload was being completed; complete it again")
+                                .with("UploadId", uploadId);
                     }
                 }
                 if (condition.any()) {
                     condition.checkCommitting(bucket, key, tx.object(bucket, key));
                 }
-                ObjectRecord version = b.versioning() == null ? record
+                ObjectRecord version = b.versioning() == null
+                        ? record
                         : record.withVersionId(VersionedWrites.versionIdFor(b.versioning()));
                 Optional<ObjectRecord> replaced = VersionedWrites.putCurrent(tx, version, b.versioning());
                 if (buckets.hasObjectLock(bucket)) {
-                    ObjectLocks.onWrite(tx, bucket, version, null, version.lastModified()); // the bucket's default retention
+                    ObjectLocks.onWrite(
+                            tx, bucket, version, null, version.lastModified()); // the bucket's default retention
                 }
                 tx.putMultipartLayout(bucket, key, layout);
                 DeleteBlobs.enqueue(tx, tx.deleteUpload(uploadId));
-                tx.adjustBucketStats(bucket, replaced.isPresent() ? 0 : 1, record.size() - replaced.map(ObjectRecord::size).orElse(0L));
+                tx.adjustBucketStats(
+                        bucket,
+                        replaced.isPresent() ? 0 : 1,
+                        record.size() - replaced.map(ObjectRecord::size).orElse(0L));
                 UploadCompleted.enqueue(tx, record, b.createdAt());
                 if (assembled.underReplicated()) {
                     // as for a PUT: the nodes that missed the object get it when they return
@@ -361,7 +426,10 @@ public final class MultipartService {
     }
 
     static StorageException noSuchUpload(String uploadId) {
-        return new StorageException(ErrorCode.NoSuchUpload, "The specified upload does not exist. The upload ID may be invalid, "
-                + "or the upload may have been aborted or completed.").with("UploadId", uploadId);
+        return new StorageException(
+                        ErrorCode.NoSuchUpload,
+                        "The specified upload does not exist. The upload ID may be invalid, "
+                                + "or the upload may have been aborted or completed.")
+                .with("UploadId", uploadId);
     }
 }

@@ -5,8 +5,7 @@ import dev.mockstorage.internal.error.StorageException;
 
 /** The errors of a bucket or key that is not there, as S3 words them. */
 final class NotFound {
-    private NotFound() {
-    }
+    private NotFound() {}
 
     static StorageException bucket(String bucket) {
         return new StorageException(ErrorCode.NoSuchBucket, "The specified bucket does not exist: " + bucket, bucket)
@@ -14,8 +13,12 @@ final class NotFound {
     }
 
     static StorageException version(String bucket, String key, String versionId) {
-        return new StorageException(ErrorCode.NoSuchVersion, "The specified version does not exist: " + versionId + " of "
-                + bucket + "/" + key, bucket + "/" + key).with("Key", key).with("VersionId", versionId);
+        return new StorageException(
+                        ErrorCode.NoSuchVersion,
+                        "The specified version does not exist: " + versionId + " of " + bucket + "/" + key,
+                        bucket + "/" + key)
+                .with("Key", key)
+                .with("VersionId", versionId);
     }
 
     static StorageException key(String bucket, String key) {

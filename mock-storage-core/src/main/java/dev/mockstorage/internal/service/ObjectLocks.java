@@ -8,7 +8,6 @@ import dev.mockstorage.internal.metadata.ObjectLock;
 import dev.mockstorage.internal.metadata.ObjectLockConfig;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.Tx;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +42,11 @@ public final class ObjectLocks {
     public ObjectLockConfig configuration(String bucket) {
         return metadata.objectLockConfig(bucket).orElseThrow(() -> {
             buckets.require(bucket);
-            return new StorageException(ErrorCode.ObjectLockConfigurationNotFoundError,
-                    "Object Lock configuration does not exist for this bucket: " + bucket, bucket).with("BucketName", bucket);
+            return new StorageException(
+                            ErrorCode.ObjectLockConfigurationNotFoundError,
+                            "Object Lock configuration does not exist for this bucket: " + bucket,
+                            bucket)
+                    .with("BucketName", bucket);
         });
     }
 
@@ -57,8 +59,10 @@ public final class ObjectLocks {
         metadata.write(tx -> {
             BucketRecord b = tx.bucket(bucket).orElseThrow(() -> NotFound.bucket(bucket));
             if (!BucketRecord.ENABLED.equals(b.versioning())) {
-                throw new StorageException(ErrorCode.InvalidBucketState,
-                        "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", bucket);
+                throw new StorageException(
+                        ErrorCode.InvalidBucketState,
+                        "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration",
+                        bucket);
             }
             tx.setObjectLockConfig(bucket, config);
             return null;
@@ -79,7 +83,8 @@ public final class ObjectLocks {
         }
         Integer n = c.defaultDays() != null ? c.defaultDays() : c.defaultYears();
         if (n <= 0) {
-            throw new StorageException(ErrorCode.InvalidArgument, "Default retention period must be a positive integer value");
+            throw new StorageException(
+                    ErrorCode.InvalidArgument, "Default retention period must be a positive integer value");
         }
     }
 
@@ -116,7 +121,8 @@ public final class ObjectLocks {
      *
      * @return the version id as S3 writes it
      */
-    public String setRetention(String bucket, String key, String versionId, String mode, Instant retainUntil, boolean bypassGovernance) {
+    public String setRetention(
+            String bucket, String key, String versionId, String mode, Instant retainUntil, boolean bypassGovernance) {
         Instant now = clock.instant();
         if (mode != null) {
             mode(mode);
@@ -135,12 +141,20 @@ public final class ObjectLocks {
             ObjectLock old = tx.objectLock(bucket, key, id).orElse(new ObjectLock(null, null, null));
             if (old.mode() != null && old.retainUntil().isAfter(now)) {
                 boolean extends_ = mode != null && mode.equals(old.mode()) && !retainUntil.isBefore(old.retainUntil());
-                boolean stricter = COMPLIANCE.equals(mode) && GOVERNANCE.equals(old.mode()) && !retainUntil.isBefore(old.retainUntil());
+                boolean stricter = COMPLIANCE.equals(mode)
+                        && GOVERNANCE.equals(old.mode())
+                        && !retainUntil.isBefore(old.retainUntil());
                 if (!extends_ && !stricter && (COMPLIANCE.equals(old.mode()) || !bypassGovernance)) {
-                    throw new StorageException(ErrorCode.AccessDenied, "Access Denied because object protected by object lock: "
-                            + old.mode() + " retention until " + old.retainUntil() + " of " + bucket + "/" + key + " cannot be "
-                            + (mode == null ? "removed" : "shortened or changed") + (COMPLIANCE.equals(old.mode()) ? ""
-                            : " without x-amz-bypass-governance-retention"), bucket + "/" + key);
+                    throw new StorageException(
+                            ErrorCode.AccessDenied,
+                            "Access Denied because object protected by object lock: "
+                                    + old.mode() + " retention until " + old.retainUntil() + " of " + bucket + "/" + key
+                                    + " cannot be "
+                                    + (mode == null ? "removed" : "shortened or changed")
+                                    + (COMPLIANCE.equals(old.mode())
+                                            ? ""
+                                            : " without x-amz-bypass-governance-retention"),
+                            bucket + "/" + key);
                 }
             }
             tx.setObjectLock(bucket, key, id, new ObjectLock(mode, mode == null ? null : retainUntil, old.legalHold()));
@@ -198,7 +212,8 @@ public final class ObjectLocks {
         ObjectLockConfig c = config.get();
         if (mode == null && c.defaultMode() != null) {
             mode = c.defaultMode();
-            until = c.defaultDays() != null ? now.plus(Duration.ofDays(c.defaultDays()))
+            until = c.defaultDays() != null
+                    ? now.plus(Duration.ofDays(c.defaultDays()))
                     : now.atOffset(ZoneOffset.UTC).plusYears(c.defaultYears()).toInstant();
         }
         ObjectLock lock = new ObjectLock(mode, until, requested == null ? null : requested.legalHold());
@@ -213,7 +228,8 @@ public final class ObjectLocks {
             return;
         }
         if ((requested.mode() == null) != (requested.retainUntil() == null)) {
-            throw new StorageException(ErrorCode.InvalidArgument,
+            throw new StorageException(
+                    ErrorCode.InvalidArgument,
                     "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied");
         }
         if (requested.mode() != null) {
@@ -227,15 +243,18 @@ public final class ObjectLocks {
     /** True when the version is under a legal hold or a retention that has not ended at {@code now}. */
     static boolean protects(Tx tx, String bucket, String key, String versionId, Instant now) {
         Optional<ObjectLock> lock = tx.objectLock(bucket, key, versionId);
-        return lock.isPresent() && (Boolean.TRUE.equals(lock.get().legalHold())
-                || (lock.get().mode() != null && lock.get().retainUntil().isAfter(now)));
+        return lock.isPresent()
+                && (Boolean.TRUE.equals(lock.get().legalHold())
+                        || (lock.get().mode() != null
+                                && lock.get().retainUntil().isAfter(now)));
     }
 
     /**
      * Before a version is deleted by id: {@code AccessDenied} while it is protected (a governance retention gives
      * way to {@code bypassGovernance}); otherwise its lock row goes with it.
      */
-    static void releaseForDelete(Tx tx, String bucket, String key, String versionId, Instant now, boolean bypassGovernance) {
+    static void releaseForDelete(
+            Tx tx, String bucket, String key, String versionId, Instant now, boolean bypassGovernance) {
         Optional<ObjectLock> lock = tx.objectLock(bucket, key, versionId);
         if (lock.isEmpty()) {
             return;
@@ -243,9 +262,14 @@ public final class ObjectLocks {
         ObjectLock l = lock.get();
         boolean retained = l.mode() != null && l.retainUntil().isAfter(now);
         if (Boolean.TRUE.equals(l.legalHold()) || (retained && (COMPLIANCE.equals(l.mode()) || !bypassGovernance))) {
-            throw new StorageException(ErrorCode.AccessDenied, "Access Denied because object protected by object lock: "
-                    + (Boolean.TRUE.equals(l.legalHold()) ? "a legal hold" : l.mode() + " retention until " + l.retainUntil())
-                    + " on version " + versionId + " of " + bucket + "/" + key, bucket + "/" + key);
+            throw new StorageException(
+                    ErrorCode.AccessDenied,
+                    "Access Denied because object protected by object lock: "
+                            + (Boolean.TRUE.equals(l.legalHold())
+                                    ? "a legal hold"
+                                    : l.mode() + " retention until " + l.retainUntil())
+                            + " on version " + versionId + " of " + bucket + "/" + key,
+                    bucket + "/" + key);
         }
         tx.setObjectLock(bucket, key, versionId, null);
     }
@@ -258,16 +282,20 @@ public final class ObjectLocks {
     }
 
     static StorageException missingConfiguration(String bucket) {
-        return new StorageException(ErrorCode.InvalidRequest, "Bucket is missing Object Lock Configuration: " + bucket, bucket);
+        return new StorageException(
+                ErrorCode.InvalidRequest, "Bucket is missing Object Lock Configuration: " + bucket, bucket);
     }
 
     private static StorageException noLock(String bucket, String key) {
-        return new StorageException(ErrorCode.NoSuchObjectLockConfiguration,
-                "The specified object does not have a ObjectLock configuration: " + bucket + "/" + key, bucket + "/" + key);
+        return new StorageException(
+                ErrorCode.NoSuchObjectLockConfiguration,
+                "The specified object does not have a ObjectLock configuration: " + bucket + "/" + key,
+                bucket + "/" + key);
     }
 
     private static StorageException malformed(String what) {
-        return new StorageException(ErrorCode.MalformedXML,
+        return new StorageException(
+                ErrorCode.MalformedXML,
                 "The XML you provided was not well-formed or did not validate against our published schema: " + what);
     }
 }

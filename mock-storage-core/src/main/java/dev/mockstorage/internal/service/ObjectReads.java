@@ -10,7 +10,6 @@ import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobReader;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.DamagedBlobException;
-
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,9 +61,13 @@ public final class ObjectReads {
         if (found.isPresent()) {
             Set<String> marked = damaged;
             if (!marked.isEmpty() && marked.contains(found.get().blobId())) {
-                throw new StorageException(ErrorCode.InternalError, "the object " + bucket + "/" + key + " is damaged: the"
-                        + " consistency check found no intact copy on any storage node (blob " + found.get().blobId()
-                        + "); PUT it again", bucket + "/" + key);
+                throw new StorageException(
+                        ErrorCode.InternalError,
+                        "the object " + bucket + "/" + key + " is damaged: the"
+                                + " consistency check found no intact copy on any storage node (blob "
+                                + found.get().blobId()
+                                + "); PUT it again",
+                        bucket + "/" + key);
             }
             return found;
         }
@@ -72,7 +75,8 @@ public final class ObjectReads {
         if (b.versioning() != null) {
             Optional<ObjectVersion> latest = metadata.latestVersion(bucket, key);
             if (latest.isPresent() && latest.get().deleteMarker()) {
-                throw NotFound.key(bucket, key).withHeader("x-amz-delete-marker", "true")
+                throw NotFound.key(bucket, key)
+                        .withHeader("x-amz-delete-marker", "true")
                         .withHeader("x-amz-version-id", latest.get().versionId());
             }
         }
@@ -109,9 +113,12 @@ public final class ObjectReads {
         String md5 = ContentMd5.expected(metadata, object);
         Optional<BlobReader> reader = blobs.find(object.blobId(), object.size(), md5);
         if (reader.isEmpty()) {
-            throw new BlobGoneException("no storage node holds an intact copy of "
-                    + object.bucket() + "/" + object.key() + " (blob " + object.blobId() + ")",
-                    object.bucket() + "/" + object.key(), object.blobId(), null);
+            throw new BlobGoneException(
+                    "no storage node holds an intact copy of " + object.bucket() + "/" + object.key() + " (blob "
+                            + object.blobId() + ")",
+                    object.bucket() + "/" + object.key(),
+                    object.blobId(),
+                    null);
         }
         if (!reader.get().missingOn().isEmpty()) {
             requestRepair(object, reader.get().missingOn());
@@ -121,11 +128,19 @@ public final class ObjectReads {
             in = reader.get().open(offset, length);
         } catch (NoSuchFileException e) {
             // overwritten and cleaned up between lookup and open: never wrong bytes; the caller looks again
-            throw new BlobGoneException("the object " + object.bucket() + "/" + object.key()
-                    + " changed while it was being read; try again", object.bucket() + "/" + object.key(), object.blobId(), e);
+            throw new BlobGoneException(
+                    "the object " + object.bucket() + "/" + object.key()
+                            + " changed while it was being read; try again",
+                    object.bucket() + "/" + object.key(),
+                    object.blobId(),
+                    e);
         } catch (IOException e) {
-            throw new StorageException(ErrorCode.InternalError, "could not read blob " + object.blobId()
-                    + " from node " + reader.get().nodeId() + ": " + e.getMessage(), object.bucket() + "/" + object.key(), e);
+            throw new StorageException(
+                    ErrorCode.InternalError,
+                    "could not read blob " + object.blobId() + " from node "
+                            + reader.get().nodeId() + ": " + e.getMessage(),
+                    object.bucket() + "/" + object.key(),
+                    e);
         }
         return new FilterInputStream(in) {
             @Override
@@ -158,8 +173,13 @@ public final class ObjectReads {
                 return;
             }
             if (metadata.write(tx -> RepairBlob.enqueueOnce(tx, object))) {
-                LOG.log(Level.INFO, "blob {0} of {1}/{2} is missing or damaged on {3}: repair queued",
-                        object.blobId(), object.bucket(), object.key(), damagedOn);
+                LOG.log(
+                        Level.INFO,
+                        "blob {0} of {1}/{2} is missing or damaged on {3}: repair queued",
+                        object.blobId(),
+                        object.bucket(),
+                        object.key(),
+                        damagedOn);
                 queue.wakeUp();
             }
         } catch (RuntimeException e) {

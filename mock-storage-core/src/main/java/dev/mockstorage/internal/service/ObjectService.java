@@ -26,7 +26,8 @@ public final class ObjectService {
     private final Lifecycle lifecycle;
     private final ObjectLocks objectLocks;
 
-    public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, ServerClock clock, boolean autoCreateBuckets) {
+    public ObjectService(
+            MetadataStore metadata, BlobStore blobs, TaskQueue queue, ServerClock clock, boolean autoCreateBuckets) {
         this(metadata, blobs, queue, clock, autoCreateBuckets, null);
     }
 
@@ -34,8 +35,13 @@ public final class ObjectService {
      * @param clock      the server's clock: every time the flows store or decide by
      * @param thirdParty where a GET/HEAD of a missing key reads through from, or null for none
      */
-    public ObjectService(MetadataStore metadata, BlobStore blobs, TaskQueue queue, ServerClock clock, boolean autoCreateBuckets,
-                         ThirdPartySource thirdParty) {
+    public ObjectService(
+            MetadataStore metadata,
+            BlobStore blobs,
+            TaskQueue queue,
+            ServerClock clock,
+            boolean autoCreateBuckets,
+            ThirdPartySource thirdParty) {
         BlobWriter writer = new BlobWriter(blobs);
         this.buckets = new Buckets(metadata, queue, clock);
         this.settings = new BucketSettings(metadata, buckets);

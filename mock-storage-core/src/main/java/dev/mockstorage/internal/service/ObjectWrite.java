@@ -3,7 +3,6 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
 import dev.mockstorage.internal.metadata.Grant;
 import dev.mockstorage.internal.metadata.ObjectLock;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,27 +27,78 @@ import java.util.function.Supplier;
  * @param lock               the retention and legal hold asked for ({@code x-amz-object-lock-*}), or null: the bucket's
  *                           default retention, if it has one
  */
-public record ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
-                          Map<String, String> headers, String contentMd5, String contentSha256,
-                          Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
-                          Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags,
-                          List<Grant> grants, ObjectLock lock) {
+public record ObjectWrite(
+        String bucket,
+        String key,
+        String contentType,
+        Map<String, String> userMetadata,
+        Map<String, String> headers,
+        String contentMd5,
+        String contentSha256,
+        Map<ChecksumAlgorithm, String> checksums,
+        Set<ChecksumAlgorithm> checksumAlgorithms,
+        Supplier<Map<String, String>> trailers,
+        long declaredLength,
+        Map<String, String> tags,
+        List<Grant> grants,
+        ObjectLock lock) {
     /** A write without an ACL or a lock of its own. */
-    public ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
-                       Map<String, String> headers, String contentMd5, String contentSha256,
-                       Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
-                       Supplier<Map<String, String>> trailers, long declaredLength, Map<String, String> tags) {
-        this(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums, checksumAlgorithms,
-                trailers, declaredLength, tags, null, null);
+    public ObjectWrite(
+            String bucket,
+            String key,
+            String contentType,
+            Map<String, String> userMetadata,
+            Map<String, String> headers,
+            String contentMd5,
+            String contentSha256,
+            Map<ChecksumAlgorithm, String> checksums,
+            Set<ChecksumAlgorithm> checksumAlgorithms,
+            Supplier<Map<String, String>> trailers,
+            long declaredLength,
+            Map<String, String> tags) {
+        this(
+                bucket,
+                key,
+                contentType,
+                userMetadata,
+                headers,
+                contentMd5,
+                contentSha256,
+                checksums,
+                checksumAlgorithms,
+                trailers,
+                declaredLength,
+                tags,
+                null,
+                null);
     }
 
     /** A write without tags. */
-    public ObjectWrite(String bucket, String key, String contentType, Map<String, String> userMetadata,
-                       Map<String, String> headers, String contentMd5, String contentSha256,
-                       Map<ChecksumAlgorithm, String> checksums, Set<ChecksumAlgorithm> checksumAlgorithms,
-                       Supplier<Map<String, String>> trailers, long declaredLength) {
-        this(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums, checksumAlgorithms,
-                trailers, declaredLength, Map.of());
+    public ObjectWrite(
+            String bucket,
+            String key,
+            String contentType,
+            Map<String, String> userMetadata,
+            Map<String, String> headers,
+            String contentMd5,
+            String contentSha256,
+            Map<ChecksumAlgorithm, String> checksums,
+            Set<ChecksumAlgorithm> checksumAlgorithms,
+            Supplier<Map<String, String>> trailers,
+            long declaredLength) {
+        this(
+                bucket,
+                key,
+                contentType,
+                userMetadata,
+                headers,
+                contentMd5,
+                contentSha256,
+                checksums,
+                checksumAlgorithms,
+                trailers,
+                declaredLength,
+                Map.of());
     }
 
     /** Never null. */
@@ -58,13 +108,39 @@ public record ObjectWrite(String bucket, String key, String contentType, Map<Str
 
     /** This write with an ACL of its own (null: none). */
     public ObjectWrite withGrants(List<Grant> newGrants) {
-        return new ObjectWrite(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums,
-                checksumAlgorithms, trailers, declaredLength, tags, newGrants, lock);
+        return new ObjectWrite(
+                bucket,
+                key,
+                contentType,
+                userMetadata,
+                headers,
+                contentMd5,
+                contentSha256,
+                checksums,
+                checksumAlgorithms,
+                trailers,
+                declaredLength,
+                tags,
+                newGrants,
+                lock);
     }
 
     /** This write asking for {@code newLock} (null: none of its own). */
     public ObjectWrite withLock(ObjectLock newLock) {
-        return new ObjectWrite(bucket, key, contentType, userMetadata, headers, contentMd5, contentSha256, checksums,
-                checksumAlgorithms, trailers, declaredLength, tags, grants, newLock);
+        return new ObjectWrite(
+                bucket,
+                key,
+                contentType,
+                userMetadata,
+                headers,
+                contentMd5,
+                contentSha256,
+                checksums,
+                checksumAlgorithms,
+                trailers,
+                declaredLength,
+                tags,
+                grants,
+                newLock);
     }
 }

@@ -7,7 +7,6 @@ import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.service.BlobWriter.StoredBlob;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -35,8 +34,15 @@ public final class ObjectWrites {
     private final ObjectReads reads;
     private final AccessControls access;
 
-    ObjectWrites(MetadataStore metadata, TaskQueue queue, Clock clock, boolean autoCreateBuckets, Buckets buckets,
-                 BlobWriter writer, ObjectReads reads, AccessControls access) {
+    ObjectWrites(
+            MetadataStore metadata,
+            TaskQueue queue,
+            Clock clock,
+            boolean autoCreateBuckets,
+            Buckets buckets,
+            BlobWriter writer,
+            ObjectReads reads,
+            AccessControls access) {
         this.metadata = metadata;
         this.queue = queue;
         this.clock = clock;
@@ -83,9 +89,20 @@ public final class ObjectWrites {
         StoredBlob stored = writer.store(write, body, expectedMd5);
         String blobId = stored.blobId();
         boolean underReplicated = stored.underReplicated();
-        ObjectRecord record = new ObjectRecord(write.bucket(), write.key(), blobId, stored.size(), stored.md5Hex(),
-                write.contentType(), now(), new LinkedHashMap<>(write.userMetadata()),
-                new LinkedHashMap<>(write.headers()), stored.checksums(), write.tags(), null, write.grants());
+        ObjectRecord record = new ObjectRecord(
+                write.bucket(),
+                write.key(),
+                blobId,
+                stored.size(),
+                stored.md5Hex(),
+                write.contentType(),
+                now(),
+                new LinkedHashMap<>(write.userMetadata()),
+                new LinkedHashMap<>(write.headers()),
+                stored.checksums(),
+                write.tags(),
+                null,
+                write.grants());
         ObjectRecord committed;
         try {
             committed = metadata.write(tx -> {
@@ -105,12 +122,15 @@ public final class ObjectWrites {
                 if (condition.any()) {
                     condition.checkCommitting(write.bucket(), write.key(), tx.object(write.bucket(), write.key()));
                 }
-                ObjectRecord version = versioning == null ? record : record.withVersionId(VersionedWrites.versionIdFor(versioning));
+                ObjectRecord version =
+                        versioning == null ? record : record.withVersionId(VersionedWrites.versionIdFor(versioning));
                 Optional<ObjectRecord> previous = VersionedWrites.putCurrent(tx, version, versioning);
                 if (write.lock() != null || buckets.hasObjectLock(write.bucket())) {
                     ObjectLocks.onWrite(tx, write.bucket(), version, write.lock(), record.lastModified());
                 }
-                tx.adjustBucketStats(record.bucket(), previous.isPresent() ? 0 : 1,
+                tx.adjustBucketStats(
+                        record.bucket(),
+                        previous.isPresent() ? 0 : 1,
                         record.size() - previous.map(ObjectRecord::size).orElse(0L));
                 UploadCompleted.enqueue(tx, record, bucketCreated);
                 if (underReplicated) {
@@ -148,7 +168,8 @@ public final class ObjectWrites {
         try (InputStream in = reads.read(source, 0, source.size())) {
             return put(target, in, condition);
         } catch (IOException e) {
-            throw new StorageException(ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
+            throw new StorageException(
+                    ErrorCode.InternalError, "could not read the copy source: " + e.getMessage(), null, e);
         }
     }
 

@@ -12,7 +12,8 @@ final class PayloadFields {
         this.payload = payload;
         this.fields = payload == null ? new String[0] : payload.split(" ", count);
         if (fields.length != count) {
-            throw new IllegalArgumentException("malformed " + kind + " payload (" + count + " fields expected): " + payload);
+            throw new IllegalArgumentException(
+                    "malformed " + kind + " payload (" + count + " fields expected): " + payload);
         }
     }
 

@@ -5,7 +5,6 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.thirdparty.ReadThroughPolicy;
 import dev.mockstorage.internal.thirdparty.UpstreamObject;
 import dev.mockstorage.stats.ServerStats;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -95,7 +94,17 @@ public final class ReadThrough {
 
     /** The upstream's metadata as a write; its Content-Length is the declared length, so a short body stores nothing. */
     private static ObjectWrite write(String bucket, String key, UpstreamObject upstream) {
-        return new ObjectWrite(bucket, key, upstream.contentType(), upstream.userMetadata(), upstream.headers(),
-                upstream.contentMd5(), null, Map.of(), Set.of(), Map::of, upstream.declaredLength());
+        return new ObjectWrite(
+                bucket,
+                key,
+                upstream.contentType(),
+                upstream.userMetadata(),
+                upstream.headers(),
+                upstream.contentMd5(),
+                null,
+                Map.of(),
+                Set.of(),
+                Map::of,
+                upstream.declaredLength());
     }
 }

@@ -7,7 +7,6 @@ import dev.mockstorage.internal.queue.TaskHandlers;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.NodeState;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;

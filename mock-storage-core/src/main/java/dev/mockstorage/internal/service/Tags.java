@@ -2,7 +2,6 @@ package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,15 +21,15 @@ public final class Tags {
     /** Longest value, in characters. */
     public static final int MAX_VALUE_LENGTH = 256;
 
-    private Tags() {
-    }
+    private Tags() {}
 
     /** Checks a list of (key, value) pairs as sent, for an object; returns them as an ordered map. */
     public static Map<String, String> fromPairs(List<String[]> pairs, boolean bucket) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (String[] p : pairs) {
             if (tags.put(p[0], p[1]) != null) {
-                throw new StorageException(ErrorCode.InvalidTag, "Cannot provide multiple Tags with the same key: '" + p[0] + "'");
+                throw new StorageException(
+                        ErrorCode.InvalidTag, "Cannot provide multiple Tags with the same key: '" + p[0] + "'");
             }
         }
         return bucket ? validateBucket(tags) : validate(tags);
@@ -54,18 +53,24 @@ public final class Tags {
             String key = t.getKey();
             String value = t.getValue() == null ? "" : t.getValue();
             if (key == null || key.isEmpty()) {
-                throw new StorageException(ErrorCode.InvalidTag, "The TagKey you have provided is invalid: it is empty");
+                throw new StorageException(
+                        ErrorCode.InvalidTag, "The TagKey you have provided is invalid: it is empty");
             }
             if (key.codePointCount(0, key.length()) > MAX_KEY_LENGTH) {
-                throw new StorageException(ErrorCode.InvalidTag, "The TagKey you have provided is too long, max "
-                        + MAX_KEY_LENGTH + " characters: '" + key + "'");
+                throw new StorageException(
+                        ErrorCode.InvalidTag,
+                        "The TagKey you have provided is too long, max " + MAX_KEY_LENGTH + " characters: '" + key
+                                + "'");
             }
             if (value.codePointCount(0, value.length()) > MAX_VALUE_LENGTH) {
-                throw new StorageException(ErrorCode.InvalidTag, "The TagValue you have provided is too long, max "
-                        + MAX_VALUE_LENGTH + " characters, for the key '" + key + "'");
+                throw new StorageException(
+                        ErrorCode.InvalidTag,
+                        "The TagValue you have provided is too long, max " + MAX_VALUE_LENGTH
+                                + " characters, for the key '" + key + "'");
             }
             if (key.startsWith("aws:")) {
-                throw new StorageException(ErrorCode.InvalidTag, "Your TagKey cannot be prefixed with aws: '" + key + "'");
+                throw new StorageException(
+                        ErrorCode.InvalidTag, "Your TagKey cannot be prefixed with aws: '" + key + "'");
             }
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(tags));

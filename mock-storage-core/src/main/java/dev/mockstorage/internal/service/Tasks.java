@@ -6,8 +6,7 @@ import dev.mockstorage.internal.storage.BlobStore;
 
 /** The handlers of the {@link Task} kinds, each registered by its own record. */
 public final class Tasks {
-    private Tasks() {
-    }
+    private Tasks() {}
 
     /** The handler of every task kind, for the queue's construction. */
     public static TaskHandlers handlers(MetadataStore metadata, BlobStore blobs) {

@@ -3,7 +3,6 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.Tx;
 import dev.mockstorage.internal.queue.TaskHandlers;
-
 import java.time.Instant;
 
 /**
@@ -25,7 +24,8 @@ record UploadCompleted(String bucket, Instant bucketCreatedAt, long size, Instan
 
     static UploadCompleted decode(String payload) {
         PayloadFields f = new PayloadFields(KIND, payload, 4);
-        return new UploadCompleted(f.text(0), Instant.ofEpochMilli(f.number(1)), f.number(2), Instant.ofEpochMilli(f.number(3)));
+        return new UploadCompleted(
+                f.text(0), Instant.ofEpochMilli(f.number(1)), f.number(2), Instant.ofEpochMilli(f.number(3)));
     }
 
     static void register(TaskHandlers handlers) {

@@ -12,6 +12,9 @@ import java.util.List;
  * @param nextKeyMarker       when truncated: the key (or common prefix) to continue after
  * @param nextVersionIdMarker when truncated after a version: its id; null after a common prefix
  */
-public record VersionPage(List<ObjectVersion> versions, List<String> commonPrefixes, boolean truncated,
-                          String nextKeyMarker, String nextVersionIdMarker) {
-}
+public record VersionPage(
+        List<ObjectVersion> versions,
+        List<String> commonPrefixes,
+        boolean truncated,
+        String nextKeyMarker,
+        String nextVersionIdMarker) {}

@@ -6,7 +6,6 @@ import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
 import dev.mockstorage.internal.metadata.Tx;
-
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,8 +23,7 @@ import java.util.regex.Pattern;
  * replacing the previous null version (current or not) and keeping the others.
  */
 final class VersionedWrites {
-    private VersionedWrites() {
-    }
+    private VersionedWrites() {}
 
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
@@ -42,9 +40,11 @@ final class VersionedWrites {
 
     /** {@code InvalidArgument} unless {@code versionId} is {@code "null"} or has the shape of our ids, as S3 answers a malformed one. */
     static void validateVersionId(String versionId) {
-        if (!ObjectVersion.NULL_ID.equals(versionId) && (versionId == null || !VERSION_ID.matcher(versionId).matches())) {
+        if (!ObjectVersion.NULL_ID.equals(versionId)
+                && (versionId == null || !VERSION_ID.matcher(versionId).matches())) {
             throw new StorageException(ErrorCode.InvalidArgument, "Invalid version id specified: '" + versionId + "'")
-                    .with("ArgumentName", "versionId").with("ArgumentValue", versionId);
+                    .with("ArgumentName", "versionId")
+                    .with("ArgumentValue", versionId);
         }
     }
 
@@ -140,7 +140,10 @@ final class VersionedWrites {
         if (current.isEmpty()) {
             promote(tx, bucket, key); // the marker on top went: the version under it is visible again
         }
-        return new DeleteOutcome(Optional.ofNullable(removed.get().object()), versionId, removed.get().deleteMarker());
+        return new DeleteOutcome(
+                Optional.ofNullable(removed.get().object()),
+                versionId,
+                removed.get().deleteMarker());
     }
 
     private static void promote(Tx tx, String bucket, String key) {
@@ -148,16 +151,22 @@ final class VersionedWrites {
     }
 
     /** The version of a key by id for GET/HEAD: {@code NoSuchVersion}, or {@code MethodNotAllowed} for a delete marker, as S3. */
-    static ObjectRecord readable(Optional<ObjectVersion> found, String bucket, String key, String versionId, String method) {
+    static ObjectRecord readable(
+            Optional<ObjectVersion> found, String bucket, String key, String versionId, String method) {
         if (found.isEmpty()) {
             throw NotFound.version(bucket, key, versionId);
         }
         ObjectVersion v = found.get();
         if (v.deleteMarker()) {
-            throw new StorageException(ErrorCode.MethodNotAllowed, "The specified method is not allowed against this resource: "
-                    + versionId + " of " + bucket + "/" + key + " is a delete marker", bucket + "/" + key)
-                    .with("Method", method).with("ResourceType", "DeleteMarker")
-                    .withHeader("x-amz-delete-marker", "true").withHeader("x-amz-version-id", v.versionId())
+            throw new StorageException(
+                            ErrorCode.MethodNotAllowed,
+                            "The specified method is not allowed against this resource: " + versionId + " of " + bucket
+                                    + "/" + key + " is a delete marker",
+                            bucket + "/" + key)
+                    .with("Method", method)
+                    .with("ResourceType", "DeleteMarker")
+                    .withHeader("x-amz-delete-marker", "true")
+                    .withHeader("x-amz-version-id", v.versionId())
                     .withHeader("Last-Modified", httpDate(v.lastModified()))
                     .withHeader("Allow", "DELETE");
         }

@@ -3,7 +3,6 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -20,15 +19,17 @@ public final class WriteChecks {
     /** Most bytes of user metadata (names + values), as on S3. */
     public static final int MAX_USER_METADATA_BYTES = 2048;
 
-    private WriteChecks() {
-    }
+    private WriteChecks() {}
 
     /** {@code EntityTooLarge} for a declared length above {@link #MAX_OBJECT_BYTES}. */
     static void checkDeclaredLength(long declaredLength) {
         if (declaredLength > MAX_OBJECT_BYTES) {
             // answered before a byte is read: a client announcing 999 TB gets its error, not a 120 s wait
-            throw new StorageException(ErrorCode.EntityTooLarge, "Your proposed upload of " + declaredLength
-                    + " bytes exceeds the maximum allowed object size of " + MAX_OBJECT_BYTES + " bytes.")
+            throw new StorageException(
+                            ErrorCode.EntityTooLarge,
+                            "Your proposed upload of " + declaredLength
+                                    + " bytes exceeds the maximum allowed object size of " + MAX_OBJECT_BYTES
+                                    + " bytes.")
                     .with("ProposedSize", Long.toString(declaredLength))
                     .with("MaxSizeAllowed", Long.toString(MAX_OBJECT_BYTES));
         }
@@ -47,8 +48,9 @@ public final class WriteChecks {
         } catch (IllegalArgumentException e) {
             // fall through
         }
-        throw new StorageException(ErrorCode.InvalidDigest, "The Content-MD5 you specified is not valid: '" + contentMd5
-                + "' is not the base64 of 16 bytes");
+        throw new StorageException(
+                ErrorCode.InvalidDigest,
+                "The Content-MD5 you specified is not valid: '" + contentMd5 + "' is not the base64 of 16 bytes");
     }
 
     /** {@code InvalidRequest} for a checksum value that is not the base64 of its algorithm's length. */
@@ -67,8 +69,10 @@ public final class WriteChecks {
                 ok = false;
             }
             if (!ok) {
-                throw new StorageException(ErrorCode.InvalidRequest, "Value for " + e.getKey().headerName()
-                        + " header is invalid: '" + e.getValue() + "' is not the base64 of " + expected + " bytes");
+                throw new StorageException(
+                        ErrorCode.InvalidRequest,
+                        "Value for " + e.getKey().headerName() + " header is invalid: '" + e.getValue()
+                                + "' is not the base64 of " + expected + " bytes");
             }
         }
     }
@@ -80,8 +84,10 @@ public final class WriteChecks {
         }
         int bytes = key.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_KEY_BYTES) {
-            throw new StorageException(ErrorCode.KeyTooLongError, "Your key is too long: " + bytes
-                    + " bytes, the most is " + MAX_KEY_BYTES).with("Size", Integer.toString(bytes))
+            throw new StorageException(
+                            ErrorCode.KeyTooLongError,
+                            "Your key is too long: " + bytes + " bytes, the most is " + MAX_KEY_BYTES)
+                    .with("Size", Integer.toString(bytes))
                     .with("MaxSizeAllowed", Integer.toString(MAX_KEY_BYTES));
         }
     }
@@ -90,12 +96,16 @@ public final class WriteChecks {
     static void validateUserMetadata(Map<String, String> userMetadata) {
         int bytes = 0;
         for (Map.Entry<String, String> e : userMetadata.entrySet()) {
-            bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+            bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length
+                    + e.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
         if (bytes > MAX_USER_METADATA_BYTES) {
-            throw new StorageException(ErrorCode.MetadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size: "
-                    + bytes + " bytes, the most is " + MAX_USER_METADATA_BYTES)
-                    .with("Size", Integer.toString(bytes)).with("MaxSizeAllowed", Integer.toString(MAX_USER_METADATA_BYTES));
+            throw new StorageException(
+                            ErrorCode.MetadataTooLarge,
+                            "Your metadata headers exceed the maximum allowed metadata size: " + bytes
+                                    + " bytes, the most is " + MAX_USER_METADATA_BYTES)
+                    .with("Size", Integer.toString(bytes))
+                    .with("MaxSizeAllowed", Integer.toString(MAX_USER_METADATA_BYTES));
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.mockstorage.internal.service;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.ObjectRecord;
-
 import java.util.Optional;
 
 /**
@@ -35,8 +34,11 @@ public record WriteCondition(boolean absent, String etag) {
         }
         String failed = failure(current);
         if (failed != null) {
-            throw new StorageException(ErrorCode.PreconditionFailed, "At least one of the pre-conditions you specified did not "
-                    + "hold: " + failed, bucket + "/" + key).with("Condition", failed.substring(0, failed.indexOf(':')));
+            throw new StorageException(
+                            ErrorCode.PreconditionFailed,
+                            "At least one of the pre-conditions you specified did not " + "hold: " + failed,
+                            bucket + "/" + key)
+                    .with("Condition", failed.substring(0, failed.indexOf(':')));
         }
     }
 
@@ -44,23 +46,28 @@ public record WriteCondition(boolean absent, String etag) {
     void checkCommitting(String bucket, String key, Optional<ObjectRecord> current) {
         String failed = failure(current);
         if (failed != null) {
-            throw new StorageException(ErrorCode.ConditionalRequestConflict, "A conflicting operation occurred: a concurrent "
-                    + "write of " + bucket + "/" + key + " committed first, and now " + failed
-                    + ". If using PutObject you can retry the request.", bucket + "/" + key);
+            throw new StorageException(
+                    ErrorCode.ConditionalRequestConflict,
+                    "A conflicting operation occurred: a concurrent "
+                            + "write of " + bucket + "/" + key + " committed first, and now " + failed
+                            + ". If using PutObject you can retry the request.",
+                    bucket + "/" + key);
         }
     }
 
     /** The condition that does not hold of {@code current}, as {@code header: why}; null when all hold. */
     private String failure(Optional<ObjectRecord> current) {
         if (absent && current.isPresent()) {
-            return "If-None-Match: * (the key has an object, ETag \"" + current.get().etag() + "\")";
+            return "If-None-Match: * (the key has an object, ETag \""
+                    + current.get().etag() + "\")";
         }
         if (etag != null) {
             if (current.isEmpty()) {
                 return "If-Match: \"" + etag + "\" (the key has no object)";
             }
             if (!etag.equals("*") && !etag.equals(current.get().etag())) {
-                return "If-Match: \"" + etag + "\" (the object's ETag is \"" + current.get().etag() + "\")";
+                return "If-Match: \"" + etag + "\" (the object's ETag is \""
+                        + current.get().etag() + "\")";
             }
         }
         return null;

@@ -9,8 +9,7 @@ final class BlobIds {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final int LENGTH = 32;
 
-    private BlobIds() {
-    }
+    private BlobIds() {}
 
     static String random(SecureRandom random) {
         byte[] bytes = new byte[LENGTH / 2];
@@ -39,8 +38,8 @@ final class BlobIds {
     static void requireValid(String id) {
         if (!isValid(id)) {
             String shown = id == null ? "null" : id.length() > 64 ? id.substring(0, 64) + "..." : id;
-            throw new StorageException(ErrorCode.InvalidArgument,
-                    "not a blob id (32 lower-case hex chars expected): " + shown);
+            throw new StorageException(
+                    ErrorCode.InvalidArgument, "not a blob id (32 lower-case hex chars expected): " + shown);
         }
     }
 }

@@ -29,9 +29,10 @@ public final class BlobStore implements AutoCloseable {
     private final boolean fsync;
     private final int writeQuorum;
     private final SecureRandom random = new SecureRandom();
-    private volatile Consumer<StorageNode> nodeUpListener = n -> { };
+    private volatile Consumer<StorageNode> nodeUpListener = n -> {};
     /** reads in progress: their blobs' files are unlinked when deleted, never recycled as spares */
     private final ReadTracker readers = new ReadTracker();
+
     private final Replicas replicas;
 
     /**
@@ -131,8 +132,11 @@ public final class BlobStore implements AutoCloseable {
             throw new StorageException(ErrorCode.ServiceUnavailable, why.toString());
         }
         if (up.size() < writeQuorum) {
-            StringJoiner why = new StringJoiner(", ", "only " + up.size() + " of " + nodes.size()
-                    + " storage nodes are up but storage.write_quorum is " + writeQuorum + "; down: ", "");
+            StringJoiner why = new StringJoiner(
+                    ", ",
+                    "only " + up.size() + " of " + nodes.size() + " storage nodes are up but storage.write_quorum is "
+                            + writeQuorum + "; down: ",
+                    "");
             for (StorageNode node : nodes) {
                 if (node.state() != NodeState.UP) {
                     why.add(node.id() + " (" + node.reason() + ")");
@@ -229,7 +233,8 @@ public final class BlobStore implements AutoCloseable {
     public static final long VERIFY_BEFORE_READ_LIMIT = 8L * 1024 * 1024;
 
     /** A reader for the copy in {@code file}, or null when it is damaged or unreadable. */
-    private BlobReader open(StorageNode node, String blobId, Path file, long size, String md5Hex, List<String> missingOn) {
+    private BlobReader open(
+            StorageNode node, String blobId, Path file, long size, String md5Hex, List<String> missingOn) {
         if (md5Hex == null) {
             return new FileBlobReader(node.id(), file, size, missingOn, null, readers, blobId);
         }
@@ -246,7 +251,9 @@ public final class BlobStore implements AutoCloseable {
             return new MemoryBlobReader(node.id(), content, missingOn);
         }
         if (size <= VERIFY_BEFORE_READ_LIMIT) {
-            return Md5.isIntact(file, size, md5Hex) ? new FileBlobReader(node.id(), file, size, missingOn, null, readers, blobId) : null;
+            return Md5.isIntact(file, size, md5Hex)
+                    ? new FileBlobReader(node.id(), file, size, missingOn, null, readers, blobId)
+                    : null;
         }
         return new FileBlobReader(node.id(), file, size, missingOn, md5Hex, readers, blobId);
     }
@@ -308,7 +315,8 @@ public final class BlobStore implements AutoCloseable {
         boolean kept = false;
         try {
             Path file = node.blobPath(blobId);
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attributes =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (attributes.isRegularFile() && attributes.size() <= StorageNode.MAX_SPARE_BYTES) {
                 Path spare = node.sparePath(blobId);
                 Files.move(file, spare, StandardCopyOption.ATOMIC_MOVE);
@@ -330,6 +338,5 @@ public final class BlobStore implements AutoCloseable {
 
     /** Nothing to release: files are opened per blob and closed by their users. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

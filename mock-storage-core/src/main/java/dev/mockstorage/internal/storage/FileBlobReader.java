@@ -19,6 +19,7 @@ final class FileBlobReader implements BlobReader {
     private final List<String> missingOn;
     /** MD5 (hex) to check a read of the whole blob against while it streams, or null */
     private final String verifyMd5;
+
     private final ReadTracker readers;
     private final String blobId;
 
@@ -26,8 +27,14 @@ final class FileBlobReader implements BlobReader {
      * @param readers told about every stream of this reader, from before its file is opened until it is
      *                closed, so that the blob's file is not recycled under it
      */
-    FileBlobReader(String nodeId, Path file, long size, List<String> missingOn, String verifyMd5, ReadTracker readers,
-                   String blobId) {
+    FileBlobReader(
+            String nodeId,
+            Path file,
+            long size,
+            List<String> missingOn,
+            String verifyMd5,
+            ReadTracker readers,
+            String blobId) {
         this.readers = readers;
         this.blobId = blobId;
         this.nodeId = nodeId;
@@ -55,7 +62,8 @@ final class FileBlobReader implements BlobReader {
     @Override
     public InputStream open(long offset, long length) throws IOException {
         if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-            throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob of " + size + " bytes");
+            throw new IllegalArgumentException(
+                    "range " + offset + "+" + length + " outside blob of " + size + " bytes");
         }
         readers.start(blobId);
         FileChannel channel;
@@ -72,7 +80,8 @@ final class FileBlobReader implements BlobReader {
             throw e;
         }
         boolean verify = verifyMd5 != null && offset == 0 && length == size;
-        return new RangeInputStream(channel, length, nodeId, verify ? verifyMd5 : null, file, () -> readers.done(blobId));
+        return new RangeInputStream(
+                channel, length, nodeId, verify ? verifyMd5 : null, file, () -> readers.done(blobId));
     }
 
     @Override
@@ -96,7 +105,8 @@ final class FileBlobReader implements BlobReader {
         /** run once, at the first close */
         private Runnable onClose;
 
-        RangeInputStream(FileChannel channel, long remaining, String nodeId, String expectedMd5, Path file, Runnable onClose) {
+        RangeInputStream(
+                FileChannel channel, long remaining, String nodeId, String expectedMd5, Path file, Runnable onClose) {
             this.onClose = onClose;
             this.channel = channel;
             this.remaining = remaining;
@@ -133,8 +143,10 @@ final class FileBlobReader implements BlobReader {
                 if (remaining == 0) {
                     String actual = HexFormat.of().formatHex(md5.digest());
                     if (!actual.equalsIgnoreCase(expectedMd5)) {
-                        throw new DamagedBlobException(nodeId, nodeId + ": the copy of blob " + file.getFileName()
-                                + " is damaged (MD5 " + actual + ", stored as " + expectedMd5 + ")");
+                        throw new DamagedBlobException(
+                                nodeId,
+                                nodeId + ": the copy of blob " + file.getFileName() + " is damaged (MD5 " + actual
+                                        + ", stored as " + expectedMd5 + ")");
                     }
                 }
             }

@@ -20,8 +20,7 @@ final class Md5 {
         }
     }
 
-    private Md5() {
-    }
+    private Md5() {}
 
     /** A fresh MD5 digest: cloned from a prototype, far cheaper than a provider lookup per read. */
     static MessageDigest digest() {

@@ -34,7 +34,8 @@ final class MemoryBlobReader implements BlobReader {
     @Override
     public InputStream open(long offset, long length) {
         if (offset < 0 || length < 0 || offset > content.length || length > content.length - offset) {
-            throw new IllegalArgumentException("range " + offset + "+" + length + " outside blob of " + content.length + " bytes");
+            throw new IllegalArgumentException(
+                    "range " + offset + "+" + length + " outside blob of " + content.length + " bytes");
         }
         return new ByteArrayInputStream(content, (int) offset, (int) length);
     }

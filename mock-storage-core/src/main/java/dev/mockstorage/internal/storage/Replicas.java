@@ -1,7 +1,6 @@
 package dev.mockstorage.internal.storage;
 
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -223,7 +222,8 @@ public final class Replicas {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = channel.size();
             if (size == 0) {
-                throw new IllegalArgumentException("the copy on " + node.id() + " is empty: an empty object cannot be damaged");
+                throw new IllegalArgumentException(
+                        "the copy on " + node.id() + " is empty: an empty object cannot be damaged");
             }
             for (long position : LongStream.of(0, size / 2, size - 1).distinct().toArray()) {
                 ByteBuffer one = ByteBuffer.allocate(1);

@@ -10,12 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,7 +39,7 @@ public final class StorageNode {
     /** fault injection: every write on this node fails as on a read-only file system */
     private volatile boolean readOnly;
     /** told when the node turns from DOWN to UP (the blob store queues the repairs that waited for it) */
-    private volatile Runnable onUp = () -> { };
+    private volatile Runnable onUp = () -> {};
     /** files of deleted small blobs, kept in {@code tmp/} for new blobs to be written into (see {@link Spare}) */
     private final ConcurrentLinkedQueue<Spare> spares = new ConcurrentLinkedQueue<>();
     /** spares kept or reserved; at most {@link #MAX_SPARES} */
@@ -59,11 +59,9 @@ public final class StorageNode {
      *
      * @param size the file's length when it was kept; a shorter blob written into it truncates the rest
      */
-    record Spare(Path file, long size) {
-    }
+    record Spare(Path file, long size) {}
 
-    private record Status(NodeState state, String reason) {
-    }
+    private record Status(NodeState state, String reason) {}
 
     /**
      * Creates {@code root/blobs} and {@code root/tmp} and checks the directory. A directory that
@@ -155,7 +153,8 @@ public final class StorageNode {
             // once per change, never per request: the requests it fails are answered with the reason.
             // A fault injected on purpose is the test's own doing, so it stays below the console's INFO.
             boolean injected = forcedDownReason != null || readOnly;
-            LOG.log(injected ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+            LOG.log(
+                    injected ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
                     () -> "storage node " + id + " is down: " + next.reason());
         }
         if (previous != null && previous.state() == NodeState.DOWN && next.state() == NodeState.UP) {
@@ -184,12 +183,14 @@ public final class StorageNode {
 
     /** A node's reason for an I/O error: {@code full: ...}, {@code read-only: ...} or {@code I/O error: ...}. */
     static String describe(String what, IOException e) {
-        String text = String.valueOf(e.getMessage()) + (e instanceof FileSystemException f && f.getReason() != null
-                ? " " + f.getReason() : "");
+        String text = String.valueOf(e.getMessage())
+                + (e instanceof FileSystemException f && f.getReason() != null ? " " + f.getReason() : "");
         String lower = text.toLowerCase(Locale.ROOT);
-        String kind = lower.contains("no space left") || lower.contains("disk quota") ? "full"
-                : lower.contains("read-only file system") ? "read-only"
-                : e instanceof AccessDeniedException ? "unreadable or not writable" : "I/O error";
+        String kind = lower.contains("no space left") || lower.contains("disk quota")
+                ? "full"
+                : lower.contains("read-only file system")
+                        ? "read-only"
+                        : e instanceof AccessDeniedException ? "unreadable or not writable" : "I/O error";
         return kind + ": " + what + ": " + e;
     }
 
@@ -285,7 +286,8 @@ public final class StorageNode {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
                     for (Path file : files) {
                         String name = file.getFileName().toString();
-                        if (BlobIds.isValid(name) && name.startsWith(shard.getFileName().toString())) {
+                        if (BlobIds.isValid(name)
+                                && name.startsWith(shard.getFileName().toString())) {
                             ids.add(name);
                         }
                     }
@@ -303,12 +305,10 @@ public final class StorageNode {
     private static final long FIRST_WALK_WAIT_MS = 200;
 
     /** The figures of the last walk of the blob directory, when it ended and how long it took. */
-    private record Usage(long files, long bytes, long endedNanos, long tookNanos) {
-    }
+    private record Usage(long files, long bytes, long endedNanos, long tookNanos) {}
 
     private volatile Usage lastUsage;
-    private final AtomicReference<CompletableFuture<Usage>> walking =
-            new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Usage>> walking = new AtomicReference<>();
 
     /**
      * Ids of the committed blob files in one shard directory ({@code blobs/<shard>}, the ids' first two
@@ -354,15 +354,17 @@ public final class StorageNode {
         if (walk == null) {
             CompletableFuture<Usage> started = new CompletableFuture<>();
             if (walking.compareAndSet(null, started)) {
-                Thread t = new Thread(() -> {
-                    try {
-                        started.complete(walkUsage());
-                    } catch (RuntimeException | Error e) {
-                        started.completeExceptionally(e);
-                    } finally {
-                        walking.set(null);
-                    }
-                }, "mock-storage-usage-" + id);
+                Thread t = new Thread(
+                        () -> {
+                            try {
+                                started.complete(walkUsage());
+                            } catch (RuntimeException | Error e) {
+                                started.completeExceptionally(e);
+                            } finally {
+                                walking.set(null);
+                            }
+                        },
+                        "mock-storage-usage-" + id);
                 t.setDaemon(true);
                 t.start();
                 walk = started;

@@ -37,12 +37,14 @@ final class TeePendingBlob implements PendingBlob {
     private long written;
     /** false once the node failed (it was marked down and its temp file removed): the write goes on without it */
     private final boolean[] active;
+
     private final List<String> failures = new ArrayList<>();
     private final Tee output = new Tee();
     private byte[] buffer;
     private int buffered;
     /** set once the quorum was lost: the blob can only be aborted */
     private RuntimeException failure;
+
     private boolean committed;
     private boolean closed;
 
@@ -71,7 +73,8 @@ final class TeePendingBlob implements PendingBlob {
                     node.checkWritable(files[i]);
                     channels[i] = openSpare(i, node.takeSpare());
                     if (channels[i] == null) {
-                        channels[i] = FileChannel.open(files[i], StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                        channels[i] =
+                                FileChannel.open(files[i], StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     }
                     active[i] = true;
                 } catch (IOException e) {
@@ -165,9 +168,11 @@ final class TeePendingBlob implements PendingBlob {
     private void requireQuorum() {
         int left = activeCount();
         if (left < quorum) {
-            failure = new StorageException(ErrorCode.ServiceUnavailable, "the write reached " + left + " of " + totalNodes
-                    + " storage node(s) but storage.write_quorum is " + quorum + "; nothing was stored"
-                    + (failures.isEmpty() ? "" : "; failed: " + String.join(", ", failures)));
+            failure = new StorageException(
+                    ErrorCode.ServiceUnavailable,
+                    "the write reached " + left + " of " + totalNodes
+                            + " storage node(s) but storage.write_quorum is " + quorum + "; nothing was stored"
+                            + (failures.isEmpty() ? "" : "; failed: " + String.join(", ", failures)));
             throw failure;
         }
     }
@@ -358,7 +363,6 @@ final class TeePendingBlob implements PendingBlob {
 
         /** Does nothing: the PendingBlob owns the files. */
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

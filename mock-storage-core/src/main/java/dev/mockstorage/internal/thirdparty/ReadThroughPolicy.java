@@ -3,7 +3,6 @@ package dev.mockstorage.internal.thirdparty;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.stats.ServerStats;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,16 +32,17 @@ public final class ReadThroughPolicy {
         final String label = name().toLowerCase(Locale.ROOT);
     }
 
-    private static final List<String> KEPT_HEADERS = List.of("Content-Disposition", "Content-Encoding", "Cache-Control",
-            "Expires", "Content-Language");
+    private static final List<String> KEPT_HEADERS =
+            List.of("Content-Disposition", "Content-Encoding", "Cache-Control", "Expires", "Content-Language");
     private static final String USER_METADATA_PREFIX = "x-amz-meta-";
 
     /** Where misses read through from, or null: nothing does. */
     private final ThirdPartySource source;
+
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
-    private volatile ObjLongConsumer<String> listener = (outcome, nanos) -> { };
+    private volatile ObjLongConsumer<String> listener = (outcome, nanos) -> {};
 
     /** @param source where misses read through from, or null when nothing does */
     public ReadThroughPolicy(ThirdPartySource source) {
@@ -81,20 +81,32 @@ public final class ReadThroughPolicy {
         try (UpstreamResponse response = source.fetch(bucket, key)) {
             int status = response.status();
             if (status == 404 || status == 410) {
-                throw new StorageException(ErrorCode.NoSuchKey, "The specified key does not exist (the third-party source "
-                        + response.url() + " answered " + status + ").", bucket + "/" + key).with("Key", key);
+                throw new StorageException(
+                                ErrorCode.NoSuchKey,
+                                "The specified key does not exist (the third-party source " + response.url()
+                                        + " answered " + status + ").",
+                                bucket + "/" + key)
+                        .with("Key", key);
             }
             if (status < 200 || status > 299) {
-                throw new StorageException(ErrorCode.ServiceUnavailable, "third-party source " + response.url() + " answered "
-                        + status + " for " + bucket + "/" + key + "; nothing was stored", bucket + "/" + key);
+                throw new StorageException(
+                        ErrorCode.ServiceUnavailable,
+                        "third-party source " + response.url() + " answered " + status + " for " + bucket + "/" + key
+                                + "; nothing was stored",
+                        bucket + "/" + key);
             }
             try {
                 return store.apply(toStore(response));
             } catch (StorageException e) {
-                if (e.code() == ErrorCode.IncompleteBody || e.code() == ErrorCode.BadDigest || e.code() == ErrorCode.InvalidDigest) {
-                    throw new StorageException(ErrorCode.ServiceUnavailable, "third-party source " + response.url()
-                            + " sent a broken body for " + bucket + "/" + key + ": " + e.getMessage() + "; nothing was stored",
-                            bucket + "/" + key, e);
+                if (e.code() == ErrorCode.IncompleteBody
+                        || e.code() == ErrorCode.BadDigest
+                        || e.code() == ErrorCode.InvalidDigest) {
+                    throw new StorageException(
+                            ErrorCode.ServiceUnavailable,
+                            "third-party source " + response.url() + " sent a broken body for " + bucket + "/" + key
+                                    + ": " + e.getMessage() + "; nothing was stored",
+                            bucket + "/" + key,
+                            e);
                 }
                 throw e;
             }
@@ -104,7 +116,9 @@ public final class ReadThroughPolicy {
     private static UpstreamObject toStore(UpstreamResponse response) {
         Map<String, String> userMetadata = new TreeMap<>();
         response.headers().forEach((name, values) -> {
-            if (name.startsWith(USER_METADATA_PREFIX) && name.length() > USER_METADATA_PREFIX.length() && !values.isEmpty()) {
+            if (name.startsWith(USER_METADATA_PREFIX)
+                    && name.length() > USER_METADATA_PREFIX.length()
+                    && !values.isEmpty()) {
                 userMetadata.put(name.substring(USER_METADATA_PREFIX.length()), values.get(0));
             }
         });
@@ -115,8 +129,13 @@ public final class ReadThroughPolicy {
                 headers.put(h, v);
             }
         }
-        return new UpstreamObject(response.header("content-type"), userMetadata, headers, response.header("content-md5"),
-                response.length(), response.body());
+        return new UpstreamObject(
+                response.header("content-type"),
+                userMetadata,
+                headers,
+                response.header("content-md5"),
+                response.length(),
+                response.body());
     }
 
     private AtomicLong counter(Outcome outcome) {

@@ -2,7 +2,6 @@ package dev.mockstorage.internal.thirdparty;
 
 import dev.mockstorage.thirdparty.Fault;
 import dev.mockstorage.thirdparty.Reply;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,14 +20,18 @@ import java.util.Map;
  * ({@code Connection: close}; the caller closes the socket).
  */
 final class ReplyWriter {
-    private ReplyWriter() {
-    }
+    private ReplyWriter() {}
 
     /** Answers a call no script matches: 404, saying how to add a script. */
     static void unscripted(OutputStream out, UpstreamRequest request) throws IOException {
         byte[] body = ("mock-storage: no third-party script matches " + request.method() + " " + request.target()
-                + "; add one with thirdParty().script(...) or POST /api/v1/third-party/scripts\n").getBytes(StandardCharsets.UTF_8);
-        writeHead(out, 404, Map.of("Content-Type", "text/plain; charset=utf-8", "X-Mock-Storage-Unmatched", "true"), body.length);
+                        + "; add one with thirdParty().script(...) or POST /api/v1/third-party/scripts\n")
+                .getBytes(StandardCharsets.UTF_8);
+        writeHead(
+                out,
+                404,
+                Map.of("Content-Type", "text/plain; charset=utf-8", "X-Mock-Storage-Unmatched", "true"),
+                body.length);
         if (!request.method().equals("HEAD")) {
             out.write(body);
         }
@@ -74,7 +77,8 @@ final class ReplyWriter {
             body = new ByteArrayInputStream(bytes);
         }
         try (InputStream b = body) {
-            boolean bodiless = method.equals("HEAD") || reply.status() == 204 || reply.status() == 304 || reply.status() < 200;
+            boolean bodiless =
+                    method.equals("HEAD") || reply.status() == 204 || reply.status() == 304 || reply.status() < 200;
             if (reply.fault() == Fault.TRUNCATED_BODY) {
                 long declared = Math.max(length, 1);
                 writeHead(out, reply.status(), reply.headers(), declared);
@@ -90,11 +94,14 @@ final class ReplyWriter {
         }
     }
 
-    private static void writeHead(OutputStream out, int status, Map<String, String> headers, long length) throws IOException {
+    private static void writeHead(OutputStream out, int status, Map<String, String> headers, long length)
+            throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
         headers.forEach((n, v) -> {
-            if (!n.equalsIgnoreCase("content-length") && !n.equalsIgnoreCase("connection") && !n.equalsIgnoreCase("transfer-encoding")) {
+            if (!n.equalsIgnoreCase("content-length")
+                    && !n.equalsIgnoreCase("connection")
+                    && !n.equalsIgnoreCase("transfer-encoding")) {
                 sb.append(n).append(": ").append(v).append("\r\n");
             }
         });

@@ -6,7 +6,6 @@ import dev.mockstorage.thirdparty.ThirdParty;
 import dev.mockstorage.thirdparty.ThirdPartyJson;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
 import dev.mockstorage.thirdparty.UpstreamCall;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,6 +61,7 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
         final ThirdPartyScript script;
         /** Classpath bodies resolved with the scripting thread's class loader, by reply index. */
         final Map<Integer, URL> resources = new ConcurrentHashMap<>();
+
         final AtomicInteger served = new AtomicInteger();
 
         State(ThirdPartyScript script) {
@@ -72,7 +72,8 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
                 if (r.bodyClasspath() != null) {
                     URL url = resource(r.bodyClasspath());
                     if (url == null) {
-                        throw new IllegalArgumentException("body_classpath \"" + r.bodyClasspath() + "\" is not on the classpath");
+                        throw new IllegalArgumentException(
+                                "body_classpath \"" + r.bodyClasspath() + "\" is not on the classpath");
                     }
                     resources.put(i, url);
                 }
@@ -109,7 +110,8 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
                 socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 server = socket;
             } catch (IOException e) {
-                throw new UncheckedIOException("could not start the scripted third-party upstream: " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "could not start the scripted third-party upstream: " + e.getMessage(), e);
             }
             threads = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "mock-storage-third-party-" + server.getLocalPort());
@@ -167,7 +169,11 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
     public void remove(String scriptId) {
         if (!scripts.removeIf(st -> st.script.id().equals(scriptId))) {
             throw new IllegalArgumentException("no third-party script with id '" + scriptId + "'; the scripts are "
-                    + (scripts.isEmpty() ? "none" : String.join(", ", scripts.stream().map(st -> st.script.id()).toList())));
+                    + (scripts.isEmpty()
+                            ? "none"
+                            : String.join(
+                                    ", ",
+                                    scripts.stream().map(st -> st.script.id()).toList())));
         }
     }
 
@@ -251,8 +257,16 @@ public final class ScriptedUpstream implements ThirdParty, AutoCloseable {
     }
 
     private UpstreamCall call(UpstreamRequest request, String scriptId, int status, Fault fault) {
-        return new UpstreamCall(clock.instant(), request.method(), request.target(), request.bucket(), request.key(),
-                request.headers(), scriptId, status, fault);
+        return new UpstreamCall(
+                clock.instant(),
+                request.method(),
+                request.target(),
+                request.bucket(),
+                request.key(),
+                request.headers(),
+                scriptId,
+                status,
+                fault);
     }
 
     private static URL resource(String name) {

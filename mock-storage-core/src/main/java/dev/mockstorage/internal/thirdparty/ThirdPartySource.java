@@ -3,7 +3,6 @@ package dev.mockstorage.internal.thirdparty;
 import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -101,7 +100,13 @@ public final class ThirdPartySource implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 sb.append((char) c);
             } else {
                 sb.append('%').append(String.format(Locale.ROOT, "%02X", c));
@@ -145,14 +150,20 @@ public final class ThirdPartySource implements AutoCloseable {
             try {
                 response = client().send(built, HttpResponse.BodyHandlers.ofPublisher());
             } catch (HttpConnectTimeoutException e) {
-                throw unavailable("third-party source " + url + " could not be connected to: timed out after "
-                        + config.timeoutMs() + " ms", e);
+                throw unavailable(
+                        "third-party source " + url + " could not be connected to: timed out after "
+                                + config.timeoutMs() + " ms",
+                        e);
             } catch (HttpTimeoutException e) {
-                throw unavailable("third-party source " + url + " did not answer: timed out after " + config.timeoutMs() + " ms", e);
+                throw unavailable(
+                        "third-party source " + url + " did not answer: timed out after " + config.timeoutMs() + " ms",
+                        e);
             } catch (IOException e) {
                 if (last) {
-                    throw unavailable("third-party source " + url + " failed: " + describe(e)
-                            + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""), e);
+                    throw unavailable(
+                            "third-party source " + url + " failed: " + describe(e)
+                                    + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""),
+                            e);
                 }
                 continue;
             } catch (InterruptedException e) {
@@ -173,7 +184,9 @@ public final class ThirdPartySource implements AutoCloseable {
     }
 
     private static String describe(IOException e) {
-        String kind = e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+        String kind = e instanceof ConnectException
+                ? "connection refused"
+                : e.getClass().getSimpleName();
         return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
     }
 

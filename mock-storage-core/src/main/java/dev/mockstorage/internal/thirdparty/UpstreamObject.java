@@ -15,6 +15,10 @@ import java.util.Map;
  * @param declaredLength Content-Length, so that a short body stores nothing; -1 when not sent
  * @param body           the body, read with the source's idle timeout
  */
-public record UpstreamObject(String contentType, Map<String, String> userMetadata, Map<String, String> headers,
-                             String contentMd5, long declaredLength, InputStream body) {
-}
+public record UpstreamObject(
+        String contentType,
+        Map<String, String> userMetadata,
+        Map<String, String> headers,
+        String contentMd5,
+        long declaredLength,
+        InputStream body) {}

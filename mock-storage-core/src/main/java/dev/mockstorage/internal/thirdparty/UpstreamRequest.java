@@ -42,7 +42,9 @@ record UpstreamRequest(String method, String target, String bucket, String key, 
         for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         long contentLength = parseLong(headers.get("content-length"));

@@ -25,7 +25,8 @@ class AdminApiRoutesTest {
     @Test
     void everyRouteOfTheTableReachesItsHandler(@TempDir Path dir) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        try (MockStorageServer server = MockStorageServer.builder().dataDirectory(dir).start()) {
+        try (MockStorageServer server =
+                MockStorageServer.builder().dataDirectory(dir).start()) {
             for (AdminRoute route : AdminRoute.values()) {
                 List<String> values = new ArrayList<>();
                 for (String segment : route.path().split("/")) {
@@ -34,8 +35,11 @@ class AdminApiRoutesTest {
                     }
                 }
                 String target = route.request(values.toArray(new String[0])).target();
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + target))
-                        .method(route.method(), HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(URI.create(server.endpoint() + target))
+                                .method(route.method(), HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertNotEquals(405, answer.statusCode(), route + ": " + answer.body());
                 assertFalse(answer.body().contains("no admin endpoint"), route + ": " + answer.body());
             }

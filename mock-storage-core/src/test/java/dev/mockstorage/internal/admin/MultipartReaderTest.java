@@ -30,9 +30,11 @@ class MultipartReaderTest {
         new Random(1).nextBytes(file);
         byte[] fake = "\r\n--bn\r\n-bnd\r\n--".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(fake, 0, file, 65_530, fake.length); // across the 64 KiB buffer edge
-        byte[] body = concat(("preamble\r\n--bnd\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\u00e9\r\n--bnd\r\n"
-                        + "Content-Disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".bin\"\r\nContent-Type: x/y\r\n\r\n")
-                        .getBytes(StandardCharsets.UTF_8), file,
+        byte[] body = concat(
+                ("preamble\r\n--bnd\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\u00e9\r\n--bnd\r\n"
+                                + "Content-Disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".bin\"\r\nContent-Type: x/y\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8),
+                file,
                 "\r\n--bnd--\r\nepilogue".getBytes(StandardCharsets.US_ASCII));
         MultipartReader r = new MultipartReader(trickle(body), "bnd");
         MultipartReader.Part key = r.next();
@@ -50,7 +52,8 @@ class MultipartReaderTest {
     void unreadPartsAreSkipped() throws Exception {
         String body = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nAAAA\r\n--b\r\n"
                 + "Content-Disposition: form-data; name=\"c\"\r\n\r\n\r\n--b--";
-        MultipartReader r = new MultipartReader(new ByteArrayInputStream(body.getBytes(StandardCharsets.US_ASCII)), "b");
+        MultipartReader r =
+                new MultipartReader(new ByteArrayInputStream(body.getBytes(StandardCharsets.US_ASCII)), "b");
         assertEquals("a", r.next().name());
         MultipartReader.Part c = r.next();
         assertEquals("c", c.name());
@@ -61,18 +64,22 @@ class MultipartReaderTest {
     @Test
     void malformedBodiesAreRejectedNamingTheBody() {
         String[] bad = {
-                "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno closing boundary",
-                "--b\r\nno-colon-header\r\n\r\nx\r\n--b--",
-                "--b\r\nX-Other: 1\r\n\r\nx\r\n--b--",
-                "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n",
+            "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno closing boundary",
+            "--b\r\nno-colon-header\r\n\r\nx\r\n--b--",
+            "--b\r\nX-Other: 1\r\n\r\nx\r\n--b--",
+            "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n",
         };
         for (String b : bad) {
-            StorageException e = assertThrows(StorageException.class, () -> {
-                MultipartReader r = new MultipartReader(new ByteArrayInputStream(b.getBytes(StandardCharsets.US_ASCII)), "b");
-                for (MultipartReader.Part p = r.next(); p != null; p = r.next()) {
-                    p.body().readAllBytes();
-                }
-            }, b);
+            StorageException e = assertThrows(
+                    StorageException.class,
+                    () -> {
+                        MultipartReader r = new MultipartReader(
+                                new ByteArrayInputStream(b.getBytes(StandardCharsets.US_ASCII)), "b");
+                        for (MultipartReader.Part p = r.next(); p != null; p = r.next()) {
+                            p.body().readAllBytes();
+                        }
+                    },
+                    b);
             assertEquals("body", e.details().get("ArgumentName"));
         }
     }

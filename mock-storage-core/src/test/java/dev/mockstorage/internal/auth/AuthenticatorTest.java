@@ -23,30 +23,61 @@ class AuthenticatorTest {
     static final Clock THEN = Clock.fixed(Instant.parse("2013-05-24T00:00:00Z"), ZoneOffset.UTC);
 
     static HttpRequest getExample(String signature, RecordingBody body) {
-        return new HttpRequest("GET", "/test.txt", null, Map.of("host", "examplebucket.s3.amazonaws.com",
-                "range", "bytes=0-9", "x-amz-content-sha256", SigV4.EMPTY_SHA256, "x-amz-date", "20130524T000000Z",
-                "authorization", "AWS4-HMAC-SHA256 Credential=" + AKID + "/20130524/us-east-1/s3/aws4_request,"
-                        + "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=" + signature),
-                List.of(), body, "127.0.0.1", null);
+        return new HttpRequest(
+                "GET",
+                "/test.txt",
+                null,
+                Map.of(
+                        "host",
+                        "examplebucket.s3.amazonaws.com",
+                        "range",
+                        "bytes=0-9",
+                        "x-amz-content-sha256",
+                        SigV4.EMPTY_SHA256,
+                        "x-amz-date",
+                        "20130524T000000Z",
+                        "authorization",
+                        "AWS4-HMAC-SHA256 Credential=" + AKID + "/20130524/us-east-1/s3/aws4_request,"
+                                + "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=" + signature),
+                List.of(),
+                body,
+                "127.0.0.1",
+                null);
     }
 
     @Test
     void theDocumentedGetObjectExampleVerifiesAndAnotherSignatureDoesNot() {
         Authenticator auth = new Authenticator(Map.of(AKID, SECRET), THEN);
         RecordingBody body = new RecordingBody();
-        assertDoesNotThrow(() -> auth.authenticate(getExample("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41", body)));
+        assertDoesNotThrow(() -> auth.authenticate(
+                getExample("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41", body)));
         body.verifier().end(Map.of()); // the empty body matches its hash
 
-        StorageException e = assertThrows(StorageException.class, () -> auth.authenticate(
-                getExample("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb40", new RecordingBody())));
+        StorageException e = assertThrows(
+                StorageException.class,
+                () -> auth.authenticate(getExample(
+                        "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb40", new RecordingBody())));
         assertEquals(ErrorCode.SignatureDoesNotMatch, e.code());
-        assertEquals("GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\nx-amz-content-sha256:"
-                + SigV4.EMPTY_SHA256 + "\nx-amz-date:20130524T000000Z\n\nhost;range;x-amz-content-sha256;x-amz-date\n"
-                + SigV4.EMPTY_SHA256, e.details().get("CanonicalRequest"));
-        assertEquals(ErrorCode.RequestTimeTooSkewed, assertThrows(StorageException.class, () -> new Authenticator(
-                Map.of(AKID, SECRET), Clock.systemUTC()).authenticate(getExample("x", new RecordingBody()))).code());
-        assertEquals(ErrorCode.InvalidAccessKeyId, assertThrows(StorageException.class, () -> new Authenticator(
-                Map.of("other", SECRET), THEN).authenticate(getExample("x", new RecordingBody()))).code());
+        assertEquals(
+                "GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\nx-amz-content-sha256:"
+                        + SigV4.EMPTY_SHA256
+                        + "\nx-amz-date:20130524T000000Z\n\nhost;range;x-amz-content-sha256;x-amz-date\n"
+                        + SigV4.EMPTY_SHA256,
+                e.details().get("CanonicalRequest"));
+        assertEquals(
+                ErrorCode.RequestTimeTooSkewed,
+                assertThrows(
+                                StorageException.class,
+                                () -> new Authenticator(Map.of(AKID, SECRET), Clock.systemUTC())
+                                        .authenticate(getExample("x", new RecordingBody())))
+                        .code());
+        assertEquals(
+                ErrorCode.InvalidAccessKeyId,
+                assertThrows(
+                                StorageException.class,
+                                () -> new Authenticator(Map.of("other", SECRET), THEN)
+                                        .authenticate(getExample("x", new RecordingBody())))
+                        .code());
     }
 
     @Test
@@ -71,7 +102,8 @@ class AuthenticatorTest {
         tampered.chunk(65536, "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648");
         first[100] = 'b';
         tampered.data(first, 0, first.length);
-        StorageException e = assertThrows(StorageException.class,
+        StorageException e = assertThrows(
+                StorageException.class,
                 () -> tampered.chunk(1024, "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497"));
         assertEquals(ErrorCode.SignatureDoesNotMatch, e.code());
     }

@@ -43,8 +43,8 @@ class ChecksumAlgorithmTest {
         assertEquals("ae8b14860a799888", hex(ChecksumAlgorithm.CRC64NVME.newHasher(), CHECK));
         assertEquals("D3gOhIHSoh8=", base64(ChecksumAlgorithm.CRC64NVME.newHasher(), HELLO));
         // `echo 'Hello, World!' | crc64nvme | base64` in the minio/robertgrimm crc64nvme README
-        assertEquals("SoXXbx67KpE=",
-                base64(ChecksumAlgorithm.CRC64NVME.newHasher(), "Hello, World!\n".getBytes(US_ASCII)));
+        assertEquals(
+                "SoXXbx67KpE=", base64(ChecksumAlgorithm.CRC64NVME.newHasher(), "Hello, World!\n".getBytes(US_ASCII)));
         // SPDK's NVMe test vector: 4096 zero bytes
         assertEquals("6482d367eb22b64e", hex(ChecksumAlgorithm.CRC64NVME.newHasher(), new byte[4096]));
         assertEquals("AAAAAAAAAAA=", base64(ChecksumAlgorithm.CRC64NVME.newHasher(), new byte[0]));
@@ -53,8 +53,8 @@ class ChecksumAlgorithmTest {
     @Test
     void shaAndMd5KnownVectors() {
         assertEquals("IlljY7PeQLBvmB+4XYIxLowO1RE=", base64(ChecksumAlgorithm.SHA1.newHasher(), HELLO));
-        assertEquals("qUiQTy8PR5uPgZdpSzAYSw0u0cHNKh7A+4XSmaGSpEc=",
-                base64(ChecksumAlgorithm.SHA256.newHasher(), HELLO));
+        assertEquals(
+                "qUiQTy8PR5uPgZdpSzAYSw0u0cHNKh7A+4XSmaGSpEc=", base64(ChecksumAlgorithm.SHA256.newHasher(), HELLO));
         assertEquals("6f5902ac237024bdd0c176cb93063dc4", hex(ChecksumAlgorithm.md5(), HELLO));
     }
 

@@ -33,7 +33,8 @@ class ServerClockTest {
     void itNeverGoesBackNorBeyondTwoHundredYears() {
         ServerClock clock = new ServerClock(Clock.fixed(T0, ZoneOffset.UTC));
         clock.advance(Duration.ofHours(1));
-        IllegalArgumentException back = assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofSeconds(-1)));
+        IllegalArgumentException back =
+                assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofSeconds(-1)));
         assertEquals("the clock only moves forward: cannot advance it by PT-1S", back.getMessage());
         assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofDays(200L * 366)));
         assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofSeconds(Long.MAX_VALUE)));

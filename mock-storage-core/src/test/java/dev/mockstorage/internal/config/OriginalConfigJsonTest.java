@@ -54,7 +54,8 @@ class OriginalConfigJsonTest {
             }
             """;
 
-    private static final Pattern LISTENING = Pattern.compile("mock-storage listening on (http://\\S+) \\(data: (.+)\\)");
+    private static final Pattern LISTENING =
+            Pattern.compile("mock-storage listening on (http://\\S+) \\(data: (.+)\\)");
 
     @TempDir
     Path dir;
@@ -74,7 +75,8 @@ class OriginalConfigJsonTest {
                  "third_party": {"retries": "0"}, "journal": {"size": "+3"}}
                 """);
         Config config = ConfigLoader.load(file, Map.of(), Map.of(), dir);
-        assertEquals(new Config.Consistency(2, 0, 5, 86_400_000), config.storage().consistency());
+        assertEquals(
+                new Config.Consistency(2, 0, 5, 86_400_000), config.storage().consistency());
         assertEquals(7, config.queue().size());
         assertEquals(0, config.thirdParty().retries());
         assertEquals(3, config.observe().journalSize());
@@ -88,13 +90,22 @@ class OriginalConfigJsonTest {
     void theStandaloneServerStartsWithIt() throws Exception {
         Files.writeString(dir.resolve("config.json"), ORIGINAL);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "dev.mockstorage.internal.cli.Main",
-                "--config", "config.json", "--server.port=0"))
-                .directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        java,
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.mockstorage.internal.cli.Main",
+                        "--config",
+                        "config.json",
+                        "--server.port=0"))
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith(Setting.ENV_PREFIX));
         Process process = builder.start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             Matcher listening = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
                 StringBuilder seen = new StringBuilder();
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -106,9 +117,14 @@ class OriginalConfigJsonTest {
                 }
                 throw new AssertionError("the server ended without listening:\n" + seen);
             });
-            assertEquals(dir.resolve("data").toRealPath(), Path.of(listening.group(2)).toRealPath());
-            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(listening.group(1) + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(
+                    dir.resolve("data").toRealPath(),
+                    Path.of(listening.group(2)).toRealPath());
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(listening.group(1) + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             assertTrue(Files.isRegularFile(dir.resolve("data/metadata.db")));
             assertTrue(Files.isDirectory(dir.resolve("data/stg3")));

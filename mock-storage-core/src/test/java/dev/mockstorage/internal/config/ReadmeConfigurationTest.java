@@ -27,16 +27,20 @@ class ReadmeConfigurationTest {
         Matcher m = Pattern.compile("<!-- settings-table:start -->\n(.*?)<!-- settings-table:end -->", Pattern.DOTALL)
                 .matcher(readme());
         assertTrue(m.find(), "README.md has no settings-table markers");
-        assertEquals(Setting.markdownTable(), m.group(1),
+        assertEquals(
+                Setting.markdownTable(),
+                m.group(1),
                 "README.md's settings table is stale; paste Setting.markdownTable() between the markers");
     }
 
     @Test
     void theErrorShownInTheReadmeIsTheOneYouGet(@TempDir Path dir) throws IOException {
-        Matcher m = Pattern.compile("mock-storage: configuration error: config\\.json: (storage\\.nodes\\[1]\\.path: .*)")
+        Matcher m = Pattern.compile(
+                        "mock-storage: configuration error: config\\.json: (storage\\.nodes\\[1]\\.path: .*)")
                 .matcher(readme());
         assertTrue(m.find(), "README.md no longer shows the example error");
-        Path file = Files.writeString(dir.resolve("config.json"),
+        Path file = Files.writeString(
+                dir.resolve("config.json"),
                 "{\"storage\": {\"nodes\": [{\"id\": \"stg1\", \"path\": \"./data/stg1\"},"
                         + " {\"id\": \"stg2\", \"path\": \"./data/stg1\"}]}}");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));

@@ -1,19 +1,17 @@
 package dev.mockstorage.internal.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The chunk decoders on exact byte sequences, including the SDK's (notes §2). */
 class ChunkedBodyTest {
@@ -29,18 +27,22 @@ class ChunkedBodyTest {
 
     @Test
     void signedWithTrailer() throws IOException {
-        AwsChunkedInputStream in = new AwsChunkedInputStream(bytes("c;chunk-signature=" + SIG
-                + "\r\nhello world\n\r\n0;chunk-signature=" + SIG + "\r\nx-amz-checksum-crc32:rwg7LQ==\r\n"
-                + "x-amz-trailer-signature:" + SIG + "\r\n\r\n"), 12);
+        AwsChunkedInputStream in = new AwsChunkedInputStream(
+                bytes("c;chunk-signature=" + SIG
+                        + "\r\nhello world\n\r\n0;chunk-signature=" + SIG + "\r\nx-amz-checksum-crc32:rwg7LQ==\r\n"
+                        + "x-amz-trailer-signature:" + SIG + "\r\n\r\n"),
+                12);
         assertEquals("hello world\n", readAll(in));
         assertEquals(Map.of("x-amz-checksum-crc32", "rwg7LQ==", "x-amz-trailer-signature", SIG), in.trailers());
     }
 
     @Test
     void signedUploadPartWithTrailer() throws IOException {
-        AwsChunkedInputStream in = new AwsChunkedInputStream(bytes("6;chunk-signature=" + SIG
-                + "\r\npart1-\r\n0;chunk-signature=" + SIG + "\r\nx-amz-checksum-crc32:D/4Bww==\r\n"
-                + "x-amz-trailer-signature:" + SIG + "\r\n\r\n"), 6);
+        AwsChunkedInputStream in = new AwsChunkedInputStream(
+                bytes("6;chunk-signature=" + SIG
+                        + "\r\npart1-\r\n0;chunk-signature=" + SIG + "\r\nx-amz-checksum-crc32:D/4Bww==\r\n"
+                        + "x-amz-trailer-signature:" + SIG + "\r\n\r\n"),
+                6);
         assertEquals("part1-", readAll(in));
         assertEquals("D/4Bww==", in.trailers().get("x-amz-checksum-crc32"));
     }
@@ -56,8 +58,8 @@ class ChunkedBodyTest {
 
     @Test
     void unsignedWithTrailer() throws IOException {
-        AwsChunkedInputStream in = new AwsChunkedInputStream(
-                bytes("b\r\nasync hello\r\n0\r\nx-amz-checksum-crc32:MwIDXQ==\r\n\r\n"), -1);
+        AwsChunkedInputStream in =
+                new AwsChunkedInputStream(bytes("b\r\nasync hello\r\n0\r\nx-amz-checksum-crc32:MwIDXQ==\r\n\r\n"), -1);
         assertEquals("async hello", readAll(in));
         assertEquals(Map.of("x-amz-checksum-crc32", "MwIDXQ=="), in.trailers());
     }
@@ -68,7 +70,11 @@ class ChunkedBodyTest {
         StringBuilder expected = new StringBuilder();
         for (int i = 0; i < 5; i++) {
             String data = String.valueOf((char) ('a' + i)).repeat(0x20000);
-            body.append("20000;chunk-signature=").append(SIG).append("\r\n").append(data).append("\r\n");
+            body.append("20000;chunk-signature=")
+                    .append(SIG)
+                    .append("\r\n")
+                    .append(data)
+                    .append("\r\n");
             expected.append(data);
         }
         body.append("0;chunk-signature=").append(SIG).append("\r\n\r\n");
@@ -95,17 +101,20 @@ class ChunkedBodyTest {
             {"5\r\nhello\r\n0\r\nno colon here\r\n\r\n", "is not 'name:value'"},
         };
         for (String[] c : cases) {
-            StorageException e = assertThrows(StorageException.class,
-                    () -> readAll(new AwsChunkedInputStream(bytes(c[0]), -1)), c[0]);
+            StorageException e = assertThrows(
+                    StorageException.class, () -> readAll(new AwsChunkedInputStream(bytes(c[0]), -1)), c[0]);
             assertEquals(ErrorCode.InvalidRequest, e.code(), c[0]);
-            assertTrue(e.getMessage().startsWith("Malformed aws-chunked request body: ")
-                    && e.getMessage().contains(c[1]), e.getMessage());
+            assertTrue(
+                    e.getMessage().startsWith("Malformed aws-chunked request body: ")
+                            && e.getMessage().contains(c[1]),
+                    e.getMessage());
         }
     }
 
     @Test
     void aChunkBeyondTheDecodedLengthIsRejectedBeforeItsData() {
-        StorageException e = assertThrows(StorageException.class,
+        StorageException e = assertThrows(
+                StorageException.class,
                 () -> readAll(new AwsChunkedInputStream(bytes("c\r\nhello world\n\r\n0\r\n\r\n"), 5)));
         assertEquals(ErrorCode.InvalidRequest, e.code());
         assertTrue(e.getMessage().contains("beyond x-amz-decoded-content-length 5"), e.getMessage());
@@ -113,7 +122,8 @@ class ChunkedBodyTest {
 
     @Test
     void bytesAfterTheFinalChunkAreRejected() {
-        StorageException e = assertThrows(StorageException.class,
+        StorageException e = assertThrows(
+                StorageException.class,
                 () -> readAll(new AwsChunkedInputStream(bytes("5\r\nhello\r\n0\r\n\r\nGET / HTTP/1.1"), 5)));
         assertTrue(e.getMessage().contains("unexpected bytes after the final chunk"), e.getMessage());
     }
@@ -129,8 +139,8 @@ class ChunkedBodyTest {
             {"5\r\nhello\r\n0\r\n\r\n", "ended after 5 decoded bytes, but x-amz-decoded-content-length is 12"},
         };
         for (String[] c : cases) {
-            StorageException e = assertThrows(StorageException.class,
-                    () -> readAll(new AwsChunkedInputStream(bytes(c[0]), 12)), c[0]);
+            StorageException e = assertThrows(
+                    StorageException.class, () -> readAll(new AwsChunkedInputStream(bytes(c[0]), 12)), c[0]);
             assertEquals(ErrorCode.IncompleteBody, e.code(), c[0]);
             assertTrue(e.getMessage().contains(c[1]), e.getMessage());
         }
@@ -149,8 +159,8 @@ class ChunkedBodyTest {
         InputStream connection = bytes("helloGET");
         assertEquals("hello", readAll(new BoundedInputStream(connection, 5)));
         assertEquals("GET", readAll(connection));
-        StorageException e = assertThrows(StorageException.class,
-                () -> readAll(new BoundedInputStream(bytes("abc"), 5)));
+        StorageException e =
+                assertThrows(StorageException.class, () -> readAll(new BoundedInputStream(bytes("abc"), 5)));
         assertEquals(ErrorCode.IncompleteBody, e.code());
     }
 }

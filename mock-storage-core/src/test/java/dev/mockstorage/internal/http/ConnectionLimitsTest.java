@@ -59,10 +59,15 @@ class ConnectionLimitsTest {
     }
 
     private HttpServer start(ConnectionLimits limits) throws IOException {
-        server = new HttpServer("127.0.0.1", 0, request -> {
-            request.body().readAllBytes();
-            return HttpResponse.status(200).body("ok " + request.rawPath(), "text/plain");
-        }, limits, e -> HttpResponse.status(e.code().status()).body(e.code() + ": " + e.getMessage(), "text/plain"));
+        server = new HttpServer(
+                "127.0.0.1",
+                0,
+                request -> {
+                    request.body().readAllBytes();
+                    return HttpResponse.status(200).body("ok " + request.rawPath(), "text/plain");
+                },
+                limits,
+                e -> HttpResponse.status(e.code().status()).body(e.code() + ": " + e.getMessage(), "text/plain"));
         server.start();
         return server;
     }
@@ -73,7 +78,11 @@ class ConnectionLimitsTest {
         ConnectionLimits limits = new ConnectionLimits(FLOOD + 100, Duration.ofSeconds(60));
         start(limits);
         try (RawHttp.Connection probe = raw()) {
-            assertEquals(200, probe.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
+            assertEquals(
+                    200,
+                    probe.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .readResponse()
+                            .status());
             long opened = System.nanoTime();
             openFlood(FLOOD);
             await().atMost(Duration.ofSeconds(60)).until(() -> server.openConnections() == FLOOD + 1);
@@ -81,17 +90,32 @@ class ConnectionLimitsTest {
 
             long[] nanos = probeLatencies(probe, 200);
             try (RawHttp.Connection fresh = raw()) {
-                assertEquals(200, fresh.send("GET /fresh HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status(),
+                assertEquals(
+                        200,
+                        fresh.send("GET /fresh HTTP/1.1\r\nHost: x\r\n\r\n")
+                                .readResponse()
+                                .status(),
                         "a new client is answered too");
             }
             int serverThreads = serverThreads();
-            System.out.printf(Locale.ROOT, "ConnectionLimitsTest: %d connections holding half a head (opened in %.0f ms): "
+            System.out.printf(
+                    Locale.ROOT,
+                    "ConnectionLimitsTest: %d connections holding half a head (opened in %.0f ms): "
                             + "the server runs %d threads (dispatcher + workers); probe on another keep-alive connection: "
                             + "p50 %.2f ms, max %.2f ms over %d requests; JVM: %d threads, heap used %d MiB, RSS %s%n",
-                    FLOOD, openMs, serverThreads, nanos[nanos.length / 2] / 1e6, nanos[nanos.length - 1] / 1e6, nanos.length,
-                    ManagementFactory.getThreadMXBean().getThreadCount(), usedHeapMiB(), rss());
-            assertTrue(serverThreads <= 1 + 8, "idle connections hold no thread: the server runs " + serverThreads
-                    + " threads for " + (FLOOD + 1) + " connections");
+                    FLOOD,
+                    openMs,
+                    serverThreads,
+                    nanos[nanos.length / 2] / 1e6,
+                    nanos[nanos.length - 1] / 1e6,
+                    nanos.length,
+                    ManagementFactory.getThreadMXBean().getThreadCount(),
+                    usedHeapMiB(),
+                    rss());
+            assertTrue(
+                    serverThreads <= 1 + 8,
+                    "idle connections hold no thread: the server runs " + serverThreads + " threads for " + (FLOOD + 1)
+                            + " connections");
             assertEquals(0, server.refusedConnections());
             for (SocketChannel c : flood) {
                 assertEquals(0, readNow(c).length, "a half-sent head gets no answer before its timeout");
@@ -105,7 +129,11 @@ class ConnectionLimitsTest {
         start(ConnectionLimits.DEFAULTS);
         int limit = ConnectionLimits.DEFAULT_MAX_CONNECTIONS;
         try (RawHttp.Connection probe = raw()) {
-            assertEquals(200, probe.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
+            assertEquals(
+                    200,
+                    probe.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .readResponse()
+                            .status());
             openFlood(FLOOD);
             int expectedRefused = FLOOD - (limit - 1);
             Map<SocketChannel, byte[]> answers = new HashMap<>();
@@ -116,23 +144,35 @@ class ConnectionLimitsTest {
                         answers.merge(c, got, ConnectionLimitsTest::concat);
                     }
                 }
-                return answers.values().stream().filter(b -> new String(b, StandardCharsets.ISO_8859_1)
-                        .contains("SlowDown")).count() == expectedRefused;
+                return answers.values().stream()
+                                .filter(b -> new String(b, StandardCharsets.ISO_8859_1).contains("SlowDown"))
+                                .count()
+                        == expectedRefused;
             });
             assertEquals(expectedRefused, answers.size(), "only the connections beyond the limit got an answer");
             for (byte[] answer : answers.values()) {
                 String text = new String(answer, StandardCharsets.ISO_8859_1);
-                assertTrue(text.startsWith("HTTP/1.1 503 Service Unavailable\r\n") && text.contains("Connection: close\r\n"),
+                assertTrue(
+                        text.startsWith("HTTP/1.1 503 Service Unavailable\r\n")
+                                && text.contains("Connection: close\r\n"),
                         text);
             }
             assertEquals(expectedRefused, server.refusedConnections());
             assertEquals(limit, server.openConnections());
             long[] nanos = probeLatencies(probe, 200);
             int serverThreads = serverThreads();
-            System.out.printf(Locale.ROOT, "ConnectionLimitsTest: %d connections against server.max_connections=%d: %d refused "
+            System.out.printf(
+                    Locale.ROOT,
+                    "ConnectionLimitsTest: %d connections against server.max_connections=%d: %d refused "
                             + "with 503 SlowDown, %d open; server threads %d; probe p50 %.2f ms, max %.2f ms; RSS %s%n",
-                    FLOOD, limit, server.refusedConnections(), server.openConnections(), serverThreads,
-                    nanos[nanos.length / 2] / 1e6, nanos[nanos.length - 1] / 1e6, rss());
+                    FLOOD,
+                    limit,
+                    server.refusedConnections(),
+                    server.openConnections(),
+                    serverThreads,
+                    nanos[nanos.length / 2] / 1e6,
+                    nanos[nanos.length - 1] / 1e6,
+                    rss());
             assertTrue(serverThreads <= 1 + 8, "server threads: " + serverThreads);
         }
     }
@@ -153,40 +193,58 @@ class ConnectionLimitsTest {
         ScheduledExecutorService slowly = Executors.newSingleThreadScheduledExecutor();
         try (RawHttp.Connection probe = raw()) {
             // one byte per second on every slowloris connection
-            slowly.scheduleAtFixedRate(() -> {
-                int i = sent.getAndIncrement();
-                int closed = 0;
-                for (SocketChannel c : flood) {
-                    try {
-                        if (!c.isOpen() || c.read(ByteBuffer.allocate(256)) != 0) {
-                            throw new IOException("answered or closed by the server");
+            slowly.scheduleAtFixedRate(
+                    () -> {
+                        int i = sent.getAndIncrement();
+                        int closed = 0;
+                        for (SocketChannel c : flood) {
+                            try {
+                                if (!c.isOpen() || c.read(ByteBuffer.allocate(256)) != 0) {
+                                    throw new IOException("answered or closed by the server");
+                                }
+                                c.write(ByteBuffer.wrap(head, i % head.length, 1));
+                            } catch (IOException e) {
+                                closed++;
+                                try {
+                                    c.close();
+                                } catch (IOException ignored) {
+                                    // counted
+                                }
+                            }
                         }
-                        c.write(ByteBuffer.wrap(head, i % head.length, 1));
-                    } catch (IOException e) {
-                        closed++;
-                        try {
-                            c.close();
-                        } catch (IOException ignored) {
-                            // counted
-                        }
-                    }
-                }
-                closedByServer.set(closed);
-            }, 0, 1, TimeUnit.SECONDS);
+                        closedByServer.set(closed);
+                    },
+                    0,
+                    1,
+                    TimeUnit.SECONDS);
             List<Long> probeNanos = new ArrayList<>();
             int[] maxThreads = {0};
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                long t = System.nanoTime();
-                assertEquals(200, probe.send("GET /probe HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
-                probeNanos.add(System.nanoTime() - t);
-                maxThreads[0] = Math.max(maxThreads[0], serverThreads());
-                return closedByServer.get() == lorises;
-            });
-            long[] nanos = probeNanos.stream().mapToLong(Long::longValue).sorted().toArray();
-            System.out.printf(Locale.ROOT, "ConnectionLimitsTest: %d slowloris connections (1 byte/s) closed by the "
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        long t = System.nanoTime();
+                        assertEquals(
+                                200,
+                                probe.send("GET /probe HTTP/1.1\r\nHost: x\r\n\r\n")
+                                        .readResponse()
+                                        .status());
+                        probeNanos.add(System.nanoTime() - t);
+                        maxThreads[0] = Math.max(maxThreads[0], serverThreads());
+                        return closedByServer.get() == lorises;
+                    });
+            long[] nanos =
+                    probeNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf(
+                    Locale.ROOT,
+                    "ConnectionLimitsTest: %d slowloris connections (1 byte/s) closed by the "
                             + "2 s head timeout after %d bytes each; server threads at most %d; probe p50 %.2f ms, max %.2f ms "
-                            + "over %d requests%n", lorises, sent.get(), maxThreads[0], nanos[nanos.length / 2] / 1e6,
-                    nanos[nanos.length - 1] / 1e6, nanos.length);
+                            + "over %d requests%n",
+                    lorises,
+                    sent.get(),
+                    maxThreads[0],
+                    nanos[nanos.length / 2] / 1e6,
+                    nanos[nanos.length - 1] / 1e6,
+                    nanos.length);
             assertTrue(sent.get() < head.length, "closed before the head was complete");
             assertEquals(lorises, server.headTimeouts(), "each slowloris was closed by the head timeout");
             assertTrue(maxThreads[0] <= 1 + 8, "a slowloris holds no thread: the server ran " + maxThreads[0]);
@@ -199,16 +257,25 @@ class ConnectionLimitsTest {
     @Test
     void aSilentNewConnectionGoesAtTheHeadTimeoutAnIdleKeepAliveOneAtTheIdleTimeout() throws Exception {
         start(new ConnectionLimits(10, 4, Duration.ofMillis(300), Duration.ofMillis(1500)));
-        try (RawHttp.Connection silent = raw(); RawHttp.Connection idle = raw()) {
-            assertEquals(200, idle.send("GET /once HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status());
+        try (RawHttp.Connection silent = raw();
+                RawHttp.Connection idle = raw()) {
+            assertEquals(
+                    200,
+                    idle.send("GET /once HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .readResponse()
+                            .status());
             long t = System.nanoTime();
             assertTrue(silent.closedByPeer(), "a connection that sends nothing is closed at the head timeout");
             double silentMs = (System.nanoTime() - t) / 1e6;
             assertEquals(1, server.openConnections(), "the idle keep-alive connection is still open");
             assertTrue(idle.closedByPeer(), "an idle keep-alive connection is closed at the idle timeout");
             double idleMs = (System.nanoTime() - t) / 1e6;
-            System.out.printf(Locale.ROOT, "ConnectionLimitsTest: silent connection closed after %.0f ms (head timeout 300), "
-                    + "idle keep-alive after %.0f ms (idle timeout 1500)%n", silentMs, idleMs);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ConnectionLimitsTest: silent connection closed after %.0f ms (head timeout 300), "
+                            + "idle keep-alive after %.0f ms (idle timeout 1500)%n",
+                    silentMs,
+                    idleMs);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
     }
@@ -233,7 +300,8 @@ class ConnectionLimitsTest {
         long[] nanos = new long[requests];
         for (int i = 0; i < requests; i++) {
             long t = System.nanoTime();
-            RawHttp.Response r = probe.send("GET /probe/" + i + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+            RawHttp.Response r = probe.send("GET /probe/" + i + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .readResponse();
             nanos[i] = System.nanoTime() - t;
             assertEquals(200, r.status());
             assertEquals("ok /probe/" + i, r.bodyText());
@@ -257,7 +325,9 @@ class ConnectionLimitsTest {
 
     private int serverThreads() {
         String prefix = "mock-storage-http-" + server.port();
-        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix))
+                .count();
     }
 
     private static long usedHeapMiB() {
@@ -266,8 +336,11 @@ class ConnectionLimitsTest {
 
     private static String rss() {
         try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                    .map(l -> l.substring(6).strip()).findFirst().orElse("n/a");
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> l.substring(6).strip())
+                    .findFirst()
+                    .orElse("n/a");
         } catch (IOException e) {
             return "n/a";
         }
@@ -276,8 +349,10 @@ class ConnectionLimitsTest {
     private static void requireFileDescriptors(long needed) {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             long max = unix.getMaxFileDescriptorCount();
-            assertTrue(max >= needed + unix.getOpenFileDescriptorCount(), "this test needs " + needed
-                    + " more file descriptors, the open-files limit of this JVM is " + max + " (raise the hard limit, ulimit -Hn)");
+            assertTrue(
+                    max >= needed + unix.getOpenFileDescriptorCount(),
+                    "this test needs " + needed + " more file descriptors, the open-files limit of this JVM is " + max
+                            + " (raise the hard limit, ulimit -Hn)");
         }
     }
 }

@@ -1,11 +1,12 @@
 package dev.mockstorage.internal.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.testing.RawHttp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class HttpServerTest {
     private static final String SIG = "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648";
@@ -68,15 +67,18 @@ class HttpServerTest {
             return HttpResponse.status(200).body(new PatternStream(BIG), BIG);
         }
         if (path.startsWith("/unknown-length")) {
-            return HttpResponse.status(200).body(new ByteArrayInputStream("streamed without length".getBytes(
-                    StandardCharsets.UTF_8)), -1);
+            return HttpResponse.status(200)
+                    .body(new ByteArrayInputStream("streamed without length".getBytes(StandardCharsets.UTF_8)), -1);
         }
         if (path.startsWith("/value-of-x-v")) {
             return HttpResponse.status(200).body("[" + r.header("x-v") + "]", "text/plain; charset=utf-8");
         }
         if (path.startsWith("/meta")) {
-            return HttpResponse.status(200).header("x-amz-meta-name", "café 日本").header("B-Second", "2")
-                    .header("A-Third", "3").body("ok", "text/plain; charset=bogus");
+            return HttpResponse.status(200)
+                    .header("x-amz-meta-name", "café 日本")
+                    .header("B-Second", "2")
+                    .header("A-Third", "3")
+                    .body("ok", "text/plain; charset=bogus");
         }
         try {
             if (path.startsWith("/decode")) {
@@ -128,8 +130,11 @@ class HttpServerTest {
     @Test
     void javaHttpClientWithExpectContinueUploads() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(uri("/echo/x"))
-                .expectContinue(true).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("payload")).build(),
+        java.net.http.HttpResponse<String> r = client.send(
+                java.net.http.HttpRequest.newBuilder(uri("/echo/x"))
+                        .expectContinue(true)
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("payload"))
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertTrue(r.body().endsWith("body=payload"), r.body());
@@ -177,7 +182,9 @@ class HttpServerTest {
             assertTrue(c.readResponse().bodyText().contains("query=delete\nparams=[delete=]"));
             c.send("DELETE /bkt/small.txt HTTP/1.1\r\nHost: x\r\n\r\n");
             RawHttp.Response last = c.readResponse();
-            assertTrue(last.bodyText().contains("method=DELETE\npath=/bkt/small.txt\nquery=null\nparams=[]"), last.bodyText());
+            assertTrue(
+                    last.bodyText().contains("method=DELETE\npath=/bkt/small.txt\nquery=null\nparams=[]"),
+                    last.bodyText());
         }
     }
 
@@ -211,8 +218,9 @@ class HttpServerTest {
         try (RawHttp.Connection c = connect()) {
             c.send("GET /bkt?list-type=2&prefix=&delimiter=%2F&x&plus=a+b&enc=%2B&k%C3%A9=v=w HTTP/1.1\r\n\r\n");
             RawHttp.Response r = c.readResponse();
-            assertTrue(r.bodyText().contains(
-                    "params=[list-type=2, prefix=, delimiter=/, x=, plus=a+b, enc=+, ké=v=w]"), r.bodyText());
+            assertTrue(
+                    r.bodyText().contains("params=[list-type=2, prefix=, delimiter=/, x=, plus=a+b, enc=+, ké=v=w]"),
+                    r.bodyText());
         }
     }
 
@@ -293,7 +301,8 @@ class HttpServerTest {
         String hidden = "GET /echo/hidden HTTP/1.1\r\n\r\n";
         String body = "0\r\n\r\n" + hidden;
         try (RawHttp.Connection c = connect()) {
-            c.send("PUT /echo/x HTTP/1.1\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+            c.send("PUT /echo/x HTTP/1.1\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + body);
             RawHttp.Response r = c.readResponse();
             assertEquals(400, r.status());
             assertTrue(r.bodyText().startsWith("InvalidRequest: A request may not carry both"), r.bodyText());
@@ -317,7 +326,7 @@ class HttpServerTest {
             c.send("\r\n\r\nGET /value-of-x-v HTTP/1.1\r\nHost: x\r\nX-V:  caf\u00e9 \u65e5\u672c \r\n\r\n");
             assertEquals("[caf\u00e9 \u65e5\u672c]", c.readResponse().bodyText());
             c.send("GET /value-of-x-v HTTP/1.1\r\nHost: x\r\nX-V: caf".getBytes(StandardCharsets.US_ASCII));
-            c.send(new byte[] {(byte) 0xe9});           // a lone Latin-1 byte: not UTF-8
+            c.send(new byte[] {(byte) 0xe9}); // a lone Latin-1 byte: not UTF-8
             c.send("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("[caf\u00e9]", c.readResponse().bodyText());
         }
@@ -339,9 +348,11 @@ class HttpServerTest {
     @Test
     void javaHttpClientStreamsABodyOfUnknownLength() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(uri("/echo/s"))
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new ByteArrayInputStream("no length".getBytes(StandardCharsets.UTF_8)))).build(),
+        java.net.http.HttpResponse<String> r = client.send(
+                java.net.http.HttpRequest.newBuilder(uri("/echo/s"))
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new ByteArrayInputStream("no length".getBytes(StandardCharsets.UTF_8))))
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertTrue(r.body().endsWith("body=no length"), r.body());
     }
@@ -357,8 +368,10 @@ class HttpServerTest {
                     + "x-amz-decoded-content-length: 12\r\nx-amz-sdk-checksum-algorithm: CRC32\r\n"
                     + "x-amz-trailer: x-amz-checksum-crc32\r\n\r\n" + body);
             String text = c.readResponse().bodyText();
-            assertTrue(text.contains("declared=12\ntrailers={x-amz-checksum-crc32=rwg7LQ==, "
-                    + "x-amz-trailer-signature=" + SIG + "}"), text);
+            assertTrue(
+                    text.contains("declared=12\ntrailers={x-amz-checksum-crc32=rwg7LQ==, " + "x-amz-trailer-signature="
+                            + SIG + "}"),
+                    text);
             assertTrue(text.endsWith("body=hello world\n"), text);
             c.send("GET /echo/again HTTP/1.1\r\n\r\n");
             assertEquals(200, c.readResponse().status(), "nothing of the body was left behind");
@@ -400,7 +413,8 @@ class HttpServerTest {
                     + "\r\nx-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD\r\n\r\n" + body);
             RawHttp.Response r = c.readResponse();
             assertEquals(400, r.status());
-            assertTrue(r.bodyText().startsWith("InvalidRequest: Malformed aws-chunked request body: chunk size 'zz'"),
+            assertTrue(
+                    r.bodyText().startsWith("InvalidRequest: Malformed aws-chunked request body: chunk size 'zz'"),
                     r.bodyText());
             assertEquals("close", r.header("connection"));
         }
@@ -427,7 +441,8 @@ class HttpServerTest {
                     + "content-length: " + body.length() + "\r\n\r\n" + body);
             RawHttp.Response r = c.readResponse();
             assertEquals(400, r.status());
-            assertTrue(r.bodyText().startsWith("IncompleteBody: The aws-chunked request body ended in the middle"),
+            assertTrue(
+                    r.bodyText().startsWith("IncompleteBody: The aws-chunked request body ended in the middle"),
                     r.bodyText());
         }
     }
@@ -439,7 +454,8 @@ class HttpServerTest {
             c.halfClose();
             RawHttp.Response r = c.readResponse();
             assertEquals(400, r.status());
-            assertEquals("IncompleteBody: The request body ended after 5 of the 10 bytes announced by Content-Length",
+            assertEquals(
+                    "IncompleteBody: The request body ended after 5 of the 10 bytes announced by Content-Length",
                     r.bodyText());
         }
     }
@@ -478,10 +494,13 @@ class HttpServerTest {
         try (RawHttp.Connection c = connect()) {
             c.send("GET /meta HTTP/1.1\r\n\r\n");
             RawHttp.Response r = c.readResponse();
-            assertTrue(r.rawHead().matches("HTTP/1\\.1 200 OK\r\nx-amz-meta-name: café 日本\r\nB-Second: 2\r\n"
-                    + "A-Third: 3\r\nContent-Type: text/plain; charset=bogus\r\n"
-                    + "Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n"
-                    + "Content-Length: 2\r\n"), r.rawHead());
+            assertTrue(
+                    r.rawHead()
+                            .matches("HTTP/1\\.1 200 OK\r\nx-amz-meta-name: café 日本\r\nB-Second: 2\r\n"
+                                    + "A-Third: 3\r\nContent-Type: text/plain; charset=bogus\r\n"
+                                    + "Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n"
+                                    + "Content-Length: 2\r\n"),
+                    r.rawHead());
             assertEquals("ok", r.bodyText());
         }
     }
@@ -489,9 +508,11 @@ class HttpServerTest {
     @Test
     void aLargeStreamedResponseArrivesComplete() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        java.net.http.HttpResponse<InputStream> r = client.send(java.net.http.HttpRequest.newBuilder(uri("/big"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(String.valueOf(BIG), r.headers().firstValue("content-length").orElseThrow());
+        java.net.http.HttpResponse<InputStream> r = client.send(
+                java.net.http.HttpRequest.newBuilder(uri("/big")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(
+                String.valueOf(BIG), r.headers().firstValue("content-length").orElseThrow());
         long count = 0;
         boolean pattern = true;
         try (InputStream in = r.body()) {

@@ -1,12 +1,12 @@
 package dev.mockstorage.internal.http;
 
-import dev.mockstorage.internal.error.ErrorCode;
-import dev.mockstorage.internal.error.StorageException;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import org.junit.jupiter.api.Test;
 
 class PercentCodecTest {
 
@@ -24,8 +24,9 @@ class PercentCodecTest {
 
     @Test
     void badEscapesAreInvalidUriNamingTheSequence() {
-        for (String[] c : new String[][] {{"/bkt/%zz", "'%zz'"}, {"/bkt/%4", "'%4'"}, {"x%", "'%'"},
-                {"%G1", "'%G1'"}, {"%1１", "'%1１'"}}) {
+        for (String[] c : new String[][] {
+            {"/bkt/%zz", "'%zz'"}, {"/bkt/%4", "'%4'"}, {"x%", "'%'"}, {"%G1", "'%G1'"}, {"%1１", "'%1１'"}
+        }) {
             StorageException e = assertThrows(StorageException.class, () -> PercentCodec.decode(c[0]));
             assertEquals(ErrorCode.InvalidURI, e.code());
             assertTrue(e.getMessage().contains(c[1]), e.getMessage());
@@ -72,10 +73,12 @@ class PercentCodecTest {
         assertEquals("PUT", l.method());
         assertEquals("/bkt/k%20x", l.rawPath());
         assertEquals("partNumber=1&uploadId=u", l.rawQuery());
-        assertEquals("/x", RawRequestLine.parse("GET http://host:9000/x HTTP/1.1").rawPath());
+        assertEquals(
+                "/x", RawRequestLine.parse("GET http://host:9000/x HTTP/1.1").rawPath());
         assertEquals("", RawRequestLine.parse("GET /x? HTTP/1.0").rawQuery());
-        for (String bad : new String[] {"GET /x", "GET  /x HTTP/1.1", "GET /x HTTP/2.0", "G(T /x HTTP/1.1",
-                "GET /x HTTP/1.1 extra", ""}) {
+        for (String bad : new String[] {
+            "GET /x", "GET  /x HTTP/1.1", "GET /x HTTP/2.0", "G(T /x HTTP/1.1", "GET /x HTTP/1.1 extra", ""
+        }) {
             StorageException e = assertThrows(StorageException.class, () -> RawRequestLine.parse(bad), bad);
             assertEquals(ErrorCode.InvalidRequest, e.code());
         }

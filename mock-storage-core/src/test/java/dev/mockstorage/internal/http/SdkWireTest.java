@@ -1,5 +1,15 @@
 package dev.mockstorage.internal.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,17 +21,6 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
-
-import java.io.IOException;
-import java.net.URI;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The real AWS SDK v2 against the adapter with a toy object handler: its default wire formats
@@ -65,7 +64,8 @@ class SdkWireTest {
                 if (data == null) {
                     return HttpResponse.status(404).body("<Error><Code>NoSuchKey</Code></Error>", "application/xml");
                 }
-                HttpResponse ok = HttpResponse.status(200).header("ETag", "\"" + Arrays.hashCode(data) + "\"")
+                HttpResponse ok = HttpResponse.status(200)
+                        .header("ETag", "\"" + Arrays.hashCode(data) + "\"")
                         .header("Content-Type", "application/octet-stream");
                 return r.method().equals("HEAD") ? ok.contentLengthOnly(data.length) : ok.body(data);
             default:
@@ -75,8 +75,12 @@ class SdkWireTest {
 
     @Test
     void syncClientPutsSmallAndLargeObjectsAndGetsThemBack() {
-        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(credentials()).build()) {
+        try (S3Client s3 = S3Client.builder()
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .build()) {
             byte[] small = "hello world\n".getBytes();
             byte[] large = new byte[3 * 1024 * 1024 + 17];
             new java.util.Random(7).nextBytes(large);
@@ -84,18 +88,27 @@ class SdkWireTest {
             s3.putObject(b -> b.bucket("bkt").key("large.bin"), RequestBody.fromBytes(large));
 
             assertArrayEquals(small, objects.get("/bkt/dir/with space+plus.txt"));
-            assertEquals("rwg7LQ==", trailers.get("/bkt/dir/with space+plus.txt").get("x-amz-checksum-crc32"));
-            assertArrayEquals(large, s3.getObject(b -> b.bucket("bkt").key("large.bin"),
-                    ResponseTransformer.toBytes()).asByteArray());
-            assertEquals(large.length, s3.headObject(b -> b.bucket("bkt").key("large.bin")).contentLength());
+            assertEquals(
+                    "rwg7LQ==", trailers.get("/bkt/dir/with space+plus.txt").get("x-amz-checksum-crc32"));
+            assertArrayEquals(
+                    large,
+                    s3.getObject(b -> b.bucket("bkt").key("large.bin"), ResponseTransformer.toBytes())
+                            .asByteArray());
+            assertEquals(
+                    large.length,
+                    s3.headObject(b -> b.bucket("bkt").key("large.bin")).contentLength());
             assertEquals("100-continue", expect.get("/bkt/large.bin"), "the SDK asked for 100 Continue");
         }
     }
 
     @Test
     void asyncNettyClientWaitsFor100ContinueAndGetsIt() throws Exception {
-        try (S3AsyncClient s3 = S3AsyncClient.builder().endpointOverride(endpoint).forcePathStyle(true)
-                .region(Region.US_EAST_1).credentialsProvider(credentials()).build()) {
+        try (S3AsyncClient s3 = S3AsyncClient.builder()
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .build()) {
             byte[] data = new byte[2 * 1024 * 1024];
             new java.util.Random(3).nextBytes(data);
             s3.putObject(b -> b.bucket("bkt").key("async.bin"), AsyncRequestBody.fromBytes(data))

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class FlatJsonTest {
     private static final ObjectMapper JACKSON = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, String>> MAP = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, String>> MAP = new TypeReference<>() {};
 
     private static Map<String, String> awkward() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -33,13 +33,26 @@ class FlatJsonTest {
         assertEquals(m, JACKSON.readValue(FlatJson.write(m), MAP));
         assertEquals(m, FlatJson.read(JACKSON.writeValueAsString(m)));
         assertEquals(m, FlatJson.read(FlatJson.write(m)));
-        assertEquals(new ArrayList<>(m.keySet()), new ArrayList<>(FlatJson.read(FlatJson.write(m)).keySet()), "order kept");
+        assertEquals(
+                new ArrayList<>(m.keySet()),
+                new ArrayList<>(FlatJson.read(FlatJson.write(m)).keySet()),
+                "order kept");
     }
 
     @Test
     void everyOtherShapeIsLeftToJackson() {
-        for (String json : List.of("{\"a\":1}", "{\"a\":{\"b\":\"c\"}}", "{ \"a\":\"b\"}", "{\"a\":\"b\"} ", "[]", "{\"a\":\"b\"",
-                "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"b\",}", "", "{\"a\" : \"b\"}")) {
+        for (String json : List.of(
+                "{\"a\":1}",
+                "{\"a\":{\"b\":\"c\"}}",
+                "{ \"a\":\"b\"}",
+                "{\"a\":\"b\"} ",
+                "[]",
+                "{\"a\":\"b\"",
+                "{\"a\":\"\\x\"}",
+                "{\"a\":\"\\u12\"}",
+                "{\"a\":\"b\",}",
+                "",
+                "{\"a\" : \"b\"}")) {
             assertNull(FlatJson.read(json), json);
         }
     }

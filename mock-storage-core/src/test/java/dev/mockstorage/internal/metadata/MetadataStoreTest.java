@@ -80,8 +80,8 @@ class MetadataStoreTest {
 
     private static Object pragma(Path file, String pragma) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
             rs.next();
             return rs.getObject(1);
         }
@@ -99,12 +99,15 @@ class MetadataStoreTest {
     @Test
     void fsyncSwitchesSynchronousToFull() throws SQLException {
         try (SqlConnection normal = SqlConnection.open(dbFile, false, 1000, true);
-             SqlConnection full = SqlConnection.open(dbFile, true, 1000, false)) {
+                SqlConnection full = SqlConnection.open(dbFile, true, 1000, false)) {
             assertEquals(0, synchronous(normal), "OFF");
             assertEquals(2, synchronous(full), "FULL");
             SQLException e = assertThrows(SQLException.class, () -> normal.execute("CREATE TABLE x (y)"));
-            assertTrue(e.getMessage().contains("readonly") || e.getMessage().contains("query_only")
-                    || e.getMessage().contains("read-only"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("readonly")
+                            || e.getMessage().contains("query_only")
+                            || e.getMessage().contains("read-only"),
+                    e.getMessage());
         }
     }
 
@@ -130,7 +133,7 @@ class MetadataStoreTest {
         Path old = dir.resolve("before-acls.db");
         int beforeAcls = 9;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             for (List<String> migration : Schema.MIGRATIONS.subList(0, beforeAcls)) {
                 for (String statement : migration) {
                     s.execute(statement);
@@ -138,8 +141,9 @@ class MetadataStoreTest {
             }
             s.execute("PRAGMA user_version = " + beforeAcls);
             s.execute("INSERT INTO buckets (name, created_at) VALUES ('b', 0)");
-            s.execute("INSERT INTO objects (bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, "
-                    + "checksums, tags, version_id) VALUES ('b', 'k', 'blob1', 3, 'e', NULL, 0, NULL, NULL, NULL, NULL, NULL)");
+            s.execute(
+                    "INSERT INTO objects (bucket, key, blob_id, size, etag, content_type, last_modified, user_metadata, headers, "
+                            + "checksums, tags, version_id) VALUES ('b', 'k', 'blob1', 3, 'e', NULL, 0, NULL, NULL, NULL, NULL, NULL)");
         }
         store = MetadataStore.open(old, false, Duration.ofSeconds(5));
         assertEquals(Schema.currentVersion(), ((Number) pragma(old, "user_version")).intValue());
@@ -153,11 +157,11 @@ class MetadataStoreTest {
     void newerSchemaIsRefused() throws SQLException {
         store.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("PRAGMA user_version = 99");
         }
-        StorageException e = assertThrows(StorageException.class,
-                () -> MetadataStore.open(dbFile, false, Duration.ofSeconds(1)));
+        StorageException e =
+                assertThrows(StorageException.class, () -> MetadataStore.open(dbFile, false, Duration.ofSeconds(1)));
         assertEquals(ErrorCode.InternalError, e.code());
         assertTrue(e.getMessage().contains("schema version 99"), e.getMessage());
     }
@@ -168,7 +172,9 @@ class MetadataStoreTest {
         createBucket("alpha");
         assertFalse(writeBoolean(tx -> tx.createBucket("alpha", T0.plusSeconds(1))), "already exists");
         assertEquals(new BucketRecord("alpha", T0), store.bucket("alpha").orElseThrow());
-        assertEquals(List.of("alpha", "zeta"), store.buckets().stream().map(BucketRecord::name).toList());
+        assertEquals(
+                List.of("alpha", "zeta"),
+                store.buckets().stream().map(BucketRecord::name).toList());
 
         put(object("zeta", "k", "blob", 1));
         assertFalse(writeBoolean(tx -> tx.bucketIsEmpty("zeta")));
@@ -188,18 +194,41 @@ class MetadataStoreTest {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Disposition", "attachment; filename=\"x.txt\"");
         headers.put("Cache-Control", "no-cache");
-        ObjectRecord o = new ObjectRecord("b", "dir/ключ 😀.txt", "blob1", 12, "6f5902ac237024bdd0c176cb93063dc4",
-                "text/plain", Instant.parse("2024-05-01T10:15:30.123456Z"), meta, headers, Map.of("CRC32", "rwg7LQ=="));
+        ObjectRecord o = new ObjectRecord(
+                "b",
+                "dir/ключ 😀.txt",
+                "blob1",
+                12,
+                "6f5902ac237024bdd0c176cb93063dc4",
+                "text/plain",
+                Instant.parse("2024-05-01T10:15:30.123456Z"),
+                meta,
+                headers,
+                Map.of("CRC32", "rwg7LQ=="));
         assertEquals(Optional.empty(), store.write(tx -> tx.putObject(o)));
 
         ObjectRecord read = store.object("b", "dir/ключ 😀.txt").orElseThrow();
         assertEquals(T0, read.lastModified(), "millisecond precision");
-        assertEquals(List.of("zz", "aa", "mm"), new ArrayList<>(read.userMetadata().keySet()));
+        assertEquals(
+                List.of("zz", "aa", "mm"), new ArrayList<>(read.userMetadata().keySet()));
         assertEquals(meta, read.userMetadata());
-        assertEquals(List.of("Content-Disposition", "Cache-Control"), new ArrayList<>(read.headers().keySet()));
+        assertEquals(
+                List.of("Content-Disposition", "Cache-Control"),
+                new ArrayList<>(read.headers().keySet()));
         assertEquals(Map.of("CRC32", "rwg7LQ=="), read.checksums());
-        assertEquals(new ObjectRecord(o.bucket(), o.key(), o.blobId(), o.size(), o.etag(), o.contentType(), T0,
-                meta, headers, o.checksums()), read);
+        assertEquals(
+                new ObjectRecord(
+                        o.bucket(),
+                        o.key(),
+                        o.blobId(),
+                        o.size(),
+                        o.etag(),
+                        o.contentType(),
+                        T0,
+                        meta,
+                        headers,
+                        o.checksums()),
+                read);
 
         ObjectRecord bare = new ObjectRecord("b", "bare", "blob2", 0, "e", null, T0, null, Map.of(), null);
         store.write(tx -> tx.putObject(bare));
@@ -220,7 +249,9 @@ class MetadataStoreTest {
         assertEquals("old", replaced.orElseThrow().blobId());
         assertEquals("new", store.object("b", "k").orElseThrow().blobId());
 
-        assertEquals("new", store.write(tx -> tx.deleteObject("b", "k")).orElseThrow().blobId());
+        assertEquals(
+                "new",
+                store.write(tx -> tx.deleteObject("b", "k")).orElseThrow().blobId());
         assertEquals(Optional.empty(), store.write(tx -> tx.deleteObject("b", "k")));
         assertEquals(Optional.empty(), store.object("b", "k"));
     }
@@ -242,12 +273,14 @@ class MetadataStoreTest {
     void exceptionRollsBackEverythingAndIsRethrown() {
         createBucket("b");
         IllegalStateException boom = new IllegalStateException("boom");
-        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> store.write(tx -> {
-            tx.putObject(object("b", "k", "blob", 1));
-            tx.enqueueTask("delete-blob", "{}");
-            tx.createBucket("c", T0);
-            throw boom;
-        }));
+        IllegalStateException thrown = assertThrows(
+                IllegalStateException.class,
+                () -> store.write(tx -> {
+                    tx.putObject(object("b", "k", "blob", 1));
+                    tx.enqueueTask("delete-blob", "{}");
+                    tx.createBucket("c", T0);
+                    throw boom;
+                }));
         assertSame(boom, thrown);
         assertEquals(Optional.empty(), store.object("b", "k"));
         assertEquals(Optional.empty(), store.bucket("c"));
@@ -258,7 +291,8 @@ class MetadataStoreTest {
 
     @Test
     void sqlErrorsBecomeInternalErrorsWithTheCause() {
-        StorageException e = assertThrows(StorageException.class,
+        StorageException e = assertThrows(
+                StorageException.class,
                 () -> store.write(tx -> tx.putObject(object("no-such-bucket", "k", "blob", 1))));
         assertEquals(ErrorCode.InternalError, e.code());
         assertInstanceOf(SQLException.class, e.getCause());
@@ -280,10 +314,12 @@ class MetadataStoreTest {
         createBucket("b");
         store.write(tx -> {
             tx.putObject(object("b", "outer", "blob1", 1));
-            assertThrows(IllegalArgumentException.class, () -> tx.savepoint(part -> {
-                part.putObject(object("b", "inner", "blob2", 1));
-                throw new IllegalArgumentException("inner fails");
-            }));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> tx.savepoint(part -> {
+                        part.putObject(object("b", "inner", "blob2", 1));
+                        throw new IllegalArgumentException("inner fails");
+                    }));
             assertEquals(Optional.empty(), tx.object("b", "inner"), "inner savepoint rolled back");
             tx.savepoint(part -> part.putObject(object("b", "inner2", "blob3", 1)));
             return null;
@@ -298,9 +334,12 @@ class MetadataStoreTest {
         createBucket("b");
         store.write(tx -> {
             tx.putObject(object("b", "outer", "blob1", 1));
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
                     () -> store.write(inner -> inner.putObject(object("b", "inner", "blob2", 1))));
-            assertTrue(e.getMessage().startsWith("metadata transaction inside another write on the same thread"), e.getMessage());
+            assertTrue(
+                    e.getMessage().startsWith("metadata transaction inside another write on the same thread"),
+                    e.getMessage());
             assertThrows(IllegalStateException.class, () -> store.markDamaged("b", "outer", "blob1", "x", T0));
             return null;
         });
@@ -339,7 +378,8 @@ class MetadataStoreTest {
             StorageException e = assertThrows(StorageException.class, () -> store.write(tx -> tx.bucket("b")));
             assertEquals(ErrorCode.SlowDown, e.code());
             assertEquals("metadata write lock not acquired within 100 ms", e.getMessage());
-            assertEquals("committed", store.object("b", "k").orElseThrow().blobId(), "reads do not wait for the writer");
+            assertEquals(
+                    "committed", store.object("b", "k").orElseThrow().blobId(), "reads do not wait for the writer");
             assertEquals(1, store.listObjects("b", "", null, 10).size());
         } finally {
             release.countDown();
@@ -352,8 +392,8 @@ class MetadataStoreTest {
     void listingIsInUtf8ByteOrder() {
         createBucket("b");
         createBucket("other");
-        List<String> keys = List.of("a", "A", "a-b", "a/b", "a/c", "ab", "é", "z", "\uFFFD", "😀", "日本",
-                "\uE000", "a/\u00ff", "a/😀", "~");
+        List<String> keys = List.of(
+                "a", "A", "a-b", "a/b", "a/c", "ab", "é", "z", "\uFFFD", "😀", "日本", "\uE000", "a/\u00ff", "a/😀", "~");
         for (String key : keys) {
             put(object("b", key, "blob", key.length()));
         }
@@ -391,8 +431,10 @@ class MetadataStoreTest {
         assertEquals(List.of("a/1", "a/2"), keysOf(store.listObjects("b", "a/", null, 2)));
         assertEquals(List.of("a/3", "a/\uFFFD"), keysOf(store.listObjects("b", "a/", "a/2", 2)));
         assertEquals(List.of("a/😀"), keysOf(store.listObjects("b", "a/", "a/\uFFFD", 10)));
-        assertEquals(List.of("a/1", "a/2", "a/3", "a/\uFFFD", "a/😀"),
-                keysOf(store.listObjects("b", "a/", "a", 100)), "afterKey before the prefix");
+        assertEquals(
+                List.of("a/1", "a/2", "a/3", "a/\uFFFD", "a/😀"),
+                keysOf(store.listObjects("b", "a/", "a", 100)),
+                "afterKey before the prefix");
         assertEquals(List.of(), keysOf(store.listObjects("b", "a/", "a0", 100)), "afterKey past the prefix");
         assertEquals(List.of(), keysOf(store.listObjects("b", "c", null, 100)));
         assertEquals(List.of(), keysOf(store.listObjects("b", "", null, 0)));
@@ -412,21 +454,35 @@ class MetadataStoreTest {
         }
         List<String> all = new ArrayList<>();
         for (String bucket : List.of("a", "b")) {
-            keys.stream().sorted((x, y) -> Arrays.compareUnsigned(x.getBytes(UTF_8), y.getBytes(UTF_8)))
+            keys.stream()
+                    .sorted((x, y) -> Arrays.compareUnsigned(x.getBytes(UTF_8), y.getBytes(UTF_8)))
                     .forEach(k -> all.add(bucket + "/" + k));
         }
         assertEquals(all, find(ObjectQuery.all(), 3), "every object, paged across buckets");
         assertEquals(all.subList(0, keys.size()), find(new ObjectQuery("a", null, null, null, null, null, null), 4));
-        assertEquals(List.of("b/a/1", "b/a/2", "b/a/\uFFFD", "b/a/😀"),
-                find(new ObjectQuery("b", "a/", null, null, null, null, null), 3), "a prefix, paged");
-        assertEquals(List.of("b/a/1", "b/a/2", "b/a/\uFFFD", "b/a/😀"),
-                find(new ObjectQuery("b", null, null, "a/?", null, null, null), 1), "a glob with a literal start");
-        assertEquals(List.of("a/b/x.png", "b/b/x.png"), find(new ObjectQuery(null, null, null, "*.png", null, null, null), 1));
-        assertEquals(List.of("a/\uDBFF\uDFFF"), find(new ObjectQuery("a", "\uDBFF\uDFFF", null, null, null, null, null), 5),
+        assertEquals(
+                List.of("b/a/1", "b/a/2", "b/a/\uFFFD", "b/a/😀"),
+                find(new ObjectQuery("b", "a/", null, null, null, null, null), 3),
+                "a prefix, paged");
+        assertEquals(
+                List.of("b/a/1", "b/a/2", "b/a/\uFFFD", "b/a/😀"),
+                find(new ObjectQuery("b", null, null, "a/?", null, null, null), 1),
+                "a glob with a literal start");
+        assertEquals(
+                List.of("a/b/x.png", "b/b/x.png"),
+                find(new ObjectQuery(null, null, null, "*.png", null, null, null), 1));
+        assertEquals(
+                List.of("a/\uDBFF\uDFFF"),
+                find(new ObjectQuery("a", "\uDBFF\uDFFF", null, null, null, null, null), 5),
                 "a prefix without a successor");
-        assertEquals(List.of(), store.findObjects(new ObjectQuery("a", null, null, null, null, null, null), "b", "", 10),
+        assertEquals(
+                List.of(),
+                store.findObjects(new ObjectQuery("a", null, null, null, null, null, null), "b", "", 10),
                 "a cursor past the bucket");
-        assertEquals(keys.size(), store.findObjects(new ObjectQuery("b", null, null, null, null, null, null), "a", "z", 100).size(),
+        assertEquals(
+                keys.size(),
+                store.findObjects(new ObjectQuery("b", null, null, null, null, null, null), "a", "z", 100)
+                        .size(),
                 "a cursor before the bucket");
     }
 
@@ -500,7 +556,8 @@ class MetadataStoreTest {
 
         Instant later = Instant.now().plusSeconds(60);
         List<TaskRecord> claimed = claim(10, later);
-        assertEquals(List.of(first, second), claimed.stream().map(TaskRecord::id).toList());
+        assertEquals(
+                List.of(first, second), claimed.stream().map(TaskRecord::id).toList());
         TaskRecord t = claimed.get(0);
         assertEquals("delete-blob", t.kind());
         assertEquals("{\"blobId\":\"x\"}", t.payload());
@@ -551,9 +608,13 @@ class MetadataStoreTest {
         store.close();
 
         store = MetadataStore.open(dbFile, false, Duration.ofSeconds(5));
-        assertEquals(List.of("running", "running"), store.openTasks(10).stream().map(TaskRecord::state).toList());
+        assertEquals(
+                List.of("running", "running"),
+                store.openTasks(10).stream().map(TaskRecord::state).toList());
         assertEquals(2, store.resetRunningTasks());
-        assertEquals(List.of("pending", "pending"), store.openTasks(10).stream().map(TaskRecord::state).toList());
+        assertEquals(
+                List.of("pending", "pending"),
+                store.openTasks(10).stream().map(TaskRecord::state).toList());
         assertEquals(1, store.openTasks(1).size());
         List<TaskRecord> again = claim(10, Instant.now().plusSeconds(1));
         assertEquals(List.of(2, 2), again.stream().map(TaskRecord::attempts).toList());

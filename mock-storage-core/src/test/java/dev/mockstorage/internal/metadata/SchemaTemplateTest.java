@@ -72,15 +72,17 @@ class SchemaTemplateTest {
 
         assertEquals(schema(tmp.resolve("a/metadata.db")), schema(tmp.resolve("b/metadata.db")));
         assertEquals(Schema.currentVersion(), userVersion(tmp.resolve("b/metadata.db")));
-        assertEquals(schema(tmp.resolve("a/metadata.db")), schema(templateFiles().get(0)), "made again");
+        assertEquals(
+                schema(tmp.resolve("a/metadata.db")), schema(templateFiles().get(0)), "made again");
     }
 
     @Test
     void aTemplateWithAnotherSchemaThanItsNameSaysIsNeverUsed() throws Exception {
         SchemaTemplate templates = templates();
         openAndClose(tmp.resolve("a/metadata.db"), templates);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + templateFiles().get(0));
-             Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:sqlite:" + templateFiles().get(0));
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE planted (x)");
         }
 
@@ -151,7 +153,8 @@ class SchemaTemplateTest {
 
     private List<Path> templateFiles() throws Exception {
         try (Stream<Path> files = Files.list(tmp.resolve("cache"))) {
-            return files.filter(p -> p.getFileName().toString().startsWith("schema-")).toList();
+            return files.filter(p -> p.getFileName().toString().startsWith("schema-"))
+                    .toList();
         }
     }
 
@@ -162,10 +165,15 @@ class SchemaTemplateTest {
     private static String schema(Path db) throws SQLException {
         StringBuilder text = new StringBuilder();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT type, name, sql FROM sqlite_master ORDER BY name")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT type, name, sql FROM sqlite_master ORDER BY name")) {
             while (rs.next()) {
-                text.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3)).append('\n');
+                text.append(rs.getString(1))
+                        .append(' ')
+                        .append(rs.getString(2))
+                        .append(' ')
+                        .append(rs.getString(3))
+                        .append('\n');
             }
         }
         return text.toString();
@@ -181,8 +189,8 @@ class SchemaTemplateTest {
 
     private static int queryInt(Path db, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
         }

@@ -44,8 +44,9 @@ class StartCacheTest {
     void aDirectoryOthersMayWriteToOrALinkIsNotUsed() throws Exception {
         Path shared = Files.createDirectory(tmp.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path target = Files.createDirectory(tmp.resolve("target"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        Path target = Files.createDirectory(
+                tmp.resolve("target"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
 
         assertNull(StartCache.directory(shared, "native-x"));
@@ -58,7 +59,10 @@ class StartCacheTest {
         Path library = SqliteLibrary.cached(tmp);
 
         assertNotNull(library);
-        assertTrue(library.getParent().getFileName().toString().startsWith("native-" + SQLiteJDBCLoader.getVersion() + "-"));
+        assertTrue(library.getParent()
+                .getFileName()
+                .toString()
+                .startsWith("native-" + SQLiteJDBCLoader.getVersion() + "-"));
         assertArrayEquals(jarsLibrary(), Files.readAllBytes(library));
         FileTime written = Files.getLastModifiedTime(library);
         Files.setLastModifiedTime(library, FileTime.fromMillis(written.toMillis() - 60_000));
@@ -86,7 +90,8 @@ class StartCacheTest {
         }
         Path dir = SqliteLibrary.cached(tmp).getParent();
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(Set.of(LibraryLoaderUtil.getNativeLibName()),
+            assertEquals(
+                    Set.of(LibraryLoaderUtil.getNativeLibName()),
                     files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
     }

@@ -31,7 +31,8 @@ class TaskBookkeepingStoreTest {
     @Test
     void migrationFromVersionOneSeedsTheStatisticsOfExistingBuckets() throws SQLException {
         Path file = dir.resolve("v1.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
             for (String sql : Schema.MIGRATIONS.get(0)) {
                 s.execute(sql);
             }
@@ -41,8 +42,11 @@ class TaskBookkeepingStoreTest {
                     + " ('full', 'a', 'x', 10, 'e', 1), ('full', 'b', 'y', 5, 'e', 1)");
         }
         try (MetadataStore store = MetadataStore.open(file, false, Duration.ofSeconds(5))) {
-            assertEquals(List.of(new BucketStatsRecord("empty", 0, 0, 0, 0, null),
-                    new BucketStatsRecord("full", 2, 15, 0, 0, null)), store.bucketStats());
+            assertEquals(
+                    List.of(
+                            new BucketStatsRecord("empty", 0, 0, 0, 0, null),
+                            new BucketStatsRecord("full", 2, 15, 0, 0, null)),
+                    store.bucketStats());
         }
     }
 
@@ -60,7 +64,8 @@ class TaskBookkeepingStoreTest {
                 tx.recordUpload("b", T0, 3, T0); // applied out of order: last_upload_at keeps the later time
                 return null;
             });
-            assertEquals(Optional.of(new BucketStatsRecord("b", 1, 7, 2, 10, T0.plusSeconds(1))), store.bucketStats("b"));
+            assertEquals(
+                    Optional.of(new BucketStatsRecord("b", 1, 7, 2, 10, T0.plusSeconds(1))), store.bucketStats("b"));
 
             store.write(tx -> {
                 tx.deleteObject("b", "k");
@@ -89,7 +94,8 @@ class TaskBookkeepingStoreTest {
             assertTrue(store.hasTask("repair:1"));
             assertEquals(4, store.openTaskCount());
 
-            List<TaskRecord> claimed = store.write(tx -> tx.claimTasks(10, Instant.now().plusSeconds(1)));
+            List<TaskRecord> claimed =
+                    store.write(tx -> tx.claimTasks(10, Instant.now().plusSeconds(1)));
             store.completeTasks(List.of(claimed.get(0).id()));
             store.failTask(claimed.get(1).id(), "boom");
             assertFalse(store.hasTask("repair:1"), "done: free again");

@@ -26,6 +26,7 @@ class VersionStoreTest {
 
     @TempDir
     Path dir;
+
     private MetadataStore store;
 
     @BeforeEach
@@ -40,8 +41,19 @@ class VersionStoreTest {
     }
 
     private static ObjectRecord version(String key, String blobId, String versionId, int second) {
-        return new ObjectRecord("b", key, blobId, blobId.length(), "etag-" + blobId, "text/plain", T0.plusSeconds(second),
-                Map.of("m", "1"), Map.of(), Map.of("CRC32", "AAAAAA=="), Map.of("t", "v"), versionId);
+        return new ObjectRecord(
+                "b",
+                key,
+                blobId,
+                blobId.length(),
+                "etag-" + blobId,
+                "text/plain",
+                T0.plusSeconds(second),
+                Map.of("m", "1"),
+                Map.of(),
+                Map.of("CRC32", "AAAAAA=="),
+                Map.of("t", "v"),
+                versionId);
     }
 
     /** What the service does on a versioned PUT: the current row becomes noncurrent, the new one current. */
@@ -58,7 +70,8 @@ class VersionStoreTest {
     }
 
     private static List<String> ids(List<ObjectVersion> versions) {
-        return versions.stream().map(v -> v.key() + ":" + v.versionId() + (v.deleteMarker() ? ":M" : "") + (v.latest() ? ":L" : ""))
+        return versions.stream()
+                .map(v -> v.key() + ":" + v.versionId() + (v.deleteMarker() ? ":M" : "") + (v.latest() ? ":L" : ""))
                 .toList();
     }
 
@@ -92,7 +105,8 @@ class VersionStoreTest {
         assertTrue(latest.deleteMarker() && latest.latest());
         assertNull(latest.object());
         assertEquals(List.of("k:M1:M:L", "k:V1"), ids(store.listVersions("b", "", null, null, 10)));
-        assertFalse(writeBoolean(tx -> tx.bucketIsEmpty("b")), "markers and noncurrent versions keep the bucket non-empty");
+        assertFalse(
+                writeBoolean(tx -> tx.bucketIsEmpty("b")), "markers and noncurrent versions keep the bucket non-empty");
 
         Optional<ObjectRecord> promoted = store.write(tx -> {
             assertTrue(tx.deleteNoncurrentVersion("b", "k", "M1").orElseThrow().deleteMarker());
@@ -119,13 +133,23 @@ class VersionStoreTest {
         });
         List<String> all = ids(store.listVersions("b", "", null, null, 100));
         assertEquals(List.of("a:A3:L", "a:A2", "a:A1", "b/x:null:L", "c:CM:M:L", "c:C1"), all);
-        assertEquals(List.of("a:A1", "b/x:null:L"), ids(store.listVersions("b", "", "a", "A2", 2)), "after a noncurrent version");
-        assertEquals(List.of("a:A2", "a:A1"), ids(store.listVersions("b", "", "a", "A3", 2)), "after the current version");
-        assertEquals(List.of("b/x:null:L", "c:CM:M:L"), ids(store.listVersions("b", "", "a", null, 2)), "after a whole key");
+        assertEquals(
+                List.of("a:A1", "b/x:null:L"),
+                ids(store.listVersions("b", "", "a", "A2", 2)),
+                "after a noncurrent version");
+        assertEquals(
+                List.of("a:A2", "a:A1"), ids(store.listVersions("b", "", "a", "A3", 2)), "after the current version");
+        assertEquals(
+                List.of("b/x:null:L", "c:CM:M:L"), ids(store.listVersions("b", "", "a", null, 2)), "after a whole key");
         assertEquals(List.of("b/x:null:L"), ids(store.listVersions("b", "b/", null, null, 10)), "prefix");
         assertEquals(List.of("c:C1"), ids(store.listVersions("b", "", "c", "CM", 10)), "after a marker");
-        assertEquals(List.of("c:CM:M:L", "c:C1"), ids(store.listVersions("b", "", "b/x", "null", 10)), "after a null version");
-        assertEquals(List.of("b/x:null:L", "c:CM:M:L", "c:C1"), ids(store.listVersions("b", "", "a", "gone", 10)),
+        assertEquals(
+                List.of("c:CM:M:L", "c:C1"),
+                ids(store.listVersions("b", "", "b/x", "null", 10)),
+                "after a null version");
+        assertEquals(
+                List.of("b/x:null:L", "c:CM:M:L", "c:C1"),
+                ids(store.listVersions("b", "", "a", "gone", 10)),
                 "an unknown version id skips the rest of its key");
     }
 
@@ -137,7 +161,8 @@ class VersionStoreTest {
             tx.addDeleteMarker("b", "k", "M", T0);
             return null;
         });
-        assertTrue(store.referencedBlobIds().containsAll(List.of("blob1", "blob2")),
+        assertTrue(
+                store.referencedBlobIds().containsAll(List.of("blob1", "blob2")),
                 "the consistency check must not take a noncurrent version's blob for an orphan");
         assertEquals(2, store.noncurrentVersionCount("b"));
         List<String> removed = store.write(tx -> tx.deleteAllNoncurrentVersions("b"));

@@ -9,7 +9,20 @@ import org.junit.jupiter.api.Test;
 
 class JournalTest {
     private static RequestEvent event(String key, boolean admin) {
-        return new RequestEvent(0, "id", "127.0.0.1", "GET", "GetObject", admin, "b", key, 200, null, 0, 10, 5,
+        return new RequestEvent(
+                0,
+                "id",
+                "127.0.0.1",
+                "GET",
+                "GetObject",
+                admin,
+                "b",
+                key,
+                200,
+                null,
+                0,
+                10,
+                5,
                 Map.of("user-agent", "ua", "authorization", "secret"));
     }
 
@@ -30,8 +43,21 @@ class JournalTest {
 
     @Test
     void accessLogLineEscapesAndKeepsFieldOrder() throws Exception {
-        String line = AccessLog.line(new RequestEvent(0, null, "::1", "PUT", "PutObject", false, "b", "a\"b\nc", 500,
-                "InternalError", 3, 4, 1_234_567, Map.of()));
+        String line = AccessLog.line(new RequestEvent(
+                0,
+                null,
+                "::1",
+                "PUT",
+                "PutObject",
+                false,
+                "b",
+                "a\"b\nc",
+                500,
+                "InternalError",
+                3,
+                4,
+                1_234_567,
+                Map.of()));
         assertTrue(line.indexOf('\n') < 0);
         var n = new ObjectMapper().readTree(line);
         assertEquals("a\"b\nc", n.get("key").asText());

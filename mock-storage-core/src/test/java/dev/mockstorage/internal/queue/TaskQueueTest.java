@@ -29,6 +29,7 @@ class TaskQueueTest {
 
     @TempDir
     Path dir;
+
     private MetadataStore metadata;
     private TaskQueue queue;
 
@@ -74,9 +75,15 @@ class TaskQueueTest {
     @Test
     void aTaskThatKeepsFailingIsRetriedThenParkedWithItsLastError() {
         AtomicInteger attempts = new AtomicInteger();
-        queue = new TaskQueue(metadata, 10, 1, TaskHandlers.create().run("flaky", p -> {
-            throw new IllegalStateException("attempt " + attempts.incrementAndGet() + " on " + p);
-        }), fastForward(), "t");
+        queue = new TaskQueue(
+                metadata,
+                10,
+                1,
+                TaskHandlers.create().run("flaky", p -> {
+                    throw new IllegalStateException("attempt " + attempts.incrementAndGet() + " on " + p);
+                }),
+                fastForward(),
+                "t");
         enqueue("flaky", "payload-1");
         queue.start();
         queue.wakeUp();
@@ -88,19 +95,28 @@ class TaskQueueTest {
         assertEquals(1, queue.parkedCount());
         List<TaskRecord> failed = metadata.failedTasks(10);
         assertEquals(1, failed.size());
-        assertEquals("IllegalStateException: attempt 5 on payload-1", failed.get(0).lastError());
-        assertEquals(List.of("#" + failed.get(0).id() + " flaky payload-1 (failed, attempts 5, last error: "
-                + "IllegalStateException: attempt 5 on payload-1)"), queue.describeFailed(10));
+        assertEquals(
+                "IllegalStateException: attempt 5 on payload-1", failed.get(0).lastError());
+        assertEquals(
+                List.of("#" + failed.get(0).id() + " flaky payload-1 (failed, attempts 5, last error: "
+                        + "IllegalStateException: attempt 5 on payload-1)"),
+                queue.describeFailed(10));
     }
 
     @Test
     void aTaskThatRecoversIsDoneAfterItsRetries() {
         AtomicInteger attempts = new AtomicInteger();
-        queue = new TaskQueue(metadata, 10, 1, TaskHandlers.create().run("twice", p -> {
-            if (attempts.incrementAndGet() < 3) {
-                throw new java.io.IOException("not yet");
-            }
-        }), fastForward(), "t");
+        queue = new TaskQueue(
+                metadata,
+                10,
+                1,
+                TaskHandlers.create().run("twice", p -> {
+                    if (attempts.incrementAndGet() < 3) {
+                        throw new java.io.IOException("not yet");
+                    }
+                }),
+                fastForward(),
+                "t");
         enqueue("twice", null);
         queue.start();
         queue.awaitIdle(WAIT);
@@ -120,9 +136,15 @@ class TaskQueueTest {
     @Test
     void bookkeepingTasksApplyExactlyOnceAndOneBadPayloadIsRolledBackAlone() {
         metadata.write(tx -> tx.createBucket("b", Instant.EPOCH));
-        queue = new TaskQueue(metadata, 100, 1, TaskHandlers.create().inTransaction("count", (tx, p) -> {
-            tx.recordUpload("b", Instant.EPOCH, Long.parseLong(p), Instant.EPOCH);
-        }), fastForward(), "t");
+        queue = new TaskQueue(
+                metadata,
+                100,
+                1,
+                TaskHandlers.create().inTransaction("count", (tx, p) -> {
+                    tx.recordUpload("b", Instant.EPOCH, Long.parseLong(p), Instant.EPOCH);
+                }),
+                fastForward(),
+                "t");
         queue.pause();
         queue.start();
         for (String p : List.of("1", "2", "oops", "4")) {
@@ -134,27 +156,34 @@ class TaskQueueTest {
         assertEquals(3, stats.uploads());
         assertEquals(7, stats.uploadedBytes());
         assertEquals(3, queue.doneCount());
-        assertEquals(List.of("oops"), metadata.failedTasks(10).stream().map(TaskRecord::payload).toList());
+        assertEquals(
+                List.of("oops"),
+                metadata.failedTasks(10).stream().map(TaskRecord::payload).toList());
         assertTrue(metadata.failedTasks(10).get(0).lastError().startsWith("NumberFormatException"));
     }
 
     @Test
     void withoutWorkersTasksWaitAndAwaitIdleListsThem() {
-        queue = new TaskQueue(metadata, 10, 0, Map.of("k", p -> { }), Clock.systemUTC(), "t");
+        queue = new TaskQueue(metadata, 10, 0, Map.of("k", p -> {}), Clock.systemUTC(), "t");
         queue.start();
         enqueue("k", "first");
         enqueue("k", "second");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> queue.awaitIdle(Duration.ofMillis(1)));
-        assertTrue(e.getMessage().startsWith("the task queue is not idle after 1 ms; open tasks: #1 k first (pending, attempts 0), "
-                + "#2 k second (pending, attempts 0)"), e.getMessage());
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> queue.awaitIdle(Duration.ofMillis(1)));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "the task queue is not idle after 1 ms; open tasks: #1 k first (pending, attempts 0), "
+                                        + "#2 k second (pending, attempts 0)"),
+                e.getMessage());
         assertEquals(0, queue.workerCount());
         assertEquals(2, queue.openCount());
     }
 
     @Test
     void aFullQueueHoldsTheWriterBackThenAnswersSlowDown() {
-        queue = new TaskQueue(metadata, 2, 0, TaskHandlers.create().run("k", p -> { }), Duration.ofMillis(50),
-                Clock.systemUTC(), "t");
+        queue = new TaskQueue(
+                metadata, 2, 0, TaskHandlers.create().run("k", p -> {}), Duration.ofMillis(50), Clock.systemUTC(), "t");
         queue.start();
         queue.awaitRoom();
         enqueue("k", "1");
@@ -163,7 +192,8 @@ class TaskQueueTest {
         assertEquals(false, queue.hasRoom());
         StorageException e = assertThrows(StorageException.class, queue::awaitRoom);
         assertEquals(ErrorCode.SlowDown, e.code());
-        assertTrue(e.getMessage().contains("queue is full (2 open tasks, queue.size) and did not drain within 50 ms"),
+        assertTrue(
+                e.getMessage().contains("queue is full (2 open tasks, queue.size) and did not drain within 50 ms"),
                 e.getMessage());
     }
 
@@ -188,7 +218,8 @@ class TaskQueueTest {
         enqueue("unknown-kind", "p");
         queue.wakeUp();
         queue.awaitIdle(WAIT);
-        assertEquals(List.of("IllegalStateException: no handler for task kind 'unknown-kind'"),
+        assertEquals(
+                List.of("IllegalStateException: no handler for task kind 'unknown-kind'"),
                 metadata.failedTasks(10).stream().map(TaskRecord::lastError).toList());
     }
 }

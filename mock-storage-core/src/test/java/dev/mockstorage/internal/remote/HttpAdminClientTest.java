@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mockstorage.internal.contract.AdminJson;
 import dev.mockstorage.internal.contract.AdminRoute;
-import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.journal.RecordedRequest;
 import dev.mockstorage.journal.RequestPattern;
-import dev.mockstorage.verification.Times;
+import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.stats.ServerStats;
 import dev.mockstorage.thirdparty.Match;
 import dev.mockstorage.thirdparty.Reply;
 import dev.mockstorage.thirdparty.ThirdPartyScript;
+import dev.mockstorage.verification.Times;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -51,10 +51,17 @@ class HttpAdminClientTest {
 
     @BeforeEach
     void start() {
-        server = MockStorageServer.builder().dataDirectory(dir.resolve("data")).setting("third_party.retries", "0").start();
+        server = MockStorageServer.builder()
+                .dataDirectory(dir.resolve("data"))
+                .setting("third_party.retries", "0")
+                .start();
         remote = new HttpAdminClient(server.endpoint());
-        s3 = S3Client.builder().endpointOverride(remote.endpoint()).forcePathStyle(true).region(Region.of(remote.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(remote.accessKey(), remote.secretKey())))
+        s3 = S3Client.builder()
+                .endpointOverride(remote.endpoint())
+                .forcePathStyle(true)
+                .region(Region.of(remote.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(remote.accessKey(), remote.secretKey())))
                 .build();
         s3.createBucket(b -> b.bucket("photos"));
     }
@@ -68,8 +75,13 @@ class HttpAdminClientTest {
     @Test
     void theClockCrossesTheWireAndLifecycleRulesApplyOnIt() {
         s3.putObject(b -> b.bucket("photos").key("old/a.png"), RequestBody.fromString("a"));
-        s3.putBucketLifecycleConfiguration(b -> b.bucket("photos").lifecycleConfiguration(c -> c.rules(LifecycleRule.builder()
-                .id("old").status(ExpirationStatus.ENABLED).filter(f -> f.prefix("old/")).expiration(e -> e.days(30)).build())));
+        s3.putBucketLifecycleConfiguration(b -> b.bucket("photos")
+                .lifecycleConfiguration(c -> c.rules(LifecycleRule.builder()
+                        .id("old")
+                        .status(ExpirationStatus.ENABLED)
+                        .filter(f -> f.prefix("old/"))
+                        .expiration(e -> e.days(30))
+                        .build())));
         Instant moved = remote.clock().advance(Duration.ofDays(400));
         assertEquals(Duration.ofDays(400), server.clock().offset(), "the remote handle moved the server's clock");
         assertEquals(Duration.ofDays(400), remote.clock().offset());
@@ -77,7 +89,9 @@ class HttpAdminClientTest {
         remote.awaitIdle(Duration.ofSeconds(30));
         assertEquals(0, s3.listObjectsV2(b -> b.bucket("photos").prefix("old/")).keyCount(), "expired by the rule");
         s3.putObject(b -> b.bucket("photos").key("later"), RequestBody.fromString("x"));
-        assertTrue(!s3.headObject(b -> b.bucket("photos").key("later")).lastModified().isBefore(moved.minusSeconds(1)));
+        assertTrue(!s3.headObject(b -> b.bucket("photos").key("later"))
+                .lastModified()
+                .isBefore(moved.minusSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> remote.clock().advance(Duration.ofMillis(-1)));
     }
 
@@ -87,8 +101,12 @@ class HttpAdminClientTest {
         remote.nodes().corrupt("photos", "k", "stg2");
 
         dev.mockstorage.stats.ConsistencyReport found = remote.checkConsistency(false);
-        assertEquals(List.of(dev.mockstorage.stats.ConsistencyReport.Kind.CHECKSUM_MISMATCH),
-                found.findings().stream().map(dev.mockstorage.stats.ConsistencyReport.Finding::kind).toList(), found.toString());
+        assertEquals(
+                List.of(dev.mockstorage.stats.ConsistencyReport.Kind.CHECKSUM_MISMATCH),
+                found.findings().stream()
+                        .map(dev.mockstorage.stats.ConsistencyReport.Finding::kind)
+                        .toList(),
+                found.toString());
         assertEquals("stg2", found.findings().get(0).nodeId());
         assertEquals(server.checkConsistency(false).findings(), found.findings(), "the same findings as in-process");
 
@@ -109,12 +127,29 @@ class HttpAdminClientTest {
             RecordedRequest l = local.get(i);
             RecordedRequest w = wire.get(i);
             // durations travel as fractional milliseconds: equal to the nanosecond, give or take rounding
-            assertTrue(Math.abs(l.durationNanos() - w.durationNanos()) <= 1, l.durationNanos() + " vs " + w.durationNanos());
-            assertEquals(l, new RecordedRequest(w.time(), w.requestId(), w.remoteAddress(), w.method(), w.operation(), w.bucket(),
-                    w.key(), w.status(), w.errorCode(), w.bytesIn(), w.bytesOut(), l.durationNanos(), w.headers()));
+            assertTrue(
+                    Math.abs(l.durationNanos() - w.durationNanos()) <= 1,
+                    l.durationNanos() + " vs " + w.durationNanos());
+            assertEquals(
+                    l,
+                    new RecordedRequest(
+                            w.time(),
+                            w.requestId(),
+                            w.remoteAddress(),
+                            w.method(),
+                            w.operation(),
+                            w.bucket(),
+                            w.key(),
+                            w.status(),
+                            w.errorCode(),
+                            w.bytesIn(),
+                            w.bytesOut(),
+                            l.durationNanos(),
+                            w.headers()));
         }
         remote.requests().verify(RequestPattern.putObject("photos", "a b/ü.txt"));
-        AssertionError e = assertThrows(AssertionError.class,
+        AssertionError e = assertThrows(
+                AssertionError.class,
                 () -> remote.requests().verify(Times.exactly(2), RequestPattern.getObject("photos", "a b/ü.txt")));
         assertTrue(e.getMessage().contains("GetObject photos/a b/ü.txt -> 200"), e.getMessage());
 
@@ -130,37 +165,57 @@ class HttpAdminClientTest {
         ServerStats wire = remote.stats();
         assertEquals(local.objects(), wire.objects());
         ServerStats.Bucket photos = wire.buckets().get(0);
-        assertEquals(List.of("photos", 1L, 5L, 1L, 5L), List.of(photos.name(), photos.objects(), photos.bytes(),
-                photos.uploads(), photos.uploadedBytes()));
+        assertEquals(
+                List.of("photos", 1L, 5L, 1L, 5L),
+                List.of(photos.name(), photos.objects(), photos.bytes(), photos.uploads(), photos.uploadedBytes()));
         assertEquals(local.buckets(), wire.buckets(), "the last upload's time too");
         assertEquals(local.queue(), wire.queue());
         assertEquals(local.consistency(), wire.consistency());
-        assertEquals(local.nodes().stream().map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes()).toList(),
-                wire.nodes().stream().map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes()).toList());
+        assertEquals(
+                local.nodes().stream()
+                        .map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes())
+                        .toList(),
+                wire.nodes().stream()
+                        .map(n -> n.id() + " " + n.path() + " " + n.state() + " " + n.blobs() + " " + n.bytes())
+                        .toList());
         assertEquals(local.thirdParty(), wire.thirdParty());
-        assertTrue(wire.requests().contains(new ServerStats.Requests("PutObject", 200, 1)), wire.requests().toString());
+        assertTrue(
+                wire.requests().contains(new ServerStats.Requests("PutObject", 200, 1)),
+                wire.requests().toString());
     }
 
     @Test
     void scriptsWithLocalFileAndClasspathBodiesAreCarriedInlineAndServed() throws Exception {
         Path body = Files.write(dir.resolve("cat.bin"), new byte[] {(byte) 0xff, 0, 1, 2});
-        List<ThirdPartyScript> stored = remote.thirdParty().script(
-                ThirdPartyScript.when(Match.get("photos", "cat.bin")).respond(Reply.status(200).bodyFromFile(body)),
-                ThirdPartyScript.when(Match.get("photos", "hello.txt"))
-                        .respond(Reply.status(200).bodyFromClasspath("thirdparty/hello.txt")).withId("cp"));
+        List<ThirdPartyScript> stored = remote.thirdParty()
+                .script(
+                        ThirdPartyScript.when(Match.get("photos", "cat.bin"))
+                                .respond(Reply.status(200).bodyFromFile(body)),
+                        ThirdPartyScript.when(Match.get("photos", "hello.txt"))
+                                .respond(Reply.status(200).bodyFromClasspath("thirdparty/hello.txt"))
+                                .withId("cp"));
         assertEquals(2, stored.size());
         assertEquals("cp", stored.get(1).id());
 
         byte[] got = s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.bin")).asByteArray();
         assertEquals(List.of((byte) 0xff, (byte) 0, (byte) 1, (byte) 2), List.of(got[0], got[1], got[2], got[3]));
-        String resource = new String(getClass().getClassLoader().getResourceAsStream("thirdparty/hello.txt").readAllBytes());
-        assertEquals(resource, s3.getObjectAsBytes(b -> b.bucket("photos").key("hello.txt")).asUtf8String());
+        String resource = new String(getClass()
+                .getClassLoader()
+                .getResourceAsStream("thirdparty/hello.txt")
+                .readAllBytes());
+        assertEquals(
+                resource,
+                s3.getObjectAsBytes(b -> b.bucket("photos").key("hello.txt")).asUtf8String());
 
         assertEquals(server.thirdParty().calls(), remote.thirdParty().calls());
         assertEquals(server.thirdParty().scripts(), remote.thirdParty().scripts());
         remote.thirdParty().verify(Times.once(), Match.get("photos", "cat.bin"));
-        AssertionError e = assertThrows(AssertionError.class, () -> remote.thirdParty().verify(Times.exactly(3), Match.get("photos", "cat.bin")));
-        AssertionError inProcess = assertThrows(AssertionError.class, () -> server.thirdParty().verify(Times.exactly(3), Match.get("photos", "cat.bin")));
+        AssertionError e = assertThrows(
+                AssertionError.class,
+                () -> remote.thirdParty().verify(Times.exactly(3), Match.get("photos", "cat.bin")));
+        AssertionError inProcess = assertThrows(
+                AssertionError.class,
+                () -> server.thirdParty().verify(Times.exactly(3), Match.get("photos", "cat.bin")));
         assertEquals(inProcess.getMessage(), e.getMessage());
     }
 
@@ -172,7 +227,9 @@ class HttpAdminClientTest {
                 [ { "match": {"key": "dog.txt"}, "response": {"status": 200, "body_file": "dog.txt"} } ]
                 """);
         remote.thirdParty().loadScripts(json);
-        assertEquals("woof", s3.getObjectAsBytes(b -> b.bucket("photos").key("dog.txt")).asUtf8String());
+        assertEquals(
+                "woof",
+                s3.getObjectAsBytes(b -> b.bucket("photos").key("dog.txt")).asUtf8String());
         assertEquals(1, remote.thirdParty().calls().size());
 
         remote.thirdParty().resetCalls();
@@ -180,23 +237,34 @@ class HttpAdminClientTest {
         remote.thirdParty().reset();
         assertEquals(List.of(), server.thirdParty().scripts());
 
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> remote.thirdParty().loadScripts(
-                Files.writeString(dir.resolve("bad.json"), "[{\"response\": {\"status\": \"x\"}}]")));
-        assertTrue(bad.getMessage().contains("bad.json") && bad.getMessage().contains("[0].response.status"), bad.getMessage());
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class,
+                () -> remote.thirdParty()
+                        .loadScripts(
+                                Files.writeString(dir.resolve("bad.json"), "[{\"response\": {\"status\": \"x\"}}]")));
+        assertTrue(
+                bad.getMessage().contains("bad.json") && bad.getMessage().contains("[0].response.status"),
+                bad.getMessage());
     }
 
     @Test
     void whatCannotCrossTheWireIsRefusedSayingWhatToUse() throws Exception {
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> remote.thirdParty().script(
-                ThirdPartyScript.when(Match.any()).respond(Reply.status(200).bodyFromFile(dir.resolve("nope.bin")))));
+        IllegalArgumentException missing = assertThrows(
+                IllegalArgumentException.class,
+                () -> remote.thirdParty()
+                        .script(ThirdPartyScript.when(Match.any())
+                                .respond(Reply.status(200).bodyFromFile(dir.resolve("nope.bin")))));
         assertTrue(missing.getMessage().contains("nope.bin"), missing.getMessage());
 
         Path big = dir.resolve("big.bin");
         try (var out = Files.newOutputStream(big)) {
             out.write(new byte[HttpAdminClient.MAX_INLINE_BODY_BYTES + 1]);
         }
-        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> remote.thirdParty().script(
-                ThirdPartyScript.when(Match.any()).respond(Reply.status(200).bodyFromFile(big))));
+        IllegalArgumentException tooBig = assertThrows(
+                IllegalArgumentException.class,
+                () -> remote.thirdParty()
+                        .script(ThirdPartyScript.when(Match.any())
+                                .respond(Reply.status(200).bodyFromFile(big))));
         assertTrue(tooBig.getMessage().contains("withCopyFileToContainer"), tooBig.getMessage());
         assertEquals(List.of(), server.thirdParty().scripts(), "nothing is scripted when one reply is refused");
     }
@@ -213,23 +281,30 @@ class HttpAdminClientTest {
         remote.nodes().down("stg2");
         remote.nodes().slow("stg3", java.time.Duration.ofMillis(5));
         assertEquals(server.nodes().list(), remote.nodes().list());
-        assertEquals(java.time.Duration.ofMillis(5), remote.nodes().list().get(2).delay());
+        assertEquals(
+                java.time.Duration.ofMillis(5), remote.nodes().list().get(2).delay());
         remote.nodes().up("stg2");
         remote.nodes().slow("stg3", java.time.Duration.ZERO);
-        assertTrue(server.nodes().list().stream().allMatch(n -> n.up() && n.delay().isZero()), server.nodes().list().toString());
+        assertTrue(
+                server.nodes().list().stream().allMatch(n -> n.up() && n.delay().isZero()),
+                server.nodes().list().toString());
 
         remote.nodes().readOnly("stg3");
         assertEquals(server.nodes().list(), remote.nodes().list());
-        IllegalArgumentException readOnlyUnknown = assertThrows(IllegalArgumentException.class,
-                () -> remote.nodes().readOnly("stg9"));
+        IllegalArgumentException readOnlyUnknown = assertThrows(
+                IllegalArgumentException.class, () -> remote.nodes().readOnly("stg9"));
         assertTrue(readOnlyUnknown.getMessage().contains("stg9"), readOnlyUnknown.getMessage());
         remote.nodes().up("stg3");
 
         remote.nodes().corrupt("docs", "a b/ü.txt", "stg1");
-        assertEquals("hello", s3.getObjectAsBytes(b -> b.bucket("docs").key("a b/ü.txt")).asUtf8String());
+        assertEquals(
+                "hello",
+                s3.getObjectAsBytes(b -> b.bucket("docs").key("a b/ü.txt")).asUtf8String());
 
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> remote.nodes().down("stg9"));
-        IllegalArgumentException inProcess = assertThrows(IllegalArgumentException.class, () -> server.nodes().down("stg9"));
+        IllegalArgumentException unknown = assertThrows(
+                IllegalArgumentException.class, () -> remote.nodes().down("stg9"));
+        IllegalArgumentException inProcess = assertThrows(
+                IllegalArgumentException.class, () -> server.nodes().down("stg9"));
         assertEquals(inProcess.getMessage(), unknown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> remote.createBucket("Not_A_Bucket"));
         assertThrows(IllegalArgumentException.class, () -> remote.putObject("missing", "k", new byte[1], null));
@@ -246,16 +321,35 @@ class HttpAdminClientTest {
 
     @Test
     void errorAnswersBecomeTheInProcessExceptionTypes() {
-        assertInstanceOf(IllegalArgumentException.class, HttpAdminClient.failureOf("POST", "/api/v1/nodes/x/down", 404,
-                AdminJson.readError("{\"error\":\"NoSuchNode\",\"message\":\"no node x; nodes: stg1, stg2\"}")));
-        RuntimeException notIdle = HttpAdminClient.failureOf("POST", "/api/v1/await-idle?timeout_ms=5", 409,
+        assertInstanceOf(
+                IllegalArgumentException.class,
+                HttpAdminClient.failureOf(
+                        "POST",
+                        "/api/v1/nodes/x/down",
+                        404,
+                        AdminJson.readError(
+                                "{\"error\":\"NoSuchNode\",\"message\":\"no node x; nodes: stg1, stg2\"}")));
+        RuntimeException notIdle = HttpAdminClient.failureOf(
+                "POST",
+                "/api/v1/await-idle?timeout_ms=5",
+                409,
                 AdminJson.readError("{\"error\":\"NotIdle\",\"message\":\"2 tasks still open: #1 delete-blob\"}"));
         assertInstanceOf(IllegalStateException.class, notIdle);
         assertEquals("2 tasks still open: #1 delete-blob", notIdle.getMessage());
-        assertInstanceOf(IllegalStateException.class, HttpAdminClient.failureOf("POST", "/api/v1/third-party/scripts", 400,
-                AdminJson.readError("{\"error\":\"InvalidRequest\",\"message\":\"read-through is off\"}")));
-        assertInstanceOf(IllegalStateException.class, HttpAdminClient.failureOf("GET", "/api/v1/stats", 500,
-                AdminJson.readError("{\"error\":\"InternalError\",\"message\":\"boom\"}")));
+        assertInstanceOf(
+                IllegalStateException.class,
+                HttpAdminClient.failureOf(
+                        "POST",
+                        "/api/v1/third-party/scripts",
+                        400,
+                        AdminJson.readError("{\"error\":\"InvalidRequest\",\"message\":\"read-through is off\"}")));
+        assertInstanceOf(
+                IllegalStateException.class,
+                HttpAdminClient.failureOf(
+                        "GET",
+                        "/api/v1/stats",
+                        500,
+                        AdminJson.readError("{\"error\":\"InternalError\",\"message\":\"boom\"}")));
         assertEquals("a%20b%2F%C3%BC~", AdminRoute.Request.encode("a b/ü~"));
     }
 

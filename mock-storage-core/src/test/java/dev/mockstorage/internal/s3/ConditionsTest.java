@@ -1,22 +1,21 @@
 package dev.mockstorage.internal.s3;
 
-import dev.mockstorage.internal.error.ErrorCode;
-import dev.mockstorage.internal.error.StorageException;
-import dev.mockstorage.internal.metadata.ObjectRecord;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.Map;
-
 import static dev.mockstorage.internal.s3.Conditions.Outcome.NOT_MODIFIED;
 import static dev.mockstorage.internal.s3.Conditions.Outcome.PROCEED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.mockstorage.internal.error.ErrorCode;
+import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.metadata.ObjectRecord;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 class ConditionsTest {
     private static final Instant MODIFIED = Instant.parse("2026-01-10T12:00:00.500Z");
-    private static final ObjectRecord OBJECT = new ObjectRecord("b", "k", "0".repeat(32), 3, "abc", null, MODIFIED,
-            Map.of(), Map.of(), Map.of());
+    private static final ObjectRecord OBJECT =
+            new ObjectRecord("b", "k", "0".repeat(32), 3, "abc", null, MODIFIED, Map.of(), Map.of(), Map.of());
     private static final String BEFORE = "Sat, 10 Jan 2026 11:00:00 GMT";
     private static final String SAME_SECOND = "Sat, 10 Jan 2026 12:00:00 GMT";
 
@@ -38,7 +37,10 @@ class ConditionsTest {
     @Test
     void ifNoneMatchAndIfModifiedSince() {
         assertEquals(NOT_MODIFIED, eval(null, null, "\"abc\"", null));
-        assertEquals(PROCEED, eval(null, null, "\"other\"", SAME_SECOND), "If-None-Match that holds overrides If-Modified-Since");
+        assertEquals(
+                PROCEED,
+                eval(null, null, "\"other\"", SAME_SECOND),
+                "If-None-Match that holds overrides If-Modified-Since");
         assertEquals(NOT_MODIFIED, eval(null, null, null, SAME_SECOND));
         assertEquals(PROCEED, eval(null, null, null, BEFORE));
         assertEquals(PROCEED, eval(null, null, null, "not a date"), "an unparsable date is ignored");
@@ -50,11 +52,14 @@ class ConditionsTest {
         assertPrecondition(() -> Conditions.evaluate(OBJECT, null, null, null, SAME_SECOND, true));
     }
 
-    private static Conditions.Outcome eval(String ifMatch, String ifUnmodifiedSince, String ifNoneMatch, String ifModifiedSince) {
+    private static Conditions.Outcome eval(
+            String ifMatch, String ifUnmodifiedSince, String ifNoneMatch, String ifModifiedSince) {
         return Conditions.evaluate(OBJECT, ifMatch, ifUnmodifiedSince, ifNoneMatch, ifModifiedSince, false);
     }
 
     private static void assertPrecondition(org.junit.jupiter.api.function.Executable e) {
-        assertEquals(ErrorCode.PreconditionFailed, assertThrows(StorageException.class, e).code());
+        assertEquals(
+                ErrorCode.PreconditionFailed,
+                assertThrows(StorageException.class, e).code());
     }
 }

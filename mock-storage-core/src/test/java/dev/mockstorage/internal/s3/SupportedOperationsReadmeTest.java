@@ -20,11 +20,13 @@ class SupportedOperationsReadmeTest {
     @Test
     void everyRoutedOperationHasASupportedRowBackedByAnExistingTest() throws IOException {
         String readme = Files.readString(REPO.resolve("README.md"));
-        Matcher section = Pattern.compile("<!-- supported-operations -->\\n(.*?)<!-- /supported-operations -->", Pattern.DOTALL)
+        Matcher section = Pattern.compile(
+                        "<!-- supported-operations -->\\n(.*?)<!-- /supported-operations -->", Pattern.DOTALL)
                 .matcher(readme);
         assertTrue(section.find(), "README.md has no supported-operations markers");
         List<String> supported = new ArrayList<>();
-        Matcher row = Pattern.compile("^\\| `(\\w+)` \\| supported \\| (.+) \\|$", Pattern.MULTILINE).matcher(section.group(1));
+        Matcher row = Pattern.compile("^\\| `(\\w+)` \\| supported \\| (.+) \\|$", Pattern.MULTILINE)
+                .matcher(section.group(1));
         while (row.find()) {
             supported.add(row.group(1));
             Matcher test = Pattern.compile("`(\\w+Test)`").matcher(row.group(2));
@@ -33,13 +35,16 @@ class SupportedOperationsReadmeTest {
                 any = true;
                 String name = test.group(1);
                 try (var files = Files.walk(TESTS)) {
-                    assertTrue(files.anyMatch(f -> f.getFileName().toString().equals(name + ".java")),
+                    assertTrue(
+                            files.anyMatch(f -> f.getFileName().toString().equals(name + ".java")),
                             row.group(1) + " names " + name + ", which does not exist");
                 }
             }
             assertTrue(any, row.group(1) + " names no test");
         }
-        assertEquals(new S3Api(null, "us-east-1").operations(), supported,
+        assertEquals(
+                new S3Api(null, "us-east-1").operations(),
+                supported,
                 "README.md's operations table differs from S3Api's route table (same order)");
     }
 }

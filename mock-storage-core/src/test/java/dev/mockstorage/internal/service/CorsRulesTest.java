@@ -37,24 +37,53 @@ class CorsRulesTest {
         List<CorsRule> rules = List.of(
                 rule("a", List.of("http://a.test"), List.of("GET"), List.of("X-Amz-*")),
                 rule("b", List.of("*"), List.of("GET", "PUT"), List.of()));
-        assertEquals("a", CorsRules.match(rules, "http://a.test", "GET", List.of("x-amz-date")).orElseThrow().id());
-        assertEquals("b", CorsRules.match(rules, "http://a.test", "PUT", List.of()).orElseThrow().id());
+        assertEquals(
+                "a",
+                CorsRules.match(rules, "http://a.test", "GET", List.of("x-amz-date"))
+                        .orElseThrow()
+                        .id());
+        assertEquals(
+                "b",
+                CorsRules.match(rules, "http://a.test", "PUT", List.of())
+                        .orElseThrow()
+                        .id());
         assertEquals(Optional.empty(), CorsRules.match(rules, "http://a.test", "GET", List.of("x-amz-date", "range")));
-        assertEquals("a", CorsRules.match(rules, "http://a.test", "GET", null).orElseThrow().id(), "actual requests skip headers");
+        assertEquals(
+                "a",
+                CorsRules.match(rules, "http://a.test", "GET", null)
+                        .orElseThrow()
+                        .id(),
+                "actual requests skip headers");
         assertEquals(Optional.empty(), CorsRules.match(rules, "http://a.test", "DELETE", null));
     }
 
     @Test
     void validationNamesWhatIsWrong() {
-        assertEquals(ErrorCode.MalformedXML, assertThrows(StorageException.class, () -> CorsRules.validate(List.of())).code());
-        assertEquals(ErrorCode.MalformedXML, assertThrows(StorageException.class,
-                () -> CorsRules.validate(List.of(rule(null, List.of("*"), List.of(), List.of())))).code());
-        StorageException method = assertThrows(StorageException.class,
+        assertEquals(
+                ErrorCode.MalformedXML,
+                assertThrows(StorageException.class, () -> CorsRules.validate(List.of()))
+                        .code());
+        assertEquals(
+                ErrorCode.MalformedXML,
+                assertThrows(
+                                StorageException.class,
+                                () -> CorsRules.validate(List.of(rule(null, List.of("*"), List.of(), List.of()))))
+                        .code());
+        StorageException method = assertThrows(
+                StorageException.class,
                 () -> CorsRules.validate(List.of(rule(null, List.of("*"), List.of("OPTIONS"), List.of()))));
         assertEquals(ErrorCode.InvalidRequest, method.code());
         assertTrue(method.getMessage().contains("OPTIONS"), method.getMessage());
-        assertEquals(ErrorCode.InvalidArgument, assertThrows(StorageException.class,
-                () -> CorsRules.validate(List.of(rule("x".repeat(256), List.of("*"), List.of("GET"), List.of())))).code());
-        assertEquals(1, CorsRules.validate(List.of(rule("x".repeat(255), List.of("*"), List.of("GET"), List.of("*")))).size());
+        assertEquals(
+                ErrorCode.InvalidArgument,
+                assertThrows(
+                                StorageException.class,
+                                () -> CorsRules.validate(
+                                        List.of(rule("x".repeat(256), List.of("*"), List.of("GET"), List.of()))))
+                        .code());
+        assertEquals(
+                1,
+                CorsRules.validate(List.of(rule("x".repeat(255), List.of("*"), List.of("GET"), List.of("*"))))
+                        .size());
     }
 }

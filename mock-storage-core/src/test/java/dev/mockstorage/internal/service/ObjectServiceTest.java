@@ -1,5 +1,10 @@
 package dev.mockstorage.internal.service;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.mockstorage.internal.checksum.ChecksumAlgorithm;
 import dev.mockstorage.internal.clock.ServerClock;
 import dev.mockstorage.internal.error.ErrorCode;
@@ -9,11 +14,6 @@ import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.queue.TaskQueue;
 import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,17 +28,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The flows of DESIGN.md over real SQLite, real node directories and the real queue (no HTTP). */
 class ObjectServiceTest {
     @TempDir
     Path dir;
+
     private MetadataStore metadata;
     private BlobStore blobs;
     private TaskQueue queue;
@@ -47,8 +46,12 @@ class ObjectServiceTest {
     @BeforeEach
     void setUp() {
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(5));
-        blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2")),
-                new StorageNode("stg3", dir.resolve("stg3"))), false);
+        blobs = new BlobStore(
+                List.of(
+                        new StorageNode("stg1", dir.resolve("stg1")),
+                        new StorageNode("stg2", dir.resolve("stg2")),
+                        new StorageNode("stg3", dir.resolve("stg3"))),
+                false);
         queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
         service = new ObjectService(metadata, blobs, queue, new ServerClock(), false);
@@ -76,7 +79,8 @@ class ObjectServiceTest {
     void badDigestLeavesTheOldObjectAndNoNewFiles() throws IOException {
         ObjectRecord old = put("k", "original");
         String wrongMd5 = Base64.getEncoder().encodeToString(new byte[16]);
-        StorageException e = assertThrows(StorageException.class, () -> service.writes().put(write("k", wrongMd5, Map.of()), body("new")));
+        StorageException e = assertThrows(
+                StorageException.class, () -> service.writes().put(write("k", wrongMd5, Map.of()), body("new")));
         assertEquals(ErrorCode.BadDigest, e.code());
         assertEquals(old.blobId(), service.readThrough().headOrFetch("bkt", "k").blobId());
         assertEquals("original", read(service.readThrough().headOrFetch("bkt", "k")));
@@ -92,9 +96,20 @@ class ObjectServiceTest {
                 throw new AssertionError("the body must not be read");
             }
         };
-        ObjectWrite huge = new ObjectWrite("bkt", "huge", null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of,
+        ObjectWrite huge = new ObjectWrite(
+                "bkt",
+                "huge",
+                null,
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                Map.of(),
+                Set.of(),
+                Map::of,
                 WriteChecks.MAX_OBJECT_BYTES + 1);
-        StorageException e = assertThrows(StorageException.class, () -> service.writes().put(huge, unreadable));
+        StorageException e =
+                assertThrows(StorageException.class, () -> service.writes().put(huge, unreadable));
         assertEquals(ErrorCode.EntityTooLarge, e.code());
         assertEquals(List.of(), blobFiles(dir.resolve("stg1")));
         assertEquals(List.of(), tmpFiles(dir.resolve("stg1")));
@@ -105,10 +120,15 @@ class ObjectServiceTest {
         Map<ChecksumAlgorithm, String> good = Map.of(ChecksumAlgorithm.CRC32, "rwg7LQ==");
         ObjectRecord stored = service.writes().put(write("c", null, good), body("hello world\n"));
         assertEquals("rwg7LQ==", stored.checksums().get("CRC32"));
-        StorageException e = assertThrows(StorageException.class,
-                () -> service.writes().put(write("d", null, Map.of(ChecksumAlgorithm.CRC32, "AAAAAA==")), body("hello world\n")));
+        StorageException e = assertThrows(
+                StorageException.class,
+                () -> service.writes()
+                        .put(write("d", null, Map.of(ChecksumAlgorithm.CRC32, "AAAAAA==")), body("hello world\n")));
         assertEquals(ErrorCode.BadDigest, e.code());
-        assertEquals(ErrorCode.NoSuchKey, assertThrows(StorageException.class, () -> service.readThrough().headOrFetch("bkt", "d")).code());
+        assertEquals(
+                ErrorCode.NoSuchKey,
+                assertThrows(StorageException.class, () -> service.readThrough().headOrFetch("bkt", "d"))
+                        .code());
     }
 
     @Test
@@ -122,7 +142,8 @@ class ObjectServiceTest {
 
     @Test
     void listRollsUpCommonPrefixesAndPagesAcrossThem() {
-        for (String k : List.of("a.txt", "photos/2024/x.jpg", "photos/2024/y.jpg", "photos/2025/z.jpg", "videos/v.mp4", "z.txt")) {
+        for (String k : List.of(
+                "a.txt", "photos/2024/x.jpg", "photos/2024/y.jpg", "photos/2025/z.jpg", "videos/v.mp4", "z.txt")) {
             put(k, k);
         }
         ListPage all = service.listings().list("bkt", "", "/", null, 1000);
@@ -148,14 +169,29 @@ class ObjectServiceTest {
 
     @Test
     void bucketRulesAndNotEmpty() {
-        assertEquals(ErrorCode.InvalidBucketName, assertThrows(StorageException.class, () -> service.buckets().create("api")).code());
-        assertEquals(ErrorCode.InvalidBucketName, assertThrows(StorageException.class, () -> service.buckets().create("Upper")).code());
-        assertEquals(ErrorCode.BucketAlreadyOwnedByYou, assertThrows(StorageException.class, () -> service.buckets().create("bkt")).code());
+        assertEquals(
+                ErrorCode.InvalidBucketName,
+                assertThrows(StorageException.class, () -> service.buckets().create("api"))
+                        .code());
+        assertEquals(
+                ErrorCode.InvalidBucketName,
+                assertThrows(StorageException.class, () -> service.buckets().create("Upper"))
+                        .code());
+        assertEquals(
+                ErrorCode.BucketAlreadyOwnedByYou,
+                assertThrows(StorageException.class, () -> service.buckets().create("bkt"))
+                        .code());
         put("k", "v");
-        assertEquals(ErrorCode.BucketNotEmpty, assertThrows(StorageException.class, () -> service.buckets().delete("bkt")).code());
+        assertEquals(
+                ErrorCode.BucketNotEmpty,
+                assertThrows(StorageException.class, () -> service.buckets().delete("bkt"))
+                        .code());
         service.writes().delete("bkt", "k");
         service.buckets().delete("bkt");
-        assertEquals(ErrorCode.NoSuchBucket, assertThrows(StorageException.class, () -> service.buckets().require("bkt")).code());
+        assertEquals(
+                ErrorCode.NoSuchBucket,
+                assertThrows(StorageException.class, () -> service.buckets().require("bkt"))
+                        .code());
     }
 
     private ObjectRecord put(String key, String content) {
@@ -163,7 +199,8 @@ class ObjectServiceTest {
     }
 
     private static ObjectWrite write(String key, String md5, Map<ChecksumAlgorithm, String> checksums) {
-        return new ObjectWrite("bkt", key, "text/plain", Map.of(), Map.of(), md5, null, checksums, Set.of(), Map::of, -1);
+        return new ObjectWrite(
+                "bkt", key, "text/plain", Map.of(), Map.of(), md5, null, checksums, Set.of(), Map::of, -1);
     }
 
     private static InputStream body(String s) {
@@ -182,7 +219,10 @@ class ObjectServiceTest {
 
     private static List<String> blobFiles(Path node) throws IOException {
         try (Stream<Path> s = Files.walk(node.resolve("blobs"))) {
-            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
     }
 

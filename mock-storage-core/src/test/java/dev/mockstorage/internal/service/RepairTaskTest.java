@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RepairTaskTest {
     @TempDir
     Path dir;
+
     private ServiceFixture f;
 
     @BeforeEach
@@ -34,7 +35,9 @@ class RepairTaskTest {
     }
 
     private List<TaskRecord> open(String kind) {
-        return f.metadata.openTasks(100).stream().filter(t -> t.kind().equals(kind)).toList();
+        return f.metadata.openTasks(100).stream()
+                .filter(t -> t.kind().equals(kind))
+                .toList();
     }
 
     @Test
@@ -91,7 +94,10 @@ class RepairTaskTest {
 
         Files.writeString(f.file("stg1", o.blobId()), "zzzzzz");
         Files.writeString(f.file("stg2", o.blobId()), "yyyyyy");
-        IOException e = assertThrows(IOException.class, () -> f.blobs.replicas().repair(o.blobId(), o.size(), o.etag()));
-        assertTrue(e.getMessage().startsWith("no node that is up holds an intact copy of blob " + o.blobId()), e.getMessage());
+        IOException e =
+                assertThrows(IOException.class, () -> f.blobs.replicas().repair(o.blobId(), o.size(), o.etag()));
+        assertTrue(
+                e.getMessage().startsWith("no node that is up holds an intact copy of blob " + o.blobId()),
+                e.getMessage());
     }
 }

@@ -31,7 +31,8 @@ final class ServiceFixture implements AutoCloseable {
     ServiceFixture(Path dir) {
         this.dir = dir;
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, Duration.ofSeconds(5));
-        blobs = new BlobStore(List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2"))),
+        blobs = new BlobStore(
+                List.of(new StorageNode("stg1", dir.resolve("stg1")), new StorageNode("stg2", dir.resolve("stg2"))),
                 false);
         queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
@@ -40,8 +41,11 @@ final class ServiceFixture implements AutoCloseable {
 
     /** Stores {@code content} as {@code bkt/key}. */
     ObjectRecord put(String key, String content) {
-        return service.writes().put(new ObjectWrite("bkt", key, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of,
-                -1), new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+        return service.writes()
+                .put(
+                        new ObjectWrite(
+                                "bkt", key, null, Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, -1),
+                        new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The object's content, read as a GET reads it. */
@@ -53,7 +57,10 @@ final class ServiceFixture implements AutoCloseable {
 
     /** The blob's file on the node. */
     Path file(String node, String blobId) {
-        return dir.resolve(node).resolve("blobs").resolve(blobId.substring(0, 2)).resolve(blobId);
+        return dir.resolve(node)
+                .resolve("blobs")
+                .resolve(blobId.substring(0, 2))
+                .resolve(blobId);
     }
 
     /** Waits for the queue to run every task. */

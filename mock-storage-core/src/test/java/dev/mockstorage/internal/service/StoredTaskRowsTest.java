@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoredTaskRowsTest {
     @TempDir
     Path dir;
+
     private ServiceFixture f;
 
     @BeforeEach
@@ -81,19 +82,27 @@ class StoredTaskRowsTest {
     void eachKindReadsBackWhatItWrites() {
         DeleteBlob deleteBlob = new DeleteBlob("0123456789abcdef0123456789abcdef");
         assertEquals(deleteBlob, DeleteBlob.decode(deleteBlob.payload()));
-        DeleteBlobs deleteBlobs = new DeleteBlobs(List.of("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"));
+        DeleteBlobs deleteBlobs =
+                new DeleteBlobs(List.of("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"));
         assertEquals(deleteBlobs, DeleteBlobs.decode(deleteBlobs.payload()));
-        UploadCompleted uploadCompleted = new UploadCompleted("bkt", Instant.ofEpochMilli(1_000), 42, Instant.ofEpochMilli(2_000));
+        UploadCompleted uploadCompleted =
+                new UploadCompleted("bkt", Instant.ofEpochMilli(1_000), 42, Instant.ofEpochMilli(2_000));
         assertEquals("bkt 1000 42 2000", uploadCompleted.payload());
         assertEquals(uploadCompleted, UploadCompleted.decode(uploadCompleted.payload()));
-        RepairBlob repairBlob = new RepairBlob("0123456789abcdef0123456789abcdef", 12, "9a0364b9e99bb480dd25e1f0284c8555", "bkt",
-                "a/b c");
+        RepairBlob repairBlob = new RepairBlob(
+                "0123456789abcdef0123456789abcdef", 12, "9a0364b9e99bb480dd25e1f0284c8555", "bkt", "a/b c");
         assertEquals(repairBlob, RepairBlob.decode(repairBlob.payload()));
         ExpireByLifecycle expire = new ExpireByLifecycle(Instant.ofEpochMilli(1_700_000_000_000L), "my-bucket");
         assertEquals("1700000000000 my-bucket", expire.payload());
         assertEquals(expire, ExpireByLifecycle.decode(expire.payload()));
-        assertEquals(List.of("delete-blob", "delete-blobs", "upload-completed", "repair-blob", "lifecycle-expiry"),
-                List.of(deleteBlob.kind(), deleteBlobs.kind(), uploadCompleted.kind(), repairBlob.kind(), expire.kind()));
+        assertEquals(
+                List.of("delete-blob", "delete-blobs", "upload-completed", "repair-blob", "lifecycle-expiry"),
+                List.of(
+                        deleteBlob.kind(),
+                        deleteBlobs.kind(),
+                        uploadCompleted.kind(),
+                        repairBlob.kind(),
+                        expire.kind()));
     }
 
     @Test
@@ -102,13 +111,15 @@ class StoredTaskRowsTest {
         for (Class<?> kind : Task.class.getPermittedSubclasses()) {
             kinds.add((String) kind.getDeclaredField("KIND").get(null));
         }
-        assertEquals(Set.of("delete-blob", "delete-blobs", "repair-blob", "upload-completed", "lifecycle-expiry"), kinds);
+        assertEquals(
+                Set.of("delete-blob", "delete-blobs", "repair-blob", "upload-completed", "lifecycle-expiry"), kinds);
         assertEquals(kinds, Tasks.handlers(f.metadata, f.blobs).kinds());
     }
 
     @Test
     void aMalformedPayloadIsRefusedNamingItsKind() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UploadCompleted.decode("bkt 1000 42"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> UploadCompleted.decode("bkt 1000 42"));
         assertEquals("malformed upload-completed payload (4 fields expected): bkt 1000 42", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RepairBlob.decode("id twelve etag bkt k"));
         assertEquals("malformed repair-blob payload: id twelve etag bkt k", e.getMessage());

@@ -44,6 +44,7 @@ class WriteLockTimeoutTest {
 
     @TempDir
     Path dir;
+
     private MetadataStore metadata;
     private TaskQueue queue;
     private ObjectService service;
@@ -51,7 +52,8 @@ class WriteLockTimeoutTest {
     @BeforeEach
     void setUp() {
         metadata = MetadataStore.open(dir.resolve("metadata.db"), false, LOCK_TIMEOUT);
-        BlobStore blobs = new BlobStore(NODES.stream().map(n -> new StorageNode(n, dir.resolve(n))).toList(), false);
+        BlobStore blobs = new BlobStore(
+                NODES.stream().map(n -> new StorageNode(n, dir.resolve(n))).toList(), false);
         queue = new TaskQueue(metadata, 100, 1, Tasks.handlers(metadata, blobs), Clock.systemUTC(), "test");
         queue.start();
         service = new ObjectService(metadata, blobs, queue, new ServerClock(), false);
@@ -70,19 +72,22 @@ class WriteLockTimeoutTest {
         service.maintenance().awaitIdle(Duration.ofSeconds(10));
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> metadata.write(tx -> {
-            held.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }), "lock-holder");
+        Thread holder = new Thread(
+                () -> metadata.write(tx -> {
+                    held.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                }),
+                "lock-holder");
         holder.start();
         assertTrue(held.await(30, TimeUnit.SECONDS), "the holder took the write lock");
         try {
-            StorageException e = assertThrows(StorageException.class,
+            StorageException e = assertThrows(
+                    StorageException.class,
                     () -> service.writes().put(write("k"), body("a new version that must not land")));
             assertEquals(ErrorCode.SlowDown, e.code(), e::getMessage);
             assertEquals(503, e.code().status());
@@ -93,8 +98,13 @@ class WriteLockTimeoutTest {
             assertEquals("the old version", read(current));
             for (String node : NODES) {
                 assertEquals(List.of(old.blobId()), blobFiles(dir.resolve(node)), "no new blob left on " + node);
-                assertEquals(List.of(), tmpFiles(dir.resolve(node)).stream().filter(f -> !f.startsWith("spare-")).toList(),
-                        "no temp file left on " + node + " (a spare is the refused blob's committed file, kept for the next write)");
+                assertEquals(
+                        List.of(),
+                        tmpFiles(dir.resolve(node)).stream()
+                                .filter(f -> !f.startsWith("spare-"))
+                                .toList(),
+                        "no temp file left on " + node
+                                + " (a spare is the refused blob's committed file, kept for the next write)");
             }
         } finally {
             release.countDown();
@@ -110,7 +120,8 @@ class WriteLockTimeoutTest {
     }
 
     private static ObjectWrite write(String key) {
-        return new ObjectWrite("bkt", key, "text/plain", Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, -1);
+        return new ObjectWrite(
+                "bkt", key, "text/plain", Map.of(), Map.of(), null, null, Map.of(), Set.of(), Map::of, -1);
     }
 
     private static InputStream body(String s) {
@@ -125,7 +136,10 @@ class WriteLockTimeoutTest {
 
     private static List<String> blobFiles(Path node) throws IOException {
         try (Stream<Path> s = Files.walk(node.resolve("blobs"))) {
-            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
     }
 

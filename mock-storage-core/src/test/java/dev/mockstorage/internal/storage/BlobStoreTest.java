@@ -70,7 +70,7 @@ class BlobStoreTest {
     @Test
     void aCommitRecreatesShardDirectoriesDeletedMeanwhile() throws IOException {
         String first = put("one".getBytes(UTF_8));
-        for (StorageNode node : store.nodes()) {   // e.g. a test or a user removed them by hand
+        for (StorageNode node : store.nodes()) { // e.g. a test or a user removed them by hand
             try (Stream<Path> files = Files.walk(node.root().resolve("blobs"))) {
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
@@ -124,10 +124,10 @@ class BlobStoreTest {
         String id;
         try (PendingBlob blob = store.prepare()) {
             OutputStream out = blob.output();
-            out.write(data, 0, 10);          // buffered
-            out.write(data[10]);             // single byte
-            out.write(data, 11, 20_000);     // larger than the buffer
-            out.write(data, 20_011, 8_000);  // fills the buffer past its end
+            out.write(data, 0, 10); // buffered
+            out.write(data[10]); // single byte
+            out.write(data, 11, 20_000); // larger than the buffer
+            out.write(data, 20_011, 8_000); // fills the buffer past its end
             out.write(data, 28_011, data.length - 28_011);
             id = blob.commit();
         }
@@ -299,7 +299,9 @@ class BlobStoreTest {
     }
 
     private List<Path> blobFiles() throws IOException {
-        return allFiles().stream().filter(p -> p.getParent().getParent().getFileName().toString().equals("blobs")).toList();
+        return allFiles().stream()
+                .filter(p -> p.getParent().getParent().getFileName().toString().equals("blobs"))
+                .toList();
     }
 
     private static List<Path> tmpFiles(StorageNode node) throws IOException {
@@ -324,14 +326,19 @@ class BlobStoreTest {
         assertTrue(store.find(old, 45).isEmpty());
 
         String next = put("shorter".getBytes(UTF_8));
-        assertArrayEquals(new Object[] {inode(stg1.blobPath(next)), inode(stg2.blobPath(next)), inode(stg3.blobPath(next))},
-                inodes, "the new blob's replicas are the spares' files");
+        assertArrayEquals(
+                new Object[] {inode(stg1.blobPath(next)), inode(stg2.blobPath(next)), inode(stg3.blobPath(next))},
+                inodes,
+                "the new blob's replicas are the spares' files");
         for (StorageNode node : List.of(stg1, stg2, stg3)) {
-            assertArrayEquals("shorter".getBytes(UTF_8), Files.readAllBytes(node.blobPath(next)), "the old tail is cut off");
+            assertArrayEquals(
+                    "shorter".getBytes(UTF_8), Files.readAllBytes(node.blobPath(next)), "the old tail is cut off");
             assertEquals(List.of(), tmpFiles(node));
         }
         String third = put("a third blob, the longest of them all by far".getBytes(UTF_8));
-        assertEquals("a third blob, the longest of them all by far", new String(read(store.find(third, 44).orElseThrow(), 0, 44), UTF_8));
+        assertEquals(
+                "a third blob, the longest of them all by far",
+                new String(read(store.find(third, 44).orElseThrow(), 0, 44), UTF_8));
     }
 
     @Test
@@ -394,9 +401,15 @@ class BlobStoreTest {
 
     @Test
     void badBlobIdsAreRejectedBeforeTouchingFiles() {
-        for (String bad : new String[] {"../../etc/passwd", "0123456789ABCDEF0123456789ABCDEF",
-                "0123456789abcdef", "0123456789abcdef0123456789abcdeg", "", null,
-                "0123456789abcdef0123456789abcde/"}) {
+        for (String bad : new String[] {
+            "../../etc/passwd",
+            "0123456789ABCDEF0123456789ABCDEF",
+            "0123456789abcdef",
+            "0123456789abcdef0123456789abcdeg",
+            "",
+            null,
+            "0123456789abcdef0123456789abcde/"
+        }) {
             StorageException e = assertThrows(StorageException.class, () -> store.find(bad, 1), String.valueOf(bad));
             assertEquals(ErrorCode.InvalidArgument, e.code());
             assertThrows(StorageException.class, () -> store.delete(bad));
@@ -410,7 +423,8 @@ class BlobStoreTest {
         StorageNode node = new StorageNode("stg9", dir.resolve("stg9"));
         assertEquals(NodeState.UP, node.check());
         try (Stream<Path> paths = Files.walk(node.root())) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
         assertEquals(NodeState.DOWN, node.check());
         assertTrue(node.reason().startsWith("directory missing: "), node.reason());
@@ -426,6 +440,7 @@ class BlobStoreTest {
         assertFalse(a.equals(b));
         assertTrue(a.matches("[0-9a-f]{32}"));
     }
+
     @Test
     void nodeWhoseDirectoryCannotBeCreatedStartsDown() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");

@@ -26,9 +26,14 @@ class ReadThroughPolicyTest {
     @Test
     void answersMeanStoredNoSuchKeyOrServiceUnavailableAndEachOutcomeIsCounted() {
         try (ScriptedUpstream scripted = new ScriptedUpstream(null, Clock.systemUTC());
-             ThirdPartySource source = new ThirdPartySource(Config.ThirdParty.DEFAULTS, scripted)) {
-            scripted.script(ThirdPartyScript.when(Match.get("photos", "found")).respond(Reply.ok("here").contentType("text/plain")
-                            .header("x-amz-meta-color", "red").header("Content-Disposition", "inline").header("X-Other", "dropped")),
+                ThirdPartySource source = new ThirdPartySource(Config.ThirdParty.DEFAULTS, scripted)) {
+            scripted.script(
+                    ThirdPartyScript.when(Match.get("photos", "found"))
+                            .respond(Reply.ok("here")
+                                    .contentType("text/plain")
+                                    .header("x-amz-meta-color", "red")
+                                    .header("Content-Disposition", "inline")
+                                    .header("X-Other", "dropped")),
                     ThirdPartyScript.when(Match.get("photos", "gone")).respond(Reply.status(404)),
                     ThirdPartyScript.when(Match.get("photos", "broken")).respond(Reply.status(500)));
             ReadThroughPolicy policy = new ReadThroughPolicy(source);
@@ -36,16 +41,24 @@ class ReadThroughPolicyTest {
             policy.onFetch((outcome, nanos) -> told.add(outcome));
             assertTrue(policy.covers("photos"));
 
-            String stored = policy.fetch("photos", "found", upstream -> upstream.contentType() + " " + upstream.userMetadata()
-                    + " " + upstream.headers() + " " + upstream.declaredLength() + " " + body(upstream));
+            String stored = policy.fetch(
+                    "photos",
+                    "found",
+                    upstream -> upstream.contentType() + " " + upstream.userMetadata() + " " + upstream.headers() + " "
+                            + upstream.declaredLength() + " " + body(upstream));
             assertEquals("text/plain {color=red} {Content-Disposition=inline} 4 here", stored);
-            assertEquals(ErrorCode.NoSuchKey, assertThrows(StorageException.class,
-                    () -> policy.fetch("photos", "gone", upstream -> "stored")).code());
-            StorageException failed = assertThrows(StorageException.class, () -> policy.fetch("photos", "broken", upstream -> "stored"));
+            assertEquals(
+                    ErrorCode.NoSuchKey,
+                    assertThrows(StorageException.class, () -> policy.fetch("photos", "gone", upstream -> "stored"))
+                            .code());
+            StorageException failed =
+                    assertThrows(StorageException.class, () -> policy.fetch("photos", "broken", upstream -> "stored"));
             assertEquals(ErrorCode.ServiceUnavailable, failed.code());
-            StorageException broken = assertThrows(StorageException.class, () -> policy.fetch("photos", "found", upstream -> {
-                throw new StorageException(ErrorCode.IncompleteBody, "the body ended early");
-            }));
+            StorageException broken = assertThrows(
+                    StorageException.class,
+                    () -> policy.fetch("photos", "found", upstream -> {
+                        throw new StorageException(ErrorCode.IncompleteBody, "the body ended early");
+                    }));
             assertEquals(ErrorCode.ServiceUnavailable, broken.code());
             assertTrue(broken.getMessage().contains("sent a broken body for photos/found"), broken.getMessage());
 

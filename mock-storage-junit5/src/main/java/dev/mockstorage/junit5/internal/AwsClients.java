@@ -23,19 +23,27 @@ final class AwsClients implements AutoCloseable {
 
     /** The client of that type (S3Client or S3AsyncClient). */
     synchronized Object client(Class<?> type) {
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(server.accessKey(), server.secretKey()));
+        StaticCredentialsProvider credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(), server.secretKey()));
         if (type == S3Client.class) {
             if (sync == null) {
-                sync = S3Client.builder().endpointOverride(server.endpoint()).region(Region.of(server.region()))
-                        .credentialsProvider(credentials).forcePathStyle(true).build();
+                sync = S3Client.builder()
+                        .endpointOverride(server.endpoint())
+                        .region(Region.of(server.region()))
+                        .credentialsProvider(credentials)
+                        .forcePathStyle(true)
+                        .build();
             }
             return sync;
         }
         if (type == S3AsyncClient.class) {
             if (async == null) {
-                async = S3AsyncClient.builder().endpointOverride(server.endpoint()).region(Region.of(server.region()))
-                        .credentialsProvider(credentials).forcePathStyle(true).build();
+                async = S3AsyncClient.builder()
+                        .endpointOverride(server.endpoint())
+                        .region(Region.of(server.region()))
+                        .credentialsProvider(credentials)
+                        .forcePathStyle(true)
+                        .build();
             }
             return async;
         }

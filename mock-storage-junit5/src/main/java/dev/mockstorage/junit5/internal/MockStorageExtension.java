@@ -1,8 +1,10 @@
 package dev.mockstorage.junit5.internal;
 
 import dev.mockstorage.MockStorageRuntime;
-import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.junit5.MockStorage;
+import dev.mockstorage.server.MockStorageServer;
+import java.lang.reflect.AnnotatedElement;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -13,31 +15,28 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-import java.lang.reflect.AnnotatedElement;
-import java.util.Optional;
-
 /**
  * The extension registered by {@code @MockStorage}. Stateless: every server lives in the store of the
  * context it belongs to (a test's for PER_METHOD and method annotations, the annotated class's for
  * PER_CLASS), as a {@link ServerResource} JUnit closes when that context ends.
  */
-public final class MockStorageExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-        ParameterResolver {
+public final class MockStorageExtension
+        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MockStorageExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(MockStorageExtension.class);
     /** Store key of a test's own server. */
     private static final String TEST_SERVER = "test-server";
+
     private static final String S3_CLIENT = "software.amazon.awssdk.services.s3.S3Client";
     private static final String S3_ASYNC_CLIENT = "software.amazon.awssdk.services.s3.S3AsyncClient";
     private static final boolean AWS_SDK = present(S3_CLIENT);
 
     /** Public for JUnit; use {@code @MockStorage}. */
-    public MockStorageExtension() {
-    }
+    public MockStorageExtension() {}
 
     /** Store key of the server an annotated PER_CLASS class shares (unique per class, so nested ones never collide). */
-    private record ClassServer(Class<?> annotatedClass) {
-    }
+    private record ClassServer(Class<?> annotatedClass) {}
 
     /** Which annotation applies to a context, and where it was found. */
     private record Applied(MockStorage annotation, String where, ExtensionContext classContext) {
@@ -63,8 +62,8 @@ public final class MockStorageExtension implements BeforeAllCallback, BeforeEach
         if (applied.perClass()) {
             classServer(applied);
         } else {
-            context.getStore(NAMESPACE).put(TEST_SERVER, ServerResource.start(applied.annotation(), applied.where(),
-                    context, false));
+            context.getStore(NAMESPACE)
+                    .put(TEST_SERVER, ServerResource.start(applied.annotation(), applied.where(), context, false));
         }
     }
 
@@ -89,8 +88,10 @@ public final class MockStorageExtension implements BeforeAllCallback, BeforeEach
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == MockStorageRuntime.class || type == MockStorageServer.class
-                || (AWS_SDK && (type.getName().equals(S3_CLIENT) || type.getName().equals(S3_ASYNC_CLIENT)));
+        return type == MockStorageRuntime.class
+                || type == MockStorageServer.class
+                || (AWS_SDK
+                        && (type.getName().equals(S3_CLIENT) || type.getName().equals(S3_ASYNC_CLIENT)));
     }
 
     @Override
@@ -105,7 +106,8 @@ public final class MockStorageExtension implements BeforeAllCallback, BeforeEach
         } else {
             server = context.getTestMethod().isPresent() ? find(context, applied) : null;
             if (server == null) {
-                throw new ParameterResolutionException("@MockStorage on " + applied.where() + " starts a server per test,"
+                throw new ParameterResolutionException("@MockStorage on " + applied.where()
+                        + " starts a server per test,"
                         + " so " + parameter.getParameter().getType().getSimpleName() + " cannot be injected into "
                         + parameter.getDeclaringExecutable() + "; use @MockStorage(lifecycle = PER_CLASS) on the class"
                         + " to share one server with constructors and @BeforeAll/@AfterAll methods");
@@ -129,8 +131,11 @@ public final class MockStorageExtension implements BeforeAllCallback, BeforeEach
     @SuppressWarnings("deprecation") // getOrComputeIfAbsent: computeIfAbsent exists only from JUnit 6 on
     private static ServerResource classServer(Applied applied) {
         ExtensionContext owner = applied.classContext();
-        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(new ClassServer(owner.getRequiredTestClass()),
-                k -> ServerResource.start(applied.annotation(), applied.where(), owner, true), ServerResource.class);
+        return owner.getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        new ClassServer(owner.getRequiredTestClass()),
+                        k -> ServerResource.start(applied.annotation(), applied.where(), owner, true),
+                        ServerResource.class);
     }
 
     /**
@@ -138,7 +143,8 @@ public final class MockStorageExtension implements BeforeAllCallback, BeforeEach
      * enclosing classes; null when none applies.
      */
     private static Applied applied(ExtensionContext context) {
-        Optional<MockStorage> onMethod = context.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, MockStorage.class));
+        Optional<MockStorage> onMethod =
+                context.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, MockStorage.class));
         if (onMethod.isPresent()) {
             String where = "method " + context.getRequiredTestMethod().getName() + "()";
             if (onMethod.get().lifecycle() == MockStorage.Lifecycle.PER_CLASS) {

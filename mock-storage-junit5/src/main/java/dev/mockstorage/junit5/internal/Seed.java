@@ -1,7 +1,6 @@
 package dev.mockstorage.junit5.internal;
 
 import dev.mockstorage.server.MockStorageServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,8 +39,7 @@ final class Seed {
         }
     }
 
-    private Seed() {
-    }
+    private Seed() {}
 
     /** Checks the folder exists and holds only bucket folders, naming {@code seed} when not. */
     static void check(ClassLoader loader, String seed, String where) {
@@ -55,7 +53,8 @@ final class Seed {
             try {
                 server.createBucket(e.bucket());
             } catch (RuntimeException ex) {
-                throw ServerResource.misuse(where, "seed = \"" + seed + "\"", "folder " + e.bucket() + ": " + ex.getMessage());
+                throw ServerResource.misuse(
+                        where, "seed = \"" + seed + "\"", "folder " + e.bucket() + ": " + ex.getMessage());
             }
         }
         for (Entry e : entries) {
@@ -86,7 +85,9 @@ final class Seed {
                 switch (url.getProtocol()) {
                     case "file" -> fromDirectory(Path.of(url.toURI()), url, where, attribute, entries);
                     case "jar" -> fromJar(url, root, where, attribute, entries);
-                    default -> throw ServerResource.misuse(where, attribute, "cannot list " + url + " (only folders and jars)");
+                    default ->
+                        throw ServerResource.misuse(
+                                where, attribute, "cannot list " + url + " (only folders and jars)");
                 }
             } catch (IOException | URISyntaxException e) {
                 throw ServerResource.misuse(where, attribute, "cannot read " + url + ": " + e);
@@ -95,7 +96,8 @@ final class Seed {
         return entries;
     }
 
-    private static void fromDirectory(Path dir, URL url, String where, String attribute, List<Entry> out) throws IOException {
+    private static void fromDirectory(Path dir, URL url, String where, String attribute, List<Entry> out)
+            throws IOException {
         if (!Files.isDirectory(dir)) {
             throw ServerResource.misuse(where, attribute, url + " is a file, not a folder of bucket folders");
         }
@@ -103,16 +105,22 @@ final class Seed {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 Path rel = dir.relativize(f);
                 if (rel.getNameCount() < 2) {
-                    throw ServerResource.misuse(where, attribute, "file " + rel + " is not inside a bucket folder"
-                            + " (expected <bucket>/<key> below the seed folder)");
+                    throw ServerResource.misuse(
+                            where,
+                            attribute,
+                            "file " + rel + " is not inside a bucket folder"
+                                    + " (expected <bucket>/<key> below the seed folder)");
                 }
-                String key = rel.subpath(1, rel.getNameCount()).toString().replace(f.getFileSystem().getSeparator(), "/");
+                String key = rel.subpath(1, rel.getNameCount())
+                        .toString()
+                        .replace(f.getFileSystem().getSeparator(), "/");
                 out.add(new Entry(rel.getName(0).toString(), key, f.toUri().toURL(), f));
             }
         }
     }
 
-    private static void fromJar(URL url, String root, String where, String attribute, List<Entry> out) throws IOException {
+    private static void fromJar(URL url, String root, String where, String attribute, List<Entry> out)
+            throws IOException {
         JarURLConnection c = (JarURLConnection) url.openConnection();
         c.setUseCaches(false);
         String prefix = root.endsWith("/") ? root : root + "/";

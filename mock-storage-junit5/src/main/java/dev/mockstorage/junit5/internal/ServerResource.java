@@ -1,15 +1,13 @@
 package dev.mockstorage.junit5.internal;
 
-import dev.mockstorage.server.MockStorageServer;
 import dev.mockstorage.junit5.MockStorage;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
+import dev.mockstorage.server.MockStorageServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One running server with its temporary directory and, once asked for, its AWS SDK clients. Closed by
@@ -40,8 +39,14 @@ final class ServerResource implements AutoCloseable, ExtensionContext.Store.Clos
     private AutoCloseable awsClients; // an AwsClients, typed so this class never links the SDK
     private boolean closed;
 
-    private ServerResource(MockStorage annotation, String where, ClassLoader loader, Path directory, boolean keep,
-                           MockStorageServer server, List<String> resolvedScripts) {
+    private ServerResource(
+            MockStorage annotation,
+            String where,
+            ClassLoader loader,
+            Path directory,
+            boolean keep,
+            MockStorageServer server,
+            List<String> resolvedScripts) {
         this.annotation = annotation;
         this.where = where;
         this.loader = loader;
@@ -70,7 +75,8 @@ final class ServerResource implements AutoCloseable, ExtensionContext.Store.Clos
         if (!a.seed().isEmpty()) {
             Seed.check(loader, a.seed(), where);
         }
-        boolean keep = context.getConfigurationParameter(MockStorage.KEEP_DATA_PROPERTY).map(Boolean::parseBoolean)
+        boolean keep = context.getConfigurationParameter(MockStorage.KEEP_DATA_PROPERTY)
+                .map(Boolean::parseBoolean)
                 .orElse(Boolean.getBoolean(MockStorage.KEEP_DATA_PROPERTY));
         Path directory;
         try {
@@ -88,7 +94,9 @@ final class ServerResource implements AutoCloseable, ExtensionContext.Store.Clos
                 }
                 builder.configFile(copy);
             }
-            builder.dataDirectory(directory).port(0).nodes(a.nodes())
+            builder.dataDirectory(directory)
+                    .port(0)
+                    .nodes(a.nodes())
                     .setting("database.dsn", directory.resolve("metadata.db").toString());
             try {
                 server = builder.start();

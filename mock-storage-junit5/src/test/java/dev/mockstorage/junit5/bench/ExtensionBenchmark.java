@@ -4,13 +4,6 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.junit5.Fixture;
 import dev.mockstorage.junit5.MockStorage;
-import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.platform.engine.discovery.DiscoverySelectors;
-import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
-
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,6 +16,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
 
 /**
  * What {@code @MockStorage} adds to a test (PER_METHOD, 3 nodes, one bucket), next to an empty test and
@@ -38,16 +37,14 @@ public final class ExtensionBenchmark {
     @Fixture
     static class Empty {
         @RepeatedTest(ROUND)
-        void test() {
-        }
+        void test() {}
     }
 
     @Fixture
     @MockStorage(nodes = 3, buckets = "bench")
     static class WithMockStorage {
         @RepeatedTest(ROUND)
-        void test(MockStorageRuntime storage) {
-        }
+        void test(MockStorageRuntime storage) {}
     }
 
     @Fixture
@@ -55,14 +52,13 @@ public final class ExtensionBenchmark {
         @RepeatedTest(ROUND)
         void test(@TempDir Path dir) throws SQLException {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("metadata.db"));
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE objects (bucket TEXT, key TEXT, PRIMARY KEY (bucket, key))");
             }
         }
     }
 
-    private ExtensionBenchmark() {
-    }
+    private ExtensionBenchmark() {}
 
     public static void main(String[] args) {
         int tests = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0]) : 1000;
@@ -82,9 +78,13 @@ public final class ExtensionBenchmark {
                 cpuMicros.get(v).add((processCpuNanos() - cpu0) / 1000 / ROUND);
             }
         }
-        System.out.printf("per-test time over %d tests each (engine started -> finished), %d cores; CPU: the JVM's, per test"
-                        + " (median of rounds of %d); load average %s%n", rounds * ROUND, Runtime.getRuntime().availableProcessors(),
-                ROUND, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.printf(
+                "per-test time over %d tests each (engine started -> finished), %d cores; CPU: the JVM's, per test"
+                        + " (median of rounds of %d); load average %s%n",
+                rounds * ROUND,
+                Runtime.getRuntime().availableProcessors(),
+                ROUND,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         long emptyMedian = percentile(micros.get(Empty.class), 50);
         long emptyP90 = percentile(micros.get(Empty.class), 90);
         long emptyP99 = percentile(micros.get(Empty.class), 99);
@@ -93,9 +93,16 @@ public final class ExtensionBenchmark {
             long median = percentile(m, 50);
             long p90 = percentile(m, 90);
             long p99 = percentile(m, 99);
-            System.out.printf("  %-18s median %7.2f ms  p90 %7.2f ms  p99 %7.2f ms   added over empty: median %7.2f ms  p90 %7.2f ms"
-                            + "  p99 %7.2f ms%n", v.getSimpleName(), median / 1000.0, p90 / 1000.0, p99 / 1000.0,
-                    (median - emptyMedian) / 1000.0, (p90 - emptyP90) / 1000.0, (p99 - emptyP99) / 1000.0);
+            System.out.printf(
+                    "  %-18s median %7.2f ms  p90 %7.2f ms  p99 %7.2f ms   added over empty: median %7.2f ms  p90 %7.2f ms"
+                            + "  p99 %7.2f ms%n",
+                    v.getSimpleName(),
+                    median / 1000.0,
+                    p90 / 1000.0,
+                    p99 / 1000.0,
+                    (median - emptyMedian) / 1000.0,
+                    (p90 - emptyP90) / 1000.0,
+                    (p99 - emptyP99) / 1000.0);
             System.out.printf("  %-18s CPU    %7.2f ms%n", "", percentile(cpuMicros.get(v), 50) / 1000.0);
         }
         System.out.println("target: @MockStorage adds under 5 ms median, 10 ms p99");
@@ -107,14 +114,24 @@ public final class ExtensionBenchmark {
                 .configurationParameter(Fixture.PARAMETER, "true")
                 .selectors(DiscoverySelectors.selectClass(fixture))
                 .execute();
-        if (results.testEvents().failed().count() > 0 || results.testEvents().succeeded().count() != ROUND) {
-            throw new IllegalStateException(fixture.getSimpleName() + ": " + results.testEvents().failed().list());
+        if (results.testEvents().failed().count() > 0
+                || results.testEvents().succeeded().count() != ROUND) {
+            throw new IllegalStateException(fixture.getSimpleName() + ": "
+                    + results.testEvents().failed().list());
         }
         Map<String, Event> started = new HashMap<>();
-        results.testEvents().started().stream().forEach(e -> started.put(e.getTestDescriptor().getUniqueId().toString(), e));
+        results.testEvents().started().stream()
+                .forEach(e -> started.put(e.getTestDescriptor().getUniqueId().toString(), e));
         List<Long> out = new ArrayList<>();
-        results.testEvents().finished().stream().forEach(e -> out.add(Duration.between(
-                started.get(e.getTestDescriptor().getUniqueId().toString()).getTimestamp(), e.getTimestamp()).toNanos() / 1000));
+        results.testEvents().finished().stream()
+                .forEach(e -> out.add(Duration.between(
+                                        started.get(e.getTestDescriptor()
+                                                        .getUniqueId()
+                                                        .toString())
+                                                .getTimestamp(),
+                                        e.getTimestamp())
+                                .toNanos()
+                        / 1000));
         return out;
     }
 
