@@ -84,6 +84,7 @@ class MockStorageRuntimeIT {
                 .build();
     }
 
+    // spotless:off: the README shows this sample as written here
     // sample:runtime:start
     @ParameterizedTest(name = "{0}", autoCloseArguments = false) // the server outlives each run
     @MethodSource("runtimes")
@@ -94,30 +95,20 @@ class MockStorageRuntimeIT {
         long hitsBefore = storage.stats().thirdParty().hits();
 
         try (S3Client s3 = s3(storage)) {
-            assertEquals(
-                    "hello",
-                    s3.getObjectAsBytes(b -> b.bucket("photos").key("readme.txt"))
-                            .asUtf8String());
+            assertEquals("hello", s3.getObjectAsBytes(b -> b.bucket("photos").key("readme.txt")).asUtf8String());
 
             // 1. script the upstream: a GET of a missing key reads through from it
-            storage.thirdParty()
-                    .script(ThirdPartyScript.when(Match.get("photos", "cat.txt"))
-                            .respond(Reply.ok("meow").contentType("text/plain")));
+            storage.thirdParty().script(ThirdPartyScript.when(Match.get("photos", "cat.txt"))
+                    .respond(Reply.ok("meow").contentType("text/plain")));
             // 2. run the code under test
-            assertEquals(
-                    "meow",
-                    s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
+            assertEquals("meow", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
             // 3. verify: the upstream was asked once, the S3 request is in the journal
             storage.thirdParty().verify(Times.once(), Match.get("photos", "cat.txt"));
-            assertThrows(
-                    AssertionError.class,
-                    () -> storage.thirdParty().verify(Times.exactly(2), Match.get("photos", "cat.txt")));
+            assertThrows(AssertionError.class, () -> storage.thirdParty().verify(Times.exactly(2), Match.get("photos", "cat.txt")));
             storage.requests().verify(RequestPattern.getObject("photos", "cat.txt"));
 
             ServerStats stats = storage.stats();
-            assertEquals(
-                    List.of("photos"),
-                    stats.buckets().stream().map(ServerStats.Bucket::name).toList());
+            assertEquals(List.of("photos"), stats.buckets().stream().map(ServerStats.Bucket::name).toList());
             ServerStats.Bucket photos = stats.buckets().get(0);
             assertEquals(List.of(2L, 9L), List.of(photos.objects(), photos.bytes())); // hello + meow, stored
             assertEquals(hitsBefore + 1, stats.thirdParty().hits());
@@ -127,15 +118,12 @@ class MockStorageRuntimeIT {
             storage.awaitIdle(Duration.ofSeconds(10));
             stats = storage.stats();
             assertEquals(0, stats.queue().depth());
-            assertEquals(
-                    3, stats.nodes().stream().mapToLong(ServerStats.Node::blobs).sum()); // meow on 3 nodes
+            assertEquals(3, stats.nodes().stream().mapToLong(ServerStats.Node::blobs).sum()); // meow on 3 nodes
 
             // a node down: reads come from another replica
             storage.nodes().down("stg1");
             assertFalse(storage.nodes().list().get(0).up());
-            assertEquals(
-                    "meow",
-                    s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
+            assertEquals("meow", s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.txt")).asUtf8String());
             storage.nodes().up("stg1");
             assertTrue(storage.nodes().list().stream().allMatch(StorageNodes.Node::up));
             assertThrows(IllegalArgumentException.class, () -> storage.nodes().down("stg9"));
@@ -147,6 +135,7 @@ class MockStorageRuntimeIT {
         assertEquals(List.of(), storage.requests().all());
     }
     // sample:runtime:end
+    // spotless:on
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false) // the server outlives each run
     @MethodSource("runtimes")

@@ -22,23 +22,20 @@ class ContainerSampleIT {
     // an instance field would give every test a fresh one
     @Container
     static MockStorageContainer storage = new MockStorageContainer() // the image mock-storage:<version>
-            .withBuckets("invoices"); // exists once the container is ready
+            .withBuckets("invoices");                                 // exists once the container is ready
 
     @Test
     void storesAndReadsAnInvoice() {
         try (S3Client s3 = S3Client.builder()
-                .endpointOverride(storage.getS3Endpoint()) // http://localhost:<mapped port>
+                .endpointOverride(storage.getS3Endpoint())          // http://localhost:<mapped port>
                 .region(Region.of(storage.getRegion()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(storage.getAccessKey(), storage.getSecretKey())))
-                .forcePathStyle(true) // path-style: http://host:port/bucket/key
+                .forcePathStyle(true)                               // path-style: http://host:port/bucket/key
                 .build()) {
             s3.putObject(b -> b.bucket("invoices").key("2025/001.txt"), RequestBody.fromString("total: 42"));
 
-            assertEquals(
-                    "total: 42",
-                    s3.getObjectAsBytes(b -> b.bucket("invoices").key("2025/001.txt"))
-                            .asUtf8String());
+            assertEquals("total: 42", s3.getObjectAsBytes(b -> b.bucket("invoices").key("2025/001.txt")).asUtf8String());
         }
     }
 }

@@ -20,9 +20,8 @@ class JUnit5SampleTest {
     @Test
     void readsAPhotoThroughFromTheUpstream(MockStorageRuntime storage, S3Client s3) {
         // 1. script the upstream: a GET of photos/cat.jpg, missing here, is fetched from it
-        storage.thirdParty()
-                .script(ThirdPartyScript.when(Match.get("photos", "cat.jpg"))
-                        .respond(Reply.ok("meow").contentType("image/jpeg")));
+        storage.thirdParty().script(ThirdPartyScript.when(Match.get("photos", "cat.jpg"))
+                .respond(Reply.ok("meow").contentType("image/jpeg")));
 
         // 2. run the code under test with the injected client (path-style, bound to this server)
         String cat = s3.getObjectAsBytes(b -> b.bucket("photos").key("cat.jpg")).asUtf8String();

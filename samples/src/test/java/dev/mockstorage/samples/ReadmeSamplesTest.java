@@ -40,27 +40,12 @@ class ReadmeSamplesTest {
         while (m.find()) {
             String name = m.group(1);
             names.add(name);
-            assertEquals(
-                    source(name),
-                    m.group(3),
-                    "README.md's sample '" + name + "' differs from the marked text in " + fileWith(name)
-                            + "; copy it between the README's markers (less the common indentation)");
+            assertEquals(source(name), m.group(3), "README.md's sample '" + name + "' differs from the marked text in "
+                    + fileWith(name) + "; copy it between the README's markers (less the common indentation)");
         }
-        assertTrue(
-                names.containsAll(List.of(
-                        "junit5",
-                        "junit5-dependencies",
-                        "container",
-                        "container-dependencies",
-                        "runtime",
-                        "strict-auth",
-                        "strict-auth-imports",
-                        "third-party",
-                        "faults",
-                        "consistency",
-                        "journal-imports",
-                        "journal")),
-                "samples found in README.md: " + names);
+        assertTrue(names.containsAll(List.of("junit5", "junit5-dependencies", "container", "container-dependencies",
+                "runtime", "strict-auth", "strict-auth-imports", "third-party", "faults", "consistency", "journal-imports",
+                "journal")), "samples found in README.md: " + names);
         assertEquals(names.size(), names.stream().distinct().count(), "a sample name is used twice: " + names);
     }
 
@@ -73,11 +58,8 @@ class ReadmeSamplesTest {
         while (java.find()) {
             loose.add(java.group(1).lines().findFirst().orElse(""));
         }
-        assertEquals(
-                List.of(),
-                loose,
-                "README.md has Java blocks that no compiled file holds: mark them as samples"
-                        + " (<!-- sample:NAME:start --> around the block, // sample:NAME:start in a test)");
+        assertEquals(List.of(), loose, "README.md has Java blocks that no compiled file holds: mark them as samples"
+                + " (<!-- sample:NAME:start --> around the block, // sample:NAME:start in a test)");
     }
 
     @Test
@@ -88,8 +70,7 @@ class ReadmeSamplesTest {
         List<String> found = new ArrayList<>();
         while (m.find()) {
             found.add(m.group(1));
-            assertEquals(
-                    version, m.group(2), "samples/consumer/pom.xml must use the version being built for " + m.group(1));
+            assertEquals(version, m.group(2), "samples/consumer/pom.xml must use the version being built for " + m.group(1));
         }
         assertEquals(List.of("mock-storage-junit5", "mock-storage-testcontainer"), found);
     }
@@ -104,9 +85,7 @@ class ReadmeSamplesTest {
         List<Path> found = new ArrayList<>();
         for (Path root : SOURCES) {
             try (Stream<Path> files = Files.walk(root)) {
-                files.filter(Files::isRegularFile)
-                        .filter(f -> read(f).contains("sample:" + name + ":start"))
-                        .forEach(found::add);
+                files.filter(Files::isRegularFile).filter(f -> read(f).contains("sample:" + name + ":start")).forEach(found::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -131,11 +110,8 @@ class ReadmeSamplesTest {
         }
         assertTrue(start >= 0 && end > start, "sample '" + name + "' has no end marker after its start");
         List<String> body = lines.subList(start + 1, end);
-        int indent = body.stream()
-                .filter(l -> !l.isBlank())
-                .mapToInt(l -> l.length() - l.stripLeading().length())
-                .min()
-                .orElse(0);
+        int indent = body.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length())
+                .min().orElse(0);
         StringBuilder text = new StringBuilder();
         body.forEach(l -> text.append(l.isBlank() ? "" : l.substring(indent)).append('\n'));
         return text.toString();
