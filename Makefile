@@ -98,4 +98,4 @@ deps: ## download every dependency and plugin, for offline builds later
 	$(MVN) dependency:go-offline
 
 fmt: ## format all Java sources (palantir-java-format via Spotless); the build checks the same format
-	mvn -B -q spotless:apply
+	$(MVN) -q spotless:apply
