@@ -24,6 +24,11 @@ public final class ConfigLoader {
 
     /** Environment variable naming a config.json to read (the command line's {@code --config} wins). */
     public static final String CONFIG_FILE_ENV = Setting.ENV_PREFIX + "CONFIG";
+    /**
+     * {@code MOCK_STORAGE_*} variables that other parts of mock-storage read, not the server: the container
+     * module's base image and the launcher's jar. A shell that exports them for those still starts the jar.
+     */
+    static final Set<String> OTHER_PARTS_ENV = Set.of(Setting.ENV_PREFIX + "BASE_IMAGE", Setting.ENV_PREFIX + "JAR");
 
     private static final String DEFAULT_ORIGIN = "setting";
 
@@ -97,7 +102,7 @@ public final class ConfigLoader {
     /**
      * The settings found in environment variables ({@code MOCK_STORAGE_SERVER_PORT} -> {@code server.port}).
      * A variable that starts with {@code MOCK_STORAGE_} but names no setting fails, so a typo is not
-     * silently ignored; {@link #CONFIG_FILE_ENV} is allowed and not returned.
+     * silently ignored; {@link #CONFIG_FILE_ENV} and {@link #OTHER_PARTS_ENV} are allowed and not returned.
      *
      * @throws ConfigException for an unknown {@code MOCK_STORAGE_*} variable
      */
@@ -105,6 +110,7 @@ public final class ConfigLoader {
         Map<String, String> result = new LinkedHashMap<>();
         Set<String> known = new TreeSet<>();
         known.add(CONFIG_FILE_ENV);
+        known.addAll(OTHER_PARTS_ENV);
         for (Setting<?> s : Setting.values()) {
             String value = environment.get(s.envName());
             if (value != null) {

@@ -421,6 +421,16 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void variablesOfTheContainerModuleAndTheLauncherAreNotTheServers() {
+            // a shell set up for the container tests (README: MOCK_STORAGE_BASE_IMAGE) still starts the jar
+            Map<String, String> env = ConfigLoader.fromEnvironment(Map.of(
+                    "MOCK_STORAGE_BASE_IMAGE", "local/jre17:offline",
+                    "MOCK_STORAGE_JAR", "/opt/mock-storage.jar",
+                    "MOCK_STORAGE_SERVER_PORT", "9000"));
+            assertEquals(Map.of("server.port", "9000"), env);
+        }
+
+        @Test
         void environmentOriginsNameTheVariable() {
             Map<String, String> env = ConfigLoader.fromEnvironment(Map.of("MOCK_STORAGE_QUEUE_SIZE", "zero"));
             ConfigException e = assertThrows(
