@@ -42,14 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * as that object is the key's current one (not overwritten or deleted since), then {@code NoSuchUpload}.
  */
 public final class MultipartService {
-    /** Smallest size of every part but the last, as on S3. */
-    public static final long MIN_PART_SIZE = PartAssembly.MIN_PART_SIZE;
     /** Highest part number, as on S3. */
     public static final int MAX_PART_NUMBER = 10_000;
-    /** {@code x-amz-checksum-type} values. */
-    public static final String COMPOSITE = PartAssembly.COMPOSITE;
-
-    public static final String FULL_OBJECT = PartAssembly.FULL_OBJECT;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -122,7 +116,7 @@ public final class MultipartService {
 
     private static String checksumType(ChecksumAlgorithm algorithm, String requested) {
         String type = requested == null ? null : requested.trim().toUpperCase(Locale.ROOT);
-        if (type != null && !type.equals(COMPOSITE) && !type.equals(FULL_OBJECT)) {
+        if (type != null && !type.equals(PartAssembly.COMPOSITE) && !type.equals(PartAssembly.FULL_OBJECT)) {
             throw new StorageException(
                     ErrorCode.InvalidRequest,
                     "Value for x-amz-checksum-type header is invalid: " + requested + " (COMPOSITE or FULL_OBJECT)");
@@ -140,9 +134,10 @@ public final class MultipartService {
                 || algorithm == ChecksumAlgorithm.CRC32C
                 || algorithm == ChecksumAlgorithm.CRC64NVME;
         if (type == null) {
-            return algorithm == ChecksumAlgorithm.CRC64NVME ? FULL_OBJECT : COMPOSITE;
+            return algorithm == ChecksumAlgorithm.CRC64NVME ? PartAssembly.FULL_OBJECT : PartAssembly.COMPOSITE;
         }
-        if (type.equals(FULL_OBJECT) && !crc || type.equals(COMPOSITE) && algorithm == ChecksumAlgorithm.CRC64NVME) {
+        if (type.equals(PartAssembly.FULL_OBJECT) && !crc
+                || type.equals(PartAssembly.COMPOSITE) && algorithm == ChecksumAlgorithm.CRC64NVME) {
             throw new StorageException(
                     ErrorCode.InvalidRequest,
                     "The " + type + " checksum type cannot be used with the " + algorithm + " checksum algorithm.");
@@ -302,7 +297,7 @@ public final class MultipartService {
 
     /**
      * CompleteMultipartUpload: checks the list (ascending part numbers, existing parts with these
-     * ETags and checksums, every part but the last at least {@link #MIN_PART_SIZE}), assembles the
+     * ETags and checksums, every part but the last at least {@link PartAssembly#MIN_PART_SIZE}), assembles the
      * parts into one blob, and stores the object in one transaction with the removal of the upload.
      *
      * A retry after a Complete that succeeded (whose answer the client lost) answers the object that one made, as
