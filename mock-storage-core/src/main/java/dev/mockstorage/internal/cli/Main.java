@@ -4,6 +4,7 @@ import dev.mockstorage.internal.config.Config;
 import dev.mockstorage.internal.config.ConfigException;
 import dev.mockstorage.internal.config.ConfigLoader;
 import dev.mockstorage.internal.config.Setting;
+import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.server.MockStorageServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -56,6 +58,13 @@ public final class Main {
                 && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             // this process is ours (in-process users keep their own logging set-up): one line per record
             System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+        }
+        if (!List.of(args).contains("healthcheck")) {
+            // a start (not the image's health probe): SQLite's driver and native library load on a second
+            // thread while this one reads the settings; on two cores they overlap
+            Thread preload = new Thread(MetadataStore::preload, "mock-storage-preload");
+            preload.setDaemon(true);
+            preload.start();
         }
         int code = run(args, System.getenv(), System.out, System.err);
         System.exit(code);

@@ -43,6 +43,17 @@ public final class MetadataStore implements AutoCloseable {
         return new MetadataStore(Database.open(file, fsync, lockTimeout));
     }
 
+    /**
+     * Loads SQLite's driver and native library and runs one statement on an in-memory database, so that
+     * the {@link #open} of a start that called this first, on another thread, finds them loaded. The
+     * standalone jar's {@code main} does, while it reads its settings: on two cores the two overlap.
+     * Never fails: whatever goes wrong here goes wrong again in {@link #open}, which reports it.
+     */
+    public static void preload() {
+        SqliteLibrary.prepare();
+        SqlConnection.preload();
+    }
+
     /** The database file. */
     public Path file() {
         return database.file();

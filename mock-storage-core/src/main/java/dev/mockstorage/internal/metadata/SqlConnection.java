@@ -49,6 +49,16 @@ final class SqlConnection implements AutoCloseable {
         return sql;
     }
 
+    /** {@link MetadataStore#preload}: the driver, its native library and one statement, in memory. */
+    static void preload() {
+        try (Connection connection = JDBC.createConnection(JDBC.PREFIX + ":memory:", new Properties());
+                Statement statement = connection.createStatement()) {
+            statement.execute("SELECT sqlite_version()");
+        } catch (SQLException | RuntimeException | LinkageError e) {
+            // open() meets the same problem and reports it
+        }
+    }
+
     /** The cached statement for {@code sql}, prepared on first use. */
     PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement statement = statements.get(sql);
