@@ -129,7 +129,7 @@ public final class StorageNode {
                     result = new Status(NodeState.DOWN, "read-only: directory not writable: " + root);
                 } else if (!Files.isReadable(blobs)) {
                     result = new Status(NodeState.DOWN, "unreadable: " + root);
-                } else if (Files.getFileStore(root).getUsableSpace() == 0) {
+                } else if (root.toFile().getUsableSpace() == 0) { // statvfs; a FileStore would parse the mount table
                     result = new Status(NodeState.DOWN, "full: no space left on " + root);
                 } else {
                     result = new Status(NodeState.UP, null);
