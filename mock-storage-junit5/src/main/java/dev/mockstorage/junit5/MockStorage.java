@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs a mock-storage server in this JVM for each test: a fresh server, data directory and port per
- * test by default, ready before {@code @BeforeEach} methods run and closed (its temporary directory
- * deleted) after the test.
+ * test by default, ready before {@code @BeforeEach} methods run and closed after the test (its
+ * temporary directory deleted by a background thread right after, or at the latest when the JVM ends).
  *
  * <pre>{@code
  * @MockStorage(buckets = "photos", thirdPartyScripts = "scripts/upstream.json")

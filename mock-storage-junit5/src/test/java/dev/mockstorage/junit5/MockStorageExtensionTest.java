@@ -1,5 +1,6 @@
 package dev.mockstorage.junit5;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,6 +16,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -94,8 +96,9 @@ class MockStorageExtensionTest {
         assertNotEquals(first.port(), second.port());
         assertNotEquals(seen.get(1), seen.get(3));
         assertFalse(answers(first.endpoint()), "closed after its test");
-        assertFalse(Files.exists((Path) seen.get(1)), "temporary directory deleted");
-        assertFalse(Files.exists((Path) seen.get(3)));
+        // deleted off the test's thread, soon after (DirectoryCleaner)
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists((Path) seen.get(1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists((Path) seen.get(3)));
     }
 
     @Fixture

@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -114,7 +112,7 @@ final class ServerResource implements AutoCloseable, ExtensionContext.Store.Clos
                 server.close();
             }
             if (!keep) {
-                delete(directory);
+                DirectoryCleaner.delete(directory);
             }
             if (e instanceof IOException io) {
                 throw new UncheckedIOException(io);
@@ -194,7 +192,7 @@ final class ServerResource implements AutoCloseable, ExtensionContext.Store.Clos
             server.close();
         } finally {
             if (!keep) {
-                delete(directory);
+                DirectoryCleaner.deleteLater(directory);
             }
         }
     }
@@ -210,15 +208,5 @@ final class ServerResource implements AutoCloseable, ExtensionContext.Store.Clos
 
     static ExtensionConfigurationException misuse(String where, String attribute, String problem) {
         return new ExtensionConfigurationException("@MockStorage(" + attribute + ") on " + where + ": " + problem);
-    }
-
-    private static void delete(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: a file still open elsewhere must not fail the test; the OS cleans tmp
-        }
     }
 }
