@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -159,7 +161,7 @@ public final class ScaleBenchmark {
         System.out.println();
         System.out.println(
                 "| objects | PUT p50 | GET p50 | list first page | list middle page | list first page, delimiter | "
-                        + "list middle page, delimiter | versions page (first, middle) | admin page (middle) | search substring / glob | "
+                        + "list middle page, delimiter | versions page (first, middle) | admin page (middle) | search substring: first page; every page / glob | "
                         + "stats / metrics | consistency check | live heap during the check | database | data dir | heap after GC |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
@@ -280,6 +282,10 @@ public final class ScaleBenchmark {
                 .encodeToString((BUCKET + "\n" + middle).getBytes(StandardCharsets.UTF_8));
         double adminMiddle = median(() -> admin("/api/v1/objects?limit=100&cursor=" + cursor));
         double searchSubstring = median(() -> admin("/api/v1/search?bucket=" + BUCKET + "&limit=100&q=key-0000042"));
+        // a substring is checked key by key, at most a budget of keys per page: every page to the end
+        long searchStart = System.nanoTime();
+        int[] searchPages = searchEveryPage("/api/v1/search?bucket=" + BUCKET + "&limit=100&q=key-0000042");
+        double searchAll = (System.nanoTime() - searchStart) / 1e6;
         double searchGlob =
                 median(() -> admin("/api/v1/search?bucket=" + BUCKET + "&limit=100&q=" + middleDir + "key-00*"));
         double stats = median(() -> admin("/api/v1/stats"));
@@ -319,7 +325,7 @@ public final class ScaleBenchmark {
         Arrays.sort(get);
         String row = String.format(
                 Locale.ROOT,
-                "| %s | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f, %.1f | %.1f | %.1f / %.1f "
+                "| %s | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f, %.1f | %.1f | %.1f; every page %.0f (%d pages, %d found) / %.1f "
                         + "| %.1f / %.1f | %.1f s (%,d objects, %,d files, %d findings) | %d MiB (%d MiB before) | %d MiB | %d MiB | %d MiB |",
                 label,
                 put[PROBES / 2] / 1e6,
@@ -332,6 +338,9 @@ public final class ScaleBenchmark {
                 versionsMiddle,
                 adminMiddle,
                 searchSubstring,
+                searchAll,
+                searchPages[0],
+                searchPages[1],
                 searchGlob,
                 stats,
                 metrics,
@@ -361,7 +370,32 @@ public final class ScaleBenchmark {
         return ms[ms.length / 2];
     }
 
+    /** Follows {@code next_cursor} from the first page to the last: {@code [pages, objects found]}. */
+    private int[] searchEveryPage(String path) {
+        int pages = 0;
+        int found = 0;
+        String cursor = null;
+        while (true) {
+            String body = adminBody(path + (cursor == null ? "" : "&cursor=" + cursor));
+            pages++;
+            Matcher count = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(body);
+            if (count.find()) {
+                found += Integer.parseInt(count.group(1));
+            }
+            Matcher next =
+                    Pattern.compile("\"next_cursor\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+            if (!next.find()) {
+                return new int[] {pages, found};
+            }
+            cursor = next.group(1);
+        }
+    }
+
     private Object admin(String path) {
+        return adminBody(path).length();
+    }
+
+    private String adminBody(String path) {
         try {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(server.endpoint() + path)).build(),
@@ -369,7 +403,7 @@ public final class ScaleBenchmark {
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
             }
-            return r.body().length();
+            return r.body();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.http.HttpRequest;
 import dev.mockstorage.internal.http.HttpResponse;
+import dev.mockstorage.internal.metadata.FoundObjects;
 import dev.mockstorage.internal.metadata.ObjectQuery;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.service.Inspection;
@@ -109,10 +110,14 @@ final class ObjectRoutes {
     private HttpResponse page(HttpRequest request, ObjectQuery query, String mode) {
         int limit = Params.limit(request);
         String[] after = Params.decodeCursor(request.queryParameter("cursor"));
-        List<ObjectRecord> found =
+        FoundObjects result =
                 inspection.find(query, after == null ? null : after[0], after == null ? null : after[1], limit + 1);
-        boolean truncated = found.size() > limit;
-        List<ObjectRecord> page = truncated ? found.subList(0, limit) : found;
+        List<ObjectRecord> found = result.objects();
+        boolean full = found.size() > limit;
+        // a search that checks keys one by one examines a bounded number per page: a page that stopped
+        // there is not the last, however few objects it holds
+        boolean truncated = full || result.stoppedEarly();
+        List<ObjectRecord> page = full ? found.subList(0, limit) : found;
         ObjectNode root = AdminJson.object();
         if (mode != null) {
             root.put("mode", mode);
@@ -123,9 +128,11 @@ final class ObjectRoutes {
         }
         root.put("count", page.size());
         root.put("truncated", truncated);
-        if (truncated) {
+        if (full) {
             ObjectRecord last = page.get(page.size() - 1);
             root.put("next_cursor", Params.encodeCursor(last.bucket(), last.key()));
+        } else if (truncated) {
+            root.put("next_cursor", Params.encodeCursor(result.stoppedAtBucket(), result.stoppedAtKey()));
         } else {
             root.putNull("next_cursor");
         }

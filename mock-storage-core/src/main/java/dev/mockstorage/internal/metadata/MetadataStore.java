@@ -198,17 +198,26 @@ public final class MetadataStore implements AutoCloseable {
         return database.read("count objects", db -> ObjectTable.countAndBytes(db, bucket));
     }
 
+    /** Rows a search that filters row by row examines per page at most (see {@link #findObjects}). */
+    public static final int SEARCH_BUDGET = 10_000;
+
     /**
      * Objects across buckets matching {@code query}, ordered by bucket then key (UTF-8 byte order),
      * strictly after ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}.
      * A page costs its rows wherever it starts (see {@link ObjectTable}); filters other than bucket and
-     * prefix are checked row by row within the prefix's range.
+     * prefix are checked row by row within the prefix's range, at most {@link #SEARCH_BUDGET} rows per page.
      */
-    public List<ObjectRecord> findObjects(ObjectQuery query, String afterBucket, String afterKey, int limit) {
+    public FoundObjects findObjects(ObjectQuery query, String afterBucket, String afterKey, int limit) {
+        return findObjects(query, afterBucket, afterKey, limit, SEARCH_BUDGET);
+    }
+
+    /** {@link #findObjects(ObjectQuery, String, String, int)} examining at most {@code budget} rows. */
+    public FoundObjects findObjects(ObjectQuery query, String afterBucket, String afterKey, int limit, int budget) {
         if (limit <= 0) {
-            return List.of();
+            return FoundObjects.NONE;
         }
-        return database.read("find objects", db -> ObjectTable.search(db, query, afterBucket, afterKey, limit));
+        return database.read(
+                "find objects", db -> ObjectTable.search(db, query, afterBucket, afterKey, limit, Math.max(1, budget)));
     }
 
     /**

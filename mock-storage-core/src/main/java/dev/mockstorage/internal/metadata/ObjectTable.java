@@ -150,42 +150,46 @@ final class ObjectTable {
      * Rows across buckets matching {@code query}, ordered by bucket then key, strictly after
      * ({@code afterBucket}, {@code afterKey}) when given, at most {@code limit}. The position, the bucket
      * and a prefix (or a glob's literal start) bound the walk of the primary-key index, so a page costs its
-     * rows wherever it starts; other filters (a substring, a glob's rest, content type, size) are checked
-     * row by row within those bounds.
+     * rows wherever it starts. Other filters (a substring, a glob's rest, content type, size) can only be
+     * checked row by row: then the walk examines at most {@code budget} rows and, when it stops there before
+     * its range ends with fewer than {@code limit} matches, says where, for the next page to go on from.
      */
-    static List<ObjectRecord> search(
-            SqlConnection db, ObjectQuery query, String afterBucket, String afterKey, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM objects WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
+    static FoundObjects search(
+            SqlConnection db, ObjectQuery query, String afterBucket, String afterKey, int limit, int budget)
+            throws SQLException {
+        StringBuilder bounds = new StringBuilder();
+        List<Object> boundArgs = new ArrayList<>();
         if (query.bucket() != null) {
-            sql.append(" AND bucket = ?");
-            args.add(query.bucket());
+            bounds.append(" AND bucket = ?");
+            boundArgs.add(query.bucket());
         }
         if (query.prefix() != null && !query.prefix().isEmpty()) {
-            sql.append(" AND substr(key, 1, length(?)) = ?");
-            args.add(query.prefix());
-            args.add(query.prefix());
+            bounds.append(" AND substr(key, 1, length(?)) = ?");
+            boundArgs.add(query.prefix());
+            boundArgs.add(query.prefix());
         }
+        StringBuilder filters = new StringBuilder();
+        List<Object> filterArgs = new ArrayList<>();
         if (query.substring() != null && !query.substring().isEmpty()) {
-            sql.append(" AND instr(key, ?) > 0");
-            args.add(query.substring());
+            filters.append(" AND instr(key, ?) > 0");
+            filterArgs.add(query.substring());
         }
         if (query.glob() != null) {
-            sql.append(" AND key GLOB ?");
-            args.add(sqliteGlob(query.glob()));
+            filters.append(" AND key GLOB ?");
+            filterArgs.add(sqliteGlob(query.glob()));
         }
         if (query.contentTypePrefix() != null && !query.contentTypePrefix().isEmpty()) {
-            sql.append(" AND substr(coalesce(content_type, ''), 1, length(?)) = ?");
-            args.add(query.contentTypePrefix());
-            args.add(query.contentTypePrefix());
+            filters.append(" AND substr(coalesce(content_type, ''), 1, length(?)) = ?");
+            filterArgs.add(query.contentTypePrefix());
+            filterArgs.add(query.contentTypePrefix());
         }
         if (query.minSize() != null) {
-            sql.append(" AND size >= ?");
-            args.add(query.minSize());
+            filters.append(" AND size >= ?");
+            filterArgs.add(query.minSize());
         }
         if (query.maxSize() != null) {
-            sql.append(" AND size <= ?");
-            args.add(query.maxSize());
+            filters.append(" AND size <= ?");
+            filterArgs.add(query.maxSize());
         }
         // Where the walk of the primary-key index starts and ends. With (bucket > ? OR (bucket = ? AND
         // key > ?)) SQLite walked from the bucket's first row, so every page cost the pages before it.
@@ -195,45 +199,87 @@ final class ObjectTable {
                     : query.glob() != null ? KeyRange.literalPrefix(query.glob()) : "";
             int position = afterBucket == null ? -1 : afterBucket.compareTo(query.bucket());
             if (position > 0) {
-                return List.of(); // the cursor is past this bucket
+                return FoundObjects.NONE; // the cursor is past this bucket
             }
             if (position == 0 && compareUtf8(afterKey == null ? "" : afterKey, literal) >= 0) {
-                sql.append(" AND key > ?");
-                args.add(afterKey == null ? "" : afterKey);
+                bounds.append(" AND key > ?");
+                boundArgs.add(afterKey == null ? "" : afterKey);
             } else if (!literal.isEmpty()) {
-                sql.append(" AND key >= ?");
-                args.add(literal);
+                bounds.append(" AND key >= ?");
+                boundArgs.add(literal);
             }
             String end = literal.isEmpty() ? null : KeyRange.successor(literal);
             if (end != null) {
-                sql.append(" AND key < ?");
-                args.add(end);
+                bounds.append(" AND key < ?");
+                boundArgs.add(end);
             }
         } else if (afterBucket != null) {
-            sql.append(" AND (bucket, key) > (?, ?)"); // a row value: SQLite seeks the index to it
-            args.add(afterBucket);
-            args.add(afterKey == null ? "" : afterKey);
+            bounds.append(" AND (bucket, key) > (?, ?)"); // a row value: SQLite seeks the index to it
+            boundArgs.add(afterBucket);
+            boundArgs.add(afterKey == null ? "" : afterKey);
         }
-        sql.append(" ORDER BY bucket, key LIMIT ?");
-        args.add(limit);
-        PreparedStatement ps = db.prepare(sql.toString());
-        for (int i = 0; i < args.size(); i++) {
-            Object a = args.get(i);
-            if (a instanceof String str) {
-                ps.setString(i + 1, str);
-            } else if (a instanceof Long l) {
-                ps.setLong(i + 1, l);
-            } else {
-                ps.setInt(i + 1, (Integer) a);
+        if (filters.isEmpty()) {
+            PreparedStatement ps = db.prepare(
+                    "SELECT " + COLUMNS + " FROM objects WHERE 1 = 1" + bounds + " ORDER BY bucket, key LIMIT ?");
+            int next = bind(ps, 1, boundArgs);
+            ps.setInt(next, limit);
+            List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    objects.add(row(rs));
+                }
             }
+            return new FoundObjects(objects, null, null);
         }
-        List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
+        // the matches among the next `budget` rows of the range (the window keeps the walk bounded; SQLite
+        // checks the filters in its own loop), then whole rows for the matches only
+        PreparedStatement ps = db.prepare("SELECT bucket, key FROM (SELECT bucket, key, content_type, size"
+                + " FROM objects WHERE 1 = 1" + bounds + " ORDER BY bucket, key LIMIT ?) WHERE 1 = 1" + filters
+                + " ORDER BY bucket, key LIMIT ?");
+        int next = bind(ps, 1, boundArgs);
+        ps.setInt(next, budget);
+        ps.setInt(bind(ps, next + 1, filterArgs), limit);
+        List<String[]> matches = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                objects.add(row(rs));
+                matches.add(new String[] {rs.getString(1), rs.getString(2)});
             }
         }
-        return objects;
+        List<ObjectRecord> objects = new ArrayList<>(matches.size());
+        for (String[] m : matches) {
+            find(db, m[0], m[1]).ifPresent(objects::add); // gone since: each statement reads its own snapshot
+        }
+        if (matches.size() >= limit) {
+            // a full page: the next goes on after its last match, also when that one has gone since
+            String[] lastMatch = matches.get(matches.size() - 1);
+            return objects.size() == matches.size()
+                    ? new FoundObjects(objects, null, null)
+                    : new FoundObjects(objects, lastMatch[0], lastMatch[1]);
+        }
+        // fewer: did the window end before the range did? Then the next page goes on after its last row
+        PreparedStatement last = db.prepare(
+                "SELECT bucket, key FROM objects WHERE 1 = 1" + bounds + " ORDER BY bucket, key LIMIT 1 OFFSET ?");
+        last.setInt(bind(last, 1, boundArgs), budget - 1);
+        try (ResultSet rs = last.executeQuery()) {
+            return rs.next()
+                    ? new FoundObjects(objects, rs.getString(1), rs.getString(2))
+                    : new FoundObjects(objects, null, null);
+        }
+    }
+
+    /** Binds {@code args} from parameter {@code first} on; returns the next parameter's index. */
+    private static int bind(PreparedStatement ps, int first, List<Object> args) throws SQLException {
+        int i = first;
+        for (Object a : args) {
+            if (a instanceof String str) {
+                ps.setString(i++, str);
+            } else if (a instanceof Long l) {
+                ps.setLong(i++, l);
+            } else {
+                ps.setInt(i++, (Integer) a);
+            }
+        }
+        return i;
     }
 
     /** Our glob (only {@code *} and {@code ?} special) as SQLite GLOB: {@code [} becomes the class {@code [[]}. */

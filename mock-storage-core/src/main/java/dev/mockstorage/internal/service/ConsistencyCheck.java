@@ -172,7 +172,9 @@ public final class ConsistencyCheck implements AutoCloseable {
         String afterBucket = null;
         String afterKey = null;
         while (true) {
-            List<ObjectRecord> page = metadata.findObjects(ObjectQuery.all(), afterBucket, afterKey, PAGE);
+            // no filter: bounded by the index, never stopped early
+            List<ObjectRecord> page = metadata.findObjects(ObjectQuery.all(), afterBucket, afterKey, PAGE)
+                    .objects();
             for (ObjectRecord o : page) {
                 objectCount++;
                 marksChanged |= checkObject(o, up, allUp, repair, damagedBefore, findings);

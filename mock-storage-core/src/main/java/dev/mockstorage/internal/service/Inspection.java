@@ -2,6 +2,7 @@ package dev.mockstorage.internal.service;
 
 import dev.mockstorage.internal.metadata.BucketStatsRecord;
 import dev.mockstorage.internal.metadata.BucketTotals;
+import dev.mockstorage.internal.metadata.FoundObjects;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.ObjectQuery;
 import dev.mockstorage.internal.metadata.ObjectRecord;
@@ -63,8 +64,11 @@ public final class Inspection {
         this.consistency = source;
     }
 
-    /** Objects matching {@code query} in (bucket, key) order after the given position. */
-    public List<ObjectRecord> find(ObjectQuery query, String afterBucket, String afterKey, int limit) {
+    /**
+     * Objects matching {@code query} in (bucket, key) order after the given position; a search that filters
+     * row by row may stop early (see {@link FoundObjects}).
+     */
+    public FoundObjects find(ObjectQuery query, String afterBucket, String afterKey, int limit) {
         return metadata.findObjects(query, afterBucket, afterKey, limit);
     }
 

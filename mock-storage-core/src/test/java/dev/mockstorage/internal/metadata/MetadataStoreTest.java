@@ -477,28 +477,83 @@ class MetadataStoreTest {
                 "a prefix without a successor");
         assertEquals(
                 List.of(),
-                store.findObjects(new ObjectQuery("a", null, null, null, null, null, null), "b", "", 10),
+                store.findObjects(new ObjectQuery("a", null, null, null, null, null, null), "b", "", 10)
+                        .objects(),
                 "a cursor past the bucket");
         assertEquals(
                 keys.size(),
                 store.findObjects(new ObjectQuery("b", null, null, null, null, null, null), "a", "z", 100)
+                        .objects()
                         .size(),
                 "a cursor before the bucket");
     }
 
+    @Test
+    void aSearchThatChecksKeysOneByOneExaminesABoundedNumberPerPageAndGoesOnFromWhereItStopped() {
+        createBucket("big");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            String key = String.format("k%02d%s", i, i % 10 == 7 ? "-match" : "");
+            keys.add(key);
+            put(object("big", key, "blob", 1));
+        }
+        ObjectQuery substring = new ObjectQuery("big", null, "-match", null, null, null, null);
+
+        FoundObjects first = store.findObjects(substring, null, null, 100, 5);
+        assertEquals(List.of(), first.objects(), "k00..k04 examined, none matches");
+        assertTrue(first.stoppedEarly());
+        assertEquals("big", first.stoppedAtBucket());
+        assertEquals("k04", first.stoppedAtKey(), "the last key examined, where the next page goes on");
+
+        FoundObjects second = store.findObjects(substring, "big", "k04", 100, 5);
+        assertEquals(
+                List.of("k07-match"),
+                second.objects().stream().map(ObjectRecord::key).toList());
+        assertEquals("k09", second.stoppedAtKey());
+
+        assertEquals(
+                List.of("big/k07-match", "big/k17-match"),
+                find(substring, 100, 5),
+                "following the pages finds every match");
+        assertEquals(List.of("big/k07-match", "big/k17-match"), find(substring, 1, 3), "small pages too");
+        assertEquals(
+                List.of("big/k07-match", "big/k17-match"),
+                find(new ObjectQuery("big", null, null, "*-match", null, null, null), 100, 4),
+                "a glob without a literal start is checked key by key too");
+
+        FoundObjects whole = store.findObjects(substring, null, null, 100, 100);
+        assertEquals(2, whole.objects().size());
+        assertFalse(whole.stoppedEarly(), "the range ended before the budget");
+
+        FoundObjects listing =
+                store.findObjects(new ObjectQuery("big", "k1", null, null, null, null, null), null, null, 100, 2);
+        assertEquals(10, listing.objects().size(), "a prefix alone is a range of the index: no budget");
+        assertFalse(listing.stoppedEarly());
+    }
+
     /** Every page of a findObjects query, walked by its cursor, as bucket/key. */
     private List<String> find(ObjectQuery query, int pageSize) {
+        return find(query, pageSize, MetadataStore.SEARCH_BUDGET);
+    }
+
+    /** The same with a budget of examined rows per page: a page that stopped early is followed from where it stopped. */
+    private List<String> find(ObjectQuery query, int pageSize, int budget) {
         List<String> found = new ArrayList<>();
         String afterBucket = null;
         String afterKey = null;
         while (true) {
-            List<ObjectRecord> page = store.findObjects(query, afterBucket, afterKey, pageSize);
+            FoundObjects result = store.findObjects(query, afterBucket, afterKey, pageSize, budget);
+            List<ObjectRecord> page = result.objects();
             page.forEach(o -> found.add(o.bucket() + "/" + o.key()));
-            if (page.size() < pageSize) {
+            if (page.size() == pageSize) {
+                afterBucket = page.get(page.size() - 1).bucket();
+                afterKey = page.get(page.size() - 1).key();
+            } else if (result.stoppedEarly()) {
+                afterBucket = result.stoppedAtBucket();
+                afterKey = result.stoppedAtKey();
+            } else {
                 return found;
             }
-            afterBucket = page.get(page.size() - 1).bucket();
-            afterKey = page.get(page.size() - 1).key();
         }
     }
 
