@@ -28,26 +28,34 @@ final class DirectoryCleaner {
     private static final Object BUSY = new Object();
 
     private static Thread worker;
+    /** Set when the exit hook runs. */
+    private static volatile boolean exiting;
 
     private DirectoryCleaner() {}
 
     /** Deletes {@code directory} (and everything in it) soon, on the cleaner's thread, or now when too many wait. */
     static void deleteLater(Path directory) {
-        ensureStarted();
-        if (!QUEUE.offer(directory)) {
-            delete(directory);
+        if (exiting || !ensureStarted() || !QUEUE.offer(directory)) {
+            delete(directory); // the JVM is ending (a server closed by a shutdown hook), or too many wait
         }
     }
 
-    private static synchronized void ensureStarted() {
+    /** Starts the worker and its exit hook once; false when the JVM is already shutting down. */
+    private static synchronized boolean ensureStarted() {
         if (worker != null) {
-            return;
+            return true;
+        }
+        try {
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(DirectoryCleaner::drainAtExit, "mock-storage-cleaner-exit"));
+        } catch (IllegalStateException shuttingDown) {
+            return false;
         }
         Thread t = new Thread(DirectoryCleaner::run, "mock-storage-cleaner");
         t.setDaemon(true);
         t.start();
         worker = t;
-        Runtime.getRuntime().addShutdownHook(new Thread(DirectoryCleaner::drainAtExit, "mock-storage-cleaner-exit"));
+        return true;
     }
 
     private static void run() {
@@ -66,6 +74,7 @@ final class DirectoryCleaner {
 
     /** The JVM is ending: deletes what waits, once the worker is done with the one it holds. */
     private static void drainAtExit() {
+        exiting = true; // from now on deleteLater deletes at once
         synchronized (BUSY) {
             Path next;
             while ((next = QUEUE.poll()) != null) {
