@@ -38,53 +38,7 @@ public record ObjectRecord(
         Map<String, String> tags,
         String versionId,
         List<Grant> grants) {
-    /** A version without an ACL of its own. */
-    public ObjectRecord(
-            String bucket,
-            String key,
-            String blobId,
-            long size,
-            String etag,
-            String contentType,
-            Instant lastModified,
-            Map<String, String> userMetadata,
-            Map<String, String> headers,
-            Map<String, String> checksums,
-            Map<String, String> tags,
-            String versionId) {
-        this(
-                bucket,
-                key,
-                blobId,
-                size,
-                etag,
-                contentType,
-                lastModified,
-                userMetadata,
-                headers,
-                checksums,
-                tags,
-                versionId,
-                null);
-    }
-
-    /** The "null" version of an object with tags. */
-    public ObjectRecord(
-            String bucket,
-            String key,
-            String blobId,
-            long size,
-            String etag,
-            String contentType,
-            Instant lastModified,
-            Map<String, String> userMetadata,
-            Map<String, String> headers,
-            Map<String, String> checksums,
-            Map<String, String> tags) {
-        this(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, tags, null);
-    }
-
-    /** An object without tags. */
+    /** The "null" version of an object without tags or an ACL of its own ({@link #withTags}, {@link #withVersionId}). */
     public ObjectRecord(
             String bucket,
             String key,
@@ -96,7 +50,20 @@ public record ObjectRecord(
             Map<String, String> userMetadata,
             Map<String, String> headers,
             Map<String, String> checksums) {
-        this(bucket, key, blobId, size, etag, contentType, lastModified, userMetadata, headers, checksums, Map.of());
+        this(
+                bucket,
+                key,
+                blobId,
+                size,
+                etag,
+                contentType,
+                lastModified,
+                userMetadata,
+                headers,
+                checksums,
+                Map.of(),
+                null,
+                null);
     }
 
     /** Never null. */

@@ -42,38 +42,7 @@ public record ObjectWrite(
         Map<String, String> tags,
         List<Grant> grants,
         ObjectLock lock) {
-    /** A write without an ACL or a lock of its own. */
-    public ObjectWrite(
-            String bucket,
-            String key,
-            String contentType,
-            Map<String, String> userMetadata,
-            Map<String, String> headers,
-            String contentMd5,
-            String contentSha256,
-            Map<ChecksumAlgorithm, String> checksums,
-            Set<ChecksumAlgorithm> checksumAlgorithms,
-            Supplier<Map<String, String>> trailers,
-            long declaredLength,
-            Map<String, String> tags) {
-        this(
-                bucket,
-                key,
-                contentType,
-                userMetadata,
-                headers,
-                contentMd5,
-                contentSha256,
-                checksums,
-                checksumAlgorithms,
-                trailers,
-                declaredLength,
-                tags,
-                null,
-                null);
-    }
-
-    /** A write without tags. */
+    /** A write without tags, an ACL or a lock of its own ({@link #withGrants}, {@link #withLock}). */
     public ObjectWrite(
             String bucket,
             String key,
@@ -98,7 +67,9 @@ public record ObjectWrite(
                 checksumAlgorithms,
                 trailers,
                 declaredLength,
-                Map.of());
+                Map.of(),
+                null,
+                null);
     }
 
     /** Never null. */

@@ -53,7 +53,8 @@ class VersionStoreTest {
                 Map.of(),
                 Map.of("CRC32", "AAAAAA=="),
                 Map.of("t", "v"),
-                versionId);
+                versionId,
+                null);
     }
 
     /** What the service does on a versioned PUT: the current row becomes noncurrent, the new one current. */

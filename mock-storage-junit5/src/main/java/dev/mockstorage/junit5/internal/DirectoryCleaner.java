@@ -27,7 +27,7 @@ final class DirectoryCleaner {
     /** Held while a directory is being deleted. */
     private static final Object BUSY = new Object();
 
-    private static Thread worker;
+    private static boolean started; // guarded by the class
     /** Set when the exit hook runs. */
     private static volatile boolean exiting;
 
@@ -42,7 +42,7 @@ final class DirectoryCleaner {
 
     /** Starts the worker and its exit hook once; false when the JVM is already shutting down. */
     private static synchronized boolean ensureStarted() {
-        if (worker != null) {
+        if (started) {
             return true;
         }
         try {
@@ -54,7 +54,7 @@ final class DirectoryCleaner {
         Thread t = new Thread(DirectoryCleaner::run, "mock-storage-cleaner");
         t.setDaemon(true);
         t.start();
-        worker = t;
+        started = true;
         return true;
     }
 
