@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.http;
 
+import dev.mockstorage.internal.clock.HttpDate;
 import fi.iki.elonen.NanoHTTPD;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,11 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Writes an {@link HttpResponse} byte for byte in place of NanoHTTPD's own {@code send()}: status line
@@ -22,9 +19,6 @@ import java.util.Locale;
  */
 final class RawResponse extends NanoHTTPD.Response {
     static final int BUFFER_SIZE = 64 * 1024;
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
-                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
-            .withZone(ZoneOffset.UTC);
 
     private static volatile CachedDate lastDate;
 
@@ -157,7 +151,7 @@ final class RawResponse extends NanoHTTPD.Response {
         long second = System.currentTimeMillis() / 1000;
         CachedDate cached = lastDate;
         if (cached == null || cached.second() != second) {
-            cached = new CachedDate(second, HTTP_DATE.format(Instant.ofEpochSecond(second)));
+            cached = new CachedDate(second, HttpDate.format(second));
             lastDate = cached;
         }
         return cached.text();

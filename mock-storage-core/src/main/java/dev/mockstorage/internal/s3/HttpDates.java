@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.s3;
 
+import dev.mockstorage.internal.clock.HttpDate;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,9 +17,6 @@ import java.util.Locale;
 final class HttpDates {
     private static final DateTimeFormatter ISO =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern(
-                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
-            .withZone(ZoneOffset.UTC);
     /** What a recipient must also accept (RFC 9110 section 5.6.7): RFC 850 and asctime; RFC 1123 takes one-digit days too. */
     private static final List<DateTimeFormatter> ACCEPTED = List.of(
             DateTimeFormatter.RFC_1123_DATE_TIME,
@@ -33,7 +31,7 @@ final class HttpDates {
     private HttpDates() {}
 
     static String header(Instant t) {
-        return IMF_FIXDATE.format(t);
+        return HttpDate.format(t);
     }
 
     static String xml(Instant t) {

@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.service;
 
+import dev.mockstorage.internal.clock.HttpDate;
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.BucketRecord;
@@ -8,10 +9,7 @@ import dev.mockstorage.internal.metadata.ObjectVersion;
 import dev.mockstorage.internal.metadata.Tx;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -25,8 +23,6 @@ import java.util.regex.Pattern;
 final class VersionedWrites {
     private VersionedWrites() {}
 
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Our version ids: 24 random bytes, URL-safe base64 (32 characters), safe in a query string unescaped. */
     private static final Pattern VERSION_ID = Pattern.compile("[A-Za-z0-9_-]{32}");
@@ -174,6 +170,6 @@ final class VersionedWrites {
     }
 
     static String httpDate(Instant t) {
-        return HTTP_DATE.format(t.atZone(ZoneOffset.UTC));
+        return HttpDate.format(t);
     }
 }
