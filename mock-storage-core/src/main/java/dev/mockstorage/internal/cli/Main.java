@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -167,6 +168,9 @@ public final class Main {
                         "mock-storage-shutdown"));
         out.println(listeningLine(plan.config().server().host(), server.port(), server.dataDirectory()));
         out.flush();
+        // this thread's last work: the JDK's security providers, which the first write's random ids would
+        // otherwise set up (15 ms); done once the server answers, so that the start does not wait for it
+        new SecureRandom().nextLong();
         try {
             closed.await(); // the server's threads may be daemons; the JVM ends when the hook has run
         } catch (InterruptedException e) {

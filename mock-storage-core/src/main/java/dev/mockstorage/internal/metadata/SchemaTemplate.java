@@ -3,6 +3,7 @@ package dev.mockstorage.internal.metadata;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A database at the current schema, made once by running the migrations and copied for each new
@@ -34,6 +36,8 @@ final class SchemaTemplate {
 
     /** Stamps of the template files that held their schema when checked in this JVM. */
     private static final Set<String> CHECKED = ConcurrentHashMap.newKeySet();
+
+    private static final AtomicLong COPIES = new AtomicLong();
 
     private final Path dir;
 
@@ -73,8 +77,17 @@ final class SchemaTemplate {
         Path tmp = null;
         try {
             String before = stamp(template);
-            tmp = Files.createTempFile(db.getParent(), "." + db.getFileName() + "-", ".tmp");
-            Files.copy(template, tmp, StandardCopyOption.REPLACE_EXISTING);
+            // not Files.createTempFile, whose random names cost the JVM's first SecureRandom (15 ms at every
+            // start); a name taken already is another start's file: no copy then (the migrations run)
+            Path copy = db.resolveSibling("." + db.getFileName() + "-" + Long.toHexString(System.nanoTime()) + "-"
+                    + COPIES.incrementAndGet() + ".tmp");
+            try {
+                tmp = copy;
+                Files.copy(template, copy);
+            } catch (FileAlreadyExistsException e) {
+                tmp = null;
+                return null;
+            }
             String after = stamp(template);
             Files.move(tmp, db); // a rename: a killed start never leaves half a database; never over an existing file
             // a template is replaced only by a rename (a new file): the same stamp before and after is the same bytes

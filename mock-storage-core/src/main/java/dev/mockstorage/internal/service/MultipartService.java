@@ -14,7 +14,6 @@ import dev.mockstorage.internal.service.BlobWriter.StoredBlob;
 import dev.mockstorage.internal.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,8 +43,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MultipartService {
     /** Highest part number, as on S3. */
     public static final int MAX_PART_NUMBER = 10_000;
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MetadataStore metadata;
     private final TaskQueue queue;
@@ -147,10 +144,8 @@ public final class MultipartService {
 
     /** Upload ids sort in initiation order: creation time (the server's clock, as {@code initiated}), a sequence, then randomness. */
     private String newUploadId() {
-        byte[] random = new byte[12];
-        RANDOM.nextBytes(random);
         return String.format(Locale.ROOT, "%012x%08x", clock.millis(), sequence.incrementAndGet() & 0xffffffffL)
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(RandomBytes.of(12));
     }
 
     /** The upload, which must be in progress for {@code bucket}/{@code key}; {@code NoSuchUpload} otherwise. */

@@ -7,7 +7,6 @@ import dev.mockstorage.internal.metadata.BucketRecord;
 import dev.mockstorage.internal.metadata.ObjectRecord;
 import dev.mockstorage.internal.metadata.ObjectVersion;
 import dev.mockstorage.internal.metadata.Tx;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
@@ -23,15 +22,12 @@ import java.util.regex.Pattern;
 final class VersionedWrites {
     private VersionedWrites() {}
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Our version ids: 24 random bytes, URL-safe base64 (32 characters), safe in a query string unescaped. */
     private static final Pattern VERSION_ID = Pattern.compile("[A-Za-z0-9_-]{32}");
 
     /** A new version id. */
     static String newVersionId() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(RandomBytes.of(24));
     }
 
     /** {@code InvalidArgument} unless {@code versionId} is {@code "null"} or has the shape of our ids, as S3 answers a malformed one. */

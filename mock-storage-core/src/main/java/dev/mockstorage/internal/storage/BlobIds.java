@@ -11,15 +11,24 @@ final class BlobIds {
 
     private BlobIds() {}
 
-    static String random(SecureRandom random) {
+    /** A new random id. */
+    static String random() {
         byte[] bytes = new byte[LENGTH / 2];
-        random.nextBytes(bytes);
+        Random.INSTANCE.nextBytes(bytes);
         char[] chars = new char[LENGTH];
         for (int i = 0; i < bytes.length; i++) {
             chars[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
             chars[2 * i + 1] = HEX[bytes[i] & 0xf];
         }
         return new String(chars);
+    }
+
+    /**
+     * Created at the first id, not at the server's start: the first {@code SecureRandom} of a JVM sets up
+     * the JDK's security providers (15 ms).
+     */
+    private static final class Random {
+        static final SecureRandom INSTANCE = new SecureRandom();
     }
 
     static boolean isValid(String id) {

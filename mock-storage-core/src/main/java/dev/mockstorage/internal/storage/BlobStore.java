@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +27,6 @@ public final class BlobStore implements AutoCloseable {
     private final List<StorageNode> nodes;
     private final boolean fsync;
     private final int writeQuorum;
-    private final SecureRandom random = new SecureRandom();
     private volatile Consumer<StorageNode> nodeUpListener = n -> {};
     /** reads in progress: their blobs' files are unlinked when deleted, never recycled as spares */
     private final ReadTracker readers = new ReadTracker();
@@ -147,7 +145,7 @@ public final class BlobStore implements AutoCloseable {
         for (StorageNode node : up) {
             node.awaitDelay(); // fault injection: a slow node slows every write that includes it
         }
-        return new TeePendingBlob(BlobIds.random(random), up, fsync, writeQuorum, nodes.size());
+        return new TeePendingBlob(BlobIds.random(), up, fsync, writeQuorum, nodes.size());
     }
 
     /**

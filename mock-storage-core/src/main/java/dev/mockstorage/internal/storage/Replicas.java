@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,6 @@ public final class Replicas {
     private final List<StorageNode> nodes;
     private final boolean fsync;
     private final ReadTracker readers;
-    private final SecureRandom random = new SecureRandom();
 
     /** @param readers the blob store's reads in progress: a copy being checked or copied is being read */
     Replicas(List<StorageNode> nodes, boolean fsync, ReadTracker readers) {
@@ -162,7 +160,7 @@ public final class Replicas {
 
     /** Copies {@code source} to the node's {@code tmp/}, then renames it over the node's copy of the blob. */
     private void copy(Path source, StorageNode node, String blobId, long size) throws IOException {
-        Path tmp = node.tmpDir().resolve(blobId + "." + BlobIds.random(random) + ".repair.tmp");
+        Path tmp = node.tmpDir().resolve(blobId + "." + BlobIds.random() + ".repair.tmp");
         try {
             node.checkWritable(tmp);
             Files.copy(source, tmp);
