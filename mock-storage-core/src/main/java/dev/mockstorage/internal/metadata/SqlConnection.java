@@ -14,6 +14,9 @@ import org.sqlite.JDBC;
 
 /** One SQLite connection with its prepared statements cached by SQL text. Used by one thread at a time. */
 final class SqlConnection implements AutoCloseable {
+    private static final Object FIRST = new Object();
+    private static volatile boolean connected;
+
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
@@ -32,7 +35,7 @@ final class SqlConnection implements AutoCloseable {
         // and runs a second statement (SELECT last_insert_rowid()) for getGeneratedKeys, which we never call
         properties.setProperty("jdbc.get_generated_keys", "false");
         // the driver itself, not DriverManager: no scan of the class path for other drivers, no caller check
-        Connection connection = JDBC.createConnection(JDBC.PREFIX + file.toAbsolutePath(), properties);
+        Connection connection = connect(JDBC.PREFIX + file.toAbsolutePath(), properties);
         SqlConnection sql = new SqlConnection(connection);
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = " + Math.max(0, Math.min(busyTimeoutMillis, Integer.MAX_VALUE)));
@@ -49,9 +52,25 @@ final class SqlConnection implements AutoCloseable {
         return sql;
     }
 
+    /**
+     * The driver's connection. The first of a JVM loads the native library and builds the driver's date
+     * formats (the JDK's calendar and locale data: some 50 ms of a cold JVM); a thread that asks meanwhile
+     * (the jar's start while its {@link #preload} runs) waits for it instead of doing the same work beside it.
+     */
+    private static Connection connect(String url, Properties properties) throws SQLException {
+        if (connected) {
+            return JDBC.createConnection(url, properties);
+        }
+        synchronized (FIRST) {
+            Connection connection = JDBC.createConnection(url, properties);
+            connected = true;
+            return connection;
+        }
+    }
+
     /** {@link MetadataStore#preload}: the driver, its native library and one statement, in memory. */
     static void preload() {
-        try (Connection connection = JDBC.createConnection(JDBC.PREFIX + ":memory:", new Properties());
+        try (Connection connection = connect(JDBC.PREFIX + ":memory:", new Properties());
                 Statement statement = connection.createStatement()) {
             statement.execute("SELECT sqlite_version()");
         } catch (SQLException | RuntimeException | LinkageError e) {
