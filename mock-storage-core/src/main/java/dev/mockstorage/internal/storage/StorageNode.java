@@ -3,6 +3,7 @@ package dev.mockstorage.internal.storage;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,11 +78,25 @@ public final class StorageNode {
         this.blobs = this.root.resolve("blobs");
         this.tmp = this.root.resolve("tmp");
         try {
-            Files.createDirectories(blobs);
-            Files.createDirectories(tmp);
+            // the node's directory first, then its two: createDirectories(blobs) of a new node would fail
+            // on blobs, then on the node's directory, and walk back up with an exception per step
+            Files.createDirectories(this.root);
+            createDirectory(blobs);
+            createDirectory(tmp);
             check();
         } catch (IOException e) {
             status = new Status(NodeState.DOWN, "missing or not writable: cannot create " + this.root + ": " + e);
+        }
+    }
+
+    /** Creates {@code dir}, whose parent exists, unless it is a directory already. */
+    private static void createDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
         }
     }
 
