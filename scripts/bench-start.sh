@@ -26,6 +26,10 @@ if [ -n "${COMPARE_JAR:-}" ]; then
   args+=(--jar "java -jar, COMPARE_JAR=$COMPARE_JAR")
 fi
 if [ -x scripts/mock-storage ]; then
+  if [ -n "${COMPARE_JAR:-}" ]; then
+    # the launcher on the older jar (its own archive, made on its first start, which is not counted)
+    args+=(--cmd "scripts/mock-storage, COMPARE_JAR=env MOCK_STORAGE_JAR=$(cd "$(dirname "$COMPARE_JAR")" && pwd)/$(basename "$COMPARE_JAR") scripts/mock-storage --server.port={port} --storage.data_dir={dir}")
+  fi
   args+=(--cmd "scripts/mock-storage (CDS archive)=scripts/mock-storage --server.port={port} --storage.data_dir={dir}")
 fi
 if docker info >/dev/null 2>&1; then
