@@ -180,7 +180,14 @@ public final class StartBenchmark {
         try {
             long deadline = t0 + READY_TIMEOUT.toNanos();
             if (v.docker()) {
-                p.waitFor(); // docker run -d returns once the container started (see the class comment)
+                // docker run -d returns once the container started (see the class comment)
+                if (!p.waitFor(READY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException(v.name() + ": docker run did not return within " + READY_TIMEOUT);
+                }
+                if (p.exitValue() != 0) {
+                    throw new IllegalStateException(
+                            v.name() + ": docker run exited with " + p.exitValue() + ": " + Files.readString(log));
+                }
             }
             while (!healthy(port)) {
                 if (!v.docker() && !p.isAlive()) {
