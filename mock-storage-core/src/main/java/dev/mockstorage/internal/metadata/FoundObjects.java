@@ -4,9 +4,8 @@ import java.util.List;
 
 /**
  * A page of {@link MetadataStore#findObjects}: the objects found, and, when the walk stopped at its budget
- * of examined rows before the end of its range (or a match of a full page was deleted meanwhile), the last
- * row it examined: the next page goes on strictly after it. A page can then hold fewer objects than asked
- * for, even none, and still not be the last.
+ * of examined rows before the end of its range, the last row it examined: the next page goes on strictly
+ * after it. A page can then hold fewer objects than asked for, even none, and still not be the last.
  *
  * @param objects        the matching objects, in (bucket, key) order
  * @param stoppedAtBucket the bucket of the last row examined when the walk stopped early, else null

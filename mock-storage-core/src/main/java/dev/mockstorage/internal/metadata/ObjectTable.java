@@ -223,38 +223,21 @@ final class ObjectTable {
                     "SELECT " + COLUMNS + " FROM objects WHERE 1 = 1" + bounds + " ORDER BY bucket, key LIMIT ?");
             int next = bind(ps, 1, boundArgs);
             ps.setInt(next, limit);
-            List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    objects.add(row(rs));
-                }
-            }
-            return new FoundObjects(objects, null, null);
+            return new FoundObjects(rows(ps, limit), null, null);
         }
         // the matches among the next `budget` rows of the range (the window keeps the walk bounded; SQLite
-        // checks the filters in its own loop), then whole rows for the matches only
-        PreparedStatement ps = db.prepare("SELECT bucket, key FROM (SELECT bucket, key, content_type, size"
-                + " FROM objects WHERE 1 = 1" + bounds + " ORDER BY bucket, key LIMIT ?) WHERE 1 = 1" + filters
-                + " ORDER BY bucket, key LIMIT ?");
+        // checks the filters in its own loop), then whole rows for the matches only, by primary key, in the
+        // same statement and so the same snapshot
+        PreparedStatement ps = db.prepare("SELECT " + COLUMNS + " FROM objects WHERE (bucket, key) IN"
+                + " (SELECT bucket, key FROM (SELECT bucket, key, content_type, size FROM objects WHERE 1 = 1"
+                + bounds + " ORDER BY bucket, key LIMIT ?) WHERE 1 = 1" + filters
+                + " ORDER BY bucket, key LIMIT ?) ORDER BY bucket, key");
         int next = bind(ps, 1, boundArgs);
         ps.setInt(next, budget);
         ps.setInt(bind(ps, next + 1, filterArgs), limit);
-        List<String[]> matches = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                matches.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
-        }
-        List<ObjectRecord> objects = new ArrayList<>(matches.size());
-        for (String[] m : matches) {
-            find(db, m[0], m[1]).ifPresent(objects::add); // gone since: each statement reads its own snapshot
-        }
-        if (matches.size() >= limit) {
-            // a full page: the next goes on after its last match, also when that one has gone since
-            String[] lastMatch = matches.get(matches.size() - 1);
-            return objects.size() == matches.size()
-                    ? new FoundObjects(objects, null, null)
-                    : new FoundObjects(objects, lastMatch[0], lastMatch[1]);
+        List<ObjectRecord> objects = rows(ps, limit);
+        if (objects.size() >= limit) {
+            return new FoundObjects(objects, null, null); // a full page: the next goes on after its last match
         }
         // fewer: did the window end before the range did? Then the next page goes on after its last row
         PreparedStatement last = db.prepare(
@@ -265,6 +248,17 @@ final class ObjectTable {
                     ? new FoundObjects(objects, rs.getString(1), rs.getString(2))
                     : new FoundObjects(objects, null, null);
         }
+    }
+
+    /** The rows {@code ps} selects ({@link #COLUMNS}), at most {@code limit} by its own {@code LIMIT}. */
+    private static List<ObjectRecord> rows(PreparedStatement ps, int limit) throws SQLException {
+        List<ObjectRecord> objects = new ArrayList<>(Math.min(limit, 1000));
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                objects.add(row(rs));
+            }
+        }
+        return objects;
     }
 
     /** Binds {@code args} from parameter {@code first} on; returns the next parameter's index. */
