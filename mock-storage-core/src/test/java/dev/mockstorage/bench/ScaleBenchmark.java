@@ -370,6 +370,9 @@ public final class ScaleBenchmark {
         return ms[ms.length / 2];
     }
 
+    private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
+    private static final Pattern NEXT_CURSOR = Pattern.compile("\"next_cursor\"\\s*:\\s*\"([^\"]+)\"");
+
     /** Follows {@code next_cursor} from the first page to the last: {@code [pages, objects found]}. */
     private int[] searchEveryPage(String path) {
         int pages = 0;
@@ -378,12 +381,11 @@ public final class ScaleBenchmark {
         while (true) {
             String body = adminBody(path + (cursor == null ? "" : "&cursor=" + cursor));
             pages++;
-            Matcher count = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(body);
+            Matcher count = COUNT.matcher(body);
             if (count.find()) {
                 found += Integer.parseInt(count.group(1));
             }
-            Matcher next =
-                    Pattern.compile("\"next_cursor\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+            Matcher next = NEXT_CURSOR.matcher(body);
             if (!next.find()) {
                 return new int[] {pages, found};
             }
