@@ -159,13 +159,9 @@ final class VersionedWrites {
                     .with("ResourceType", "DeleteMarker")
                     .withHeader("x-amz-delete-marker", "true")
                     .withHeader("x-amz-version-id", v.versionId())
-                    .withHeader("Last-Modified", httpDate(v.lastModified()))
+                    .withHeader("Last-Modified", HttpDate.format(v.lastModified()))
                     .withHeader("Allow", "DELETE");
         }
         return v.object();
-    }
-
-    static String httpDate(Instant t) {
-        return HttpDate.format(t);
     }
 }
