@@ -171,8 +171,8 @@ final class Wiring implements AutoCloseable {
             // ready: start the workers, accept connections
             queue.start();
             http.start();
-            consistency.startPeriodic(Duration.ofMillis(c.checkIntervalMs()), name + "-consistency");
-            service.lifecycle().startPeriodic(Lifecycle.PERIOD, name + "-lifecycle");
+            consistency.startPeriodic(Duration.ofMillis(c.checkIntervalMs()));
+            service.lifecycle().startPeriodic(Lifecycle.PERIOD);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 close();

@@ -30,9 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -60,7 +58,7 @@ public final class ConsistencyCheck implements AutoCloseable {
     private final AtomicLong repairs = new AtomicLong();
     private final Map<Kind, AtomicLong> byKind = new EnumMap<>(Kind.class);
     private volatile ConsistencyReport last;
-    private ScheduledExecutorService periodic;
+    private ScheduledFuture<?> periodic;
 
     /**
      * @param clock          the server's clock: the report's time, the age of multipart uploads and of damaged marks
@@ -87,30 +85,20 @@ public final class ConsistencyCheck implements AutoCloseable {
     }
 
     /**
-     * Runs the check every {@code interval} on a daemon thread, with repair; failures are logged.
-     * Stopped by {@link #close()}.
+     * Runs the check every {@code interval} with repair, on the daemon thread of every server's periodic work
+     * ({@link Periodic}); failures are logged. Stopped by {@link #close()}.
      */
-    public synchronized void startPeriodic(Duration interval, String threadName) {
+    public synchronized void startPeriodic(Duration interval) {
         if (periodic != null || interval.isZero() || interval.isNegative()) {
             return;
         }
-        periodic = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
+        periodic = Periodic.every(interval, () -> {
+            try {
+                run(true);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the periodic consistency check failed", e);
+            }
         });
-        long ms = interval.toMillis();
-        periodic.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        run(true);
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "the periodic consistency check failed", e);
-                    }
-                },
-                ms,
-                ms,
-                TimeUnit.MILLISECONDS);
     }
 
     /** Checks (and with {@code repair}, repairs) the whole store; one check at a time. */
@@ -458,7 +446,7 @@ public final class ConsistencyCheck implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (periodic != null) {
-            periodic.shutdownNow();
+            periodic.cancel(false);
             periodic = null;
         }
     }

@@ -9,9 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * Buckets' lifecycle configurations, and when they are applied: an {@link ExpireByLifecycle} task per bucket
@@ -29,7 +27,7 @@ public final class Lifecycle implements AutoCloseable {
     private final TaskQueue queue;
     private final Clock clock;
     private final Buckets buckets;
-    private ScheduledExecutorService periodic;
+    private ScheduledFuture<?> periodic;
 
     Lifecycle(MetadataStore metadata, TaskQueue queue, Clock clock, Buckets buckets) {
         this.metadata = metadata;
@@ -100,33 +98,23 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /** Applies the rules every {@code interval} of real time from now on (zero or negative: never). */
-    public synchronized void startPeriodic(Duration interval, String threadName) {
+    public synchronized void startPeriodic(Duration interval) {
         if (periodic != null || interval.isZero() || interval.isNegative()) {
             return;
         }
-        periodic = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
+        periodic = Periodic.every(interval, () -> {
+            try {
+                applyDueRules();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not queue the lifecycle rules' application", e);
+            }
         });
-        long ms = interval.toMillis();
-        periodic.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        applyDueRules();
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "could not queue the lifecycle rules' application", e);
-                    }
-                },
-                ms,
-                ms,
-                TimeUnit.MILLISECONDS);
     }
 
     @Override
     public synchronized void close() {
         if (periodic != null) {
-            periodic.shutdownNow();
+            periodic.cancel(false);
             periodic = null;
         }
     }
