@@ -31,9 +31,12 @@ final class Database implements AutoCloseable {
 
     private final ReaderPool readers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether this open created the database: a template's copy, or a file migrated from version 0. */
+    private final boolean created;
 
-    private Database(Path file, boolean fsync, Duration lockTimeout, SqlConnection writer) {
+    private Database(Path file, boolean fsync, Duration lockTimeout, SqlConnection writer, boolean created) {
         this.file = file;
+        this.created = created;
         this.lockTimeout = lockTimeout;
         this.lockTimeoutNanos = lockTimeout.toNanos();
         this.writer = writer;
@@ -76,11 +79,11 @@ final class Database implements AutoCloseable {
                 writer = SqlConnection.open(absolute, fsync, lockTimeout.toMillis(), false);
                 writer.execute("PRAGMA journal_mode = WAL");
             }
-            Schema.migrate(writer);
+            int found = Schema.migrate(writer);
             if (fresh && copied == null) {
                 templates.save(writer);
             }
-            return new Database(absolute, fsync, lockTimeout, writer);
+            return new Database(absolute, fsync, lockTimeout, writer, copied != null || found == 0);
         } catch (IOException | SQLException | RuntimeException e) {
             if (writer != null) {
                 writer.close();
@@ -98,6 +101,11 @@ final class Database implements AutoCloseable {
 
     Path file() {
         return file;
+    }
+
+    /** True when this open created the database (every table was empty then); see {@link MetadataStore#isNew}. */
+    boolean created() {
+        return created;
     }
 
     /** The write connection on a copy of a template if it holds its schema; else null, the connection closed. */

@@ -44,6 +44,17 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /**
+     * True when this open created the database (a copy of the schema template, or a new file migrated from
+     * scratch), so that every table was empty then: a start need not read what an empty store holds (buckets'
+     * versioning and object-lock flags, damaged marks, the last part upload, tasks left running). Every
+     * {@code @MockStorage} test and every container starts on one; the reads would open a read connection
+     * (which parses the schema again) for nothing.
+     */
+    public boolean isNew() {
+        return database.created();
+    }
+
+    /**
      * Loads SQLite's driver and native library and runs one statement on an in-memory database, so that
      * the {@link #open} of a start that called this first, on another thread, finds them loaded. The
      * standalone jar's {@code main} does, while it reads its settings: on two cores the two overlap.

@@ -230,8 +230,10 @@ final class Schema {
     /**
      * Runs the missing migrations, all in one transaction: a database is at one version or the next,
      * never between, and a fresh database (every test server's) pays for one commit, not one per migration.
+     *
+     * @return the version the database was at before (0: a new, empty one)
      */
-    static void migrate(SqlConnection db) throws SQLException {
+    static int migrate(SqlConnection db) throws SQLException {
         int version = userVersion(db);
         if (version > currentVersion()) {
             throw new StorageException(
@@ -258,6 +260,7 @@ final class Schema {
                 throw e;
             }
         }
+        return version;
     }
 
     static int userVersion(SqlConnection db) throws SQLException {

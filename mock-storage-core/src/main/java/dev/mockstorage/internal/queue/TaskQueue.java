@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -63,6 +64,10 @@ public final class TaskQueue implements AutoCloseable {
 
     private volatile boolean paused;
     private volatile boolean closed;
+    /** Set by {@link #start()}: the workers may start from then on. */
+    private volatile boolean startAllowed;
+
+    private final AtomicBoolean workersStarted = new AtomicBoolean();
 
     /**
      * A queue whose handlers all work outside the database, waiting {@link #DEFAULT_FULL_WAIT} for room.
@@ -118,7 +123,8 @@ public final class TaskQueue implements AutoCloseable {
         this.clock = clock;
         this.fullWait = fullWait;
         for (int i = 0; i < workers; i++) {
-            Thread t = new Thread(this::workLoop, threadNamePrefix + "-worker-" + (i + 1));
+            boolean first = i == 0;
+            Thread t = new Thread(() -> workLoop(first), threadNamePrefix + "-worker-" + (i + 1));
             t.setDaemon(true);
             this.workers.add(t);
         }
@@ -129,13 +135,35 @@ public final class TaskQueue implements AutoCloseable {
         return clock.instant();
     }
 
-    /** Re-queues tasks a previous process left running and starts the workers. */
+    /**
+     * Re-queues tasks a previous process left running and starts the workers; on a new database (nothing
+     * queued, nothing left running) the workers start with the first sign of work instead: {@link #wakeUp()},
+     * {@link #resume()}, {@link #awaitIdle}, {@link #awaitRoom}. A {@code @MockStorage} test that stores nothing
+     * (reads, listings, third-party misses, the admin API) then starts no worker thread; the first PUT (which queues
+     * its bucket's statistics) starts them.
+     */
     public void start() {
+        lock.lock();
+        try {
+            startAllowed = true;
+            if (metadata.isNew() && wakeUps == 0) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
         int reset = metadata.resetRunningTasks();
         if (reset > 0) {
             LOG.log(System.Logger.Level.INFO, "re-queued {0} task(s) left running by a previous process", reset);
         }
-        workers.forEach(Thread::start);
+        startWorkers();
+    }
+
+    /** Starts the worker threads once, after {@link #start()}. */
+    private void startWorkers() {
+        if (startAllowed && !workersStarted.get() && workersStarted.compareAndSet(false, true)) {
+            workers.forEach(Thread::start);
+        }
     }
 
     /**
@@ -145,6 +173,7 @@ public final class TaskQueue implements AutoCloseable {
      * were using.
      */
     public void wakeUp() {
+        startWorkers();
         lock.lock();
         try {
             wakeUps++;
@@ -167,6 +196,7 @@ public final class TaskQueue implements AutoCloseable {
     /** Lets the workers claim tasks again after {@link #pause()}. */
     public void resume() {
         paused = false;
+        startWorkers();
         lock.lock();
         try {
             wakeUps++;
@@ -210,6 +240,7 @@ public final class TaskQueue implements AutoCloseable {
         if (metadata.openTaskCount() < capacity) {
             return;
         }
+        startWorkers();
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         hurry();
@@ -241,6 +272,7 @@ public final class TaskQueue implements AutoCloseable {
      * @throws IllegalStateException listing the open tasks when they did not finish within {@code timeout}
      */
     public void awaitIdle(Duration timeout) {
+        startWorkers();
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         hurry();
@@ -311,7 +343,20 @@ public final class TaskQueue implements AutoCloseable {
         return metadata.failedTasks(limit).stream().map(TaskRunner::describe).toList();
     }
 
-    private void workLoop() {
+    /**
+     * @param first whether this is the first worker: started by the first wake-up (or by {@link #start()} on tasks
+     *              left queued), it gathers like a woken worker and the others sleep like idle ones, so that the
+     *              request that queued the first task does not compete for its core with claims right away
+     */
+    private void workLoop(boolean first) {
+        long woken;
+        lock.lock();
+        try {
+            woken = wakeUps;
+        } finally {
+            lock.unlock();
+        }
+        idle(first ? woken - 1 : woken);
         while (!closed) {
             long seen;
             lock.lock();

@@ -34,7 +34,9 @@ public final class Buckets {
         this.metadata = metadata;
         this.queue = queue;
         this.clock = clock;
-        refreshVersioned();
+        if (!metadata.isNew()) { // a new store has no buckets
+            refreshVersioned();
+        }
     }
 
     /** Every bucket, in name order. */

@@ -73,7 +73,7 @@ public final class MultipartService {
         this.reads = reads;
         this.access = access;
         this.assembly = new PartAssembly(metadata, blobs, writer);
-        this.partStarts = new AtomicLong(metadata.lastPartStart());
+        this.partStarts = new AtomicLong(metadata.isNew() ? 0 : metadata.lastPartStart());
     }
 
     /**

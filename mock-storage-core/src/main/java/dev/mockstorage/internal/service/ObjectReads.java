@@ -43,7 +43,9 @@ public final class ObjectReads {
         this.blobs = blobs;
         this.queue = queue;
         this.buckets = buckets;
-        refreshDamaged();
+        if (!metadata.isNew()) { // a new store has no damaged marks
+            refreshDamaged();
+        }
     }
 
     /** Reloads the damaged marks from the metadata (after a consistency check changed them). */

@@ -1,6 +1,8 @@
 package dev.mockstorage.internal.queue;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,6 +125,54 @@ class TaskQueueTest {
         assertEquals(3, attempts.get());
         assertEquals(1, queue.doneCount());
         assertEquals(0, queue.parkedCount());
+    }
+
+    @Test
+    void onANewDatabaseTheWorkersStartWithTheFirstWakeUp() {
+        AtomicInteger ran = new AtomicInteger();
+        String prefix = "lazy-" + System.nanoTime();
+        queue = new TaskQueue(
+                metadata,
+                10,
+                2,
+                TaskHandlers.create().run("count", p -> ran.incrementAndGet()),
+                Clock.systemUTC(),
+                prefix);
+        queue.start();
+        assertEquals(0, workers(prefix), "no task yet: no worker thread");
+
+        enqueue("count", null);
+        queue.wakeUp();
+
+        await().atMost(WAIT).until(() -> ran.get() == 1); // not awaitIdle: it would start them itself
+        assertEquals(2, workers(prefix));
+    }
+
+    @Test
+    void onAReopenedDatabaseTasksLeftQueuedRunWithoutAWakeUp() {
+        Path file = dir.resolve("m.db");
+        enqueue("count", "left by the last run");
+        metadata.close();
+        metadata = MetadataStore.open(file, false, Duration.ofSeconds(5));
+        assertFalse(metadata.isNew());
+        AtomicInteger ran = new AtomicInteger();
+        queue = new TaskQueue(
+                metadata,
+                10,
+                1,
+                TaskHandlers.create().run("count", p -> ran.incrementAndGet()),
+                Clock.systemUTC(),
+                "t");
+
+        queue.start();
+
+        await().atMost(WAIT).until(() -> ran.get() == 1);
+    }
+
+    private static long workers(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix + "-worker-"))
+                .count();
     }
 
     @Test
