@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,13 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * database, which then needs no migration: copying a file costs a fraction of running the schema's
  * statements, and every {@code @MockStorage} test and every container starts on a new database.
  *
- * <p>A template is kept in the {@link StartCache} as {@code schema-<version>-<migrations>-<schema>.db}:
- * the schema version, a hash of the migrations' text (a build with other migrations never looks at it),
+ * <p>A template is kept in the {@link StartCache} as {@code schema-wal-<version>-<migrations>-<schema>.db},
+ * in WAL mode (as every database is opened): the schema version, a hash of the migrations' text (a build with other migrations never looks at it),
  * and a hash of the schema it holds ({@code sqlite_master}). A copy is used only when it is at the
  * current version and holds exactly that schema; any other (stale, damaged, or not made here) is
  * deleted, and the new database is migrated as without a template. The first database migrated here
- * becomes the template ({@code VACUUM INTO}, then an atomic rename: JVMs starting together may each
- * save one, all alike).
+ * becomes the template ({@code VACUUM INTO}, the switch to WAL, then an atomic rename: JVMs starting
+ * together may each save one, all alike).
  */
 final class SchemaTemplate {
     private static final String MIGRATIONS_HASH = migrationsHash();
@@ -38,6 +40,15 @@ final class SchemaTemplate {
     private static final Set<String> CHECKED = ConcurrentHashMap.newKeySet();
 
     private static final AtomicLong COPIES = new AtomicLong();
+
+    /**
+     * The template found last in each cache directory: a copy lists the directory only when it has none or the
+     * one it knew is gone (every {@code @MockStorage} test copies one).
+     */
+    private static final Map<Path, Path> FOUND = new ConcurrentHashMap<>();
+
+    /** {@link #copy}'s answer when the template it was given no longer exists. */
+    private static final Copy GONE = new Copy("", false, null);
 
     private final Path dir;
 
@@ -68,10 +79,25 @@ final class SchemaTemplate {
      * @return the copy, or null when nothing was copied
      */
     Copy copyTo(Path db) {
+        Path known = FOUND.get(dir);
+        if (known != null) {
+            Copy copy = copy(known, db);
+            if (copy != GONE) {
+                return copy;
+            }
+            FOUND.remove(dir, known);
+        }
         Path template = find();
         if (template == null) {
             return null;
         }
+        FOUND.put(dir, template);
+        Copy copy = copy(template, db);
+        return copy == GONE ? null : copy;
+    }
+
+    /** A copy of {@code template} as {@code db}; null when nothing was copied, {@link #GONE} when the template is gone. */
+    private Copy copy(Path template, Path db) {
         String name = template.getFileName().toString();
         String schemaHash = name.substring(prefix().length(), name.length() - ".db".length());
         Path tmp = null;
@@ -93,6 +119,8 @@ final class SchemaTemplate {
             // a template is replaced only by a rename (a new file): the same stamp before and after is the same bytes
             return new Copy(
                     schemaHash, before.equals(after) && CHECKED.contains(after), before.equals(after) ? after : null);
+        } catch (NoSuchFileException e) {
+            return Files.exists(template) ? null : GONE;
         } catch (IOException | RuntimeException e) {
             return null;
         } finally {
@@ -125,7 +153,9 @@ final class SchemaTemplate {
     /** Deletes the template whose copy did not hold what its name says, so that it is made again. */
     void discard(Copy copy) {
         String schemaHash = copy.schemaHash();
-        deleteQuietly(dir.resolve(prefix() + schemaHash + ".db"));
+        Path template = dir.resolve(prefix() + schemaHash + ".db");
+        FOUND.remove(dir, template);
+        deleteQuietly(template);
     }
 
     /** Saves {@code db}, just migrated and still empty, as the template. Never fails. */
@@ -140,6 +170,11 @@ final class SchemaTemplate {
             try (PreparedStatement vacuum = db.connection().prepareStatement("VACUUM INTO ?")) {
                 vacuum.setString(1, tmp.toString()); // into an empty file: allowed
                 vacuum.execute();
+            }
+            // VACUUM INTO writes a rollback-journal database; in WAL mode already, a copy skips the switch (a
+            // journal file made, written and deleted at every new database). Closing checkpoints: one file again.
+            try (SqlConnection template = SqlConnection.open(tmp, false, 1000, false)) {
+                template.execute("PRAGMA journal_mode = WAL");
             }
             Files.move(tmp, dir.resolve(prefix() + schemaHash(db) + ".db"), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | SQLException | RuntimeException e) {
@@ -173,7 +208,9 @@ final class SchemaTemplate {
     }
 
     private static String prefix() {
-        return "schema-" + Schema.currentVersion() + "-" + MIGRATIONS_HASH + "-";
+        // "wal": templates in WAL mode; an older build's (rollback journal) are named without it, and neither
+        // build's pattern matches the other's
+        return "schema-wal-" + Schema.currentVersion() + "-" + MIGRATIONS_HASH + "-";
     }
 
     /** Hash of the schema objects (type, name, table, SQL), in name order. */

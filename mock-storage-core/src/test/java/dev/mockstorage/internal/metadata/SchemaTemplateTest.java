@@ -45,6 +45,39 @@ class SchemaTemplateTest {
     }
 
     @Test
+    void theTemplateIsInWalModeSoACopyNeedsNoSwitch() throws Exception {
+        SchemaTemplate templates = templates();
+        openAndClose(tmp.resolve("a/metadata.db"), templates);
+        byte[] header = Files.readAllBytes(templateFiles().get(0));
+        assertEquals(2, header[18], "file format write version 2: WAL");
+        assertEquals(2, header[19], "file format read version 2: WAL");
+        assertEquals(List.of(templateFiles().get(0).getFileName().toString()), names(tmp.resolve("cache")));
+
+        try (Database b = Database.open(tmp.resolve("b/metadata.db"), false, LOCK_TIMEOUT, templates)) {
+            assertTrue(b.created());
+            assertFalse(Files.exists(tmp.resolve("b/metadata.db-journal")));
+            assertEquals("wal", journalMode(b));
+        }
+    }
+
+    @Test
+    void aTemplateRemovedAfterItWasUsedIsMadeAgainThenCopied() throws Exception {
+        SchemaTemplate templates = templates();
+        openAndClose(tmp.resolve("a/metadata.db"), templates);
+        openAndClose(tmp.resolve("b/metadata.db"), templates); // a copy: this JVM now knows the template
+        Path template = templateFiles().get(0);
+        Files.delete(template);
+
+        openAndClose(tmp.resolve("c/metadata.db"), templates);
+        assertEquals(List.of(template), templateFiles(), "made again by the migrated database");
+        openAndClose(tmp.resolve("d/metadata.db"), templates);
+
+        for (String db : List.of("a", "b", "c", "d")) {
+            assertEquals(schema(tmp.resolve("a/metadata.db")), schema(tmp.resolve(db + "/metadata.db")), db);
+        }
+    }
+
+    @Test
     void aCopyIsAnIndependentEmptyDatabase() throws Exception {
         SchemaTemplate templates = templates();
         openAndClose(tmp.resolve("a/metadata.db"), templates);
@@ -139,6 +172,26 @@ class SchemaTemplateTest {
     }
 
     @Test
+    void aDatabaseCountsAsNewOnlyOnTheOpenThatCreatedIt() {
+        SchemaTemplate templates = templates();
+        Path migrated = tmp.resolve("a/metadata.db");
+        Path copied = tmp.resolve("b/metadata.db");
+        Path withoutCache = tmp.resolve("c/metadata.db");
+        try (Database a = Database.open(migrated, false, LOCK_TIMEOUT, templates);
+                Database b = Database.open(copied, false, LOCK_TIMEOUT, templates);
+                Database c = Database.open(withoutCache, false, LOCK_TIMEOUT, null)) {
+            assertTrue(a.created(), "migrated from scratch");
+            assertTrue(b.created(), "a copy of the template");
+            assertTrue(c.created(), "migrated from scratch, no cache");
+        }
+        for (Path db : List.of(migrated, copied, withoutCache)) {
+            try (Database again = Database.open(db, false, LOCK_TIMEOUT, templates)) {
+                assertFalse(again.created(), db + " opened again");
+            }
+        }
+    }
+
+    @Test
     void withoutACacheTheDatabaseIsMigratedAsBefore() throws Exception {
         assertNull(StartCache.directory(Files.writeString(tmp.resolve("not-a-directory"), ""), "schema"));
 
@@ -156,6 +209,21 @@ class SchemaTemplateTest {
             return files.filter(p -> p.getFileName().toString().startsWith("schema-"))
                     .toList();
         }
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static String journalMode(Database db) {
+        return db.read("journal mode", sql -> {
+            try (ResultSet rs = sql.prepare("PRAGMA journal_mode").executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
     }
 
     private static void openAndClose(Path db, SchemaTemplate templates) {
