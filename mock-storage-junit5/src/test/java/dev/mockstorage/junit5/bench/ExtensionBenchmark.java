@@ -4,7 +4,13 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.mockstorage.MockStorageRuntime;
 import dev.mockstorage.junit5.Fixture;
 import dev.mockstorage.junit5.MockStorage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -24,11 +31,12 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
 /**
- * What {@code @MockStorage} adds to a test (PER_METHOD, 3 nodes, one bucket), next to an empty test and
- * to a test with a {@code @TempDir} and an SQLite database only (the floor of what is left to win).
+ * What {@code @MockStorage} adds to a test (PER_METHOD, 3 nodes, one bucket), alone and with one PUT and one
+ * GET over HTTP, next to an empty test and to a test with a {@code @TempDir} and an SQLite database only (the
+ * floor of what is left to win).
  * Each test's time is from the engine's "started" to "finished" events, so it includes the
  * extension's before/after callbacks and the closing of its store. Not a test: {@code make bench-junit5}
- * ({@code TESTS=1000} by default; rounds of 100, the three variants interleaved after a warm-up round).
+ * ({@code TESTS=1000} by default; rounds of 100, the four variants interleaved after a warm-up round).
  */
 public final class ExtensionBenchmark {
 
@@ -47,6 +55,35 @@ public final class ExtensionBenchmark {
         void test(MockStorageRuntime storage) {}
     }
 
+    /** What a typical test pays: the store, one PUT and one GET over HTTP (the JDK's client: no SDK start-up). */
+    @Fixture
+    @MockStorage(nodes = 3, buckets = "bench")
+    static class PutAndGet {
+        private static final byte[] BODY = "hello".getBytes(StandardCharsets.UTF_8);
+
+        @RepeatedTest(ROUND)
+        void test(MockStorageRuntime storage) throws IOException {
+            URL object = storage.endpoint().resolve("/bench/key").toURL();
+            HttpURLConnection put = (HttpURLConnection) object.openConnection();
+            put.setRequestMethod("PUT");
+            put.setDoOutput(true);
+            put.setFixedLengthStreamingMode(BODY.length);
+            try (OutputStream out = put.getOutputStream()) {
+                out.write(BODY);
+            }
+            if (put.getResponseCode() != 200) {
+                throw new IllegalStateException("PUT: " + put.getResponseCode());
+            }
+            put.getInputStream().readAllBytes();
+            HttpURLConnection get = (HttpURLConnection) object.openConnection();
+            try (InputStream in = get.getInputStream()) {
+                if (!Arrays.equals(BODY, in.readAllBytes())) {
+                    throw new IllegalStateException("GET: not what was PUT");
+                }
+            }
+        }
+    }
+
     @Fixture
     static class TempDirAndSqlite {
         @RepeatedTest(ROUND)
@@ -63,7 +100,7 @@ public final class ExtensionBenchmark {
     public static void main(String[] args) {
         int tests = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0]) : 1000;
         int rounds = Math.max(1, tests / ROUND);
-        List<Class<?>> variants = List.of(Empty.class, WithMockStorage.class, TempDirAndSqlite.class);
+        List<Class<?>> variants = List.of(Empty.class, WithMockStorage.class, PutAndGet.class, TempDirAndSqlite.class);
         Map<Class<?>, List<Long>> micros = new HashMap<>();
         Map<Class<?>, List<Long>> cpuMicros = new HashMap<>(); // the whole JVM's CPU per test, one figure per round
         for (Class<?> v : variants) {
