@@ -2,6 +2,7 @@ package dev.mockstorage.internal.http;
 
 import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
+import dev.mockstorage.internal.threads.SharedThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,7 +51,7 @@ public final class HttpServer {
     private volatile ServerSocketChannel serverChannel;
     private Dispatcher dispatcher;
     private Workers workers;
-    private Thread dispatcherThread;
+    private SharedThreads.Loop dispatcherThread;
 
     /**
      * @param host    the address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
@@ -122,9 +123,7 @@ public final class HttpServer {
         String name = "mock-storage-http-" + channel.socket().getLocalPort();
         workers = new Workers(limits.maxWorkers(), name + "-worker");
         dispatcher = new Dispatcher(channel, limits, workers, this::serve, this::refusal);
-        dispatcherThread = new Thread(dispatcher, name);
-        dispatcherThread.setDaemon(true);
-        dispatcherThread.start();
+        dispatcherThread = SharedThreads.start(name, dispatcher);
     }
 
     /** The bound port (the real one when bound with port 0); -1 before {@link #bind()} or {@link #start()}. */

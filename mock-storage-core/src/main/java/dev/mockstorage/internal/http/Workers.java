@@ -1,5 +1,6 @@
 package dev.mockstorage.internal.http;
 
+import dev.mockstorage.internal.threads.SharedThreads;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,9 +77,7 @@ final class Workers {
                 break;
             }
         }
-        Thread t = new Thread(this::work, name + "-" + started.incrementAndGet());
-        t.setDaemon(true);
-        t.start();
+        SharedThreads.start(name + "-" + started.incrementAndGet(), this::work);
     }
 
     private void work() {

@@ -4,6 +4,7 @@ import dev.mockstorage.internal.error.ErrorCode;
 import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.metadata.TaskRecord;
+import dev.mockstorage.internal.threads.SharedThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,11 @@ public final class TaskQueue implements AutoCloseable {
     private final TaskRunner runner;
     private final Clock clock;
     private final Duration fullWait;
-    private final List<Thread> workers = new ArrayList<>();
+    private final int workerCount;
+    private final String threadNamePrefix;
+    /** The workers' loops, once started (at most once: {@link #workersStarted}). */
+    private volatile List<SharedThreads.Loop> workers = List.of();
+
     private final ReentrantLock lock = new ReentrantLock();
     /** workers waiting for new tasks (not gathering) */
     private final Condition workAvailable = lock.newCondition();
@@ -122,12 +127,8 @@ public final class TaskQueue implements AutoCloseable {
         this.runner = new TaskRunner(metadata, handlers, clock, () -> closed, this::signalProgress);
         this.clock = clock;
         this.fullWait = fullWait;
-        for (int i = 0; i < workers; i++) {
-            boolean first = i == 0;
-            Thread t = new Thread(() -> workLoop(first), threadNamePrefix + "-worker-" + (i + 1));
-            t.setDaemon(true);
-            this.workers.add(t);
-        }
+        this.workerCount = workers;
+        this.threadNamePrefix = threadNamePrefix;
     }
 
     /** The time tasks are scheduled by (when they are due, when a retry runs). */
@@ -161,8 +162,13 @@ public final class TaskQueue implements AutoCloseable {
 
     /** Starts the worker threads once, after {@link #start()}. */
     private void startWorkers() {
-        if (startAllowed && !workersStarted.get() && workersStarted.compareAndSet(false, true)) {
-            workers.forEach(Thread::start);
+        if (startAllowed && !closed && !workersStarted.get() && workersStarted.compareAndSet(false, true)) {
+            List<SharedThreads.Loop> started = new ArrayList<>(workerCount);
+            for (int i = 0; i < workerCount; i++) {
+                boolean first = i == 0;
+                started.add(SharedThreads.start(threadNamePrefix + "-worker-" + (i + 1), () -> workLoop(first)));
+            }
+            workers = List.copyOf(started);
         }
     }
 
@@ -335,7 +341,7 @@ public final class TaskQueue implements AutoCloseable {
 
     /** Worker threads ({@code queue.workers}). */
     public int workerCount() {
-        return workers.size();
+        return workerCount;
     }
 
     /** The oldest tasks parked as failed, described with their attempts and last error, at most {@code limit}. */
@@ -444,10 +450,11 @@ public final class TaskQueue implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        for (Thread t : workers) {
+        List<SharedThreads.Loop> started = workers;
+        for (SharedThreads.Loop t : started) {
             t.interrupt();
         }
-        for (Thread t : workers) {
+        for (SharedThreads.Loop t : started) {
             try {
                 t.join(2000);
             } catch (InterruptedException e) {
