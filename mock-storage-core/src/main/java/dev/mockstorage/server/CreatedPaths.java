@@ -21,10 +21,14 @@ final class CreatedPaths {
 
     /** Call before creating {@code path} (and any missing parent): remembers the outermost one missing. */
     void before(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        for (Path known : created) {
+            if (absolute.startsWith(known)) {
+                return; // removed with it; no need to look at the disk (nodes, database: in a new data directory)
+            }
+        }
         Path outermost = null;
-        for (Path p = path.toAbsolutePath().normalize();
-                p != null && Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
-                p = p.getParent()) {
+        for (Path p = absolute; p != null && Files.notExists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
             outermost = p;
         }
         if (outermost == null) {
