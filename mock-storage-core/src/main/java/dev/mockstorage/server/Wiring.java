@@ -32,6 +32,7 @@ import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.StorageNode;
 import dev.mockstorage.internal.thirdparty.ScriptedUpstream;
 import dev.mockstorage.internal.thirdparty.ThirdPartySource;
+import dev.mockstorage.internal.threads.SharedThreads;
 import dev.mockstorage.journal.RequestJournal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +49,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -86,16 +89,20 @@ final class Wiring implements AutoCloseable {
 
     Wiring(Config config) throws IOException {
         CreatedPaths created = new CreatedPaths();
+        FutureTask<List<StorageNode>> nodesMade = null;
         try {
             ServerClock clock = new ServerClock(); // the time everything decided by the date reads; tests move it
             String name = "mock-storage-" + INSTANCES.incrementAndGet();
             http = bind(config, this::dispatch, this::refuse);
             resources.push(lockDataDirectory(config.storage().dataDir(), created));
+            // the nodes' directories are made on a pooled thread while this one opens the metadata: both are
+            // mostly file-system calls, and on a new data directory (every @MockStorage test's) the nine mkdirs
+            // of three nodes cost about what the database's copy and connection do
+            nodesMade = nodes(config, created);
+            SharedThreads.start(name + "-nodes", nodesMade);
             MetadataStore metadata = open(openMetadata(config, created));
             BlobStore blobs = open(new BlobStore(
-                    nodes(config, created),
-                    config.storage().fsync(),
-                    config.storage().writeQuorum()));
+                    await(nodesMade), config.storage().fsync(), config.storage().writeQuorum()));
             // the queue schedules retries in real time, as the task table's times are
             queue = open(new TaskQueue(
                     metadata,
@@ -174,6 +181,13 @@ final class Wiring implements AutoCloseable {
             consistency.startPeriodic(Duration.ofMillis(c.checkIntervalMs()));
             service.lifecycle().startPeriodic(Lifecycle.PERIOD);
         } catch (IOException | RuntimeException | Error e) {
+            if (nodesMade != null) {
+                try {
+                    nodesMade.get(); // done making directories before what this start created is removed
+                } catch (InterruptedException | ExecutionException ignored) {
+                    // removed anyway
+                }
+            }
             try {
                 close();
             } catch (RuntimeException closing) {
@@ -272,14 +286,35 @@ final class Wiring implements AutoCloseable {
         }
     }
 
-    /** {@code storage.nodes}: a directory a node cannot create leaves that node down, not the start. */
-    private static List<StorageNode> nodes(Config config, CreatedPaths created) {
-        return config.storage().nodes().stream()
-                .map(n -> {
-                    created.before(n.path());
-                    return new StorageNode(n.id(), n.path());
-                })
-                .toList();
+    /**
+     * {@code storage.nodes}, to be made by running the task: a directory a node cannot create leaves that node
+     * down, not the start.
+     */
+    private static FutureTask<List<StorageNode>> nodes(Config config, CreatedPaths created) {
+        List<Config.Node> specs = config.storage().nodes();
+        for (Config.Node n : specs) {
+            created.before(n.path());
+        }
+        return new FutureTask<>(
+                () -> specs.stream().map(n -> new StorageNode(n.id(), n.path())).toList());
+    }
+
+    /** The result of {@code task}, waiting for it; its failure rethrown as it was. */
+    private static <T> T await(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the storage nodes were made", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The scripted upstream (started on first use) with the {@code third_party.scripts} file loaded. */
