@@ -240,7 +240,9 @@ final class Wiring implements AutoCloseable {
         Path lockFile = dataDir.resolve(".lock");
         try {
             created.before(dataDir);
-            Files.createDirectories(dataDir);
+            if (!Files.isDirectory(dataDir)) { // @MockStorage's is made already: no FileAlreadyExistsException then
+                Files.createDirectories(dataDir);
+            }
             created.before(lockFile);
             FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
