@@ -98,11 +98,12 @@ final class Wiring implements AutoCloseable {
             // the nodes' directories are made on a pooled thread while this one opens the metadata: both are
             // mostly file-system calls, and on a new data directory (every @MockStorage test's) the nine mkdirs
             // of three nodes cost about what the database's copy and connection do
-            nodesMade = nodes(config, created);
-            SharedThreads.start(name + "-nodes", nodesMade);
+            FutureTask<List<StorageNode>> making = nodes(config, created);
+            SharedThreads.start(name + "-nodes", making);
+            nodesMade = making; // running: a failed start waits for it
             MetadataStore metadata = open(openMetadata(config, created));
             BlobStore blobs = open(new BlobStore(
-                    await(nodesMade), config.storage().fsync(), config.storage().writeQuorum()));
+                    await(making), config.storage().fsync(), config.storage().writeQuorum()));
             // the queue schedules retries in real time, as the task table's times are
             queue = open(new TaskQueue(
                     metadata,

@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * statements, and every {@code @MockStorage} test and every container starts on a new database.
  *
  * <p>A template is kept in the {@link StartCache} as {@code schema-wal-<version>-<migrations>-<schema>.db},
- * in WAL mode (as every database is opened): the schema version, a hash of the migrations' text (a build with other migrations never looks at it),
- * and a hash of the schema it holds ({@code sqlite_master}). A copy is used only when it is at the
- * current version and holds exactly that schema; any other (stale, damaged, or not made here) is
- * deleted, and the new database is migrated as without a template. The first database migrated here
+ * in WAL mode (as every database is opened): the schema version, a hash of the migrations' text (a build
+ * with other migrations never looks at it), and a hash of the schema it holds ({@code sqlite_master}).
+ * A copy is used only when it is at the current version and holds exactly that schema; any other (stale,
+ * damaged, or not made here) is deleted, and the new database is migrated as without a template. The first database migrated here
  * becomes the template ({@code VACUUM INTO}, the switch to WAL, then an atomic rename: JVMs starting
  * together may each save one, all alike).
  */
