@@ -355,22 +355,10 @@ public final class TaskQueue implements AutoCloseable {
      *              request that queued the first task does not compete for its core with claims right away
      */
     private void workLoop(boolean first) {
-        long woken;
-        lock.lock();
-        try {
-            woken = wakeUps;
-        } finally {
-            lock.unlock();
-        }
+        long woken = wakeUpsSoFar();
         idle(first ? woken - 1 : woken);
         while (!closed) {
-            long seen;
-            lock.lock();
-            try {
-                seen = wakeUps;
-            } finally {
-                lock.unlock();
-            }
+            long seen = wakeUpsSoFar();
             TaskRunner.Claimed claimed = paused ? TaskRunner.Claimed.NOTHING : runner.claim();
             if (claimed.full()) {
                 callPeer(); // a full batch: more are likely waiting, and a sleeping worker can take them meanwhile
@@ -391,6 +379,15 @@ public final class TaskQueue implements AutoCloseable {
             if (!claimed.any()) {
                 idle(seen);
             }
+        }
+    }
+
+    private long wakeUpsSoFar() {
+        lock.lock();
+        try {
+            return wakeUps;
+        } finally {
+            lock.unlock();
         }
     }
 
