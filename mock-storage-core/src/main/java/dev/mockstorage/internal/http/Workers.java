@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that serve requests: at most {@code max}, started when work arrives and no thread is
- * free, ended after a minute without work. Work beyond {@code max} waits in a queue, which is bounded
+ * free, ended after a minute without work (each a loop on a thread borrowed from {@link SharedThreads},
+ * which goes back to that pool). Work beyond {@code max} waits in a queue, which is bounded
  * because each entry is one connection with a complete request head and the dispatcher admits at most
  * {@code server.max_connections} connections. (A {@code ThreadPoolExecutor} either starts threads
  * only once its queue is full or starts one per task until its core size; neither is wanted here.)
