@@ -8,6 +8,7 @@ import dev.mockstorage.internal.storage.BlobStore;
 import dev.mockstorage.internal.storage.NodeState;
 import dev.mockstorage.internal.storage.ReplicaState;
 import dev.mockstorage.internal.storage.StorageNode;
+import dev.mockstorage.internal.threads.SharedThreads;
 import dev.mockstorage.stats.ConsistencyReport;
 import dev.mockstorage.stats.ConsistencyReport.Finding;
 import dev.mockstorage.stats.ConsistencyReport.Kind;
@@ -86,13 +87,13 @@ public final class ConsistencyCheck implements AutoCloseable {
 
     /**
      * Runs the check every {@code interval} with repair, on the daemon thread of every server's periodic work
-     * ({@link Periodic}); failures are logged. Stopped by {@link #close()}.
+     * ({@link SharedThreads#every}); failures are logged. Stopped by {@link #close()}.
      */
     public synchronized void startPeriodic(Duration interval) {
         if (periodic != null || interval.isZero() || interval.isNegative()) {
             return;
         }
-        periodic = Periodic.every(interval, () -> {
+        periodic = SharedThreads.every(interval, () -> {
             try {
                 run(true);
             } catch (RuntimeException e) {

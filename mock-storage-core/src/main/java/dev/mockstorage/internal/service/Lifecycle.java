@@ -5,6 +5,7 @@ import dev.mockstorage.internal.error.StorageException;
 import dev.mockstorage.internal.metadata.LifecycleRule;
 import dev.mockstorage.internal.metadata.MetadataStore;
 import dev.mockstorage.internal.queue.TaskQueue;
+import dev.mockstorage.internal.threads.SharedThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +103,7 @@ public final class Lifecycle implements AutoCloseable {
         if (periodic != null || interval.isZero() || interval.isNegative()) {
             return;
         }
-        periodic = Periodic.every(interval, () -> {
+        periodic = SharedThreads.every(interval, () -> {
             try {
                 applyDueRules();
             } catch (RuntimeException e) {

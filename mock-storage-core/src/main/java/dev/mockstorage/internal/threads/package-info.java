@@ -1,5 +1,6 @@
 /**
- * The threads the servers of one JVM borrow for their long-running loops ({@code SharedThreads}): the HTTP
- * dispatcher and request workers, the task queue's workers. Internal: no compatibility promise.
+ * The threads the servers of one JVM borrow ({@code SharedThreads}): for their long-running loops (the HTTP
+ * dispatcher and request workers, the task queue's workers) and for their periodic work. Internal: no
+ * compatibility promise.
  */
 package dev.mockstorage.internal.threads;
